@@ -1,0 +1,64 @@
+import path from 'node:path';
+import express, { type Express } from 'express';
+import { isHttps, type Config } from './config.js';
+import type { Pool } from './db/pool.js';
+import { csrfProtection } from './http/csrf.js';
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { baseLocals, sessionLocals, viewHelpers } from './http/locals.js';
+import { requestLogger } from './http/logging.js';
+import { createRateLimiters } from './http/rate-limit.js';
+import { securityHeaders } from './http/security.js';
+import { createSessionMiddleware, enforceAbsoluteLifetime } from './http/session.js';
+import { useViews } from './http/views.js';
+import { loadViewer } from './http/viewer.js';
+import type { Logger } from './log.js';
+import { LocalStorage } from './media/storage.js';
+import { PUBLIC_DIR } from './paths.js';
+import { buildRouter } from './routes/index.js';
+
+export interface AppDeps {
+  config: Config;
+  pool: Pool;
+  logger: Logger;
+  sessionSecret: string;
+}
+
+/** Form bodies are small; anything larger is refused with 413 before it is parsed. */
+const FORM_BODY_LIMIT = '64kb';
+const STATIC_MAX_AGE = '1h';
+const MEDIA_MAX_AGE_MS = 365 * 24 * 60 * 60 * 1000;
+
+export function createApp(deps: AppDeps): Express {
+  const { config, pool, logger } = deps;
+  const https = isHttps(config);
+  const storage = new LocalStorage(path.join(config.dataDir, 'media'));
+  const helpers = viewHelpers(storage);
+  const app = express();
+
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  useViews(app, process.env.NODE_ENV === 'production');
+
+  app.use(requestLogger(logger));
+  app.use(securityHeaders(https));
+  app.use(baseLocals({ siteName: config.siteName, helpers }));
+
+  // Public bytes first: no session, no database.
+  app.use('/static', express.static(PUBLIC_DIR, { maxAge: STATIC_MAX_AGE, index: false, redirect: false, fallthrough: true }));
+  // Avatar files are named by a random key that changes with every new picture, so they never change in place.
+  app.use('/media/avatars', express.static(path.join(storage.root, 'avatars'), { maxAge: MEDIA_MAX_AGE_MS, immutable: true, index: false, redirect: false, dotfiles: 'deny' }));
+
+  app.use(express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 100 }));
+  app.use(express.json({ limit: FORM_BODY_LIMIT }));
+  app.use(createSessionMiddleware(pool, { secret: deps.sessionSecret, secure: https, idleHours: config.sessionIdleHours, maxDays: config.sessionMaxDays }));
+  app.use(enforceAbsoluteLifetime(config.sessionMaxDays));
+  app.use(loadViewer(pool));
+  app.use(sessionLocals);
+  app.use(csrfProtection);
+
+  app.use(buildRouter({ config, pool, storage, limits: createRateLimiters(pool, config) }));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler());
+  return app;
+}

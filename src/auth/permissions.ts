@@ -1,0 +1,84 @@
+import type { Request, Response, NextFunction } from 'express';
+import { forbidden } from '../http/errors.js';
+
+/**
+ * Every permission a role can grant, with what it allows. Roles get them through the
+ * role_permissions table (seeded by sql/migrations/*_roles.sql); '*' grants them all.
+ */
+export const PERMISSIONS = {
+  'video.upload': 'Upload videos to their own channel',
+  'video.rate': 'Like and dislike videos',
+  'comment.create': 'Comment on videos',
+  'channel.subscribe': 'Subscribe to channels',
+  'playlist.manage': 'Keep playlists',
+  'video.remove.any': 'Remove any video',
+  'video.hide.any': 'Hide any video from listings',
+  'comment.remove.any': 'Remove any comment',
+  'report.handle': 'Work the report queue',
+  'user.ban': 'Ban and unban users',
+  'role.assign': 'Give and take roles',
+  'admin.access': 'Open the administration pages',
+} as const;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export const ALL_PERMISSIONS = '*';
+
+/** The signed-in user as requests and templates see it. */
+export interface Viewer {
+  id: number;
+  handle: string;
+  displayName: string;
+  avatarKey: string | null;
+  roles: readonly string[];
+  permissions: ReadonlySet<string>;
+  banned: boolean;
+}
+
+/** May this viewer (or nobody signed in) do `permission`? A banned account may do nothing. */
+export function can(viewer: Viewer | null | undefined, permission: Permission): boolean {
+  if (!viewer || viewer.banned) return false;
+  return viewer.permissions.has(ALL_PERMISSIONS) || viewer.permissions.has(permission);
+}
+
+/** The owner of a thing, or anyone holding `permission` over all such things. */
+export function isOwnerOr(viewer: Viewer | null | undefined, ownerId: number, permission: Permission): boolean {
+  if (!viewer || viewer.banned) return false;
+  return viewer.id === ownerId || can(viewer, permission);
+}
+
+/** A channel's profile and settings are its owner's alone. */
+export function canEditChannel(viewer: Viewer | null | undefined, channelOwnerId: number): boolean {
+  return !!viewer && !viewer.banned && viewer.id === channelOwnerId;
+}
+
+/**
+ * Where to come back to after signing in: the page itself for a GET; for a form post, the
+ * page the form was on (only its path is kept, so it always stays on this site).
+ */
+function returnPath(req: Request): string {
+  if (req.method === 'GET') return req.originalUrl;
+  const referer = req.get('referer');
+  return referer ? new URL(referer, 'http://local').pathname : '/';
+}
+
+/** Route guard: signed out → sign-in page; signed in without the permission → 403. */
+export function requirePermission(permission: Permission) {
+  return function checkPermission(req: Request, res: Response, next: NextFunction): void {
+    if (!req.viewer) {
+      res.redirect(303, `/login?next=${encodeURIComponent(returnPath(req))}`);
+      return;
+    }
+    if (!can(req.viewer, permission)) throw forbidden('Your account is not allowed to do that.');
+    next();
+  };
+}
+
+/** Route guard: signed-in users only. */
+export function requireUser(req: Request, res: Response, next: NextFunction): void {
+  if (!req.viewer) {
+    res.redirect(303, `/login?next=${encodeURIComponent(returnPath(req))}`);
+    return;
+  }
+  next();
+}

@@ -1,0 +1,157 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT_DIR } from './paths.js';
+
+/**
+ * Every environment variable Tubestead reads, with its default and its check, in one table.
+ * The README's configuration table is written from this one; keep them together.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: URL;
+  dataDir: string;
+  databaseUrl: string | null;
+  databasePoolMax: number;
+  sessionSecret: string | null;
+  sessionIdleHours: number;
+  sessionMaxDays: number;
+  trustProxy: boolean | number | string;
+  logLevel: string;
+  siteName: string;
+  loginMaxFailures: number;
+  loginMaxFailuresPerAddress: number;
+  signupMaxPerHour: number;
+  maxAvatarBytes: number;
+}
+
+type Parser<T> = (raw: string) => T;
+
+interface Variable<K extends keyof Config> {
+  name: string;
+  key: K;
+  default: string | null;
+  parse: Parser<Config[K]>;
+}
+
+class BadValue extends Error {}
+
+const integer = (min: number, max: number): Parser<number> => (raw) => {
+  if (!/^\d+$/.test(raw)) throw new BadValue(`must be a whole number from ${min} to ${max}`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new BadValue(`must be a whole number from ${min} to ${max}`);
+  return n;
+};
+
+const text = (pattern?: RegExp, hint?: string): Parser<string> => (raw) => {
+  if (pattern && !pattern.test(raw)) throw new BadValue(hint ?? `must match ${pattern}`);
+  return raw;
+};
+
+const absoluteHttpUrl: Parser<URL> = (raw) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new BadValue('must be an absolute URL such as https://videos.example.org');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BadValue('must start with http:// or https://');
+  if (url.pathname !== '/' || url.search || url.hash) throw new BadValue('must be an origin with no path, query or fragment');
+  return url;
+};
+
+const postgresUrl: Parser<string> = (raw) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new BadValue('must be a URL such as postgres://user:password@host:5432/tubestead');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new BadValue('must start with postgres:// or postgresql://');
+  return raw;
+};
+
+// Express's "trust proxy": true, a hop count, or a comma-separated list of addresses,
+// subnets and the names loopback / linklocal / uniquelocal.
+const trustProxy: Parser<boolean | number | string> = (raw) => {
+  if (raw === 'true') return true;
+  if (raw === 'false' || raw === '') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (/^[0-9a-zA-Z.:/,\s]+$/.test(raw)) return raw;
+  throw new BadValue('must be true, false, a number of proxies, or a comma-separated list of addresses or subnets');
+};
+
+const logLevel = text(/^(fatal|error|warn|info|debug|trace|silent)$/, 'must be one of fatal, error, warn, info, debug, trace, silent');
+
+export const VARIABLES = [
+  { name: 'PORT', key: 'port', default: '3000', parse: integer(0, 65535) },
+  { name: 'HOST', key: 'host', default: '127.0.0.1', parse: text(/^[0-9a-zA-Z.:-]+$/, 'must be a host name or an IP address') },
+  { name: 'PUBLIC_URL', key: 'publicUrl', default: null, parse: absoluteHttpUrl },
+  { name: 'DATA_DIR', key: 'dataDir', default: './var', parse: (raw: string) => path.resolve(ROOT_DIR, text(/./, 'must not be empty')(raw)) },
+  { name: 'DATABASE_URL', key: 'databaseUrl', default: null, parse: postgresUrl },
+  { name: 'DATABASE_POOL_MAX', key: 'databasePoolMax', default: '10', parse: integer(1, 200) },
+  { name: 'SESSION_SECRET', key: 'sessionSecret', default: null, parse: text(/^.{32,}$/s, 'must be at least 32 characters long') },
+  { name: 'SESSION_IDLE_HOURS', key: 'sessionIdleHours', default: '336', parse: integer(1, 24 * 365) },
+  { name: 'SESSION_MAX_DAYS', key: 'sessionMaxDays', default: '30', parse: integer(1, 365) },
+  { name: 'TRUST_PROXY', key: 'trustProxy', default: 'false', parse: trustProxy },
+  { name: 'LOG_LEVEL', key: 'logLevel', default: 'info', parse: logLevel },
+  { name: 'SITE_NAME', key: 'siteName', default: 'Tubestead', parse: text(/^.{1,60}$/, 'must be 1 to 60 characters') },
+  { name: 'LOGIN_MAX_FAILURES', key: 'loginMaxFailures', default: '5', parse: integer(1, 1000) },
+  { name: 'LOGIN_MAX_FAILURES_PER_ADDRESS', key: 'loginMaxFailuresPerAddress', default: '20', parse: integer(1, 10000) },
+  { name: 'SIGNUP_MAX_PER_HOUR', key: 'signupMaxPerHour', default: '5', parse: integer(1, 10000) },
+  { name: 'MAX_AVATAR_BYTES', key: 'maxAvatarBytes', default: String(10 * 1024 * 1024), parse: integer(1024, 100 * 1024 * 1024) },
+] as const satisfies readonly Variable<keyof Config>[];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the configuration from `env`; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const variable of VARIABLES) {
+    const raw = env[variable.name]?.trim();
+    const chosen = raw === undefined || raw === '' ? variable.default : raw;
+    if (chosen === null) {
+      values[variable.key] = null;
+      continue;
+    }
+    try {
+      values[variable.key] = variable.parse(chosen);
+    } catch (err) {
+      if (!(err instanceof BadValue)) throw err;
+      problems.push(`${variable.name}=${JSON.stringify(raw)} ${err.message}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const config = values as unknown as Config;
+  config.publicUrl ??= new URL(`http://localhost:${config.port}/`);
+  return config;
+}
+
+export function isHttps(config: Pick<Config, 'publicUrl'>): boolean {
+  return config.publicUrl.protocol === 'https:';
+}
+
+/**
+ * The session secret: SESSION_SECRET when set, otherwise one generated on first start and
+ * kept in DATA_DIR/secrets so that sessions survive a restart.
+ */
+export function resolveSessionSecret(config: Pick<Config, 'sessionSecret' | 'dataDir'>): string {
+  if (config.sessionSecret) return config.sessionSecret;
+  const dir = path.join(config.dataDir, 'secrets');
+  const file = path.join(dir, 'session-secret');
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    fs.writeFileSync(file, crypto.randomBytes(48).toString('base64url'), { flag: 'wx', mode: 0o600 });
+  } catch (err) {
+    // 'wx' fails when the file exists: a second start, or another process won the race.
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}

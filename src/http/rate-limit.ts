@@ -1,0 +1,90 @@
+import type { NextFunction, Request, Response } from 'express';
+import { rateLimit, ipKeyGenerator, type Options, type Store, type ClientRateLimitInfo } from 'express-rate-limit';
+import type { Pool } from '../db/pool.js';
+import { findRateLimit, hitRateLimit, resetRateLimit, unhitRateLimit } from '../db/rate-limits.js';
+import { tooManyRequests } from './errors.js';
+
+/** express-rate-limit's store, kept in Postgres so that every web process sees the same counts. */
+export class PostgresStore implements Store {
+  windowMs = 60_000;
+  readonly localKeys = false;
+
+  constructor(
+    private readonly pool: Pool,
+    readonly prefix: string,
+  ) {}
+
+  init(options: Options): void {
+    this.windowMs = options.windowMs;
+  }
+
+  async get(key: string): Promise<ClientRateLimitInfo | undefined> {
+    const window = await findRateLimit(this.pool, this.prefix + key);
+    return window ? { totalHits: window.hits, resetTime: window.resetAt } : undefined;
+  }
+
+  async increment(key: string): Promise<ClientRateLimitInfo> {
+    const window = await hitRateLimit(this.pool, this.prefix + key, this.windowMs);
+    return { totalHits: window.hits, resetTime: window.resetAt };
+  }
+
+  async decrement(key: string): Promise<void> {
+    await unhitRateLimit(this.pool, this.prefix + key);
+  }
+
+  async resetKey(key: string): Promise<void> {
+    await resetRateLimit(this.pool, this.prefix + key);
+  }
+}
+
+const FIFTEEN_MINUTES_MS = 15 * 60_000;
+const ONE_HOUR_MS = 60 * 60_000;
+
+// Refusals go through the one error handler, so a limited form shows the 429 page.
+function refuse(req: Request, _res: Response, next: NextFunction): void {
+  const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+  const retryAfterSeconds = resetTime ? (resetTime.getTime() - Date.now()) / 1000 : 60;
+  next(tooManyRequests(retryAfterSeconds));
+}
+
+const byAddress = (req: Request): string => ipKeyGenerator(req.ip ?? 'unknown');
+
+export interface RateLimitSettings {
+  loginMaxFailures: number;
+  loginMaxFailuresPerAddress: number;
+  signupMaxPerHour: number;
+}
+
+export function createRateLimiters(pool: Pool, settings: RateLimitSettings) {
+  const common = { standardHeaders: 'draft-7', legacyHeaders: false, handler: refuse } as const;
+  return {
+    /** Failed sign-ins from one address (a successful one takes its hit back). */
+    loginByAddress: rateLimit({
+      ...common,
+      windowMs: FIFTEEN_MINUTES_MS,
+      limit: settings.loginMaxFailuresPerAddress,
+      skipSuccessfulRequests: true,
+      keyGenerator: byAddress,
+      store: new PostgresStore(pool, 'login-address:'),
+    }),
+    /** Failed sign-ins against one account, from anywhere: guessing spread over many addresses. */
+    loginByAccount: rateLimit({
+      ...common,
+      windowMs: FIFTEEN_MINUTES_MS,
+      limit: settings.loginMaxFailures,
+      skipSuccessfulRequests: true,
+      skip: (req) => typeof req.body?.login !== 'string' || req.body.login.trim() === '',
+      keyGenerator: (req) => String(req.body.login).trim().toLowerCase().slice(0, 254),
+      store: new PostgresStore(pool, 'login-account:'),
+    }),
+    /** Accounts created from one address; a form sent back with errors does not count. */
+    signupByAddress: rateLimit({
+      ...common,
+      windowMs: ONE_HOUR_MS,
+      limit: settings.signupMaxPerHour,
+      skipFailedRequests: true,
+      keyGenerator: byAddress,
+      store: new PostgresStore(pool, 'signup-address:'),
+    }),
+  };
+}

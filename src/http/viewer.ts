@@ -1,0 +1,34 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Viewer } from '../auth/permissions.js';
+import type { Pool } from '../db/pool.js';
+import { findViewerById } from '../db/roles.js';
+
+/**
+ * Loads the signed-in user on every request. An account deleted or banned since it signed in
+ * is signed out here, so the change takes effect on its next request.
+ */
+export function loadViewer(pool: Pool) {
+  return async function viewer(req: Request, _res: Response, next: NextFunction): Promise<void> {
+    req.viewer = null;
+    const userId = req.session?.userId;
+    if (!userId) return next();
+    const row = await findViewerById(pool, userId);
+    if (!row || row.bannedAt) {
+      delete req.session.userId;
+      delete req.session.signedInAt;
+      if (row?.bannedAt) (req.session.flash ??= []).push({ kind: 'error', text: 'Your account has been suspended.' });
+      return next();
+    }
+    const viewer: Viewer = {
+      id: row.id,
+      handle: row.handle,
+      displayName: row.displayName,
+      avatarKey: row.avatarKey,
+      roles: row.roles,
+      permissions: new Set(row.permissions),
+      banned: false,
+    };
+    req.viewer = viewer;
+    next();
+  };
+}

@@ -1,0 +1,91 @@
+import type { Request, Response } from 'express';
+import { isHttps } from '../config.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { createAccount, findCredentials, updatePasswordHash } from '../db/users.js';
+import { field } from '../forms/fields.js';
+import { parseLogin } from '../forms/login.js';
+import { parseRegistration } from '../forms/register.js';
+import { safeNextPath } from '../http/next.js';
+import { beginSession, endSession, flash } from '../http/session.js';
+import { newAvatarKey, storeDefaultAvatar } from '../media/images.js';
+import type { RouteDeps } from './deps.js';
+
+/** `?next=` on a GET, the hidden `next` field on a POST; always a local path or null. */
+function nextPath(req: Request): string | null {
+  const raw = req.method === 'GET' ? req.query.next : field(req.body, 'next');
+  const path = safeNextPath(raw, '');
+  return path === '' ? null : path;
+}
+
+export function accountRoutes({ pool, storage, config }: RouteDeps) {
+  function renderRegister(res: Response, status: number, next: string | null, values: Record<string, string> = {}, errors: Record<string, string> = {}) {
+    res.status(status).render('accounts/register', { title: 'Create an account', next, values, errors });
+  }
+
+  function renderLogin(res: Response, status: number, next: string | null, values: Record<string, string> = {}, errors: Record<string, string> = {}, problem: string | null = null) {
+    res.status(status).render('accounts/login', { title: 'Sign in', next, values, errors, problem });
+  }
+
+  return {
+    showRegister(req: Request, res: Response): void {
+      if (req.viewer) return res.redirect(303, nextPath(req) ?? '/');
+      renderRegister(res, 200, nextPath(req));
+    },
+
+    async register(req: Request, res: Response): Promise<void> {
+      const next = nextPath(req);
+      const form = parseRegistration(req.body);
+      if (!form.ok) return renderRegister(res, 422, next, form.values, form.errors);
+      const { handle, displayName, email, password } = form.value;
+
+      const avatarKey = newAvatarKey();
+      const [passwordHash] = await Promise.all([hashPassword(password), storeDefaultAvatar(storage, handle, avatarKey)]);
+      const created = await createAccount(pool, { handle, displayName, email, passwordHash, avatarKey }).catch(async (err) => {
+        await storage.removeDirectory(`avatars/${avatarKey}`);
+        throw err;
+      });
+      if (!created.ok) {
+        await storage.removeDirectory(`avatars/${avatarKey}`);
+        const errors: Record<string, string> = created.taken === 'handle' ? { handle: 'This handle is taken. Choose another.' } : { email: 'This email address is used by another account.' };
+        return renderRegister(res, 422, next, { handle: field(req.body, 'handle').trim(), displayName, email: email ?? '' }, errors);
+      }
+
+      await beginSession(req, created.user.id);
+      flash(req, 'success', `Welcome to ${config.siteName}, ${created.user.displayName}! Your channel is at @${created.user.handle}.`);
+      if (created.isFirstAccount) {
+        flash(req, 'info', 'Yours is the first account on this site, so it is the administrator: it may do everything, including giving roles to others.');
+      }
+      res.redirect(303, next ?? `/@${created.user.handle}`);
+    },
+
+    showLogin(req: Request, res: Response): void {
+      if (req.viewer) return res.redirect(303, nextPath(req) ?? '/');
+      renderLogin(res, 200, nextPath(req));
+    },
+
+    async login(req: Request, res: Response): Promise<void> {
+      const next = nextPath(req);
+      const form = parseLogin(req.body);
+      if (!form.ok) return renderLogin(res, 422, next, form.values, form.errors);
+      const { login, password } = form.value;
+
+      const account = await findCredentials(pool, login);
+      const verified = await verifyPassword(account?.passwordHash ?? null, password);
+      if (!account || !verified.ok) {
+        return renderLogin(res, 401, next, { login: field(req.body, 'login').trim() }, {}, 'That handle or email and password do not match an account.');
+      }
+      if (account.bannedAt) {
+        return renderLogin(res, 403, next, { login: field(req.body, 'login').trim() }, {}, 'This account has been suspended by the moderators.');
+      }
+      if (verified.rehash) await updatePasswordHash(pool, account.id, verified.rehash);
+
+      await beginSession(req, account.id);
+      res.redirect(303, next ?? '/');
+    },
+
+    async logout(req: Request, res: Response): Promise<void> {
+      await endSession(req, res, isHttps(config));
+      res.redirect(303, '/');
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import type { Request, Response } from 'express';
+import { findUserByHandle } from '../db/users.js';
+import { notFound } from '../http/errors.js';
+import type { RouteDeps } from './deps.js';
+
+const HANDLE_IN_URL = /^[a-zA-Z0-9_.-]{1,30}$/;
+
+export function channelRoutes({ pool }: RouteDeps) {
+  async function loadChannel(req: Request) {
+    const handle = String(req.params.handle ?? '');
+    if (!HANDLE_IN_URL.test(handle)) throw notFound('There is no channel with this handle.');
+    const channel = await findUserByHandle(pool, handle);
+    if (!channel || channel.bannedAt) throw notFound('There is no channel with this handle.');
+    return channel;
+  }
+
+  return {
+    async showChannel(req: Request, res: Response): Promise<void> {
+      const channel = await loadChannel(req);
+      if (channel.handle !== req.params.handle) return res.redirect(301, `/@${channel.handle}`);
+      res.render('channels/show', { title: channel.displayName, channel, tab: 'videos' });
+    },
+
+    async showAbout(req: Request, res: Response): Promise<void> {
+      const channel = await loadChannel(req);
+      if (channel.handle !== req.params.handle) return res.redirect(301, `/@${channel.handle}/about`);
+      res.render('channels/about', { title: `About ${channel.displayName}`, channel, tab: 'about' });
+    },
+  };
+}

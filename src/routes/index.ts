@@ -1,0 +1,44 @@
+import { Router } from 'express';
+import { requireUser } from '../auth/permissions.js';
+import { accountRoutes } from './accounts.js';
+import { channelRoutes } from './channels.js';
+import type { RouteDeps } from './deps.js';
+import { healthRoutes } from './health.js';
+import { homeRoutes } from './home.js';
+import { settingsRoutes } from './settings.js';
+
+/** Every URL of the site and its whole middleware chain. Reading this shows the site. */
+export function buildRouter(deps: RouteDeps): Router {
+  const { limits } = deps;
+  const accounts = accountRoutes(deps);
+  const settings = settingsRoutes(deps);
+  const channels = channelRoutes(deps);
+  const home = homeRoutes(deps);
+  const health = healthRoutes(deps);
+  const router = Router();
+
+  router.get('/', home.showHome);
+  router.get('/search', home.search);
+  router.get('/healthz', health.check);
+  router.get('/favicon.ico', home.favicon);
+
+  router.get('/register', accounts.showRegister);
+  router.post('/register', limits.signupByAddress, accounts.register);
+  router.get('/login', accounts.showLogin);
+  router.post('/login', limits.loginByAddress, limits.loginByAccount, accounts.login);
+  router.post('/logout', accounts.logout);
+
+  router.get('/settings', requireUser, settings.showProfile);
+  router.post('/settings', requireUser, settings.saveProfile);
+  router.post('/settings/avatar', requireUser, settings.receiveAvatar, settings.saveAvatar);
+  router.post('/settings/avatar/reset', requireUser, settings.resetAvatar);
+  router.get('/settings/password', requireUser, settings.showPassword);
+  router.post('/settings/password', requireUser, settings.changePassword);
+  router.get('/settings/delete', requireUser, settings.showDelete);
+  router.post('/settings/delete', requireUser, settings.deleteAccount);
+
+  router.get('/@:handle', channels.showChannel);
+  router.get('/@:handle/about', channels.showAbout);
+
+  return router;
+}

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError, VARIABLES, loadConfig, resolveSessionSecret } from '../src/config.js';
+import { ROOT_DIR } from '../src/paths.js';
+import { tempDataDir } from './helpers/app.js';
+
+describe('configuration', () => {
+  it('has a default for everything but the optional variables', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 3000);
+    assert.equal(config.dataDir, path.join(ROOT_DIR, 'var'));
+    assert.equal(config.databaseUrl, null);
+    assert.equal(config.publicUrl.href, 'http://localhost:3000/');
+  });
+
+  it('names every bad variable in one message', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', PUBLIC_URL: 'https://example.org/path' }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.equal(err.problems.length, 4);
+        for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL', 'PUBLIC_URL']) assert.match(err.message, new RegExp(`${name}=`));
+        return true;
+      },
+    );
+  });
+
+  it('is documented in the README, variable by variable', () => {
+    const readme = fs.readFileSync(path.join(ROOT_DIR, 'README.md'), 'utf8');
+    for (const variable of VARIABLES) assert.match(readme, new RegExp(`\\| \`${variable.name}\` \\|`), variable.name);
+  });
+
+  it('generates the session secret once and keeps it in DATA_DIR', () => {
+    const dataDir = tempDataDir();
+    const first = resolveSessionSecret({ sessionSecret: null, dataDir });
+    const second = resolveSessionSecret({ sessionSecret: null, dataDir });
+    assert.ok(first.length >= 32);
+    assert.equal(first, second);
+    assert.equal(fs.statSync(path.join(dataDir, 'secrets', 'session-secret')).mode & 0o777, 0o600);
+    assert.equal(resolveSessionSecret({ sessionSecret: 'x'.repeat(40), dataDir }), 'x'.repeat(40));
+  });
+});

@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Express } from 'express';
+import { createApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { Pool } from '../../src/db/pool.js';
+import { createLogger } from '../../src/log.js';
+import { testPool } from './database.js';
+
+export interface TestApp {
+  app: Express;
+  config: Config;
+  pool: Pool;
+}
+
+const dataDirs: string[] = [];
+
+/** A DATA_DIR of its own for one app, removed after the run. */
+export function tempDataDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tubestead-data-'));
+  dataDirs.push(dir);
+  return dir;
+}
+
+after(() => {
+  for (const dir of dataDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * The real application on the test database. Rate limits are high unless a test sets them,
+ * so that only the tests about limits meet them.
+ */
+export function createTestApp(env: Record<string, string> = {}, pool: Pool = testPool()): TestApp {
+  const config = loadConfig({
+    DATA_DIR: tempDataDir(),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    LOGIN_MAX_FAILURES: '1000',
+    LOGIN_MAX_FAILURES_PER_ADDRESS: '1000',
+    SIGNUP_MAX_PER_HOUR: '1000',
+    ...env,
+  });
+  const app = createApp({ config, pool, logger: createLogger(config.logLevel), sessionSecret: 'test-secret-that-is-long-enough-for-sessions' });
+  return { app, config, pool };
+}
+
+/** For a describe block: the app is made in a `before` hook, once the test database is up. */
+export function useTestApp(env: Record<string, string> = {}): TestApp {
+  const holder = {} as TestApp;
+  before(() => {
+    Object.assign(holder, createTestApp(env));
+  });
+  return holder;
+}
