@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { HtmlValidate } from 'html-validate';
+import supertest from 'supertest';
+import { useTestApp } from '../helpers/app.js';
+import { signedInAgent, tokenFor } from '../helpers/agent.js';
+import { createUser } from '../helpers/factories.js';
+
+// Valid HTML5 and the accessibility rules html-validate checks (labels, headings, landmarks,
+// alt text, unique ids), on every page a person can reach so far, signed in and out.
+const validator = new HtmlValidate({
+  extends: ['html-validate:recommended', 'html-validate:a11y'],
+  rules: {
+    // Attribute order and quoting are style, not validity.
+    'attribute-boolean-style': 'off',
+    'no-trailing-whitespace': 'off',
+    'void-style': 'off',
+    'doctype-style': 'off',
+    // The channel name is a heading the whole page is about; h1 inside a header element is intended.
+    'heading-level': 'error',
+    'no-inline-style': 'error',
+  },
+});
+
+async function assertValid(html: string, where: string): Promise<void> {
+  const report = await validator.validateString(html);
+  const messages = report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId} (line ${m.line}): ${m.message}`));
+  assert.deepEqual(messages, [], `${where} is not valid:\n${messages.join('\n')}`);
+}
+
+describe('HTML validity and accessibility', () => {
+  const t = useTestApp();
+
+  it('holds for the pages of a visitor', async () => {
+    const user = await createUser();
+    for (const path of ['/', '/login', '/register', `/@${user.handle}`, `/@${user.handle}/about`, '/search?q=test', '/no-such-page']) {
+      const res = await supertest(t.app).get(path);
+      await assertValid(res.text, path);
+    }
+  });
+
+  it('holds for the pages of a signed-in user, and for forms sent back with errors', async () => {
+    const user = await createUser();
+    const agent = await signedInAgent(t.app, user);
+    for (const path of ['/', '/settings', '/settings/password', '/settings/delete', `/@${user.handle}`]) {
+      const res = await agent.get(path);
+      await assertValid(res.text, path);
+    }
+    const token = await tokenFor(agent, '/settings');
+    const refused = await agent.post('/settings').type('form').send({ _csrf: token, displayName: '', bio: 'x'.repeat(1001) });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, 'POST /settings (422)');
+    const anonymous = supertest.agent(t.app);
+    const registerToken = await tokenFor(anonymous, '/register');
+    const register = await anonymous.post('/register').type('form').send({ _csrf: registerToken, handle: 'x', displayName: '', password: 'short' });
+    await assertValid(register.text, 'POST /register (422)');
+  });
+});
