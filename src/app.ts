@@ -11,7 +11,9 @@ import { securityHeaders } from './http/security.js';
 import { createSessionMiddleware, enforceAbsoluteLifetime } from './http/session.js';
 import { useViews } from './http/views.js';
 import { loadViewer } from './http/viewer.js';
+import type { JobQueue } from './jobs/queue.js';
 import type { Logger } from './log.js';
+import { resolveBinaries } from './media/ffmpeg.js';
 import { LocalStorage } from './media/storage.js';
 import { PUBLIC_DIR } from './paths.js';
 import { buildRouter } from './routes/index.js';
@@ -21,6 +23,7 @@ export interface AppDeps {
   pool: Pool;
   logger: Logger;
   sessionSecret: string;
+  queue: JobQueue;
 }
 
 /** Form bodies are small; anything larger is refused with 413 before it is parsed. */
@@ -56,7 +59,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(sessionLocals);
   app.use(csrfProtection);
 
-  app.use(buildRouter({ config, pool, storage, limits: createRateLimiters(pool, config) }));
+  app.use(buildRouter({ config, pool, storage, queue: deps.queue, binaries: resolveBinaries(config), limits: createRateLimiters(pool, config) }));
 
   app.use(notFoundHandler);
   app.use(errorHandler());

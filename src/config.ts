@@ -24,6 +24,16 @@ export interface Config {
   loginMaxFailuresPerAddress: number;
   signupMaxPerHour: number;
   maxAvatarBytes: number;
+  maxUploadBytes: number;
+  maxVideoSeconds: number;
+  maxVideoDimension: number;
+  maxVideoFps: number;
+  ffmpegPath: string | null;
+  ffprobePath: string | null;
+  ffmpegPreset: string;
+  worker: boolean;
+  workerConcurrency: number;
+  keepOriginals: boolean;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -82,6 +92,12 @@ const trustProxy: Parser<boolean | number | string> = (raw) => {
   throw new BadValue('must be true, false, a number of proxies, or a comma-separated list of addresses or subnets');
 };
 
+const onOff: Parser<boolean> = (raw) => {
+  if (/^(on|true|1|yes)$/i.test(raw)) return true;
+  if (/^(off|false|0|no)$/i.test(raw)) return false;
+  throw new BadValue('must be on or off');
+};
+
 const logLevel = text(/^(fatal|error|warn|info|debug|trace|silent)$/, 'must be one of fatal, error, warn, info, debug, trace, silent');
 
 export const VARIABLES = [
@@ -101,6 +117,16 @@ export const VARIABLES = [
   { name: 'LOGIN_MAX_FAILURES_PER_ADDRESS', key: 'loginMaxFailuresPerAddress', default: '20', parse: integer(1, 10000) },
   { name: 'SIGNUP_MAX_PER_HOUR', key: 'signupMaxPerHour', default: '5', parse: integer(1, 10000) },
   { name: 'MAX_AVATAR_BYTES', key: 'maxAvatarBytes', default: String(10 * 1024 * 1024), parse: integer(1024, 100 * 1024 * 1024) },
+  { name: 'MAX_UPLOAD_BYTES', key: 'maxUploadBytes', default: String(4 * 1024 ** 3), parse: integer(1024, 1024 ** 4) },
+  { name: 'MAX_VIDEO_SECONDS', key: 'maxVideoSeconds', default: String(4 * 60 * 60), parse: integer(1, 48 * 60 * 60) },
+  { name: 'MAX_VIDEO_DIMENSION', key: 'maxVideoDimension', default: '8192', parse: integer(16, 16384) },
+  { name: 'MAX_VIDEO_FPS', key: 'maxVideoFps', default: '120', parse: integer(1, 1000) },
+  { name: 'FFMPEG_PATH', key: 'ffmpegPath', default: null, parse: text(/^\//, 'must be an absolute path to an ffmpeg binary') },
+  { name: 'FFPROBE_PATH', key: 'ffprobePath', default: null, parse: text(/^\//, 'must be an absolute path to an ffprobe binary') },
+  { name: 'FFMPEG_PRESET', key: 'ffmpegPreset', default: 'veryfast', parse: text(/^(ultrafast|superfast|veryfast|faster|fast|medium|slow|slower|veryslow)$/, 'must be an x264 preset: ultrafast … veryslow') },
+  { name: 'WORKER', key: 'worker', default: 'on', parse: onOff },
+  { name: 'WORKER_CONCURRENCY', key: 'workerConcurrency', default: '1', parse: integer(1, 16) },
+  { name: 'KEEP_ORIGINALS', key: 'keepOriginals', default: 'on', parse: onOff },
 ] as const satisfies readonly Variable<keyof Config>[];
 
 export class ConfigError extends Error {

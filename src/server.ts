@@ -5,7 +5,9 @@ import { ConfigError, loadConfig, resolveSessionSecret } from './config.js';
 import { openDatabase } from './db/connect.js';
 import { createPool } from './db/pool.js';
 import { pruneRateLimits } from './db/rate-limits.js';
-import { cleanUploadTempDir } from './http/uploads.js';
+import { removeStaleTempDirs } from './temp-dirs.js';
+import { startQueue } from './jobs/queue.js';
+import { startWorker } from './jobs/worker.js';
 import { createLogger } from './log.js';
 
 /** How long shutdown waits for requests in flight before closing their connections. */
@@ -27,9 +29,13 @@ async function main(): Promise<void> {
   fs.mkdirSync(config.dataDir, { recursive: true });
 
   const database = await openDatabase(config, logger);
-  await cleanUploadTempDir(config.dataDir);
+  await removeStaleTempDirs(config.dataDir, 'uploads');
+  await removeStaleTempDirs(config.dataDir, 'work');
   const pool = createPool(database.url, config.databasePoolMax);
-  const app = createApp({ config, pool, logger, sessionSecret: resolveSessionSecret(config) });
+  const queue = await startQueue(database.url, logger, { supervise: true });
+  // WORKER=off when workers run elsewhere (`npm run worker`, the compose file's worker service).
+  const worker = config.worker ? await startWorker({ config, databaseUrl: database.url, pool, queue, logger }) : null;
+  const app = createApp({ config, pool, logger, sessionSecret: resolveSessionSecret(config), queue });
 
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
@@ -52,6 +58,8 @@ async function main(): Promise<void> {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    await worker?.stop();
+    await queue.stop();
     await pool.end();
     await database.stop();
     logger.info('stopped');

@@ -82,3 +82,33 @@ export function requireUser(req: Request, res: Response, next: NextFunction): vo
   }
   next();
 }
+
+interface VideoAccess {
+  ownerId: number;
+  visibility: 'public' | 'unlisted' | 'private';
+  status: 'uploaded' | 'processing' | 'ready' | 'failed';
+}
+
+/** Moderators see every video, whatever its visibility or state, to act on it. */
+export function canModerateVideos(viewer: Viewer | null | undefined): boolean {
+  return can(viewer, 'video.remove.any') || can(viewer, 'video.hide.any');
+}
+
+/**
+ * Who may open a video and its media: anyone once it is ready and not private (an unlisted
+ * one only through its unguessable id); its owner and moderators always.
+ */
+export function canSeeVideo(viewer: Viewer | null | undefined, video: VideoAccess): boolean {
+  if (viewer && !viewer.banned && (viewer.id === video.ownerId || canModerateVideos(viewer))) return true;
+  return video.status === 'ready' && video.visibility !== 'private';
+}
+
+/** Deleting: the owner, or a moderator who may remove any video. */
+export function canDeleteVideo(viewer: Viewer | null | undefined, video: Pick<VideoAccess, 'ownerId'>): boolean {
+  return isOwnerOr(viewer, video.ownerId, 'video.remove.any');
+}
+
+/** Retrying a failed video, and seeing why it failed: its owner. */
+export function canManageUpload(viewer: Viewer | null | undefined, video: Pick<VideoAccess, 'ownerId'>): boolean {
+  return !!viewer && !viewer.banned && viewer.id === video.ownerId;
+}

@@ -1,32 +1,47 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
+import type { NextFunction, Request, Response } from 'express';
 import multer from 'multer';
+import { processTempDir } from '../temp-dirs.js';
+import { payloadTooLarge } from './errors.js';
 
-/** Where uploads are streamed while a request is handled; emptied at every start. */
+/** Where this process streams uploads while a request is handled (see temp-dirs.ts). */
 export function uploadTempDir(dataDir: string): string {
-  return path.join(dataDir, 'tmp', 'uploads');
+  return processTempDir(dataDir, 'uploads');
 }
 
-/** Removes temporaries left by a process that was killed mid-upload. */
-export async function cleanUploadTempDir(dataDir: string): Promise<void> {
-  const dir = uploadTempDir(dataDir);
-  await fs.promises.rm(dir, { recursive: true, force: true });
-  await fs.promises.mkdir(dir, { recursive: true });
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 /**
  * One file from the form field `fieldName`, streamed to disk under a random name (never the
- * name the browser sent) with a size limit. Multer removes the partial file when the limit is
- * hit or the client goes away; the error handler removes it when the request fails later.
+ * name the browser sent) with a size limit, so memory stays flat whatever the size. Multer
+ * removes the partial file when the limit is hit or the client goes away; the error handler
+ * removes it when the request fails later; handlers remove or move it when they are done.
  */
 export function receiveOneFile(options: { dataDir: string; fieldName: string; maxBytes: number }) {
   const dir = uploadTempDir(options.dataDir);
-  return multer({
+  const upload = multer({
     storage: multer.diskStorage({
       destination: (_req, _file, cb) => fs.promises.mkdir(dir, { recursive: true }).then(() => cb(null, dir), (err) => cb(err, dir)),
       filename: (_req, _file, cb) => cb(null, `${crypto.randomBytes(16).toString('hex')}.upload`),
     }),
-    limits: { fileSize: options.maxBytes, files: 1, fields: 10, fieldSize: 4096, parts: 12 },
+    limits: { fileSize: options.maxBytes, files: 1, fields: 20, fieldSize: 16 * 1024, parts: 24 },
   }).single(options.fieldName);
+  return function receiveFile(req: Request, res: Response, next: NextFunction): void {
+    upload(req, res, (err?: unknown) => {
+      if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') {
+        return next(payloadTooLarge(`This file is larger than the ${formatBytes(options.maxBytes)} limit.`));
+      }
+      next(err);
+    });
+  };
 }

@@ -8,6 +8,11 @@ import path from 'node:path';
  */
 export interface Storage {
   put(key: string, data: Buffer): Promise<void>;
+  /** Moves a finished local file into the store under `key` (the source is gone afterwards). */
+  putFile(key: string, sourcePath: string): Promise<void>;
+  /** The file behind `key` on this machine's disk, for serving with Range; null for remote stores. */
+  localPath(key: string): string | null;
+  remove(key: string): Promise<void>;
   /** Removes every object whose key starts with `prefix` + "/". */
   removeDirectory(prefix: string): Promise<void>;
   url(key: string): string;
@@ -44,6 +49,33 @@ export class LocalStorage implements Storage {
       await fs.promises.rm(temp, { force: true });
       throw err;
     }
+  }
+
+  async putFile(key: string, sourcePath: string): Promise<void> {
+    const target = this.pathOf(key);
+    await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    try {
+      await fs.promises.rename(sourcePath, target);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+      // Another file system: copy under a temporary name, then rename into place.
+      const temp = `${target}.${crypto.randomBytes(6).toString('hex')}.tmp`;
+      try {
+        await fs.promises.copyFile(sourcePath, temp);
+        await fs.promises.rename(temp, target);
+      } finally {
+        await fs.promises.rm(temp, { force: true });
+      }
+      await fs.promises.rm(sourcePath, { force: true });
+    }
+  }
+
+  localPath(key: string): string {
+    return this.pathOf(key);
+  }
+
+  async remove(key: string): Promise<void> {
+    await fs.promises.rm(this.pathOf(key), { force: true });
   }
 
   async removeDirectory(prefix: string): Promise<void> {

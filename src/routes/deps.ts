@@ -1,6 +1,8 @@
 import type { Config } from '../config.js';
 import type { Pool } from '../db/pool.js';
 import type { createRateLimiters } from '../http/rate-limit.js';
+import type { JobQueue } from '../jobs/queue.js';
+import type { Binaries } from '../media/ffmpeg.js';
 import type { Storage } from '../media/storage.js';
 
 /** What route handlers are built with. */
@@ -8,5 +10,7 @@ export interface RouteDeps {
   config: Config;
   pool: Pool;
   storage: Storage;
+  queue: JobQueue;
+  binaries: Binaries;
   limits: ReturnType<typeof createRateLimiters>;
 }

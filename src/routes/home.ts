@@ -1,17 +1,28 @@
 import type { Request, Response } from 'express';
-import { listNewestChannels, searchChannels } from '../db/users.js';
+import { searchChannels } from '../db/users.js';
+import { listPublicVideos } from '../db/videos.js';
 import type { RouteDeps } from './deps.js';
+import { afterParam } from './pagination.js';
+import { cardsOf } from './video-cards.js';
 
-const NEWEST_CHANNELS_ON_HOME = 12;
+export const VIDEOS_PER_PAGE = 24;
 const CHANNEL_RESULTS = 24;
 /** Longer queries are cut, not refused: someone pasted a paragraph. */
 const MAX_QUERY_CHARS = 200;
 
-export function homeRoutes({ pool }: RouteDeps) {
+export function homeRoutes({ pool, storage }: RouteDeps) {
   return {
-    async showHome(_req: Request, res: Response): Promise<void> {
-      const channels = await listNewestChannels(pool, NEWEST_CHANNELS_ON_HOME);
-      res.render('home/index', { title: 'Home', channels });
+    async showHome(req: Request, res: Response): Promise<void> {
+      const after = afterParam(req);
+      // One more than a page tells whether there is a next page.
+      const videos = await listPublicVideos(pool, { after, limit: VIDEOS_PER_PAGE + 1 });
+      const page = videos.slice(0, VIDEOS_PER_PAGE);
+      res.render('home/index', {
+        title: after ? 'Older videos' : 'Home',
+        cards: cardsOf(page, storage),
+        nextAfter: videos.length > VIDEOS_PER_PAGE ? page.at(-1)!.publicId : null,
+        isFirstPage: !after,
+      });
     },
 
     async search(req: Request, res: Response): Promise<void> {

@@ -1,5 +1,8 @@
 import { Router } from 'express';
-import { requireUser } from '../auth/permissions.js';
+import { requirePermission, requireUser } from '../auth/permissions.js';
+import { apiRoutes } from './api.js';
+import { mediaRoutes } from './media.js';
+import { videoRoutes } from './videos.js';
 import { accountRoutes } from './accounts.js';
 import { channelRoutes } from './channels.js';
 import type { RouteDeps } from './deps.js';
@@ -15,6 +18,9 @@ export function buildRouter(deps: RouteDeps): Router {
   const channels = channelRoutes(deps);
   const home = homeRoutes(deps);
   const health = healthRoutes(deps);
+  const videos = videoRoutes(deps);
+  const media = mediaRoutes(deps);
+  const api = apiRoutes(deps);
   const router = Router();
 
   router.get('/', home.showHome);
@@ -36,6 +42,16 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/settings/password', requireUser, settings.changePassword);
   router.get('/settings/delete', requireUser, settings.showDelete);
   router.post('/settings/delete', requireUser, settings.deleteAccount);
+
+  router.get('/upload', requirePermission('video.upload'), videos.showUpload);
+  router.post('/upload', requirePermission('video.upload'), videos.receiveVideo, videos.upload);
+  router.get('/watch/:id', videos.watch);
+  router.post('/watch/:id/retry', requireUser, videos.retry);
+  router.get('/studio', requireUser, videos.studio);
+  router.post('/studio/videos/:id/delete', requireUser, videos.remove);
+
+  router.get('/media/videos/:id/:name', media.videoFile);
+  router.get('/api/v1/videos/:id', api.showVideo);
 
   router.get('/@:handle', channels.showChannel);
   router.get('/@:handle/about', channels.showAbout);

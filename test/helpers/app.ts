@@ -5,8 +5,9 @@ import type { Express } from 'express';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Pool } from '../../src/db/pool.js';
+import { startWorker, type Worker } from '../../src/jobs/worker.js';
 import { createLogger } from '../../src/log.js';
-import { testPool } from './database.js';
+import { testDatabaseUrl, testPool, testQueue } from './database.js';
 
 export interface TestApp {
   app: Express;
@@ -27,20 +28,31 @@ after(() => {
   for (const dir of dataDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
+let sharedDataDir: string | null = null;
+
+/**
+ * The DATA_DIR every test app shares unless a test asks for its own: jobs sit in one queue,
+ * so whichever test's worker takes a job must find its files.
+ */
+export function runDataDir(): string {
+  sharedDataDir ??= tempDataDir();
+  return sharedDataDir;
+}
+
 /**
  * The real application on the test database. Rate limits are high unless a test sets them,
  * so that only the tests about limits meet them.
  */
 export function createTestApp(env: Record<string, string> = {}, pool: Pool = testPool()): TestApp {
   const config = loadConfig({
-    DATA_DIR: tempDataDir(),
+    DATA_DIR: runDataDir(),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     LOGIN_MAX_FAILURES: '1000',
     LOGIN_MAX_FAILURES_PER_ADDRESS: '1000',
     SIGNUP_MAX_PER_HOUR: '1000',
     ...env,
   });
-  const app = createApp({ config, pool, logger: createLogger(config.logLevel), sessionSecret: 'test-secret-that-is-long-enough-for-sessions' });
+  const app = createApp({ config, pool, logger: createLogger(config.logLevel), sessionSecret: 'test-secret-that-is-long-enough-for-sessions', queue: testQueue() });
   return { app, config, pool };
 }
 
@@ -51,4 +63,15 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
     Object.assign(holder, createTestApp(env));
   });
   return holder;
+}
+
+/** For a describe block: a worker processing the queue in this process, as `npm start` runs one. */
+export function useWorker(t: TestApp): void {
+  let worker: Worker | null = null;
+  before(async () => {
+    worker = await startWorker({ config: t.config, databaseUrl: testDatabaseUrl(), pool: t.pool, queue: testQueue(), logger: createLogger(t.config.logLevel) });
+  });
+  after(async () => {
+    await worker?.stop();
+  });
 }

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { createDatabaseIfMissing, dropDatabase, startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { migrate } from '../../src/db/migrate.js';
 import { createPool, type Pool } from '../../src/db/pool.js';
+import { startQueue, type JobQueue } from '../../src/jobs/queue.js';
+import { createLogger } from '../../src/log.js';
 
 /**
  * One real Postgres for the whole run: TEST_DATABASE_URL's server when set, otherwise an
@@ -13,6 +15,7 @@ import { createPool, type Pool } from '../../src/db/pool.js';
 interface TestDatabase {
   url: string;
   pool: Pool;
+  queue: JobQueue;
   teardown(): Promise<void>;
 }
 
@@ -38,10 +41,13 @@ export async function setUpTestDatabase(): Promise<void> {
   }
   await migrate(url);
   const pool = createPool(url, 10);
+  const queue = await startQueue(url, createLogger(process.env.LOG_LEVEL ?? 'silent'), { supervise: true });
   current = {
     url,
     pool,
+    queue,
     async teardown() {
+      await queue.stop();
       await pool.end();
       if (clusterRoot) {
         await stopServer();
@@ -61,6 +67,12 @@ export async function tearDownTestDatabase(): Promise<void> {
 export function testPool(): Pool {
   if (!current) throw new Error('The test database is not set up (test/helpers/hooks.ts)');
   return current.pool;
+}
+
+/** The job queue (pg-boss) in the test database, shared by every test app. */
+export function testQueue(): JobQueue {
+  if (!current) throw new Error('The test database is not set up (test/helpers/hooks.ts)');
+  return current.queue;
 }
 
 export function testDatabaseUrl(): string {

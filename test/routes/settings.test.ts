@@ -90,7 +90,7 @@ describe('settings', () => {
         assert.equal(meta.exif, undefined);
         assert.ok(!image.body.includes(Buffer.from('SecretCam')));
       }
-      assert.deepEqual(filesUnder(path.join(t.config.dataDir, 'tmp')), []);
+      assert.deepEqual(filesUnder(path.join(t.config.dataDir, 'tmp', 'uploads')), []);
     });
 
     it('deletes the files of the picture it replaces', async () => {
@@ -106,13 +106,13 @@ describe('settings', () => {
     it('refuses a text file named .png with 422, keeping nothing', async () => {
       const user = await createUser();
       const agent = await signedInAgent(t.app, user);
-      const mediaBefore = filesUnder(path.join(t.config.dataDir, 'media'));
+      const mediaBefore = filesUnder(path.join(t.config.dataDir, 'media', 'avatars'));
       const res = await uploadAvatar(agent, Buffer.from('this is not a picture\n'.repeat(50)), 'avatar.png');
       assert.equal(res.status, 422);
       assert.match(res.text, /not an image we can read/);
       assert.equal(await avatarKeyOf(user.id), null);
-      assert.deepEqual(filesUnder(path.join(t.config.dataDir, 'tmp')), []);
-      assert.deepEqual(filesUnder(path.join(t.config.dataDir, 'media')), mediaBefore);
+      assert.deepEqual(filesUnder(path.join(t.config.dataDir, 'tmp', 'uploads')), []);
+      assert.deepEqual(filesUnder(path.join(t.config.dataDir, 'media', 'avatars')), mediaBefore);
     });
 
     it('refuses a 30000×30000 PNG before decoding it', async () => {
@@ -120,13 +120,13 @@ describe('settings', () => {
       const agent = await signedInAgent(t.app, user);
       const bomb = pngBomb(30_000);
       assert.ok(bomb.length < 1024 * 1024, 'the bomb is small on the wire');
-      const mediaBefore = filesUnder(path.join(t.config.dataDir, 'media'));
+      const mediaBefore = filesUnder(path.join(t.config.dataDir, 'media', 'avatars'));
       const res = await uploadAvatar(agent, bomb, 'bomb.png');
       assert.equal(res.status, 422);
       assert.match(res.text, /30000×30000 pixels/);
       assert.equal(await avatarKeyOf(user.id), null);
-      assert.deepEqual(filesUnder(path.join(t.config.dataDir, 'tmp')), []);
-      assert.deepEqual(filesUnder(path.join(t.config.dataDir, 'media')), mediaBefore);
+      assert.deepEqual(filesUnder(path.join(t.config.dataDir, 'tmp', 'uploads')), []);
+      assert.deepEqual(filesUnder(path.join(t.config.dataDir, 'media', 'avatars')), mediaBefore);
     });
 
     it('refuses a file over the size limit with 413, keeping nothing', async () => {
@@ -135,7 +135,7 @@ describe('settings', () => {
       const agent = await signedInAgent(small.app, user);
       const res = await uploadAvatar(agent, await jpegWithExif(1200, 1200), 'big.jpg');
       assert.equal(res.status, 413);
-      assert.deepEqual(filesUnder(path.join(small.config.dataDir, 'tmp')), []);
+      assert.deepEqual(filesUnder(path.join(small.config.dataDir, 'tmp', 'uploads')), []);
     });
 
     it('asks for a file when none was sent', async () => {

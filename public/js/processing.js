@@ -1,0 +1,28 @@
+// While a video is being processed, polls its state and shows the progress; reloads the page
+// when the first quality is ready (or when it failed) so the player or the reason appears.
+// Without scripts, the page refreshes itself every few seconds (a meta refresh in <noscript>).
+const box = document.querySelector('[data-poll]');
+const POLL_MS = 2000;
+
+if (box) {
+  const url = box.getAttribute('data-poll');
+  const text = box.querySelector('[data-progress-text]');
+  const bar = box.querySelector('progress');
+  const initiallyReady = !box.classList.contains('processing');
+
+  const poll = async () => {
+    try {
+      const response = await fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+      if (!response.ok) return;
+      const video = await response.json();
+      if (text) text.textContent = `${video.progress}%`;
+      if (bar) bar.value = video.progress;
+      if (!initiallyReady && (video.status === 'ready' || video.status === 'failed')) return window.location.reload();
+      if (initiallyReady && video.progress >= 100) return; // all qualities done; the next visit lists them
+    } catch {
+      // Offline for a moment: try again at the next tick.
+    }
+    setTimeout(poll, POLL_MS);
+  };
+  setTimeout(poll, POLL_MS);
+}

@@ -1,0 +1,37 @@
+import { ConfigError, loadConfig } from '../config.js';
+import { openDatabase } from '../db/connect.js';
+import { createPool } from '../db/pool.js';
+import { startQueue } from '../jobs/queue.js';
+import { startWorker } from '../jobs/worker.js';
+import { removeStaleTempDirs } from '../temp-dirs.js';
+import { createLogger } from '../log.js';
+
+/** `npm run worker`: processes jobs without serving HTTP, for running workers on other hosts. */
+try {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config, logger);
+  const pool = createPool(database.url, config.databasePoolMax);
+  await removeStaleTempDirs(config.dataDir, 'work');
+  const queue = await startQueue(database.url, logger, { supervise: true });
+  const worker = await startWorker({ config, databaseUrl: database.url, pool, queue, logger });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'worker stopping: finishing the jobs in hand');
+    await worker.stop();
+    await queue.stop();
+    await pool.end();
+    await database.stop();
+    process.exit(0);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown(signal));
+  }
+} catch (err) {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+}

@@ -1,0 +1,60 @@
+import type PgBoss from 'pg-boss';
+import { tryLockVideo } from '../../db/jobs.js';
+import { markFailed, noteFailureReason } from '../../db/videos.js';
+import { MediaRejected } from '../../media/ffmpeg.js';
+import { processVideo, VideoGone, type PipelineDeps } from '../../media/pipeline.js';
+
+export interface VideoJobData {
+  videoId: number;
+}
+
+/** A reason a creator can read, for the failure reason shown on the video's page. */
+function reasonFor(err: unknown): string {
+  if (err instanceof MediaRejected) return err.message;
+  const message = err instanceof Error ? err.message : String(err);
+  if (/No space left on device|ENOSPC/i.test(message)) return 'The server ran out of disk space while processing this video.';
+  if (/timeout|timed out/i.test(message)) return 'Processing took too long and was stopped.';
+  if (/missing/i.test(message)) return message;
+  return 'Processing failed on the server. You can try again; if it fails again, the file may be damaged.';
+}
+
+export function processVideoHandler(deps: PipelineDeps & { databaseUrl: string }) {
+  return async function handle(jobs: PgBoss.JobWithMetadata<VideoJobData>[]): Promise<void> {
+    for (const job of jobs) {
+      const { videoId } = job.data;
+      const lock = await tryLockVideo(deps.databaseUrl, videoId);
+      // Another worker is on it (a retry caught up with a slow run): try later, never twice at once.
+      if (!lock) throw new Error(`video ${videoId} is being processed by another worker`);
+      try {
+        await processVideo(deps, videoId);
+        deps.logger.info({ videoId, jobId: job.id }, 'video processed');
+      } catch (err) {
+        if (err instanceof VideoGone) {
+          deps.logger.info({ videoId }, 'video deleted while processing; stopped');
+          continue;
+        }
+        if (err instanceof MediaRejected) {
+          // The file itself is the problem: trying again cannot help.
+          await markFailed(deps.pool, videoId, reasonFor(err));
+          continue;
+        }
+        deps.logger.warn({ err, videoId, attempt: job.retryCount + 1 }, 'processing failed');
+        // pg-boss retries; after the last try the dead-letter handler marks the video failed with this reason.
+        await noteFailureReason(deps.pool, videoId, reasonFor(err)).catch(() => {});
+        throw err;
+      } finally {
+        await lock.release().catch(() => {});
+      }
+    }
+  };
+}
+
+/** Runs for jobs that used up their retries, or whose worker kept dying: the video is failed, retryable by its creator. */
+export function processVideoFailedHandler(deps: Pick<PipelineDeps, 'pool' | 'logger'>) {
+  return async function handle(jobs: PgBoss.Job<VideoJobData>[]): Promise<void> {
+    for (const job of jobs) {
+      await markFailed(deps.pool, job.data.videoId, null);
+      deps.logger.warn({ videoId: job.data.videoId }, 'video processing gave up');
+    }
+  };
+}

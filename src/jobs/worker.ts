@@ -1,0 +1,67 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { Config } from '../config.js';
+import { findOrphanedJobs } from '../db/jobs.js';
+import type { Pool } from '../db/pool.js';
+import type { Logger } from '../log.js';
+import { killRunningFfmpeg, resolveBinaries } from '../media/ffmpeg.js';
+import { LocalStorage } from '../media/storage.js';
+import { processVideoFailedHandler, processVideoHandler, type VideoJobData } from './handlers/process-video.js';
+import { PROCESS_VIDEO, PROCESS_VIDEO_FAILED, type JobQueue } from './queue.js';
+
+/** How often every worker looks for jobs whose worker died, and how old such a job must be. */
+const REAP_INTERVAL_MS = 15_000;
+const ORPHAN_GRACE_SECONDS = 5;
+
+export interface Worker {
+  stop(): Promise<void>;
+}
+
+/**
+ * Takes video jobs from the queue, WORKER_CONCURRENCY at a time, and returns jobs whose worker
+ * died to the queue (at start, then every 15 s), so a crash costs a retry, not the video.
+ */
+export async function startWorker(deps: { config: Config; databaseUrl: string; pool: Pool; queue: JobQueue; logger: Logger }): Promise<Worker> {
+  const { config, pool, queue, logger } = deps;
+  const binaries = resolveBinaries(config);
+  const pipeline = {
+    pool,
+    storage: new LocalStorage(path.join(config.dataDir, 'media')),
+    binaries,
+    dataDir: config.dataDir,
+    preset: config.ffmpegPreset,
+    keepOriginals: config.keepOriginals,
+    logger,
+    databaseUrl: deps.databaseUrl,
+  };
+  const identity = `${os.hostname()}:${process.pid}`;
+  logger.info({ worker: identity, ffmpeg: binaries.ffmpeg, concurrency: config.workerConcurrency }, 'worker starting');
+
+  async function reap(): Promise<void> {
+    for (const orphan of await findOrphanedJobs(pool, PROCESS_VIDEO, ORPHAN_GRACE_SECONDS)) {
+      logger.warn({ ...orphan, worker: identity }, 'job of a dead worker returned to the queue');
+      await queue.boss.fail(PROCESS_VIDEO, orphan.jobId, { message: 'the worker processing it stopped' });
+    }
+  }
+  await reap();
+  const timer = setInterval(() => reap().catch((err) => logger.warn({ err }, 'looking for orphaned jobs failed')), REAP_INTERVAL_MS);
+  timer.unref();
+
+  // pg-boss 10 runs one job at a time per work() call; concurrency is that many calls.
+  const handler = processVideoHandler(pipeline);
+  for (let i = 0; i < config.workerConcurrency; i++) {
+    await queue.boss.work<VideoJobData>(PROCESS_VIDEO, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 2 }, handler);
+  }
+  await queue.boss.work<VideoJobData>(PROCESS_VIDEO_FAILED, { batchSize: 1, pollingIntervalSeconds: 5 }, processVideoFailedHandler(pipeline));
+
+  return {
+    async stop() {
+      clearInterval(timer);
+      await queue.boss.offWork(PROCESS_VIDEO);
+      await queue.boss.offWork(PROCESS_VIDEO_FAILED);
+      // A job cut short here stays active in the queue; its lock goes with this process, so the
+      // next worker to start (or any running one, within 15 s) puts it back in line.
+      killRunningFfmpeg();
+    },
+  };
+}

@@ -1,0 +1,192 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Pool } from '../db/pool.js';
+import {
+  clearOriginalKey, findVideoById, insertVideoFile, listVideoFiles, markPlayable, markProcessing, setStoryboard, setVideoProgress,
+  type Video, type VideoFile,
+} from '../db/videos.js';
+import type { Logger } from '../log.js';
+import { probe, runFfmpeg, type Binaries, type Probe } from './ffmpeg.js';
+import { makeStoryboard, makeThumbnails } from './previews.js';
+import { planRenditions, renditionArgs, workOf, type Rendition } from './renditions.js';
+import type { Storage } from './storage.js';
+import { processTempDir } from '../temp-dirs.js';
+
+export interface PipelineDeps {
+  pool: Pool;
+  storage: Storage;
+  binaries: Binaries;
+  dataDir: string;
+  preset: string;
+  keepOriginals: boolean;
+  logger: Logger;
+}
+
+/** The video was deleted while it was being processed: stop, and leave nothing behind. */
+export class VideoGone extends Error {}
+
+/** How often progress is written at most; pages poll it every couple of seconds. */
+const PROGRESS_WRITE_INTERVAL_MS = 1500;
+/** Encoding may take this many times the video's duration before it is stopped (2 cores, 1080p, veryfast: about 2×). */
+const ENCODE_TIMEOUT_FACTOR = 30;
+
+export const videoStorageDir = (publicId: string) => `videos/${publicId}`;
+export const originalKey = (publicId: string) => `originals/${publicId}/source`;
+export const workDirFor = (dataDir: string, publicId: string) => path.join(processTempDir(dataDir, 'work'), publicId);
+
+const stamp = () => crypto.randomBytes(4).toString('hex');
+
+/**
+ * Upload → ready. Makes the first rendition (a remux when the source allows, else the smallest
+ * encode) and the thumbnails, and makes the video playable at once; then the storyboard and
+ * the other renditions, small to large. Safe to run again: renditions already recorded are
+ * kept and skipped. Copes with the video being deleted at any point.
+ */
+export async function processVideo(deps: PipelineDeps, videoId: number): Promise<void> {
+  const { pool, storage } = deps;
+  const video = await findVideoById(pool, videoId);
+  if (!video) throw new VideoGone();
+  const input = video.originalKey ? storage.localPath(video.originalKey) : null;
+  if (!input || !fs.existsSync(input)) throw new Error('The uploaded file is missing, so this video cannot be processed again.');
+
+  const workDir = workDirFor(deps.dataDir, video.publicId);
+  await fs.promises.rm(workDir, { recursive: true, force: true });
+  await fs.promises.mkdir(workDir, { recursive: true });
+  try {
+    if (!(await markProcessing(pool, videoId))) throw new VideoGone();
+    const probed = await probe(deps.binaries, input);
+    const plan = planRenditions(probed);
+    const existing = await listVideoFiles(pool, videoId);
+    const done = new Set(existing.filter((f) => f.kind === 'rendition').map((f) => f.height));
+    const progress = progressTracker(deps, videoId, plan, done);
+
+    const smallestRung = Math.min(...plan.map((r) => r.rung));
+    let playable = video.status === 'ready' && video.thumbnailStem !== null;
+    let hasStoryboard = video.storyboard !== null;
+    for (const rendition of plan) {
+      if (done.has(rendition.height)) continue;
+      const file = await makeRendition(deps, video, probed, input, rendition, workDir, progress.onStep(rendition));
+      progress.finished(rendition);
+      if (!playable) {
+        await storePreviews(deps, video, probed, input, workDir);
+        playable = true;
+      }
+      if (!hasStoryboard && rendition.rung === smallestRung) {
+        await storeStoryboard(deps, video, file.storageKey, workDir);
+        hasStoryboard = true;
+      }
+    }
+    // A second run whose renditions all existed already: finish what the first run did not.
+    if (!playable) await storePreviews(deps, video, probed, input, workDir);
+    if (!hasStoryboard) {
+      const smallest = (await listVideoFiles(pool, videoId)).filter((f) => f.kind === 'rendition').sort((a, b) => a.bytes - b.bytes)[0];
+      if (smallest) await storeStoryboard(deps, video, smallest.storageKey, workDir);
+    }
+    if (!(await setVideoProgress(pool, videoId, 100))) throw new VideoGone();
+    if (!deps.keepOriginals && video.originalKey) {
+      await storage.remove(video.originalKey);
+      await clearOriginalKey(pool, videoId);
+    }
+  } catch (err) {
+    if (err instanceof VideoGone) {
+      // The delete removed what existed when it ran; this removes what the job wrote after.
+      await storage.removeDirectory(videoStorageDir(video.publicId));
+      await storage.removeDirectory(`originals/${video.publicId}`);
+    }
+    throw err;
+  } finally {
+    await fs.promises.rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function makeRendition(deps: PipelineDeps, video: Video, probed: Probe, input: string, rendition: Rendition, workDir: string, onProgress: (f: number) => void): Promise<VideoFile> {
+  const name = `${rendition.rung}p-${stamp()}.mp4`;
+  const output = path.join(workDir, name);
+  await runFfmpeg(deps.binaries, input, [], output, renditionArgs(probed, rendition, deps.preset), {
+    durationSeconds: probed.durationSeconds,
+    timeoutSeconds: Math.max(300, probed.durationSeconds * ENCODE_TIMEOUT_FACTOR),
+    onProgress,
+  });
+  const file: VideoFile = {
+    kind: 'rendition',
+    name,
+    storageKey: `${videoStorageDir(video.publicId)}/${name}`,
+    mimeType: 'video/mp4',
+    width: rendition.width,
+    height: rendition.height,
+    bytes: (await fs.promises.stat(output)).size,
+  };
+  await record(deps, video, output, file);
+  return file;
+}
+
+/** Moves a made file into storage and records it; a second run's duplicate is thrown away. */
+async function record(deps: PipelineDeps, video: Video, localFile: string, file: VideoFile): Promise<void> {
+  await deps.storage.putFile(file.storageKey, localFile);
+  if (!(await insertVideoFile(deps.pool, video.id, file))) {
+    await deps.storage.remove(file.storageKey);
+    if (!(await findVideoById(deps.pool, video.id))) throw new VideoGone();
+  }
+}
+
+async function storePreviews(deps: PipelineDeps, video: Video, probed: Probe, input: string, workDir: string): Promise<void> {
+  const stem = stamp();
+  for (const preview of await makeThumbnails(deps.binaries, input, probed, workDir)) {
+    const name = `thumb-${stem}-${preview.width}.${preview.format}`;
+    const bytes = (await fs.promises.stat(preview.file)).size;
+    await record(deps, video, preview.file, {
+      kind: 'thumbnail',
+      name,
+      storageKey: `${videoStorageDir(video.publicId)}/${name}`,
+      mimeType: preview.format === 'webp' ? 'image/webp' : 'image/jpeg',
+      width: preview.width,
+      height: preview.height,
+      bytes,
+    });
+  }
+  if (!(await markPlayable(deps.pool, video.id, stem))) throw new VideoGone();
+  deps.logger.info({ videoId: video.id, publicId: video.publicId }, 'video is playable');
+}
+
+async function storeStoryboard(deps: PipelineDeps, video: Video, renditionKey: string, workDir: string): Promise<void> {
+  const source = deps.storage.localPath(renditionKey);
+  if (!source) return;
+  const { file, index } = await makeStoryboard(deps.binaries, source, video.durationSeconds, workDir);
+  const name = `storyboard-${stamp()}.jpg`;
+  const bytes = (await fs.promises.stat(file)).size;
+  await record(deps, video, file, {
+    kind: 'storyboard',
+    name,
+    storageKey: `${videoStorageDir(video.publicId)}/${name}`,
+    mimeType: 'image/jpeg',
+    width: index.columns * index.tileWidth,
+    height: index.rows * index.tileHeight,
+    bytes,
+  });
+  if (!(await setStoryboard(deps.pool, video.id, { name, ...index }))) throw new VideoGone();
+}
+
+/** One percentage for the whole job, weighted by how much work each rendition is. */
+function progressTracker(deps: PipelineDeps, videoId: number, plan: Rendition[], done: Set<number>) {
+  const total = plan.reduce((sum, r) => sum + workOf(r), 0);
+  let finished = plan.filter((r) => done.has(r.height)).reduce((sum, r) => sum + workOf(r), 0);
+  let lastWrite = 0;
+  const write = (percent: number) => {
+    const now = Date.now();
+    if (now - lastWrite < PROGRESS_WRITE_INTERVAL_MS) return;
+    lastWrite = now;
+    // Progress is informative; a failed write must not stop the encode (the next one will land).
+    setVideoProgress(deps.pool, videoId, Math.min(99, percent)).catch(() => {});
+  };
+  return {
+    onStep: (rendition: Rendition) => (fraction: number) => write(((finished + fraction * workOf(rendition)) / total) * 100),
+    finished(rendition: Rendition) {
+      finished += workOf(rendition);
+      lastWrite = 0;
+      write((finished / total) * 100);
+    },
+  };
+}
+
+

@@ -1,0 +1,135 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type { Request, Response } from 'express';
+import { canDeleteVideo, canManageUpload } from '../auth/permissions.js';
+import { withTransaction } from '../db/pool.js';
+import { deleteVideo, insertVideo, listVideoFiles, listVideosOfOwner, resetFailedVideo } from '../db/videos.js';
+import { DESCRIPTION_MAX, TAGS_MAX, TITLE_MAX, parseVideoDetails } from '../forms/upload.js';
+import { forbidden } from '../http/errors.js';
+import { flash } from '../http/session.js';
+import { formatBytes, receiveOneFile } from '../http/uploads.js';
+import { MediaRejected, checkLimits, formatDuration, probe } from '../media/ffmpeg.js';
+import { originalKey, videoStorageDir } from '../media/pipeline.js';
+import type { RouteDeps } from './deps.js';
+import { loadVisibleVideo } from './load-video.js';
+import { describeVideo } from './video-view.js';
+
+/** 11 URL-safe characters from 64 random bits, like YouTube's ids: unguessable, never sequential. */
+export const newPublicId = () => crypto.randomBytes(8).toString('base64url');
+
+const STUDIO_LIST_LIMIT = 200;
+
+const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
+
+export function videoRoutes({ config, pool, storage, queue, binaries }: RouteDeps) {
+  function renderUpload(res: Response, status: number, values: Record<string, string> = {}, errors: Record<string, string> = {}) {
+    res.status(status).render('videos/upload', {
+      title: 'Upload a video',
+      values: { visibility: 'public', ...values },
+      errors,
+      limits: { titleMax: TITLE_MAX, descriptionMax: DESCRIPTION_MAX, tagsMax: TAGS_MAX, maxUpload: formatBytes(config.maxUploadBytes), maxUploadBytes: config.maxUploadBytes, maxDuration: formatDuration(config.maxVideoSeconds) },
+    });
+  }
+
+  /** A refused upload: 422 with the reason, as the form again or as JSON for the upload script. */
+  function refuse(req: Request, res: Response, values: Record<string, string>, errors: Record<string, string>) {
+    if (wantsJson(req)) return void res.status(422).json({ error: { status: 422, message: Object.values(errors)[0], fields: errors } });
+    renderUpload(res, 422, values, errors);
+  }
+
+  return {
+    showUpload: (_req: Request, res: Response) => renderUpload(res, 200),
+
+    receiveVideo: receiveOneFile({ dataDir: config.dataDir, fieldName: 'file', maxBytes: config.maxUploadBytes }),
+
+    async upload(req: Request, res: Response): Promise<void> {
+      const file = req.file;
+      try {
+        const form = parseVideoDetails(req.body, file?.originalname);
+        if (!file) return refuse(req, res, form.ok ? {} : form.values, { file: 'Choose a video file to upload.', ...(form.ok ? {} : form.errors) });
+        if (!form.ok) return refuse(req, res, form.values, form.errors);
+
+        let probed;
+        try {
+          probed = await probe(binaries, file.path);
+          checkLimits(probed, config);
+        } catch (err) {
+          if (err instanceof MediaRejected) return refuse(req, res, { ...form.value, tags: form.value.tags.join(', ') }, { file: err.message });
+          throw err;
+        }
+
+        const publicId = newPublicId();
+        const key = originalKey(publicId);
+        await storage.putFile(key, file.path);
+        let video;
+        try {
+          video = await withTransaction(pool, async (client) => {
+            const inserted = await insertVideo(client, {
+              publicId, ownerId: req.viewer!.id, ...form.value,
+              originalKey: key, originalName: file.originalname.slice(0, 255), originalBytes: file.size,
+              durationSeconds: probed.durationSeconds, width: probed.width, height: probed.height, frameRate: probed.frameRate,
+              videoCodec: probed.videoCodec, audioCodec: probed.audioCodec, probe: probed.raw,
+            });
+            await queue.enqueueVideo(inserted.id, probed.durationSeconds, client);
+            return inserted;
+          });
+        } catch (err) {
+          await storage.removeDirectory(`originals/${publicId}`);
+          throw err;
+        }
+        const watchUrl = `/watch/${video.publicId}`;
+        if (wantsJson(req)) return void res.status(201).location(watchUrl).json({ id: video.publicId, watchUrl });
+        res.redirect(303, watchUrl);
+      } finally {
+        // Moved into storage when accepted; otherwise nothing of it is kept.
+        if (file) await fs.promises.rm(file.path, { force: true });
+      }
+    },
+
+    async watch(req: Request, res: Response): Promise<void> {
+      const video = await loadVisibleVideo(pool, req);
+      const files = await listVideoFiles(pool, video.id);
+      const view = describeVideo(video, files, storage);
+      const requested = Number(req.query.quality);
+      const selected = view.renditions.find((r) => r.rung === requested) ?? view.defaultRendition;
+      const processing = video.status !== 'ready' && video.status !== 'failed';
+      res.render('videos/watch', {
+        title: video.title,
+        video,
+        view,
+        selected,
+        canManage: canManageUpload(req.viewer, video),
+        canDelete: canDeleteVideo(req.viewer, video),
+        // Without JavaScript the processing page reloads itself; with it, upload-progress.js polls instead.
+        refreshSeconds: processing ? 10 : null,
+      });
+    },
+
+    async retry(req: Request, res: Response): Promise<void> {
+      const video = await loadVisibleVideo(pool, req);
+      if (!canManageUpload(req.viewer, video)) throw forbidden('Only the person who uploaded this video can retry it.');
+      await withTransaction(pool, async (client) => {
+        if (await resetFailedVideo(client, video.id)) await queue.enqueueVideo(video.id, video.durationSeconds, client);
+      });
+      flash(req, 'info', 'Processing will start again in a moment.');
+      res.redirect(303, `/watch/${video.publicId}`);
+    },
+
+    async remove(req: Request, res: Response): Promise<void> {
+      const video = await loadVisibleVideo(pool, req);
+      if (!canDeleteVideo(req.viewer, video)) throw forbidden('You may not delete this video.');
+      const publicId = await deleteVideo(pool, video.id);
+      if (publicId) {
+        await storage.removeDirectory(videoStorageDir(publicId));
+        await storage.removeDirectory(`originals/${publicId}`);
+      }
+      flash(req, 'success', `“${video.title}” has been deleted.`);
+      res.redirect(303, req.viewer!.id === video.ownerId ? '/studio' : `/@${video.owner.handle}`);
+    },
+
+    async studio(req: Request, res: Response): Promise<void> {
+      const videos = await listVideosOfOwner(pool, req.viewer!.id, STUDIO_LIST_LIMIT);
+      res.render('videos/studio', { title: 'Your videos', videos, refreshSeconds: videos.some((v) => v.status === 'uploaded' || v.status === 'processing') ? 10 : null });
+    },
+  };
+}
