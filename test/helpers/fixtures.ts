@@ -71,7 +71,7 @@ export const fixtures = {
   noAudio: () => fixture('no-audio', { width: 640, height: 360, audio: false }),
   h264: () => fixture('h264', { width: 1280, height: 720, codec: 'h264' }),
   highRes: () => fixture('high-res', { width: 2560, height: 1440, seconds: 2 }),
-  long: () => fixture('long', { width: 1920, height: 1080, seconds: 20 }),
+  long: () => fixture('long', { width: 1280, height: 720, seconds: 12 }),
 };
 
 /** A file at `name` in the fixture directory with `content`. */
