@@ -16,7 +16,7 @@ import type { Logger } from './log.js';
 import { resolveBinaries } from './media/ffmpeg.js';
 import { LocalStorage } from './media/storage.js';
 import { PUBLIC_DIR } from './paths.js';
-import { buildRouter } from './routes/index.js';
+import { buildOpenRouter, buildRouter } from './routes/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -51,6 +51,9 @@ export function createApp(deps: AppDeps): Express {
   // Avatar files are named by a random key that changes with every new picture, so they never change in place.
   app.use('/media/avatars', express.static(path.join(storage.root, 'avatars'), { maxAge: MEDIA_MAX_AGE_MS, immutable: true, index: false, redirect: false, dotfiles: 'deny' }));
 
+  const routeDeps = { config, pool, storage, queue: deps.queue, binaries: resolveBinaries(config), limits: createRateLimiters(pool, config) };
+  app.use(buildOpenRouter(routeDeps));
+
   app.use(express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 100 }));
   app.use(express.json({ limit: FORM_BODY_LIMIT }));
   app.use(createSessionMiddleware(pool, { secret: deps.sessionSecret, secure: https, idleHours: config.sessionIdleHours, maxDays: config.sessionMaxDays }));
@@ -59,7 +62,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(sessionLocals);
   app.use(csrfProtection);
 
-  app.use(buildRouter({ config, pool, storage, queue: deps.queue, binaries: resolveBinaries(config), limits: createRateLimiters(pool, config) }));
+  app.use(buildRouter(routeDeps));
 
   app.use(notFoundHandler);
   app.use(errorHandler());

@@ -21,6 +21,18 @@ function element(tag, attrs = {}, text = '') {
   return el;
 }
 
+/** A control button showing one of the icons in /static/icons; its name is for screen readers. */
+function iconButton(icon, label) {
+  const button = element('button', { type: 'button', class: 'control', 'aria-label': label });
+  button.append(element('img', { src: `/static/icons/${icon}.svg`, alt: '', width: '22', height: '22' }));
+  return button;
+}
+
+const setIcon = (button, icon, label) => {
+  button.firstElementChild.setAttribute('src', `/static/icons/${icon}.svg`);
+  button.setAttribute('aria-label', label);
+};
+
 /** The smallest rendition at least as tall as the player is on this screen, else the largest. */
 function pickForScreen(renditions) {
   const needed = Math.min(video.clientWidth, video.clientHeight || video.clientWidth * 0.5625) * (window.devicePixelRatio || 1);
@@ -63,7 +75,7 @@ if (video) {
 
   // Our controls replace the browser's.
   const bar = element('div', { class: 'controls', role: 'group', 'aria-label': 'Video controls' });
-  const play = element('button', { type: 'button', class: 'control', 'aria-label': 'Play' }, '▶');
+  const play = iconButton('play', 'Play');
   const time = element('span', { class: 'time', 'aria-live': 'off' }, '0:00 / 0:00');
   const seekWrap = element('div', { class: 'seek' });
   const seek = element('input', { type: 'range', min: '0', max: '1000', value: '0', step: '1', 'aria-label': 'Seek' });
@@ -72,22 +84,21 @@ if (video) {
   const previewTime = element('span', { class: 'seek-preview-time' });
   preview.append(previewImage, previewTime);
   seekWrap.append(seek, preview);
-  const mute = element('button', { type: 'button', class: 'control', 'aria-label': 'Mute' }, '🔊');
+  const mute = iconButton('volume', 'Mute');
   const volume = element('input', { type: 'range', min: '0', max: '1', step: '0.05', value: String(video.volume), 'aria-label': 'Volume', class: 'volume' });
-  const fullscreen = element('button', { type: 'button', class: 'control', 'aria-label': 'Full screen' }, '⛶');
+  const fullscreen = iconButton('fullscreen', 'Full screen');
   bar.append(play, seekWrap, time, mute, volume, fullscreen);
   video.controls = false;
   video.parentElement.append(bar);
 
   const update = () => {
     const duration = video.duration || 0;
-    play.textContent = video.paused ? '▶' : '❚❚';
-    play.setAttribute('aria-label', video.paused ? 'Play' : 'Pause');
+    setIcon(play, video.paused ? 'play' : 'pause', video.paused ? 'Play' : 'Pause');
     time.textContent = `${formatTime(video.currentTime)} / ${formatTime(duration)}`;
     if (document.activeElement !== seek) seek.value = duration ? String(Math.round((video.currentTime / duration) * 1000)) : '0';
     seek.setAttribute('aria-valuetext', `${formatTime(video.currentTime)} of ${formatTime(duration)}`);
-    mute.textContent = video.muted || video.volume === 0 ? '🔇' : '🔊';
-    mute.setAttribute('aria-label', video.muted ? 'Unmute' : 'Mute');
+    const silent = video.muted || video.volume === 0;
+    setIcon(mute, silent ? 'muted' : 'volume', silent ? 'Unmute' : 'Mute');
   };
   for (const type of ['play', 'pause', 'timeupdate', 'durationchange', 'volumechange', 'loadedmetadata']) video.addEventListener(type, update);
   play.addEventListener('click', () => (video.paused ? video.play() : video.pause()));

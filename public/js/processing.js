@@ -1,6 +1,7 @@
 // While a video is being processed, polls its state and shows the progress; reloads the page
 // when the first quality is ready (or when it failed) so the player or the reason appears.
-// Without scripts, the page refreshes itself every few seconds (a meta refresh in <noscript>).
+// Without scripts, the page offers a "Check again" link instead (no timed refresh: it would
+// move a screen reader back to the top every few seconds).
 const box = document.querySelector('[data-poll]');
 const POLL_MS = 2000;
 

@@ -170,11 +170,6 @@ export async function listVideoFiles(db: Queryable, videoId: number): Promise<Vi
   return rows.map(toFile);
 }
 
-export async function findVideoFile(db: Queryable, videoId: number, name: string): Promise<VideoFile | null> {
-  const { rows } = await db.query('SELECT kind, name, storage_key, mime_type, width, height, bytes FROM video_files WHERE video_id = $1 AND name = $2', [videoId, name]);
-  return rows[0] ? toFile(rows[0]) : null;
-}
-
 /** Records a made file; false when the video is gone or already has a rendition of that height (a second run). */
 export async function insertVideoFile(db: Queryable, videoId: number, f: VideoFile): Promise<boolean> {
   const { rowCount } = await db.query(
@@ -218,11 +213,12 @@ const GAVE_UP = 'Processing stopped several times before it could finish. You ca
 
 /**
  * Failed with `reason`, or with the reason the last attempt noted when null. A video that is
- * already playable stays ready (its higher renditions are what failed).
+ * already playable stays ready, done with the renditions it has (its higher ones failed).
  */
 export async function markFailed(db: Queryable, id: number, reason: string | null): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE videos SET status = CASE WHEN status = 'ready' THEN 'ready' ELSE 'failed' END,
+       progress = CASE WHEN status = 'ready' THEN 100 ELSE progress END,
        failure_reason = coalesce($2, failure_reason, $3), updated_at = now()
      WHERE id = $1`,
     [id, reason, GAVE_UP],
@@ -249,4 +245,21 @@ export async function clearOriginalKey(db: Queryable, id: number): Promise<void>
 export async function deleteVideo(db: Queryable, id: number): Promise<string | null> {
   const { rows } = await db.query<{ public_id: string }>('DELETE FROM videos WHERE id = $1 RETURNING public_id', [id]);
   return rows[0]?.public_id ?? null;
+}
+
+export interface ServableFile extends VideoFile {
+  video: { id: number; ownerId: number; visibility: Visibility; status: VideoStatus };
+}
+
+/** A file of a video of a live channel, with what deciding access needs, in one query (media requests are many). */
+export async function findServableFile(db: Queryable, publicId: string, name: string): Promise<ServableFile | null> {
+  const { rows } = await db.query(
+    `SELECT f.kind, f.name, f.storage_key, f.mime_type, f.width, f.height, f.bytes, v.id AS video_id, v.owner_id, v.visibility, v.status
+     FROM videos v JOIN video_files f ON f.video_id = v.id JOIN users u ON u.id = v.owner_id
+     WHERE v.public_id = $1 AND f.name = $2 AND u.deleted_at IS NULL AND u.banned_at IS NULL`,
+    [publicId, name],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return { ...toFile(r), video: { id: r.video_id, ownerId: r.owner_id, visibility: r.visibility, status: r.status } };
 }

@@ -40,7 +40,7 @@ export function resolveBinaries(config: { ffmpegPath: string | null; ffprobePath
  * copies these whitelists to nested demuxers), reads nothing.
  */
 export const CONTAINER_WHITELIST = 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,flv,mpegts,ogg,asf,mpeg,mxf';
-const SAFE_INPUT = ['-protocol_whitelist', 'file', '-format_whitelist', CONTAINER_WHITELIST];
+export const SAFE_INPUT = ['-protocol_whitelist', 'file', '-format_whitelist', CONTAINER_WHITELIST];
 
 /** A file we will not process, with a reason its uploader can act on. */
 export class MediaRejected extends Error {}

@@ -24,11 +24,8 @@ export interface PreviewFile {
  */
 export async function makeThumbnails(binaries: Binaries, input: string, probe: Probe, workDir: string): Promise<PreviewFile[]> {
   const frame = path.join(workDir, 'frame.png');
-  const seek = probe.durationSeconds > 2 ? Math.min(Math.max(1, probe.durationSeconds * 0.1), 60) : 0;
-  await runFfmpeg(binaries, input, ['-ss', seek.toFixed(3)], frame, ['-map', '0:v:0', '-vf', `thumbnail=${THUMBNAIL_CANDIDATE_FRAMES}`, '-frames:v', '1', '-an', '-c:v', 'png', '-f', 'image2'], {
-    durationSeconds: 0,
-    timeoutSeconds: 300,
-  });
+  const args = thumbnailFrameArgs(probe.durationSeconds);
+  await runFfmpeg(binaries, input, args.input, frame, args.output, { durationSeconds: 0, timeoutSeconds: 300 });
   const files: PreviewFile[] = [];
   for (const width of THUMBNAIL_WIDTHS_PX) {
     const height = Math.round((width * 9) / 16);
@@ -40,6 +37,15 @@ export async function makeThumbnails(binaries: Binaries, input: string, probe: P
     files.push({ file: webp, format: 'webp', width, height }, { file: jpg, format: 'jpg', width, height });
   }
   return files;
+}
+
+/** ffmpeg options for the representative frame, past the first second where fades and titles sit. */
+export function thumbnailFrameArgs(durationSeconds: number): { input: string[]; output: string[] } {
+  const seek = durationSeconds > 2 ? Math.min(Math.max(1, durationSeconds * 0.1), 60) : 0;
+  return {
+    input: ['-ss', seek.toFixed(3)],
+    output: ['-map', '0:v:0', '-vf', `thumbnail=${THUMBNAIL_CANDIDATE_FRAMES}`, '-frames:v', '1', '-an', '-c:v', 'png', '-f', 'image2'],
+  };
 }
 
 export interface StoryboardIndex {
@@ -59,11 +65,18 @@ export interface StoryboardIndex {
  * keyframes (every 2 s), which is many times faster than decoding the source.
  */
 export async function makeStoryboard(binaries: Binaries, rendition: string, durationSeconds: number, workDir: string): Promise<{ file: string; index: Omit<StoryboardIndex, 'name'> }> {
+  const file = path.join(workDir, 'storyboard.jpg');
+  const { index, input, output } = storyboardPlan(durationSeconds);
+  await runFfmpeg(binaries, rendition, input, file, output, { durationSeconds: 0, timeoutSeconds: Math.max(300, durationSeconds) });
+  return { file, index };
+}
+
+/** The sprite's layout and the ffmpeg options that make it. */
+export function storyboardPlan(durationSeconds: number): { index: Omit<StoryboardIndex, 'name'>; input: string[]; output: string[] } {
   const count = Math.max(1, Math.min(STORYBOARD_MAX_FRAMES, Math.floor(durationSeconds)));
   const intervalSeconds = durationSeconds / count;
   const columns = Math.min(STORYBOARD_COLUMNS, count);
   const rows = Math.ceil(count / columns);
-  const file = path.join(workDir, 'storyboard.jpg');
   const { width, height } = STORYBOARD_TILE;
   const filter = [
     `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${(intervalSeconds * 0.999).toFixed(3)})'`,
@@ -71,10 +84,9 @@ export async function makeStoryboard(binaries: Binaries, rendition: string, dura
     `pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2:black`,
     `tile=${columns}x${rows}`,
   ].join(',');
-  const decodeKeyframesOnly = intervalSeconds >= 2 ? ['-skip_frame', 'nokey'] : [];
-  await runFfmpeg(binaries, rendition, decodeKeyframesOnly, file, ['-map', '0:v:0', '-vf', filter, '-vsync', 'vfr', '-frames:v', '1', '-an', '-q:v', '5', '-f', 'image2'], {
-    durationSeconds: 0,
-    timeoutSeconds: Math.max(300, durationSeconds),
-  });
-  return { file, index: { count, columns, rows, intervalSeconds, tileWidth: width, tileHeight: height } };
+  return {
+    index: { count, columns, rows, intervalSeconds, tileWidth: width, tileHeight: height },
+    input: intervalSeconds >= 2 ? ['-skip_frame', 'nokey'] : [],
+    output: ['-map', '0:v:0', '-vf', filter, '-vsync', 'vfr', '-frames:v', '1', '-an', '-q:v', '5', '-f', 'image2'],
+  };
 }

@@ -10,6 +10,17 @@ import { healthRoutes } from './health.js';
 import { homeRoutes } from './home.js';
 import { settingsRoutes } from './settings.js';
 
+/**
+ * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
+ * see. What they pass on is handled again by the same URL in buildRouter, with the viewer.
+ */
+export function buildOpenRouter(deps: RouteDeps): Router {
+  const media = mediaRoutes(deps);
+  const router = Router();
+  router.get('/media/videos/:id/:name', media.openVideoFile);
+  return router;
+}
+
 /** Every URL of the site and its whole middleware chain. Reading this shows the site. */
 export function buildRouter(deps: RouteDeps): Router {
   const { limits } = deps;

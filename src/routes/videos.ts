@@ -92,7 +92,6 @@ export function videoRoutes({ config, pool, storage, queue, binaries }: RouteDep
       const view = describeVideo(video, files, storage);
       const requested = Number(req.query.quality);
       const selected = view.renditions.find((r) => r.rung === requested) ?? view.defaultRendition;
-      const processing = video.status !== 'ready' && video.status !== 'failed';
       res.render('videos/watch', {
         title: video.title,
         video,
@@ -100,8 +99,6 @@ export function videoRoutes({ config, pool, storage, queue, binaries }: RouteDep
         selected,
         canManage: canManageUpload(req.viewer, video),
         canDelete: canDeleteVideo(req.viewer, video),
-        // Without JavaScript the processing page reloads itself; with it, upload-progress.js polls instead.
-        refreshSeconds: processing ? 10 : null,
       });
     },
 
@@ -129,7 +126,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries }: RouteDep
 
     async studio(req: Request, res: Response): Promise<void> {
       const videos = await listVideosOfOwner(pool, req.viewer!.id, STUDIO_LIST_LIMIT);
-      res.render('videos/studio', { title: 'Your videos', videos, refreshSeconds: videos.some((v) => v.status === 'uploaded' || v.status === 'processing') ? 10 : null });
+      res.render('videos/studio', { title: 'Your videos', videos });
     },
   };
 }

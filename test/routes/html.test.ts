@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { HtmlValidate } from 'html-validate';
 import supertest from 'supertest';
-import { useTestApp } from '../helpers/app.js';
+import { useTestApp, useWorker } from '../helpers/app.js';
+import { fixtures } from '../helpers/fixtures.js';
+import { publicIdFrom, uploadVideo, waitForProcessing } from '../helpers/videos.js';
 import { signedInAgent, tokenFor } from '../helpers/agent.js';
 import { createUser } from '../helpers/factories.js';
 
@@ -53,5 +55,25 @@ describe('HTML validity and accessibility', () => {
     const registerToken = await tokenFor(anonymous, '/register');
     const register = await anonymous.post('/register').type('form').send({ _csrf: registerToken, handle: 'x', displayName: '', password: 'short' });
     await assertValid(register.text, 'POST /register (422)');
+  });
+
+  describe('video pages', function () {
+    this.timeout(60_000);
+    useWorker(t);
+
+    it('holds for upload, processing, watch, studio, and the lists with cards', async () => {
+      const user = await createUser();
+      const agent = await signedInAgent(t.app, user);
+      await assertValid((await agent.get('/upload')).text, '/upload');
+      const refused = await uploadVideo(agent, await fixtures.noAudio(), { title: 'x'.repeat(101) });
+      assert.equal(refused.status, 422);
+      await assertValid(refused.text, 'POST /upload (422)');
+      const res = await uploadVideo(agent, await fixtures.noAudio(), { title: 'Valid page', description: 'Some words', tags: 'a, b' });
+      const publicId = publicIdFrom(res.headers.location);
+      await assertValid((await agent.get(`/watch/${publicId}`)).text, 'watch page while processing');
+      await waitForProcessing(publicId);
+      for (const path of [`/watch/${publicId}`, '/studio', '/', `/@${user.handle}`]) await assertValid((await agent.get(path)).text, path);
+      await assertValid((await supertest(t.app).get(`/watch/${publicId}`)).text, 'watch page, signed out');
+    });
   });
 });
