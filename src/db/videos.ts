@@ -74,24 +74,12 @@ function toVideoWithOwner(r: Row): VideoWithOwner {
   return { ...toVideo(r), owner: { handle: r.owner_handle as string, displayName: r.owner_display_name as string, avatarKey: r.owner_avatar_key as string | null } };
 }
 
-export interface NewVideo {
-  publicId: string;
-  ownerId: number;
-  title: string;
-  description: string;
-  tags: string[];
-  visibility: Visibility;
-  originalKey: string;
-  originalName: string;
-  originalBytes: number;
-  durationSeconds: number;
-  width: number;
-  height: number;
-  frameRate: number;
-  videoCodec: string;
-  audioCodec: string | null;
-  probe: unknown;
-}
+/** What an accepted upload records: the creator's details and what ffprobe found. */
+export type NewVideo = Pick<
+  Video,
+  'publicId' | 'ownerId' | 'title' | 'description' | 'tags' | 'visibility' | 'originalName' | 'originalBytes' |
+  'durationSeconds' | 'width' | 'height' | 'frameRate' | 'videoCodec' | 'audioCodec'
+> & { originalKey: string; probe: unknown };
 
 export async function insertVideo(db: Queryable, v: NewVideo): Promise<Video> {
   const { rows } = await db.query(

@@ -5,6 +5,11 @@ import { useBrowser } from '../helpers/browser.js';
 import { createUser } from '../helpers/factories.js';
 import { fixtures } from '../helpers/fixtures.js';
 
+// Functions passed to page.waitForFunction and page.evaluate run in the page, where these exist;
+// this file is type-checked without the DOM library.
+declare const document: { querySelector(selector: string): { currentTime: number; currentSrc: string } };
+declare const localStorage: { getItem(key: string): string | null };
+
 describe('uploading and watching in a real browser', function () {
   this.timeout(120_000);
   const t = useTestApp();
@@ -38,16 +43,15 @@ describe('uploading and watching in a real browser', function () {
     await video.waitFor({ timeout: 90_000 });
     await page.getByRole('group', { name: 'Video controls' }).waitFor();
     await page.getByRole('button', { name: 'Play' }).click();
-    // Functions run in the page are given as source text: this file is type-checked without the DOM library.
-    await page.waitForFunction('document.querySelector("video").currentTime > 0.5', undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelector('video').currentTime > 0.5, undefined, { timeout: 20_000 });
     if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'watch.png'), fullPage: true });
 
     // Every rendition is a choice; picking one switches the source in place and is remembered.
     const labels = await page.getByLabel('Quality').locator('option').allTextContents();
     assert.ok(labels.includes('360p'), labels.join(','));
     await page.getByLabel('Quality').selectOption({ label: '360p' });
-    await page.waitForFunction('document.querySelector("video").currentSrc.includes("/360p-")');
-    assert.equal(await page.evaluate('localStorage.getItem("tubestead.quality")'), '360');
+    await page.waitForFunction(() => document.querySelector('video').currentSrc.includes('/360p-'));
+    assert.equal(await page.evaluate(() => localStorage.getItem('tubestead.quality')), '360');
 
     assert.deepEqual(problems, [], 'no console errors or CSP violations');
     await context.close();
