@@ -1,10 +1,5 @@
 import type { Queryable } from './pool.js';
 
-export async function listRolesOfUser(db: Queryable, userId: number): Promise<string[]> {
-  const { rows } = await db.query<{ role: string }>('SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role', [userId]);
-  return rows.map((r) => r.role);
-}
-
 /** Grants `role`; granting a role the user already has changes nothing. */
 export async function grantRole(db: Queryable, userId: number, role: string): Promise<void> {
   await db.query('INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING', [userId, role]);

@@ -174,12 +174,3 @@ export async function searchChannels(db: Queryable, query: string, limit: number
   );
   return rows.map(toUser);
 }
-
-/** The newest live channels, for the home page while the site has no videos. */
-export async function listNewestChannels(db: Queryable, limit: number): Promise<User[]> {
-  const { rows } = await db.query<UserRow>(
-    `SELECT ${USER_COLUMNS} FROM users WHERE deleted_at IS NULL AND banned_at IS NULL ORDER BY created_at DESC LIMIT $1`,
-    [limit],
-  );
-  return rows.map(toUser);
-}

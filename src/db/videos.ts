@@ -134,11 +134,6 @@ export async function listVideosOfOwner(db: Queryable, ownerId: number, limit: n
   return rows.map(toVideo);
 }
 
-export async function countPublicVideosOfOwner(db: Queryable, ownerId: number): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM videos WHERE owner_id = $1 AND status = 'ready' AND visibility = 'public'`, [ownerId]);
-  return rows[0]!.n;
-}
-
 export interface VideoFile {
   kind: 'rendition' | 'thumbnail' | 'storyboard';
   name: string;

@@ -3,8 +3,8 @@ import { canSeeVideo } from '../auth/permissions.js';
 import { findServableFile, type ServableFile } from '../db/videos.js';
 import { notFound } from '../http/errors.js';
 import type { RouteDeps } from './deps.js';
+import { PUBLIC_ID_PATTERN } from './public-id.js';
 
-const PUBLIC_ID = /^[A-Za-z0-9_-]{11}$/;
 const FILE_NAME = /^[a-z0-9-]{1,64}\.(mp4|webp|jpg)$/;
 const YEAR_SECONDS = 365 * 24 * 60 * 60;
 /** Read size for media files: larger than Node's 64 KiB default, so fewer reads and writes per range. */
@@ -14,7 +14,7 @@ export function mediaRoutes({ pool, storage }: RouteDeps) {
   async function load(req: Request): Promise<ServableFile | null> {
     const publicId = String(req.params.id ?? '');
     const name = String(req.params.name ?? '');
-    if (!PUBLIC_ID.test(publicId) || !FILE_NAME.test(name)) return null;
+    if (!PUBLIC_ID_PATTERN.test(publicId) || !FILE_NAME.test(name)) return null;
     return findServableFile(pool, publicId, name);
   }
 

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Request, Response } from 'express';
 import { canDeleteVideo, canManageUpload } from '../auth/permissions.js';
@@ -12,10 +11,8 @@ import { MediaRejected, checkLimits, formatDuration, probe } from '../media/ffmp
 import { originalKey, videoStorageDir } from '../media/pipeline.js';
 import type { RouteDeps } from './deps.js';
 import { loadVisibleVideo } from './load-video.js';
+import { newPublicId } from './public-id.js';
 import { describeVideo } from './video-view.js';
-
-/** 11 URL-safe characters from 64 random bits, like YouTube's ids: unguessable, never sequential. */
-export const newPublicId = () => crypto.randomBytes(8).toString('base64url');
 
 const STUDIO_LIST_LIMIT = 200;
 

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Agent } from './agent.js';
 import { tokenFor } from './agent.js';
@@ -34,10 +33,4 @@ export function publicIdFrom(location: string | undefined): string {
   const match = location?.match(/^\/watch\/([A-Za-z0-9_-]{11})$/);
   if (!match) throw new Error(`not a watch URL: ${location}`);
   return match[1]!;
-}
-
-/** Every file under `dir`, recursively (none when it does not exist). */
-export function filesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
 }

@@ -9,7 +9,8 @@ import { signedInAgent, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
 import { createUser } from '../helpers/factories.js';
 import { binaries, fixtures } from '../helpers/fixtures.js';
-import { filesUnder, publicIdFrom, uploadVideo, waitForProcessing } from '../helpers/videos.js';
+import { publicIdFrom, uploadVideo, waitForProcessing } from '../helpers/videos.js';
+import { filesUnder } from '../helpers/files.js';
 
 const run = promisify(execFile);
 

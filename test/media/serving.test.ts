@@ -7,7 +7,8 @@ import { signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
 import { createUser } from '../helpers/factories.js';
 import { fixtures } from '../helpers/fixtures.js';
-import { filesUnder, publicIdFrom, uploadVideo, waitForProcessing } from '../helpers/videos.js';
+import { publicIdFrom, uploadVideo, waitForProcessing } from '../helpers/videos.js';
+import { filesUnder } from '../helpers/files.js';
 
 async function renditionOf(publicId: string): Promise<{ name: string; key: string }> {
   const { rows } = await testPool().query(

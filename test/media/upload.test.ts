@@ -7,9 +7,10 @@ import { signedInAgent, tokenFor } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
 import { createUser } from '../helpers/factories.js';
 import { fixtures, textFixture } from '../helpers/fixtures.js';
-import { filesUnder, publicIdFrom, uploadVideo } from '../helpers/videos.js';
+import { publicIdFrom, uploadVideo } from '../helpers/videos.js';
 import supertest from 'supertest';
 import fs from 'node:fs';
+import { filesUnder } from '../helpers/files.js';
 
 async function countVideos(): Promise<number> {
   const { rows } = await testPool().query<{ n: number }>('SELECT count(*)::int AS n FROM videos');

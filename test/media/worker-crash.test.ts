@@ -7,7 +7,8 @@ import { signedInAgent } from '../helpers/agent.js';
 import { testDatabaseUrl, testPool } from '../helpers/database.js';
 import { createUser } from '../helpers/factories.js';
 import { fixtures } from '../helpers/fixtures.js';
-import { filesUnder, publicIdFrom, uploadVideo, videoRow, waitForProcessing } from '../helpers/videos.js';
+import { publicIdFrom, uploadVideo, videoRow, waitForProcessing } from '../helpers/videos.js';
+import { filesUnder } from '../helpers/files.js';
 
 /** `npm run worker` as its own process group, so that killing the group takes its ffmpeg too (as a crash of the host would). */
 function startWorkerProcess(dataDir: string): ChildProcess {

@@ -8,16 +8,13 @@ import { signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
 import { createUser, DEFAULT_PASSWORD } from '../helpers/factories.js';
 import { jpegWithExif, pngBomb } from '../helpers/images.js';
+import { filesUnder } from '../helpers/files.js';
 
 async function avatarKeyOf(userId: number): Promise<string | null> {
   const { rows } = await testPool().query('SELECT avatar_key FROM users WHERE id = $1', [userId]);
   return rows[0].avatar_key;
 }
 
-function filesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
-}
 
 describe('settings', () => {
   const t = useTestApp();
