@@ -51,7 +51,7 @@ export function createApp(deps: AppDeps): Express {
   // Avatar files are named by a random key that changes with every new picture, so they never change in place.
   app.use('/media/avatars', express.static(path.join(storage.root, 'avatars'), { maxAge: MEDIA_MAX_AGE_MS, immutable: true, index: false, redirect: false, dotfiles: 'deny' }));
 
-  const routeDeps = { config, pool, storage, queue: deps.queue, binaries: resolveBinaries(config), limits: createRateLimiters(pool, config) };
+  const routeDeps = { config, pool, storage, queue: deps.queue, binaries: resolveBinaries(config), limits: createRateLimiters(pool, config), secret: deps.sessionSecret };
   app.use(buildOpenRouter(routeDeps));
 
   app.use(express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 100 }));

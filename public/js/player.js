@@ -5,6 +5,11 @@
 const video = document.querySelector('video#player');
 const QUALITY_KEY = 'tubestead.quality';
 const VOLUME_KEY = 'tubestead.volume';
+const SPEED_KEY = 'tubestead.speed';
+const THEATER_KEY = 'tubestead.theater';
+const SPEEDS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
+/** A view counts after 10 s of watching, or half of a shorter video. */
+const VIEW_AFTER_SECONDS = 10;
 
 const formatTime = (t) => {
   const s = Math.max(0, Math.floor(t || 0));
@@ -87,7 +92,10 @@ if (video) {
   const mute = iconButton('volume', 'Mute');
   const volume = element('input', { type: 'range', min: '0', max: '1', step: '0.05', value: String(video.volume), 'aria-label': 'Volume', class: 'volume' });
   const fullscreen = iconButton('fullscreen', 'Full screen');
-  bar.append(play, seekWrap, time, mute, volume, fullscreen);
+  const speed = element('select', { class: 'speed', 'aria-label': 'Playback speed' });
+  for (const s of SPEEDS) speed.append(element('option', { value: String(s) }, s === 1 ? 'Normal' : `${s}×`));
+  const theater = element('button', { type: 'button', class: 'control text-control', 'aria-label': 'Theater mode', 'aria-pressed': 'false' }, 'Theater');
+  bar.append(play, seekWrap, time, mute, volume, speed, theater, fullscreen);
   video.controls = false;
   video.parentElement.append(bar);
 
@@ -144,5 +152,78 @@ if (video) {
   seek.addEventListener('pointerleave', () => { preview.hidden = true; });
   seek.addEventListener('focus', () => showPreview(Number(seek.value) / 1000));
   seek.addEventListener('blur', () => { preview.hidden = true; });
+  // Speed and theater mode, remembered like the volume.
+  const savedSpeed = Number(localStorage.getItem(SPEED_KEY));
+  if (SPEEDS.includes(savedSpeed)) video.playbackRate = savedSpeed;
+  speed.value = String(video.playbackRate);
+  speed.addEventListener('change', () => {
+    video.playbackRate = Number(speed.value);
+    localStorage.setItem(SPEED_KEY, speed.value);
+  });
+  video.addEventListener('ratechange', () => { speed.value = String(video.playbackRate); });
+  const setTheater = (on) => {
+    document.body.classList.toggle('theater', on);
+    theater.setAttribute('aria-pressed', String(on));
+    localStorage.setItem(THEATER_KEY, on ? '1' : '0');
+  };
+  setTheater(localStorage.getItem(THEATER_KEY) === '1');
+  theater.addEventListener('click', () => setTheater(!document.body.classList.contains('theater')));
+
+  // ?t= start time (the server passes it on, already parsed).
+  const start = Number(video.dataset.start);
+  if (start > 0) video.addEventListener('loadedmetadata', () => { if (video.currentTime < 1) video.currentTime = start; }, { once: true });
+
+  // Timestamps in the description seek here instead of reloading the page.
+  for (const link of document.querySelectorAll('a[data-seek]')) {
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      video.currentTime = Number(link.dataset.seek);
+      video.play().catch(() => {});
+      video.scrollIntoView({ block: 'nearest' });
+    });
+  }
+
+  // Keyboard shortcuts, as on the big sites; not while typing in a field.
+  document.addEventListener('keydown', (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    if (target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || (target.tagName === 'BUTTON' && event.key === ' '))) return;
+    const seekBy = (delta) => { video.currentTime = Math.min(video.duration || 0, Math.max(0, video.currentTime + delta)); };
+    const actions = {
+      ' ': () => (video.paused ? video.play() : video.pause()),
+      k: () => (video.paused ? video.play() : video.pause()),
+      j: () => seekBy(-10),
+      l: () => seekBy(10),
+      ArrowLeft: () => seekBy(-5),
+      ArrowRight: () => seekBy(5),
+      f: () => fullscreen.click(),
+      m: () => { video.muted = !video.muted; },
+      t: () => theater.click(),
+    };
+    const action = actions[event.key];
+    if (!action) return;
+    event.preventDefault();
+    action();
+  });
+
+  // Report one view once the viewer has really watched: 10 s, or half of a shorter video.
+  let watched = 0;
+  let last = null;
+  let reported = false;
+  video.addEventListener('timeupdate', () => {
+    if (reported || video.paused) { last = video.currentTime; return; }
+    if (last !== null && video.currentTime > last && video.currentTime - last < 2) watched += (video.currentTime - last) / (video.playbackRate || 1);
+    last = video.currentTime;
+    const needed = Math.min(VIEW_AFTER_SECONDS, (Number(video.dataset.duration) || video.duration || 0) / 2);
+    if (watched >= needed && needed > 0) {
+      reported = true;
+      fetch(video.dataset.viewUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        body: new URLSearchParams({ token: video.dataset.viewToken }),
+        credentials: 'same-origin',
+      }).catch(() => {});
+    }
+  });
   update();
 }

@@ -11,6 +11,7 @@ export interface User {
   createdAt: Date;
   bannedAt: Date | null;
   deletedAt: Date | null;
+  subscriberCount: number;
 }
 
 interface UserRow {
@@ -23,9 +24,10 @@ interface UserRow {
   created_at: Date;
   banned_at: Date | null;
   deleted_at: Date | null;
+  subscriber_count: number;
 }
 
-const USER_COLUMNS = 'id, handle, display_name, email, bio, avatar_key, created_at, banned_at, deleted_at';
+const USER_COLUMNS = 'id, handle, display_name, email, bio, avatar_key, created_at, banned_at, deleted_at, subscriber_count';
 
 function toUser(row: UserRow): User {
   return {
@@ -38,6 +40,7 @@ function toUser(row: UserRow): User {
     createdAt: row.created_at,
     bannedAt: row.banned_at,
     deletedAt: row.deleted_at,
+    subscriberCount: row.subscriber_count,
   };
 }
 
@@ -160,17 +163,4 @@ export async function softDeleteAccount(pool: Pool, userId: number): Promise<str
     await client.query(`DELETE FROM sessions WHERE sess ->> 'userId' = $1`, [String(userId)]);
     return rows[0]?.avatar_key ?? null;
   });
-}
-
-/** Live channels whose handle or name contains `query`, for search. */
-export async function searchChannels(db: Queryable, query: string, limit: number): Promise<User[]> {
-  const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const { rows } = await db.query<UserRow>(
-    `SELECT ${USER_COLUMNS} FROM users
-     WHERE deleted_at IS NULL AND banned_at IS NULL AND (handle ILIKE $1 OR display_name ILIKE $1)
-     ORDER BY (handle = lower($2)) DESC, created_at DESC
-     LIMIT $3`,
-    [pattern, query, limit],
-  );
-  return rows.map(toUser);
 }

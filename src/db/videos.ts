@@ -28,17 +28,22 @@ export interface Video {
   storyboard: StoryboardIndex | null;
   createdAt: Date;
   publishedAt: Date | null;
+  viewCount: number;
+  likeCount: number;
+  dislikeCount: number;
 }
 
 /** A video with the channel it belongs to, as pages show it. */
 export interface VideoWithOwner extends Video {
-  owner: { handle: string; displayName: string; avatarKey: string | null };
+  owner: { handle: string; displayName: string; avatarKey: string | null; subscriberCount: number };
 }
 
 const COLUMNS = `v.id, v.public_id, v.owner_id, v.title, v.description, v.tags, v.visibility, v.status, v.progress,
   v.failure_reason, v.original_key, v.original_name, v.original_bytes, v.duration_seconds, v.width, v.height,
-  v.frame_rate, v.video_codec, v.audio_codec, v.thumbnail_stem, v.storyboard, v.created_at, v.published_at`;
-const WITH_OWNER = `${COLUMNS}, u.handle AS owner_handle, u.display_name AS owner_display_name, u.avatar_key AS owner_avatar_key`;
+  v.frame_rate, v.video_codec, v.audio_codec, v.thumbnail_stem, v.storyboard, v.created_at, v.published_at,
+  v.view_count, v.like_count, v.dislike_count`;
+export const WITH_OWNER = `${COLUMNS}, u.handle AS owner_handle, u.display_name AS owner_display_name, u.avatar_key AS owner_avatar_key,
+  u.subscriber_count AS owner_subscriber_count`;
 
 type Row = Record<string, unknown>;
 
@@ -67,11 +72,17 @@ function toVideo(r: Row): Video {
     storyboard: r.storyboard as StoryboardIndex | null,
     createdAt: r.created_at as Date,
     publishedAt: r.published_at as Date | null,
+    viewCount: r.view_count as number,
+    likeCount: r.like_count as number,
+    dislikeCount: r.dislike_count as number,
   };
 }
 
-function toVideoWithOwner(r: Row): VideoWithOwner {
-  return { ...toVideo(r), owner: { handle: r.owner_handle as string, displayName: r.owner_display_name as string, avatarKey: r.owner_avatar_key as string | null } };
+export function toVideoWithOwner(r: Row): VideoWithOwner {
+  return {
+    ...toVideo(r),
+    owner: { handle: r.owner_handle as string, displayName: r.owner_display_name as string, avatarKey: r.owner_avatar_key as string | null, subscriberCount: r.owner_subscriber_count as number },
+  };
 }
 
 /** What an accepted upload records: the creator's details and what ffprobe found. */
@@ -124,6 +135,70 @@ export async function listPublicVideos(db: Queryable, options: { after?: string 
      ORDER BY v.published_at DESC, v.id DESC
      LIMIT $3`,
     [ownerId ?? null, after ?? null, limit],
+  );
+  return rows.map(toVideoWithOwner);
+}
+
+/** A channel's ready public videos, most viewed first, after the video `after` (uses videos_owner_public_listing_idx to find them). */
+export async function listPopularVideosOfChannel(db: Queryable, ownerId: number, options: { after?: string | null; limit: number }): Promise<VideoWithOwner[]> {
+  const { rows } = await db.query(
+    `WITH cursor AS (SELECT view_count, id FROM videos WHERE public_id = $2)
+     SELECT ${WITH_OWNER} FROM videos v JOIN users u ON u.id = v.owner_id
+     WHERE v.owner_id = $1 AND v.status = 'ready' AND v.visibility = 'public' AND u.deleted_at IS NULL AND u.banned_at IS NULL
+       AND ($2::text IS NULL OR NOT EXISTS (SELECT 1 FROM cursor) OR (v.view_count, v.id) < (SELECT view_count, id FROM cursor))
+     ORDER BY v.view_count DESC, v.id DESC
+     LIMIT $3`,
+    [ownerId, options.after ?? null, options.limit],
+  );
+  return rows.map(toVideoWithOwner);
+}
+
+/** Ready public videos by id, in the order of `ids`. */
+export async function listPublicVideosByIds(db: Queryable, ids: number[]): Promise<VideoWithOwner[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query(
+    `SELECT ${WITH_OWNER} FROM unnest($1::bigint[]) WITH ORDINALITY AS wanted(id, position)
+     JOIN videos v ON v.id = wanted.id JOIN users u ON u.id = v.owner_id
+     WHERE v.status = 'ready' AND v.visibility = 'public' AND u.deleted_at IS NULL AND u.banned_at IS NULL
+     ORDER BY wanted.position`,
+    [ids],
+  );
+  return rows.map(toVideoWithOwner);
+}
+
+/**
+ * The newest ready public videos of the channels `subscriberId` follows, after `after`
+ * (a public id). Walks videos_public_listing_idx newest first and keeps followed channels.
+ */
+export async function listSubscriptionFeed(db: Queryable, subscriberId: number, options: { after?: string | null; limit: number }): Promise<VideoWithOwner[]> {
+  const { rows } = await db.query(
+    `WITH cursor AS (SELECT published_at, id FROM videos WHERE public_id = $2)
+     SELECT ${WITH_OWNER} FROM subscriptions s
+     JOIN videos v ON v.owner_id = s.channel_id JOIN users u ON u.id = v.owner_id
+     WHERE s.subscriber_id = $1 AND v.status = 'ready' AND v.visibility = 'public' AND u.deleted_at IS NULL AND u.banned_at IS NULL
+       AND ($2::text IS NULL OR NOT EXISTS (SELECT 1 FROM cursor) OR (v.published_at, v.id) < (SELECT published_at, id FROM cursor))
+     ORDER BY v.published_at DESC, v.id DESC
+     LIMIT $3`,
+    [subscriberId, options.after ?? null, options.limit],
+  );
+  return rows.map(toVideoWithOwner);
+}
+
+/**
+ * Videos to watch next: the same channel's and those whose text matches this one's title and
+ * tags, ranked by that match and then by views; never the video itself, never private.
+ */
+export async function listRelatedVideos(db: Queryable, video: Pick<Video, 'id' | 'ownerId' | 'title' | 'tags'>, limit: number): Promise<VideoWithOwner[]> {
+  const words = [video.title, ...video.tags].join(' ');
+  const { rows } = await db.query(
+    `WITH q AS (SELECT replace(plainto_tsquery('english', $3)::text, '&', '|')::tsquery AS tsq)
+     SELECT ${WITH_OWNER} FROM videos v JOIN users u ON u.id = v.owner_id, q
+     WHERE v.id <> $1 AND v.status = 'ready' AND v.visibility = 'public' AND u.deleted_at IS NULL AND u.banned_at IS NULL
+       AND (v.owner_id = $2 OR (q.tsq::text <> '' AND v.search @@ q.tsq))
+     ORDER BY (CASE WHEN q.tsq::text <> '' THEN ts_rank(v.search, q.tsq) ELSE 0 END) + (CASE WHEN v.owner_id = $2 THEN 0.1 ELSE 0 END) DESC,
+       v.view_count DESC, v.id DESC
+     LIMIT $4`,
+    [video.id, video.ownerId, words, limit],
   );
   return rows.map(toVideoWithOwner);
 }
@@ -245,4 +320,29 @@ export async function findServableFile(db: Queryable, publicId: string, name: st
   const r = rows[0];
   if (!r) return null;
   return { ...toFile(r), video: { id: r.video_id, ownerId: r.owner_id, visibility: r.visibility, status: r.status } };
+}
+
+/** Public videos and the channels with any, for the sitemap (newest first, at most `limit`). */
+export async function listSitemapEntries(db: Queryable, limit: number): Promise<{ videos: { publicId: string; updatedAt: Date }[]; channels: { handle: string }[] }> {
+  const videos = await db.query<{ public_id: string; updated_at: Date }>(
+    `SELECT v.public_id, v.updated_at FROM videos v JOIN users u ON u.id = v.owner_id
+     WHERE v.status = 'ready' AND v.visibility = 'public' AND u.deleted_at IS NULL AND u.banned_at IS NULL
+     ORDER BY v.published_at DESC, v.id DESC LIMIT $1`,
+    [limit],
+  );
+  const channels = await db.query<{ handle: string }>(
+    `SELECT handle FROM users WHERE deleted_at IS NULL AND banned_at IS NULL ORDER BY created_at DESC LIMIT $1`,
+    [limit],
+  );
+  return { videos: videos.rows.map((r) => ({ publicId: r.public_id, updatedAt: r.updated_at })), channels: channels.rows };
+}
+
+/** A channel's public video count and their total views (uses videos_owner_public_listing_idx). */
+export async function channelStats(db: Queryable, ownerId: number): Promise<{ videos: number; views: number }> {
+  const { rows } = await db.query<{ videos: number; views: number }>(
+    `SELECT count(*)::int AS videos, coalesce(sum(view_count), 0)::bigint AS views FROM videos
+     WHERE owner_id = $1 AND status = 'ready' AND visibility = 'public'`,
+    [ownerId],
+  );
+  return rows[0]!;
 }

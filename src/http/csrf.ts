@@ -17,6 +17,8 @@ export const { csrfSynchronisedProtection: csrfProtection, generateToken: csrfTo
     const fromQuery = isMultipart(req) && typeof req.query._csrf === 'string' ? req.query._csrf : undefined;
     return fromBody ?? fromHeader ?? fromQuery;
   },
+  // A view report carries its own signed token (see viewer-key.ts); everything else needs the session's.
+  skipCsrfProtection: (req) => req.method === 'POST' && /^\/watch\/[A-Za-z0-9_-]{11}\/view$/.test(req.path),
   errorConfig: {
     statusCode: 403,
     message: 'This form has expired or did not come from this site. Go back, reload the page and try again.',

@@ -10,6 +10,7 @@ export class HttpError extends Error {
   }
 }
 
+export const badRequest = (message = 'That request could not be understood.') => new HttpError(400, message);
 export const forbidden = (message = 'You are not allowed to see this page.') => new HttpError(403, message);
 export const notFound = (message = 'This page does not exist, or it has been removed.') => new HttpError(404, message);
 export const payloadTooLarge = (message = 'That upload is too large.') => new HttpError(413, message);

@@ -11,7 +11,13 @@ export interface ViewHelpers {
   avatarUrl(owner: { avatarKey: string | null }, size: AvatarSize): string;
   avatarSrcset(owner: { avatarKey: string | null }, size: AvatarSize): string;
   formatDate(date: Date): string;
+  /** "1.2K", as counts are shown next to views, likes and subscribers. */
+  formatCount(n: number): string;
+  /** "1 view", "2 views". */
+  plural(n: number, one: string, many: string): string;
 }
+
+const COMPACT = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 
 export function viewHelpers(storage: Storage): ViewHelpers {
   const avatarUrl = (owner: { avatarKey: string | null }, size: AvatarSize) =>
@@ -24,6 +30,8 @@ export function viewHelpers(storage: Storage): ViewHelpers {
       return `${avatarUrl(owner, size)} 1x, ${avatarUrl(owner, double)} 2x`;
     },
     formatDate: (date) => DATE_FORMAT.format(date),
+    formatCount: (n) => COMPACT.format(n),
+    plural: (n, one, many) => `${COMPACT.format(n)} ${n === 1 ? one : many}`,
   };
 }
 

@@ -13,4 +13,6 @@ export interface RouteDeps {
   queue: JobQueue;
   binaries: Binaries;
   limits: ReturnType<typeof createRateLimiters>;
+  /** The session secret, also the key for view tokens and signed-out viewer hashes. */
+  secret: string;
 }

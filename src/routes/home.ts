@@ -1,25 +1,50 @@
 import type { Request, Response } from 'express';
-import { searchChannels } from '../db/users.js';
-import { listPublicVideos } from '../db/videos.js';
+import { searchChannels, searchVideos, type DurationFilter, type SearchSort, type UploadedFilter } from '../db/search.js';
+import { listPublicVideos, listPublicVideosByIds } from '../db/videos.js';
+import { listPopularThisWeek } from '../db/views.js';
+import { highlight } from '../http/html.js';
 import type { RouteDeps } from './deps.js';
 import { afterParam } from './pagination.js';
 import { cardsOf } from './video-cards.js';
 
 export const VIDEOS_PER_PAGE = 24;
-const CHANNEL_RESULTS = 24;
+const POPULAR_ON_HOME = 8;
+/** Weekly popularity is counted from the views table at most this often, per process. */
+const POPULAR_CACHE_MS = 60_000;
+const CHANNELS_ABOVE_RESULTS = 3;
+const RESULTS_PER_PAGE = 20;
+const MAX_SEARCH_PAGE = 50;
 /** Longer queries are cut, not refused: someone pasted a paragraph. */
 const MAX_QUERY_CHARS = 200;
 
+const SORTS: SearchSort[] = ['relevance', 'date', 'views'];
+const DURATIONS: DurationFilter[] = ['short', 'medium', 'long'];
+const UPLOADED: UploadedFilter[] = ['day', 'week', 'month', 'year'];
+const pick = <T extends string>(value: unknown, allowed: T[]): T | null => (allowed.includes(value as T) ? (value as T) : null);
+
 export function homeRoutes({ pool, storage }: RouteDeps) {
+  let popular: { at: number; ids: number[] } = { at: 0, ids: [] };
+
+  async function popularIds(): Promise<number[]> {
+    if (Date.now() - popular.at > POPULAR_CACHE_MS) {
+      popular = { at: Date.now(), ids: (await listPopularThisWeek(pool, POPULAR_ON_HOME)).map((p) => p.videoId) };
+    }
+    return popular.ids;
+  }
+
   return {
     async showHome(req: Request, res: Response): Promise<void> {
       const after = afterParam(req);
       // One more than a page tells whether there is a next page.
-      const videos = await listPublicVideos(pool, { after, limit: VIDEOS_PER_PAGE + 1 });
+      const [videos, popularVideos] = await Promise.all([
+        listPublicVideos(pool, { after, limit: VIDEOS_PER_PAGE + 1 }),
+        after ? Promise.resolve([]) : popularIds().then((ids) => listPublicVideosByIds(pool, ids)),
+      ]);
       const page = videos.slice(0, VIDEOS_PER_PAGE);
       res.render('home/index', {
         title: after ? 'Older videos' : 'Home',
         cards: cardsOf(page, storage),
+        popular: cardsOf(popularVideos, storage),
         nextAfter: videos.length > VIDEOS_PER_PAGE ? page.at(-1)!.publicId : null,
         isFirstPage: !after,
       });
@@ -29,9 +54,30 @@ export function homeRoutes({ pool, storage }: RouteDeps) {
       const raw = typeof req.query.q === 'string' ? req.query.q : '';
       const query = [...raw.replace(/[\u0000-\u001f\u007f]/g, ' ').trim()].slice(0, MAX_QUERY_CHARS).join('');
       if (query === '') return res.redirect(303, '/');
-      const channels = await searchChannels(pool, query, CHANNEL_RESULTS);
+      const sort = pick(req.query.sort, SORTS) ?? 'relevance';
+      const duration = pick(req.query.duration, DURATIONS);
+      const uploaded = pick(req.query.uploaded, UPLOADED);
+      const pageNumber = Math.min(MAX_SEARCH_PAGE, Math.max(1, Number.parseInt(String(req.query.page ?? '1'), 10) || 1));
+      const [channels, hits] = await Promise.all([
+        pageNumber === 1 ? searchChannels(pool, query, CHANNELS_ABOVE_RESULTS) : Promise.resolve([]),
+        searchVideos(pool, { query, sort, duration, uploaded, offset: (pageNumber - 1) * RESULTS_PER_PAGE, limit: RESULTS_PER_PAGE + 1 }),
+      ]);
+      const page = hits.slice(0, RESULTS_PER_PAGE);
+      const cards = cardsOf(page, storage).map((card, i) => ({ ...card, titleHtml: highlight(page[i]!.titleHighlighted), snippetHtml: highlight(page[i]!.snippet) }));
+      const params = (overrides: Record<string, string | number | null>) => {
+        const p = new URLSearchParams({ q: query });
+        const all = { sort: sort === 'relevance' ? null : sort, duration, uploaded, ...overrides };
+        for (const [k, v] of Object.entries(all)) if (v !== null && v !== undefined) p.set(k, String(v));
+        return `/search?${p.toString()}`;
+      };
       res.locals.searchQuery = query;
-      res.render('search/results', { title: `${query} - Search`, query, channels });
+      res.render('search/results', {
+        title: `${query} - Search`,
+        query, sort, duration, uploaded, channels, cards,
+        pageNumber,
+        previousUrl: pageNumber > 1 ? params({ page: pageNumber - 1 }) : null,
+        nextUrl: hits.length > RESULTS_PER_PAGE && pageNumber < MAX_SEARCH_PAGE ? params({ page: pageNumber + 1 }) : null,
+      });
     },
 
     favicon(_req: Request, res: Response): void {

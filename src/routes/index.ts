@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { requirePermission, requireUser } from '../auth/permissions.js';
 import { apiRoutes } from './api.js';
+import { engagementRoutes } from './engagement.js';
+import { integrationRoutes } from './integration.js';
 import { mediaRoutes } from './media.js';
 import { videoRoutes } from './videos.js';
 import { accountRoutes } from './accounts.js';
@@ -32,6 +34,8 @@ export function buildRouter(deps: RouteDeps): Router {
   const videos = videoRoutes(deps);
   const media = mediaRoutes(deps);
   const api = apiRoutes(deps);
+  const engagement = engagementRoutes(deps);
+  const integration = integrationRoutes(deps);
   const router = Router();
 
   router.get('/', home.showHome);
@@ -57,6 +61,14 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/upload', requirePermission('video.upload'), videos.showUpload);
   router.post('/upload', requirePermission('video.upload'), videos.receiveVideo, videos.upload);
   router.get('/watch/:id', videos.watch);
+  router.post('/watch/:id/rate', requireUser, engagement.rate);
+  router.post('/watch/:id/view', engagement.view);
+  router.get('/embed/:id', integration.embed);
+  router.get('/oembed', integration.oembed);
+  router.get('/feeds/videos.atom', integration.siteFeed);
+  router.get('/sitemap.xml', integration.sitemap);
+  router.get('/robots.txt', integration.robots);
+  router.get('/feed/subscriptions', requireUser, engagement.subscriptionFeed);
   router.post('/watch/:id/retry', requireUser, videos.retry);
   router.get('/studio', requireUser, videos.studio);
   router.post('/studio/videos/:id/delete', requireUser, videos.remove);
@@ -65,7 +77,11 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/api/v1/videos/:id', api.showVideo);
 
   router.get('/@:handle', channels.showChannel);
+  router.get('/@:handle/playlists', channels.showPlaylists);
   router.get('/@:handle/about', channels.showAbout);
+  router.get('/@:handle/feed.atom', integration.channelFeed);
+  router.post('/@:handle/subscribe', requireUser, engagement.subscribe);
+  router.post('/@:handle/unsubscribe', requireUser, engagement.unsubscribe);
 
   return router;
 }

@@ -24,6 +24,10 @@ export function cardsOf(videos: VideoWithOwner[], storage: Storage) {
     publishedAt: video.publishedAt ?? video.createdAt,
     age: timeAgo(video.publishedAt ?? video.createdAt),
     owner: video.owner,
+    viewCount: video.viewCount,
     thumbnails: thumbnailsOf(storage, video),
+    // Set by search, already escaped with only <mark> added (see http/html.ts highlight()).
+    titleHtml: null as string | null,
+    snippetHtml: null as string | null,
   }));
 }

@@ -1,8 +1,14 @@
 import fs from 'node:fs';
 import type { Request, Response } from 'express';
-import { canDeleteVideo, canManageUpload } from '../auth/permissions.js';
+import { can, canDeleteVideo, canManageUpload } from '../auth/permissions.js';
+import { findRating } from '../db/ratings.js';
+import { isSubscribed } from '../db/subscriptions.js';
+import { linkifyDescription, parseStartTime } from '../http/html.js';
+import { viewToken } from '../http/viewer-key.js';
+import { cardsOf } from './video-cards.js';
+import { watchMetadata } from './watch-meta.js';
 import { withTransaction } from '../db/pool.js';
-import { deleteVideo, insertVideo, listVideoFiles, listVideosOfOwner, resetFailedVideo } from '../db/videos.js';
+import { deleteVideo, insertVideo, listRelatedVideos, listVideoFiles, listVideosOfOwner, resetFailedVideo } from '../db/videos.js';
 import { DESCRIPTION_MAX, TAGS_MAX, TITLE_MAX, parseVideoDetails } from '../forms/upload.js';
 import { forbidden } from '../http/errors.js';
 import { flash } from '../http/session.js';
@@ -15,10 +21,11 @@ import { newPublicId } from './public-id.js';
 import { describeVideo } from './video-view.js';
 
 const STUDIO_LIST_LIMIT = 200;
+const RELATED_LIMIT = 12;
 
 const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
 
-export function videoRoutes({ config, pool, storage, queue, binaries }: RouteDeps) {
+export function videoRoutes({ config, pool, storage, queue, binaries, secret }: RouteDeps) {
   function renderUpload(res: Response, status: number, values: Record<string, string> = {}, errors: Record<string, string> = {}) {
     res.status(status).render('videos/upload', {
       title: 'Upload a video',
@@ -85,17 +92,33 @@ export function videoRoutes({ config, pool, storage, queue, binaries }: RouteDep
 
     async watch(req: Request, res: Response): Promise<void> {
       const video = await loadVisibleVideo(pool, req);
-      const files = await listVideoFiles(pool, video.id);
+      const viewer = req.viewer;
+      const [files, related, rating, subscribed] = await Promise.all([
+        listVideoFiles(pool, video.id),
+        listRelatedVideos(pool, video, RELATED_LIMIT),
+        viewer ? findRating(pool, viewer.id, video.id) : Promise.resolve(null),
+        viewer ? isSubscribed(pool, viewer.id, video.ownerId) : Promise.resolve(false),
+      ]);
       const view = describeVideo(video, files, storage);
       const requested = Number(req.query.quality);
       const selected = view.renditions.find((r) => r.rung === requested) ?? view.defaultRendition;
+      const startTime = Math.min(parseStartTime(req.query.t) ?? 0, Math.floor(video.durationSeconds));
       res.render('videos/watch', {
         title: video.title,
         video,
         view,
         selected,
+        startTime,
+        rating,
+        subscribed,
+        related: cardsOf(related, storage),
+        descriptionHtml: linkifyDescription(video.description, `/watch/${video.publicId}`, video.durationSeconds),
+        meta: watchMetadata(video, view, config.publicUrl, config.siteName),
+        viewToken: viewToken(secret, video.publicId),
         canManage: canManageUpload(req.viewer, video),
         canDelete: canDeleteVideo(req.viewer, video),
+        canRate: can(viewer, 'video.rate'),
+        canSubscribe: can(viewer, 'channel.subscribe') && viewer!.id !== video.ownerId,
       });
     },
 

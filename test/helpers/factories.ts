@@ -31,3 +31,18 @@ export async function createUser(options: { handle?: string; displayName?: strin
   for (const role of options.roles ?? []) await grantRole(testPool(), created.user.id, role);
   return { ...created.user, password };
 }
+
+let videoSequence = 0;
+
+/** A video row straight in the database (no media files), ready and public unless told otherwise. */
+export async function createVideo(owner: { id: number }, options: { title?: string; description?: string; tags?: string[]; visibility?: 'public' | 'unlisted' | 'private'; status?: string; durationSeconds?: number; publishedAt?: Date } = {}) {
+  videoSequence += 1;
+  const publicId = `v${String(videoSequence).padStart(4, '0')}${crypto.randomBytes(5).toString('base64url')}`.slice(0, 11).replace(/[^A-Za-z0-9_-]/g, 'x');
+  const status = options.status ?? 'ready';
+  const { rows } = await testPool().query(
+    `INSERT INTO videos (public_id, owner_id, title, description, tags, visibility, status, progress, duration_seconds, width, height, published_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 100, $8, 1280, 720, $9) RETURNING id, public_id`,
+    [publicId, owner.id, options.title ?? `Video ${videoSequence}`, options.description ?? '', options.tags ?? [], options.visibility ?? 'public', status, options.durationSeconds ?? 60, status === 'ready' ? (options.publishedAt ?? new Date()) : null],
+  );
+  return { id: rows[0].id as number, publicId: rows[0].public_id as string };
+}

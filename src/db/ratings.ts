@@ -1,0 +1,41 @@
+import type { Pool, Queryable } from './pool.js';
+import { withTransaction } from './pool.js';
+
+export type Rating = 'like' | 'dislike' | null;
+
+const VALUE = { like: 1, dislike: -1 } as const;
+
+/**
+ * Sets the user's rating of a video (null takes it back) and moves the video's counters by the
+ * difference, in one transaction. The video row is locked first, so concurrent clicks on the
+ * same video are applied one after another and the counters always equal the rows.
+ */
+export async function rateVideo(pool: Pool, userId: number, videoId: number, rating: Rating): Promise<{ likes: number; dislikes: number }> {
+  return withTransaction(pool, async (client) => {
+    await client.query('SELECT 1 FROM videos WHERE id = $1 FOR UPDATE', [videoId]);
+    const { rows: old } = await client.query<{ value: number }>('SELECT value FROM video_ratings WHERE user_id = $1 AND video_id = $2', [userId, videoId]);
+    const before = old[0]?.value ?? 0;
+    const after = rating ? VALUE[rating] : 0;
+    if (after === 0) await client.query('DELETE FROM video_ratings WHERE user_id = $1 AND video_id = $2', [userId, videoId]);
+    else {
+      await client.query(
+        `INSERT INTO video_ratings (user_id, video_id, value) VALUES ($1, $2, $3)
+         ON CONFLICT (user_id, video_id) DO UPDATE SET value = EXCLUDED.value, rated_at = now()`,
+        [userId, videoId, after],
+      );
+    }
+    const likeDelta = (after === 1 ? 1 : 0) - (before === 1 ? 1 : 0);
+    const dislikeDelta = (after === -1 ? 1 : 0) - (before === -1 ? 1 : 0);
+    const { rows } = await client.query<{ like_count: number; dislike_count: number }>(
+      'UPDATE videos SET like_count = like_count + $2, dislike_count = dislike_count + $3 WHERE id = $1 RETURNING like_count, dislike_count',
+      [videoId, likeDelta, dislikeDelta],
+    );
+    return { likes: rows[0]!.like_count, dislikes: rows[0]!.dislike_count };
+  });
+}
+
+export async function findRating(db: Queryable, userId: number, videoId: number): Promise<Rating> {
+  const { rows } = await db.query<{ value: number }>('SELECT value FROM video_ratings WHERE user_id = $1 AND video_id = $2', [userId, videoId]);
+  const value = rows[0]?.value;
+  return value === 1 ? 'like' : value === -1 ? 'dislike' : null;
+}

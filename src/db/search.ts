@@ -1,0 +1,89 @@
+import type { Queryable } from './pool.js';
+import { WITH_OWNER, toVideoWithOwner, type VideoWithOwner } from './videos.js';
+import type { User } from './users.js';
+
+export type SearchSort = 'relevance' | 'date' | 'views';
+export type DurationFilter = 'short' | 'medium' | 'long';
+export type UploadedFilter = 'day' | 'week' | 'month' | 'year';
+
+export interface VideoSearch {
+  query: string;
+  sort: SearchSort;
+  duration: DurationFilter | null;
+  uploaded: UploadedFilter | null;
+  offset: number;
+  limit: number;
+}
+
+/** Marks ts_headline puts around matches; the page escapes everything else and turns these into <mark>. */
+export const HIGHLIGHT_START = '\u0002';
+export const HIGHLIGHT_END = '\u0003';
+
+export interface VideoHit extends VideoWithOwner {
+  titleHighlighted: string;
+  snippet: string;
+}
+
+// Fixed lists, never interpolated input.
+const ORDER: Record<SearchSort, string> = {
+  relevance: 'rank DESC, v.published_at DESC, v.view_count DESC, v.id DESC',
+  date: 'v.published_at DESC, v.id DESC',
+  views: 'v.view_count DESC, v.id DESC',
+};
+const DURATION: Record<DurationFilter, [number, number]> = { short: [0, 240], medium: [240, 1200], long: [1200, 1e9] };
+const UPLOADED: Record<UploadedFilter, string> = { day: '1 day', week: '7 days', month: '1 month', year: '1 year' };
+
+/** The last word of a query as a prefix term ("tubest" finds "tubestead"), when it is a plain word. */
+function prefixTerm(query: string): { rest: string; prefix: string | null } {
+  const match = /^(.*?)([\p{L}\p{N}]{2,})$/u.exec(query.trim());
+  if (!match || /[-"]$/.test(match[1]!.trim())) return { rest: query, prefix: null };
+  return { rest: match[1]!, prefix: `${match[2]!.toLowerCase()}:*` };
+}
+
+/**
+ * Public videos matching `query`: Postgres full-text search on the weighted `search` column
+ * (videos_search_idx, GIN) with websearch syntax (quotes, -word, or), the last word also as a
+ * prefix, and title trigrams (videos_title_trgm_idx) for typos. Any text is a valid query:
+ * websearch_to_tsquery never raises, and the prefix term is built from letters and digits only.
+ */
+export async function searchVideos(db: Queryable, search: VideoSearch): Promise<VideoHit[]> {
+  const { rest, prefix } = prefixTerm(search.query);
+  const [minSeconds, maxSeconds] = search.duration ? DURATION[search.duration] : [null, null];
+  const { rows } = await db.query(
+    `WITH q AS (
+       SELECT websearch_to_tsquery('english', $1)
+         || CASE WHEN $2::text IS NULL THEN ''::tsquery ELSE websearch_to_tsquery('english', $3) && to_tsquery('simple', $2) END AS tsq
+     )
+     SELECT ${WITH_OWNER},
+       ts_rank_cd(v.search, q.tsq) + similarity(lower(v.title), lower($1)) AS rank,
+       ts_headline('english', v.title, q.tsq, 'StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, HighlightAll=true') AS title_highlighted,
+       ts_headline('english', v.description, q.tsq, 'StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxWords=30, MinWords=12, MaxFragments=1') AS snippet
+     FROM videos v JOIN users u ON u.id = v.owner_id, q
+     WHERE (v.search @@ q.tsq OR lower(v.title) % lower($1))
+       AND v.status = 'ready' AND v.visibility = 'public' AND u.deleted_at IS NULL AND u.banned_at IS NULL
+       AND ($4::double precision IS NULL OR v.duration_seconds >= $4) AND ($5::double precision IS NULL OR v.duration_seconds < $5)
+       AND ($6::interval IS NULL OR v.published_at > now() - $6::interval)
+     ORDER BY ${ORDER[search.sort]}
+     LIMIT $7 OFFSET $8`,
+    [search.query, prefix, rest, minSeconds, maxSeconds, search.uploaded ? UPLOADED[search.uploaded] : null, search.limit, search.offset],
+  );
+  return rows.map((r) => ({ ...toVideoWithOwner(r), titleHighlighted: r.title_highlighted, snippet: r.snippet }));
+}
+
+/** Channels whose handle or name matches, closest first, tolerant of typos (users_names_trgm_idx). */
+export async function searchChannels(db: Queryable, query: string, limit: number): Promise<User[]> {
+  const pattern = `%${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const { rows } = await db.query(
+    `SELECT id, handle, display_name, email, bio, avatar_key, created_at, banned_at, deleted_at, subscriber_count
+     FROM users
+     WHERE deleted_at IS NULL AND banned_at IS NULL
+       AND ((handle || ' ' || lower(display_name)) LIKE $1 OR (handle || ' ' || lower(display_name)) % lower($2))
+     ORDER BY similarity(handle || ' ' || lower(display_name), lower($2)) DESC, subscriber_count DESC
+     LIMIT $3`,
+    [pattern, query, limit],
+  );
+  return rows.map((r) => ({
+    id: r.id, handle: r.handle, displayName: r.display_name, email: r.email, bio: r.bio, avatarKey: r.avatar_key,
+    createdAt: r.created_at, bannedAt: r.banned_at, deletedAt: r.deleted_at, subscriberCount: r.subscriber_count,
+  }));
+}

@@ -1,0 +1,60 @@
+import { HIGHLIGHT_END, HIGHLIGHT_START } from '../db/search.js';
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+}
+
+/** Search highlights: every character escaped, then the highlight marks turned into <mark>. */
+export function highlight(text: string): string {
+  return escapeHtml(text.replaceAll(HIGHLIGHT_START, '\u0000S').replaceAll(HIGHLIGHT_END, '\u0000E'))
+    .replaceAll('\u0000S', '<mark>')
+    .replaceAll('\u0000E', '</mark>');
+}
+
+/** "1:23" or "1:02:03" as seconds. */
+export function timestampSeconds(text: string): number {
+  return text.split(':').reduce((total, part) => total * 60 + Number(part), 0);
+}
+
+const LINK_OR_TIME = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]|(?<![\d:])(?:\d{1,2}:)?\d{1,2}:\d{2}(?![\d:])/g;
+
+/**
+ * A description as safe HTML: all text escaped, web addresses made into links that tell
+ * search engines the site does not vouch for them, and timestamps (1:23, 1:02:03) into links
+ * that start the video there (player.js seeks in place instead of reloading).
+ */
+export function linkifyDescription(text: string, watchPath: string, durationSeconds: number): string {
+  let html = '';
+  let last = 0;
+  for (const match of text.matchAll(LINK_OR_TIME)) {
+    const token = match[0];
+    html += escapeHtml(text.slice(last, match.index));
+    last = match.index! + token.length;
+    if (token.startsWith('http')) {
+      let valid = true;
+      try {
+        new URL(token);
+      } catch {
+        valid = false;
+      }
+      html += valid ? `<a href="${escapeHtml(token)}" rel="nofollow ugc noopener noreferrer">${escapeHtml(token)}</a>` : escapeHtml(token);
+      continue;
+    }
+    const seconds = timestampSeconds(token);
+    const inRange = token.split(':').slice(1).every((part) => Number(part) < 60) && seconds <= durationSeconds;
+    html += inRange ? `<a href="${escapeHtml(watchPath)}?t=${seconds}" data-seek="${seconds}">${token}</a>` : escapeHtml(token);
+  }
+  return html + escapeHtml(text.slice(last));
+}
+
+/** `?t=90`, `?t=1m30s`, `?t=1h2m3s` or `?t=1:30` as seconds; null for anything else. */
+export function parseStartTime(value: unknown): number | null {
+  if (typeof value !== 'string' || value.length > 20) return null;
+  if (/^\d+$/.test(value)) return Number(value);
+  const hms = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value);
+  if (hms && value !== '') return Number(hms[1] ?? 0) * 3600 + Number(hms[2] ?? 0) * 60 + Number(hms[3] ?? 0);
+  if (/^(?:\d{1,2}:)?\d{1,2}:\d{2}$/.test(value)) return timestampSeconds(value);
+  return null;
+}

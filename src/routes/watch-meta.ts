@@ -1,0 +1,73 @@
+import type { VideoWithOwner } from '../db/videos.js';
+import type { describeVideo } from './video-view.js';
+
+type View = ReturnType<typeof describeVideo>;
+
+/** ISO 8601 duration (PT1M30S) for JSON-LD. */
+export function isoDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  return `PT${Math.floor(s / 3600) ? `${Math.floor(s / 3600)}H` : ''}${Math.floor((s % 3600) / 60) ? `${Math.floor((s % 3600) / 60)}M` : ''}${s % 60}S`;
+}
+
+/**
+ * What other software reads from a watch page: OpenGraph and Twitter player cards, the
+ * oEmbed discovery link and schema.org VideoObject. Absolute URLs from PUBLIC_URL.
+ */
+export function watchMetadata(video: VideoWithOwner, view: View, publicUrl: URL, siteName: string) {
+  const absolute = (path: string) => new URL(path, publicUrl).href;
+  const watchUrl = absolute(`/watch/${video.publicId}`);
+  const embedUrl = absolute(`/embed/${video.publicId}`);
+  const rendition = view.defaultRendition;
+  const description = video.description.slice(0, 300) || `${video.title} by ${video.owner.displayName}`;
+  const jsonLd = {
+    '@context': 'https://schema.org',
+    '@type': 'VideoObject',
+    name: video.title,
+    description,
+    thumbnailUrl: view.thumbnails ? [absolute(view.thumbnails.poster)] : [],
+    uploadDate: (video.publishedAt ?? video.createdAt).toISOString(),
+    duration: isoDuration(video.durationSeconds),
+    contentUrl: rendition ? absolute(rendition.url) : undefined,
+    embedUrl,
+    url: watchUrl,
+    author: { '@type': 'Person', name: video.owner.displayName, url: absolute(`/@${video.owner.handle}`) },
+    interactionStatistic: [
+      { '@type': 'InteractionCounter', interactionType: { '@type': 'WatchAction' }, userInteractionCount: video.viewCount },
+      { '@type': 'InteractionCounter', interactionType: { '@type': 'LikeAction' }, userInteractionCount: video.likeCount },
+    ],
+  };
+  return {
+    canonical: watchUrl,
+    noindex: video.visibility !== 'public',
+    og: {
+      'og:site_name': siteName,
+      'og:type': 'video.other',
+      'og:title': video.title,
+      'og:description': description,
+      'og:url': watchUrl,
+      ...(view.thumbnails ? { 'og:image': absolute(view.thumbnails.poster), 'og:image:width': '1280', 'og:image:height': '720' } : {}),
+      ...(rendition ? { 'og:video': absolute(rendition.url), 'og:video:secure_url': absolute(rendition.url), 'og:video:type': 'video/mp4', 'og:video:width': String(rendition.width), 'og:video:height': String(rendition.height) } : {}),
+    },
+    twitter: {
+      'twitter:card': 'player',
+      'twitter:title': video.title,
+      'twitter:description': description,
+      'twitter:player': embedUrl,
+      'twitter:player:width': String(rendition?.width ?? 1280),
+      'twitter:player:height': String(rendition?.height ?? 720),
+      ...(view.thumbnails ? { 'twitter:image': absolute(view.thumbnails.poster) } : {}),
+    },
+    oembed: absolute(`/oembed?url=${encodeURIComponent(watchUrl)}&format=json`),
+    // Inside <script type="application/ld+json">: "<" escaped so no text can close the element.
+    jsonLd: JSON.stringify(jsonLd).replace(/</g, '\\u003c'),
+    embedUrl,
+    watchUrl,
+    embedCode: embedCode(embedUrl, video.title, rendition?.width ?? 1280, rendition?.height ?? 720),
+  };
+}
+
+/** The <iframe> other sites paste (also oEmbed's html); the caller escapes it for its context. */
+export function embedCode(embedUrl: string, title: string, width: number, height: number): string {
+  const attr = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  return `<iframe src="${attr(embedUrl)}" width="${width}" height="${height}" title="${attr(title)}" style="border:0" allow="fullscreen; picture-in-picture" allowfullscreen></iframe>`;
+}
