@@ -19,6 +19,10 @@ export interface VideoSearch {
 export const HIGHLIGHT_START = '\u0002';
 export const HIGHLIGHT_END = '\u0003';
 
+// ts_headline drops anything that looks like an HTML tag ("a <b> c" becomes "a  c"); angle
+// brackets are swapped for these stand-ins before it runs and put back after.
+const ANGLE_STANDINS = '\u0004\u0005';
+
 export interface VideoHit extends VideoWithOwner {
   titleHighlighted: string;
   snippet: string;
@@ -32,6 +36,14 @@ const ORDER: Record<SearchSort, string> = {
 };
 const DURATION: Record<DurationFilter, [number, number]> = { short: [0, 240], medium: [240, 1200], long: [1200, 1e9] };
 const UPLOADED: Record<UploadedFilter, string> = { day: '1 day', week: '7 days', month: '1 month', year: '1 year' };
+
+/**
+ * Quotes, -word and "or" ask for exactly that; the typo-tolerant title match would bring back
+ * what they exclude, so it applies to plain queries only.
+ */
+function usesOperators(query: string): boolean {
+  return /"|(^|\s)-\S|(^|\s)or(\s|$)/i.test(query);
+}
 
 /** The last word of a query as a prefix term ("tubest" finds "tubestead"), when it is a plain word. */
 function prefixTerm(query: string): { rest: string; prefix: string | null } {
@@ -56,18 +68,19 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
      )
      SELECT ${WITH_OWNER},
        ts_rank_cd(v.search, q.tsq) + similarity(lower(v.title), lower($1)) AS rank,
-       ts_headline('english', v.title, q.tsq, 'StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, HighlightAll=true') AS title_highlighted,
-       ts_headline('english', v.description, q.tsq, 'StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxWords=30, MinWords=12, MaxFragments=1') AS snippet
+       ts_headline('english', translate(v.title, '<>', $9), q.tsq, 'StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, HighlightAll=true') AS title_highlighted,
+       ts_headline('english', translate(v.description, '<>', $9), q.tsq, 'StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxWords=30, MinWords=12, MaxFragments=1') AS snippet
      FROM videos v JOIN users u ON u.id = v.owner_id, q
-     WHERE (v.search @@ q.tsq OR lower(v.title) % lower($1))
+     WHERE (v.search @@ q.tsq OR ($10 AND lower(v.title) % lower($1)))
        AND v.status = 'ready' AND v.visibility = 'public' AND u.deleted_at IS NULL AND u.banned_at IS NULL
        AND ($4::double precision IS NULL OR v.duration_seconds >= $4) AND ($5::double precision IS NULL OR v.duration_seconds < $5)
        AND ($6::interval IS NULL OR v.published_at > now() - $6::interval)
      ORDER BY ${ORDER[search.sort]}
      LIMIT $7 OFFSET $8`,
-    [search.query, prefix, rest, minSeconds, maxSeconds, search.uploaded ? UPLOADED[search.uploaded] : null, search.limit, search.offset],
+    [search.query, prefix, rest, minSeconds, maxSeconds, search.uploaded ? UPLOADED[search.uploaded] : null, search.limit, search.offset, ANGLE_STANDINS, !usesOperators(search.query)],
   );
-  return rows.map((r) => ({ ...toVideoWithOwner(r), titleHighlighted: r.title_highlighted, snippet: r.snippet }));
+  const restore = (text: string) => text.replaceAll(ANGLE_STANDINS[0]!, '<').replaceAll(ANGLE_STANDINS[1]!, '>');
+  return rows.map((r) => ({ ...toVideoWithOwner(r), titleHighlighted: restore(r.title_highlighted), snippet: restore(r.snippet) }));
 }
 
 /** Channels whose handle or name matches, closest first, tolerant of typos (users_names_trgm_idx). */

@@ -72,7 +72,9 @@ describe('HTML validity and accessibility', () => {
       const publicId = publicIdFrom(res.headers.location);
       await assertValid((await agent.get(`/watch/${publicId}`)).text, 'watch page while processing');
       await waitForProcessing(publicId);
-      for (const path of [`/watch/${publicId}`, '/studio', '/', `/@${user.handle}`]) await assertValid((await agent.get(path)).text, path);
+      for (const path of [`/watch/${publicId}`, '/studio', '/', `/@${user.handle}`, `/@${user.handle}/playlists`, `/@${user.handle}/about`, '/feed/subscriptions', '/search?q=valid+page']) {
+        await assertValid((await agent.get(path)).text, path);
+      }
       await assertValid((await supertest(t.app).get(`/watch/${publicId}`)).text, 'watch page, signed out');
     });
   });

@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import supertest from 'supertest';
+import { useTestApp } from '../helpers/app.js';
+import { testPool } from '../helpers/database.js';
+import { createUser, createVideo } from '../helpers/factories.js';
+
+const HOSTILE_QUERIES = [
+  '"unterminated', '\\', '\\\\"', '&|!:*()', '!!!', ':*', "'; DROP TABLE videos; --", 'a & b | !c', '(((', 'or or or', '-', '- -x', '"" ""',
+  '<script>alert(1)</script>', 'x'.repeat(10_000), '\u0000\u0001', '%_%', 'a:*', 'ĉu ŝi', '🎥',
+];
+
+describe('discovery', function () {
+  this.timeout(60_000);
+  const t = useTestApp();
+  const word = `zork${Date.now().toString(36)}`;
+  let owner: Awaited<ReturnType<typeof createUser>>;
+  const v: Record<string, { id: number; publicId: string }> = {};
+
+  before(async () => {
+    owner = await createUser({ displayName: `Channel ${word}` });
+    v.inTitle = await createVideo(owner, { title: `How to ${word} a bicycle`, durationSeconds: 100, tags: ['repair'] });
+    v.inTag = await createVideo(owner, { title: 'Tuesday workshop', tags: [word, 'tools'], durationSeconds: 30 * 60 });
+    v.inDescription = await createVideo(owner, { title: 'Long ride', description: `${word} <b>other</b> & more. We talk about it at 1:05, see https://example.org/a?b=1&c=2`, durationSeconds: 600 });
+    v.unlisted = await createVideo(owner, { title: `Unlisted ${word}`, visibility: 'unlisted' });
+    v.private = await createVideo(owner, { title: `Private ${word}`, visibility: 'private' });
+    v.processing = await createVideo(owner, { title: `Processing ${word}`, status: 'processing' });
+  });
+
+  describe('GET /search', () => {
+    it('ranks title over tags over description, and shows the matching channel above', async () => {
+      const res = await supertest(t.app).get('/search').query({ q: word });
+      assert.equal(res.status, 200);
+      const order = [v.inTitle!, v.inTag!, v.inDescription!].map((x) => res.text.indexOf(x.publicId));
+      assert.ok(order.every((i) => i > 0), 'all three found');
+      assert.ok(order[0]! < order[1]! && order[1]! < order[2]!, `title, tags, description: ${order}`);
+      assert.ok(res.text.indexOf(`@${owner.handle}`) < order[0]!, 'the channel comes first');
+      for (const hidden of [v.unlisted!, v.private!, v.processing!]) assert.ok(!res.text.includes(hidden.publicId));
+    });
+
+    it('highlights matches with every other character escaped', async () => {
+      const res = await supertest(t.app).get('/search').query({ q: word });
+      assert.match(res.text, new RegExp(`<mark>${word}</mark>`));
+      assert.match(res.text, /class="snippet">[^<]*<mark>[^<]*<\/mark>[^<]*&lt;b&gt;other&lt;\/b&gt; &amp; more/);
+      assert.doesNotMatch(res.text, /<b>other<\/b>/);
+    });
+
+    it('understands quotes, -word and or, and forgives typos and unfinished words', async () => {
+      const quoted = (await supertest(t.app).get('/search').query({ q: `"${word} a bicycle"` })).text;
+      assert.ok(quoted.includes(v.inTitle!.publicId), 'the phrase finds its video');
+      assert.ok(!quoted.includes(v.inTag!.publicId), 'the phrase finds only its video');
+      const excluded = (await supertest(t.app).get('/search').query({ q: `${word} -bicycle` })).text;
+      assert.ok(!excluded.includes(v.inTitle!.publicId), '-word excludes');
+      assert.ok(excluded.includes(v.inTag!.publicId), '-word keeps the others');
+      const either = (await supertest(t.app).get('/search').query({ q: 'bicycle or workshop' })).text;
+      assert.ok(either.includes(v.inTitle!.publicId) && either.includes(v.inTag!.publicId), 'or');
+      const prefix = (await supertest(t.app).get('/search').query({ q: word.slice(0, -3) })).text;
+      assert.ok(prefix.includes(v.inTitle!.publicId), 'prefix');
+      const typo = (await supertest(t.app).get('/search').query({ q: `how to ${word} a bicycel` })).text;
+      assert.ok(typo.includes(v.inTitle!.publicId), 'typo');
+    });
+
+    it('filters by duration and upload date, and sorts by views or date', async () => {
+      const long = (await supertest(t.app).get('/search').query({ q: word, duration: 'long' })).text;
+      assert.ok(long.includes(v.inTag!.publicId) && !long.includes(v.inTitle!.publicId));
+      const short = (await supertest(t.app).get('/search').query({ q: word, duration: 'short' })).text;
+      assert.ok(short.includes(v.inTitle!.publicId) && !short.includes(v.inTag!.publicId));
+      await testPool().query(`UPDATE videos SET published_at = now() - interval '2 days' WHERE id = $1`, [v.inDescription!.id]);
+      const today = (await supertest(t.app).get('/search').query({ q: word, uploaded: 'day' })).text;
+      assert.ok(!today.includes(v.inDescription!.publicId) && today.includes(v.inTitle!.publicId));
+      await testPool().query('UPDATE videos SET view_count = 1000 WHERE id = $1', [v.inDescription!.id]);
+      const byViews = (await supertest(t.app).get('/search').query({ q: word, sort: 'views' })).text;
+      assert.ok(byViews.indexOf(v.inDescription!.publicId) < byViews.indexOf(v.inTitle!.publicId));
+      const byDate = (await supertest(t.app).get('/search').query({ q: word, sort: 'date' })).text;
+      assert.ok(byDate.indexOf(v.inDescription!.publicId) > byDate.indexOf(v.inTag!.publicId));
+    });
+
+    it('answers every hostile query with a page, never a 500', async () => {
+      for (const q of HOSTILE_QUERIES) {
+        const res = await supertest(t.app).get('/search').query({ q, sort: "relevance'; --", duration: 'x', uploaded: '1 year', page: '-5' });
+        assert.ok(res.status === 200 || res.status === 303, `${JSON.stringify(q.slice(0, 30))} answered ${res.status}`);
+        assert.doesNotMatch(res.text, /<script>alert/);
+      }
+    });
+  });
+
+  describe('listings never show unlisted, private or unfinished videos', () => {
+    it('on home, the channel, feeds, the sitemap and related videos', async () => {
+      const pages = ['/', `/@${owner.handle}`, '/feeds/videos.atom', `/@${owner.handle}/feed.atom`, '/sitemap.xml', `/watch/${v.inTitle!.publicId}`];
+      for (const path of pages) {
+        const res = await supertest(t.app).get(path);
+        assert.equal(res.status, 200, path);
+        for (const hidden of [v.unlisted!, v.private!, v.processing!]) assert.ok(!res.text.includes(hidden.publicId), `${path} shows ${hidden.publicId}`);
+      }
+      const watch = (await supertest(t.app).get(`/watch/${v.inTitle!.publicId}`)).text;
+      const related = watch.slice(watch.indexOf('Up next'));
+      assert.ok(related.includes(v.inTag!.publicId), 'the same channel is related');
+      assert.ok(!related.includes(v.inTitle!.publicId), 'never the video itself');
+    });
+  });
+
+  describe('home pagination', () => {
+    it('stays stable when videos are added meanwhile', async () => {
+      const other = await createUser();
+      for (let i = 0; i < 30; i++) await createVideo(other, { title: `Paged ${i}` });
+      const first = (await supertest(t.app).get('/')).text;
+      const next = /href="\/\?after=([A-Za-z0-9_-]{11})"/.exec(first)![1]!;
+      const secondBefore = (await supertest(t.app).get(`/?after=${next}`)).text;
+      for (let i = 0; i < 3; i++) await createVideo(other, { title: `Inserted ${i}` });
+      const secondAfter = (await supertest(t.app).get(`/?after=${next}`)).text;
+      const ids = (html: string) => [...html.matchAll(/<h3 class="video-title"><a href="\/watch\/([^"]+)"/g)].map((m) => m[1]);
+      assert.deepEqual(ids(secondAfter), ids(secondBefore));
+    });
+  });
+
+  describe('metadata for other software', () => {
+    it('puts OpenGraph, a Twitter player card, oEmbed discovery and parseable JSON-LD on the watch page', async () => {
+      const res = await supertest(t.app).get(`/watch/${v.inDescription!.publicId}`);
+      assert.match(res.text, /<meta property="og:title" content="Long ride">/);
+      assert.match(res.text, /<meta name="twitter:card" content="player">/);
+      assert.match(res.text, /<link rel="alternate" type="application\/json\+oembed" href="[^"]+\/oembed\?url=/);
+      const json = /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(res.text)![1]!;
+      const data = JSON.parse(json);
+      assert.equal(data['@type'], 'VideoObject');
+      assert.equal(data.name, 'Long ride');
+      assert.equal(data.duration, 'PT10M0S');
+      assert.ok(data.embedUrl.endsWith(`/embed/${v.inDescription!.publicId}`));
+      assert.ok(Array.isArray(data.interactionStatistic));
+    });
+
+    it('links addresses safely and timestamps to a start time in the description', async () => {
+      const res = await supertest(t.app).get(`/watch/${v.inDescription!.publicId}`);
+      assert.match(res.text, /<a href="https:\/\/example\.org\/a\?b=1&amp;c=2" rel="nofollow ugc noopener noreferrer">/);
+      assert.match(res.text, new RegExp(`<a href="/watch/${v.inDescription!.publicId}\\?t=65" data-seek="65">1:05</a>`));
+    });
+
+    it('answers oEmbed for public and unlisted videos, not private ones', async () => {
+      const url = `${t.config.publicUrl.origin}/watch/${v.inTitle!.publicId}`;
+      const res = await supertest(t.app).get('/oembed').query({ url, format: 'json' });
+      assert.equal(res.status, 200);
+      assert.equal(res.body.type, 'video');
+      assert.equal(res.body.version, '1.0');
+      assert.match(res.body.html, /^<iframe src="[^"]+\/embed\//);
+      assert.equal((await supertest(t.app).get('/oembed').query({ url: `${t.config.publicUrl.origin}/watch/${v.private!.publicId}` })).status, 404);
+      assert.equal((await supertest(t.app).get('/oembed').query({ url: 'https://evil.example/watch/abcdefghijk' })).status, 404);
+      assert.equal((await supertest(t.app).get('/oembed').query({ url, format: 'xml' })).status, 501);
+    });
+
+    it('lets only /embed/:id be framed by other sites', async () => {
+      const embed = await supertest(t.app).get(`/embed/${v.inTitle!.publicId}`);
+      assert.equal(embed.status, 200);
+      assert.match(embed.headers['content-security-policy'] as string, /frame-ancestors \*/);
+      assert.equal(embed.headers['x-frame-options'], undefined);
+      const watch = await supertest(t.app).get(`/watch/${v.inTitle!.publicId}`);
+      assert.match(watch.headers['content-security-policy'] as string, /frame-ancestors 'none'/);
+      assert.equal((await supertest(t.app).get(`/embed/${v.private!.publicId}`)).status, 404);
+    });
+
+    it('serves Atom feeds, a sitemap and robots.txt', async () => {
+      const feed = await supertest(t.app).get(`/@${owner.handle}/feed.atom`);
+      assert.match(feed.headers['content-type'] as string, /application\/atom\+xml/);
+      assert.match(feed.text, /^<\?xml version="1\.0" encoding="utf-8"\?>\n<feed xmlns="http:\/\/www\.w3\.org\/2005\/Atom"/);
+      assert.equal((feed.text.match(/<entry>/g) ?? []).length, 3);
+      const sitemap = await supertest(t.app).get('/sitemap.xml');
+      assert.match(sitemap.text, new RegExp(`/watch/${v.inTitle!.publicId}</loc>`));
+      const robots = await supertest(t.app).get('/robots.txt');
+      assert.match(robots.text, /Sitemap: http:\/\/localhost:3000\/sitemap\.xml/);
+    });
+  });
+});
