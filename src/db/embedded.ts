@@ -29,7 +29,9 @@ export function freePort(): Promise<number> {
 
 function readOrCreatePassword(file: string): string {
   if (!fs.existsSync(file)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    // The directory keeps its ordinary mode: as root, the postgres user must be able to pass
+    // through it to the cluster. The file itself is private.
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, crypto.randomBytes(24).toString('base64url'), { mode: 0o600 });
   }
   return fs.readFileSync(file, 'utf8').trim();
