@@ -40,7 +40,8 @@ export function createApp(deps: AppDeps): Express {
 
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  useViews(app, process.env.NODE_ENV === 'production');
+  // Compiled templates are cached except in development (npm run dev), where edits show at once.
+  useViews(app, process.env.NODE_ENV !== 'development');
 
   app.use(requestLogger(logger));
   app.use(securityHeaders(https));

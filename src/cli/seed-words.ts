@@ -1,3 +1,6 @@
+/** Every seeded account's password (seeded sites are demos and benchmarks, never real ones). */
+export const SEED_PASSWORD = 'seeded account password';
+
 /** Words for seeded titles, tags and descriptions: ordinary English a video site would see. */
 export const WORDS = `
 garden bicycle repair kitchen recipe bread sourdough coffee guitar lesson piano chord song cover live concert

@@ -12,7 +12,7 @@ import { createLogger } from '../log.js';
 import { probe, resolveBinaries } from '../media/ffmpeg.js';
 import { originalKey, processVideo } from '../media/pipeline.js';
 import { LocalStorage } from '../media/storage.js';
-import { WORDS } from './seed-words.js';
+import { SEED_PASSWORD, WORDS } from './seed-words.js';
 
 /*
  * npm run seed -- --users 10000 --videos 100000
@@ -22,7 +22,6 @@ import { WORDS } from './seed-words.js';
  * and the player work without processing 100,000 files.
  */
 
-export const SEED_PASSWORD = 'seeded account password';
 const VIEWS_PER_VIDEO = 8;
 const RATINGS_PER_VIDEO = 2;
 const SUBSCRIPTIONS_PER_USER = 20;

@@ -34,6 +34,8 @@ const ORDER: Record<SearchSort, string> = {
   date: 'v.published_at DESC, v.id DESC',
   views: 'v.view_count DESC, v.id DESC',
 };
+const RANK_CANDIDATES = 1000;
+const RECENT_WINDOW = 2000;
 const DURATION: Record<DurationFilter, [number, number]> = { short: [0, 240], medium: [240, 1200], long: [1200, 1e9] };
 const UPLOADED: Record<UploadedFilter, string> = { day: '1 day', week: '7 days', month: '1 month', year: '1 year' };
 
@@ -65,16 +67,35 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
     `WITH q AS (
        SELECT websearch_to_tsquery('english', $1)
          || CASE WHEN $2::text IS NULL THEN ''::tsquery ELSE websearch_to_tsquery('english', $3) && to_tsquery('simple', $2) END AS tsq
+     ),
+     -- Ranking costs per matching row, and a common word matches a fifth of a catalogue, so
+     -- relevance ranks a bounded set: the matches among the newest 2,000 public videos (walking
+     -- videos_public_listing_idx) and up to 1,000 more from videos_search_idx. Date and view
+     -- order take the true first matches in that order.
+     matching AS (
+       SELECT v.id, v.published_at, v.view_count FROM videos v, q
+       WHERE (v.search @@ q.tsq OR ($10 AND lower(v.title) % lower($1)))
+         AND v.status = 'ready' AND v.visibility = 'public'
+         AND ($4::double precision IS NULL OR v.duration_seconds >= $4) AND ($5::double precision IS NULL OR v.duration_seconds < $5)
+         AND ($6::interval IS NULL OR v.published_at > now() - $6::interval)
+     ),
+     candidates AS (
+       ${search.sort === 'relevance' ? `(SELECT recent.id FROM (
+          SELECT v.id, v.search, v.title, v.duration_seconds, v.published_at FROM videos v
+          WHERE v.status = 'ready' AND v.visibility = 'public' ORDER BY v.published_at DESC, v.id DESC LIMIT ${RECENT_WINDOW}
+        ) recent, q
+        WHERE (recent.search @@ q.tsq OR ($10 AND lower(recent.title) % lower($1)))
+          AND ($4::double precision IS NULL OR recent.duration_seconds >= $4) AND ($5::double precision IS NULL OR recent.duration_seconds < $5)
+          AND ($6::interval IS NULL OR recent.published_at > now() - $6::interval))
+       UNION
+       (SELECT id FROM matching LIMIT ${RANK_CANDIDATES})` : `SELECT id FROM matching m ORDER BY ${search.sort === 'date' ? 'm.published_at DESC, m.id DESC' : 'm.view_count DESC, m.id DESC'} LIMIT $7::int + $8::int`}
      )
      SELECT ${WITH_OWNER},
-       ts_rank_cd(v.search, q.tsq) + similarity(lower(v.title), lower($1)) AS rank,
+       ts_rank(v.search, q.tsq) + similarity(lower(v.title), lower($1)) AS rank,
        ts_headline('english', translate(v.title, '<>', $9), q.tsq, 'StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, HighlightAll=true') AS title_highlighted,
        ts_headline('english', translate(v.description, '<>', $9), q.tsq, 'StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxWords=30, MinWords=12, MaxFragments=1') AS snippet
-     FROM videos v JOIN users u ON u.id = v.owner_id, q
-     WHERE (v.search @@ q.tsq OR ($10 AND lower(v.title) % lower($1)))
-       AND v.status = 'ready' AND v.visibility = 'public' AND u.deleted_at IS NULL AND u.banned_at IS NULL
-       AND ($4::double precision IS NULL OR v.duration_seconds >= $4) AND ($5::double precision IS NULL OR v.duration_seconds < $5)
-       AND ($6::interval IS NULL OR v.published_at > now() - $6::interval)
+     FROM candidates c JOIN videos v ON v.id = c.id JOIN users u ON u.id = v.owner_id, q
+     WHERE u.deleted_at IS NULL AND u.banned_at IS NULL
      ORDER BY ${ORDER[search.sort]}
      LIMIT $7 OFFSET $8`,
     [search.query, prefix, rest, minSeconds, maxSeconds, search.uploaded ? UPLOADED[search.uploaded] : null, search.limit, search.offset, ANGLE_STANDINS, !usesOperators(search.query)],

@@ -190,11 +190,21 @@ export async function listSubscriptionFeed(db: Queryable, subscriberId: number, 
  */
 export async function listRelatedVideos(db: Queryable, video: Pick<Video, 'id' | 'ownerId' | 'title' | 'tags'>, limit: number): Promise<VideoWithOwner[]> {
   const words = [video.title, ...video.tags].join(' ');
+  // Candidates are bounded, whatever the catalogue's size or the words' frequency: the channel's
+  // newest 50 (videos_owner_public_listing_idx) and the text matches among the newest 2,000
+  // public videos (walking videos_public_listing_idx, testing each tsvector). Older videos of
+  // other channels are not suggested; that is the price of a watch page that stays fast.
   const { rows } = await db.query(
-    `WITH q AS (SELECT replace(plainto_tsquery('english', $3)::text, '&', '|')::tsquery AS tsq)
-     SELECT ${WITH_OWNER} FROM videos v JOIN users u ON u.id = v.owner_id, q
-     WHERE v.id <> $1 AND v.status = 'ready' AND v.visibility = 'public' AND u.deleted_at IS NULL AND u.banned_at IS NULL
-       AND (v.owner_id = $2 OR (q.tsq::text <> '' AND v.search @@ q.tsq))
+    `WITH q AS (SELECT replace(plainto_tsquery('english', $3)::text, '&', '|')::tsquery AS tsq),
+     candidates AS (
+       (SELECT v.id FROM videos v WHERE v.owner_id = $2 AND v.status = 'ready' AND v.visibility = 'public' ORDER BY v.published_at DESC LIMIT 50)
+       UNION
+       (SELECT recent.id FROM (
+          SELECT v.id, v.search FROM videos v WHERE v.status = 'ready' AND v.visibility = 'public' ORDER BY v.published_at DESC, v.id DESC LIMIT 2000
+        ) recent, q WHERE q.tsq::text <> '' AND recent.search @@ q.tsq)
+     )
+     SELECT ${WITH_OWNER} FROM candidates c JOIN videos v ON v.id = c.id JOIN users u ON u.id = v.owner_id, q
+     WHERE v.id <> $1 AND u.deleted_at IS NULL AND u.banned_at IS NULL
      ORDER BY (CASE WHEN q.tsq::text <> '' THEN ts_rank(v.search, q.tsq) ELSE 0 END) + (CASE WHEN v.owner_id = $2 THEN 0.1 ELSE 0 END) DESC,
        v.view_count DESC, v.id DESC
      LIMIT $4`,

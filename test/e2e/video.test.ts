@@ -4,6 +4,7 @@ import { useTestApp, useWorker } from '../helpers/app.js';
 import { useBrowser } from '../helpers/browser.js';
 import { createUser } from '../helpers/factories.js';
 import { fixtures } from '../helpers/fixtures.js';
+import { waitForProcessing } from '../helpers/videos.js';
 
 // Functions passed to page.waitForFunction and page.evaluate run in the page, where these exist;
 // this file is type-checked without the DOM library.
@@ -55,5 +56,7 @@ describe('uploading and watching in a real browser', function () {
 
     assert.deepEqual(problems, [], 'no console errors or CSP violations');
     await context.close();
+    // Let the worker finish the other renditions, so stopping it after this test cuts no job short.
+    await waitForProcessing(/\/watch\/([A-Za-z0-9_-]{11})$/.exec(page.url())![1]!);
   });
 });

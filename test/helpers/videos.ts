@@ -24,7 +24,11 @@ export async function waitForProcessing(publicId: string, timeoutMs = 120_000): 
     const row = await videoRow(publicId);
     if (!row) throw new Error(`video ${publicId} is gone`);
     if (row.status === 'failed' || (row.status === 'ready' && row.progress === 100)) return row;
-    if (Date.now() > deadline) throw new Error(`video ${publicId} still ${row.status} at ${row.progress}% after ${timeoutMs} ms`);
+    if (Date.now() > deadline) {
+      // What the queue says, so a failure here can be understood from the log alone.
+      const { rows: jobs } = await testPool().query(`SELECT state, retry_count, started_on, output FROM pgboss.job WHERE name LIKE 'video.process%' AND (data ->> 'videoId')::bigint = $1`, [row.id]);
+      throw new Error(`video ${publicId} still ${row.status} at ${row.progress}% after ${timeoutMs} ms (reason: ${row.failure_reason}; jobs: ${JSON.stringify(jobs)})`);
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -1,0 +1,27 @@
+/**
+ * The application for `npm run bench`, with one extra route beside it in the same process:
+ * GET /__bare/:bytes sends a static body of that size from a plain Express handler, the
+ * baseline each page is compared with. Not part of the site.
+ */
+import express from 'express';
+import { createApp } from '../src/app.js';
+import { loadConfig, resolveSessionSecret } from '../src/config.js';
+import { createPool } from '../src/db/pool.js';
+import { startQueue } from '../src/jobs/queue.js';
+import { createLogger } from '../src/log.js';
+
+const config = loadConfig();
+const logger = createLogger(config.logLevel);
+const pool = createPool(config.databaseUrl!, config.databasePoolMax);
+const queue = await startQueue(config.databaseUrl!, logger, { supervise: false });
+const app = createApp({ config, pool, logger, sessionSecret: resolveSessionSecret(config), queue });
+
+const bodies = new Map<number, Buffer>();
+const outer = express();
+outer.get('/__bare/:bytes', (req, res) => {
+  const size = Math.min(10_000_000, Number(req.params.bytes) || 0);
+  if (!bodies.has(size)) bodies.set(size, Buffer.alloc(size, 'x'));
+  res.type('html').send(bodies.get(size));
+});
+outer.use(app);
+outer.listen(config.port, '127.0.0.1', () => process.send?.('ready'));
