@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { useTestApp } from '../helpers/app.js';
-import { useBrowser } from '../helpers/browser.js';
+import { openPage, useBrowser } from '../helpers/browser.js';
 import { uniqueHandle, DEFAULT_PASSWORD } from '../helpers/factories.js';
 
 describe('in a real browser', function () {
@@ -10,12 +10,8 @@ describe('in a real browser', function () {
   const b = useBrowser(() => t.app);
 
   it('signs up, signs out and signs in through the real pages', async () => {
-    const context = await b.browser.newContext();
-    const page = await context.newPage();
-    const problems: string[] = [];
     // The 422 of the refused form is expected; anything else (a CSP violation, a script error, a missing file) is not.
-    page.on('console', (m) => m.type() === 'error' && !/status of 422/.test(m.text()) && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
+    const { context, page, problems } = await openPage(b.browser, [/status of 422/]);
     const handle = uniqueHandle('e2e');
 
     await page.goto(`${b.baseUrl}/`);

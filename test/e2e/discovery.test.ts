@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { useTestApp, useWorker } from '../helpers/app.js';
 import { signedInAgent } from '../helpers/agent.js';
-import { useBrowser } from '../helpers/browser.js';
+import { openPage, signInThroughPage, useBrowser } from '../helpers/browser.js';
 import { createUser } from '../helpers/factories.js';
 import { fixtures } from '../helpers/fixtures.js';
 import { publicIdFrom, uploadVideo, waitForProcessing } from '../helpers/videos.js';
@@ -24,17 +24,9 @@ describe('finding and following in a real browser', function () {
     assert.equal((await waitForProcessing(publicId)).status, 'ready');
 
     const viewer = await createUser();
-    const context = await b.browser.newContext();
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
+    const { context, page, problems } = await openPage(b.browser);
 
-    await page.goto(`${b.baseUrl}/login`);
-    await page.getByLabel('Handle or email').fill(viewer.handle);
-    await page.getByLabel('Password').fill(viewer.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${b.baseUrl}/`);
+    await signInThroughPage(page, b.baseUrl, viewer);
 
     await page.getByRole('searchbox', { name: 'Search' }).fill(word);
     await page.keyboard.press('Enter');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { useTestApp, useWorker } from '../helpers/app.js';
-import { useBrowser } from '../helpers/browser.js';
+import { openPage, signInThroughPage, useBrowser } from '../helpers/browser.js';
 import { createUser } from '../helpers/factories.js';
 import { fixtures } from '../helpers/fixtures.js';
 import { waitForProcessing } from '../helpers/videos.js';
@@ -19,16 +19,9 @@ describe('uploading and watching in a real browser', function () {
 
   it('uploads with progress, shows processing, then plays the video and switches quality', async () => {
     const user = await createUser({ displayName: 'Browser Creator' });
-    const context = await b.browser.newContext();
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
+    const { context, page, problems } = await openPage(b.browser);
 
-    await page.goto(`${b.baseUrl}/login`);
-    await page.getByLabel('Handle or email').fill(user.handle);
-    await page.getByLabel('Password').fill(user.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInThroughPage(page, b.baseUrl, user);
     await page.getByRole('link', { name: 'Upload', exact: true }).click();
 
     await page.getByLabel('Video file').setInputFiles(await fixtures.landscape());

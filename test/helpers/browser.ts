@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Express } from 'express';
 
 const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
@@ -43,4 +43,26 @@ export function useBrowser(getApp: () => Express): { browser: Browser; baseUrl: 
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(null)));
   });
   return holder;
+}
+
+/**
+ * A fresh browser context and page, with every console error and page error collected (a CSP
+ * violation shows up there); `ignore` lists expected messages, such as a form's 422.
+ */
+export async function openPage(browser: Browser, ignore: RegExp[] = []) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && !ignore.some((r) => r.test(m.text())) && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(e.message));
+  return { context, page, problems };
+}
+
+/** Signs in through the real sign-in form. */
+export async function signInThroughPage(page: Page, baseUrl: string, user: { handle: string; password: string }): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Handle or email').fill(user.handle);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${baseUrl}/`);
 }
