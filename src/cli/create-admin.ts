@@ -1,9 +1,6 @@
-import { ConfigError, loadConfig } from '../config.js';
-import { openDatabase } from '../db/connect.js';
-import { createPool } from '../db/pool.js';
 import { grantRole } from '../db/roles.js';
 import { findUserByHandle } from '../db/users.js';
-import { createLogger } from '../log.js';
+import { withDatabase } from './with-database.js';
 
 /** `npm run create-admin -- <handle>`: gives an existing account the admin role. */
 const handle = (process.argv[2] ?? '').replace(/^@/, '');
@@ -12,26 +9,13 @@ if (!handle || process.argv.length > 3) {
   process.exit(2);
 }
 
-try {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const database = await openDatabase(config, logger);
-  const pool = createPool(database.url, 1);
-  try {
-    const user = await findUserByHandle(pool, handle);
-    if (!user) {
-      console.error(`There is no account with the handle "${handle}". Sign up first, then run this again.`);
-      process.exitCode = 1;
-    } else {
-      await grantRole(pool, user.id, 'admin');
-      console.log(`@${user.handle} is now an administrator.`);
-    }
-  } finally {
-    await pool.end();
-    await database.stop();
+await withDatabase(async ({ pool }) => {
+  const user = await findUserByHandle(pool, handle);
+  if (!user) {
+    console.error(`There is no account with the handle "${handle}". Sign up first, then run this again.`);
+    return 1;
   }
-} catch (err) {
-  console.error(err instanceof ConfigError ? err.message : err);
-  process.exitCode = 1;
-}
-process.exit(process.exitCode ?? 0);
+  await grantRole(pool, user.id, 'admin');
+  console.log(`@${user.handle} is now an administrator.`);
+  return 0;
+});

@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import multer from 'multer';
 import { HttpError } from './errors.js';
 import { invalidCsrfTokenError } from './csrf.js';
+import { prefersJson } from './negotiation.js';
 
 const TITLES: Record<number, string> = {
   400: 'Bad request',
@@ -44,7 +45,7 @@ function describe(err: unknown): Shown {
 }
 
 function wantsJson(req: Request): boolean {
-  return req.path.startsWith('/api/') || (req.accepts(['html', 'json']) === 'json');
+  return req.path.startsWith('/api/') || prefersJson(req);
 }
 
 /** Multer's file of a request that failed: refused uploads leave nothing behind. */

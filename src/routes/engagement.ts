@@ -8,13 +8,13 @@ import { recordView } from '../db/views.js';
 import { field } from '../forms/fields.js';
 import { badRequest, forbidden, notFound } from '../http/errors.js';
 import { isValidViewToken, viewerKey } from '../http/viewer-key.js';
+import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
 import { VIDEOS_PER_PAGE } from './home.js';
 import { loadVisibleVideo } from './load-video.js';
 import { afterParam } from './pagination.js';
 import { cardsOf } from './video-cards.js';
 
-const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
 const FOLLOWED_LIST_LIMIT = 200;
 
 export function engagementRoutes({ pool, storage, secret }: RouteDeps) {
@@ -28,7 +28,7 @@ export function engagementRoutes({ pool, storage, secret }: RouteDeps) {
       if (video.status !== 'ready') throw notFound('This video does not exist, or it has been removed.');
       const rating: Rating = value === 'none' ? null : (value as Rating);
       const counts = await rateVideo(pool, req.viewer!.id, video.id, rating);
-      if (wantsJson(req)) return void res.json({ rating, ...counts });
+      if (prefersJson(req)) return void res.json({ rating, ...counts });
       res.redirect(303, `/watch/${video.publicId}`);
     },
 
@@ -50,7 +50,7 @@ export function engagementRoutes({ pool, storage, secret }: RouteDeps) {
       if (!can(req.viewer, 'channel.subscribe')) throw forbidden('Your account may not subscribe to channels.');
       if (channel.id === req.viewer!.id) throw forbidden('You cannot subscribe to your own channel.');
       await subscribe(pool, req.viewer!.id, channel.id);
-      if (wantsJson(req)) return void res.json({ subscribed: true });
+      if (prefersJson(req)) return void res.json({ subscribed: true });
       res.redirect(303, backTo(req, `/@${channel.handle}`));
     },
 
@@ -58,7 +58,7 @@ export function engagementRoutes({ pool, storage, secret }: RouteDeps) {
       const channel = await findUserByHandle(pool, String(req.params.handle ?? ''));
       if (!channel) throw notFound('There is no channel with this handle.');
       await unsubscribe(pool, req.viewer!.id, channel.id);
-      if (wantsJson(req)) return void res.json({ subscribed: false });
+      if (prefersJson(req)) return void res.json({ subscribed: false });
       res.redirect(303, backTo(req, `/@${channel.handle}`));
     },
 

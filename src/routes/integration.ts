@@ -5,7 +5,7 @@ import { escapeHtml } from '../http/html.js';
 import { HttpError, notFound } from '../http/errors.js';
 import type { RouteDeps } from './deps.js';
 import { PUBLIC_ID_PATTERN } from './public-id.js';
-import { describeVideo } from './video-view.js';
+import { describeVideo, thumbnailsOf } from './video-view.js';
 import { embedCode } from './watch-meta.js';
 
 const FEED_ENTRIES = 50;
@@ -34,8 +34,8 @@ export function integrationRoutes({ pool, storage, config }: RouteDeps) {
     const updated = (videos[0]?.publishedAt ?? new Date(0)).toISOString();
     const entries = videos.map((v) => {
       const url = absolute(`/watch/${v.publicId}`);
-      const view = describeVideo(v, [], storage);
-      const thumbnail = view.thumbnails ? `<media:thumbnail url="${escapeXml(absolute(view.thumbnails.poster))}" width="1280" height="720"/>` : '';
+      const thumbnails = thumbnailsOf(storage, v);
+      const thumbnail = thumbnails ? `<media:thumbnail url="${escapeXml(absolute(thumbnails.poster))}" width="1280" height="720"/>` : '';
       return `<entry><id>${escapeXml(url)}</id><title>${escapeXml(v.title)}</title><link rel="alternate" href="${escapeXml(url)}"/>` +
         `<published>${(v.publishedAt ?? v.createdAt).toISOString()}</published><updated>${(v.publishedAt ?? v.createdAt).toISOString()}</updated>` +
         `<author><name>${escapeXml(v.owner.displayName)}</name><uri>${escapeXml(absolute(`/@${v.owner.handle}`))}</uri></author>` +

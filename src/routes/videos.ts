@@ -15,6 +15,7 @@ import { flash } from '../http/session.js';
 import { formatBytes, receiveOneFile } from '../http/uploads.js';
 import { MediaRejected, checkLimits, formatDuration, probe } from '../media/ffmpeg.js';
 import { originalKey, videoStorageDir } from '../media/pipeline.js';
+import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
 import { loadVisibleVideo } from './load-video.js';
 import { newPublicId } from './public-id.js';
@@ -23,7 +24,6 @@ import { describeVideo } from './video-view.js';
 const STUDIO_LIST_LIMIT = 200;
 const RELATED_LIMIT = 12;
 
-const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
 
 export function videoRoutes({ config, pool, storage, queue, binaries, secret }: RouteDeps) {
   function renderUpload(res: Response, status: number, values: Record<string, string> = {}, errors: Record<string, string> = {}) {
@@ -37,7 +37,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
 
   /** A refused upload: 422 with the reason, as the form again or as JSON for the upload script. */
   function refuse(req: Request, res: Response, values: Record<string, string>, errors: Record<string, string>) {
-    if (wantsJson(req)) return void res.status(422).json({ error: { status: 422, message: Object.values(errors)[0], fields: errors } });
+    if (prefersJson(req)) return void res.status(422).json({ error: { status: 422, message: Object.values(errors)[0], fields: errors } });
     renderUpload(res, 422, values, errors);
   }
 
@@ -82,7 +82,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
           throw err;
         }
         const watchUrl = `/watch/${video.publicId}`;
-        if (wantsJson(req)) return void res.status(201).location(watchUrl).json({ id: video.publicId, watchUrl });
+        if (prefersJson(req)) return void res.status(201).location(watchUrl).json({ id: video.publicId, watchUrl });
         res.redirect(303, watchUrl);
       } finally {
         // Moved into storage when accepted; otherwise nothing of it is kept.
