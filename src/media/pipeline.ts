@@ -83,6 +83,7 @@ export async function processVideo(deps: PipelineDeps, videoId: number): Promise
       const smallest = (await listVideoFiles(pool, videoId)).filter((f) => f.kind === 'rendition').sort((a, b) => a.bytes - b.bytes)[0];
       if (smallest) await storeStoryboard(deps, video, smallest.storageKey, workDir);
     }
+    await progress.settled();
     if (!(await setVideoProgress(pool, videoId, 100))) throw new VideoGone();
     if (!deps.keepOriginals && video.originalKey) {
       await storage.remove(video.originalKey);
@@ -172,14 +173,19 @@ function progressTracker(deps: PipelineDeps, videoId: number, plan: Rendition[],
   const total = plan.reduce((sum, r) => sum + workOf(r), 0);
   let finished = plan.filter((r) => done.has(r.height)).reduce((sum, r) => sum + workOf(r), 0);
   let lastWrite = 0;
+  // Writes go one after another: sent side by side on different pool connections, an earlier
+  // 99 % could land after the final 100 % and leave the video looking unfinished for good.
+  let pending: Promise<unknown> = Promise.resolve();
   const write = (percent: number) => {
     const now = Date.now();
     if (now - lastWrite < PROGRESS_WRITE_INTERVAL_MS) return;
     lastWrite = now;
     // Progress is informative; a failed write must not stop the encode (the next one will land).
-    setVideoProgress(deps.pool, videoId, Math.min(99, percent)).catch(() => {});
+    pending = pending.then(() => setVideoProgress(deps.pool, videoId, Math.min(99, percent))).catch(() => {});
   };
   return {
+    /** Resolves once every progress write sent so far has landed. */
+    settled: () => pending,
     onStep: (rendition: Rendition) => (fraction: number) => write(((finished + fraction * workOf(rendition)) / total) * 100),
     finished(rendition: Rendition) {
       finished += workOf(rendition);
