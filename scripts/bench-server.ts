@@ -25,3 +25,5 @@ outer.get('/__bare/:bytes', (req, res) => {
 });
 outer.use(app);
 outer.listen(config.port, '127.0.0.1', () => process.send?.('ready'));
+// A normal exit, so that --cpu-prof (BENCH_PROFILE) writes its profile.
+process.on('SIGTERM', () => process.exit(0));

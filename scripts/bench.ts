@@ -2,7 +2,8 @@
  * npm run bench: requests per second and p50/p99 latency of the main pages over a seeded
  * catalogue (`npm run seed -- --users 10000 --videos 100000` first, same DATA_DIR), each beside
  * a bare Express route in the same process sending a static body of the same size. autocannon,
- * 16 connections, 10 s each. Prints a Markdown table (the README keeps the latest).
+ * 16 connections, 10 s each, with the page cache on (as served) and off (every request rendered).
+ * Prints a Markdown table (the README keeps the latest).
  */
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -24,17 +25,26 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const config = loadConfig();
 const database = await openDatabase(config, createLogger('warn'));
 const pool = createPool(database.url, 2);
-const port = await freePort();
-const server = fork(path.join(ROOT_DIR, 'scripts', 'bench-server.ts'), [], {
-  execArgv: ['--import', 'tsx'],
-  env: { ...process.env, DATABASE_URL: database.url, PORT: String(port), LOG_LEVEL: 'warn', WORKER: 'off' },
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-});
-await new Promise<void>((resolve, reject) => {
-  server.once('message', () => resolve());
-  server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-});
-const base = `http://127.0.0.1:${port}`;
+/** A server process with the bare route beside the site; `env` adds settings (the page cache's). */
+async function startServer(env: Record<string, string>) {
+  const port = await freePort();
+  const child = fork(path.join(ROOT_DIR, 'scripts', 'bench-server.ts'), [], {
+    // BENCH_PROFILE=dir writes a V8 CPU profile of the server there (open it in Chrome's DevTools).
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])],
+    env: { ...process.env, DATABASE_URL: database.url, PORT: String(port), LOG_LEVEL: 'warn', WORKER: 'off', ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { child, base: `http://127.0.0.1:${port}` };
+}
+// The site as configured (page cache on for signed-out visitors), and the same with the cache
+// off: every request rendered from the database, as for a page nobody asked for in the last seconds.
+const server = await startServer({});
+const uncached = await startServer({ PAGE_CACHE_SECONDS: '0' });
+const base = server.base;
 
 try {
   const { rows: seeded } = await pool.query(`SELECT count(*)::int AS n FROM videos`);
@@ -64,24 +74,31 @@ try {
     [`/search?q=${words[0].rare} (rare)`, `/search?q=${encodeURIComponent(words[0].rare)}`, {}],
   ];
   const rows: string[] = [];
-  for (const [label, url, headers] of pages) {
+  // BENCH_ONLY=search,watch measures only the pages whose label contains one of these.
+  const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+  for (const [label, url, headers] of pages.filter(([label]) => !only || only.some((word) => label.includes(word)))) {
     const probe = await fetch(base + url, { headers, redirect: 'manual' });
     if (probe.status !== 200) throw new Error(`${url} answered ${probe.status}`);
     const size = (await probe.arrayBuffer()).byteLength;
     process.stderr.write(`${label}: ${size} bytes…\n`);
     const page = await autocannon({ url: base + url, connections: CONNECTIONS, duration: SECONDS, headers });
+    const miss = await autocannon({ url: uncached.base + url, connections: CONNECTIONS, duration: SECONDS, headers });
     const bare = await autocannon({ url: `${base}/__bare/${size}`, connections: CONNECTIONS, duration: SECONDS });
-    if (page.non2xx || page.errors) throw new Error(`${url}: ${page.non2xx} non-2xx answers, ${page.errors} errors`);
-    rows.push(`| \`${label}\` | ${(size / 1024).toFixed(1)} KiB | ${page.requests.average.toFixed(0)} | ${page.latency.p50} / ${page.latency.p99} ms | ${bare.requests.average.toFixed(0)} | ${bare.latency.p50} / ${bare.latency.p99} ms | ${(page.requests.average / bare.requests.average).toFixed(2)} |`);
+    for (const [name, result] of [['page', page], ['uncached page', miss]] as const) {
+      if (result.non2xx || result.errors) throw new Error(`${url} (${name}): ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+    }
+    const ratio = (r: typeof page) => (r.requests.average / bare.requests.average).toFixed(2);
+    rows.push(`| \`${label}\` | ${(size / 1024).toFixed(1)} KiB | ${page.requests.average.toFixed(0)} | ${page.latency.p50} / ${page.latency.p99} ms | ${miss.requests.average.toFixed(0)} | ${miss.latency.p50} / ${miss.latency.p99} ms | ${bare.requests.average.toFixed(0)} | ${bare.latency.p50} / ${bare.latency.p99} ms | ${ratio(page)} | ${ratio(miss)} |`);
   }
   const { rows: counts } = await pool.query(`SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM videos) AS videos, (SELECT count(*) FROM video_views) AS views, (SELECT count(*) FROM video_ratings) AS ratings, (SELECT count(*) FROM subscriptions) AS subscriptions`);
   const c = counts[0];
   console.log(`Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}: ${c.users} users, ${c.videos} videos, ${c.views} views, ${c.ratings} ratings, ${c.subscriptions} subscriptions; autocannon ${CONNECTIONS} connections × ${SECONDS} s each.\n`);
-  console.log('| Page | Body | Page req/s | Page p50 / p99 | Bare req/s | Bare p50 / p99 | Page ÷ bare |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('| Page | Body | Page req/s | Page p50 / p99 | Uncached req/s | Uncached p50 / p99 | Bare req/s | Bare p50 / p99 | Page ÷ bare | Uncached ÷ bare |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
 } finally {
-  server.kill('SIGTERM');
+  server.child.kill('SIGTERM');
+  uncached.child.kill('SIGTERM');
   await pool.end();
   await database.stop();
 }

@@ -8,7 +8,8 @@ import { baseLocals, sessionLocals, viewHelpers } from './http/locals.js';
 import { requestLogger } from './http/logging.js';
 import { createRateLimiters } from './http/rate-limit.js';
 import { securityHeaders } from './http/security.js';
-import { createSessionMiddleware, enforceAbsoluteLifetime } from './http/session.js';
+import { createPageCache } from './http/page-cache.js';
+import { createSessionMiddleware, enforceAbsoluteLifetime, sessionCookieName } from './http/session.js';
 import { useViews } from './http/views.js';
 import { loadViewer } from './http/viewer.js';
 import type { JobQueue } from './jobs/queue.js';
@@ -52,8 +53,11 @@ export function createApp(deps: AppDeps): Express {
   // Avatar files are named by a random key that changes with every new picture, so they never change in place.
   app.use('/media/avatars', express.static(path.join(storage.root, 'avatars'), { maxAge: MEDIA_MAX_AGE_MS, immutable: true, index: false, redirect: false, dotfiles: 'deny' }));
 
-  const routeDeps = { config, pool, storage, queue: deps.queue, binaries: resolveBinaries(config), limits: createRateLimiters(pool, config), secret: deps.sessionSecret };
+  const pageCache = createPageCache({ seconds: config.pageCacheSeconds, maxBytes: config.pageCacheMb * 1024 * 1024, sessionCookie: sessionCookieName(https) });
+  const routeDeps = { config, pool, storage, queue: deps.queue, binaries: resolveBinaries(config), limits: createRateLimiters(pool, config), secret: deps.sessionSecret, pageCache };
   app.use(buildOpenRouter(routeDeps));
+  // Public pages for signed-out visitors, from memory when rendered in the last few seconds.
+  app.use(pageCache.middleware);
 
   app.use(express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 100 }));
   app.use(express.json({ limit: FORM_BODY_LIMIT }));

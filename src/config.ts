@@ -34,6 +34,8 @@ export interface Config {
   worker: boolean;
   workerConcurrency: number;
   keepOriginals: boolean;
+  pageCacheSeconds: number;
+  pageCacheMb: number;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -127,6 +129,8 @@ export const VARIABLES = [
   { name: 'WORKER', key: 'worker', default: 'on', parse: onOff },
   { name: 'WORKER_CONCURRENCY', key: 'workerConcurrency', default: '1', parse: integer(1, 16) },
   { name: 'KEEP_ORIGINALS', key: 'keepOriginals', default: 'on', parse: onOff },
+  { name: 'PAGE_CACHE_SECONDS', key: 'pageCacheSeconds', default: '5', parse: integer(0, 3600) },
+  { name: 'PAGE_CACHE_MB', key: 'pageCacheMb', default: '64', parse: integer(1, 4096) },
 ] as const satisfies readonly Variable<keyof Config>[];
 
 export class ConfigError extends Error {

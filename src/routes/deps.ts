@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { Pool } from '../db/pool.js';
+import type { PageCache } from '../http/page-cache.js';
 import type { createRateLimiters } from '../http/rate-limit.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Binaries } from '../media/ffmpeg.js';
@@ -15,4 +16,5 @@ export interface RouteDeps {
   limits: ReturnType<typeof createRateLimiters>;
   /** The session secret, also the key for view tokens and signed-out viewer hashes. */
   secret: string;
+  pageCache: PageCache;
 }

@@ -17,7 +17,7 @@ import { cardsOf } from './video-cards.js';
 
 const FOLLOWED_LIST_LIMIT = 200;
 
-export function engagementRoutes({ pool, storage, secret }: RouteDeps) {
+export function engagementRoutes({ pool, storage, secret, pageCache }: RouteDeps) {
   return {
     /** POST /watch/:id/rate — like, dislike, or take it back (value=none); a form post, or JSON for the script. */
     async rate(req: Request, res: Response): Promise<void> {
@@ -41,6 +41,7 @@ export function engagementRoutes({ pool, storage, secret }: RouteDeps) {
       const video = await loadVisibleVideo(pool, req);
       if (video.status !== 'ready') throw notFound('This video does not exist, or it has been removed.');
       const counted = await recordView(pool, video.id, viewerKey(req, secret));
+      pageCache.countersOnly(res);
       res.status(counted ? 201 : 200).json({ counted });
     },
 

@@ -26,6 +26,8 @@ export function buildOpenRouter(deps: RouteDeps): Router {
 /** Every URL of the site and its whole middleware chain. Reading this shows the site. */
 export function buildRouter(deps: RouteDeps): Router {
   const { limits } = deps;
+  // Pages the same for every signed-out visitor, which the page cache may keep for a few seconds.
+  const cacheable = deps.pageCache.cacheable;
   const accounts = accountRoutes(deps);
   const settings = settingsRoutes(deps);
   const channels = channelRoutes(deps);
@@ -38,8 +40,8 @@ export function buildRouter(deps: RouteDeps): Router {
   const integration = integrationRoutes(deps);
   const router = Router();
 
-  router.get('/', home.showHome);
-  router.get('/search', home.search);
+  router.get('/', cacheable, home.showHome);
+  router.get('/search', cacheable, home.search);
   router.get('/healthz', health.check);
   router.get('/favicon.ico', home.favicon);
 
@@ -60,13 +62,13 @@ export function buildRouter(deps: RouteDeps): Router {
 
   router.get('/upload', requirePermission('video.upload'), videos.showUpload);
   router.post('/upload', requirePermission('video.upload'), videos.receiveVideo, videos.upload);
-  router.get('/watch/:id', videos.watch);
+  router.get('/watch/:id', cacheable, videos.watch);
   router.post('/watch/:id/rate', requireUser, engagement.rate);
   router.post('/watch/:id/view', engagement.view);
-  router.get('/embed/:id', integration.embed);
-  router.get('/oembed', integration.oembed);
-  router.get('/feeds/videos.atom', integration.siteFeed);
-  router.get('/sitemap.xml', integration.sitemap);
+  router.get('/embed/:id', cacheable, integration.embed);
+  router.get('/oembed', cacheable, integration.oembed);
+  router.get('/feeds/videos.atom', cacheable, integration.siteFeed);
+  router.get('/sitemap.xml', cacheable, integration.sitemap);
   router.get('/robots.txt', integration.robots);
   router.get('/feed/subscriptions', requireUser, engagement.subscriptionFeed);
   router.post('/watch/:id/retry', requireUser, videos.retry);
@@ -76,10 +78,10 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/media/videos/:id/:name', media.videoFile);
   router.get('/api/v1/videos/:id', api.showVideo);
 
-  router.get('/@:handle', channels.showChannel);
-  router.get('/@:handle/playlists', channels.showPlaylists);
-  router.get('/@:handle/about', channels.showAbout);
-  router.get('/@:handle/feed.atom', integration.channelFeed);
+  router.get('/@:handle', cacheable, channels.showChannel);
+  router.get('/@:handle/playlists', cacheable, channels.showPlaylists);
+  router.get('/@:handle/about', cacheable, channels.showAbout);
+  router.get('/@:handle/feed.atom', cacheable, integration.channelFeed);
   router.post('/@:handle/subscribe', requireUser, engagement.subscribe);
   router.post('/@:handle/unsubscribe', requireUser, engagement.unsubscribe);
 

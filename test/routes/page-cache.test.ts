@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import supertest from 'supertest';
+import { viewToken } from '../../src/http/viewer-key.js';
+import { useTestApp } from '../helpers/app.js';
+import { signedInAgent, tokenFor } from '../helpers/agent.js';
+import { testPool } from '../helpers/database.js';
+import { createUser, createVideo } from '../helpers/factories.js';
+
+/** Titles changed behind the application's back, as the worker or another process would. */
+async function retitle(videoId: number, title: string): Promise<void> {
+  await testPool().query('UPDATE videos SET title = $2 WHERE id = $1', [videoId, title]);
+}
+
+describe('page cache (signed-out visitors)', function () {
+  this.timeout(30_000);
+  const t = useTestApp({ PAGE_CACHE_SECONDS: '1' });
+  let owner: Awaited<ReturnType<typeof createUser>>;
+
+  before(async () => {
+    owner = await createUser();
+  });
+
+  it('serves a page again for PAGE_CACHE_SECONDS, then renders it anew', async () => {
+    const video = await createVideo(owner, { title: 'Kept first title' });
+    const first = await supertest(t.app).get(`/watch/${video.publicId}`);
+    assert.equal(first.status, 200);
+    assert.equal(first.headers.age, undefined, 'a miss is rendered');
+    await retitle(video.id, 'Changed title');
+    const second = await supertest(t.app).get(`/watch/${video.publicId}`);
+    assert.equal(second.headers.age, '0');
+    assert.equal(second.text, first.text, 'the same bytes');
+    assert.equal(second.headers['content-type'], first.headers['content-type']);
+    assert.equal(second.headers['content-security-policy'], first.headers['content-security-policy']);
+    assert.notEqual(second.headers['x-request-id'], first.headers['x-request-id'], 'each answer has its own request id');
+    await sleep(1100);
+    const third = await supertest(t.app).get(`/watch/${video.publicId}`);
+    assert.match(third.text, /Changed title/);
+  });
+
+  it('never serves a kept page to a signed-in visitor', async () => {
+    const video = await createVideo(owner, { title: 'Before the change' });
+    const viewer = await signedInAgent(t.app, await createUser());
+    await supertest(t.app).get(`/watch/${video.publicId}`);
+    await retitle(video.id, 'After the change');
+    const res = await viewer.get(`/watch/${video.publicId}`);
+    assert.equal(res.headers.age, undefined);
+    assert.match(res.text, /After the change/);
+    assert.match(res.text, /Sign out/, 'the page is the viewer’s own');
+  });
+
+  it('forgets every page when a signed-in account changes something', async () => {
+    const author = await createUser();
+    const video = await createVideo(author, { title: 'Soon deleted' });
+    assert.equal((await supertest(t.app).get(`/watch/${video.publicId}`)).status, 200);
+    assert.match((await supertest(t.app).get(`/@${author.handle}`)).text, new RegExp(video.publicId));
+    const agent = await signedInAgent(t.app, author);
+    const token = await tokenFor(agent, `/watch/${video.publicId}`);
+    assert.equal((await agent.post(`/studio/videos/${video.publicId}/delete`).type('form').send({ _csrf: token })).status, 303);
+    assert.equal((await supertest(t.app).get(`/watch/${video.publicId}`)).status, 404, 'at once, not after the cache expires');
+    assert.doesNotMatch((await supertest(t.app).get(`/@${author.handle}`)).text, new RegExp(video.publicId));
+  });
+
+  it('keeps pages when only a view was counted', async () => {
+    const video = await createVideo(owner, { title: 'Watched' });
+    assert.equal((await supertest(t.app).get(`/watch/${video.publicId}`)).status, 200);
+    // Factory videos have no renditions, so no player and no token on the page: sign one as the page would.
+    const token = viewToken('test-secret-that-is-long-enough-for-sessions', video.publicId);
+    const viewer = await signedInAgent(t.app, await createUser());
+    assert.equal((await viewer.post(`/watch/${video.publicId}/view`).type('form').send({ token })).status, 201);
+    assert.equal((await supertest(t.app).get(`/watch/${video.publicId}`)).headers.age, '0');
+  });
+
+  it('answers a matching If-None-Match with 304, and HEAD with headers only', async () => {
+    const video = await createVideo(owner);
+    const first = await supertest(t.app).get(`/watch/${video.publicId}`);
+    assert.ok(first.headers.etag);
+    const revalidated = await supertest(t.app).get(`/watch/${video.publicId}`).set('If-None-Match', first.headers.etag);
+    assert.equal(revalidated.status, 304);
+    const head = await supertest(t.app).head(`/watch/${video.publicId}`);
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.age, '0');
+    assert.equal(head.headers['content-length'], String(Buffer.byteLength(first.text)));
+    assert.deepEqual(head.body, {});
+  });
+
+  it('keeps the embed player’s own framing rule', async () => {
+    const video = await createVideo(owner);
+    const first = await supertest(t.app).get(`/embed/${video.publicId}`);
+    const second = await supertest(t.app).get(`/embed/${video.publicId}`);
+    assert.equal(second.headers.age, '0');
+    assert.equal(second.headers['content-security-policy'], first.headers['content-security-policy']);
+    assert.equal(second.headers['x-frame-options'], first.headers['x-frame-options']);
+  });
+
+  it('keeps no form with a session, no error and no page outside the public ones', async () => {
+    for (const path of ['/login', '/watch/AAAAAAAAAAA', '/robots.txt', '/settings']) {
+      await supertest(t.app).get(path);
+      const again = await supertest(t.app).get(path);
+      assert.equal(again.headers.age, undefined, path);
+    }
+    const login = await supertest(t.app).get('/login');
+    assert.ok(login.headers['set-cookie'], 'each visitor gets a session of their own for the form');
+  });
+
+  it('keeps a page per address, query included', async () => {
+    const video = await createVideo(owner, { title: 'Querytest alpha' });
+    const a = await supertest(t.app).get('/search').query({ q: 'Querytest' });
+    const b = await supertest(t.app).get('/search').query({ q: 'alpha Querytest' });
+    assert.equal(b.headers.age, undefined);
+    assert.ok(a.text.includes(video.publicId) && b.text.includes(video.publicId));
+    assert.equal((await supertest(t.app).get('/search').query({ q: 'Querytest' })).headers.age, '0');
+  });
+});
