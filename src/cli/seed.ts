@@ -75,6 +75,11 @@ await withDatabase(async ({ config, pool }) => {
     console.error('This site has accounts of its own; seeding would mix made-up data into it. Use an empty database, or --force.');
     return 1;
   }
+  const { rows: seeded } = await pool.query(`SELECT 1 FROM videos WHERE public_id = 'seedfixture'`);
+  if (seeded.length > 0) {
+    console.error('This database is seeded already. Seed an empty one (a new DATA_DIR, or a new DATABASE_URL).');
+    return 1;
+  }
   const passwordHash = await hashPassword(SEED_PASSWORD);
   const words = WORDS;
   await step(`${users} accounts`, () => pool.query(
@@ -158,7 +163,16 @@ await withDatabase(async ({ config, pool }) => {
       SELECT video_id, count(*) FILTER (WHERE value = 1) AS likes, count(*) FILTER (WHERE value = -1) AS dislikes FROM video_ratings GROUP BY video_id) c WHERE c.video_id = v.id`);
     await pool.query(`UPDATE users u SET subscriber_count = c.n FROM (SELECT channel_id, count(*) AS n FROM subscriptions GROUP BY channel_id) c WHERE c.channel_id = u.id`);
   });
-  await step('ANALYZE', () => pool.query('ANALYZE'));
+  // A live site's videos lie on disk in about the order they were published, with counters
+  // changed in place; here they were inserted in random order and then rewritten by the counter
+  // updates. Rewriting the table in publication order makes the benchmark's reads look like a
+  // live site's instead of touching three times as many pages.
+  await step('videos laid out by publication, as on a live site', async () => {
+    await pool.query('CREATE INDEX seed_layout_idx ON videos (published_at DESC NULLS LAST, id DESC)');
+    await pool.query('CLUSTER videos USING seed_layout_idx');
+    await pool.query('DROP INDEX seed_layout_idx');
+  });
+  await step('VACUUM ANALYZE', () => pool.query('VACUUM ANALYZE'));
   console.log(`Seeded. Every seeded account (seed-1 … seed-${users}) signs in with the password "${SEED_PASSWORD}".`);
   return 0;
 });

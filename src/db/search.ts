@@ -34,8 +34,10 @@ const ORDER: Record<SearchSort, string> = {
   date: 'v.published_at DESC, v.id DESC',
   views: 'v.view_count DESC, v.id DESC',
 };
-const RANK_CANDIDATES = 1000;
+const RANK_CANDIDATES = 500;
 const RECENT_WINDOW = 2000;
+/** Matches among the newest RECENT_WINDOW that make a query common enough to rank only those. */
+const COMMON_MATCHES = 100;
 const DURATION: Record<DurationFilter, [number, number]> = { short: [0, 240], medium: [240, 1200], long: [1200, 1e9] };
 const UPLOADED: Record<UploadedFilter, string> = { day: '1 day', week: '7 days', month: '1 month', year: '1 year' };
 
@@ -56,42 +58,64 @@ function prefixTerm(query: string): { rest: string; prefix: string | null } {
 
 /**
  * Public videos matching `query`: Postgres full-text search on the weighted `search` column
- * (videos_search_idx, GIN) with websearch syntax (quotes, -word, or), the last word also as a
- * prefix, and title trigrams (videos_title_trgm_idx) for typos. Any text is a valid query:
- * websearch_to_tsquery never raises, and the prefix term is built from letters and digits only.
+ * with websearch syntax (quotes, -word, or), the last word also as a prefix, and, when the
+ * words match nothing, title trigrams for typos. Any text is a valid query: websearch_to_tsquery
+ * never raises, and the prefix term is built from letters and digits only.
+ *
+ * The work is bounded whatever the words' frequency, because a GIN index finds every match but
+ * cannot hand them over in any order, and a word in a fifth of a catalogue is 20,000 rows:
+ * - relevance ranks the matches among the newest RECENT_WINDOW public videos (walking
+ *   videos_public_listing_idx, testing each row); only when those are fewer than
+ *   COMMON_MATCHES, so the words are rare, does it look through videos_search_idx (GIN) for up
+ *   to RANK_CANDIDATES more. Old videos that match only very common words are thus not ranked;
+ * - date and view order take the first matches in that order, walking videos_public_listing_idx
+ *   or videos_public_views_idx for common words, or sorting the GIN matches for rare ones (the
+ *   planner chooses from the words' frequencies);
+ * - title trigrams (videos_title_trgm_idx) are searched only when the words match nothing, as a
+ *   trigram scan for a short word reads much of that index.
  */
 export async function searchVideos(db: Queryable, search: VideoSearch): Promise<VideoHit[]> {
   const { rest, prefix } = prefixTerm(search.query);
   const [minSeconds, maxSeconds] = search.duration ? DURATION[search.duration] : [null, null];
+  const filters = (v: string) => `($4::double precision IS NULL OR ${v}.duration_seconds >= $4) AND ($5::double precision IS NULL OR ${v}.duration_seconds < $5)
+         AND ($6::interval IS NULL OR ${v}.published_at > now() - $6::interval)`;
+  const matches = search.sort === 'relevance'
+    ? `recent AS MATERIALIZED (
+         SELECT r.id FROM (
+           SELECT v.id, v.search, v.duration_seconds, v.published_at FROM videos v
+           WHERE v.status = 'ready' AND v.visibility = 'public' ORDER BY v.published_at DESC, v.id DESC LIMIT ${RECENT_WINDOW}
+         ) r, q
+         WHERE r.search @@ q.tsq AND ${filters('r')}
+       ),
+       -- An uncommon query: a one-time filter skips this scan entirely for common ones.
+       older AS MATERIALIZED (
+         SELECT v.id FROM videos v, q
+         WHERE (SELECT count(*) FROM recent) < ${COMMON_MATCHES}
+           AND v.search @@ q.tsq AND v.status = 'ready' AND v.visibility = 'public' AND ${filters('v')}
+         LIMIT ${RANK_CANDIDATES}
+       ),
+       words AS (SELECT id FROM recent UNION SELECT id FROM older)`
+    : `words AS MATERIALIZED (
+         SELECT v.id FROM videos v, q
+         WHERE v.search @@ q.tsq AND v.status = 'ready' AND v.visibility = 'public' AND ${filters('v')}
+         ORDER BY ${search.sort === 'date' ? 'v.published_at DESC, v.id DESC' : 'v.view_count DESC, v.id DESC'}
+         LIMIT $7::int + $8::int
+       )`;
   const { rows } = await db.query(
     `WITH q AS (
        SELECT websearch_to_tsquery('english', $1)
          || CASE WHEN $2::text IS NULL THEN ''::tsquery ELSE websearch_to_tsquery('english', $3) && to_tsquery('simple', $2) END AS tsq
      ),
-     -- Ranking costs per matching row, and a common word matches a fifth of a catalogue, so
-     -- relevance ranks a bounded set: the matches among the newest 2,000 public videos (walking
-     -- videos_public_listing_idx) and up to 1,000 more from videos_search_idx. Date and view
-     -- order take the true first matches in that order.
-     matching AS (
-       SELECT v.id, v.published_at, v.view_count FROM videos v, q
-       WHERE (v.search @@ q.tsq OR ($10 AND lower(v.title) % lower($1)))
-         AND v.status = 'ready' AND v.visibility = 'public'
-         AND ($4::double precision IS NULL OR v.duration_seconds >= $4) AND ($5::double precision IS NULL OR v.duration_seconds < $5)
-         AND ($6::interval IS NULL OR v.published_at > now() - $6::interval)
+     ${matches},
+     typos AS (
+       SELECT v.id FROM videos v
+       WHERE $10 AND NOT EXISTS (SELECT 1 FROM words)
+         AND lower(v.title) % lower($1) AND v.status = 'ready' AND v.visibility = 'public' AND ${filters('v')}
+       LIMIT ${RANK_CANDIDATES}
      ),
-     candidates AS (
-       ${search.sort === 'relevance' ? `(SELECT recent.id FROM (
-          SELECT v.id, v.search, v.title, v.duration_seconds, v.published_at FROM videos v
-          WHERE v.status = 'ready' AND v.visibility = 'public' ORDER BY v.published_at DESC, v.id DESC LIMIT ${RECENT_WINDOW}
-        ) recent, q
-        WHERE (recent.search @@ q.tsq OR ($10 AND lower(recent.title) % lower($1)))
-          AND ($4::double precision IS NULL OR recent.duration_seconds >= $4) AND ($5::double precision IS NULL OR recent.duration_seconds < $5)
-          AND ($6::interval IS NULL OR recent.published_at > now() - $6::interval))
-       UNION
-       (SELECT id FROM matching LIMIT ${RANK_CANDIDATES})` : `SELECT id FROM matching m ORDER BY ${search.sort === 'date' ? 'm.published_at DESC, m.id DESC' : 'm.view_count DESC, m.id DESC'} LIMIT $7::int + $8::int`}
-     )
+     candidates AS (SELECT id, false AS typo FROM words UNION ALL SELECT id, true FROM typos)
      SELECT ${WITH_OWNER},
-       ts_rank(v.search, q.tsq) + similarity(lower(v.title), lower($1)) AS rank,
+       CASE WHEN c.typo THEN similarity(lower(v.title), lower($1)) ELSE ts_rank(v.search, q.tsq) END AS rank,
        ts_headline('english', translate(v.title, '<>', $9), q.tsq, 'StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, HighlightAll=true') AS title_highlighted,
        ts_headline('english', translate(v.description, '<>', $9), q.tsq, 'StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxWords=30, MinWords=12, MaxFragments=1') AS snippet
      FROM candidates c JOIN videos v ON v.id = c.id JOIN users u ON u.id = v.owner_id, q
@@ -104,15 +128,26 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
   return rows.map((r) => ({ ...toVideoWithOwner(r), titleHighlighted: restore(r.title_highlighted), snippet: restore(r.snippet) }));
 }
 
-/** Channels whose handle or name matches, closest first, tolerant of typos (users_names_trgm_idx). */
+/**
+ * Channels whose handle or name contains the query, closest first; when fewer than `limit` do,
+ * those whose names look like it (typos). Both through users_names_trgm_idx.
+ */
 export async function searchChannels(db: Queryable, query: string, limit: number): Promise<User[]> {
   const pattern = `%${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const { rows } = await db.query(
-    `SELECT id, handle, display_name, email, bio, avatar_key, created_at, banned_at, deleted_at, subscriber_count
-     FROM users
-     WHERE deleted_at IS NULL AND banned_at IS NULL
-       AND ((handle || ' ' || lower(display_name)) LIKE $1 OR (handle || ' ' || lower(display_name)) % lower($2))
-     ORDER BY similarity(handle || ' ' || lower(display_name), lower($2)) DESC, subscriber_count DESC
+    `WITH names AS MATERIALIZED (
+       SELECT id, handle || ' ' || lower(display_name) AS name FROM users
+       WHERE deleted_at IS NULL AND banned_at IS NULL AND (handle || ' ' || lower(display_name)) LIKE $1
+     ),
+     -- Only when the name as typed matches too few: a trigram scan rechecks many rows.
+     lookalikes AS (
+       SELECT id, handle || ' ' || lower(display_name) AS name FROM users
+       WHERE (SELECT count(*) FROM names) < $3 AND deleted_at IS NULL AND banned_at IS NULL AND (handle || ' ' || lower(display_name)) % lower($2)
+     ),
+     found AS (SELECT id, name FROM names UNION SELECT id, name FROM lookalikes)
+     SELECT u.id, u.handle, u.display_name, u.email, u.bio, u.avatar_key, u.created_at, u.banned_at, u.deleted_at, u.subscriber_count
+     FROM found f JOIN users u ON u.id = f.id
+     ORDER BY similarity(f.name, lower($2)) DESC, u.subscriber_count DESC
      LIMIT $3`,
     [pattern, query, limit],
   );

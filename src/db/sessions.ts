@@ -5,3 +5,9 @@ export async function deleteOtherSessions(db: Queryable, userId: number, keepSid
   const { rowCount } = await db.query(`DELETE FROM sessions WHERE sess ->> 'userId' = $1 AND sid <> $2`, [String(userId), keepSid]);
   return rowCount ?? 0;
 }
+
+/** A live session's data and when it expires, by id (sessions_pkey). */
+export async function findSession(db: Queryable, sid: string): Promise<{ sess: unknown; expire: Date } | null> {
+  const { rows } = await db.query<{ sess: unknown; expire: Date }>(`SELECT sess, expire FROM sessions WHERE sid = $1 AND expire >= now()`, [sid]);
+  return rows[0] ?? null;
+}

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import type { Pool } from '../db/pool.js';
+import { findSession } from '../db/sessions.js';
 
 const HOUR_MS = 60 * 60_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -23,12 +24,63 @@ export function sessionCookieName(secure: boolean): string {
   return secure ? '__Host-tubestead' : 'tubestead';
 }
 
-export function createSessionMiddleware(pool: Pool, settings: SessionSettings) {
+const REMEMBERED_EXPIRIES = 10_000;
+
+/**
+ * connect-pg-simple, except that a request which changes nothing in its session moves the
+ * expiry in Postgres only when it would move by more than `touchStepMs`. Without this every
+ * page a signed-in viewer opens writes the session row (and waits for the write to reach the
+ * disk) just to push the expiry back by a few seconds. The idle timeout is thus honoured to
+ * within `touchStepMs`.
+ */
+function createStore(pool: Pool, touchStepMs: number): session.Store {
   const PgStore = connectPgSimple(session);
+  // The expiry each live session has in Postgres, as last read or written here; the oldest go first.
+  const storedExpiry = new Map<string, number>();
+  const remember = (sid: string, expire: number) => {
+    storedExpiry.delete(sid);
+    storedExpiry.set(sid, expire);
+    if (storedExpiry.size > REMEMBERED_EXPIRIES) storedExpiry.delete(storedExpiry.keys().next().value!);
+  };
+  class ThrottledTouchStore extends PgStore {
+    override get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void): void {
+      findSession(pool, sid).then(
+        (row) => {
+          if (!row) return callback(null, null);
+          remember(sid, row.expire.getTime());
+          callback(null, (typeof row.sess === 'string' ? JSON.parse(row.sess) : row.sess) as session.SessionData);
+        },
+        (err) => callback(err),
+      );
+    }
+
+    override touch(sid: string, sess: session.SessionData, callback?: (err?: unknown) => void): void {
+      const next = sess.cookie.expires ? new Date(sess.cookie.expires).getTime() : null;
+      const stored = storedExpiry.get(sid);
+      if (next !== null && stored !== undefined && next - stored < touchStepMs) return void callback?.();
+      if (next !== null) remember(sid, next);
+      super.touch(sid, sess, callback);
+    }
+
+    override set(sid: string, sess: session.SessionData, callback?: (err?: unknown) => void): void {
+      if (sess.cookie.expires) remember(sid, new Date(sess.cookie.expires).getTime());
+      super.set(sid, sess, callback);
+    }
+
+    override destroy(sid: string, callback?: (err?: unknown) => void): void {
+      storedExpiry.delete(sid);
+      super.destroy(sid, callback);
+    }
+  }
+  return new ThrottledTouchStore({ pool, tableName: 'sessions', createTableIfMissing: false, pruneSessionInterval: 15 * 60 });
+}
+
+export function createSessionMiddleware(pool: Pool, settings: SessionSettings) {
   return session({
     name: sessionCookieName(settings.secure),
     secret: settings.secret,
-    store: new PgStore({ pool, tableName: 'sessions', createTableIfMissing: false, pruneSessionInterval: 15 * 60 }),
+    // A tenth of the idle timeout, at most an hour.
+    store: createStore(pool, Math.min(HOUR_MS, (settings.idleHours * HOUR_MS) / 10)),
     resave: false,
     saveUninitialized: false,
     rolling: true,

@@ -8,7 +8,7 @@ import { viewToken } from '../http/viewer-key.js';
 import { cardsOf } from './video-cards.js';
 import { watchMetadata } from './watch-meta.js';
 import { withTransaction } from '../db/pool.js';
-import { deleteVideo, insertVideo, listRelatedVideos, listVideoFiles, listVideosOfOwner, resetFailedVideo } from '../db/videos.js';
+import { deleteVideo, insertVideo, listVideoFiles, listVideosOfOwner, resetFailedVideo } from '../db/videos.js';
 import { DESCRIPTION_MAX, TAGS_MAX, TITLE_MAX, parseVideoDetails } from '../forms/upload.js';
 import { forbidden } from '../http/errors.js';
 import { flash } from '../http/session.js';
@@ -19,6 +19,7 @@ import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
 import { loadVisibleVideo } from './load-video.js';
 import { newPublicId } from './public-id.js';
+import { relatedVideos } from './related.js';
 import { describeVideo } from './video-view.js';
 
 const STUDIO_LIST_LIMIT = 200;
@@ -26,6 +27,7 @@ const RELATED_LIMIT = 12;
 
 
 export function videoRoutes({ config, pool, storage, queue, binaries, secret }: RouteDeps) {
+  const findRelated = relatedVideos(pool);
   function renderUpload(res: Response, status: number, values: Record<string, string> = {}, errors: Record<string, string> = {}) {
     res.status(status).render('videos/upload', {
       title: 'Upload a video',
@@ -95,7 +97,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
       const viewer = req.viewer;
       const [files, related, rating, subscribed] = await Promise.all([
         listVideoFiles(pool, video.id),
-        listRelatedVideos(pool, video, RELATED_LIMIT),
+        findRelated(video, RELATED_LIMIT),
         viewer ? findRating(pool, viewer.id, video.id) : Promise.resolve(null),
         viewer ? isSubscribed(pool, viewer.id, video.ownerId) : Promise.resolve(false),
       ]);

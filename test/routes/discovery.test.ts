@@ -57,6 +57,8 @@ describe('discovery', function () {
       assert.ok(prefix.includes(v.inTitle!.publicId), 'prefix');
       const typo = (await supertest(t.app).get('/search').query({ q: `how to ${word} a bicycel` })).text;
       assert.ok(typo.includes(v.inTitle!.publicId), 'typo');
+      const channelTypo = (await supertest(t.app).get('/search').query({ q: `chanel ${word}` })).text;
+      assert.ok(channelTypo.includes(`href="/@${owner.handle}"`), 'a channel name with a typo');
     });
 
     it('filters by duration and upload date, and sorts by views or date', async () => {
@@ -75,6 +77,30 @@ describe('discovery', function () {
       assert.ok(byViews.indexOf(v.inDescription!.publicId) < byViews.indexOf(v.inTitle!.publicId));
       const byDate = (await supertest(t.app).get('/search').query({ q: word, sort: 'date' })).text;
       assert.ok(byDate.indexOf(v.inDescription!.publicId) > byDate.indexOf(v.inTag!.publicId));
+    });
+
+    it('ranks, filters and pages a word too common to rank everywhere (more than 100 of the newest videos)', async () => {
+      const common = `${word}common`;
+      const busy = await createUser();
+      const made = [];
+      for (let i = 0; i < 130; i++) made.push(await createVideo(busy, { title: i % 10 === 0 ? `${common} in the title ${i}` : `Clip ${i}`, description: `about ${common}`, durationSeconds: i % 2 ? 100 : 2000 }));
+      const hidden = await createVideo(busy, { title: `${common} private`, visibility: 'private' });
+      const found = new Set<string>();
+      for (let page = 1; page <= 8; page++) {
+        const res = await supertest(t.app).get('/search').query({ q: common, page });
+        assert.equal(res.status, 200);
+        for (const m of res.text.matchAll(/href="\/watch\/([A-Za-z0-9_-]{11})"/g)) found.add(m[1]!);
+      }
+      assert.equal(made.filter((x) => found.has(x.publicId)).length, 130, 'every match, over the pages');
+      assert.ok(!found.has(hidden.publicId));
+      const first = (await supertest(t.app).get('/search').query({ q: common })).text;
+      const titled = made.filter((_, i) => i % 10 === 0).map((x) => first.indexOf(x.publicId));
+      assert.ok(titled.every((i) => i > 0), 'the title matches rank first');
+      const long = (await supertest(t.app).get('/search').query({ q: common, duration: 'long' })).text;
+      assert.ok(long.includes(made[0]!.publicId) && !long.includes(made[1]!.publicId));
+      const byViews = await supertest(t.app).get('/search').query({ q: common, sort: 'views' });
+      assert.equal(byViews.status, 200);
+      assert.ok(made.some((x) => byViews.text.includes(x.publicId)));
     });
 
     it('answers every hostile query with a page, never a 500', async () => {
@@ -99,6 +125,19 @@ describe('discovery', function () {
       const related = watch.slice(watch.indexOf('Up next'));
       assert.ok(related.includes(v.inTag!.publicId), 'the same channel is related');
       assert.ok(!related.includes(v.inTitle!.publicId), 'never the video itself');
+    });
+
+    it('drops a related video made private at once, though which videos are related is kept for minutes', async () => {
+      const channel = await createUser();
+      const watched = await createVideo(channel, { title: 'Watched beside a soon private one' });
+      const beside = await createVideo(channel, { title: 'Soon private' });
+      const upNext = async () => {
+        const html = (await supertest(t.app).get(`/watch/${watched.publicId}`)).text;
+        return html.slice(html.indexOf('Up next'));
+      };
+      assert.ok((await upNext()).includes(beside.publicId));
+      await testPool().query(`UPDATE videos SET visibility = 'private' WHERE id = $1`, [beside.id]);
+      assert.ok(!(await upNext()).includes(beside.publicId));
     });
   });
 

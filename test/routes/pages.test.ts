@@ -167,5 +167,27 @@ describe('pages', () => {
       );
       assert.equal((await agent.get('/settings')).status, 303);
     });
+
+    it('moves the expiry in Postgres only when it would move by more than an hour', async () => {
+      const user = await createUser();
+      const agent = await signedInAgent(t.app, user);
+      const expiry = async () => {
+        const { rows } = await testPool().query(`SELECT expire FROM sessions WHERE sess ->> 'userId' = $1`, [String(user.id)]);
+        return (rows[0].expire as Date).getTime();
+      };
+      const signedIn = await expiry();
+      await agent.get('/settings');
+      assert.equal(await expiry(), signedIn, 'a page a moment later writes nothing');
+      await testPool().query(`UPDATE sessions SET expire = expire - interval '2 hours' WHERE sess ->> 'userId' = $1`, [String(user.id)]);
+      assert.equal((await agent.get('/settings')).status, 200);
+      assert.ok((await expiry()) >= signedIn, 'two hours behind: moved');
+    });
+
+    it('signs out a session idle past its expiry', async () => {
+      const user = await createUser();
+      const agent = await signedInAgent(t.app, user);
+      await testPool().query(`UPDATE sessions SET expire = now() - interval '1 second' WHERE sess ->> 'userId' = $1`, [String(user.id)]);
+      assert.equal((await agent.get('/settings')).status, 303);
+    });
   });
 });

@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { createDatabaseIfMissing, dropDatabase } from '../../src/db/embedded.js';
+import { ROOT_DIR } from '../../src/paths.js';
+import { testDatabaseUrl } from '../helpers/database.js';
+
+const exec = promisify(execFile);
+
+describe('npm run seed', function () {
+  this.timeout(180_000);
+  // A database of its own on the test server: seeded rows would show in every other test's listings.
+  let url: URL;
+  let dataDir: string;
+
+  before(async () => {
+    url = new URL(testDatabaseUrl());
+    url.pathname = `${url.pathname}_seed`;
+    await createDatabaseIfMissing(url.toString());
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tubestead-seed-test-'));
+  });
+
+  after(async () => {
+    await dropDatabase(url.toString());
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const seed = () => exec(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'src/cli/seed.ts'), '--users', '40', '--videos', '400'], {
+    cwd: ROOT_DIR, env: { ...process.env, DATABASE_URL: url.toString(), DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+  });
+
+  it('makes accounts, videos, views, ratings and subscriptions whose counters equal their rows', async () => {
+    await seed();
+    const db = new pg.Client({ connectionString: url.toString() });
+    await db.connect();
+    try {
+      const { rows } = await db.query(`SELECT
+        (SELECT count(*) FROM users WHERE handle LIKE 'seed-%')::int AS users,
+        (SELECT count(*) FROM videos)::int AS videos,
+        (SELECT count(*) FROM videos WHERE visibility <> 'public')::int AS hidden,
+        (SELECT count(*) FROM video_files f JOIN videos v ON v.id = f.video_id WHERE f.kind = 'rendition')::int AS renditions,
+        (SELECT count(*) FROM video_views)::int AS views, (SELECT sum(view_count) FROM videos)::int AS view_count,
+        (SELECT count(*) FROM video_ratings WHERE value = 1)::int AS likes, (SELECT sum(like_count) FROM videos)::int AS like_count,
+        (SELECT count(*) FROM subscriptions)::int AS subscriptions, (SELECT sum(subscriber_count) FROM users)::int AS subscriber_count`);
+      const c = rows[0];
+      assert.equal(c.users, 40);
+      assert.equal(c.videos, 401, 'the videos and the shared fixture');
+      assert.ok(c.hidden > 0, 'some unlisted and private ones');
+      assert.ok(c.renditions >= 400, 'every video plays the shared fixture');
+      assert.ok(c.views > 400 && c.likes > 100 && c.subscriptions > 40, JSON.stringify(c));
+      assert.equal(c.view_count, c.views);
+      assert.equal(c.like_count, c.likes);
+      assert.equal(c.subscriber_count, c.subscriptions);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('refuses to seed the same database twice, changing nothing', async () => {
+    await assert.rejects(seed(), (err: { code: number; stderr: string }) => err.code === 1 && /seeded already/.test(err.stderr));
+  });
+});
