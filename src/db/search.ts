@@ -101,8 +101,11 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
          ORDER BY ${search.sort === 'date' ? 'v.published_at DESC, v.id DESC' : 'v.view_count DESC, v.id DESC'}
          LIMIT $7::int + $8::int
        )`;
-  const { rows } = await db.query(
-    `WITH q AS (
+  const { rows } = await db.query({
+    // Named, so each connection plans the relevance query once (its shape suits every query);
+    // date and view order are planned each time, as their best plan depends on the words.
+    ...(search.sort === 'relevance' ? { name: 'search-videos-by-relevance' } : {}),
+    text: `WITH q AS (
        SELECT websearch_to_tsquery('english', $1)
          || CASE WHEN $2::text IS NULL THEN ''::tsquery ELSE websearch_to_tsquery('english', $3) && to_tsquery('simple', $2) END AS tsq
      ),
@@ -122,8 +125,8 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
      WHERE u.deleted_at IS NULL AND u.banned_at IS NULL
      ORDER BY ${ORDER[search.sort]}
      LIMIT $7 OFFSET $8`,
-    [search.query, prefix, rest, minSeconds, maxSeconds, search.uploaded ? UPLOADED[search.uploaded] : null, search.limit, search.offset, ANGLE_STANDINS, !usesOperators(search.query)],
-  );
+    values: [search.query, prefix, rest, minSeconds, maxSeconds, search.uploaded ? UPLOADED[search.uploaded] : null, search.limit, search.offset, ANGLE_STANDINS, !usesOperators(search.query)],
+  });
   const restore = (text: string) => text.replaceAll(ANGLE_STANDINS[0]!, '<').replaceAll(ANGLE_STANDINS[1]!, '>');
   return rows.map((r) => ({ ...toVideoWithOwner(r), titleHighlighted: restore(r.title_highlighted), snippet: restore(r.snippet) }));
 }
@@ -134,8 +137,9 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
  */
 export async function searchChannels(db: Queryable, query: string, limit: number): Promise<User[]> {
   const pattern = `%${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const { rows } = await db.query(
-    `WITH names AS MATERIALIZED (
+  const { rows } = await db.query({
+    name: 'search-channels',
+    text: `WITH names AS MATERIALIZED (
        SELECT id, handle || ' ' || lower(display_name) AS name FROM users
        WHERE deleted_at IS NULL AND banned_at IS NULL AND (handle || ' ' || lower(display_name)) LIKE $1
      ),
@@ -149,8 +153,8 @@ export async function searchChannels(db: Queryable, query: string, limit: number
      FROM found f JOIN users u ON u.id = f.id
      ORDER BY similarity(f.name, lower($2)) DESC, u.subscriber_count DESC
      LIMIT $3`,
-    [pattern, query, limit],
-  );
+    values: [pattern, query, limit],
+  });
   return rows.map((r) => ({
     id: r.id, handle: r.handle, displayName: r.display_name, email: r.email, bio: r.bio, avatarKey: r.avatar_key,
     createdAt: r.created_at, bannedAt: r.banned_at, deletedAt: r.deleted_at, subscriberCount: r.subscriber_count,

@@ -15,7 +15,9 @@ export function useViews(app: Express, cache: boolean): void {
   app.set('views', VIEWS_DIR);
   app.set('view engine', 'ejs');
   app.engine('ejs', (file: string, data: object, callback: (err: unknown, html?: string) => void) => {
-    const options = { cache, async: false, strict: false, localsName: 'locals' };
+    // Templates include partials as "/partials/name", from VIEWS_DIR: EJS resolves those
+    // without the file-existence check it makes for every relative include on every render.
+    const options = { cache, async: false, strict: false, localsName: 'locals', root: VIEWS_DIR };
     const locals = data as Record<string, unknown>;
     ejs.renderFile(file, locals, options, (err, body) => {
       if (err) return callback(err);
