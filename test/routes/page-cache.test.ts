@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import supertest from 'supertest';
 import { viewToken } from '../../src/http/viewer-key.js';
-import { useTestApp } from '../helpers/app.js';
+import { createTestApp, useTestApp } from '../helpers/app.js';
+import type { Pool } from '../../src/db/pool.js';
 import { signedInAgent, tokenFor } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
 import { createUser, createVideo } from '../helpers/factories.js';
@@ -101,6 +102,25 @@ describe('page cache (signed-out visitors)', function () {
     }
     const login = await supertest(t.app).get('/login');
     assert.ok(login.headers['set-cookie'], 'each visitor gets a session of their own for the form');
+  });
+
+  it('renders an expired page once for many visitors asking at the same moment', async () => {
+    let queries = 0;
+    const counting = new Proxy(testPool(), {
+      get(target, name, receiver) {
+        if (name === 'query') return (...args: unknown[]) => ((queries += 1), (target.query as (...a: unknown[]) => unknown)(...args));
+        return Reflect.get(target, name, receiver);
+      },
+    }) as Pool;
+    const { app } = createTestApp({ PAGE_CACHE_SECONDS: '1' }, counting);
+    await supertest(app).get(`/@${owner.handle}`);
+    const perRender = queries;
+    assert.ok(perRender > 0);
+    await sleep(1100);
+    queries = 0;
+    const answers = await Promise.all(Array.from({ length: 12 }, () => supertest(app).get(`/@${owner.handle}`)));
+    assert.ok(answers.every((a) => a.status === 200 && a.text === answers[0]!.text));
+    assert.equal(queries, perRender, 'one render for twelve requests');
   });
 
   it('keeps a page per address, query included', async () => {
