@@ -23,13 +23,25 @@ const UPLOADED: UploadedFilter[] = ['day', 'week', 'month', 'year'];
 const pick = <T extends string>(value: unknown, allowed: T[]): T | null => (allowed.includes(value as T) ? (value as T) : null);
 
 export function homeRoutes({ pool, storage }: RouteDeps) {
-  let popular: { at: number; ids: number[] } = { at: 0, ids: [] };
+  // Counting a week of views takes a while at 100,000 videos (a sixth of a second here), so it
+  // is done at most once a minute, one count at a time; the last count serves meanwhile.
+  let counted: number[] | null = null;
+  let countedAt = 0;
+  let counting: Promise<number[]> | null = null;
 
-  async function popularIds(): Promise<number[]> {
-    if (Date.now() - popular.at > POPULAR_CACHE_MS) {
-      popular = { at: Date.now(), ids: (await listPopularThisWeek(pool, POPULAR_ON_HOME)).map((p) => p.videoId) };
+  function popularIds(): Promise<number[]> {
+    if (!counting && Date.now() - countedAt > POPULAR_CACHE_MS) {
+      counting = listPopularThisWeek(pool, POPULAR_ON_HOME)
+        .then((rows) => {
+          counted = rows.map((p) => p.videoId);
+          countedAt = Date.now();
+          return counted;
+        })
+        .finally(() => (counting = null));
+      // Awaited below only until there is a first count; a later failure is retried next time.
+      counting.catch(() => {});
     }
-    return popular.ids;
+    return counted ? Promise.resolve(counted) : counting!;
   }
 
   return {

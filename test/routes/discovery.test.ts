@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
-import { useTestApp } from '../helpers/app.js';
+import { createTestApp, useTestApp } from '../helpers/app.js';
 import { testPool } from '../helpers/database.js';
 import { createUser, createVideo } from '../helpers/factories.js';
 
@@ -138,6 +138,28 @@ describe('discovery', function () {
       assert.ok((await upNext()).includes(beside.publicId));
       await testPool().query(`UPDATE videos SET visibility = 'private' WHERE id = $1`, [beside.id]);
       assert.ok(!(await upNext()).includes(beside.publicId));
+    });
+  });
+
+  describe('home', () => {
+    it('shows as popular this week the videos most viewed in the last 7 days, never a private one', async () => {
+      const channel = await createUser();
+      const thisWeek = await createVideo(channel, { title: 'Watched this week' });
+      const lastMonth = await createVideo(channel, { title: 'Watched last month' });
+      const hidden = await createVideo(channel, { title: 'Watched but private', visibility: 'private' });
+      const views = (videoId: number, n: number, daysAgo: number) => testPool().query(
+        `INSERT INTO video_views (video_id, viewer_key, hour, viewed_at)
+         SELECT $1, 'test:' || g, date_trunc('hour', now() - $3 * interval '1 day'), now() - $3 * interval '1 day' FROM generate_series(1, $2) g`,
+        [videoId, n, daysAgo]);
+      await views(thisWeek.id, 5000, 1);
+      await views(lastMonth.id, 9000, 20);
+      await views(hidden.id, 9000, 1);
+      // A new app: the weekly count is kept for a minute per process.
+      const html = (await supertest(createTestApp().app).get('/')).text;
+      const popular = html.slice(html.indexOf('Popular this week'), html.indexOf('id="latest-title"'));
+      assert.ok(popular.includes(thisWeek.publicId));
+      assert.ok(!popular.includes(lastMonth.publicId), 'views older than a week do not count');
+      assert.ok(!popular.includes(hidden.publicId));
     });
   });
 
