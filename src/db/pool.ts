@@ -32,3 +32,11 @@ export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) 
     client.release();
   }
 }
+
+/**
+ * A query that each connection parses and plans once and then reuses (a prepared statement),
+ * for the fixed queries every page runs. Not for a query whose best plan depends on its values.
+ */
+export function prepared(name: string, text: string, values: unknown[]): pg.QueryConfig {
+  return { name, text, values };
+}

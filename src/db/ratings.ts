@@ -1,5 +1,5 @@
 import type { Pool, Queryable } from './pool.js';
-import { withTransaction } from './pool.js';
+import { prepared, withTransaction } from './pool.js';
 
 export type Rating = 'like' | 'dislike' | null;
 
@@ -35,7 +35,7 @@ export async function rateVideo(pool: Pool, userId: number, videoId: number, rat
 }
 
 export async function findRating(db: Queryable, userId: number, videoId: number): Promise<Rating> {
-  const { rows } = await db.query<{ value: number }>('SELECT value FROM video_ratings WHERE user_id = $1 AND video_id = $2', [userId, videoId]);
+  const { rows } = await db.query<{ value: number }>(prepared('find-rating', 'SELECT value FROM video_ratings WHERE user_id = $1 AND video_id = $2', [userId, videoId]));
   const value = rows[0]?.value;
   return value === 1 ? 'like' : value === -1 ? 'dislike' : null;
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from './pool.js';
+import { prepared } from './pool.js';
 
 /** Ends every session of the user except `keepSid` (uses sessions_user_idx). */
 export async function deleteOtherSessions(db: Queryable, userId: number, keepSid: string): Promise<number> {
@@ -8,6 +9,6 @@ export async function deleteOtherSessions(db: Queryable, userId: number, keepSid
 
 /** A live session's data and when it expires, by id (sessions_pkey). */
 export async function findSession(db: Queryable, sid: string): Promise<{ sess: unknown; expire: Date } | null> {
-  const { rows } = await db.query<{ sess: unknown; expire: Date }>(`SELECT sess, expire FROM sessions WHERE sid = $1 AND expire >= now()`, [sid]);
+  const { rows } = await db.query<{ sess: unknown; expire: Date }>(prepared('find-session', `SELECT sess, expire FROM sessions WHERE sid = $1 AND expire >= now()`, [sid]));
   return rows[0] ?? null;
 }

@@ -1,5 +1,5 @@
 import type { Pool, Queryable } from './pool.js';
-import { withTransaction } from './pool.js';
+import { prepared, withTransaction } from './pool.js';
 
 /** Subscribes (once; again changes nothing); the channel's counter moves with the row. */
 export async function subscribe(pool: Pool, subscriberId: number, channelId: number): Promise<void> {
@@ -17,7 +17,7 @@ export async function unsubscribe(pool: Pool, subscriberId: number, channelId: n
 }
 
 export async function isSubscribed(db: Queryable, subscriberId: number, channelId: number): Promise<boolean> {
-  const { rowCount } = await db.query('SELECT 1 FROM subscriptions WHERE subscriber_id = $1 AND channel_id = $2', [subscriberId, channelId]);
+  const { rowCount } = await db.query(prepared('is-subscribed', 'SELECT 1 FROM subscriptions WHERE subscriber_id = $1 AND channel_id = $2', [subscriberId, channelId]));
   return rowCount === 1;
 }
 
@@ -29,11 +29,12 @@ export interface FollowedChannel {
 
 /** The live channels a user follows, by name (for the account menu and the feed page). */
 export async function listFollowedChannels(db: Queryable, subscriberId: number, limit: number): Promise<FollowedChannel[]> {
-  const { rows } = await db.query<{ handle: string; display_name: string; avatar_key: string | null }>(
+  const { rows } = await db.query<{ handle: string; display_name: string; avatar_key: string | null }>(prepared(
+    'list-followed-channels',
     `SELECT u.handle, u.display_name, u.avatar_key FROM subscriptions s JOIN users u ON u.id = s.channel_id
      WHERE s.subscriber_id = $1 AND u.deleted_at IS NULL AND u.banned_at IS NULL
      ORDER BY lower(u.display_name) LIMIT $2`,
     [subscriberId, limit],
-  );
+  ));
   return rows.map((r) => ({ handle: r.handle, displayName: r.display_name, avatarKey: r.avatar_key }));
 }

@@ -1,5 +1,5 @@
 import type { Pool, Queryable } from './pool.js';
-import { withTransaction } from './pool.js';
+import { prepared, withTransaction } from './pool.js';
 
 export interface User {
   id: number;
@@ -52,10 +52,7 @@ export async function findUserById(db: Queryable, id: number): Promise<User | nu
 
 /** A live account by handle, in any case. Uses users_handle_key. */
 export async function findUserByHandle(db: Queryable, handle: string): Promise<User | null> {
-  const { rows } = await db.query<UserRow>(
-    `SELECT ${USER_COLUMNS} FROM users WHERE handle = lower($1) AND deleted_at IS NULL`,
-    [handle],
-  );
+  const { rows } = await db.query<UserRow>(prepared('find-user-by-handle', `SELECT ${USER_COLUMNS} FROM users WHERE handle = lower($1) AND deleted_at IS NULL`, [handle]));
   return rows[0] ? toUser(rows[0]) : null;
 }
 

@@ -1,5 +1,6 @@
 import type { StoryboardIndex } from '../media/previews.js';
 import type { Queryable } from './pool.js';
+import { prepared } from './pool.js';
 
 export type Visibility = 'public' | 'unlisted' | 'private';
 export type VideoStatus = 'uploaded' | 'processing' | 'ready' | 'failed';
@@ -106,11 +107,12 @@ export async function insertVideo(db: Queryable, v: NewVideo): Promise<Video> {
 
 /** A video of a live account by its public id (uses videos_public_id_key), whatever its state; callers check who may see it. */
 export async function findVideoByPublicId(db: Queryable, publicId: string): Promise<VideoWithOwner | null> {
-  const { rows } = await db.query(
+  const { rows } = await db.query(prepared(
+    'find-video-by-public-id',
     `SELECT ${WITH_OWNER} FROM videos v JOIN users u ON u.id = v.owner_id
      WHERE v.public_id = $1 AND u.deleted_at IS NULL AND u.banned_at IS NULL`,
     [publicId],
-  );
+  ));
   return rows[0] ? toVideoWithOwner(rows[0]) : null;
 }
 
@@ -160,13 +162,14 @@ export async function listPopularVideosOfChannel(db: Queryable, ownerId: number,
 /** Ready public videos by id, in the order of `ids`. */
 export async function listPublicVideosByIds(db: Queryable, ids: number[]): Promise<VideoWithOwner[]> {
   if (ids.length === 0) return [];
-  const { rows } = await db.query(
+  const { rows } = await db.query(prepared(
+    'list-public-videos-by-ids',
     `SELECT ${WITH_OWNER} FROM unnest($1::bigint[]) WITH ORDINALITY AS wanted(id, position)
      JOIN videos v ON v.id = wanted.id JOIN users u ON u.id = v.owner_id
      WHERE v.status = 'ready' AND v.visibility = 'public' AND u.deleted_at IS NULL AND u.banned_at IS NULL
      ORDER BY wanted.position`,
     [ids],
-  );
+  ));
   return rows.map(toVideoWithOwner);
 }
 
@@ -177,7 +180,8 @@ export async function listPublicVideosByIds(db: Queryable, ids: number[]): Promi
  * and their videos, not with the catalogue.
  */
 export async function listSubscriptionFeed(db: Queryable, subscriberId: number, options: { after?: string | null; limit: number }): Promise<VideoWithOwner[]> {
-  const { rows } = await db.query(
+  const { rows } = await db.query(prepared(
+    'list-subscription-feed',
     `WITH cursor AS (SELECT published_at, id FROM videos WHERE public_id = $2)
      SELECT ${WITH_OWNER} FROM subscriptions s
      JOIN videos v ON v.owner_id = s.channel_id JOIN users u ON u.id = v.owner_id
@@ -186,7 +190,7 @@ export async function listSubscriptionFeed(db: Queryable, subscriberId: number, 
      ORDER BY v.published_at DESC, v.id DESC
      LIMIT $3`,
     [subscriberId, options.after ?? null, options.limit],
-  );
+  ));
   return rows.map(toVideoWithOwner);
 }
 
@@ -241,7 +245,7 @@ function toFile(r: Row): VideoFile {
 }
 
 export async function listVideoFiles(db: Queryable, videoId: number): Promise<VideoFile[]> {
-  const { rows } = await db.query('SELECT kind, name, storage_key, mime_type, width, height, bytes FROM video_files WHERE video_id = $1 ORDER BY kind, height, name', [videoId]);
+  const { rows } = await db.query(prepared('list-video-files', 'SELECT kind, name, storage_key, mime_type, width, height, bytes FROM video_files WHERE video_id = $1 ORDER BY kind, height, name', [videoId]));
   return rows.map(toFile);
 }
 
@@ -328,12 +332,13 @@ export interface ServableFile extends VideoFile {
 
 /** A file of a video of a live channel, with what deciding access needs, in one query (media requests are many). */
 export async function findServableFile(db: Queryable, publicId: string, name: string): Promise<ServableFile | null> {
-  const { rows } = await db.query(
+  const { rows } = await db.query(prepared(
+    'find-servable-file',
     `SELECT f.kind, f.name, f.storage_key, f.mime_type, f.width, f.height, f.bytes, v.id AS video_id, v.owner_id, v.visibility, v.status
      FROM videos v JOIN video_files f ON f.video_id = v.id JOIN users u ON u.id = v.owner_id
      WHERE v.public_id = $1 AND f.name = $2 AND u.deleted_at IS NULL AND u.banned_at IS NULL`,
     [publicId, name],
-  );
+  ));
   const r = rows[0];
   if (!r) return null;
   return { ...toFile(r), video: { id: r.video_id, ownerId: r.owner_id, visibility: r.visibility, status: r.status } };
@@ -356,10 +361,11 @@ export async function listSitemapEntries(db: Queryable, limit: number): Promise<
 
 /** A channel's public video count and their total views (uses videos_owner_public_listing_idx). */
 export async function channelStats(db: Queryable, ownerId: number): Promise<{ videos: number; views: number }> {
-  const { rows } = await db.query<{ videos: number; views: number }>(
+  const { rows } = await db.query<{ videos: number; views: number }>(prepared(
+    'channel-stats',
     `SELECT count(*)::int AS videos, coalesce(sum(view_count), 0)::bigint AS views FROM videos
      WHERE owner_id = $1 AND status = 'ready' AND visibility = 'public'`,
     [ownerId],
-  );
+  ));
   return rows[0]!;
 }

@@ -66,9 +66,11 @@ export function engagementRoutes({ pool, storage, secret, pageCache }: RouteDeps
     /** GET /feed/subscriptions — the newest videos of the channels I follow. */
     async subscriptionFeed(req: Request, res: Response): Promise<void> {
       const after = afterParam(req);
-      const videos = await listSubscriptionFeed(pool, req.viewer!.id, { after, limit: VIDEOS_PER_PAGE + 1 });
+      const [videos, channels] = await Promise.all([
+        listSubscriptionFeed(pool, req.viewer!.id, { after, limit: VIDEOS_PER_PAGE + 1 }),
+        listFollowedChannels(pool, req.viewer!.id, FOLLOWED_LIST_LIMIT),
+      ]);
       const page = videos.slice(0, VIDEOS_PER_PAGE);
-      const channels = await listFollowedChannels(pool, req.viewer!.id, FOLLOWED_LIST_LIMIT);
       res.render('feed/subscriptions', {
         title: 'Subscriptions',
         cards: cardsOf(page, storage),
