@@ -66,8 +66,9 @@ function prefixTerm(query: string): { rest: string; prefix: string | null } {
  * cannot hand them over in any order, and a word in a fifth of a catalogue is 20,000 rows:
  * - relevance ranks the matches among the newest RECENT_WINDOW public videos (walking
  *   videos_public_listing_idx, testing each row); only when those are fewer than
- *   COMMON_MATCHES, so the words are rare, does it look through videos_search_idx (GIN) for up
- *   to RANK_CANDIDATES more. Old videos that match only very common words are thus not ranked;
+ *   COMMON_MATCHES, so the words are not common, does it rank every match found through
+ *   videos_search_idx (GIN) and keep the best RANK_CANDIDATES. Old videos that match only very
+ *   common words are thus not ranked;
  * - date and view order take the first matches in that order, walking videos_public_listing_idx
  *   or videos_public_views_idx for common words, or sorting the GIN matches for rare ones (the
  *   planner chooses from the words' frequencies);
@@ -92,7 +93,7 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
          SELECT v.id FROM videos v, q
          WHERE (SELECT count(*) FROM recent) < ${COMMON_MATCHES}
            AND v.search @@ q.tsq AND v.status = 'ready' AND v.visibility = 'public' AND ${filters('v')}
-         LIMIT ${RANK_CANDIDATES}
+         ORDER BY ts_rank(v.search, q.tsq) DESC, v.published_at DESC, v.id DESC LIMIT ${RANK_CANDIDATES}
        ),
        words AS (SELECT id FROM recent UNION SELECT id FROM older)`
     : `words AS MATERIALIZED (
