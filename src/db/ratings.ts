@@ -34,6 +34,7 @@ export async function rateVideo(pool: Pool, userId: number, videoId: number, rat
   });
 }
 
+/** The viewer's rating of a video, or null (video_ratings_pkey). */
 export async function findRating(db: Queryable, userId: number, videoId: number): Promise<Rating> {
   const { rows } = await db.query<{ value: number }>(prepared('find-rating', 'SELECT value FROM video_ratings WHERE user_id = $1 AND video_id = $2', [userId, videoId]));
   const value = rows[0]?.value;

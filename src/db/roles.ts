@@ -16,7 +16,7 @@ export interface ViewerRow {
   permissions: string[];
 }
 
-/** Everything a request needs to know about the signed-in user, in one query. */
+/** Everything a request needs to know about the signed-in user, in one query (users_pkey, user_roles' primary key). */
 export async function findViewerById(db: Queryable, userId: number): Promise<ViewerRow | null> {
   const { rows } = await db.query<{
     id: number; handle: string; display_name: string; avatar_key: string | null; banned_at: Date | null; roles: string[]; permissions: string[];

@@ -16,6 +16,7 @@ export async function unsubscribe(pool: Pool, subscriberId: number, channelId: n
   });
 }
 
+/** Whether one account follows a channel (subscriptions_pkey). */
 export async function isSubscribed(db: Queryable, subscriberId: number, channelId: number): Promise<boolean> {
   const { rowCount } = await db.query(prepared('is-subscribed', 'SELECT 1 FROM subscriptions WHERE subscriber_id = $1 AND channel_id = $2', [subscriberId, channelId]));
   return rowCount === 1;
@@ -27,7 +28,7 @@ export interface FollowedChannel {
   avatarKey: string | null;
 }
 
-/** The live channels a user follows, by name (for the account menu and the feed page). */
+/** The live channels a user follows, by name (for the account menu and the feed page; subscriptions_pkey, users_pkey). */
 export async function listFollowedChannels(db: Queryable, subscriberId: number, limit: number): Promise<FollowedChannel[]> {
   const { rows } = await db.query<{ handle: string; display_name: string; avatar_key: string | null }>(prepared(
     'list-followed-channels',

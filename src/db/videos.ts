@@ -159,7 +159,7 @@ export async function listPopularVideosOfChannel(db: Queryable, ownerId: number,
   return rows.map(toVideoWithOwner);
 }
 
-/** Ready public videos by id, in the order of `ids`. */
+/** Ready public videos by id, in the order of `ids` (videos_pkey). */
 export async function listPublicVideosByIds(db: Queryable, ids: number[]): Promise<VideoWithOwner[]> {
   if (ids.length === 0) return [];
   const { rows } = await db.query(prepared(
@@ -244,6 +244,7 @@ function toFile(r: Row): VideoFile {
   return { kind: r.kind as VideoFile['kind'], name: r.name as string, storageKey: r.storage_key as string, mimeType: r.mime_type as string, width: r.width as number, height: r.height as number, bytes: r.bytes as number };
 }
 
+/** A video's files, renditions by height (video_files_video_id_name_key). */
 export async function listVideoFiles(db: Queryable, videoId: number): Promise<VideoFile[]> {
   const { rows } = await db.query(prepared('list-video-files', 'SELECT kind, name, storage_key, mime_type, width, height, bytes FROM video_files WHERE video_id = $1 ORDER BY kind, height, name', [videoId]));
   return rows.map(toFile);
@@ -330,7 +331,10 @@ export interface ServableFile extends VideoFile {
   video: { id: number; ownerId: number; visibility: Visibility; status: VideoStatus };
 }
 
-/** A file of a video of a live channel, with what deciding access needs, in one query (media requests are many). */
+/**
+ * A file of a video of a live channel, with what deciding access needs, in one query (media
+ * requests are many; videos_public_id_key, video_files_video_id_name_key).
+ */
 export async function findServableFile(db: Queryable, publicId: string, name: string): Promise<ServableFile | null> {
   const { rows } = await db.query(prepared(
     'find-servable-file',
@@ -344,7 +348,7 @@ export async function findServableFile(db: Queryable, publicId: string, name: st
   return { ...toFile(r), video: { id: r.video_id, ownerId: r.owner_id, visibility: r.visibility, status: r.status } };
 }
 
-/** Public videos and the channels with any, for the sitemap (newest first, at most `limit`). */
+/** Public videos and the channels with any, for the sitemap (newest first, at most `limit`; videos_public_listing_idx). */
 export async function listSitemapEntries(db: Queryable, limit: number): Promise<{ videos: { publicId: string; updatedAt: Date }[]; channels: { handle: string }[] }> {
   const videos = await db.query<{ public_id: string; updated_at: Date }>(
     `SELECT v.public_id, v.updated_at FROM videos v JOIN users u ON u.id = v.owner_id

@@ -3,7 +3,8 @@ import { withTransaction } from './pool.js';
 
 /**
  * Counts a view unless this viewer already counted one for this video in this clock hour; the
- * row and the counter change together. Returns whether it counted.
+ * row and the counter change together (video_views_pkey finds the duplicate). Returns whether it
+ * counted.
  */
 export async function recordView(pool: Pool, videoId: number, viewerKey: string): Promise<boolean> {
   return withTransaction(pool, async (client) => {
