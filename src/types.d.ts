@@ -13,6 +13,8 @@ declare module 'express-session' {
     /** When the user signed in (ms since the epoch); the absolute lifetime counts from here. */
     signedInAt?: number;
     flash?: { kind: 'success' | 'error' | 'info'; text: string }[];
+    /** Set in the stored copy when the session's row is first written (see http/session.ts). */
+    persisted?: true;
   }
 }
 

@@ -12,3 +12,9 @@ export async function findSession(db: Queryable, sid: string): Promise<{ sess: u
   const { rows } = await db.query<{ sess: unknown; expire: Date }>(prepared('find-session', `SELECT sess, expire FROM sessions WHERE sid = $1 AND expire >= now()`, [sid]));
   return rows[0] ?? null;
 }
+
+/** Changes a session that still exists; false when its row is gone (signed out, ended elsewhere). */
+export async function updateSession(db: Queryable, sid: string, sess: object, expire: Date): Promise<boolean> {
+  const { rowCount } = await db.query('UPDATE sessions SET sess = $2, expire = $3 WHERE sid = $1', [sid, JSON.stringify(sess), expire]);
+  return rowCount === 1;
+}

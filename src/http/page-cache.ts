@@ -7,21 +7,23 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
  * when a video is shared widely the same HTML would be rendered from the same queries hundreds
  * of times a second. Here a page is rendered once and served as bytes for `seconds`, before
  * sessions and the database are touched. Only routes marked `cacheable` in the route table are
- * kept, only 200 answers without a cookie, and only for requests that carry no session cookie:
- * anyone signed in always gets a fresh page. Concurrent misses for one page wait for the
- * first render instead of each running the same queries.
+ * kept, only 200 answers that set no cookie, and only for requests that carry no session
+ * cookie: anyone signed in always gets a fresh page. Concurrent requests for a page being
+ * rendered again wait for that render instead of each running the same queries.
  *
- * Staleness: counters may lag by up to `seconds`. Any change made through this process by a
- * signed-in account (a video made private, deleted, edited, a channel renamed) empties the cache
- * at once; changes from elsewhere (the worker, another web process) show within `seconds`.
+ * Staleness: counters may lag by up to `seconds`. Any other change made through this process
+ * by a signed-in account (a video made private, deleted, edited, a channel renamed) makes every
+ * kept page stale at once; changes from elsewhere (the worker, another web process) show within
+ * `seconds`.
  */
 export interface PageCache {
   /** Serves hits and records misses; mounted before sessions. */
   middleware: RequestHandler;
   /** Marks a route whose 200 answers to signed-out visitors may be kept. */
   cacheable: RequestHandler;
-  /** Marks a write that changes only counters (a view), so it need not empty the cache. */
-  countersOnly(res: Response): void;
+  /** Marks a write that changes nothing a signed-out visitor sees but counters (a view, a like), so it keeps the pages. */
+  keepPages(res: Response): void;
+  /** Makes every kept page stale. */
   clear(): void;
   readonly size: number;
 }
@@ -29,42 +31,51 @@ export interface PageCache {
 interface Entry {
   stored: number;
   expires: number;
+  generation: number;
   headers: [string, string | number | string[]][];
   body: Buffer;
+  /** What the entry holds in memory: body, key and headers. */
+  bytes: number;
 }
 
 // Replayed from the first answer, except what belongs to each response.
 const NOT_REPLAYED = new Set(['set-cookie', 'date', 'x-request-id', 'content-length', 'connection', 'keep-alive']);
+/** Longer addresses (padding in a query string, say) are rendered every time rather than kept. */
+const MAX_KEY_CHARS = 1024;
+const MAX_ENTRIES = 10_000;
+/** A request waiting for another's render goes on by itself after this long. */
+const MAX_WAIT_MS = 5_000;
 
 export function createPageCache(options: { seconds: number; maxBytes: number; sessionCookie: string; now?: () => number }): PageCache {
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
   const pending = new Map<string, Promise<void>>();
-  const cookiePattern = new RegExp(`(^|;\\s*)${options.sessionCookie.replace(/[^\w]/g, '\\$&')}=`);
+  // As the cookie parser reads a header: spaces around names are allowed.
+  const cookiePattern = new RegExp(`(^|;)\\s*${options.sessionCookie.replace(/[^\w]/g, '\\$&')}\\s*=`);
   let bytes = 0;
   let generation = 0;
 
   function remove(key: string): void {
     const entry = entries.get(key);
     if (!entry) return;
-    bytes -= entry.body.length;
+    bytes -= entry.bytes;
     entries.delete(key);
   }
 
   function store(key: string, entry: Entry): void {
-    if (entry.body.length > options.maxBytes / 8) return;
     remove(key);
+    if (entry.bytes > options.maxBytes / 8) return;
     entries.set(key, entry);
-    bytes += entry.body.length;
+    bytes += entry.bytes;
     // A Map iterates in insertion order: the first keys are the oldest.
     for (const oldest of entries.keys()) {
-      if (bytes <= options.maxBytes) break;
+      if (bytes <= options.maxBytes && entries.size <= MAX_ENTRIES) break;
       remove(oldest);
     }
   }
 
   function fresh(entry: Entry | undefined): entry is Entry {
-    return entry !== undefined && entry.expires > now();
+    return entry !== undefined && entry.expires > now() && entry.generation === generation;
   }
 
   function serve(req: Request, res: Response, entry: Entry): void {
@@ -78,18 +89,28 @@ export function createPageCache(options: { seconds: number; maxBytes: number; se
     res.status(200).end(req.method === 'HEAD' ? undefined : entry.body);
   }
 
-  function record(res: Response, key: string): void {
+  /** Wraps res.send to keep what the route sends; `rendered` is called once it has been sent. */
+  function record(req: Request, res: Response, key: string, rendered: () => void = () => {}): void {
     const startedIn = generation;
     const send = res.send;
     res.send = function sendAndKeep(this: Response, body?: unknown) {
-      const keep = res.locals.pageCacheable === true && res.statusCode === 200 && (typeof body === 'string' || Buffer.isBuffer(body));
       const result = send.call(this, body);
-      // A page rendered from data read before the cache was emptied is not kept.
-      if (keep && startedIn === generation && !res.getHeader('set-cookie')) {
+      // Checked after sending: Express turns a 200 into a 304 for a browser that has the page.
+      const keep = res.locals.pageCacheable === true && res.statusCode === 200 && !req.viewer
+        && (typeof body === 'string' || Buffer.isBuffer(body)) && !res.getHeader('set-cookie')
+        // A page rendered from data read before the cache was emptied is not kept.
+        && startedIn === generation;
+      if (keep) {
         const headers = Object.entries(res.getHeaders()).filter(([name]) => !NOT_REPLAYED.has(name)) as Entry['headers'];
         const stored = now();
-        store(key, { stored, expires: stored + options.seconds * 1000, headers, body: Buffer.isBuffer(body) ? body : Buffer.from(body as string) });
+        const kept = Buffer.isBuffer(body) ? body : Buffer.from(body as string);
+        const size = kept.length + key.length + headers.reduce((sum, [name, value]) => sum + name.length + String(value).length, 0);
+        store(key, { stored, expires: stored + options.seconds * 1000, generation, headers, body: kept, bytes: size });
+      } else if (res.statusCode !== 304) {
+        // No longer a page to keep (gone, moved, an error): later requests need not wait for it.
+        remove(key);
       }
+      rendered();
       return result;
     } as Response['send'];
   }
@@ -98,28 +119,29 @@ export function createPageCache(options: { seconds: number; maxBytes: number; se
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       // A successful change by an account may alter any public page: start again.
       res.once('finish', () => {
-        if (res.statusCode < 400 && req.viewer && !res.locals.pageCacheCountersOnly) clear();
+        if (res.statusCode < 400 && req.viewer && !res.locals.pageCacheKeep) clear();
       });
       return next();
     }
-    if (options.seconds <= 0 || cookiePattern.test(req.headers.cookie ?? '')) return next();
+    if (options.seconds <= 0 || req.originalUrl.length > MAX_KEY_CHARS || cookiePattern.test(req.headers.cookie ?? '')) return next();
     const key = req.originalUrl;
     const entry = entries.get(key);
     if (fresh(entry)) return serve(req, res, entry);
-    // Only a page kept before (now expired) is known to be cacheable; concurrent requests for it
+    // Only a page kept before (now stale) is known to be cacheable; concurrent requests for it
     // wait for one render. Others (a video download, a form) never wait for one another.
     if (!entry) {
-      record(res, key);
+      record(req, res, key);
       return next();
     }
     const waiting = pending.get(key);
     if (waiting) {
-      void waiting.then(() => {
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, MAX_WAIT_MS).unref());
+      void Promise.race([waiting, timeout]).then(() => {
         const renewed = entries.get(key);
         if (fresh(renewed)) return serve(req, res, renewed);
-        record(res, key);
+        record(req, res, key);
         next();
-      });
+      }).catch(next);
       return;
     }
     let done!: () => void;
@@ -129,16 +151,16 @@ export function createPageCache(options: { seconds: number; maxBytes: number; se
       if (pending.get(key) === rendering) pending.delete(key);
       done();
     };
+    // Released as soon as the page is sent (not when a slow client has read it), or at the end.
     res.once('finish', settle);
     res.once('close', settle);
-    record(res, key);
+    record(req, res, key, settle);
     next();
   };
 
   function clear(): void {
+    // Entries stay, stale, so that the next requests for them still wait for one render.
     generation += 1;
-    entries.clear();
-    bytes = 0;
   }
 
   return {
@@ -147,8 +169,8 @@ export function createPageCache(options: { seconds: number; maxBytes: number; se
       res.locals.pageCacheable = true;
       next();
     },
-    countersOnly(res) {
-      res.locals.pageCacheCountersOnly = true;
+    keepPages(res) {
+      res.locals.pageCacheKeep = true;
     },
     clear,
     get size() {

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import type { Pool } from '../db/pool.js';
-import { findSession } from '../db/sessions.js';
+import { findSession, updateSession } from '../db/sessions.js';
 
 const HOUR_MS = 60 * 60_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -33,7 +33,7 @@ const REMEMBERED_EXPIRIES = 10_000;
  * disk) just to push the expiry back by a few seconds. The idle timeout is thus honoured to
  * within `touchStepMs`.
  */
-function createStore(pool: Pool, touchStepMs: number): session.Store {
+export function createSessionStore(pool: Pool, touchStepMs: number): session.Store {
   const PgStore = connectPgSimple(session);
   // The expiry each live session has in Postgres, as last read or written here; the oldest go first.
   const storedExpiry = new Map<string, number>();
@@ -46,11 +46,18 @@ function createStore(pool: Pool, touchStepMs: number): session.Store {
     override get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void): void {
       findSession(pool, sid).then(
         (row) => {
-          if (!row) return callback(null, null);
-          remember(sid, row.expire.getTime());
-          callback(null, (typeof row.sess === 'string' ? JSON.parse(row.sess) : row.sess) as session.SessionData);
+          let data: session.SessionData | null = null;
+          try {
+            data = row ? ((typeof row.sess === 'string' ? JSON.parse(row.sess) : row.sess) as session.SessionData) : null;
+          } catch {
+            // Unreadable: as connect-pg-simple does, the row goes and the visitor starts afresh.
+            return this.destroy(sid, (err) => process.nextTick(callback, err, null));
+          }
+          if (row && data) remember(sid, row.expire.getTime());
+          // Outside the promise, so that whatever the callback throws is not swallowed.
+          process.nextTick(callback, null, data);
         },
-        (err) => callback(err),
+        (err) => process.nextTick(callback, err),
       );
     }
 
@@ -62,9 +69,26 @@ function createStore(pool: Pool, touchStepMs: number): session.Store {
       super.touch(sid, sess, callback);
     }
 
+    /**
+     * connect-pg-simple's set is an upsert. A request that loaded a session before it was ended
+     * (signed out, or by a password change elsewhere) and then changes it (a flash shown, a
+     * first CSRF token) would write the row back, signed in again. A session read from the
+     * database carries `persisted` and is only ever updated, so once its row is gone it stays gone.
+     */
     override set(sid: string, sess: session.SessionData, callback?: (err?: unknown) => void): void {
-      if (sess.cookie.expires) remember(sid, new Date(sess.cookie.expires).getTime());
-      super.set(sid, sess, callback);
+      const wanted = sess.cookie.expires ? new Date(sess.cookie.expires).getTime() : Date.now() + touchStepMs * 10;
+      if (!sess.persisted) {
+        remember(sid, wanted);
+        return super.set(sid, { ...sess, persisted: true } as session.SessionData, callback);
+      }
+      const stored = storedExpiry.get(sid);
+      // As for touch: the expiry moves only by more than a step.
+      const expire = new Date(stored !== undefined && wanted - stored < touchStepMs ? stored : wanted);
+      remember(sid, expire.getTime());
+      updateSession(pool, sid, sess, expire).then(
+        () => process.nextTick(() => callback?.()),
+        (err) => process.nextTick(() => callback?.(err)),
+      );
     }
 
     override destroy(sid: string, callback?: (err?: unknown) => void): void {
@@ -80,7 +104,7 @@ export function createSessionMiddleware(pool: Pool, settings: SessionSettings) {
     name: sessionCookieName(settings.secure),
     secret: settings.secret,
     // A tenth of the idle timeout, at most an hour.
-    store: createStore(pool, Math.min(HOUR_MS, (settings.idleHours * HOUR_MS) / 10)),
+    store: createSessionStore(pool, Math.min(HOUR_MS, (settings.idleHours * HOUR_MS) / 10)),
     resave: false,
     saveUninitialized: false,
     rolling: true,

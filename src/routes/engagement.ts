@@ -28,6 +28,8 @@ export function engagementRoutes({ pool, storage, secret, pageCache }: RouteDeps
       if (video.status !== 'ready') throw notFound('This video does not exist, or it has been removed.');
       const rating: Rating = value === 'none' ? null : (value as Rating);
       const counts = await rateVideo(pool, req.viewer!.id, video.id, rating);
+      // Only counts change for signed-out visitors: kept pages stay (a loop of likes must not empty the cache).
+      pageCache.keepPages(res);
       if (prefersJson(req)) return void res.json({ rating, ...counts });
       res.redirect(303, `/watch/${video.publicId}`);
     },
@@ -41,7 +43,7 @@ export function engagementRoutes({ pool, storage, secret, pageCache }: RouteDeps
       const video = await loadVisibleVideo(pool, req);
       if (video.status !== 'ready') throw notFound('This video does not exist, or it has been removed.');
       const counted = await recordView(pool, video.id, viewerKey(req, secret));
-      pageCache.countersOnly(res);
+      pageCache.keepPages(res);
       res.status(counted ? 201 : 200).json({ counted });
     },
 
@@ -51,6 +53,7 @@ export function engagementRoutes({ pool, storage, secret, pageCache }: RouteDeps
       if (!can(req.viewer, 'channel.subscribe')) throw forbidden('Your account may not subscribe to channels.');
       if (channel.id === req.viewer!.id) throw forbidden('You cannot subscribe to your own channel.');
       await subscribe(pool, req.viewer!.id, channel.id);
+      pageCache.keepPages(res);
       if (prefersJson(req)) return void res.json({ subscribed: true });
       res.redirect(303, backTo(req, `/@${channel.handle}`));
     },
@@ -59,6 +62,7 @@ export function engagementRoutes({ pool, storage, secret, pageCache }: RouteDeps
       const channel = await findUserByHandle(pool, String(req.params.handle ?? ''));
       if (!channel) throw notFound('There is no channel with this handle.');
       await unsubscribe(pool, req.viewer!.id, channel.id);
+      pageCache.keepPages(res);
       if (prefersJson(req)) return void res.json({ subscribed: false });
       res.redirect(303, backTo(req, `/@${channel.handle}`));
     },

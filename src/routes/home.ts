@@ -30,15 +30,15 @@ export function homeRoutes({ pool, storage }: RouteDeps) {
   let counting: Promise<number[]> | null = null;
 
   function popularIds(): Promise<number[]> {
-    if (!counting && Date.now() - countedAt > POPULAR_CACHE_MS) {
+    if (!counting && (counted === null || Date.now() - countedAt > POPULAR_CACHE_MS)) {
       counting = listPopularThisWeek(pool, POPULAR_ON_HOME)
-        .then((rows) => {
-          counted = rows.map((p) => p.videoId);
+        .then((rows) => (counted = rows.map((p) => p.videoId)))
+        // Success or failure, the next count waits a minute: a struggling database is not asked again at once.
+        .finally(() => {
           countedAt = Date.now();
-          return counted;
-        })
-        .finally(() => (counting = null));
-      // Awaited below only until there is a first count; a later failure is retried next time.
+          counting = null;
+        });
+      // Awaited below only until there is a first count; a later failure leaves the last count.
       counting.catch(() => {});
     }
     return counted ? Promise.resolve(counted) : counting!;
