@@ -37,7 +37,7 @@ const ORDER: Record<SearchSort, string> = {
 const RANK_CANDIDATES = 500;
 const RECENT_WINDOW = 2000;
 /** Matches among the newest RECENT_WINDOW that make a query common enough to rank only those. */
-const COMMON_MATCHES = 100;
+const COMMON_MATCHES = 40;
 const DURATION: Record<DurationFilter, [number, number]> = { short: [0, 240], medium: [240, 1200], long: [1200, 1e9] };
 const UPLOADED: Record<UploadedFilter, string> = { day: '1 day', week: '7 days', month: '1 month', year: '1 year' };
 
