@@ -49,15 +49,18 @@ export function settingsRoutes({ pool, storage, config }: RouteDeps) {
       const file = req.file;
       if (!file) return renderProfile(req, res, 422, undefined, { avatar: 'Choose a picture to upload.' });
       const key = newAvatarKey();
+      let rejected: string | null = null;
       try {
         await storeAvatar(storage, file.path, key);
       } catch (err) {
         await storage.removeDirectory(`avatars/${key}`);
-        if (err instanceof ImageRejected) return renderProfile(req, res, 422, undefined, { avatar: err.message });
-        throw err;
+        if (!(err instanceof ImageRejected)) throw err;
+        rejected = err.message;
       } finally {
+        // Gone before the answer goes out, refused or not.
         await fs.promises.rm(file.path, { force: true });
       }
+      if (rejected) return renderProfile(req, res, 422, undefined, { avatar: rejected });
       await switchAvatar(req.viewer!.id, key);
       flash(req, 'success', 'Your new picture is in place.');
       res.redirect(303, '/settings');

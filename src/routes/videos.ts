@@ -43,6 +43,45 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
     renderUpload(res, 422, values, errors);
   }
 
+  /** Checks and stores an upload; returns how to answer, once its temporary file is removed. */
+  async function acceptUpload(req: Request, res: Response, file: Express.Multer.File | undefined): Promise<() => void> {
+    const form = parseVideoDetails(req.body, file?.originalname);
+    if (!file) return () => refuse(req, res, form.ok ? {} : form.values, { file: 'Choose a video file to upload.', ...(form.ok ? {} : form.errors) });
+    if (!form.ok) return () => refuse(req, res, form.values, form.errors);
+
+    let probed;
+    try {
+      probed = await probe(binaries, file.path);
+      checkLimits(probed, config);
+    } catch (err) {
+      if (err instanceof MediaRejected) return () => refuse(req, res, { ...form.value, tags: form.value.tags.join(', ') }, { file: err.message });
+      throw err;
+    }
+
+    const publicId = newPublicId();
+    const key = originalKey(publicId);
+    await storage.putFile(key, file.path);
+    let video;
+    try {
+      video = await withTransaction(pool, async (client) => {
+        const inserted = await insertVideo(client, {
+          publicId, ownerId: req.viewer!.id, ...form.value,
+          originalKey: key, originalName: file.originalname.slice(0, 255), originalBytes: file.size,
+          durationSeconds: probed.durationSeconds, width: probed.width, height: probed.height, frameRate: probed.frameRate,
+          videoCodec: probed.videoCodec, audioCodec: probed.audioCodec, probe: probed.raw,
+        });
+        await queue.enqueueVideo(inserted.id, probed.durationSeconds, client);
+        return inserted;
+      });
+    } catch (err) {
+      await storage.removeDirectory(`originals/${publicId}`);
+      throw err;
+    }
+    const watchUrl = `/watch/${video.publicId}`;
+    if (prefersJson(req)) return () => void res.status(201).location(watchUrl).json({ id: video.publicId, watchUrl });
+    return () => res.redirect(303, watchUrl);
+  }
+
   return {
     showUpload: (_req: Request, res: Response) => renderUpload(res, 200),
 
@@ -50,46 +89,15 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
 
     async upload(req: Request, res: Response): Promise<void> {
       const file = req.file;
+      let answer: () => void;
       try {
-        const form = parseVideoDetails(req.body, file?.originalname);
-        if (!file) return refuse(req, res, form.ok ? {} : form.values, { file: 'Choose a video file to upload.', ...(form.ok ? {} : form.errors) });
-        if (!form.ok) return refuse(req, res, form.values, form.errors);
-
-        let probed;
-        try {
-          probed = await probe(binaries, file.path);
-          checkLimits(probed, config);
-        } catch (err) {
-          if (err instanceof MediaRejected) return refuse(req, res, { ...form.value, tags: form.value.tags.join(', ') }, { file: err.message });
-          throw err;
-        }
-
-        const publicId = newPublicId();
-        const key = originalKey(publicId);
-        await storage.putFile(key, file.path);
-        let video;
-        try {
-          video = await withTransaction(pool, async (client) => {
-            const inserted = await insertVideo(client, {
-              publicId, ownerId: req.viewer!.id, ...form.value,
-              originalKey: key, originalName: file.originalname.slice(0, 255), originalBytes: file.size,
-              durationSeconds: probed.durationSeconds, width: probed.width, height: probed.height, frameRate: probed.frameRate,
-              videoCodec: probed.videoCodec, audioCodec: probed.audioCodec, probe: probed.raw,
-            });
-            await queue.enqueueVideo(inserted.id, probed.durationSeconds, client);
-            return inserted;
-          });
-        } catch (err) {
-          await storage.removeDirectory(`originals/${publicId}`);
-          throw err;
-        }
-        const watchUrl = `/watch/${video.publicId}`;
-        if (prefersJson(req)) return void res.status(201).location(watchUrl).json({ id: video.publicId, watchUrl });
-        res.redirect(303, watchUrl);
+        answer = await acceptUpload(req, res, file);
       } finally {
-        // Moved into storage when accepted; otherwise nothing of it is kept.
+        // Moved into storage when accepted; otherwise nothing of it is kept, and it is gone
+        // before the answer goes out (a client may look at once).
         if (file) await fs.promises.rm(file.path, { force: true });
       }
+      answer();
     },
 
     async watch(req: Request, res: Response): Promise<void> {
