@@ -72,6 +72,8 @@ try {
     ['/feed/subscriptions (signed in)', '/feed/subscriptions', { Cookie: session }],
     [`/search?q=${words[0].common} (common)`, `/search?q=${encodeURIComponent(words[0].common)}`, {}],
     [`/search?q=${words[0].rare} (rare)`, `/search?q=${encodeURIComponent(words[0].rare)}`, {}],
+    // Both words: rare enough to be ranked over every match through the GIN index.
+    [`/search?q=${words[0].common} ${words[0].rare} (both)`, `/search?q=${encodeURIComponent(`${words[0].common} ${words[0].rare}`)}`, {}],
   ];
   const rows: string[] = [];
   // BENCH_ONLY=search,watch measures only the pages whose label contains one of these ("/" is home alone).

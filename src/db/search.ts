@@ -34,7 +34,8 @@ const ORDER: Record<SearchSort, string> = {
   date: 'v.published_at DESC, v.id DESC',
   views: 'v.view_count DESC, v.id DESC',
 };
-const RANK_CANDIDATES = 500;
+/** Titles that look like a query with a typo, ranked by similarity. */
+const TYPO_CANDIDATES = 500;
 const RECENT_WINDOW = 2000;
 /** Matches among the newest RECENT_WINDOW that make a query common enough to rank only those. */
 const COMMON_MATCHES = 40;
@@ -67,8 +68,8 @@ function prefixTerm(query: string): { rest: string; prefix: string | null } {
  * - relevance ranks the matches among the newest RECENT_WINDOW public videos (walking
  *   videos_public_listing_idx, testing each row); only when those are fewer than
  *   COMMON_MATCHES, so the words are not common, does it rank every match found through
- *   videos_search_idx (GIN) and keep the best RANK_CANDIDATES. Old videos that match only very
- *   common words are thus not ranked;
+ *   videos_search_idx (GIN), keeping as many of the best as the page needs. Old videos that
+ *   match only very common words are thus not ranked;
  * - date and view order take the first matches in that order, walking videos_public_listing_idx
  *   or videos_public_views_idx for common words, or sorting the GIN matches for rare ones (the
  *   planner chooses from the words' frequencies);
@@ -93,7 +94,9 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
          SELECT v.id FROM videos v, q
          WHERE (SELECT count(*) FROM recent) < ${COMMON_MATCHES}
            AND v.search @@ q.tsq AND v.status = 'ready' AND v.visibility = 'public' AND ${filters('v')}
-         ORDER BY ts_rank(v.search, q.tsq) DESC, v.published_at DESC, v.id DESC LIMIT ${RANK_CANDIDATES}
+         -- The final order, so the first offset + limit of these are all the page can need.
+         ORDER BY ts_rank(v.search, q.tsq) DESC, v.published_at DESC, v.view_count DESC, v.id DESC
+         LIMIT $7::int + $8::int
        ),
        words AS (SELECT id FROM recent UNION SELECT id FROM older)`
     : `words AS MATERIALIZED (
@@ -115,7 +118,7 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
        SELECT v.id FROM videos v
        WHERE $10 AND NOT EXISTS (SELECT 1 FROM words)
          AND lower(v.title) % lower($1) AND v.status = 'ready' AND v.visibility = 'public' AND ${filters('v')}
-       LIMIT ${RANK_CANDIDATES}
+       LIMIT ${TYPO_CANDIDATES}
      ),
      candidates AS (SELECT id, false AS typo FROM words UNION ALL SELECT id, true FROM typos)
      SELECT ${WITH_OWNER},

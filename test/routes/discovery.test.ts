@@ -79,6 +79,17 @@ describe('discovery', function () {
       assert.ok(byDate.indexOf(v.inDescription!.publicId) > byDate.indexOf(v.inTag!.publicId));
     });
 
+    it('pages through every match of a word that is not common, best first', async () => {
+      const rarer = `${word}rarer`;
+      const channel = await createUser();
+      const made = [];
+      for (let i = 0; i < 30; i++) made.push(await createVideo(channel, { title: i === 29 ? `${rarer} in the title` : `Part ${i}`, description: `about ${rarer}` }));
+      const pages = await Promise.all([1, 2].map(async (page) => (await supertest(t.app).get('/search').query({ q: rarer, page })).text));
+      const found = pages.map((html) => [...html.matchAll(/href="\/watch\/([A-Za-z0-9_-]{11})"/g)].map((m) => m[1]!));
+      assert.equal(new Set(found.flat()).size, 30, 'all thirty, none twice');
+      assert.equal(found[0]![0], made[29]!.publicId, 'the title match first');
+    });
+
     it('ranks, filters and pages a word too common to rank everywhere (in 40 or more of the newest 2,000 videos)', async () => {
       const common = `${word}common`;
       const busy = await createUser();
