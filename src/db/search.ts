@@ -70,9 +70,10 @@ function prefixTerm(query: string): { rest: string; prefix: string | null } {
  *   COMMON_MATCHES, so the words are not common, does it rank every match found through
  *   videos_search_idx (GIN), keeping as many of the best as the page needs. Old videos that
  *   match only very common words are thus not ranked;
- * - date and view order take the first matches in that order, walking videos_public_listing_idx
- *   or videos_public_views_idx for common words, or sorting the GIN matches for rare ones (the
- *   planner chooses from the words' frequencies);
+ * - date order takes the first matches in that order, walking videos_public_listing_idx for
+ *   common words or sorting the GIN matches for rare ones (the planner chooses from the words'
+ *   frequencies); view order sorts every match, as there is no index on view counts (see
+ *   listPopularVideosOfChannel in videos.ts);
  * - title trigrams (videos_title_trgm_idx) are searched only when the words match nothing, as a
  *   trigram scan for a short word reads much of that index.
  */

@@ -13,8 +13,7 @@ export async function findSession(db: Queryable, sid: string): Promise<{ sess: u
   return rows[0] ?? null;
 }
 
-/** Changes a session that still exists; false when its row is gone (signed out, ended elsewhere). */
-export async function updateSession(db: Queryable, sid: string, sess: object, expire: Date): Promise<boolean> {
-  const { rowCount } = await db.query('UPDATE sessions SET sess = $2, expire = $3 WHERE sid = $1', [sid, JSON.stringify(sess), expire]);
-  return rowCount === 1;
+/** Changes a session that still exists; one whose row is gone (signed out, ended elsewhere) stays gone. */
+export async function updateSession(db: Queryable, sid: string, sess: object, expire: Date): Promise<void> {
+  await db.query('UPDATE sessions SET sess = $2, expire = $3 WHERE sid = $1', [sid, JSON.stringify(sess), expire]);
 }

@@ -122,6 +122,20 @@ export async function findVideoById(db: Queryable, id: number): Promise<Video | 
 }
 
 /**
+ * Keyset pagination after the video whose public id is $2, in `column` DESC, id DESC order: the
+ * CTE that reads that video's key, and the condition for the rows after it (every row when $2
+ * is null or names no video). Inserts never shift a page, and no rows are skipped by OFFSET.
+ */
+function afterVideo(column: 'published_at' | 'view_count') {
+  return {
+    cursor: `cursor AS (SELECT ${column}, id FROM videos WHERE public_id = $2)`,
+    condition: `($2::text IS NULL OR NOT EXISTS (SELECT 1 FROM cursor) OR (v.${column}, v.id) < (SELECT ${column}, id FROM cursor))`,
+  };
+}
+const AFTER_NEWEST = afterVideo('published_at');
+const AFTER_MOST_VIEWED = afterVideo('view_count');
+
+/**
  * Ready public videos of live channels, newest first, the page after the video `after` (a
  * public id; keyset, so inserts never shift a page). Uses videos_public_listing_idx, or
  * videos_owner_public_listing_idx for one channel.
@@ -129,11 +143,11 @@ export async function findVideoById(db: Queryable, id: number): Promise<Video | 
 export async function listPublicVideos(db: Queryable, options: { after?: string | null; limit: number; ownerId?: number }): Promise<VideoWithOwner[]> {
   const { after, limit, ownerId } = options;
   const { rows } = await db.query(
-    `WITH cursor AS (SELECT published_at, id FROM videos WHERE public_id = $2)
+    `WITH ${AFTER_NEWEST.cursor}
      SELECT ${WITH_OWNER} FROM videos v JOIN users u ON u.id = v.owner_id
      WHERE v.status = 'ready' AND v.visibility = 'public' AND u.deleted_at IS NULL AND u.banned_at IS NULL
        AND ($1::bigint IS NULL OR v.owner_id = $1)
-       AND ($2::text IS NULL OR NOT EXISTS (SELECT 1 FROM cursor) OR (v.published_at, v.id) < (SELECT published_at, id FROM cursor))
+       AND ${AFTER_NEWEST.condition}
      ORDER BY v.published_at DESC, v.id DESC
      LIMIT $3`,
     [ownerId ?? null, after ?? null, limit],
@@ -148,10 +162,10 @@ export async function listPublicVideos(db: Queryable, options: { after?: string 
  */
 export async function listPopularVideosOfChannel(db: Queryable, ownerId: number, options: { after?: string | null; limit: number }): Promise<VideoWithOwner[]> {
   const { rows } = await db.query(
-    `WITH cursor AS (SELECT view_count, id FROM videos WHERE public_id = $2)
+    `WITH ${AFTER_MOST_VIEWED.cursor}
      SELECT ${WITH_OWNER} FROM videos v JOIN users u ON u.id = v.owner_id
      WHERE v.owner_id = $1 AND v.status = 'ready' AND v.visibility = 'public' AND u.deleted_at IS NULL AND u.banned_at IS NULL
-       AND ($2::text IS NULL OR NOT EXISTS (SELECT 1 FROM cursor) OR (v.view_count, v.id) < (SELECT view_count, id FROM cursor))
+       AND ${AFTER_MOST_VIEWED.condition}
      ORDER BY v.view_count DESC, v.id DESC
      LIMIT $3`,
     [ownerId, options.after ?? null, options.limit],
@@ -182,11 +196,11 @@ export async function listPublicVideosByIds(db: Queryable, ids: number[]): Promi
 export async function listSubscriptionFeed(db: Queryable, subscriberId: number, options: { after?: string | null; limit: number }): Promise<VideoWithOwner[]> {
   const { rows } = await db.query(prepared(
     'list-subscription-feed',
-    `WITH cursor AS (SELECT published_at, id FROM videos WHERE public_id = $2)
+    `WITH ${AFTER_NEWEST.cursor}
      SELECT ${WITH_OWNER} FROM subscriptions s
      JOIN videos v ON v.owner_id = s.channel_id JOIN users u ON u.id = v.owner_id
      WHERE s.subscriber_id = $1 AND v.status = 'ready' AND v.visibility = 'public' AND u.deleted_at IS NULL AND u.banned_at IS NULL
-       AND ($2::text IS NULL OR NOT EXISTS (SELECT 1 FROM cursor) OR (v.published_at, v.id) < (SELECT published_at, id FROM cursor))
+       AND ${AFTER_NEWEST.condition}
      ORDER BY v.published_at DESC, v.id DESC
      LIMIT $3`,
     [subscriberId, options.after ?? null, options.limit],

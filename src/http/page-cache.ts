@@ -23,9 +23,6 @@ export interface PageCache {
   cacheable: RequestHandler;
   /** Marks a write that changes nothing a signed-out visitor sees but counters (a view, a like), so it keeps the pages. */
   keepPages(res: Response): void;
-  /** Makes every kept page stale. */
-  clear(): void;
-  readonly size: number;
 }
 
 interface Entry {
@@ -46,8 +43,8 @@ const MAX_ENTRIES = 10_000;
 /** A request waiting for another's render goes on by itself after this long. */
 const MAX_WAIT_MS = 5_000;
 
-export function createPageCache(options: { seconds: number; maxBytes: number; sessionCookie: string; now?: () => number }): PageCache {
-  const now = options.now ?? Date.now;
+export function createPageCache(options: { seconds: number; maxBytes: number; sessionCookie: string }): PageCache {
+  const now = Date.now;
   const entries = new Map<string, Entry>();
   const pending = new Map<string, Promise<void>>();
   // As the cookie parser reads a header: spaces around names are allowed.
@@ -98,7 +95,7 @@ export function createPageCache(options: { seconds: number; maxBytes: number; se
       // Checked after sending: Express turns a 200 into a 304 for a browser that has the page.
       const keep = res.locals.pageCacheable === true && res.statusCode === 200 && !req.viewer
         && (typeof body === 'string' || Buffer.isBuffer(body)) && !res.getHeader('set-cookie')
-        // A page rendered from data read before the cache was emptied is not kept.
+        // A page rendered from data read before the pages were made stale is not kept.
         && startedIn === generation;
       if (keep) {
         const headers = Object.entries(res.getHeaders()).filter(([name]) => !NOT_REPLAYED.has(name)) as Entry['headers'];
@@ -158,8 +155,8 @@ export function createPageCache(options: { seconds: number; maxBytes: number; se
     next();
   };
 
+  /** Makes every kept page stale. Entries stay, so the next requests for them still wait for one render. */
   function clear(): void {
-    // Entries stay, stale, so that the next requests for them still wait for one render.
     generation += 1;
   }
 
@@ -171,10 +168,6 @@ export function createPageCache(options: { seconds: number; maxBytes: number; se
     },
     keepPages(res) {
       res.locals.pageCacheKeep = true;
-    },
-    clear,
-    get size() {
-      return entries.size;
     },
   };
 }
