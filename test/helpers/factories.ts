@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { hashPassword } from '../../src/auth/passwords.js';
 import { grantRole } from '../../src/db/roles.js';
-import { createAccount, type User } from '../../src/db/users.js';
+import { createAccount, softDeleteAccount, type User } from '../../src/db/users.js';
 import { testPool } from './database.js';
 
 export const DEFAULT_PASSWORD = 'correct horse battery staple';
@@ -45,4 +45,17 @@ export async function createVideo(owner: { id: number }, options: { title?: stri
     [publicId, owner.id, options.title ?? `Video ${videoSequence}`, options.description ?? '', options.tags ?? [], options.visibility ?? 'public', status, options.durationSeconds ?? 60, status === 'ready' ? (options.publishedAt ?? new Date()) : null],
   );
   return { id: rows[0].id as number, publicId: rows[0].public_id as string };
+}
+
+/**
+ * Bans the account as a moderator would. A single UPDATE for now: the moderation issue brings
+ * the data function (with its audit row), and this factory should call it then.
+ */
+export async function banUser(user: { id: number }): Promise<void> {
+  await testPool().query('UPDATE users SET banned_at = now() WHERE id = $1', [user.id]);
+}
+
+/** Deletes the account as its owner does from /settings/delete (the soft delete, sessions ended). */
+export async function deleteUser(user: { id: number }): Promise<void> {
+  await softDeleteAccount(testPool(), user.id);
 }

@@ -1,7 +1,12 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
+import { insertVideoFile } from '../../src/db/videos.js';
 import type { Agent } from './agent.js';
 import { tokenFor } from './agent.js';
+import { runDataDir } from './app.js';
 import { testPool } from './database.js';
+import { fixture } from './fixtures.js';
 
 /** Uploads `file` through the real form (multipart, token in the action's query string). */
 export async function uploadVideo(agent: Agent, file: string, fields: Record<string, string> = {}, options: { json?: boolean } = {}) {
@@ -37,4 +42,21 @@ export function publicIdFrom(location: string | undefined): string {
   const match = location?.match(/^\/watch\/([A-Za-z0-9_-]{11})$/);
   if (!match) throw new Error(`not a watch URL: ${location}`);
   return match[1]!;
+}
+
+/**
+ * Gives a video made by the factory a real, playable rendition without running the pipeline: a
+ * small H.264 file made by ffmpeg, copied where the shared DATA_DIR's storage keeps renditions
+ * and recorded in video_files. Returns the file's name in /media/videos/:id/:name.
+ */
+export async function attachRendition(video: { id: number; publicId: string }): Promise<string> {
+  const source = await fixture('tiny-h264', { width: 320, height: 180, seconds: 1, codec: 'h264' });
+  const name = `180p-${crypto.randomBytes(3).toString('hex')}.mp4`;
+  const storageKey = `videos/${video.publicId}/${name}`;
+  const target = path.join(runDataDir(), 'media', storageKey);
+  await fs.promises.mkdir(path.dirname(target), { recursive: true });
+  await fs.promises.copyFile(source, target);
+  const bytes = (await fs.promises.stat(target)).size;
+  await insertVideoFile(testPool(), video.id, { kind: 'rendition', name, storageKey, mimeType: 'video/mp4', width: 320, height: 180, bytes });
+  return name;
 }

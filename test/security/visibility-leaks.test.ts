@@ -1,0 +1,233 @@
+// Attack covered: a hidden video leaking. A video that is private, unlisted, still processing,
+// failed, or whose owner is banned or deleted must not be found by a signed-out visitor on any
+// public surface: home (both sections), search (common word, rare word, typo), channel tabs,
+// related videos, both Atom feeds, the sitemap, oEmbed, the embed, the API and the media files.
+// Unlisted is the one exception: watchable by its link (watch page, embed, oEmbed, API, media),
+// listed nowhere. One table of states × surfaces; every check has a visible control video that
+// must appear on the same surface, so that each check can fail.
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import type { Express } from 'express';
+import supertest from 'supertest';
+import { createTestApp } from '../helpers/app.js';
+import { testPool } from '../helpers/database.js';
+import { banUser, createUser, createVideo, deleteUser } from '../helpers/factories.js';
+import { attachRendition } from '../helpers/videos.js';
+
+type User = Awaited<ReturnType<typeof createUser>>;
+interface Made {
+  id: number;
+  publicId: string;
+  title: string;
+  /** The rendition recorded for it, served at /media/videos/:publicId/:file. */
+  file?: string;
+}
+
+interface State {
+  name: string;
+  label: string;
+  /** How the hidden video is made; `ownOwner` gives it an owner of its own (banned or deleted after). */
+  video: { visibility?: 'public' | 'unlisted' | 'private'; status?: string };
+  ownOwner?: (owner: User) => Promise<void>;
+  /** Unlisted: listed nowhere, but watchable by anyone who has the link. */
+  byLink?: boolean;
+}
+
+const STATES: State[] = [
+  { name: 'private', label: 'a private video', video: { visibility: 'private' } },
+  { name: 'unlisted', label: 'an unlisted video', video: { visibility: 'unlisted' }, byLink: true },
+  { name: 'processing', label: 'a video still processing', video: { status: 'processing' } },
+  { name: 'failed', label: 'a video that failed processing', video: { status: 'failed' } },
+  { name: 'owner banned', label: "a banned owner's video", video: {}, ownOwner: banUser },
+  { name: 'owner deleted', label: "a deleted owner's video", video: {}, ownOwner: deleteUser },
+];
+
+/** Letters only, so the words stay single words for Postgres's parser and the typo stays a typo. */
+const letters = (n: number) => Array.from(crypto.randomBytes(n), (b) => 'bcdfghjklmnpqrstvwxz'[b % 20]).join('');
+/** A misspelling that no word matches: the second and third letters swapped (so no prefix of the word matches either). */
+const misspell = (word: string) => word[0]! + word[2]! + word[1]! + word.slice(3);
+
+/** In 40 or more of the newest 2,000 public videos: search ranks only those (RECENT_WINDOW, COMMON_MATCHES in src/db/search.ts). */
+const COMMON = `glim${letters(6)}`;
+const FILLERS = 45;
+
+interface Case {
+  state: State;
+  /** A word in the hidden video's title and tags, and in its controls' titles. */
+  rare: string;
+  hidden: Made;
+  hiddenOwner: User;
+  /** A visible video with the same words: it must appear wherever the hidden one must not. */
+  control: Made;
+  /** A visible video whose watch page lists both (were the hidden one visible) as related. */
+  anchor: Made;
+}
+
+describe('security: hidden videos never leak onto public surfaces', function () {
+  this.timeout(60_000);
+  let app: Express;
+  let owner: User;
+  let channelControl: Made;
+  const cases = new Map<string, Case>();
+
+  async function make(user: User, title: string, options: Parameters<typeof createVideo>[1] = {}, withFile = false): Promise<Made> {
+    const video = await createVideo(user, { ...options, title });
+    return { ...video, title, file: withFile ? await attachRendition(video) : undefined };
+  }
+
+  before(async () => {
+    owner = await createUser();
+    const controlOwner = await createUser();
+    const fillerOwner = await createUser();
+    for (let i = 0; i < FILLERS; i++) await createVideo(fillerOwner, { title: `Filler ${i}`, description: `All about ${COMMON}.` });
+    channelControl = await make(owner, `Channel control ${letters(6)}`, {}, true);
+    for (const state of STATES) {
+      const rare = `${state.name.slice(0, 4).replace(' ', '')}${letters(6)}`;
+      const hiddenOwner = state.ownOwner ? await createUser() : owner;
+      // Made one after the other, so that the hidden video sits next to its control in every "newest" list.
+      const hidden = await make(hiddenOwner, `${rare} ${COMMON} hidden`, { ...state.video, tags: [rare] }, true);
+      const control = await make(controlOwner, `${rare} ${COMMON} shown`, { tags: [rare] }, true);
+      const anchor = await make(controlOwner, `${rare} anchor`);
+      cases.set(state.name, { state, rare, hidden, hiddenOwner, control, anchor });
+    }
+    // Popular this week: every hidden video out-viewed only by nothing, the channel control just below.
+    const views = (videoId: number, n: number) => testPool().query(
+      `INSERT INTO video_views (video_id, viewer_key, hour, viewed_at)
+       SELECT $1, 'leak:' || g, date_trunc('hour', now() - interval '1 day'), now() - interval '1 day' FROM generate_series(1, $2) g`,
+      [videoId, n]);
+    for (const c of cases.values()) await views(c.hidden.id, 10_001);
+    await views(channelControl.id, 10_000);
+    for (const c of cases.values()) await c.state.ownOwner?.(c.hiddenOwner);
+    // A new app: popular videos and related videos are kept per process.
+    app = createTestApp().app;
+  });
+
+  async function get(path: string) {
+    const res = await supertest(app).get(path);
+    assert.ok(res.status < 500, `${path} answered ${res.status}`);
+    return res;
+  }
+
+  /** The page at `path` as a visible listing: 200, and the part `section` cuts out. */
+  async function listing(path: string, section: (html: string) => string = (html) => html): Promise<string> {
+    const res = await get(path);
+    assert.equal(res.status, 200, path);
+    return section(res.text);
+  }
+
+  const shows = (text: string, video: Made) => text.includes(video.publicId) || text.includes(video.title);
+  const between = (start: string, end?: string) => (html: string) => {
+    const from = html.indexOf(start);
+    if (from < 0) return '';
+    const to = end ? html.indexOf(end, from) : -1;
+    return html.slice(from, to < 0 ? undefined : to);
+  };
+  /** The channel's video count in the header every tab shows ("· 3 videos ·"). */
+  const videoCount = (html: string) => Number(/· ([\d,]+) videos? ·/.exec(html)?.[1]?.replace(/,/g, '') ?? NaN);
+
+  /**
+   * A surface where videos are listed: the page where the control must appear, and the page
+   * where the hidden video would appear (the same one, except for channels: a banned or deleted
+   * owner's channel is a page of its own, which may also be gone).
+   */
+  interface ListingSurface {
+    name: string;
+    control(c: Case): { path: string; section?: (html: string) => string; video: Made };
+    hidden(c: Case): { path: string; section?: (html: string) => string };
+  }
+
+  const channelOf = (c: Case) => `/@${c.hiddenOwner.handle}`;
+  const same = (path: (c: Case) => string, section?: (html: string) => string, video: (c: Case) => Made = (c) => c.control) => ({
+    control: (c: Case) => ({ path: path(c), section, video: video(c) }),
+    hidden: (c: Case) => ({ path: path(c), section }),
+  });
+  const channelTab = (suffix: string) => ({
+    control: () => ({ path: `/@${owner.handle}${suffix}`, video: channelControl }),
+    hidden: (c: Case) => ({ path: `${channelOf(c)}${suffix}` }),
+  });
+
+  const LISTINGS: ListingSurface[] = [
+    { name: 'home, latest videos', ...same(() => '/', between('id="latest-title"')) },
+    { name: 'home, popular this week', ...same(() => '/', between('id="popular-title"', 'id="latest-title"'), () => channelControl) },
+    { name: 'search, a common word', ...same(() => `/search?q=${COMMON}`) },
+    { name: 'search, a rare word', ...same((c) => `/search?q=${c.rare}`) },
+    { name: 'search, a typo', ...same((c) => `/search?q=${encodeURIComponent(`${misspell(c.rare)} ${COMMON}`)}`) },
+    { name: 'channel videos tab', ...channelTab('') },
+    { name: 'channel videos tab, popular first', ...channelTab('?sort=popular') },
+    { name: 'channel Atom feed', ...channelTab('/feed.atom') },
+    { name: 'related videos', ...same((c) => `/watch/${c.anchor.publicId}`, between('id="related-title"')) },
+    { name: 'site Atom feed', ...same(() => '/feeds/videos.atom') },
+    { name: 'sitemap', ...same(() => '/sitemap.xml') },
+  ];
+
+  /** Surfaces that open one video by its id: the hidden video is 404 there, except unlisted (200). */
+  interface LinkSurface {
+    name: string;
+    path(video: Made): string;
+    /** What an open video's answer carries. */
+    opened(res: supertest.Response, video: Made): void;
+    refused?(res: supertest.Response): void;
+  }
+
+  const LINKS: LinkSurface[] = [
+    { name: 'watch page', path: (v) => `/watch/${v.publicId}`, opened: (res, v) => assert.ok(res.text.includes(v.title)) },
+    { name: 'embed', path: (v) => `/embed/${v.publicId}`, opened: (res, v) => assert.ok(res.text.includes(v.title)) },
+    {
+      name: 'oEmbed',
+      path: (v) => `/oembed?url=${encodeURIComponent(`http://localhost:3000/watch/${v.publicId}`)}`,
+      opened: (res, v) => assert.equal(res.body.title, v.title),
+    },
+    {
+      name: 'GET /api/v1/videos/:id',
+      path: (v) => `/api/v1/videos/${v.publicId}`,
+      opened: (res, v) => assert.equal(res.body.id, v.publicId),
+      // RFC 9457 problem details: the lead's change to /api/v1 errors.
+      refused: (res) => assert.match(String(res.headers['content-type']), /^application\/problem\+json/),
+    },
+    { name: 'media file', path: (v) => `/media/videos/${v.publicId}/${v.file}`, opened: (res) => assert.equal(res.headers['content-type'], 'video/mp4') },
+  ];
+
+  for (const state of STATES) {
+    describe(state.label, () => {
+      for (const surface of LISTINGS) {
+        it(`is not listed on: ${surface.name}`, async () => {
+          const c = cases.get(state.name)!;
+          const control = surface.control(c);
+          assert.ok(shows(await listing(control.path, control.section), control.video), `the control ${control.video.publicId} is on ${control.path}`);
+          const hidden = surface.hidden(c);
+          const res = await get(hidden.path);
+          // A banned or deleted owner's channel may be gone altogether; any other page is there.
+          assert.ok(res.status === 200 || (state.ownOwner && res.status === 404), `${hidden.path} answered ${res.status}`);
+          assert.ok(!shows((hidden.section ?? ((h: string) => h))(res.text), c.hidden), `${hidden.path} shows the ${state.name} video ${c.hidden.publicId}`);
+        });
+      }
+
+      it('is not counted on the channel header (videos, playlists and about tabs)', async () => {
+        const c = cases.get(state.name)!;
+        const listed = state.ownOwner ? 0 : 1; // the shared owner's only listed video is the channel control
+        for (const tab of ['', '/playlists', '/about']) {
+          const res = await get(`${channelOf(c)}${tab}`);
+          if (state.ownOwner && res.status === 404) continue;
+          assert.equal(res.status, 200, `${channelOf(c)}${tab}`);
+          assert.equal(videoCount(res.text), listed, `${channelOf(c)}${tab} counts ${videoCount(res.text)} videos`);
+          assert.ok(!shows(res.text, c.hidden), `${channelOf(c)}${tab} shows the video`);
+        }
+      });
+
+      for (const surface of LINKS) {
+        const expected = state.byLink ? 200 : 404;
+        it(`${state.byLink ? 'opens' : 'is 404'} by its link on: ${surface.name}`, async () => {
+          const c = cases.get(state.name)!;
+          const control = await get(surface.path(c.control));
+          assert.equal(control.status, 200, `the control on ${surface.path(c.control)}`);
+          surface.opened(control, c.control);
+          const res = await get(surface.path(c.hidden));
+          assert.equal(res.status, expected, surface.path(c.hidden));
+          if (state.byLink) return surface.opened(res, c.hidden);
+          assert.ok(!res.text.includes(c.hidden.title), 'the refusal does not name the video');
+          surface.refused?.(res);
+        });
+      }
+    });
+  }
+});
