@@ -1,0 +1,284 @@
+// Attack covered: a route reachable by the wrong person (missing or misplaced guard), and a route
+// added without anyone deciding who may use it. Every route the app declares has one row here
+// with the status each role gets; a route without a row, or a row without a route, fails.
+import assert from 'node:assert/strict';
+import express, { type Express } from 'express';
+import supertest from 'supertest';
+import { createTestApp } from '../helpers/app.js';
+import { csrfFrom, signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
+import { testPool } from '../helpers/database.js';
+import { banUser, createUser, createVideo, uniqueHandle } from '../helpers/factories.js';
+import { fixture } from '../helpers/fixtures.js';
+import { jpegWithExif } from '../helpers/images.js';
+import { declaredRoutes, routeKey } from '../helpers/routes.js';
+import { attachRendition } from '../helpers/videos.js';
+
+type User = Awaited<ReturnType<typeof createUser>>;
+const ROLES = ['anonymous', 'stranger', 'owner', 'moderator', 'admin', 'banned'] as const;
+type Role = (typeof ROLES)[number];
+/** A status, or 'login': 303 to /login?next=… (a page that needs signing in, asked signed out). */
+type Outcome = number | 'login';
+
+/** What a row's URL names: a channel (its owner) with a public, a private (with a file) and a failed video. */
+interface Subject {
+  owner: User;
+  video: { id: number; publicId: string };
+  privateVideo: { id: number; publicId: string; file: string };
+  failedVideo: { id: number; publicId: string };
+}
+
+interface Request {
+  path: string;
+  /** Form fields, sent with the session's CSRF token. */
+  form?: Record<string, string>;
+  /** A multipart upload: the token goes in the query string, as the site's forms send it. */
+  file?: { field: string; content: string | Buffer; name: string; fields?: Record<string, string> };
+  /** Fields sent without a CSRF token (the view report carries its own). */
+  bare?: Record<string, string>;
+}
+
+interface Cell {
+  subject: Subject;
+  /** The signed-in account making the request; null when anonymous. */
+  actor: User | null;
+  agent: Agent;
+}
+
+interface Row {
+  /** Statuses for anonymous, stranger, owner, moderator, admin, banned. */
+  expect: [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome];
+  request(cell: Cell): Request | Promise<Request>;
+  /**
+   * The request changes its subject or the account for good (deletes, signs out, changes a
+   * password, counts a view once): each role gets a new subject and a new session.
+   */
+  fresh?: boolean;
+}
+
+const L = 'login' as const;
+const all = (o: Outcome): Row['expect'] => [o, o, o, o, o, o];
+/** Pages for signed-in users: the sign-in page for anonymous and banned, `o` for everyone else. */
+const signedIn = (o: Outcome): Row['expect'] => [L, o, o, o, o, L];
+const page = (path: (c: Cell) => string) => (c: Cell) => ({ path: path(c) });
+const origin = 'http://localhost:3000';
+
+const ROWS: Record<string, Row> = {
+  'GET /': { expect: all(200), request: page(() => '/') },
+  'GET /search': { expect: all(200), request: page(() => '/search?q=anything') },
+  'GET /healthz': { expect: all(200), request: page(() => '/healthz') },
+  'GET /favicon.ico': { expect: all(301), request: page(() => '/favicon.ico') },
+
+  'GET /register': { expect: [200, 303, 303, 303, 303, 200], request: page(() => '/register') },
+  'POST /register': {
+    fresh: true,
+    expect: all(303),
+    request: () => ({ path: '/register', form: { handle: uniqueHandle('reg'), displayName: 'New person', email: '', password: 'a long and unusual passphrase 42' } }),
+  },
+  'GET /login': { expect: [200, 303, 303, 303, 303, 200], request: page(() => '/login') },
+  'POST /login': {
+    fresh: true,
+    // Each signs in as themselves (anonymous: as an account of its own); a banned account is refused.
+    expect: [303, 303, 303, 303, 303, 403],
+    request: async (c) => {
+      const account = c.actor ?? (await createUser());
+      return { path: '/login', form: { login: account.handle, password: account.password } };
+    },
+  },
+  'POST /logout': { fresh: true, expect: all(303), request: () => ({ path: '/logout', form: {} }) },
+
+  'GET /settings': { expect: signedIn(200), request: page(() => '/settings') },
+  'POST /settings': { expect: signedIn(303), request: () => ({ path: '/settings', form: { displayName: 'Renamed in the matrix', bio: '' } }) },
+  'POST /settings/avatar': {
+    expect: signedIn(303),
+    request: async () => ({ path: '/settings/avatar', file: { field: 'avatar', content: await jpegWithExif(64, 64), name: 'me.jpg' } }),
+  },
+  'POST /settings/avatar/reset': { expect: signedIn(303), request: () => ({ path: '/settings/avatar/reset', form: {} }) },
+  'GET /settings/password': { expect: signedIn(200), request: page(() => '/settings/password') },
+  'POST /settings/password': {
+    fresh: true,
+    expect: signedIn(303),
+    request: (c) => ({ path: '/settings/password', form: { currentPassword: c.actor?.password ?? 'whatever', newPassword: 'another long passphrase 77', confirmPassword: 'another long passphrase 77' } }),
+  },
+  'GET /settings/delete': { expect: signedIn(200), request: page(() => '/settings/delete') },
+  'POST /settings/delete': {
+    fresh: true,
+    expect: signedIn(200),
+    request: (c) => ({ path: '/settings/delete', form: { password: c.actor?.password ?? 'whatever', confirmHandle: c.actor?.handle ?? 'nobody' } }),
+  },
+
+  'GET /upload': { expect: signedIn(200), request: page(() => '/upload') },
+  'POST /upload': {
+    expect: signedIn(303),
+    request: async () => ({ path: '/upload', file: { field: 'file', content: await tinyVideo(), name: 'matrix.mp4', fields: { title: MATRIX_UPLOAD, visibility: 'private' } } }),
+  },
+  'GET /watch/:id': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/watch/${c.subject.privateVideo.publicId}`) },
+  'POST /watch/:id/rate': { expect: signedIn(303), request: (c) => ({ path: `/watch/${c.subject.video.publicId}/rate`, form: { value: 'like' } }) },
+  'POST /watch/:id/view': {
+    fresh: true,
+    expect: all(201),
+    request: async (c) => {
+      const watch = await c.agent.get(`/watch/${c.subject.video.publicId}`);
+      const token = /data-view-token="([^"]+)"/.exec(watch.text)?.[1] ?? 'missing';
+      return { path: `/watch/${c.subject.video.publicId}/view`, bare: { token } };
+    },
+  },
+  'GET /embed/:id': { expect: all(404), request: page((c) => `/embed/${c.subject.privateVideo.publicId}`) },
+  'GET /oembed': { expect: all(404), request: page((c) => `/oembed?url=${encodeURIComponent(`${origin}/watch/${c.subject.privateVideo.publicId}`)}`) },
+  'GET /feeds/videos.atom': { expect: all(200), request: page(() => '/feeds/videos.atom') },
+  'GET /sitemap.xml': { expect: all(200), request: page(() => '/sitemap.xml') },
+  'GET /robots.txt': { expect: all(200), request: page(() => '/robots.txt') },
+  'GET /feed/subscriptions': { expect: signedIn(200), request: page(() => '/feed/subscriptions') },
+  'POST /watch/:id/retry': {
+    fresh: true,
+    // A failed video is not shown to strangers (404); moderators see it but may not retry it.
+    expect: [L, 404, 303, 403, 403, L],
+    request: (c) => ({ path: `/watch/${c.subject.failedVideo.publicId}/retry`, form: {} }),
+  },
+  'GET /studio': { expect: signedIn(200), request: page(() => '/studio') },
+  'POST /studio/videos/:id/delete': {
+    fresh: true,
+    expect: [L, 403, 303, 303, 303, L],
+    request: (c) => ({ path: `/studio/videos/${c.subject.video.publicId}/delete`, form: {} }),
+  },
+
+  'GET /media/videos/:id/:name': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/media/videos/${c.subject.privateVideo.publicId}/${c.subject.privateVideo.file}`) },
+  'GET /api/v1/videos/:id': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/api/v1/videos/${c.subject.privateVideo.publicId}`) },
+
+  'GET /@:handle': { expect: all(200), request: page((c) => `/@${c.subject.owner.handle}`) },
+  'GET /@:handle/playlists': { expect: all(200), request: page((c) => `/@${c.subject.owner.handle}/playlists`) },
+  'GET /@:handle/about': { expect: all(200), request: page((c) => `/@${c.subject.owner.handle}/about`) },
+  'GET /@:handle/feed.atom': { expect: all(200), request: page((c) => `/@${c.subject.owner.handle}/feed.atom`) },
+  'POST /@:handle/subscribe': { expect: [L, 303, 403, 303, 303, L], request: (c) => ({ path: `/@${c.subject.owner.handle}/subscribe`, form: {} }) },
+  'POST /@:handle/unsubscribe': { expect: signedIn(303), request: (c) => ({ path: `/@${c.subject.owner.handle}/unsubscribe`, form: {} }) },
+};
+
+const MATRIX_UPLOAD = 'Uploaded by the route matrix';
+// As small as a real video gets: a signed-out upload is answered before its body is read, and a
+// larger body then meets a closed connection (EPIPE) instead of the answer.
+const tinyVideo = () => fixture('micro-h264', { width: 96, height: 96, seconds: 1, codec: 'h264', audio: false });
+
+describe('the route × role matrix', function () {
+  this.timeout(120_000);
+  let app: Express;
+  let shared: Subject;
+  const agents = new Map<string, Agent>();
+  const sharedUsers = new Map<Role, User>();
+  const made: Subject[] = [];
+
+  async function makeSubject(): Promise<Subject> {
+    const owner = await createUser();
+    const video = await createVideo(owner, { title: 'Matrix public video' });
+    await attachRendition(video); // a watch page with a player carries the view token
+    const privateVideo = await createVideo(owner, { title: 'Matrix private video', visibility: 'private' });
+    const failedVideo = await createVideo(owner, { title: 'Matrix failed video', status: 'failed' });
+    const subject = { owner, video, privateVideo: { ...privateVideo, file: await attachRendition(privateVideo) }, failedVideo };
+    made.push(subject);
+    return subject;
+  }
+
+  const tokens = new WeakMap<Agent, string>();
+  const rolesOf: Partial<Record<Role, string[]>> = { moderator: ['moderator'], admin: ['admin'] };
+
+  before(async () => {
+    // The first account on a site becomes its admin: let that be nobody in the table.
+    await createUser();
+    app = createTestApp().app;
+    shared = await makeSubject();
+    sharedUsers.set('owner', shared.owner);
+    for (const role of ['stranger', 'moderator', 'admin'] as const) sharedUsers.set(role, await createUser({ roles: rolesOf[role] }));
+  });
+
+  after(async () => {
+    // Jobs queued by uploads and retries find their video gone and stop (see process-video.ts).
+    await testPool().query('DELETE FROM videos WHERE title = $1 OR owner_id = ANY($2::bigint[])', [MATRIX_UPLOAD, made.map((s) => s.owner.id)]);
+  });
+
+  /** The agent for a role: shared and signed in once, or new (fresh rows, and every banned cell). */
+  async function cellFor(row: Row, role: Role): Promise<Cell> {
+    const subject = row.fresh ? await makeSubject() : shared;
+    if (role === 'anonymous') {
+      if (!row.fresh && agents.has(role)) return { subject, actor: null, agent: agents.get(role)! };
+      const agent = supertest.agent(app);
+      if (!row.fresh) agents.set(role, agent);
+      return { subject, actor: null, agent };
+    }
+    if (role === 'banned') {
+      // Signed in, holding a form's token, then banned: the next request finds the session signed out.
+      const actor = await createUser();
+      const agent = await signedInAgent(app, actor);
+      tokens.set(agent, await tokenFor(agent, '/settings'));
+      await banUser(actor);
+      return { subject, actor, agent };
+    }
+    if (!row.fresh && agents.has(role)) return { subject, actor: sharedUsers.get(role)!, agent: agents.get(role)! };
+    const actor = role === 'owner' ? subject.owner : row.fresh ? await createUser({ roles: rolesOf[role] }) : sharedUsers.get(role)!;
+    const agent = await signedInAgent(app, actor);
+    if (!row.fresh) agents.set(role, agent);
+    return { subject, actor, agent };
+  }
+
+  /** The session's CSRF token, read from a page as a browser would (settings for the signed in, the sign-in page for others). */
+  async function tokenOf(cell: Cell, role: Role): Promise<string> {
+    if (!tokens.has(cell.agent)) {
+      const signedOut = role === 'anonymous' || role === 'banned';
+      const res = await cell.agent.get(signedOut ? '/login' : '/settings');
+      tokens.set(cell.agent, csrfFrom(res.text));
+    }
+    return tokens.get(cell.agent)!;
+  }
+
+  async function send(method: string, cell: Cell, role: Role, request: Request): Promise<supertest.Response> {
+    if (method === 'GET') return cell.agent.get(request.path);
+    if (request.bare) return cell.agent.post(request.path).type('form').send(request.bare);
+    const token = await tokenOf(cell, role);
+    if (request.file) {
+      let req = cell.agent.post(`${request.path}?_csrf=${encodeURIComponent(token)}`);
+      for (const [name, value] of Object.entries(request.file.fields ?? {})) req = req.field(name, value);
+      return req.attach(request.file.field, request.file.content, request.file.name);
+    }
+    return cell.agent.post(request.path).type('form').send({ _csrf: token, ...request.form });
+  }
+
+  it('has a row for every route the app declares, and no row for a route it does not', () => {
+    const declared = declaredRoutes(app).map(routeKey);
+    assert.ok(declared.length > 30, `only ${declared.length} routes found: the walker is broken`);
+    const missing = declared.filter((key) => !(key in ROWS));
+    const stale = Object.keys(ROWS).filter((key) => !declared.includes(key));
+    assert.deepEqual({ missing, stale }, { missing: [], stale: [] }, `routes without a row in the matrix: ${missing.join(', ') || 'none'}; rows for routes that do not exist: ${stale.join(', ') || 'none'}`);
+  });
+
+  it('reads the path of a router mounted at a prefix (as /api/v1 will be)', () => {
+    const outer = express();
+    const api = express.Router();
+    api.get('/videos/:id', (_req, res) => void res.end());
+    const inner = express.Router();
+    inner.post('/tokens', (_req, res) => void res.end());
+    api.use('/me', inner);
+    outer.use('/api/v1', api);
+    assert.deepEqual(declaredRoutes(outer).map(routeKey), ['GET /api/v1/videos/:id', 'POST /api/v1/me/tokens']);
+  });
+
+  it('treats a banned account like a signed-out visitor everywhere but the sign-in form', () => {
+    for (const [key, row] of Object.entries(ROWS)) {
+      if (key === 'POST /login') continue;
+      assert.deepEqual(row.expect[5], row.expect[0], `${key}: banned and anonymous differ`);
+    }
+  });
+
+  for (const [key, row] of Object.entries(ROWS)) {
+    const [method] = key.split(' ') as [string];
+    it(`${key}: ${ROLES.map((r, i) => `${r} ${row.expect[i]}`).join(', ')}`, async () => {
+      const answers: string[] = [];
+      for (const [i, role] of ROLES.entries()) {
+        const cell = await cellFor(row, role);
+        const request = await row.request(cell);
+        const res = await send(method, cell, role, request);
+        const expected = row.expect[i]!;
+        const location = String(res.headers.location ?? '');
+        const ok = expected === 'login' ? res.status === 303 && location.startsWith('/login?next=') : res.status === expected;
+        if (!ok) answers.push(`${role}: expected ${expected}, got ${res.status}${location ? ` → ${location}` : ''}`);
+      }
+      assert.deepEqual(answers, [], `${key} (${answers.length} wrong):\n  ${answers.join('\n  ')}`);
+    });
+  }
+});
