@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Express } from 'express';
+import supertest from 'supertest';
+import { createTestApp, type TestApp } from './app.js';
+import { csrfFrom, signedInAgent, type Agent } from './agent.js';
+import { testPool } from './database.js';
+import { banUser, createUser } from './factories.js';
+
+/**
+ * Statuses of 500 and above that are the right answer, not a failure: oEmbed's specification
+ * asks for 501 when a format other than json is requested.
+ */
+const SPECIFIED_5XX = [{ method: 'GET', path: /^\/oembed(\?|$)/, status: 501 }];
+
+/**
+ * For a check-params describe block: the real app behind a wrapper that notes every answer of
+ * 500 or more, and an afterEach that fails the test that caused one. Bad parameters get a
+ * 4xx, never a server error, whatever the test itself asserts.
+ */
+export function useCheckedApp(env: Record<string, string> = {}): TestApp {
+  const holder = {} as TestApp;
+  const serverErrors: string[] = [];
+  before(() => {
+    const t = createTestApp(env);
+    const checked = (req: IncomingMessage, res: ServerResponse) => {
+      const url = req.url ?? '';
+      res.on('finish', () => {
+        const specified = SPECIFIED_5XX.some((s) => s.method === req.method && s.path.test(url) && s.status === res.statusCode);
+        if (res.statusCode >= 500 && !specified) serverErrors.push(`${req.method} ${url.slice(0, 120)} answered ${res.statusCode}`);
+      });
+      return t.app(req as never, res as never);
+    };
+    Object.assign(holder, t, { app: checked as unknown as Express });
+  });
+  // A failure here is reported as the "after each" hook of the test that caused it (and mocha
+  // skips the rest of that block): a server error is worth stopping for.
+  afterEach(() => {
+    const found = serverErrors.splice(0);
+    assert.deepEqual(found, [], `server errors:\n  ${found.join('\n  ')}`);
+  });
+  return holder;
+}
+
+const tokens = new WeakMap<Agent, string>();
+
+/** The agent's session CSRF token, read once from a page that carries it. */
+export async function tokenOf(agent: Agent, page = '/login'): Promise<string> {
+  if (!tokens.has(agent)) tokens.set(agent, csrfFrom((await agent.get(page)).text));
+  return tokens.get(agent)!;
+}
+
+/** A form post as the site's pages send it: the session's token in the hidden _csrf field. */
+export async function postForm(agent: Agent, path: string, form: Record<string, string> = {}, options: { tokenPage?: string } = {}) {
+  const token = await tokenOf(agent, options.tokenPage ?? '/');
+  return agent.post(path).type('form').send({ _csrf: token, ...form });
+}
+
+/** A signed-out visitor with a session and a token, as one who opened a form and sends it. */
+export async function anonymousAgent(app: Express): Promise<Agent> {
+  const agent = supertest.agent(app);
+  await tokenOf(agent, '/login');
+  return agent;
+}
+
+/** An account signed in, holding a form's token, then banned: its next request finds it signed out. */
+export async function bannedAgent(app: Express): Promise<Agent> {
+  const user = await createUser();
+  const agent = await signedInAgent(app, user);
+  await tokenOf(agent, '/settings');
+  await banUser(user);
+  return agent;
+}
+
+/** 303 to the sign-in page, coming back to `next` when given. */
+export function assertSignIn(res: supertest.Response, next?: string): void {
+  assert.equal(res.status, 303, `expected the sign-in redirect, got ${res.status}`);
+  const location = String(res.headers.location ?? '');
+  assert.match(location, /^\/login\?next=/);
+  if (next !== undefined) assert.equal(location, `/login?next=${encodeURIComponent(next)}`);
+}
+
+/**
+ * What a refused request must not change: the row counts of every table people write to, and
+ * a checksum of the account and video columns forms change.
+ */
+export async function snapshot(): Promise<Record<string, unknown>> {
+  const { rows } = await testPool().query(`SELECT
+    (SELECT count(*) FROM users)::int AS users,
+    (SELECT count(*) FROM user_roles)::int AS user_roles,
+    (SELECT count(*) FROM videos)::int AS videos,
+    (SELECT count(*) FROM video_files)::int AS video_files,
+    (SELECT count(*) FROM video_ratings)::int AS video_ratings,
+    (SELECT count(*) FROM video_views)::int AS video_views,
+    (SELECT count(*) FROM subscriptions)::int AS subscriptions,
+    (SELECT md5(coalesce(string_agg(concat_ws('|', id, display_name, bio, email, avatar_key, password_hash, deleted_at, banned_at, subscriber_count), ',' ORDER BY id), '')) FROM users) AS users_sum,
+    (SELECT md5(coalesce(string_agg(concat_ws('|', id, title, description, visibility, status, progress, view_count, like_count, dislike_count), ',' ORDER BY id), '')) FROM videos) AS videos_sum`);
+  return rows[0];
+}
+
+/** Runs `act` and asserts that it changed nothing `snapshot` sees; returns its answer. */
+export async function withoutWrites<T>(act: () => Promise<T>): Promise<T> {
+  const before = await snapshot();
+  const result = await act();
+  assert.deepEqual(await snapshot(), before, 'a refused request wrote something');
+  return result;
+}
+
+/** Ids that look right but name nothing, and ids that are not ids at all. */
+export const UNKNOWN_ID = 'AAAAAAAAAAA';
+export const MALFORMED_IDS = ['short', 'x'.repeat(12), '..%2F..%2Fetc', '%00%00%00%00%00%00%00%00%00%00%00'];
