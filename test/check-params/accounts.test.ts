@@ -47,7 +47,7 @@ describe('check params: accounts', () => {
 
     it('fails with a malformed field', async () => {
       const agent = await anonymousAgent(t.app);
-      for (const bad of [{ handle: 'a b' }, { handle: 'ab' }, { handle: 'admin' }, { email: 'not-an-email' }, { password: 'short' }, { password: 'qwertyuiop' }, { displayName: 'tab\there' }]) {
+      for (const bad of <Record<string, string>[]>[{ handle: 'a b' }, { handle: 'ab' }, { handle: 'admin' }, { email: 'not-an-email' }, { password: 'short' }, { password: 'qwertyuiop' }, { displayName: 'tab\there' }]) {
         const res = await withoutWrites(() => postForm(agent, '/register', registration(bad)));
         assert.equal(res.status, 422, JSON.stringify(bad));
       }
@@ -55,7 +55,7 @@ describe('check params: accounts', () => {
 
     it('fails with an oversized field', async () => {
       const agent = await anonymousAgent(t.app);
-      for (const big of [{ handle: 'h'.repeat(31) }, { displayName: 'd'.repeat(51) }, { email: `${'e'.repeat(250)}@example.org` }, { password: 'p'.repeat(257) }]) {
+      for (const big of <Record<string, string>[]>[{ handle: 'h'.repeat(31) }, { displayName: 'd'.repeat(51) }, { email: `${'e'.repeat(250)}@example.org` }, { password: 'p'.repeat(257) }]) {
         const res = await withoutWrites(() => postForm(agent, '/register', registration(big)));
         assert.equal(res.status, 422, Object.keys(big)[0]);
       }
