@@ -15,8 +15,8 @@ const SPECIFIED_5XX = [{ method: 'GET', path: /^\/oembed(\?|$)/, status: 501 }];
 
 /**
  * For a check-params describe block: the real app behind a wrapper that notes every answer of
- * 500 or more, and an afterEach that fails the test that caused one. Bad parameters get a
- * 4xx, never a server error, whatever the test itself asserts.
+ * 500 or more; the block fails, naming each test that caused one. Bad parameters get a 4xx,
+ * never a server error, whatever the test itself asserts.
  */
 export function useCheckedApp(env: Record<string, string> = {}): TestApp {
   const holder = {} as TestApp;
@@ -33,11 +33,15 @@ export function useCheckedApp(env: Record<string, string> = {}): TestApp {
     };
     Object.assign(holder, t, { app: checked as unknown as Express });
   });
-  // A failure here is reported as the "after each" hook of the test that caused it (and mocha
-  // skips the rest of that block): a server error is worth stopping for.
-  afterEach(() => {
+  // Noted per test, and reported at the end of the block by its "after all" hook: a failing
+  // afterEach hook would make mocha skip the rest of the block, hiding its other answers.
+  const offending: string[] = [];
+  afterEach(function () {
     const found = serverErrors.splice(0);
-    assert.deepEqual(found, [], `server errors:\n  ${found.join('\n  ')}`);
+    if (found.length > 0) offending.push(`${this.currentTest?.fullTitle()}:\n    ${found.join('\n    ')}`);
+  });
+  after(() => {
+    assert.deepEqual(offending, [], `requests answered with a server error:\n  ${offending.join('\n  ')}`);
   });
   return holder;
 }
