@@ -1,0 +1,61 @@
+// Attack covered: bad parameters on the JSON API (GET /api/v1/videos/:id): unknown and malformed
+// ids, hidden videos, unknown API addresses. Each gets its exact status, never a 500, and an
+// error body in RFC 9457 problem details (application/problem+json).
+import assert from 'node:assert/strict';
+import supertest from 'supertest';
+import { signedInAgent } from '../helpers/agent.js';
+import { MALFORMED_IDS, UNKNOWN_ID, bannedAgent, useCheckedApp } from '../helpers/check-params.js';
+import { createUser, createVideo } from '../helpers/factories.js';
+
+/** The API's errors, once /api/v1 answers them as problem details (the lead's change to api.ts). */
+function assertProblem(res: supertest.Response, status: number): void {
+  assert.equal(res.status, status);
+  assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+  assert.equal(res.body.status, status);
+}
+
+describe('check params: api', () => {
+  const t = useCheckedApp();
+  let owner: Awaited<ReturnType<typeof createUser>>;
+  let video: { id: number; publicId: string };
+  let hidden: { id: number; publicId: string };
+
+  before(async () => {
+    owner = await createUser();
+    video = await createVideo(owner, { title: 'Read through the API' });
+    hidden = await createVideo(owner, { title: 'Private, read through the API', visibility: 'private' });
+  });
+
+  describe('GET /api/v1/videos/:id', () => {
+    it('fails with an unknown id', async () => {
+      assertProblem(await supertest(t.app).get(`/api/v1/videos/${UNKNOWN_ID}`), 404);
+    });
+
+    it('fails with a malformed id', async () => {
+      for (const id of MALFORMED_IDS) assert.equal((await supertest(t.app).get(`/api/v1/videos/${id}`)).status, 404, id);
+    });
+
+    it("fails with someone else's private video, signed out, as a stranger or banned (404, not 403)", async () => {
+      const stranger = await signedInAgent(t.app, await createUser());
+      const banned = await bannedAgent(t.app);
+      for (const agent of [supertest(t.app), stranger, banned]) {
+        const res = await agent.get(`/api/v1/videos/${hidden.publicId}`);
+        assert.equal(res.status, 404);
+        assert.ok(!res.text.includes('Private, read through the API'), 'the refusal does not name the video');
+      }
+    });
+
+    it('fails with an unknown API address (404 in JSON, not an HTML page)', async () => {
+      const res = await supertest(t.app).get('/api/v1/nothing/here');
+      assert.equal(res.status, 404);
+      assert.match(String(res.headers['content-type']), /json/);
+    });
+
+    it('succeeds with correct parameters, and for the owner of a private video', async () => {
+      const res = await supertest(t.app).get(`/api/v1/videos/${video.publicId}`);
+      assert.equal(res.status, 200);
+      assert.equal(res.body.id, video.publicId);
+      assert.equal((await (await signedInAgent(t.app, owner)).get(`/api/v1/videos/${hidden.publicId}`)).status, 200);
+    });
+  });
+});
