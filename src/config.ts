@@ -36,6 +36,7 @@ export interface Config {
   keepOriginals: boolean;
   pageCacheSeconds: number;
   pageCacheMb: number;
+  sitemapUrlsPerFile: number;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -131,6 +132,7 @@ export const VARIABLES = [
   { name: 'KEEP_ORIGINALS', key: 'keepOriginals', default: 'on', parse: onOff },
   { name: 'PAGE_CACHE_SECONDS', key: 'pageCacheSeconds', default: '5', parse: integer(0, 3600) },
   { name: 'PAGE_CACHE_MB', key: 'pageCacheMb', default: '64', parse: integer(1, 4096) },
+  { name: 'SITEMAP_URLS_PER_FILE', key: 'sitemapUrlsPerFile', default: '50000', parse: integer(1, 50_000) },
 ] as const satisfies readonly Variable<keyof Config>[];
 
 export class ConfigError extends Error {

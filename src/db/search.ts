@@ -1,5 +1,6 @@
 import type { Queryable } from './pool.js';
 import { WITH_OWNER, toVideoWithOwner, type VideoWithOwner } from './videos.js';
+import { channelLive, ownerLive, videoListed } from './visibility.js';
 import type { User } from './users.js';
 
 export type SearchSort = 'relevance' | 'date' | 'views';
@@ -86,7 +87,7 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
     ? `recent AS MATERIALIZED (
          SELECT r.id FROM (
            SELECT v.id, v.search, v.duration_seconds, v.published_at FROM videos v
-           WHERE v.status = 'ready' AND v.visibility = 'public' ORDER BY v.published_at DESC, v.id DESC LIMIT ${RECENT_WINDOW}
+           WHERE ${videoListed()} ORDER BY v.published_at DESC, v.id DESC LIMIT ${RECENT_WINDOW}
          ) r, q
          WHERE r.search @@ q.tsq AND ${filters('r')}
        ),
@@ -94,7 +95,7 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
        older AS MATERIALIZED (
          SELECT v.id FROM videos v, q
          WHERE (SELECT count(*) FROM recent) < ${COMMON_MATCHES}
-           AND v.search @@ q.tsq AND v.status = 'ready' AND v.visibility = 'public' AND ${filters('v')}
+           AND v.search @@ q.tsq AND ${videoListed()} AND ${filters('v')}
          -- The final order, so the first offset + limit of these are all the page can need.
          ORDER BY ts_rank(v.search, q.tsq) DESC, v.published_at DESC, v.view_count DESC, v.id DESC
          LIMIT $7::int + $8::int
@@ -102,7 +103,7 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
        words AS (SELECT id FROM recent UNION SELECT id FROM older)`
     : `words AS MATERIALIZED (
          SELECT v.id FROM videos v, q
-         WHERE v.search @@ q.tsq AND v.status = 'ready' AND v.visibility = 'public' AND ${filters('v')}
+         WHERE v.search @@ q.tsq AND ${videoListed()} AND ${filters('v')}
          ORDER BY ${search.sort === 'date' ? 'v.published_at DESC, v.id DESC' : 'v.view_count DESC, v.id DESC'}
          LIMIT $7::int + $8::int
        )`;
@@ -118,7 +119,7 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
      typos AS (
        SELECT v.id FROM videos v
        WHERE $10 AND NOT EXISTS (SELECT 1 FROM words)
-         AND lower(v.title) % lower($1) AND v.status = 'ready' AND v.visibility = 'public' AND ${filters('v')}
+         AND lower(v.title) % lower($1) AND ${videoListed()} AND ${filters('v')}
        LIMIT ${TYPO_CANDIDATES}
      ),
      candidates AS (SELECT id, false AS typo FROM words UNION ALL SELECT id, true FROM typos)
@@ -127,7 +128,7 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
        ts_headline('english', translate(v.title, '<>', $9), q.tsq, 'StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, HighlightAll=true') AS title_highlighted,
        ts_headline('english', translate(v.description, '<>', $9), q.tsq, 'StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxWords=30, MinWords=12, MaxFragments=1') AS snippet
      FROM candidates c JOIN videos v ON v.id = c.id JOIN users u ON u.id = v.owner_id, q
-     WHERE u.deleted_at IS NULL AND u.banned_at IS NULL
+     WHERE ${ownerLive()}
      ORDER BY ${ORDER[search.sort]}
      LIMIT $7 OFFSET $8`,
     values: [search.query, prefix, rest, minSeconds, maxSeconds, search.uploaded ? UPLOADED[search.uploaded] : null, search.limit, search.offset, ANGLE_STANDINS, !usesOperators(search.query)],
@@ -146,12 +147,12 @@ export async function searchChannels(db: Queryable, query: string, limit: number
     name: 'search-channels',
     text: `WITH names AS MATERIALIZED (
        SELECT id, handle || ' ' || lower(display_name) AS name FROM users
-       WHERE deleted_at IS NULL AND banned_at IS NULL AND (handle || ' ' || lower(display_name)) LIKE $1
+       WHERE ${channelLive('users')} AND (handle || ' ' || lower(display_name)) LIKE $1
      ),
      -- Only when the name as typed matches too few: a trigram scan rechecks many rows.
      lookalikes AS (
        SELECT id, handle || ' ' || lower(display_name) AS name FROM users
-       WHERE (SELECT count(*) FROM names) < $3 AND deleted_at IS NULL AND banned_at IS NULL AND (handle || ' ' || lower(display_name)) % lower($2)
+       WHERE (SELECT count(*) FROM names) < $3 AND ${channelLive('users')} AND (handle || ' ' || lower(display_name)) % lower($2)
      ),
      found AS (SELECT id, name FROM names UNION SELECT id, name FROM lookalikes)
      SELECT u.id, u.handle, u.display_name, u.email, u.bio, u.avatar_key, u.created_at, u.banned_at, u.deleted_at, u.subscriber_count

@@ -1,5 +1,6 @@
 import type { Pool } from './pool.js';
 import { withTransaction } from './pool.js';
+import { listed } from './visibility.js';
 
 /**
  * Counts a view unless this viewer already counted one for this video in this clock hour; the
@@ -25,7 +26,7 @@ export async function listPopularThisWeek(pool: Pool, limit: number): Promise<{ 
     `SELECT w.video_id, w.week_views FROM (
        SELECT video_id, count(*)::int AS week_views FROM video_views WHERE viewed_at > now() - interval '7 days' GROUP BY video_id
      ) w JOIN videos v ON v.id = w.video_id JOIN users u ON u.id = v.owner_id
-     WHERE v.status = 'ready' AND v.visibility = 'public' AND u.deleted_at IS NULL AND u.banned_at IS NULL
+     WHERE ${listed()}
      ORDER BY w.week_views DESC, w.video_id DESC
      LIMIT $1`,
     [limit],

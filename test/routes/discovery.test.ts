@@ -236,10 +236,51 @@ describe('discovery', function () {
       assert.match(feed.headers['content-type'] as string, /application\/atom\+xml/);
       assert.match(feed.text, /^<\?xml version="1\.0" encoding="utf-8"\?>\n<feed xmlns="http:\/\/www\.w3\.org\/2005\/Atom"/);
       assert.equal((feed.text.match(/<entry>/g) ?? []).length, 3);
-      const sitemap = await supertest(t.app).get('/sitemap.xml');
-      assert.match(sitemap.text, new RegExp(`/watch/${v.inTitle!.publicId}</loc>`));
+      const index = await supertest(t.app).get('/sitemap.xml');
+      assert.match(index.text, /<sitemapindex /);
+      const files = [...index.text.matchAll(/<loc>http:\/\/localhost:3000(\/sitemaps\/[a-z]+-\d+\.xml)<\/loc>/g)].map((m) => m[1]!);
+      const sitemaps = await Promise.all(files.map((file) => supertest(t.app).get(file)));
+      const all = sitemaps.map((s) => s.text).join('');
+      assert.match(all, new RegExp(`/watch/${v.inTitle!.publicId}</loc>`));
+      assert.match(all, new RegExp(`/@${owner.handle}</loc>`));
       const robots = await supertest(t.app).get('/robots.txt');
       assert.match(robots.text, /Sitemap: http:\/\/localhost:3000\/sitemap\.xml/);
     });
+  });
+});
+
+describe('GET /sitemap.xml on a catalogue larger than one file', function () {
+  this.timeout(60_000);
+  const t = useTestApp({ SITEMAP_URLS_PER_FILE: '3' });
+
+  it('lists files that together hold every listed video and live channel, each within the limit', async () => {
+    const owner = await createUser();
+    const listed = [];
+    for (let i = 0; i < 7; i++) listed.push(await createVideo(owner, { title: `Sitemap ${i}` }));
+    const hidden = await createVideo(owner, { title: 'Sitemap private', visibility: 'private' });
+    const index = await supertest(t.app).get('/sitemap.xml');
+    assert.equal(index.status, 200);
+    const files = [...index.text.matchAll(/<loc>http:\/\/localhost:3000(\/sitemaps\/[a-z]+-\d+\.xml)<\/loc>/g)].map((m) => m[1]!);
+    const { rows: [counts] } = await testPool().query(
+      `SELECT (SELECT count(*)::int FROM videos v JOIN users u ON u.id = v.owner_id WHERE v.status = 'ready' AND v.visibility = 'public' AND u.banned_at IS NULL AND u.deleted_at IS NULL) AS videos,
+         (SELECT count(*)::int FROM users WHERE banned_at IS NULL AND deleted_at IS NULL) AS channels`,
+    );
+    assert.equal(files.filter((f) => f.includes('videos-')).length, Math.ceil(counts.videos / 3));
+    assert.equal(files.filter((f) => f.includes('channels-')).length, Math.ceil((counts.channels + 1) / 3));
+    const bodies = [];
+    for (const file of files) {
+      const res = await supertest(t.app).get(file);
+      assert.equal(res.status, 200, file);
+      assert.ok((res.text.match(/<url>/g) ?? []).length <= 3, `${file} holds at most 3 addresses`);
+      bodies.push(res.text);
+    }
+    const all = bodies.join('');
+    for (const video of listed) assert.ok(all.includes(`/watch/${video.publicId}</loc>`), `${video.publicId} listed`);
+    assert.ok(!all.includes(hidden.publicId), 'a private video is in no file');
+    assert.equal((all.match(/\/watch\//g) ?? []).length, counts.videos, 'each video once');
+    assert.ok(all.includes(`/@${owner.handle}</loc>`));
+    for (const missing of ['/sitemaps/videos-0.xml', `/sitemaps/videos-${Math.ceil(counts.videos / 3) + 1}.xml`, '/sitemaps/videos-x.xml', '/sitemaps/videos-01.xml']) {
+      assert.equal((await supertest(t.app).get(missing)).status, 404, missing);
+    }
   });
 });
