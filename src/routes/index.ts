@@ -41,7 +41,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const router = Router();
 
   router.get('/', cacheable, home.showHome);
-  router.get('/search', cacheable, home.search);
+  router.get('/search', cacheable, limits.searchesByAddress, home.search);
   router.get('/healthz', health.check);
   router.get('/favicon.ico', home.favicon);
 
@@ -53,7 +53,7 @@ export function buildRouter(deps: RouteDeps): Router {
 
   router.get('/settings', requireUser, settings.showProfile);
   router.post('/settings', requireUser, settings.saveProfile);
-  router.post('/settings/avatar', requireUser, settings.receiveAvatar, settings.saveAvatar);
+  router.post('/settings/avatar', requireUser, limits.avatarUploadsByAddress, settings.receiveAvatar, settings.saveAvatar);
   router.post('/settings/avatar/reset', requireUser, settings.resetAvatar);
   router.get('/settings/password', requireUser, settings.showPassword);
   router.post('/settings/password', requireUser, settings.changePassword);
@@ -64,7 +64,7 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/upload', requirePermission('video.upload'), videos.receiveVideo, videos.upload);
   router.get('/watch/:id', cacheable, videos.watch);
   router.post('/watch/:id/rate', requireUser, engagement.rate);
-  router.post('/watch/:id/view', engagement.view);
+  router.post('/watch/:id/view', limits.viewsByAddress, engagement.view);
   router.get('/embed/:id', cacheable, integration.embed);
   router.get('/oembed', cacheable, integration.oembed);
   router.get('/feeds/videos.atom', cacheable, integration.siteFeed);
