@@ -65,15 +65,17 @@ function prefixTerm(query: string): { rest: string; prefix: string | null } {
  *
  * The work is bounded whatever the words' frequency, because a GIN index finds every match but
  * cannot hand them over in any order, and a word in a fifth of a catalogue is 20,000 rows:
- * - relevance ranks the matches among the newest RECENT_WINDOW public videos (walking
- *   videos_public_listing_idx, testing each row); only when those are fewer than
- *   COMMON_MATCHES, so the words are not common, does it rank every match found through
+ * - relevance and view order rank the matches among the newest RECENT_WINDOW public videos
+ *   (walking videos_public_listing_idx, testing each row); only when those are fewer than
+ *   COMMON_MATCHES, so the words are not common, do they rank every match found through
  *   videos_search_idx (GIN), keeping as many of the best as the page needs. Old videos that
- *   match only very common words are thus not ranked;
+ *   match only very common words are thus not ranked: for view order, the trade is that a
+ *   much-viewed old video is missing from "most viewed" for a common word (date order still
+ *   lists it), as there is no index on view counts (see listPopularVideosOfChannel in
+ *   videos.ts) and sorting every match of a common word would read a fifth of the catalogue;
  * - date order takes the first matches in that order, walking videos_public_listing_idx for
  *   common words or sorting the GIN matches for rare ones (the planner chooses from the words'
- *   frequencies); view order sorts every match, as there is no index on view counts (see
- *   listPopularVideosOfChannel in videos.ts);
+ *   frequencies);
  * - title trigrams (videos_title_trgm_idx) are searched only when the words match nothing, as a
  *   trigram scan for a short word reads much of that index.
  */
@@ -82,7 +84,7 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
   const [minSeconds, maxSeconds] = search.duration ? DURATION[search.duration] : [null, null];
   const filters = (v: string) => `($4::double precision IS NULL OR ${v}.duration_seconds >= $4) AND ($5::double precision IS NULL OR ${v}.duration_seconds < $5)
          AND ($6::interval IS NULL OR ${v}.published_at > now() - $6::interval)`;
-  const matches = search.sort === 'relevance'
+  const matches = search.sort !== 'date'
     ? `recent AS MATERIALIZED (
          SELECT r.id FROM (
            SELECT v.id, v.search, v.duration_seconds, v.published_at FROM videos v
@@ -96,20 +98,20 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
          WHERE (SELECT count(*) FROM recent) < ${COMMON_MATCHES}
            AND v.search @@ q.tsq AND v.status = 'ready' AND v.visibility = 'public' AND ${filters('v')}
          -- The final order, so the first offset + limit of these are all the page can need.
-         ORDER BY ts_rank(v.search, q.tsq) DESC, v.published_at DESC, v.view_count DESC, v.id DESC
+         ORDER BY ${search.sort === 'views' ? ORDER.views : 'ts_rank(v.search, q.tsq) DESC, v.published_at DESC, v.view_count DESC, v.id DESC'}
          LIMIT $7::int + $8::int
        ),
        words AS (SELECT id FROM recent UNION SELECT id FROM older)`
     : `words AS MATERIALIZED (
          SELECT v.id FROM videos v, q
          WHERE v.search @@ q.tsq AND v.status = 'ready' AND v.visibility = 'public' AND ${filters('v')}
-         ORDER BY ${search.sort === 'date' ? 'v.published_at DESC, v.id DESC' : 'v.view_count DESC, v.id DESC'}
+         ORDER BY v.published_at DESC, v.id DESC
          LIMIT $7::int + $8::int
        )`;
   const { rows } = await db.query({
-    // Named, so each connection plans the relevance query once (its shape suits every query);
-    // date and view order are planned each time, as their best plan depends on the words.
-    ...(search.sort === 'relevance' ? { name: 'search-videos-by-relevance' } : {}),
+    // Named, so each connection plans the relevance and view-order queries once (their shape
+    // suits every query); date order is planned each time, as its best plan depends on the words.
+    ...(search.sort === 'date' ? {} : { name: `search-videos-by-${search.sort}` }),
     text: `WITH q AS (
        SELECT websearch_to_tsquery('english', $1)
          || CASE WHEN $2::text IS NULL THEN ''::tsquery ELSE websearch_to_tsquery('english', $3) && to_tsquery('simple', $2) END AS tsq

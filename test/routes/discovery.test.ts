@@ -114,6 +114,31 @@ describe('discovery', function () {
       assert.ok(made.some((x) => byViews.text.includes(x.publicId)));
     });
 
+    it('sorts a common word by views among the newest 2,000 videos only, so the sort stays bounded', async () => {
+      const bounded = `${word}bounded`;
+      const channel = await createUser();
+      const old = await createVideo(channel, { title: `${bounded} classic`, publishedAt: new Date(Date.now() - 400 * 24 * 3600 * 1000) });
+      await testPool().query('UPDATE videos SET view_count = 1000000 WHERE id = $1', [old.id]);
+      try {
+        // 2,000 newer videos, 50 of them matching: the old one falls outside the window.
+        await testPool().query(
+          `INSERT INTO videos (public_id, owner_id, title, description, tags, visibility, status, progress, duration_seconds, width, height, published_at, view_count)
+           SELECT 'z' || lpad(g::text, 5, '0') || substr(md5($3 || g), 1, 5), $1, CASE WHEN g <= 50 THEN $2 || ' clip ' || g ELSE 'Filler ' || g END,
+                  '', '{}', 'public', 'ready', 100, 60, 1280, 720, now() - g * interval '1 second', CASE WHEN g = 7 THEN 500 ELSE 0 END
+           FROM generate_series(1, 2000) g`,
+          [channel.id, bounded, word],
+        );
+        const byViews = (await supertest(t.app).get('/search').query({ q: bounded, sort: 'views' })).text;
+        const ranked = [...byViews.matchAll(/href="\/watch\/([A-Za-z0-9_-]{11})"/g)].map((m) => m[1]!);
+        assert.ok(!ranked.includes(old.publicId), 'the old one is not ranked by views');
+        assert.match(ranked[0]!, /^z00007/, 'the most viewed of the newest first');
+        const byDate = (await supertest(t.app).get('/search').query({ q: bounded, sort: 'date', page: 3 })).text;
+        assert.ok(byDate.includes(old.publicId), 'date order still lists it');
+      } finally {
+        await testPool().query('DELETE FROM videos WHERE owner_id = $1', [channel.id]);
+      }
+    });
+
     it('answers every hostile query with a page, never a 500', async () => {
       const sorts = ["relevance'; --", 'relevance', 'date', 'views'];
       for (const [i, q] of HOSTILE_QUERIES.entries()) {
