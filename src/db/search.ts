@@ -34,7 +34,7 @@ const ORDER: Record<SearchSort, string> = {
   date: 'v.published_at DESC, v.id DESC',
   views: 'v.view_count DESC, v.id DESC',
 };
-/** Titles that look like a query with a typo, ranked by similarity. */
+/** Titles that look like a query with a typo, ranked by strict word similarity. */
 const TYPO_CANDIDATES = 500;
 const RECENT_WINDOW = 2000;
 /** Matches among the newest RECENT_WINDOW that make a query common enough to rank only those. */
@@ -76,8 +76,13 @@ function prefixTerm(query: string): { rest: string; prefix: string | null } {
  * - date order takes the first matches in that order, walking videos_public_listing_idx for
  *   common words or sorting the GIN matches for rare ones (the planner chooses from the words'
  *   frequencies);
- * - title trigrams (videos_title_trgm_idx) are searched only when the words match nothing, as a
- *   trigram scan for a short word reads much of that index.
+ * - title trigrams are searched only when the words match nothing, as a trigram scan for a
+ *   short word reads much of that index. The query is compared with the closest run of words
+ *   in the title (word similarity, `<%`), not the whole title, so that "patern" finds "Test
+ *   pattern in full HD"; `<%` is served by the same gin_trgm_ops index, videos_title_trgm_idx.
+ *   Hits are ranked by strict word similarity, which compares whole words: "pattern" before
+ *   "pater" before "paternoster" ("gardn" is too far from "garden" for the strict form to
+ *   find, hence `<%` to find).
  */
 export async function searchVideos(db: Queryable, search: VideoSearch): Promise<VideoHit[]> {
   const { rest, prefix } = prefixTerm(search.query);
@@ -120,12 +125,12 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
      typos AS (
        SELECT v.id FROM videos v
        WHERE $10 AND NOT EXISTS (SELECT 1 FROM words)
-         AND lower(v.title) % lower($1) AND v.status = 'ready' AND v.visibility = 'public' AND ${filters('v')}
+         AND lower($1) <% lower(v.title) AND v.status = 'ready' AND v.visibility = 'public' AND ${filters('v')}
        LIMIT ${TYPO_CANDIDATES}
      ),
      candidates AS (SELECT id, false AS typo FROM words UNION ALL SELECT id, true FROM typos)
      SELECT ${WITH_OWNER},
-       CASE WHEN c.typo THEN similarity(lower(v.title), lower($1)) ELSE ts_rank(v.search, q.tsq) END AS rank,
+       CASE WHEN c.typo THEN strict_word_similarity(lower($1), lower(v.title)) ELSE ts_rank(v.search, q.tsq) END AS rank,
        ts_headline('english', translate(v.title, '<>', $9), q.tsq, 'StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, HighlightAll=true') AS title_highlighted,
        ts_headline('english', translate(v.description, '<>', $9), q.tsq, 'StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxWords=30, MinWords=12, MaxFragments=1') AS snippet
      FROM candidates c JOIN videos v ON v.id = c.id JOIN users u ON u.id = v.owner_id, q
@@ -140,7 +145,8 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
 
 /**
  * Channels whose handle or name contains the query, closest first; when fewer than `limit` do,
- * those whose names look like it (typos). Both through users_names_trgm_idx.
+ * those with a run of words that looks like it (typos, word similarity `<%`, so one word of a
+ * long display name is enough). Both through users_names_trgm_idx.
  */
 export async function searchChannels(db: Queryable, query: string, limit: number): Promise<User[]> {
   const pattern = `%${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -153,12 +159,12 @@ export async function searchChannels(db: Queryable, query: string, limit: number
      -- Only when the name as typed matches too few: a trigram scan rechecks many rows.
      lookalikes AS (
        SELECT id, handle || ' ' || lower(display_name) AS name FROM users
-       WHERE (SELECT count(*) FROM names) < $3 AND deleted_at IS NULL AND banned_at IS NULL AND (handle || ' ' || lower(display_name)) % lower($2)
+       WHERE (SELECT count(*) FROM names) < $3 AND deleted_at IS NULL AND banned_at IS NULL AND lower($2) <% (handle || ' ' || lower(display_name))
      ),
      found AS (SELECT id, name FROM names UNION SELECT id, name FROM lookalikes)
      SELECT u.id, u.handle, u.display_name, u.email, u.bio, u.avatar_key, u.created_at, u.banned_at, u.deleted_at, u.subscriber_count
      FROM found f JOIN users u ON u.id = f.id
-     ORDER BY similarity(f.name, lower($2)) DESC, u.subscriber_count DESC
+     ORDER BY strict_word_similarity(lower($2), f.name) DESC, similarity(f.name, lower($2)) DESC, u.subscriber_count DESC
      LIMIT $3`,
     values: [pattern, query, limit],
   });

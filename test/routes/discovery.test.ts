@@ -61,6 +61,20 @@ describe('discovery', function () {
       assert.ok(channelTypo.includes(`href="/@${owner.handle}"`), 'a channel name with a typo');
     });
 
+    it('forgives a typo in one word of a long title or a long channel name, closest words first', async () => {
+      const channel = await createUser({ displayName: 'The Northern Vermont Woodworking Collective' });
+      const pattern = await createVideo(channel, { title: 'Test pattern in full HD' });
+      const long = await createVideo(channel, { title: 'The complete and unabridged history of the mechanical typewriter, told in twelve chapters' });
+      const near = await createVideo(channel, { title: 'Pater' });
+      const patern = (await supertest(t.app).get('/search').query({ q: 'patern' })).text;
+      assert.ok(patern.includes(pattern.publicId), '"patern" finds "Test pattern in full HD"');
+      assert.ok(patern.indexOf(pattern.publicId) < patern.indexOf(near.publicId) || !patern.includes(near.publicId), 'a whole word one letter off comes before a shorter title');
+      const typewriter = (await supertest(t.app).get('/search').query({ q: 'typewritter' })).text;
+      assert.ok(typewriter.includes(long.publicId), 'a typo in one word of a long title');
+      const woodworking = (await supertest(t.app).get('/search').query({ q: 'woodworkng' })).text;
+      assert.ok(woodworking.includes(`href="/@${channel.handle}"`), 'a typo in one word of a long channel name');
+    });
+
     it('filters by duration and upload date, and sorts by views or date', async () => {
       const long = (await supertest(t.app).get('/search').query({ q: word, duration: 'long' })).text;
       assert.ok(long.includes(v.inTag!.publicId) && !long.includes(v.inTitle!.publicId));
