@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { findUserByHandle } from '../db/users.js';
 import { findVideoByPublicId, listPublicVideos, listSitemapEntries, listVideoFiles, type VideoWithOwner } from '../db/videos.js';
-import { escapeHtml } from '../http/html.js';
+import { xmlText } from '../http/xml.js';
 import { HttpError, notFound } from '../http/errors.js';
 import type { RouteDeps } from './deps.js';
 import { PUBLIC_ID_PATTERN } from './public-id.js';
@@ -11,7 +11,7 @@ import { embedCode } from './watch-meta.js';
 const FEED_ENTRIES = 50;
 /** The sitemap protocol's limit for one file. */
 const SITEMAP_MAX_URLS = 50_000;
-const escapeXml = escapeHtml;
+const escapeXml = xmlText;
 
 /** Pages other sites may show in a frame: only the bare player. */
 function allowFraming(res: Response): void {
