@@ -8,6 +8,7 @@ import type { loadConfig } from '../config.js';
 import type { Pool } from '../db/pool.js';
 import { countUnseededAccounts, isSeeded, layOutVideosByPublication, recountCounters, seedAccounts, seedRatings, seedSubscriptions, seedVideos, seedViews } from '../db/seed.js';
 import { insertVideo } from '../db/videos.js';
+import { rollUpViews } from '../db/views.js';
 import { createLogger } from '../log.js';
 import { probe, resolveBinaries } from '../media/ffmpeg.js';
 import { originalKey, processVideo } from '../media/pipeline.js';
@@ -88,6 +89,8 @@ await withDatabase(async ({ config, pool }) => {
   await step(`about ${RATINGS_PER_VIDEO} ratings a video`, () => seedRatings(pool, RATINGS_PER_VIDEO, users));
   await step(`about ${SUBSCRIPTIONS_PER_USER} subscriptions an account`, () => seedSubscriptions(pool, SUBSCRIPTIONS_PER_USER, users));
   await step('counters from the rows', () => recountCounters(pool));
+  // As a running site keeps them: only the last hours' views as rows, older ones as daily counts.
+  await step('views of past hours rolled up into daily counts', () => rollUpViews(pool));
   await step('videos laid out by publication, as on a live site; VACUUM ANALYZE', () => layOutVideosByPublication(pool));
   console.log(`Seeded. Every seeded account (seed-1 … seed-${users}) signs in with the password "${SEED_PASSWORD}".`);
   return 0;

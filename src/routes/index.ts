@@ -68,7 +68,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const router = Router();
 
   router.get('/', cacheable, home.showHome);
-  router.get('/search', cacheable, home.search);
+  router.get('/search', cacheable, limits.searchesByAddress, home.search);
   router.get('/healthz', health.check);
   router.get('/favicon.ico', home.favicon);
 
@@ -80,7 +80,7 @@ export function buildRouter(deps: RouteDeps): Router {
 
   router.get('/settings', requireUser, settings.showProfile);
   router.post('/settings', requireUser, settings.saveProfile);
-  router.post('/settings/avatar', requireUser, settings.receiveAvatar, settings.saveAvatar);
+  router.post('/settings/avatar', requireUser, limits.avatarUploadsByAddress, settings.receiveAvatar, settings.saveAvatar);
   router.post('/settings/avatar/reset', requireUser, settings.resetAvatar);
   router.get('/settings/password', requireUser, settings.showPassword);
   router.post('/settings/password', requireUser, settings.changePassword);
@@ -91,7 +91,7 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/upload', requirePermission('video.upload'), videos.receiveVideo, videos.upload);
   router.get('/watch/:id', cacheable, loadVideo, videos.watch);
   router.post('/watch/:id/rate', requireUser, loadVideo, allowVideo(canRateVideo, 'Your account may not rate this video.'), keepsPages, engagement.rate);
-  router.post('/watch/:id/view', engagement.checkViewToken, loadVideo, keepsPages, engagement.view);
+  router.post('/watch/:id/view', limits.viewsByAddress, engagement.checkViewToken, loadVideo, keepsPages, engagement.view);
   router.post('/watch/:id/retry', requireUser, loadVideo, allowVideo(canManageUpload, 'Only the person who uploaded this video can retry it.'), videos.retry);
   router.get('/embed/:id', cacheable, loadSharedVideo, integration.embed);
   router.get('/oembed', cacheable, integration.oembed);

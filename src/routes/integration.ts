@@ -3,7 +3,7 @@ import { listVideoFiles } from '../db/video-files.js';
 import { countSitemapEntries, listPublicVideos, listSitemapChannels, listSitemapVideos } from '../db/video-listings.js';
 import { findVideoByPublicId, type VideoWithOwner } from '../db/videos.js';
 import { isWatchableByLink } from '../db/visibility.js';
-import { escapeHtml } from '../http/html.js';
+import { xmlText } from '../http/xml.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { loadedChannel, loadedVideo } from '../http/guards.js';
 import type { RouteDeps } from './deps.js';
@@ -13,7 +13,7 @@ import { embedCode } from './watch-meta.js';
 
 const FEED_ENTRIES = 50;
 const SITEMAP_PAGE = /^[1-9][0-9]{0,5}$/;
-const escapeXml = escapeHtml;
+const escapeXml = xmlText;
 
 /** Pages other sites may show in a frame: only the bare player. */
 function allowFraming(res: Response): void {

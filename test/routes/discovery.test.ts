@@ -61,6 +61,20 @@ describe('discovery', function () {
       assert.ok(channelTypo.includes(`href="/@${owner.handle}"`), 'a channel name with a typo');
     });
 
+    it('forgives a typo in one word of a long title or a long channel name, closest words first', async () => {
+      const channel = await createUser({ displayName: 'The Northern Vermont Woodworking Collective' });
+      const pattern = await createVideo(channel, { title: 'Test pattern in full HD' });
+      const long = await createVideo(channel, { title: 'The complete and unabridged history of the mechanical typewriter, told in twelve chapters' });
+      const near = await createVideo(channel, { title: 'Pater' });
+      const patern = (await supertest(t.app).get('/search').query({ q: 'patern' })).text;
+      assert.ok(patern.includes(pattern.publicId), '"patern" finds "Test pattern in full HD"');
+      assert.ok(patern.indexOf(pattern.publicId) < patern.indexOf(near.publicId) || !patern.includes(near.publicId), 'a whole word one letter off comes before a shorter title');
+      const typewriter = (await supertest(t.app).get('/search').query({ q: 'typewritter' })).text;
+      assert.ok(typewriter.includes(long.publicId), 'a typo in one word of a long title');
+      const woodworking = (await supertest(t.app).get('/search').query({ q: 'woodworkng' })).text;
+      assert.ok(woodworking.includes(`href="/@${channel.handle}"`), 'a typo in one word of a long channel name');
+    });
+
     it('filters by duration and upload date, and sorts by views or date', async () => {
       const long = (await supertest(t.app).get('/search').query({ q: word, duration: 'long' })).text;
       assert.ok(long.includes(v.inTag!.publicId) && !long.includes(v.inTitle!.publicId));
@@ -112,6 +126,31 @@ describe('discovery', function () {
       const byViews = await supertest(t.app).get('/search').query({ q: common, sort: 'views' });
       assert.equal(byViews.status, 200);
       assert.ok(made.some((x) => byViews.text.includes(x.publicId)));
+    });
+
+    it('sorts a common word by views among the newest 2,000 videos only, so the sort stays bounded', async () => {
+      const bounded = `${word}bounded`;
+      const channel = await createUser();
+      const old = await createVideo(channel, { title: `${bounded} classic`, publishedAt: new Date(Date.now() - 400 * 24 * 3600 * 1000) });
+      await testPool().query('UPDATE videos SET view_count = 1000000 WHERE id = $1', [old.id]);
+      try {
+        // 2,000 newer videos, 50 of them matching: the old one falls outside the window.
+        await testPool().query(
+          `INSERT INTO videos (public_id, owner_id, title, description, tags, visibility, status, progress, duration_seconds, width, height, published_at, view_count)
+           SELECT 'z' || lpad(g::text, 5, '0') || substr(md5($3 || g), 1, 5), $1, CASE WHEN g <= 50 THEN $2 || ' clip ' || g ELSE 'Filler ' || g END,
+                  '', '{}', 'public', 'ready', 100, 60, 1280, 720, now() - g * interval '1 second', CASE WHEN g = 7 THEN 500 ELSE 0 END
+           FROM generate_series(1, 2000) g`,
+          [channel.id, bounded, word],
+        );
+        const byViews = (await supertest(t.app).get('/search').query({ q: bounded, sort: 'views' })).text;
+        const ranked = [...byViews.matchAll(/href="\/watch\/([A-Za-z0-9_-]{11})"/g)].map((m) => m[1]!);
+        assert.ok(!ranked.includes(old.publicId), 'the old one is not ranked by views');
+        assert.match(ranked[0]!, /^z00007/, 'the most viewed of the newest first');
+        const byDate = (await supertest(t.app).get('/search').query({ q: bounded, sort: 'date', page: 3 })).text;
+        assert.ok(byDate.includes(old.publicId), 'date order still lists it');
+      } finally {
+        await testPool().query('DELETE FROM videos WHERE owner_id = $1', [channel.id]);
+      }
     });
 
     it('answers every hostile query with a page, never a 500', async () => {
