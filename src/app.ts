@@ -17,7 +17,7 @@ import type { Logger } from './log.js';
 import { resolveBinaries } from './media/ffmpeg.js';
 import { LocalStorage } from './media/storage.js';
 import { PUBLIC_DIR } from './paths.js';
-import { buildOpenRouter, buildRouter } from './routes/index.js';
+import { buildApiRouter, buildOpenRouter, buildRouter } from './routes/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -55,15 +55,17 @@ export function createApp(deps: AppDeps): Express {
 
   const pageCache = createPageCache({ seconds: config.pageCacheSeconds, maxBytes: config.pageCacheMb * 1024 * 1024, sessionCookie: sessionCookieName(https) });
   const routeDeps = { config, pool, storage, queue: deps.queue, binaries: resolveBinaries(config), limits: createRateLimiters(pool, config), secret: deps.sessionSecret, pageCache };
+  const sessions = createSessionMiddleware(pool, { secret: deps.sessionSecret, secure: https, idleHours: config.sessionIdleHours, maxDays: config.sessionMaxDays });
+  const viewer = [sessions, enforceAbsoluteLifetime(config.sessionMaxDays), loadViewer(pool)];
   app.use(buildOpenRouter(routeDeps));
+  // The JSON API: its own errors (problem details), no pages' CSRF tokens.
+  app.use('/api/v1', buildApiRouter(routeDeps, viewer));
   // Public pages for signed-out visitors, from memory when rendered in the last few seconds.
   app.use(pageCache.middleware);
 
   app.use(express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 100 }));
   app.use(express.json({ limit: FORM_BODY_LIMIT }));
-  app.use(createSessionMiddleware(pool, { secret: deps.sessionSecret, secure: https, idleHours: config.sessionIdleHours, maxDays: config.sessionMaxDays }));
-  app.use(enforceAbsoluteLifetime(config.sessionMaxDays));
-  app.use(loadViewer(pool));
+  app.use(viewer);
   app.use(sessionLocals);
   app.use(csrfProtection);
 

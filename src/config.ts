@@ -36,6 +36,10 @@ export interface Config {
   keepOriginals: boolean;
   pageCacheSeconds: number;
   pageCacheMb: number;
+  sitemapUrlsPerFile: number;
+  viewsPerHour: number;
+  searchesPerMinute: number;
+  avatarUploadsPerHour: number;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -131,6 +135,10 @@ export const VARIABLES = [
   { name: 'KEEP_ORIGINALS', key: 'keepOriginals', default: 'on', parse: onOff },
   { name: 'PAGE_CACHE_SECONDS', key: 'pageCacheSeconds', default: '5', parse: integer(0, 3600) },
   { name: 'PAGE_CACHE_MB', key: 'pageCacheMb', default: '64', parse: integer(1, 4096) },
+  { name: 'SITEMAP_URLS_PER_FILE', key: 'sitemapUrlsPerFile', default: '50000', parse: integer(1, 50_000) },
+  { name: 'VIEWS_PER_HOUR', key: 'viewsPerHour', default: '300', parse: integer(1, 1_000_000) },
+  { name: 'SEARCHES_PER_MINUTE', key: 'searchesPerMinute', default: '30', parse: integer(1, 1_000_000) },
+  { name: 'AVATAR_UPLOADS_PER_HOUR', key: 'avatarUploadsPerHour', default: '10', parse: integer(1, 1_000_000) },
 ] as const satisfies readonly Variable<keyof Config>[];
 
 export class ConfigError extends Error {

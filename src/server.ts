@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, resolveSessionSecret } from './config.js';
 import { openDatabase } from './db/connect.js';
 import { createPool } from './db/pool.js';
 import { pruneRateLimits } from './db/rate-limits.js';
+import { rollUpViews } from './db/views.js';
 import { removeStaleTempDirs } from './temp-dirs.js';
 import { startQueue } from './jobs/queue.js';
 import { startWorker } from './jobs/worker.js';
@@ -12,7 +13,8 @@ import { createLogger } from './log.js';
 
 /** How long shutdown waits for requests in flight before closing their connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
-const RATE_LIMIT_PRUNE_INTERVAL_MS = 60 * 60_000;
+/** Ended rate-limit windows are dropped, and views of past hours rolled up into days, this often. */
+const HOUSEKEEPING_INTERVAL_MS = 60 * 60_000;
 
 async function main(): Promise<void> {
   let config;
@@ -43,7 +45,10 @@ async function main(): Promise<void> {
   });
   logger.info({ url: config.publicUrl.href, listen: `${config.host}:${config.port}` }, `${config.siteName} is serving`);
 
-  const pruning = setInterval(() => pruneRateLimits(pool).catch((err) => logger.warn({ err }, 'pruning rate limits failed')), RATE_LIMIT_PRUNE_INTERVAL_MS);
+  const pruning = setInterval(() => {
+    pruneRateLimits(pool).catch((err) => logger.warn({ err }, 'pruning rate limits failed'));
+    rollUpViews(pool).catch((err) => logger.warn({ err }, 'rolling up views failed'));
+  }, HOUSEKEEPING_INTERVAL_MS);
   pruning.unref();
 
   let stopping = false;

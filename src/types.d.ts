@@ -1,9 +1,15 @@
 import type { Viewer } from './auth/permissions.js';
+import type { User } from './db/users.js';
+import type { VideoWithOwner } from './db/videos.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
     /** The signed-in user, loaded from the session on every request; null when signed out. */
     viewer: Viewer | null;
+    /** The video the URL names, put here by the loadVideo step of the route table. */
+    video?: VideoWithOwner;
+    /** The channel the URL names, put here by the loadChannel step. */
+    channel?: User;
   }
 }
 

@@ -1,5 +1,4 @@
-import type { Request, Response, NextFunction } from 'express';
-import { forbidden } from '../http/errors.js';
+import { isWatchableByLink, type VideoState } from '../db/visibility.js';
 
 /**
  * Every permission a role can grant, with what it allows. Roles get them through the
@@ -52,41 +51,8 @@ export function canEditChannel(viewer: Viewer | null | undefined, channelOwnerId
   return !!viewer && !viewer.banned && viewer.id === channelOwnerId;
 }
 
-/**
- * Where to come back to after signing in: the page itself for a GET; for a form post, the
- * page the form was on (only its path is kept, so it always stays on this site).
- */
-function returnPath(req: Request): string {
-  if (req.method === 'GET') return req.originalUrl;
-  const referer = req.get('referer');
-  return referer ? new URL(referer, 'http://local').pathname : '/';
-}
-
-/** Route guard: signed out → sign-in page; signed in without the permission → 403. */
-export function requirePermission(permission: Permission) {
-  return function checkPermission(req: Request, res: Response, next: NextFunction): void {
-    if (!req.viewer) {
-      res.redirect(303, `/login?next=${encodeURIComponent(returnPath(req))}`);
-      return;
-    }
-    if (!can(req.viewer, permission)) throw forbidden('Your account is not allowed to do that.');
-    next();
-  };
-}
-
-/** Route guard: signed-in users only. */
-export function requireUser(req: Request, res: Response, next: NextFunction): void {
-  if (!req.viewer) {
-    res.redirect(303, `/login?next=${encodeURIComponent(returnPath(req))}`);
-    return;
-  }
-  next();
-}
-
-interface VideoAccess {
+interface VideoAccess extends VideoState {
   ownerId: number;
-  visibility: 'public' | 'unlisted' | 'private';
-  status: 'uploaded' | 'processing' | 'ready' | 'failed';
 }
 
 /** Moderators see every video, whatever its visibility or state, to act on it. */
@@ -95,12 +61,22 @@ export function canModerateVideos(viewer: Viewer | null | undefined): boolean {
 }
 
 /**
- * Who may open a video and its media: anyone once it is ready and not private (an unlisted
- * one only through its unguessable id); its owner and moderators always.
+ * Who may open a video and its media: anyone when it is watchable by link (src/db/visibility.ts,
+ * the rule the listings' SQL applies); its owner and moderators always, to see its state and act.
  */
 export function canSeeVideo(viewer: Viewer | null | undefined, video: VideoAccess): boolean {
   if (viewer && !viewer.banned && (viewer.id === video.ownerId || canModerateVideos(viewer))) return true;
-  return video.status === 'ready' && video.visibility !== 'private';
+  return isWatchableByLink(video);
+}
+
+/** Liking and disliking: a ready video, by an account allowed to rate. */
+export function canRateVideo(viewer: Viewer | null | undefined, video: Pick<VideoAccess, 'status'>): boolean {
+  return can(viewer, 'video.rate') && video.status === 'ready';
+}
+
+/** Subscribing: an account allowed to, to any channel but its own. */
+export function canSubscribeTo(viewer: Viewer | null | undefined, channel: { id: number }): boolean {
+  return can(viewer, 'channel.subscribe') && viewer!.id !== channel.id;
 }
 
 /** Deleting: the owner, or a moderator who may remove any video. */

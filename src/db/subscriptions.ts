@@ -1,5 +1,6 @@
 import type { Pool, Queryable } from './pool.js';
 import { prepared, withTransaction } from './pool.js';
+import { channelLive } from './visibility.js';
 
 /** Subscribes (once; again changes nothing); the channel's counter moves with the row. */
 export async function subscribe(pool: Pool, subscriberId: number, channelId: number): Promise<void> {
@@ -33,7 +34,7 @@ export async function listFollowedChannels(db: Queryable, subscriberId: number, 
   const { rows } = await db.query<{ handle: string; display_name: string; avatar_key: string | null }>(prepared(
     'list-followed-channels',
     `SELECT u.handle, u.display_name, u.avatar_key FROM subscriptions s JOIN users u ON u.id = s.channel_id
-     WHERE s.subscriber_id = $1 AND u.deleted_at IS NULL AND u.banned_at IS NULL
+     WHERE s.subscriber_id = $1 AND ${channelLive()}
      ORDER BY lower(u.display_name) LIMIT $2`,
     [subscriberId, limit],
   ));

@@ -27,9 +27,9 @@ interface UserRow {
   subscriber_count: number;
 }
 
-const USER_COLUMNS = 'id, handle, display_name, email, bio, avatar_key, created_at, banned_at, deleted_at, subscriber_count';
+export const USER_COLUMNS = 'id, handle, display_name, email, bio, avatar_key, created_at, banned_at, deleted_at, subscriber_count';
 
-function toUser(row: UserRow): User {
+export function toUser(row: UserRow): User {
   return {
     id: row.id,
     handle: row.handle,

@@ -1,5 +1,6 @@
 import type { Pool } from './pool.js';
 import { withTransaction } from './pool.js';
+import { listed } from './visibility.js';
 
 /**
  * Counts a view unless this viewer already counted one for this video in this clock hour; the
@@ -19,13 +20,68 @@ export async function recordView(pool: Pool, videoId: number, viewerKey: string)
   });
 }
 
-/** Ids of the public videos most viewed in the last 7 days, most first (uses video_views_viewed_at_idx). */
+/** Rows moved per statement, so that a first roll-up of a large table holds its locks briefly. */
+const ROLL_UP_BATCH = 10_000;
+
+/**
+ * Moves the views of clock hours before the previous one into daily counts (video_view_days),
+ * and returns how many it moved. A new view is always of the current hour, so older rows are
+ * only needed for counting; the previous hour stays for a transaction that began in it and has
+ * not yet written. Each batch is one statement, so the rows leave video_views and enter the
+ * daily counts at once: a reader sees them in one table or the other, never both or neither.
+ * The view counters on videos are not touched. Several processes may run it at the same time:
+ * SKIP LOCKED leaves each the rows the others are moving. Rows are found in viewed_at order
+ * through video_views_viewed_at_idx (viewed_at and hour are set in the same statement, so
+ * hour = date_trunc('hour', viewed_at)).
+ */
+export async function rollUpViews(pool: Pool): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { rows } = await pool.query<{ moved: number }>(
+      `WITH picked AS (
+         SELECT video_id, viewer_key, hour FROM video_views
+         WHERE viewed_at < date_trunc('hour', now()) - interval '1 hour'
+         ORDER BY viewed_at
+         LIMIT $1
+         FOR UPDATE SKIP LOCKED
+       ),
+       moved AS (
+         DELETE FROM video_views w USING picked p
+         WHERE w.video_id = p.video_id AND w.viewer_key = p.viewer_key AND w.hour = p.hour
+         RETURNING w.video_id, w.viewed_at
+       ),
+       added AS (
+         INSERT INTO video_view_days AS d (video_id, day, views)
+         SELECT video_id, (viewed_at AT TIME ZONE 'UTC')::date, count(*) FROM moved GROUP BY 1, 2
+         ON CONFLICT (video_id, day) DO UPDATE SET views = d.views + EXCLUDED.views
+       )
+       SELECT count(*)::int AS moved FROM moved`,
+      [ROLL_UP_BATCH],
+    );
+    total += rows[0]!.moved;
+    if (rows[0]!.moved < ROLL_UP_BATCH) return total;
+  }
+}
+
+/**
+ * Ids of the public videos most viewed this week, most first: today (UTC) so far and the 7
+ * days before, whole days so that rolled-up daily counts and recent rows add up the same
+ * before and after a roll-up. One statement, so a roll-up running meanwhile is seen entirely
+ * or not at all. Recent rows through video_views_viewed_at_idx, days through
+ * video_view_days_day_idx.
+ */
 export async function listPopularThisWeek(pool: Pool, limit: number): Promise<{ videoId: number; weekViews: number }[]> {
   const { rows } = await pool.query<{ video_id: number; week_views: number }>(
     `SELECT w.video_id, w.week_views FROM (
-       SELECT video_id, count(*)::int AS week_views FROM video_views WHERE viewed_at > now() - interval '7 days' GROUP BY video_id
+       SELECT video_id, sum(views)::int AS week_views FROM (
+         SELECT video_id, count(*) AS views FROM video_views
+         WHERE viewed_at >= (date_trunc('day', now() AT TIME ZONE 'UTC') - interval '7 days') AT TIME ZONE 'UTC'
+         GROUP BY video_id
+         UNION ALL
+         SELECT video_id, views FROM video_view_days WHERE day >= (now() AT TIME ZONE 'UTC')::date - 7
+       ) counts GROUP BY video_id
      ) w JOIN videos v ON v.id = w.video_id JOIN users u ON u.id = v.owner_id
-     WHERE v.status = 'ready' AND v.visibility = 'public' AND u.deleted_at IS NULL AND u.banned_at IS NULL
+     WHERE ${listed()}
      ORDER BY w.week_views DESC, w.video_id DESC
      LIMIT $1`,
     [limit],

@@ -10,11 +10,20 @@ export function field(body: unknown, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
-// C0/C1 control characters other than tab, newline and carriage return.
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+// C0/C1 control characters other than tab, newline and carriage return; Unicode non-characters
+// (U+FDD0–U+FDEF and the last two code points of every plane: U+FFFE, U+FFFF, U+1FFFE …), which
+// are for a program's own use and never text; and halves of surrogate pairs. XML forbids some of
+// these outright (a title with U+FFFE would make every feed it is in unreadable), and none of
+// them shows as anything.
+const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\p{Noncharacter_Code_Point}\p{Cs}]/u;
 
-export function hasControlCharacters(value: string): boolean {
-  return CONTROL.test(value);
+export function hasForbiddenCharacters(value: string): boolean {
+  return FORBIDDEN.test(value);
+}
+
+/** For text nobody typed (a file's name): the same characters dropped instead of refused. */
+export function withoutForbiddenCharacters(value: string): string {
+  return value.replace(new RegExp(FORBIDDEN.source, 'gu'), '');
 }
 
 /** Length in characters as people count them (code points), not UTF-16 units. */
@@ -27,7 +36,7 @@ export const DISPLAY_NAME_MAX = 50;
 export function checkDisplayName(value: string): string | null {
   if (value === '') return 'Enter the name people will see.';
   if (length(value) > DISPLAY_NAME_MAX) return `Use at most ${DISPLAY_NAME_MAX} characters.`;
-  if (hasControlCharacters(value) || /[\r\n\t]/.test(value)) return 'Use letters, digits, spaces and punctuation only.';
+  if (hasForbiddenCharacters(value) || /[\r\n\t]/.test(value)) return 'Use letters, digits, spaces and punctuation only.';
   return null;
 }
 

@@ -1,4 +1,4 @@
-import { checkDisplayName, field, hasControlCharacters, length, result, type FormResult } from './fields.js';
+import { checkDisplayName, field, hasForbiddenCharacters, length, result, type FormResult } from './fields.js';
 
 export const BIO_MAX = 1000;
 
@@ -15,6 +15,6 @@ export function parseProfile(body: unknown): FormResult<Profile> {
   const nameError = checkDisplayName(displayName);
   if (nameError) errors.displayName = nameError;
   if (length(bio) > BIO_MAX) errors.bio = `Use at most ${BIO_MAX} characters (this is ${length(bio)}).`;
-  else if (hasControlCharacters(bio)) errors.bio = 'Remove the control characters from your bio.';
+  else if (hasForbiddenCharacters(bio)) errors.bio = 'Remove the invisible control characters from your bio.';
   return result(errors, { displayName, bio }, () => ({ displayName, bio }));
 }

@@ -1,5 +1,5 @@
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, isCommonPassword } from '../auth/passwords.js';
-import { checkDisplayName, field, length, result, type FormResult } from './fields.js';
+import { checkDisplayName, field, hasForbiddenCharacters, length, result, type FormResult } from './fields.js';
 
 export const HANDLE_PATTERN = /^[a-z0-9_.-]{3,30}$/;
 
@@ -58,7 +58,7 @@ export function parseRegistration(body: unknown): FormResult<Registration> {
   if (handleError) errors.handle = handleError;
   const nameError = checkDisplayName(displayName);
   if (nameError) errors.displayName = nameError;
-  if (email && (email.length > 254 || !EMAIL_PATTERN.test(email))) errors.email = 'Enter an email address like name@example.org, or leave it empty.';
+  if (email && (email.length > 254 || !EMAIL_PATTERN.test(email) || hasForbiddenCharacters(email))) errors.email = 'Enter an email address like name@example.org, or leave it empty.';
   const passwordError = checkNewPassword(password, handleError ? '' : handle);
   if (passwordError) errors.password = passwordError;
 

@@ -1,4 +1,4 @@
-import { field, hasControlCharacters, length, result, type FormResult } from './fields.js';
+import { field, hasForbiddenCharacters, length, withoutForbiddenCharacters, result, type FormResult } from './fields.js';
 import type { Visibility } from '../db/videos.js';
 
 export const TITLE_MAX = 100;
@@ -16,7 +16,7 @@ export interface VideoDetails {
 
 /** The file's name without its extension, as the title when none is typed (what YouTube does). */
 export function titleFromFileName(name: string): string {
-  const base = name.replace(/\.[^.]{1,8}$/, '').replace(/[_]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const base = withoutForbiddenCharacters(name.replace(/\.[^.]{1,8}$/, '').replace(/[_]+/g, ' ').replace(/[\t\n\r]/g, '')).trim();
   return [...base].slice(0, TITLE_MAX).join('') || 'Untitled video';
 }
 
@@ -45,12 +45,13 @@ export function parseVideoDetails(body: unknown, fileName?: string): FormResult<
 
   if (title === '') errors.title = 'Give the video a title.';
   else if (length(title) > TITLE_MAX) errors.title = `Use at most ${TITLE_MAX} characters (this is ${length(title)}).`;
-  else if (hasControlCharacters(title) || /[\n\t]/.test(title)) errors.title = 'Use a title on one line.';
+  else if (/[\r\n\t]/.test(title)) errors.title = 'Use a title on one line.';
+  else if (hasForbiddenCharacters(title)) errors.title = 'Remove the invisible control characters from the title.';
   if (length(description) > DESCRIPTION_MAX) errors.description = `Use at most ${DESCRIPTION_MAX} characters (this is ${length(description)}).`;
-  else if (hasControlCharacters(description)) errors.description = 'Remove the control characters from the description.';
+  else if (hasForbiddenCharacters(description)) errors.description = 'Remove the invisible control characters from the description.';
   if (tags.length > TAGS_MAX) errors.tags = `Use at most ${TAGS_MAX} tags (these are ${tags.length}).`;
   else if (tags.some((t) => length(t) > TAG_MAX_CHARS)) errors.tags = `Keep each tag to ${TAG_MAX_CHARS} characters.`;
-  else if (tags.some((t) => hasControlCharacters(t))) errors.tags = 'Remove the control characters from the tags.';
+  else if (tags.some((t) => hasForbiddenCharacters(t))) errors.tags = 'Remove the invisible control characters from the tags.';
   if (!VISIBILITIES.includes(visibility as Visibility)) errors.visibility = 'Choose public, unlisted or private.';
 
   return result(errors, { title: typedTitle, description, tags: tagsText, visibility }, () => ({ title, description, tags, visibility: visibility as Visibility }));

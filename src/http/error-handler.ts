@@ -7,6 +7,7 @@ import { prefersJson } from './negotiation.js';
 
 const TITLES: Record<number, string> = {
   400: 'Bad request',
+  401: 'Not signed in',
   403: 'Not allowed',
   404: 'Page not found',
   405: 'Not allowed here',
@@ -45,7 +46,7 @@ function describe(err: unknown): Shown {
 }
 
 function wantsJson(req: Request): boolean {
-  return req.path.startsWith('/api/') || prefersJson(req);
+  return prefersJson(req);
 }
 
 /** Multer's file of a request that failed: refused uploads leave nothing behind. */
@@ -77,6 +78,30 @@ export function errorHandler() {
       }
       res.send(html);
     });
+  };
+}
+
+/**
+ * The API's error handler: the same statuses and messages as pages, as RFC 9457 problem
+ * details (`application/problem+json`), with field messages for a refused form under `errors`.
+ */
+export function problemHandler() {
+  return async function handleProblem(err: unknown, req: Request, res: Response, next: NextFunction): Promise<void> {
+    await removeUploadedFiles(req).catch(() => {});
+    if (res.headersSent) return next(err);
+    const shown = describe(err);
+    if (shown.status >= 500) req.log?.error({ err }, 'request failed');
+    else req.log?.info({ status: shown.status, reason: shown.message }, 'request refused');
+    const fields = err instanceof HttpError ? err.fields : undefined;
+    res.status(shown.status).set(shown.headers).set('Cache-Control', 'no-store').type('application/problem+json').send(JSON.stringify({
+      type: 'about:blank',
+      title: TITLES[shown.status] ?? 'Error',
+      status: shown.status,
+      detail: shown.message,
+      instance: req.originalUrl,
+      requestId: String(req.id ?? ''),
+      ...(fields ? { errors: fields } : {}),
+    }));
   };
 }
 

@@ -4,6 +4,8 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** Field messages of a refused form (422), by field name. */
+    readonly fields?: Record<string, string>,
   ) {
     super(message);
     this.name = 'HttpError';
@@ -13,6 +15,8 @@ export class HttpError extends Error {
 export const badRequest = (message = 'That request could not be understood.') => new HttpError(400, message);
 export const forbidden = (message = 'You are not allowed to see this page.') => new HttpError(403, message);
 export const notFound = (message = 'This page does not exist, or it has been removed.') => new HttpError(404, message);
+export const unauthorized = (message = 'Sign in, or send an access token, to do that.') => new HttpError(401, message);
+export const unprocessable = (fields: Record<string, string>, message = Object.values(fields)[0] ?? 'Some fields need another look.') => new HttpError(422, message, {}, fields);
 export const payloadTooLarge = (message = 'That upload is too large.') => new HttpError(413, message);
 export const tooManyRequests = (retryAfterSeconds: number, message = 'Too many attempts. Please wait and try again.') =>
   new HttpError(429, message, { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) });

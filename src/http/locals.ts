@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { can, canEditChannel, isOwnerOr, type Permission } from '../auth/permissions.js';
+import { can, canDeleteVideo, canEditChannel, canManageUpload, canRateVideo, canSeeVideo, canSubscribeTo, isOwnerOr, type Permission, type Viewer } from '../auth/permissions.js';
+import { isListed, isWatchableByLink } from '../db/visibility.js';
 import { AVATAR_SIZES_PX, avatarObjectKey, type AvatarSize } from '../media/images.js';
 import type { Storage } from '../media/storage.js';
 import { csrfToken } from './csrf.js';
@@ -35,6 +36,23 @@ export function viewHelpers(storage: Storage): ViewHelpers {
   };
 }
 
+type Subject<F> = F extends (viewer: never, thing: infer T) => boolean ? T : never;
+
+/**
+ * The permission predicates of src/auth/permissions.ts, bound to this viewer: templates ask the
+ * same questions the route table's guards ask, so a page offers only what the server allows.
+ */
+function setPredicates(res: Response, viewer: Viewer | null): void {
+  res.locals.can = (permission: Permission) => can(viewer, permission);
+  res.locals.isOwnerOr = (ownerId: number, permission: Permission) => isOwnerOr(viewer, ownerId, permission);
+  res.locals.canEditChannel = (ownerId: number) => canEditChannel(viewer, ownerId);
+  res.locals.canSeeVideo = (video: Subject<typeof canSeeVideo>) => canSeeVideo(viewer, video);
+  res.locals.canRateVideo = (video: Subject<typeof canRateVideo>) => canRateVideo(viewer, video);
+  res.locals.canSubscribeTo = (channel: Subject<typeof canSubscribeTo>) => canSubscribeTo(viewer, channel);
+  res.locals.canDeleteVideo = (video: Subject<typeof canDeleteVideo>) => canDeleteVideo(viewer, video);
+  res.locals.canManageUpload = (video: Subject<typeof canManageUpload>) => canManageUpload(viewer, video);
+}
+
 /**
  * What every template may use, set before anything can fail so that error pages render too:
  * the site name, helpers, the request id, and a signed-out viewer.
@@ -47,9 +65,9 @@ export function baseLocals(options: { siteName: string; helpers: ViewHelpers }) 
     res.locals.currentPath = req.originalUrl;
     res.locals.searchQuery = '';
     res.locals.viewer = null;
-    res.locals.can = () => false;
-    res.locals.isOwnerOr = () => false;
-    res.locals.canEditChannel = () => false;
+    res.locals.isListed = isListed;
+    res.locals.isWatchableByLink = isWatchableByLink;
+    setPredicates(res, null);
     res.locals.csrfToken = () => '';
     res.locals.flash = [];
     next();
@@ -64,9 +82,7 @@ export function baseLocals(options: { siteName: string; helpers: ViewHelpers }) 
 export function sessionLocals(req: Request, res: Response, next: NextFunction): void {
   const viewer = req.viewer;
   res.locals.viewer = viewer;
-  res.locals.can = (permission: Permission) => can(viewer, permission);
-  res.locals.isOwnerOr = (ownerId: number, permission: Permission) => isOwnerOr(viewer, ownerId, permission);
-  res.locals.canEditChannel = (ownerId: number) => canEditChannel(viewer, ownerId);
+  setPredicates(res, viewer);
   res.locals.csrfToken = () => csrfToken(req);
   if (req.session?.flash) {
     res.locals.flash = req.session.flash;

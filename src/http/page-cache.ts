@@ -22,7 +22,7 @@ export interface PageCache {
   /** Marks a route whose 200 answers to signed-out visitors may be kept. */
   cacheable: RequestHandler;
   /** Marks a write that changes nothing a signed-out visitor sees but counters (a view, a like), so it keeps the pages. */
-  keepPages(res: Response): void;
+  keepsPages: RequestHandler;
 }
 
 interface Entry {
@@ -166,8 +166,9 @@ export function createPageCache(options: { seconds: number; maxBytes: number; se
       res.locals.pageCacheable = true;
       next();
     },
-    keepPages(res) {
+    keepsPages(_req, res, next) {
       res.locals.pageCacheKeep = true;
+      next();
     },
   };
 }

@@ -37,6 +37,7 @@ export class PostgresStore implements Store {
   }
 }
 
+const ONE_MINUTE_MS = 60_000;
 const FIFTEEN_MINUTES_MS = 15 * 60_000;
 const ONE_HOUR_MS = 60 * 60_000;
 
@@ -53,6 +54,9 @@ export interface RateLimitSettings {
   loginMaxFailures: number;
   loginMaxFailuresPerAddress: number;
   signupMaxPerHour: number;
+  viewsPerHour: number;
+  searchesPerMinute: number;
+  avatarUploadsPerHour: number;
 }
 
 export function createRateLimiters(pool: Pool, settings: RateLimitSettings) {
@@ -85,6 +89,37 @@ export function createRateLimiters(pool: Pool, settings: RateLimitSettings) {
       skipFailedRequests: true,
       keyGenerator: byAddress,
       store: new PostgresStore(pool, 'signup-address:'),
+    }),
+    /**
+     * View reports from one address, counted or not. A view counts once per address per video
+     * an hour already; this caps how many videos one address can add a view to.
+     */
+    viewsByAddress: rateLimit({
+      ...common,
+      windowMs: ONE_HOUR_MS,
+      limit: settings.viewsPerHour,
+      keyGenerator: byAddress,
+      store: new PostgresStore(pool, 'views-address:'),
+    }),
+    /**
+     * Searches from one address that the page cache did not answer: the cache serves its pages
+     * before the router, so this limiter, placed after `cacheable` in the route table, only
+     * sees the searches that reach the database.
+     */
+    searchesByAddress: rateLimit({
+      ...common,
+      windowMs: ONE_MINUTE_MS,
+      limit: settings.searchesPerMinute,
+      keyGenerator: byAddress,
+      store: new PostgresStore(pool, 'search-address:'),
+    }),
+    /** Avatar uploads from one address, refused ones too: each is received to disk and decoded. */
+    avatarUploadsByAddress: rateLimit({
+      ...common,
+      windowMs: ONE_HOUR_MS,
+      limit: settings.avatarUploadsPerHour,
+      keyGenerator: byAddress,
+      store: new PostgresStore(pool, 'avatar-address:'),
     }),
   };
 }

@@ -1,16 +1,22 @@
 import crypto from 'node:crypto';
 import type { Request } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
+
+/** One IPv6 subscriber is usually given a whole /64, so any address in it is the same viewer. */
+const IPV6_VIEWER_PREFIX = 64;
 
 /**
  * Who a view belongs to, for counting one per viewer per video per hour: the account, or for
- * signed-out viewers a hash of address and user agent under a key that changes every day, so
- * no address is stored and yesterday's keys cannot be linked to today's.
+ * signed-out viewers a hash of their address (IPv6 by /64) under a key that changes every day,
+ * so no address is stored and yesterday's keys cannot be linked to today's. Not the user agent:
+ * a client chooses it freely, so each new one would count again. The cost is that people
+ * behind one address (a household, an office) count as one viewer an hour, unless signed in.
  */
 export function viewerKey(req: Request, secret: string, now = new Date()): string {
   if (req.viewer) return `u:${req.viewer.id}`;
   const day = now.toISOString().slice(0, 10);
   const dailyKey = crypto.createHmac('sha256', secret).update(`views:${day}`).digest();
-  const hash = crypto.createHmac('sha256', dailyKey).update(`${req.ip ?? ''}\n${req.get('user-agent') ?? ''}`).digest('base64url');
+  const hash = crypto.createHmac('sha256', dailyKey).update(ipKeyGenerator(req.ip ?? '', IPV6_VIEWER_PREFIX)).digest('base64url');
   return `a:${hash}`;
 }
 

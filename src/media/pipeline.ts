@@ -2,10 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Pool } from '../db/pool.js';
-import {
-  clearOriginalKey, findVideoById, insertVideoFile, listVideoFiles, markPlayable, markProcessing, setStoryboard, setVideoProgress,
-  type Video, type VideoFile,
-} from '../db/videos.js';
+import { insertVideoFile, listVideoFiles, type VideoFile } from '../db/video-files.js';
+import { clearOriginalKey, markPlayable, markProcessing, setStoryboard, setVideoProgress } from '../db/video-processing.js';
+import { findVideoById, type Video } from '../db/videos.js';
 import type { Logger } from '../log.js';
 import { probe, runFfmpeg, type Binaries, type Probe } from './ffmpeg.js';
 import { makeStoryboard, makeThumbnails } from './previews.js';

@@ -17,7 +17,7 @@ function nextPath(req: Request): string | null {
   return path === '' ? null : path;
 }
 
-export function accountRoutes({ pool, storage, config, pageCache }: RouteDeps) {
+export function accountRoutes({ pool, storage, config }: RouteDeps) {
   function renderRegister(res: Response, status: number, next: string | null, values: Record<string, string> = {}, errors: Record<string, string> = {}) {
     res.status(status).render('accounts/register', { title: 'Create an account', next, values, errors });
   }
@@ -85,7 +85,6 @@ export function accountRoutes({ pool, storage, config, pageCache }: RouteDeps) {
 
     async logout(req: Request, res: Response): Promise<void> {
       await endSession(req, res, isHttps(config));
-      pageCache.keepPages(res);
       res.redirect(303, '/');
     },
   };

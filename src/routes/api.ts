@@ -1,16 +1,18 @@
 import type { Request, Response } from 'express';
-import { listVideoFiles } from '../db/videos.js';
+import { listVideoFiles } from '../db/video-files.js';
+import { notFound } from '../http/errors.js';
+import { loadedVideo } from '../http/guards.js';
 import type { RouteDeps } from './deps.js';
-import { loadVisibleVideo } from './load-video.js';
 import { describeVideo } from './video-view.js';
 
+/** Handlers of the JSON API (`/api/v1`, its own router in index.ts): JSON in, JSON or problem details out. */
 export function apiRoutes({ pool, storage, config }: RouteDeps) {
+  const absolute = (path: string) => new URL(path, config.publicUrl).href;
   return {
     /** GET /api/v1/videos/:id: a video's state, for whoever may see it (the upload page polls it). */
     async showVideo(req: Request, res: Response): Promise<void> {
-      const video = await loadVisibleVideo(pool, req);
+      const video = loadedVideo(req);
       const view = describeVideo(video, await listVideoFiles(pool, video.id), storage);
-      const absolute = (path: string) => new URL(path, config.publicUrl).href;
       res.set('Cache-Control', 'no-store').json({
         id: video.publicId,
         title: video.title,
@@ -23,6 +25,11 @@ export function apiRoutes({ pool, storage, config }: RouteDeps) {
         thumbnailUrl: view.thumbnails ? absolute(view.thumbnails.poster) : null,
         renditions: view.renditions.map((r) => ({ label: r.label, width: r.width, height: r.height, bytes: r.bytes, url: absolute(r.url) })),
       });
+    },
+
+    /** Any other address under /api/v1. */
+    noSuchEndpoint(req: Request): never {
+      throw notFound(`There is no ${req.method} ${req.baseUrl}${req.path} in this API.`);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { pingDatabase } from '../db/health.js';
 import type { RouteDeps } from './deps.js';
 
 const HEALTH_QUERY_TIMEOUT_MS = 2000;
@@ -10,7 +11,7 @@ export function healthRoutes({ pool }: RouteDeps) {
       res.set('Cache-Control', 'no-store');
       const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), HEALTH_QUERY_TIMEOUT_MS).unref());
       try {
-        await Promise.race([pool.query('SELECT 1'), timeout]);
+        await Promise.race([pingDatabase(pool), timeout]);
         res.json({ status: 'ok', database: 'ok' });
       } catch {
         res.status(503).json({ status: 'unavailable', database: 'unreachable' });

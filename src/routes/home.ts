@@ -1,10 +1,10 @@
 import type { Request, Response } from 'express';
 import { searchChannels, searchVideos, type DurationFilter, type SearchSort, type UploadedFilter } from '../db/search.js';
-import { listPublicVideos, listPublicVideosByIds } from '../db/videos.js';
+import { listPublicVideos, listPublicVideosByIds } from '../db/video-listings.js';
 import { listPopularThisWeek } from '../db/views.js';
 import { highlight } from '../http/html.js';
 import type { RouteDeps } from './deps.js';
-import { afterParam } from './pagination.js';
+import { afterParam, keysetPage } from './pagination.js';
 import { cardsOf } from './video-cards.js';
 
 export const VIDEOS_PER_PAGE = 24;
@@ -52,12 +52,12 @@ export function homeRoutes({ pool, storage }: RouteDeps) {
         listPublicVideos(pool, { after, limit: VIDEOS_PER_PAGE + 1 }),
         after ? Promise.resolve([]) : popularIds().then((ids) => listPublicVideosByIds(pool, ids)),
       ]);
-      const page = videos.slice(0, VIDEOS_PER_PAGE);
+      const page = keysetPage(videos, VIDEOS_PER_PAGE, (v) => v.publicId);
       res.render('home/index', {
         title: after ? 'Older videos' : 'Home',
-        cards: cardsOf(page, storage),
+        cards: cardsOf(page.items, storage),
         popular: cardsOf(popularVideos, storage),
-        nextAfter: videos.length > VIDEOS_PER_PAGE ? page.at(-1)!.publicId : null,
+        nextAfter: page.nextAfter,
         isFirstPage: !after,
       });
     },

@@ -1,8 +1,11 @@
-import { Router } from 'express';
-import { requirePermission, requireUser } from '../auth/permissions.js';
+import { Router, type RequestHandler } from 'express';
+import { canDeleteVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
+import { allowChannel, allowVideo, requirePermission, requireUser } from '../http/guards.js';
+import { problemHandler } from '../http/error-handler.js';
 import { apiRoutes } from './api.js';
 import { engagementRoutes } from './engagement.js';
 import { integrationRoutes } from './integration.js';
+import { loaders } from './loaders.js';
 import { mediaRoutes } from './media.js';
 import { videoRoutes } from './videos.js';
 import { accountRoutes } from './accounts.js';
@@ -23,11 +26,36 @@ export function buildOpenRouter(deps: RouteDeps): Router {
   return router;
 }
 
-/** Every URL of the site and its whole middleware chain. Reading this shows the site. */
+/**
+ * The JSON API, mounted at /api/v1 before the pages' sessions and CSRF checks (app.ts): it
+ * answers in JSON and problem details only. `viewer` are the steps that find who is asking
+ * (today the session cookie, read only; personal access tokens join them later).
+ */
+export function buildApiRouter(deps: RouteDeps, viewer: RequestHandler[]): Router {
+  const { loadVideo } = loaders(deps.pool);
+  const api = apiRoutes(deps);
+  const router = Router();
+  router.use(viewer);
+
+  router.get('/videos/:id', loadVideo, api.showVideo);
+
+  router.use(api.noSuchEndpoint);
+  router.use(problemHandler());
+  return router;
+}
+
+/**
+ * Every page of the site and its whole chain: loading steps (404 when missing or hidden),
+ * authorization steps (sign-in redirect, 403), page-cache markers, then the handler.
+ * - `cacheable`: the page is the same for every signed-out visitor; the page cache may keep it
+ *   for a few seconds.
+ * - `keepsPages`: a successful change that alters only counts a signed-out visitor sees (views,
+ *   likes, subscribers), so the kept pages stay; every other change by an account empties them.
+ */
 export function buildRouter(deps: RouteDeps): Router {
   const { limits } = deps;
-  // Pages the same for every signed-out visitor, which the page cache may keep for a few seconds.
-  const cacheable = deps.pageCache.cacheable;
+  const { cacheable, keepsPages } = deps.pageCache;
+  const { loadVideo, loadSharedVideo, loadChannel } = loaders(deps.pool);
   const accounts = accountRoutes(deps);
   const settings = settingsRoutes(deps);
   const channels = channelRoutes(deps);
@@ -35,13 +63,12 @@ export function buildRouter(deps: RouteDeps): Router {
   const health = healthRoutes(deps);
   const videos = videoRoutes(deps);
   const media = mediaRoutes(deps);
-  const api = apiRoutes(deps);
   const engagement = engagementRoutes(deps);
   const integration = integrationRoutes(deps);
   const router = Router();
 
   router.get('/', cacheable, home.showHome);
-  router.get('/search', cacheable, home.search);
+  router.get('/search', cacheable, limits.searchesByAddress, home.search);
   router.get('/healthz', health.check);
   router.get('/favicon.ico', home.favicon);
 
@@ -49,11 +76,11 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/register', limits.signupByAddress, accounts.register);
   router.get('/login', accounts.showLogin);
   router.post('/login', limits.loginByAddress, limits.loginByAccount, accounts.login);
-  router.post('/logout', accounts.logout);
+  router.post('/logout', keepsPages, accounts.logout);
 
   router.get('/settings', requireUser, settings.showProfile);
   router.post('/settings', requireUser, settings.saveProfile);
-  router.post('/settings/avatar', requireUser, settings.receiveAvatar, settings.saveAvatar);
+  router.post('/settings/avatar', requireUser, limits.avatarUploadsByAddress, settings.receiveAvatar, settings.saveAvatar);
   router.post('/settings/avatar/reset', requireUser, settings.resetAvatar);
   router.get('/settings/password', requireUser, settings.showPassword);
   router.post('/settings/password', requireUser, settings.changePassword);
@@ -62,28 +89,29 @@ export function buildRouter(deps: RouteDeps): Router {
 
   router.get('/upload', requirePermission('video.upload'), videos.showUpload);
   router.post('/upload', requirePermission('video.upload'), videos.receiveVideo, videos.upload);
-  router.get('/watch/:id', cacheable, videos.watch);
-  router.post('/watch/:id/rate', requireUser, engagement.rate);
-  router.post('/watch/:id/view', engagement.view);
-  router.get('/embed/:id', cacheable, integration.embed);
+  router.get('/watch/:id', cacheable, loadVideo, videos.watch);
+  router.post('/watch/:id/rate', requireUser, loadVideo, allowVideo(canRateVideo, 'Your account may not rate this video.'), keepsPages, engagement.rate);
+  router.post('/watch/:id/view', limits.viewsByAddress, engagement.checkViewToken, loadVideo, keepsPages, engagement.view);
+  router.post('/watch/:id/retry', requireUser, loadVideo, allowVideo(canManageUpload, 'Only the person who uploaded this video can retry it.'), videos.retry);
+  router.get('/embed/:id', cacheable, loadSharedVideo, integration.embed);
   router.get('/oembed', cacheable, integration.oembed);
   router.get('/feeds/videos.atom', cacheable, integration.siteFeed);
   router.get('/sitemap.xml', cacheable, integration.sitemap);
+  router.get('/sitemaps/channels-:page.xml', cacheable, integration.sitemapChannels);
+  router.get('/sitemaps/videos-:page.xml', cacheable, integration.sitemapVideos);
   router.get('/robots.txt', integration.robots);
   router.get('/feed/subscriptions', requireUser, engagement.subscriptionFeed);
-  router.post('/watch/:id/retry', requireUser, videos.retry);
   router.get('/studio', requireUser, videos.studio);
-  router.post('/studio/videos/:id/delete', requireUser, videos.remove);
+  router.post('/studio/videos/:id/delete', requireUser, loadVideo, allowVideo(canDeleteVideo, 'You may not delete this video.'), videos.remove);
 
   router.get('/media/videos/:id/:name', media.videoFile);
-  router.get('/api/v1/videos/:id', api.showVideo);
 
-  router.get('/@:handle', cacheable, channels.showChannel);
-  router.get('/@:handle/playlists', cacheable, channels.showPlaylists);
-  router.get('/@:handle/about', cacheable, channels.showAbout);
-  router.get('/@:handle/feed.atom', cacheable, integration.channelFeed);
-  router.post('/@:handle/subscribe', requireUser, engagement.subscribe);
-  router.post('/@:handle/unsubscribe', requireUser, engagement.unsubscribe);
+  router.get('/@:handle', cacheable, loadChannel, channels.showChannel);
+  router.get('/@:handle/playlists', cacheable, loadChannel, channels.showPlaylists);
+  router.get('/@:handle/about', cacheable, loadChannel, channels.showAbout);
+  router.get('/@:handle/feed.atom', cacheable, loadChannel, integration.channelFeed);
+  router.post('/@:handle/subscribe', requireUser, loadChannel, allowChannel(canSubscribeTo, 'You cannot subscribe to this channel.'), keepsPages, engagement.subscribe);
+  router.post('/@:handle/unsubscribe', requireUser, loadChannel, keepsPages, engagement.unsubscribe);
 
   return router;
 }

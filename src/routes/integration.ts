@@ -1,17 +1,19 @@
 import type { Request, Response } from 'express';
-import { findUserByHandle } from '../db/users.js';
-import { findVideoByPublicId, listPublicVideos, listSitemapEntries, listVideoFiles, type VideoWithOwner } from '../db/videos.js';
-import { escapeHtml } from '../http/html.js';
+import { listVideoFiles } from '../db/video-files.js';
+import { countSitemapEntries, listPublicVideos, listSitemapChannels, listSitemapVideos } from '../db/video-listings.js';
+import { findVideoByPublicId, type VideoWithOwner } from '../db/videos.js';
+import { isWatchableByLink } from '../db/visibility.js';
+import { xmlText } from '../http/xml.js';
 import { HttpError, notFound } from '../http/errors.js';
+import { loadedChannel, loadedVideo } from '../http/guards.js';
 import type { RouteDeps } from './deps.js';
 import { PUBLIC_ID_PATTERN } from './public-id.js';
 import { describeVideo, thumbnailsOf } from './video-view.js';
 import { embedCode } from './watch-meta.js';
 
 const FEED_ENTRIES = 50;
-/** The sitemap protocol's limit for one file. */
-const SITEMAP_MAX_URLS = 50_000;
-const escapeXml = escapeHtml;
+const SITEMAP_PAGE = /^[1-9][0-9]{0,5}$/;
+const escapeXml = xmlText;
 
 /** Pages other sites may show in a frame: only the bare player. */
 function allowFraming(res: Response): void {
@@ -21,13 +23,26 @@ function allowFraming(res: Response): void {
 }
 
 export function integrationRoutes({ pool, storage, config }: RouteDeps) {
+  const perFile = config.sitemapUrlsPerFile;
   const absolute = (path: string) => new URL(path, config.publicUrl).href;
 
-  /** A video anyone with its id may see (public or unlisted, ready), or null. */
+  /** A video anyone with its id may watch, or null. */
   async function shareable(publicId: string): Promise<VideoWithOwner | null> {
     if (!PUBLIC_ID_PATTERN.test(publicId)) return null;
     const video = await findVideoByPublicId(pool, publicId);
-    return video && video.status === 'ready' && video.visibility !== 'private' ? video : null;
+    return video && isWatchableByLink(video) ? video : null;
+  }
+
+  /** A sitemap file's number from the URL; a number past the last file is a 404 like any missing page. */
+  function sitemapPage(req: Request, count: number): number {
+    const raw = String(req.params.page ?? '');
+    const page = SITEMAP_PAGE.test(raw) ? Number(raw) : 0;
+    if (page < 1 || (page - 1) * perFile >= Math.max(count, 1)) throw notFound('There is no such sitemap.');
+    return page;
+  }
+
+  function urlset(res: Response, urls: string[]): void {
+    res.type('application/xml; charset=utf-8').send(`<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.join('')}</urlset>\n`);
   }
 
   function atom(res: Response, title: string, selfPath: string, alternatePath: string, videos: VideoWithOwner[]): void {
@@ -52,8 +67,7 @@ export function integrationRoutes({ pool, storage, config }: RouteDeps) {
   return {
     /** GET /embed/:id — the bare player, the one page other sites may frame. */
     async embed(req: Request, res: Response): Promise<void> {
-      const video = await shareable(String(req.params.id ?? ''));
-      if (!video) throw notFound('This video does not exist, or it cannot be embedded.');
+      const video = loadedVideo(req);
       const view = describeVideo(video, await listVideoFiles(pool, video.id), storage);
       allowFraming(res);
       res.render('videos/embed', { layout: false, title: video.title, video, view, selected: view.defaultRendition, watchUrl: absolute(`/watch/${video.publicId}`) });
@@ -99,19 +113,41 @@ export function integrationRoutes({ pool, storage, config }: RouteDeps) {
     },
 
     async channelFeed(req: Request, res: Response): Promise<void> {
-      const channel = await findUserByHandle(pool, String(req.params.handle ?? ''));
-      if (!channel || channel.bannedAt) throw notFound('There is no channel with this handle.');
+      const channel = loadedChannel(req);
       atom(res, `${channel.displayName} on ${config.siteName}`, `/@${channel.handle}/feed.atom`, `/@${channel.handle}`, await listPublicVideos(pool, { ownerId: channel.id, limit: FEED_ENTRIES }));
     },
 
+    /**
+     * GET /sitemap.xml — a sitemap index: the home page and channels' and videos' files of up to
+     * perFile addresses each, so every listed video and live channel is in one.
+     */
     async sitemap(_req: Request, res: Response): Promise<void> {
-      const { videos, channels } = await listSitemapEntries(pool, SITEMAP_MAX_URLS / 2);
-      const urls = [
-        `<url><loc>${escapeXml(absolute('/'))}</loc></url>`,
+      const counts = await countSitemapEntries(pool);
+      const files = (kind: string, count: number) =>
+        Array.from({ length: Math.max(1, Math.ceil(count / perFile)) }, (_, i) => `<sitemap><loc>${escapeXml(absolute(`/sitemaps/${kind}-${i + 1}.xml`))}</loc></sitemap>`);
+      res.type('application/xml; charset=utf-8').send(
+        `<?xml version="1.0" encoding="utf-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` +
+          `${[...files('channels', counts.channels + 1), ...files('videos', counts.videos)].join('')}</sitemapindex>\n`,
+      );
+    },
+
+    /** GET /sitemaps/videos-N.xml — the Nth file of listed videos. */
+    async sitemapVideos(req: Request, res: Response): Promise<void> {
+      const page = sitemapPage(req, (await countSitemapEntries(pool)).videos);
+      const videos = await listSitemapVideos(pool, (page - 1) * perFile, perFile);
+      urlset(res, videos.map((v) => `<url><loc>${escapeXml(absolute(`/watch/${v.publicId}`))}</loc><lastmod>${v.updatedAt.toISOString()}</lastmod></url>`));
+    },
+
+    /** GET /sitemaps/channels-N.xml — the home page (first file) and the Nth file of live channels. */
+    async sitemapChannels(req: Request, res: Response): Promise<void> {
+      // The home page takes the first file's first place.
+      const page = sitemapPage(req, (await countSitemapEntries(pool)).channels + 1);
+      const offset = page === 1 ? 0 : (page - 1) * perFile - 1;
+      const channels = await listSitemapChannels(pool, offset, page === 1 ? perFile - 1 : perFile);
+      urlset(res, [
+        ...(page === 1 ? [`<url><loc>${escapeXml(absolute('/'))}</loc></url>`] : []),
         ...channels.map((c) => `<url><loc>${escapeXml(absolute(`/@${c.handle}`))}</loc></url>`),
-        ...videos.map((v) => `<url><loc>${escapeXml(absolute(`/watch/${v.publicId}`))}</loc><lastmod>${v.updatedAt.toISOString()}</lastmod></url>`),
-      ];
-      res.type('application/xml; charset=utf-8').send(`<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.join('')}</urlset>\n`);
+      ]);
     },
 
     robots(_req: Request, res: Response): void {

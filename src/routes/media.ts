@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { canSeeVideo } from '../auth/permissions.js';
-import { findServableFile, type ServableFile } from '../db/videos.js';
+import { findServableFile, type ServableFile } from '../db/video-files.js';
+import { isListed } from '../db/visibility.js';
 import { notFound } from '../http/errors.js';
 import type { RouteDeps } from './deps.js';
 import { PUBLIC_ID_PATTERN } from './public-id.js';
@@ -26,8 +27,8 @@ export function mediaRoutes({ pool, storage }: RouteDeps) {
   async function send(res: Response, file: ServableFile): Promise<void> {
     const location = storage.localPath(file.storageKey);
     if (!location) throw notFound('No such file.');
-    // File names change with every processing run, so a public file never changes in place.
-    const cacheControl = file.video.visibility === 'public' && file.video.status === 'ready' ? `public, max-age=${YEAR_SECONDS}, immutable` : 'private, no-cache';
+    // File names change with every processing run, so a listed video's file never changes in place.
+    const cacheControl = isListed(file.video) ? `public, max-age=${YEAR_SECONDS}, immutable` : 'private, no-cache';
     await new Promise<void>((resolve, reject) => {
       // send passes unknown options on to fs.createReadStream, highWaterMark among them.
       const options = { headers: { 'Content-Type': file.mimeType, 'Cache-Control': cacheControl }, cacheControl: false, dotfiles: 'deny' as const, highWaterMark: MEDIA_READ_CHUNK_BYTES };

@@ -1,5 +1,6 @@
 import type { Pool } from '../db/pool.js';
-import { findRelatedVideoIds, listPublicVideosByIds, type Video, type VideoWithOwner } from '../db/videos.js';
+import { findRelatedVideoIds, listPublicVideosByIds } from '../db/video-listings.js';
+import type { Video, VideoWithOwner } from '../db/videos.js';
 
 const KEEP_SECONDS = 300;
 const KEEP_VIDEOS = 10_000;

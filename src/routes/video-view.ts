@@ -1,4 +1,5 @@
-import type { Video, VideoFile } from '../db/videos.js';
+import type { VideoFile } from '../db/video-files.js';
+import type { Video } from '../db/videos.js';
 import { formatDuration } from '../media/ffmpeg.js';
 import { THUMBNAIL_WIDTHS_PX } from '../media/previews.js';
 import { videoStorageDir } from '../media/pipeline.js';

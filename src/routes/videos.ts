@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import type { Request, Response } from 'express';
-import { can, canDeleteVideo, canManageUpload } from '../auth/permissions.js';
 import { findRating } from '../db/ratings.js';
 import { isSubscribed } from '../db/subscriptions.js';
 import { linkifyDescription, parseStartTime } from '../http/html.js';
@@ -8,23 +7,24 @@ import { viewToken } from '../http/viewer-key.js';
 import { cardsOf } from './video-cards.js';
 import { watchMetadata } from './watch-meta.js';
 import { withTransaction } from '../db/pool.js';
-import { deleteVideo, insertVideo, listVideoFiles, listVideosOfOwner, resetFailedVideo } from '../db/videos.js';
+import { deleteVideo, insertVideo } from '../db/videos.js';
+import { listVideoFiles } from '../db/video-files.js';
+import { listVideosOfOwner } from '../db/video-listings.js';
+import { resetFailedVideo } from '../db/video-processing.js';
 import { DESCRIPTION_MAX, TAGS_MAX, TITLE_MAX, parseVideoDetails } from '../forms/upload.js';
-import { forbidden } from '../http/errors.js';
+import { loadedVideo } from '../http/guards.js';
 import { flash } from '../http/session.js';
 import { formatBytes, receiveOneFile } from '../http/uploads.js';
 import { MediaRejected, checkLimits, formatDuration, probe } from '../media/ffmpeg.js';
 import { originalKey, videoStorageDir } from '../media/pipeline.js';
 import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
-import { loadVisibleVideo } from './load-video.js';
 import { newPublicId } from './public-id.js';
 import { relatedVideos } from './related.js';
 import { describeVideo } from './video-view.js';
 
 const STUDIO_LIST_LIMIT = 200;
 const RELATED_LIMIT = 12;
-
 
 export function videoRoutes({ config, pool, storage, queue, binaries, secret }: RouteDeps) {
   const findRelated = relatedVideos(pool);
@@ -101,7 +101,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
     },
 
     async watch(req: Request, res: Response): Promise<void> {
-      const video = await loadVisibleVideo(pool, req);
+      const video = loadedVideo(req);
       const viewer = req.viewer;
       const [files, related, rating, subscribed] = await Promise.all([
         listVideoFiles(pool, video.id),
@@ -125,16 +125,11 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
         descriptionHtml: linkifyDescription(video.description, `/watch/${video.publicId}`, video.durationSeconds),
         meta: watchMetadata(video, view, config.publicUrl, config.siteName),
         viewToken: viewToken(secret, video.publicId),
-        canManage: canManageUpload(req.viewer, video),
-        canDelete: canDeleteVideo(req.viewer, video),
-        canRate: can(viewer, 'video.rate'),
-        canSubscribe: can(viewer, 'channel.subscribe') && viewer!.id !== video.ownerId,
       });
     },
 
     async retry(req: Request, res: Response): Promise<void> {
-      const video = await loadVisibleVideo(pool, req);
-      if (!canManageUpload(req.viewer, video)) throw forbidden('Only the person who uploaded this video can retry it.');
+      const video = loadedVideo(req);
       await withTransaction(pool, async (client) => {
         if (await resetFailedVideo(client, video.id)) await queue.enqueueVideo(video.id, video.durationSeconds, client);
       });
@@ -143,8 +138,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
     },
 
     async remove(req: Request, res: Response): Promise<void> {
-      const video = await loadVisibleVideo(pool, req);
-      if (!canDeleteVideo(req.viewer, video)) throw forbidden('You may not delete this video.');
+      const video = loadedVideo(req);
       const publicId = await deleteVideo(pool, video.id);
       if (publicId) {
         await storage.removeDirectory(videoStorageDir(publicId));

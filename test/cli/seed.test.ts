@@ -43,7 +43,7 @@ describe('npm run seed', function () {
         (SELECT count(*) FROM videos)::int AS videos,
         (SELECT count(*) FROM videos WHERE visibility <> 'public')::int AS hidden,
         (SELECT count(*) FROM video_files f JOIN videos v ON v.id = f.video_id WHERE f.kind = 'rendition')::int AS renditions,
-        (SELECT count(*) FROM video_views)::int AS views, (SELECT sum(view_count) FROM videos)::int AS view_count,
+        (SELECT count(*) FROM video_views)::int AS recent_views, (SELECT count(*) FROM video_views)::int + (SELECT coalesce(sum(views), 0) FROM video_view_days)::int AS views, (SELECT sum(view_count) FROM videos)::int AS view_count,
         (SELECT count(*) FROM video_ratings WHERE value = 1)::int AS likes, (SELECT sum(like_count) FROM videos)::int AS like_count,
         (SELECT count(*) FROM subscriptions)::int AS subscriptions, (SELECT sum(subscriber_count) FROM users)::int AS subscriber_count`);
       const c = rows[0];
@@ -53,6 +53,7 @@ describe('npm run seed', function () {
       assert.ok(c.renditions >= 400, 'every video plays the shared fixture');
       assert.ok(c.views > 400 && c.likes > 100 && c.subscriptions > 40, JSON.stringify(c));
       assert.equal(c.view_count, c.views);
+      assert.ok(c.recent_views < c.views / 10, 'views of past hours are rolled up into daily counts');
       assert.equal(c.like_count, c.likes);
       assert.equal(c.subscriber_count, c.subscriptions);
     } finally {

@@ -51,6 +51,9 @@ export function createTestApp(env: Record<string, string> = {}, pool: Pool = tes
     LOGIN_MAX_FAILURES: '1000',
     LOGIN_MAX_FAILURES_PER_ADDRESS: '1000',
     SIGNUP_MAX_PER_HOUR: '1000',
+    VIEWS_PER_HOUR: '1000',
+    SEARCHES_PER_MINUTE: '1000',
+    AVATAR_UPLOADS_PER_HOUR: '1000',
     PAGE_CACHE_SECONDS: '0',
     ...env,
   });

@@ -61,6 +61,20 @@ describe('discovery', function () {
       assert.ok(channelTypo.includes(`href="/@${owner.handle}"`), 'a channel name with a typo');
     });
 
+    it('forgives a typo in one word of a long title or a long channel name, closest words first', async () => {
+      const channel = await createUser({ displayName: 'The Northern Vermont Woodworking Collective' });
+      const pattern = await createVideo(channel, { title: 'Test pattern in full HD' });
+      const long = await createVideo(channel, { title: 'The complete and unabridged history of the mechanical typewriter, told in twelve chapters' });
+      const near = await createVideo(channel, { title: 'Pater' });
+      const patern = (await supertest(t.app).get('/search').query({ q: 'patern' })).text;
+      assert.ok(patern.includes(pattern.publicId), '"patern" finds "Test pattern in full HD"');
+      assert.ok(patern.indexOf(pattern.publicId) < patern.indexOf(near.publicId) || !patern.includes(near.publicId), 'a whole word one letter off comes before a shorter title');
+      const typewriter = (await supertest(t.app).get('/search').query({ q: 'typewritter' })).text;
+      assert.ok(typewriter.includes(long.publicId), 'a typo in one word of a long title');
+      const woodworking = (await supertest(t.app).get('/search').query({ q: 'woodworkng' })).text;
+      assert.ok(woodworking.includes(`href="/@${channel.handle}"`), 'a typo in one word of a long channel name');
+    });
+
     it('filters by duration and upload date, and sorts by views or date', async () => {
       const long = (await supertest(t.app).get('/search').query({ q: word, duration: 'long' })).text;
       assert.ok(long.includes(v.inTag!.publicId) && !long.includes(v.inTitle!.publicId));
@@ -112,6 +126,31 @@ describe('discovery', function () {
       const byViews = await supertest(t.app).get('/search').query({ q: common, sort: 'views' });
       assert.equal(byViews.status, 200);
       assert.ok(made.some((x) => byViews.text.includes(x.publicId)));
+    });
+
+    it('sorts a common word by views among the newest 2,000 videos only, so the sort stays bounded', async () => {
+      const bounded = `${word}bounded`;
+      const channel = await createUser();
+      const old = await createVideo(channel, { title: `${bounded} classic`, publishedAt: new Date(Date.now() - 400 * 24 * 3600 * 1000) });
+      await testPool().query('UPDATE videos SET view_count = 1000000 WHERE id = $1', [old.id]);
+      try {
+        // 2,000 newer videos, 50 of them matching: the old one falls outside the window.
+        await testPool().query(
+          `INSERT INTO videos (public_id, owner_id, title, description, tags, visibility, status, progress, duration_seconds, width, height, published_at, view_count)
+           SELECT 'z' || lpad(g::text, 5, '0') || substr(md5($3 || g), 1, 5), $1, CASE WHEN g <= 50 THEN $2 || ' clip ' || g ELSE 'Filler ' || g END,
+                  '', '{}', 'public', 'ready', 100, 60, 1280, 720, now() - g * interval '1 second', CASE WHEN g = 7 THEN 500 ELSE 0 END
+           FROM generate_series(1, 2000) g`,
+          [channel.id, bounded, word],
+        );
+        const byViews = (await supertest(t.app).get('/search').query({ q: bounded, sort: 'views' })).text;
+        const ranked = [...byViews.matchAll(/href="\/watch\/([A-Za-z0-9_-]{11})"/g)].map((m) => m[1]!);
+        assert.ok(!ranked.includes(old.publicId), 'the old one is not ranked by views');
+        assert.match(ranked[0]!, /^z00007/, 'the most viewed of the newest first');
+        const byDate = (await supertest(t.app).get('/search').query({ q: bounded, sort: 'date', page: 3 })).text;
+        assert.ok(byDate.includes(old.publicId), 'date order still lists it');
+      } finally {
+        await testPool().query('DELETE FROM videos WHERE owner_id = $1', [channel.id]);
+      }
     });
 
     it('answers every hostile query with a page, never a 500', async () => {
@@ -236,10 +275,51 @@ describe('discovery', function () {
       assert.match(feed.headers['content-type'] as string, /application\/atom\+xml/);
       assert.match(feed.text, /^<\?xml version="1\.0" encoding="utf-8"\?>\n<feed xmlns="http:\/\/www\.w3\.org\/2005\/Atom"/);
       assert.equal((feed.text.match(/<entry>/g) ?? []).length, 3);
-      const sitemap = await supertest(t.app).get('/sitemap.xml');
-      assert.match(sitemap.text, new RegExp(`/watch/${v.inTitle!.publicId}</loc>`));
+      const index = await supertest(t.app).get('/sitemap.xml');
+      assert.match(index.text, /<sitemapindex /);
+      const files = [...index.text.matchAll(/<loc>http:\/\/localhost:3000(\/sitemaps\/[a-z]+-\d+\.xml)<\/loc>/g)].map((m) => m[1]!);
+      const sitemaps = await Promise.all(files.map((file) => supertest(t.app).get(file)));
+      const all = sitemaps.map((s) => s.text).join('');
+      assert.match(all, new RegExp(`/watch/${v.inTitle!.publicId}</loc>`));
+      assert.match(all, new RegExp(`/@${owner.handle}</loc>`));
       const robots = await supertest(t.app).get('/robots.txt');
       assert.match(robots.text, /Sitemap: http:\/\/localhost:3000\/sitemap\.xml/);
     });
+  });
+});
+
+describe('GET /sitemap.xml on a catalogue larger than one file', function () {
+  this.timeout(60_000);
+  const t = useTestApp({ SITEMAP_URLS_PER_FILE: '3' });
+
+  it('lists files that together hold every listed video and live channel, each within the limit', async () => {
+    const owner = await createUser();
+    const listed = [];
+    for (let i = 0; i < 7; i++) listed.push(await createVideo(owner, { title: `Sitemap ${i}` }));
+    const hidden = await createVideo(owner, { title: 'Sitemap private', visibility: 'private' });
+    const index = await supertest(t.app).get('/sitemap.xml');
+    assert.equal(index.status, 200);
+    const files = [...index.text.matchAll(/<loc>http:\/\/localhost:3000(\/sitemaps\/[a-z]+-\d+\.xml)<\/loc>/g)].map((m) => m[1]!);
+    const { rows: [counts] } = await testPool().query(
+      `SELECT (SELECT count(*)::int FROM videos v JOIN users u ON u.id = v.owner_id WHERE v.status = 'ready' AND v.visibility = 'public' AND u.banned_at IS NULL AND u.deleted_at IS NULL) AS videos,
+         (SELECT count(*)::int FROM users WHERE banned_at IS NULL AND deleted_at IS NULL) AS channels`,
+    );
+    assert.equal(files.filter((f) => f.includes('videos-')).length, Math.ceil(counts.videos / 3));
+    assert.equal(files.filter((f) => f.includes('channels-')).length, Math.ceil((counts.channels + 1) / 3));
+    const bodies = [];
+    for (const file of files) {
+      const res = await supertest(t.app).get(file);
+      assert.equal(res.status, 200, file);
+      assert.ok((res.text.match(/<url>/g) ?? []).length <= 3, `${file} holds at most 3 addresses`);
+      bodies.push(res.text);
+    }
+    const all = bodies.join('');
+    for (const video of listed) assert.ok(all.includes(`/watch/${video.publicId}</loc>`), `${video.publicId} listed`);
+    assert.ok(!all.includes(hidden.publicId), 'a private video is in no file');
+    assert.equal((all.match(/\/watch\//g) ?? []).length, counts.videos, 'each video once');
+    assert.ok(all.includes(`/@${owner.handle}</loc>`));
+    for (const missing of ['/sitemaps/videos-0.xml', `/sitemaps/videos-${Math.ceil(counts.videos / 3) + 1}.xml`, '/sitemaps/videos-x.xml', '/sitemaps/videos-01.xml']) {
+      assert.equal((await supertest(t.app).get(missing)).status, 404, missing);
+    }
   });
 });

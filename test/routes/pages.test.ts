@@ -84,10 +84,17 @@ describe('pages', () => {
       await dead.end();
     });
 
-    it('answers JSON errors to API clients', async () => {
+    it('answers API errors as problem details (RFC 9457)', async () => {
       const res = await supertest(t.app).get('/api/v1/nothing');
       assert.equal(res.status, 404);
-      assert.equal(res.body.error.status, 404);
+      assert.match(res.headers['content-type'] as string, /^application\/problem\+json/);
+      const problem = JSON.parse(res.text);
+      assert.equal(problem.status, 404);
+      assert.equal(problem.title, 'Page not found');
+      assert.match(problem.detail, /no GET \/api\/v1\/nothing/);
+      const video = await supertest(t.app).get('/api/v1/videos/xxxxxxxxxxx');
+      assert.equal(video.status, 404);
+      assert.match(video.headers['content-type'] as string, /^application\/problem\+json/);
     });
 
     it('refuses an oversized form body with 413, not 500', async () => {

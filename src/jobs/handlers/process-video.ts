@@ -1,6 +1,6 @@
 import type PgBoss from 'pg-boss';
 import { tryLockVideo } from '../../db/jobs.js';
-import { markFailed, noteFailureReason } from '../../db/videos.js';
+import { markFailed, noteFailureReason } from '../../db/video-processing.js';
 import { MediaRejected } from '../../media/ffmpeg.js';
 import { processVideo, VideoGone, type PipelineDeps } from '../../media/pipeline.js';
 

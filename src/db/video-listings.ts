@@ -1,0 +1,165 @@
+import type { Queryable } from './pool.js';
+import { prepared } from './pool.js';
+import { afterVideo } from './keyset.js';
+import { COLUMNS, WITH_OWNER, toVideo, toVideoWithOwner, type Video, type VideoWithOwner } from './videos.js';
+import { channelLive, listed, videoListed } from './visibility.js';
+
+// Lists of videos as pages show them. Every public one applies `listed` (visibility.ts).
+
+const AFTER_NEWEST = afterVideo('published_at');
+const AFTER_NEWEST_OF_CHANNEL = afterVideo('published_at', 'c.owner_id = $1');
+const AFTER_MOST_VIEWED_OF_CHANNEL = afterVideo('view_count', 'c.owner_id = $1');
+const AFTER_NEWEST_FOLLOWED = afterVideo('published_at', 'EXISTS (SELECT 1 FROM subscriptions fs WHERE fs.subscriber_id = $1 AND fs.channel_id = c.owner_id)');
+
+/**
+ * Listed videos, newest first, the page after the video `after` (a public id; keyset, so
+ * inserts never shift a page). Uses videos_public_listing_idx, or
+ * videos_owner_public_listing_idx for one channel.
+ */
+export async function listPublicVideos(db: Queryable, options: { after?: string | null; limit: number; ownerId?: number }): Promise<VideoWithOwner[]> {
+  const { after, limit, ownerId } = options;
+  const keyset = ownerId === undefined ? AFTER_NEWEST : AFTER_NEWEST_OF_CHANNEL;
+  const { rows } = await db.query(
+    `WITH ${keyset.cursor}
+     SELECT ${WITH_OWNER} FROM videos v JOIN users u ON u.id = v.owner_id
+     WHERE ${listed()} AND ($1::bigint IS NULL OR v.owner_id = $1)
+       AND ${keyset.condition}
+     ORDER BY v.published_at DESC, v.id DESC
+     LIMIT $3`,
+    [ownerId ?? null, after ?? null, limit],
+  );
+  return rows.map(toVideoWithOwner);
+}
+
+/**
+ * A channel's listed videos, most viewed first, after the video `after`. Finds them
+ * through videos_owner_public_listing_idx and sorts them (7 ms for a channel of 900 videos):
+ * an index on view counts would make every counted view update that index too.
+ */
+export async function listPopularVideosOfChannel(db: Queryable, ownerId: number, options: { after?: string | null; limit: number }): Promise<VideoWithOwner[]> {
+  const { rows } = await db.query(
+    `WITH ${AFTER_MOST_VIEWED_OF_CHANNEL.cursor}
+     SELECT ${WITH_OWNER} FROM videos v JOIN users u ON u.id = v.owner_id
+     WHERE v.owner_id = $1 AND ${listed()}
+       AND ${AFTER_MOST_VIEWED_OF_CHANNEL.condition}
+     ORDER BY v.view_count DESC, v.id DESC
+     LIMIT $3`,
+    [ownerId, options.after ?? null, options.limit],
+  );
+  return rows.map(toVideoWithOwner);
+}
+
+/** Listed videos by id, in the order of `ids` (videos_pkey). */
+export async function listPublicVideosByIds(db: Queryable, ids: number[]): Promise<VideoWithOwner[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query(prepared(
+    'list-public-videos-by-ids',
+    `SELECT ${WITH_OWNER} FROM unnest($1::bigint[]) WITH ORDINALITY AS wanted(id, position)
+     JOIN videos v ON v.id = wanted.id JOIN users u ON u.id = v.owner_id
+     WHERE ${listed()}
+     ORDER BY wanted.position`,
+    [ids],
+  ));
+  return rows.map(toVideoWithOwner);
+}
+
+/**
+ * The newest listed videos of the channels `subscriberId` follows, after `after`
+ * (a public id). For each followed channel (subscriptions_pkey) takes its newest through
+ * videos_owner_public_listing_idx, then sorts those: the work grows with the channels followed
+ * and their videos, not with the catalogue.
+ */
+export async function listSubscriptionFeed(db: Queryable, subscriberId: number, options: { after?: string | null; limit: number }): Promise<VideoWithOwner[]> {
+  const { rows } = await db.query(prepared(
+    'list-subscription-feed',
+    `WITH ${AFTER_NEWEST_FOLLOWED.cursor}
+     SELECT ${WITH_OWNER} FROM subscriptions s
+     JOIN videos v ON v.owner_id = s.channel_id JOIN users u ON u.id = v.owner_id
+     WHERE s.subscriber_id = $1 AND ${listed()}
+       AND ${AFTER_NEWEST_FOLLOWED.condition}
+     ORDER BY v.published_at DESC, v.id DESC
+     LIMIT $3`,
+    [subscriberId, options.after ?? null, options.limit],
+  ));
+  return rows.map(toVideoWithOwner);
+}
+
+/**
+ * Ids of videos to watch next: the same channel's and those whose text matches this one's title
+ * and tags, ranked by that match and then by views; never the video itself. Only listed
+ * videos at the time of asking; listPublicVideosByIds checks again when they are shown.
+ */
+export async function findRelatedVideoIds(db: Queryable, video: Pick<Video, 'id' | 'ownerId' | 'title' | 'tags'>, limit: number): Promise<number[]> {
+  const words = [video.title, ...video.tags].join(' ');
+  // Candidates are bounded, whatever the catalogue's size or the words' frequency: the channel's
+  // newest 50 (videos_owner_public_listing_idx) and the text matches among the newest 2,000
+  // listed videos (walking videos_public_listing_idx, testing each tsvector). Older videos of
+  // other channels are not suggested; that is the price of a watch page that stays fast.
+  const { rows } = await db.query<{ id: number }>(prepared(
+    'find-related-video-ids',
+    `WITH q AS (SELECT replace(plainto_tsquery('english', $3)::text, '&', '|')::tsquery AS tsq),
+     candidates AS (
+       (SELECT v.id FROM videos v WHERE v.owner_id = $2 AND ${videoListed()} ORDER BY v.published_at DESC LIMIT 50)
+       UNION
+       (SELECT recent.id FROM (
+          SELECT v.id, v.search FROM videos v WHERE ${videoListed()} ORDER BY v.published_at DESC, v.id DESC LIMIT 2000
+        ) recent, q WHERE q.tsq::text <> '' AND recent.search @@ q.tsq)
+     )
+     SELECT v.id FROM candidates c JOIN videos v ON v.id = c.id JOIN users u ON u.id = v.owner_id, q
+     WHERE v.id <> $1 AND ${listed()}
+     ORDER BY (CASE WHEN q.tsq::text <> '' THEN ts_rank(v.search, q.tsq) ELSE 0 END) + (CASE WHEN v.owner_id = $2 THEN 0.1 ELSE 0 END) DESC,
+       v.view_count DESC, v.id DESC
+     LIMIT $4`,
+    [video.id, video.ownerId, words, limit],
+  ));
+  return rows.map((r) => r.id);
+}
+
+/** All of one owner's videos in any state, newest upload first (uses videos_owner_created_idx). */
+export async function listVideosOfOwner(db: Queryable, ownerId: number, limit: number): Promise<Video[]> {
+  const { rows } = await db.query(`SELECT ${COLUMNS} FROM videos v WHERE v.owner_id = $1 ORDER BY v.created_at DESC, v.id DESC LIMIT $2`, [ownerId, limit]);
+  return rows.map(toVideo);
+}
+
+/** A channel's listed video count and their total views (uses videos_owner_public_listing_idx). */
+export async function channelStats(db: Queryable, ownerId: number): Promise<{ videos: number; views: number }> {
+  const { rows } = await db.query<{ videos: number; views: number }>(prepared(
+    'channel-stats',
+    `SELECT count(*)::int AS videos, coalesce(sum(v.view_count), 0)::bigint AS views FROM videos v
+     WHERE v.owner_id = $1 AND ${videoListed()}`,
+    [ownerId],
+  ));
+  return rows[0]!;
+}
+
+/** How many listed videos and live channels there are, for the sitemap index. */
+export async function countSitemapEntries(db: Queryable): Promise<{ videos: number; channels: number }> {
+  const { rows } = await db.query<{ videos: number; channels: number }>(
+    `SELECT (SELECT count(*)::int FROM videos v JOIN users u ON u.id = v.owner_id WHERE ${listed()}) AS videos,
+       (SELECT count(*)::int FROM users u WHERE ${channelLive()}) AS channels`,
+  );
+  return rows[0]!;
+}
+
+/**
+ * One sitemap file's listed videos: `limit` from `offset` in id order (videos_pkey). Id order
+ * keeps a video in the same file as new ones arrive; a file deep in a large catalogue skips
+ * rows to get there, which crawlers asking once a day can afford (and the page cache keeps).
+ */
+export async function listSitemapVideos(db: Queryable, offset: number, limit: number): Promise<{ publicId: string; updatedAt: Date }[]> {
+  const { rows } = await db.query<{ public_id: string; updated_at: Date }>(
+    `SELECT v.public_id, v.updated_at FROM videos v JOIN users u ON u.id = v.owner_id
+     WHERE ${listed()} ORDER BY v.id LIMIT $1 OFFSET $2`,
+    [limit, offset],
+  );
+  return rows.map((r) => ({ publicId: r.public_id, updatedAt: r.updated_at }));
+}
+
+/** One sitemap file's live channels: `limit` from `offset` in id order (users_pkey). */
+export async function listSitemapChannels(db: Queryable, offset: number, limit: number): Promise<{ handle: string }[]> {
+  const { rows } = await db.query<{ handle: string }>(
+    `SELECT u.handle FROM users u WHERE ${channelLive()} ORDER BY u.id LIMIT $1 OFFSET $2`,
+    [limit, offset],
+  );
+  return rows;
+}

@@ -1,0 +1,65 @@
+import type { Queryable } from './pool.js';
+import type { StoryboardIndex } from '../media/previews.js';
+
+// A video's way from upload to ready or failed, as the worker records it.
+
+/** The following updates return false when the video was deleted meanwhile. */
+export async function setVideoProgress(db: Queryable, id: number, progress: number): Promise<boolean> {
+  const { rowCount } = await db.query('UPDATE videos SET progress = $2, updated_at = now() WHERE id = $1', [id, Math.max(0, Math.min(100, Math.floor(progress)))]);
+  return rowCount === 1;
+}
+
+export async function markProcessing(db: Queryable, id: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE videos SET status = CASE WHEN status = 'ready' THEN 'ready' ELSE 'processing' END, failure_reason = NULL, updated_at = now() WHERE id = $1`,
+    [id],
+  );
+  return rowCount === 1;
+}
+
+/** Playable: the first rendition and the thumbnails exist. */
+export async function markPlayable(db: Queryable, id: number, thumbnailStem: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE videos SET status = 'ready', thumbnail_stem = $2, published_at = coalesce(published_at, now()), updated_at = now() WHERE id = $1`,
+    [id, thumbnailStem],
+  );
+  return rowCount === 1;
+}
+
+export async function setStoryboard(db: Queryable, id: number, index: StoryboardIndex): Promise<boolean> {
+  const { rowCount } = await db.query('UPDATE videos SET storyboard = $2, updated_at = now() WHERE id = $1', [id, JSON.stringify(index)]);
+  return rowCount === 1;
+}
+
+const GAVE_UP = 'Processing stopped several times before it could finish. You can try again.';
+
+/**
+ * Failed with `reason`, or with the reason the last attempt noted when null. A video that is
+ * already playable stays ready, done with the renditions it has (its higher ones failed).
+ */
+export async function markFailed(db: Queryable, id: number, reason: string | null): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE videos SET status = CASE WHEN status = 'ready' THEN 'ready' ELSE 'failed' END,
+       progress = CASE WHEN status = 'ready' THEN 100 ELSE progress END,
+       failure_reason = coalesce($2, failure_reason, $3), updated_at = now()
+     WHERE id = $1`,
+    [id, reason, GAVE_UP],
+  );
+  return rowCount === 1;
+}
+
+/** Why the last attempt failed, kept for the page in case it was the last one. */
+export async function noteFailureReason(db: Queryable, id: number, reason: string): Promise<void> {
+  await db.query('UPDATE videos SET failure_reason = $2 WHERE id = $1', [id, reason]);
+}
+
+/** A failed video goes back in line; only a failed one (a second click changes nothing). */
+export async function resetFailedVideo(db: Queryable, id: number): Promise<boolean> {
+  const { rowCount } = await db.query(`UPDATE videos SET status = 'uploaded', progress = 0, failure_reason = NULL, updated_at = now() WHERE id = $1 AND status = 'failed'`, [id]);
+  return rowCount === 1;
+}
+
+export async function clearOriginalKey(db: Queryable, id: number): Promise<void> {
+  await db.query('UPDATE videos SET original_key = NULL WHERE id = $1', [id]);
+}
+

@@ -1,0 +1,55 @@
+/**
+ * Who may see a video: the one place that says it, as SQL conditions for queries and as
+ * TypeScript predicates for a row already loaded. Every listing, search path, feed, the
+ * sitemap, related videos, view counts, oEmbed, the embed player, the API and media files ask
+ * these; a new state (taken down, scheduled) is a change here and in its migration.
+ *
+ * - listed: shown to everyone (home, search, channels, feeds, sitemap, related): ready, public,
+ *   and its owner is live;
+ * - watchable by link: the same with unlisted allowed, as its unguessable id is its secret;
+ * - owner live: the account is neither banned nor deleted.
+ *
+ * The SQL comes in two halves, the video's own state and its owner's, because some queries
+ * walk videos first (through the partial indexes below) and join the owner later. The video's
+ * half must keep implying the partial indexes' predicate (`status = 'ready' AND visibility =
+ * 'public'`, on videos_public_listing_idx and videos_owner_public_listing_idx), or listings stop
+ * using them: add conditions, do not rewrite it.
+ */
+
+/** The video's own state lets it be listed; `v` is the videos alias. */
+export const videoListed = (v = 'v') => `${v}.status = 'ready' AND ${v}.visibility = 'public'`;
+
+/** The video's own state lets anyone with its id watch it. */
+export const videoWatchableByLink = (v = 'v') => `${v}.status = 'ready' AND ${v}.visibility IN ('public', 'unlisted')`;
+
+/** The account is neither banned nor deleted; `u` is the users alias. */
+export const ownerLive = (u = 'u') => `${u}.deleted_at IS NULL AND ${u}.banned_at IS NULL`;
+
+/** Listed to everyone: the video's state and its owner's. */
+export const listed = (v = 'v', u = 'u') => `${videoListed(v)} AND ${ownerLive(u)}`;
+
+/** Watchable by link: the video's state and its owner's. */
+export const watchableByLink = (v = 'v', u = 'u') => `${videoWatchableByLink(v)} AND ${ownerLive(u)}`;
+
+/** A channel (an account) anyone may open. */
+export const channelLive = ownerLive;
+
+export type Visibility = 'public' | 'unlisted' | 'private';
+export type VideoStatus = 'uploaded' | 'processing' | 'ready' | 'failed';
+
+/** What deciding needs about a loaded video: its own state and whether its owner is live. */
+export interface VideoState {
+  visibility: Visibility;
+  status: VideoStatus;
+  ownerLive: boolean;
+}
+
+/** Mirrors `listed()`. */
+export function isListed(video: VideoState): boolean {
+  return video.status === 'ready' && video.visibility === 'public' && video.ownerLive;
+}
+
+/** Mirrors `watchableByLink()`. */
+export function isWatchableByLink(video: VideoState): boolean {
+  return video.status === 'ready' && video.visibility !== 'private' && video.ownerLive;
+}

@@ -1,0 +1,57 @@
+import type { NextFunction, Request, Response } from 'express';
+import { canSeeVideo } from '../auth/permissions.js';
+import { findChannelByHandle } from '../db/channels.js';
+import type { Queryable } from '../db/pool.js';
+import { findVideoByPublicId } from '../db/videos.js';
+import { isWatchableByLink } from '../db/visibility.js';
+import { notFound } from '../http/errors.js';
+import { PUBLIC_ID_PATTERN } from './public-id.js';
+
+const HANDLE_IN_URL = /^[a-zA-Z0-9_.-]{1,30}$/;
+const NO_VIDEO = 'This video does not exist, or it has been removed.';
+const NO_CHANNEL = 'There is no channel with this handle.';
+
+/**
+ * Loading steps of the route table: each finds the thing the URL names, answers 404 when it
+ * is missing or hidden from this viewer, and puts it on the request for the steps after it.
+ */
+export function loaders(pool: Queryable) {
+  async function videoFrom(req: Request) {
+    const publicId = String(req.params.id ?? '');
+    return PUBLIC_ID_PATTERN.test(publicId) ? findVideoByPublicId(pool, publicId) : null;
+  }
+
+  return {
+    /**
+     * `:id`'s video, if this viewer may see it. A private or unfinished video is a 404 to
+     * everyone else, not a 403: its existence is not to be revealed.
+     */
+    async loadVideo(req: Request, _res: Response, next: NextFunction): Promise<void> {
+      const video = await videoFrom(req);
+      if (!video || !canSeeVideo(req.viewer, video)) throw notFound(NO_VIDEO);
+      req.video = video;
+      next();
+    },
+
+    /** `:id`'s video if anyone with the link may watch it, whoever asks: what other sites embed. */
+    async loadSharedVideo(req: Request, _res: Response, next: NextFunction): Promise<void> {
+      const video = await videoFrom(req);
+      if (!video || !isWatchableByLink(video)) throw notFound('This video does not exist, or it cannot be embedded.');
+      req.video = video;
+      next();
+    },
+
+    /** `:handle`'s channel when live; a handle typed in another case moves to the canonical one (GET). */
+    async loadChannel(req: Request, res: Response, next: NextFunction): Promise<void> {
+      const handle = String(req.params.handle ?? '');
+      const channel = HANDLE_IN_URL.test(handle) ? await findChannelByHandle(pool, handle) : null;
+      if (!channel) throw notFound(NO_CHANNEL);
+      if (channel.handle !== handle && req.method === 'GET') {
+        const rest = req.originalUrl.slice(`/@${handle}`.length);
+        return res.redirect(301, `/@${channel.handle}${rest}`);
+      }
+      req.channel = channel;
+      next();
+    },
+  };
+}
