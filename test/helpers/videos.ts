@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { insertVideoFile } from '../../src/db/videos.js';
+import { insertVideoFile } from '../../src/db/video-files.js';
 import type { Agent } from './agent.js';
 import { tokenFor } from './agent.js';
 import { runDataDir } from './app.js';

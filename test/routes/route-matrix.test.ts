@@ -132,6 +132,8 @@ const ROWS: Record<string, Row> = {
   'GET /oembed': { expect: all(404), request: page((c) => `/oembed?url=${encodeURIComponent(`${origin}/watch/${c.subject.privateVideo.publicId}`)}`) },
   'GET /feeds/videos.atom': { expect: all(200), request: page(() => '/feeds/videos.atom') },
   'GET /sitemap.xml': { expect: all(200), request: page(() => '/sitemap.xml') },
+  'GET /sitemaps/channels-:page.xml': { expect: all(200), request: page(() => '/sitemaps/channels-1.xml') },
+  'GET /sitemaps/videos-:page.xml': { expect: all(200), request: page(() => '/sitemaps/videos-1.xml') },
   'GET /robots.txt': { expect: all(200), request: page(() => '/robots.txt') },
   'GET /feed/subscriptions': { expect: signedIn(200), request: page(() => '/feed/subscriptions') },
   'POST /watch/:id/retry': {

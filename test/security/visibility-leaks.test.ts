@@ -108,9 +108,25 @@ describe('security: hidden videos never leak onto public surfaces', function () 
     return res;
   }
 
+  /**
+   * The text at `path`: the page itself, or for a sitemap index the index and every file it
+   * lists (followed on this site only).
+   */
+  async function read(path: string): Promise<{ status: number; text: string }> {
+    const res = await get(path);
+    if (!/<sitemapindex/.test(res.text)) return { status: res.status, text: res.text };
+    const files = [...res.text.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]!).pathname);
+    const texts = await Promise.all(files.map(async (file) => {
+      const part = await get(file);
+      assert.equal(part.status, 200, file);
+      return part.text;
+    }));
+    return { status: res.status, text: [res.text, ...texts].join('\n') };
+  }
+
   /** The page at `path` as a visible listing: 200, and the part `section` cuts out. */
   async function listing(path: string, section: (html: string) => string = (html) => html): Promise<string> {
-    const res = await get(path);
+    const res = await read(path);
     assert.equal(res.status, 200, path);
     return section(res.text);
   }
@@ -157,7 +173,7 @@ describe('security: hidden videos never leak onto public surfaces', function () 
     { name: 'channel Atom feed', ...channelTab('/feed.atom') },
     { name: 'related videos', ...same((c) => `/watch/${c.anchor.publicId}`, between('id="related-title"')) },
     { name: 'site Atom feed', ...same(() => '/feeds/videos.atom') },
-    { name: 'sitemap', ...same(() => '/sitemap.xml') },
+    { name: 'sitemap (the index and every file it lists)', ...same(() => '/sitemap.xml') },
   ];
 
   /** Surfaces that open one video by its id: the hidden video is 404 there, except unlisted (200). */
@@ -195,10 +211,19 @@ describe('security: hidden videos never leak onto public surfaces', function () 
           const control = surface.control(c);
           assert.ok(shows(await listing(control.path, control.section), control.video), `the control ${control.video.publicId} is on ${control.path}`);
           const hidden = surface.hidden(c);
-          const res = await get(hidden.path);
+          const res = await read(hidden.path);
           // A banned or deleted owner's channel may be gone altogether; any other page is there.
           assert.ok(res.status === 200 || (state.ownOwner && res.status === 404), `${hidden.path} answered ${res.status}`);
           assert.ok(!shows((hidden.section ?? ((h: string) => h))(res.text), c.hidden), `${hidden.path} shows the ${state.name} video ${c.hidden.publicId}`);
+        });
+      }
+
+      if (state.ownOwner) {
+        it("leaves the owner's channel out of the sitemap", async () => {
+          const c = cases.get(state.name)!;
+          const text = await listing('/sitemap.xml');
+          assert.ok(text.includes(`/@${owner.handle}</loc>`), 'a live channel is in the sitemap');
+          assert.ok(!text.includes(`/@${c.hiddenOwner.handle}</loc>`), `the channel of the ${state.name} is in the sitemap`);
         });
       }
 
