@@ -32,7 +32,7 @@ describe('check params: api', () => {
     });
 
     it('fails with a malformed id', async () => {
-      for (const id of MALFORMED_IDS) assert.equal((await supertest(t.app).get(`/api/v1/videos/${id}`)).status, 404, id);
+      for (const id of MALFORMED_IDS) assertProblem(await supertest(t.app).get(`/api/v1/videos/${id}`), 404);
     });
 
     it("fails with someone else's private video, signed out, as a stranger or banned (404, not 403)", async () => {
@@ -40,15 +40,17 @@ describe('check params: api', () => {
       const banned = await bannedAgent(t.app);
       for (const agent of [supertest(t.app), stranger, banned]) {
         const res = await agent.get(`/api/v1/videos/${hidden.publicId}`);
-        assert.equal(res.status, 404);
+        assertProblem(res, 404);
         assert.ok(!res.text.includes('Private, read through the API'), 'the refusal does not name the video');
       }
     });
 
-    it('fails with an unknown API address (404 in JSON, not an HTML page)', async () => {
-      const res = await supertest(t.app).get('/api/v1/nothing/here');
-      assert.equal(res.status, 404);
-      assert.match(String(res.headers['content-type']), /json/);
+    it('fails with an unknown API address or method (problem details, not an HTML page)', async () => {
+      assertProblem(await supertest(t.app).get('/api/v1/nothing/here'), 404);
+      assertProblem(await supertest(t.app).get(`/api/v1/videos/${video.publicId}/extra`), 404);
+      const post = await supertest(t.app).post(`/api/v1/videos/${video.publicId}`).send({ title: 'changed' });
+      assert.ok([404, 405].includes(post.status), `POST answered ${post.status}`);
+      assert.match(String(post.headers['content-type']), /^application\/problem\+json/);
     });
 
     it('succeeds with correct parameters, and for the owner of a private video', async () => {

@@ -96,6 +96,30 @@ describe('check params: integration', () => {
     });
   });
 
+  describe('GET /sitemaps/videos-:page.xml, /sitemaps/channels-:page.xml', () => {
+    it('fails with a page past the last, or a malformed page number (404)', async () => {
+      const wrong: string[] = [];
+      for (const kind of ['videos', 'channels']) {
+        for (const page of ['0', '-1', '999999', 'abc', '1.5', '01', '1e3', '%00', `${'9'.repeat(30)}`]) {
+          const res = await get(`/sitemaps/${kind}-${page}.xml`);
+          if (res.status !== 404) wrong.push(`${kind}-${page}: ${res.status}`);
+        }
+      }
+      assert.deepEqual(wrong, [], 'each is 404');
+    });
+
+    it('succeeds with correct parameters: every file the index lists', async () => {
+      const index = await get('/sitemap.xml');
+      const files = [...index.text.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]!).pathname);
+      assert.ok(files.some((f) => f.startsWith('/sitemaps/videos-')) && files.some((f) => f.startsWith('/sitemaps/channels-')), files.join(', '));
+      for (const file of files) {
+        const res = await get(file);
+        assert.equal(res.status, 200, file);
+        assert.match(String(res.headers['content-type']), /^application\/xml/);
+      }
+    });
+  });
+
   describe('GET /feeds/videos.atom, /sitemap.xml, /robots.txt, /healthz, /favicon.ico', () => {
     it('succeeds with correct parameters, in the right content type', async () => {
       const expected: [string, RegExp][] = [
