@@ -108,7 +108,7 @@ describe('check params: engagement', () => {
     });
   });
 
-  describe('POST /@:handle/subscribe and /unsubscribe', () => {
+  describe('POST /@:handle/subscribe and /@:handle/unsubscribe', () => {
     const follow = (who: Agent, handle: string, action = 'subscribe') => postForm(who, `/@${handle}/${action}`);
 
     it('fails with a non-authenticated user or a banned account', async () => {
