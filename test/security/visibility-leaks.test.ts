@@ -90,13 +90,12 @@ describe('security: hidden videos never leak onto public surfaces', function () 
       const anchor = await make(controlOwner, `${rare} anchor`);
       cases.set(state.name, { state, rare, hidden, hiddenOwner, control, anchor });
     }
-    // Popular this week: every hidden video out-viewed only by nothing, the channel control just below.
+    // Popular this week: each hidden video has a view more than the channel control, so one that
+    // leaked would rank above it. Counted as yesterday's rolled-up views (video_view_days).
     const views = (videoId: number, n: number) => testPool().query(
-      `INSERT INTO video_views (video_id, viewer_key, hour, viewed_at)
-       SELECT $1, 'leak:' || g, date_trunc('hour', now() - interval '1 day'), now() - interval '1 day' FROM generate_series(1, $2) g`,
-      [videoId, n]);
-    for (const c of cases.values()) await views(c.hidden.id, 10_001);
-    await views(channelControl.id, 10_000);
+      `INSERT INTO video_view_days (video_id, day, views) VALUES ($1, (now() AT TIME ZONE 'UTC')::date - 1, $2)`, [videoId, n]);
+    for (const c of cases.values()) await views(c.hidden.id, 100_001);
+    await views(channelControl.id, 100_000);
     for (const c of cases.values()) await c.state.ownOwner?.(c.hiddenOwner);
     // A new app: popular videos and related videos are kept per process.
     app = createTestApp().app;
