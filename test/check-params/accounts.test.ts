@@ -111,6 +111,16 @@ describe('check params: accounts', () => {
       assert.equal((await agent.get('/settings')).status, 303, 'still signed out');
     });
 
+    it('fails with a malformed field: control characters in the handle or email (never a 500)', async () => {
+      const agent = await anonymousAgent(t.app);
+      // No account has such a handle: "does not match" (401) or a field error (422) are both right.
+      for (const login of [`${user.handle}\u0000`, 'a\u0000@example.org', `\u0007${user.handle}`]) {
+        const res = await postForm(agent, '/login', { login, password: user.password });
+        assert.ok([401, 422].includes(res.status), `${JSON.stringify(login)} answered ${res.status}`);
+      }
+      assert.equal((await agent.get('/settings')).status, 303, 'still signed out');
+    });
+
     it('fails with an oversized field', async () => {
       const agent = await anonymousAgent(t.app);
       assert.equal((await postForm(agent, '/login', { login: 'x'.repeat(255), password: user.password })).status, 422);
