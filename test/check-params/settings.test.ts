@@ -118,6 +118,20 @@ describe('check params: settings', () => {
       assert.equal((await withoutWrites(() => avatar(agent, 'not a picture at all', 'me.png'))).status, 422);
     });
 
+    it('fails with a malformed multipart body (400)', async () => {
+      const token = await tokenOf(agent, '/settings');
+      const url = `/settings/avatar?_csrf=${encodeURIComponent(token)}`;
+      const wrong: string[] = [];
+      const answers = {
+        'a NUL byte in the file name': await withoutWrites(async () => agent.post(url).attach('avatar', await jpegWithExif(64, 64), 'me\u0000.jpg')),
+        'parts without the boundary': await withoutWrites(() => agent.post(url).set('Content-Type', 'multipart/form-data; boundary=abc').send('not multipart at all')),
+        'no boundary': await withoutWrites(() => agent.post(url).set('Content-Type', 'multipart/form-data').send('--abc\r\n')),
+        'a body cut short': await withoutWrites(() => agent.post(url).set('Content-Type', 'multipart/form-data; boundary=abc').send('--abc\r\nContent-Disposition: form-data; name="avatar"; filename="a.jpg"\r\n\r\nxx')),
+      };
+      for (const [label, res] of Object.entries(answers)) if (res.status !== 400) wrong.push(`${label}: ${res.status}`);
+      assert.deepEqual(wrong, [], 'each is 400');
+    });
+
     describe('with a 2 kB limit (MAX_AVATAR_BYTES)', () => {
       const small = useCheckedApp({ MAX_AVATAR_BYTES: '2048' });
 

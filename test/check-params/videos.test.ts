@@ -93,6 +93,19 @@ describe('check params: videos', () => {
       }
     });
 
+    it('fails with a malformed multipart body (400)', async () => {
+      const token = await tokenOf(ownerAgent, '/upload');
+      const url = `/upload?_csrf=${encodeURIComponent(token)}`;
+      const wrong: string[] = [];
+      const answers = {
+        'a NUL byte in the file name': await withoutWrites(async () => ownerAgent.post(url).field('title', UPLOAD_TITLE).attach('file', await microVideo(), 'clip\u0000.mp4')),
+        'parts without the boundary': await withoutWrites(() => ownerAgent.post(url).set('Content-Type', 'multipart/form-data; boundary=abc').send('not multipart at all')),
+        'a body cut short': await withoutWrites(() => ownerAgent.post(url).set('Content-Type', 'multipart/form-data; boundary=abc').send('--abc\r\nContent-Disposition: form-data; name="file"; filename="a.mp4"\r\n\r\nxx')),
+      };
+      for (const [label, res] of Object.entries(answers)) if (res.status !== 400) wrong.push(`${label}: ${res.status}`);
+      assert.deepEqual(wrong, [], 'each is 400');
+    });
+
     describe('with a 10 kB limit (MAX_UPLOAD_BYTES)', () => {
       const small = useCheckedApp({ MAX_UPLOAD_BYTES: '10000' });
 

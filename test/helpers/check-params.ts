@@ -27,7 +27,7 @@ export function useCheckedApp(env: Record<string, string> = {}): TestApp {
       const url = req.url ?? '';
       res.on('finish', () => {
         const specified = SPECIFIED_5XX.some((s) => s.method === req.method && s.path.test(url) && s.status === res.statusCode);
-        if (res.statusCode >= 500 && !specified) serverErrors.push(`${req.method} ${url.slice(0, 120)} answered ${res.statusCode}`);
+        if (res.statusCode >= 500 && !specified) serverErrors.push(`${req.method} ${url.replace(/_csrf=[^&]*/, '_csrf=…').slice(0, 120)} answered ${res.statusCode}`);
       });
       return t.app(req as never, res as never);
     };
