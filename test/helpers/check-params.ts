@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Express } from 'express';
 import supertest from 'supertest';
-import { createTestApp, type TestApp } from './app.js';
+import path from 'node:path';
+import { createTestApp, runDataDir, type TestApp } from './app.js';
 import { csrfFrom, signedInAgent, type Agent } from './agent.js';
 import { testPool } from './database.js';
 import { banUser, createUser } from './factories.js';
+import { filesUnder } from './files.js';
 
 /**
  * Statuses of 500 and above that are the right answer, not a failure: oEmbed's specification
@@ -84,11 +86,20 @@ export function assertSignIn(res: supertest.Response, next?: string): void {
   if (next !== undefined) assert.equal(location, `/login?next=${encodeURIComponent(next)}`);
 }
 
+/** Where a request may leave files in the run's DATA_DIR: temporary uploads, originals, avatars. */
+const WRITTEN_DIRS = ['tmp', 'media/originals', 'media/avatars'];
+
 /**
- * What a refused request must not change: the row counts of every table people write to, and
- * a checksum of the account and video columns forms change.
+ * What a refused request must not change: the row counts of every table people write to, a
+ * checksum of the account and video columns forms change, and the files kept for uploads and
+ * avatars (a refused upload leaves no temporary file behind).
  */
 export async function snapshot(): Promise<Record<string, unknown>> {
+  const files = WRITTEN_DIRS.flatMap((dir) => filesUnder(path.join(runDataDir(), dir))).map((f) => path.relative(runDataDir(), f)).sort();
+  return { ...(await countRows()), files };
+}
+
+async function countRows(): Promise<Record<string, unknown>> {
   const { rows } = await testPool().query(`SELECT
     (SELECT count(*) FROM users)::int AS users,
     (SELECT count(*) FROM user_roles)::int AS user_roles,
