@@ -222,5 +222,14 @@ describe('check params: videos', () => {
       assert.equal((await postForm(ownerAgent, `/studio/videos/${video.publicId}/delete`)).status, 303);
       assert.equal((await testPool().query('SELECT 1 FROM videos WHERE id = $1', [video.id])).rowCount, 0);
     });
+
+    it("succeeds for a moderator and an admin, on anyone's video, private ones too", async () => {
+      const admin = await signedInAgent(t.app, await createUser({ roles: ['admin'] }));
+      for (const [who, agent] of [['moderator', moderator], ['admin', admin]] as const) {
+        const video = await createVideo(owner, { visibility: 'private' });
+        assert.equal((await postForm(agent, `/studio/videos/${video.publicId}/delete`)).status, 303, who);
+        assert.equal((await testPool().query('SELECT 1 FROM videos WHERE id = $1', [video.id])).rowCount, 0, who);
+      }
+    });
   });
 });
