@@ -7,6 +7,7 @@ import { listSubscriptionFeed } from '../db/videos.js';
 import { recordView } from '../db/views.js';
 import { field } from '../forms/fields.js';
 import { badRequest, forbidden, notFound } from '../http/errors.js';
+import { backTo } from '../http/next.js';
 import { isValidViewToken, viewerKey } from '../http/viewer-key.js';
 import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
@@ -84,16 +85,4 @@ export function engagementRoutes({ pool, storage, secret, pageCache }: RouteDeps
       });
     },
   };
-}
-
-/** After a form post: the page the form was on, when it is ours (the referrer policy is same-origin). */
-function backTo(req: Request, fallback: string): string {
-  const referer = req.get('referer');
-  if (!referer) return fallback;
-  try {
-    const url = new URL(referer);
-    return url.host === req.get('host') ? url.pathname + url.search : fallback;
-  } catch {
-    return fallback;
-  }
 }
