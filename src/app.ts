@@ -65,7 +65,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(enforceAbsoluteLifetime(config.sessionMaxDays));
   app.use(loadViewer(pool));
   app.use(sessionLocals);
-  app.use(csrfProtection);
+  app.use(csrfProtection(deps.sessionSecret, https));
 
   app.use(buildRouter(routeDeps));
 

@@ -2,7 +2,6 @@ import type { NextFunction, Request, Response } from 'express';
 import { can, canEditChannel, isOwnerOr, type Permission } from '../auth/permissions.js';
 import { AVATAR_SIZES_PX, avatarObjectKey, type AvatarSize } from '../media/images.js';
 import type { Storage } from '../media/storage.js';
-import { csrfToken } from './csrf.js';
 
 const DATE_FORMAT = new Intl.DateTimeFormat('en', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
 const DEFAULT_AVATAR_URL = '/static/icons/avatar.svg';
@@ -58,8 +57,7 @@ export function baseLocals(options: { siteName: string; helpers: ViewHelpers }) 
 
 /**
  * Once the session and viewer are loaded: the viewer and the same permission predicates the
- * routes use, flash messages, and a CSRF token made on first use (so a visitor who never
- * sees a form gets no session).
+ * routes use, and flash messages. The CSRF token comes from csrfProtection (http/csrf.ts).
  */
 export function sessionLocals(req: Request, res: Response, next: NextFunction): void {
   const viewer = req.viewer;
@@ -67,7 +65,6 @@ export function sessionLocals(req: Request, res: Response, next: NextFunction): 
   res.locals.can = (permission: Permission) => can(viewer, permission);
   res.locals.isOwnerOr = (ownerId: number, permission: Permission) => isOwnerOr(viewer, ownerId, permission);
   res.locals.canEditChannel = (ownerId: number) => canEditChannel(viewer, ownerId);
-  res.locals.csrfToken = () => csrfToken(req);
   if (req.session?.flash) {
     res.locals.flash = req.session.flash;
     delete req.session.flash;

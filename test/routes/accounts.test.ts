@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
 import { createTestApp, useTestApp } from '../helpers/app.js';
-import { tokenFor, signedInAgent, sessionCookie } from '../helpers/agent.js';
+import { csrfFrom, tokenFor, signedInAgent, sessionCookie } from '../helpers/agent.js';
 import { freshDatabase, testPool } from '../helpers/database.js';
 import { createUser, uniqueHandle, DEFAULT_PASSWORD } from '../helpers/factories.js';
 
@@ -162,11 +162,12 @@ describe('POST /login', () => {
 
   it('gives the session a new id at sign-in', async () => {
     const user = await createUser();
-    const agent = supertest.agent(t.app);
-    const page = await agent.get('/login');
+    // A browser that already holds a session (here, another account's) signs in again.
+    const agent = await signedInAgent(t.app, await createUser());
+    const page = await agent.get('/');
     const before = sessionCookie(page);
-    assert.ok(before, 'the sign-in form starts a session for its CSRF token');
-    const token = page.text.match(/name="_csrf" value="([^"]+)"/)![1]!;
+    assert.ok(before, 'the browser holds a session');
+    const token = csrfFrom(page.text);
     const res = await agent.post('/login').type('form').send({ _csrf: token, login: user.handle, password: user.password });
     const after = sessionCookie(res);
     assert.ok(after);
