@@ -5,6 +5,7 @@ import { createAccount, findCredentials, updatePasswordHash } from '../db/users.
 import { field } from '../forms/fields.js';
 import { parseLogin } from '../forms/login.js';
 import { parseRegistration } from '../forms/register.js';
+import { rememberDevice } from '../http/known-device.js';
 import { safeNextPath } from '../http/next.js';
 import { beginSession, endSession, flash } from '../http/session.js';
 import { newAvatarKey, storeDefaultAvatar } from '../media/images.js';
@@ -17,7 +18,7 @@ function nextPath(req: Request): string | null {
   return path === '' ? null : path;
 }
 
-export function accountRoutes({ pool, storage, config, pageCache }: RouteDeps) {
+export function accountRoutes({ pool, storage, config, pageCache, secret }: RouteDeps) {
   function renderRegister(res: Response, status: number, next: string | null, values: Record<string, string> = {}, errors: Record<string, string> = {}) {
     res.status(status).render('accounts/register', { title: 'Create an account', next, values, errors });
   }
@@ -51,6 +52,7 @@ export function accountRoutes({ pool, storage, config, pageCache }: RouteDeps) {
       }
 
       await beginSession(req, created.user.id);
+      rememberDevice(res, secret, isHttps(config), created.user.id);
       flash(req, 'success', `Welcome to ${config.siteName}, ${created.user.displayName}! Your channel is at @${created.user.handle}.`);
       if (created.isFirstAccount) {
         flash(req, 'info', 'Yours is the first account on this site, so it is the administrator: it may do everything, including giving roles to others.');
@@ -80,6 +82,7 @@ export function accountRoutes({ pool, storage, config, pageCache }: RouteDeps) {
       if (verified.rehash) await updatePasswordHash(pool, account.id, verified.rehash);
 
       await beginSession(req, account.id);
+      rememberDevice(res, secret, isHttps(config), account.id);
       res.redirect(303, next ?? '/');
     },
 
