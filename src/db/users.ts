@@ -78,6 +78,19 @@ export async function findPasswordHash(db: Queryable, userId: number): Promise<s
   return rows[0]?.password_hash ?? null;
 }
 
+/**
+ * Whether `handle` (deleted accounts included, their handles are never reused) and `email`
+ * (any case) belong to an account. Two index lookups (users_handle_key, users_email_key).
+ */
+export async function findTakenIdentity(db: Queryable, handle: string, email: string | null): Promise<{ handle: boolean; email: boolean }> {
+  const { rows } = await db.query<{ handle_taken: boolean; email_taken: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM users WHERE handle = lower($1)) AS handle_taken,
+            $2::text IS NOT NULL AND EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($2) AND email IS NOT NULL) AS email_taken`,
+    [handle, email],
+  );
+  return { handle: rows[0]!.handle_taken, email: rows[0]!.email_taken };
+}
+
 export interface NewAccount {
   handle: string;
   displayName: string;

@@ -42,6 +42,8 @@ export class PostgresStore implements Store {
 
 const FIFTEEN_MINUTES_MS = 15 * 60_000;
 const ONE_HOUR_MS = 60 * 60_000;
+/** Sign-up attempts an address may make for each account it may create: room for typos and taken handles. */
+const SIGNUP_ATTEMPTS_PER_ACCOUNT = 4;
 
 // Refusals go through the one error handler, so a limited form shows the 429 page.
 function refuse(req: Request, _res: Response, next: NextFunction): void {
@@ -93,7 +95,18 @@ export function createRateLimiters(pool: Pool, settings: RateLimitSettings & Pic
       },
       store: new PostgresStore(pool, 'login-account:'),
     }),
-    /** Accounts created from one address; a form sent back with errors does not count. */
+    /**
+     * Every sign-up attempt from one address, refused ones included: without it a loop of
+     * sign-ups with a taken handle would be free.
+     */
+    signupAttemptsByAddress: rateLimit({
+      ...common,
+      windowMs: ONE_HOUR_MS,
+      limit: settings.signupMaxPerHour * SIGNUP_ATTEMPTS_PER_ACCOUNT,
+      keyGenerator: byAddress,
+      store: new PostgresStore(pool, 'signup-attempt-address:'),
+    }),
+    /** Accounts created from one address; a form sent back with errors does not count here. */
     signupByAddress: rateLimit({
       ...common,
       windowMs: ONE_HOUR_MS,

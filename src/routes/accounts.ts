@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { isHttps } from '../config.js';
-import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { verifyPassword } from '../auth/passwords.js';
+import { signUp } from '../auth/sign-up.js';
 import { createAccount, findCredentials, updatePasswordHash } from '../db/users.js';
 import { field } from '../forms/fields.js';
 import { parseLogin } from '../forms/login.js';
@@ -8,7 +9,6 @@ import { parseRegistration } from '../forms/register.js';
 import { rememberDevice } from '../http/known-device.js';
 import { safeNextPath } from '../http/next.js';
 import { beginSession, endSession, flash } from '../http/session.js';
-import { newAvatarKey, storeDefaultAvatar } from '../media/images.js';
 import type { RouteDeps } from './deps.js';
 
 /** `?next=` on a GET, the hidden `next` field on a POST; always a local path or null. */
@@ -37,18 +37,11 @@ export function accountRoutes({ pool, storage, config, pageCache, secret }: Rout
       const next = nextPath(req);
       const form = parseRegistration(req.body);
       if (!form.ok) return renderRegister(res, 422, next, form.values, form.errors);
-      const { handle, displayName, email, password } = form.value;
 
-      const avatarKey = newAvatarKey();
-      const [passwordHash] = await Promise.all([hashPassword(password), storeDefaultAvatar(storage, handle, avatarKey)]);
-      const created = await createAccount(pool, { handle, displayName, email, passwordHash, avatarKey }).catch(async (err) => {
-        await storage.removeDirectory(`avatars/${avatarKey}`);
-        throw err;
-      });
+      const created = await signUp(pool, storage, form.value, (account) => createAccount(pool, account));
       if (!created.ok) {
-        await storage.removeDirectory(`avatars/${avatarKey}`);
-        const errors: Record<string, string> = created.taken === 'handle' ? { handle: 'This handle is taken. Choose another.' } : { email: 'This email address is used by another account.' };
-        return renderRegister(res, 422, next, { handle: field(req.body, 'handle').trim(), displayName, email: email ?? '' }, errors);
+        const { displayName, email } = form.value;
+        return renderRegister(res, 422, next, { handle: field(req.body, 'handle').trim(), displayName, email: email ?? '' }, 'errors' in created ? created.errors : {});
       }
 
       await beginSession(req, created.user.id);

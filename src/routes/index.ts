@@ -46,7 +46,7 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/favicon.ico', home.favicon);
 
   router.get('/register', accounts.showRegister);
-  router.post('/register', limits.signupByAddress, accounts.register);
+  router.post('/register', limits.signupAttemptsByAddress, limits.signupByAddress, accounts.register);
   router.get('/login', accounts.showLogin);
   router.post('/login', limits.loginByAddress, limits.loginByAccount, accounts.login);
   router.post('/logout', accounts.logout);
