@@ -51,7 +51,7 @@ export function createApp(deps: AppDeps): Express {
   // Public bytes first: no session, no database.
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: STATIC_MAX_AGE, index: false, redirect: false, fallthrough: true }));
   // Avatar files are named by a random key that changes with every new picture, so they never change in place.
-  app.use('/media/avatars', express.static(path.join(storage.root, 'avatars'), { maxAge: MEDIA_MAX_AGE_MS, immutable: true, index: false, redirect: false, dotfiles: 'deny' }));
+  app.use('/media/avatars', express.static(path.join(storage.root, 'avatars'), { maxAge: MEDIA_MAX_AGE_MS, immutable: true, index: false, redirect: false, dotfiles: 'deny', setHeaders: (res) => res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin') }));
 
   const pageCache = createPageCache({ seconds: config.pageCacheSeconds, maxBytes: config.pageCacheMb * 1024 * 1024, sessionCookie: sessionCookieName(https) });
   const routeDeps = { config, pool, storage, queue: deps.queue, binaries: resolveBinaries(config), limits: createRateLimiters(pool, config, deps.sessionSecret), secret: deps.sessionSecret, pageCache };
