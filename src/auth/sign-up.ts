@@ -9,7 +9,7 @@ import { hashPassword } from './passwords.js';
 export const HANDLE_TAKEN_MESSAGE = 'This handle is taken. Choose another.';
 
 export type SignUpResult =
-  | { ok: true; user: User; isFirstAccount?: boolean }
+  | { ok: true; user: User }
   | { ok: false; errors: Record<string, string> }
   /** Only from the setup page: its one-time address was used meanwhile, or an admin now exists. */
   | { ok: false; setupGone: true };
@@ -44,7 +44,7 @@ export async function signUp(pool: Pool, storage: Storage, registration: Registr
     if (!created.ok && created.taken === 'email') created = await create({ handle, displayName, email: null, passwordHash, avatarKey });
     if (created.ok) {
       kept = true;
-      return created;
+      return { ok: true, user: created.user };
     }
     return created.taken === 'setup' ? { ok: false, setupGone: true } : { ok: false, errors: { handle: HANDLE_TAKEN_MESSAGE } };
   } finally {

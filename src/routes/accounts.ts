@@ -47,9 +47,6 @@ export function accountRoutes({ pool, storage, config, pageCache, secret }: Rout
       await beginSession(req, created.user.id);
       rememberDevice(res, secret, isHttps(config), created.user.id);
       flash(req, 'success', `Welcome to ${config.siteName}, ${created.user.displayName}! Your channel is at @${created.user.handle}.`);
-      if (created.isFirstAccount) {
-        flash(req, 'info', 'Yours is the first account on this site, so it is the administrator: it may do everything, including giving roles to others.');
-      }
       res.redirect(303, next ?? `/@${created.user.handle}`);
     },
 

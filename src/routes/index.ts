@@ -11,6 +11,7 @@ import type { RouteDeps } from './deps.js';
 import { healthRoutes } from './health.js';
 import { homeRoutes } from './home.js';
 import { settingsRoutes } from './settings.js';
+import { setupRoutes } from './setup.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -38,6 +39,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const api = apiRoutes(deps);
   const engagement = engagementRoutes(deps);
   const integration = integrationRoutes(deps);
+  const setup = setupRoutes(deps);
   const router = Router();
 
   router.get('/', cacheable, home.showHome);
@@ -50,6 +52,8 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/login', accounts.showLogin);
   router.post('/login', limits.loginByAddress, limits.loginByAccount, accounts.login);
   router.post('/logout', accounts.logout);
+  router.get('/setup', setup.showSetup);
+  router.post('/setup', limits.signupAttemptsByAddress, setup.setup);
 
   router.get('/settings', requireUser, settings.showProfile);
   router.post('/settings', requireUser, settings.saveProfile);

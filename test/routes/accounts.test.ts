@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import supertest from 'supertest';
 import { createTestApp, useTestApp } from '../helpers/app.js';
 import { csrfFrom, tokenFor, signedInAgent, sessionCookie } from '../helpers/agent.js';
-import { freshDatabase, testPool } from '../helpers/database.js';
+import { testPool } from '../helpers/database.js';
 import { createUser, uniqueHandle, DEFAULT_PASSWORD } from '../helpers/factories.js';
 
 async function countUsers(handle: string): Promise<number> {
@@ -97,33 +97,6 @@ describe('POST /register', () => {
       if (res.status === 429) assert.ok(Number(res.headers['retry-after']) > 0);
     }
     assert.deepEqual(statuses, [303, 303, 429]);
-  });
-});
-
-describe('the first account on a fresh site', () => {
-  it('becomes admin and is told so; the second does not', async () => {
-    const fresh = await freshDatabase();
-    try {
-      const { app } = createTestApp({}, fresh.pool);
-      const first = supertest.agent(app);
-      const handle = uniqueHandle('first');
-      const token = await tokenFor(first, '/register');
-      const res = await first.post('/register').type('form').send({ _csrf: token, handle, displayName: 'Founder', password: DEFAULT_PASSWORD });
-      assert.equal(res.status, 303);
-      const page = await first.get(res.headers.location!);
-      assert.match(page.text, /first account on this site, so it is the administrator/);
-
-      const second = supertest.agent(app);
-      const handle2 = uniqueHandle('second');
-      const token2 = await tokenFor(second, '/register');
-      const res2 = await second.post('/register').type('form').send({ _csrf: token2, handle: handle2, displayName: 'Second', password: DEFAULT_PASSWORD });
-      assert.doesNotMatch((await second.get(res2.headers.location!)).text, /administrator/);
-
-      const { rows } = await fresh.pool.query('SELECT handle, array_agg(role ORDER BY role) AS roles FROM users JOIN user_roles ON user_id = users.id GROUP BY handle');
-      assert.deepEqual(Object.fromEntries(rows.map((r) => [r.handle, r.roles])), { [handle]: ['admin', 'user'], [handle2]: ['user'] });
-    } finally {
-      await fresh.drop();
-    }
   });
 });
 
