@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Express } from 'express';
 import supertest from 'supertest';
-import { createTestApp, useTestApp } from '../helpers/app.js';
+import { createTestApp, tempDataDir, useTestApp } from '../helpers/app.js';
 import { tokenFor } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
 import { createUser, uniqueHandle, DEFAULT_PASSWORD } from '../helpers/factories.js';
@@ -57,6 +59,20 @@ describe('account enumeration', () => {
     it('still says that a handle is taken: handles are public', async () => {
       const owner = await createUser();
       const { res } = await register(t.app, { handle: owner.handle, displayName: 'Copycat', password: DEFAULT_PASSWORD });
+      assert.equal(res.status, 422);
+      assert.match(res.text, /This handle is taken/);
+    });
+  });
+
+  describe('POST /register with a taken handle', () => {
+    it('is refused before the password is hashed or a picture drawn', async () => {
+      // A site whose avatar directory cannot be made: drawing the picture would fail with a 500.
+      const dataDir = tempDataDir();
+      fs.mkdirSync(path.join(dataDir, 'media'), { recursive: true });
+      fs.writeFileSync(path.join(dataDir, 'media', 'avatars'), 'not a directory');
+      const app = createTestApp({ DATA_DIR: dataDir }).app;
+      const owner = await createUser();
+      const { res } = await register(app, { handle: owner.handle, displayName: 'Copycat', password: DEFAULT_PASSWORD });
       assert.equal(res.status, 422);
       assert.match(res.text, /This handle is taken/);
     });
