@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Express } from 'express';
+import { HtmlValidate } from 'html-validate';
 import supertest from 'supertest';
 import { hashSetupToken, prepareSetupAddress } from '../../src/auth/setup.js';
 import type { Pool } from '../../src/db/pool.js';
@@ -138,6 +139,24 @@ describe('first-run setup', () => {
     const { rows } = await fresh.pool.query(`SELECT count(*)::int AS n FROM user_roles WHERE role = 'admin'`);
     assert.equal(rows[0].n, 1);
     assert.equal(await countUsers(fresh.pool), 1, 'the refused one left no account');
+  });
+
+  it('serves valid, accessible HTML: the form, the form sent back, the signed-in button', async () => {
+    const validator = new HtmlValidate({
+      extends: ['html-validate:recommended', 'html-validate:a11y'],
+      rules: { 'attribute-boolean-style': 'off', 'no-trailing-whitespace': 'off', 'void-style': 'off', 'doctype-style': 'off' },
+    });
+    const address = (await prepareSetupAddress(fresh.pool, PUBLIC_URL))!;
+    const refused = await signUpThroughSetup(app, address, { handle: 'x', displayName: '', password: 'short' });
+    const agent = supertest.agent(app);
+    const token = await tokenFor(agent, '/register');
+    await agent.post('/register').type('form').send({ _csrf: token, handle: uniqueHandle('member'), displayName: 'Member', password: DEFAULT_PASSWORD });
+    const pages = { form: await supertest(app).get(local(address)), refused: refused.res, signedIn: await agent.get(local(address)), wrong: await supertest(app).get('/setup?token=wrong') };
+    for (const [name, res] of Object.entries(pages)) {
+      const report = await validator.validateString(res.text);
+      const messages = report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId} (line ${m.line}): ${m.message}`));
+      assert.deepEqual(messages, [], `${name} (${res.status})`);
+    }
   });
 
   it('is printed on the console by the server at start, while no admin exists', async function () {
