@@ -51,10 +51,10 @@ export function createApp(deps: AppDeps): Express {
   // Public bytes first: no session, no database.
   app.use('/static', express.static(PUBLIC_DIR, { maxAge: STATIC_MAX_AGE, index: false, redirect: false, fallthrough: true }));
   // Avatar files are named by a random key that changes with every new picture, so they never change in place.
-  app.use('/media/avatars', express.static(path.join(storage.root, 'avatars'), { maxAge: MEDIA_MAX_AGE_MS, immutable: true, index: false, redirect: false, dotfiles: 'deny' }));
+  app.use('/media/avatars', express.static(path.join(storage.root, 'avatars'), { maxAge: MEDIA_MAX_AGE_MS, immutable: true, index: false, redirect: false, dotfiles: 'deny', setHeaders: (res) => res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin') }));
 
   const pageCache = createPageCache({ seconds: config.pageCacheSeconds, maxBytes: config.pageCacheMb * 1024 * 1024, sessionCookie: sessionCookieName(https) });
-  const routeDeps = { config, pool, storage, queue: deps.queue, binaries: resolveBinaries(config), limits: createRateLimiters(pool, config), secret: deps.sessionSecret, pageCache };
+  const routeDeps = { config, pool, storage, queue: deps.queue, binaries: resolveBinaries(config), limits: createRateLimiters(pool, config, deps.sessionSecret), secret: deps.sessionSecret, pageCache };
   const sessions = createSessionMiddleware(pool, { secret: deps.sessionSecret, secure: https, idleHours: config.sessionIdleHours, maxDays: config.sessionMaxDays });
   const viewer = [sessions, enforceAbsoluteLifetime(config.sessionMaxDays), loadViewer(pool)];
   app.use(buildOpenRouter(routeDeps));
@@ -67,7 +67,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: FORM_BODY_LIMIT }));
   app.use(viewer);
   app.use(sessionLocals);
-  app.use(csrfProtection);
+  app.use(csrfProtection(deps.sessionSecret, https));
 
   app.use(buildRouter(routeDeps));
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
+import { prepareSetupAddress } from './auth/setup.js';
 import { ConfigError, loadConfig, resolveSessionSecret } from './config.js';
 import { openDatabase } from './db/connect.js';
 import { createPool } from './db/pool.js';
@@ -44,6 +45,13 @@ async function main(): Promise<void> {
     s.once('error', reject);
   });
   logger.info({ url: config.publicUrl.href, listen: `${config.host}:${config.port}` }, `${config.siteName} is serving`);
+
+  // No administrator yet: the one-time address that makes one, printed at every start until used.
+  const setupAddress = await prepareSetupAddress(pool, config.publicUrl);
+  if (setupAddress) {
+    logger.warn({ setupAddress: setupAddress.href }, 'no administrator yet: open the setup address to create one');
+    console.log(`\n  ${config.siteName} has no administrator yet. Open this one-time address to create one:\n\n    ${setupAddress.href}\n\n  (A new address is printed at every start until one is used; \`npm run create-admin\` works too.)\n`);
+  }
 
   const pruning = setInterval(() => {
     pruneRateLimits(pool).catch((err) => logger.warn({ err }, 'pruning rate limits failed'));

@@ -21,8 +21,12 @@ export const HIGHLIGHT_START = '\u0002';
 export const HIGHLIGHT_END = '\u0003';
 
 // ts_headline drops anything that looks like an HTML tag ("a <b> c" becomes "a  c"); angle
-// brackets are swapped for these stand-ins before it runs and put back after.
+// brackets are swapped for these stand-ins before it runs and put back after. The markers and
+// stand-ins themselves are deleted from stored text first (translate drops characters of
+// `from` that have no counterpart in `to`): a title holding U+0002 would otherwise open a
+// <mark> that nothing closes.
 const ANGLE_STANDINS = '\u0004\u0005';
+const TRANSLATED = `<>${HIGHLIGHT_START}${HIGHLIGHT_END}${ANGLE_STANDINS}`;
 
 export interface VideoHit extends VideoWithOwner {
   titleHighlighted: string;
@@ -132,13 +136,13 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
      candidates AS (SELECT id, false AS typo FROM words UNION ALL SELECT id, true FROM typos)
      SELECT ${WITH_OWNER},
        CASE WHEN c.typo THEN strict_word_similarity(lower($1), lower(v.title)) ELSE ts_rank(v.search, q.tsq) END AS rank,
-       ts_headline('english', translate(v.title, '<>', $9), q.tsq, 'StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, HighlightAll=true') AS title_highlighted,
-       ts_headline('english', translate(v.description, '<>', $9), q.tsq, 'StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxWords=30, MinWords=12, MaxFragments=1') AS snippet
+       ts_headline('english', translate(v.title, $11, $9), q.tsq, 'StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, HighlightAll=true') AS title_highlighted,
+       ts_headline('english', translate(v.description, $11, $9), q.tsq, 'StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxWords=30, MinWords=12, MaxFragments=1') AS snippet
      FROM candidates c JOIN videos v ON v.id = c.id JOIN users u ON u.id = v.owner_id, q
      WHERE ${ownerLive()}
      ORDER BY ${ORDER[search.sort]}
      LIMIT $7 OFFSET $8`,
-    values: [search.query, prefix, rest, minSeconds, maxSeconds, search.uploaded ? UPLOADED[search.uploaded] : null, search.limit, search.offset, ANGLE_STANDINS, !usesOperators(search.query)],
+    values: [search.query, prefix, rest, minSeconds, maxSeconds, search.uploaded ? UPLOADED[search.uploaded] : null, search.limit, search.offset, ANGLE_STANDINS, !usesOperators(search.query), TRANSLATED],
   });
   const restore = (text: string) => text.replaceAll(ANGLE_STANDINS[0]!, '<').replaceAll(ANGLE_STANDINS[1]!, '>');
   return rows.map((r) => ({ ...toVideoWithOwner(r), titleHighlighted: restore(r.title_highlighted), snippet: restore(r.snippet) }));

@@ -78,6 +78,19 @@ export async function findPasswordHash(db: Queryable, userId: number): Promise<s
   return rows[0]?.password_hash ?? null;
 }
 
+/**
+ * Whether `handle` (deleted accounts included, their handles are never reused) and `email`
+ * (any case) belong to an account. Two index lookups (users_handle_key, users_email_key).
+ */
+export async function findTakenIdentity(db: Queryable, handle: string, email: string | null): Promise<{ handle: boolean; email: boolean }> {
+  const { rows } = await db.query<{ handle_taken: boolean; email_taken: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM users WHERE handle = lower($1)) AS handle_taken,
+            $2::text IS NOT NULL AND EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($2) AND email IS NOT NULL) AS email_taken`,
+    [handle, email],
+  );
+  return { handle: rows[0]!.handle_taken, email: rows[0]!.email_taken };
+}
+
 export interface NewAccount {
   handle: string;
   displayName: string;
@@ -87,41 +100,38 @@ export interface NewAccount {
 }
 
 export type CreateAccountResult =
-  | { ok: true; user: User; isFirstAccount: boolean }
+  | { ok: true; user: User }
   | { ok: false; taken: 'handle' | 'email' };
 
-// Serialises sign-ups only around the "is this the first account?" question, so two people
-// signing up at once on a fresh site cannot both become admin.
-const FIRST_ACCOUNT_LOCK = 7_105_301;
+/**
+ * Inserts the account with the given roles, inside the caller's transaction. A handle or email
+ * already in use (in any case, deleted accounts included) comes back as `taken` and writes
+ * nothing.
+ */
+export async function insertAccount(client: Queryable, account: NewAccount, roles: string[]): Promise<CreateAccountResult> {
+  const inserted = await client.query<UserRow>(
+    `INSERT INTO users (handle, display_name, email, password_hash, avatar_key)
+     VALUES (lower($1), $2, $3, $4, $5)
+     ON CONFLICT DO NOTHING
+     RETURNING ${USER_COLUMNS}`,
+    [account.handle, account.displayName, account.email, account.passwordHash, account.avatarKey],
+  );
+  const row = inserted.rows[0];
+  if (!row) {
+    const { rows } = await client.query<{ handle_taken: boolean }>('SELECT EXISTS (SELECT 1 FROM users WHERE handle = lower($1)) AS handle_taken', [account.handle]);
+    return { ok: false, taken: rows[0]?.handle_taken ? 'handle' : 'email' };
+  }
+  await client.query(`INSERT INTO user_roles (user_id, role) SELECT $1, unnest($2::text[])`, [row.id, roles]);
+  return { ok: true, user: toUser(row) };
+}
 
 /**
- * Inserts the account with the `user` role, and the `admin` role when it is the first account
- * on the site. A handle or email already in use (in any case, deleted accounts included)
- * comes back as `taken` and writes nothing.
+ * A new account with the `user` role. No account becomes admin by being first: on a public
+ * site that would be whoever signs up first. The admin comes from the setup address printed
+ * at start (db/setup.ts) or from `npm run create-admin`.
  */
 export async function createAccount(pool: Pool, account: NewAccount): Promise<CreateAccountResult> {
-  return withTransaction(pool, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock($1)', [FIRST_ACCOUNT_LOCK]);
-    const { rows: firstRows } = await client.query<{ first: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM users) AS first');
-    const isFirstAccount = firstRows[0]?.first === true;
-    const inserted = await client.query<UserRow>(
-      `INSERT INTO users (handle, display_name, email, password_hash, avatar_key)
-       VALUES (lower($1), $2, $3, $4, $5)
-       ON CONFLICT DO NOTHING
-       RETURNING ${USER_COLUMNS}`,
-      [account.handle, account.displayName, account.email, account.passwordHash, account.avatarKey],
-    );
-    const row = inserted.rows[0];
-    if (!row) {
-      const { rows } = await client.query<{ handle_taken: boolean }>('SELECT EXISTS (SELECT 1 FROM users WHERE handle = lower($1)) AS handle_taken', [account.handle]);
-      return { ok: false, taken: rows[0]?.handle_taken ? 'handle' : 'email' };
-    }
-    await client.query(
-      `INSERT INTO user_roles (user_id, role) SELECT $1, unnest($2::text[])`,
-      [row.id, isFirstAccount ? ['user', 'admin'] : ['user']],
-    );
-    return { ok: true, user: toUser(row), isFirstAccount };
-  });
+  return withTransaction(pool, (client) => insertAccount(client, account, ['user']));
 }
 
 export async function updateProfile(db: Queryable, userId: number, profile: { displayName: string; bio: string }): Promise<void> {

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import type { NextFunction, Request, Response } from 'express';
 import multer from 'multer';
 import { HttpError } from './errors.js';
-import { invalidCsrfTokenError } from './csrf.js';
 import { prefersJson } from './negotiation.js';
 
 const TITLES: Record<number, string> = {
@@ -29,9 +28,6 @@ interface Shown {
 /** Turns what was thrown into the status and message a person may see. */
 function describe(err: unknown): Shown {
   if (err instanceof HttpError) return { status: err.status, message: err.message, headers: err.headers };
-  if (err === invalidCsrfTokenError || (err as { code?: string })?.code === 'EBADCSRFTOKEN') {
-    return { status: 403, message: (err as Error).message, headers: {} };
-  }
   if (err instanceof multer.MulterError) {
     if (err.code === 'LIMIT_FILE_SIZE') return { status: 413, message: 'That file is too large.', headers: {} };
     return { status: 400, message: 'That upload could not be read: send one file in the field the form names.', headers: {} };

@@ -3,7 +3,6 @@ import { can, canDeleteVideo, canEditChannel, canManageUpload, canRateVideo, can
 import { isListed, isWatchableByLink } from '../db/visibility.js';
 import { AVATAR_SIZES_PX, avatarObjectKey, type AvatarSize } from '../media/images.js';
 import type { Storage } from '../media/storage.js';
-import { csrfToken } from './csrf.js';
 
 const DATE_FORMAT = new Intl.DateTimeFormat('en', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
 const DEFAULT_AVATAR_URL = '/static/icons/avatar.svg';
@@ -76,14 +75,12 @@ export function baseLocals(options: { siteName: string; helpers: ViewHelpers }) 
 
 /**
  * Once the session and viewer are loaded: the viewer and the same permission predicates the
- * routes use, flash messages, and a CSRF token made on first use (so a visitor who never
- * sees a form gets no session).
+ * routes use, and flash messages. The CSRF token comes from csrfProtection (http/csrf.ts).
  */
 export function sessionLocals(req: Request, res: Response, next: NextFunction): void {
   const viewer = req.viewer;
   res.locals.viewer = viewer;
   setPredicates(res, viewer);
-  res.locals.csrfToken = () => csrfToken(req);
   if (req.session?.flash) {
     res.locals.flash = req.session.flash;
     delete req.session.flash;

@@ -1,8 +1,11 @@
 import type { NextFunction, Request, Response } from 'express';
 import { rateLimit, ipKeyGenerator, type Options, type Store, type ClientRateLimitInfo } from 'express-rate-limit';
+import { isHttps, type Config } from '../config.js';
 import type { Pool } from '../db/pool.js';
+import { findCredentials } from '../db/users.js';
 import { findRateLimit, hitRateLimit, resetRateLimit, unhitRateLimit } from '../db/rate-limits.js';
 import { tooManyRequests } from './errors.js';
+import { knownDeviceId } from './known-device.js';
 
 /** express-rate-limit's store, kept in Postgres so that every web process sees the same counts. */
 export class PostgresStore implements Store {
@@ -40,6 +43,8 @@ export class PostgresStore implements Store {
 const ONE_MINUTE_MS = 60_000;
 const FIFTEEN_MINUTES_MS = 15 * 60_000;
 const ONE_HOUR_MS = 60 * 60_000;
+/** Sign-up attempts an address may make for each account it may create: room for typos and taken handles. */
+const SIGNUP_ATTEMPTS_PER_ACCOUNT = 4;
 
 // Refusals go through the one error handler, so a limited form shows the 429 page.
 function refuse(req: Request, _res: Response, next: NextFunction): void {
@@ -59,7 +64,7 @@ export interface RateLimitSettings {
   avatarUploadsPerHour: number;
 }
 
-export function createRateLimiters(pool: Pool, settings: RateLimitSettings) {
+export function createRateLimiters(pool: Pool, settings: RateLimitSettings & Pick<Config, 'publicUrl'>, secret: string) {
   const common = { standardHeaders: 'draft-7', legacyHeaders: false, handler: refuse } as const;
   return {
     /** Failed sign-ins from one address (a successful one takes its hit back). */
@@ -71,17 +76,41 @@ export function createRateLimiters(pool: Pool, settings: RateLimitSettings) {
       keyGenerator: byAddress,
       store: new PostgresStore(pool, 'login-address:'),
     }),
-    /** Failed sign-ins against one account, from anywhere: guessing spread over many addresses. */
+    /**
+     * Failed sign-ins against one account, from anywhere: guessing spread over many addresses.
+     * Counted per account, however it was typed (handle, @handle, email, any case), and apart
+     * for each browser that has signed in to it before (known-device.ts): failures from
+     * strangers lock out strangers, not the owner at home. A login that matches no account is
+     * counted by what was typed, and locks the same way, so the limit tells nothing about
+     * which accounts exist.
+     */
     loginByAccount: rateLimit({
       ...common,
       windowMs: FIFTEEN_MINUTES_MS,
       limit: settings.loginMaxFailures,
       skipSuccessfulRequests: true,
       skip: (req) => typeof req.body?.login !== 'string' || req.body.login.trim() === '',
-      keyGenerator: (req) => String(req.body.login).trim().toLowerCase().slice(0, 254),
+      keyGenerator: async (req) => {
+        const login = String(req.body.login).trim().replace(/^@/, '').toLowerCase().slice(0, 254);
+        const account = await findCredentials(pool, login);
+        if (!account) return `nobody:${login}`;
+        const device = knownDeviceId(req, secret, isHttps(settings), account.id);
+        return device ? `${account.id}:browser:${device}` : `${account.id}:others`;
+      },
       store: new PostgresStore(pool, 'login-account:'),
     }),
-    /** Accounts created from one address; a form sent back with errors does not count. */
+    /**
+     * Every sign-up attempt from one address, refused ones included: without it a loop of
+     * sign-ups with a taken handle would be free.
+     */
+    signupAttemptsByAddress: rateLimit({
+      ...common,
+      windowMs: ONE_HOUR_MS,
+      limit: settings.signupMaxPerHour * SIGNUP_ATTEMPTS_PER_ACCOUNT,
+      keyGenerator: byAddress,
+      store: new PostgresStore(pool, 'signup-attempt-address:'),
+    }),
+    /** Accounts created from one address; a form sent back with errors does not count here. */
     signupByAddress: rateLimit({
       ...common,
       windowMs: ONE_HOUR_MS,

@@ -25,6 +25,20 @@ export function sessionCookieName(secure: boolean): string {
 }
 
 const REMEMBERED_EXPIRIES = 10_000;
+/**
+ * How long a session that is not signed in is kept: one signed out by the absolute lifetime
+ * or a ban, which lives on only to show its flash message. Signed-out visitors otherwise get
+ * no session at all (their CSRF token needs none, see csrf.ts).
+ */
+export const SIGNED_OUT_SESSION_MS = HOUR_MS;
+
+/** The session as it is to be stored: one that is not signed in expires within the hour. */
+function capSignedOut(sess: session.SessionData): session.SessionData {
+  if (sess.userId) return sess;
+  const cap = Date.now() + SIGNED_OUT_SESSION_MS;
+  const expires = sess.cookie.expires ? new Date(sess.cookie.expires).getTime() : Infinity;
+  return expires <= cap ? sess : ({ ...sess, cookie: { ...sess.cookie, expires: new Date(cap) } } as session.SessionData);
+}
 
 /**
  * connect-pg-simple, except that a request which changes nothing in its session moves the
@@ -61,10 +75,11 @@ export function createSessionStore(pool: Pool, touchStepMs: number): session.Sto
       );
     }
 
-    override touch(sid: string, sess: session.SessionData, callback?: (err?: unknown) => void): void {
+    override touch(sid: string, original: session.SessionData, callback?: (err?: unknown) => void): void {
+      const sess = capSignedOut(original);
       const next = sess.cookie.expires ? new Date(sess.cookie.expires).getTime() : null;
       const stored = storedExpiry.get(sid);
-      if (next !== null && stored !== undefined && next - stored < touchStepMs) return void callback?.();
+      if (next !== null && stored !== undefined && next >= stored && next - stored < touchStepMs) return void callback?.();
       if (next !== null) remember(sid, next);
       super.touch(sid, sess, callback);
     }
@@ -75,15 +90,16 @@ export function createSessionStore(pool: Pool, touchStepMs: number): session.Sto
      * first CSRF token) would write the row back, signed in again. A session read from the
      * database carries `persisted` and is only ever updated, so once its row is gone it stays gone.
      */
-    override set(sid: string, sess: session.SessionData, callback?: (err?: unknown) => void): void {
+    override set(sid: string, original: session.SessionData, callback?: (err?: unknown) => void): void {
+      const sess = capSignedOut(original);
       const wanted = sess.cookie.expires ? new Date(sess.cookie.expires).getTime() : Date.now() + touchStepMs * 10;
       if (!sess.persisted) {
         remember(sid, wanted);
         return super.set(sid, { ...sess, persisted: true } as session.SessionData, callback);
       }
       const stored = storedExpiry.get(sid);
-      // As for touch: the expiry moves only by more than a step.
-      const expire = new Date(stored !== undefined && wanted - stored < touchStepMs ? stored : wanted);
+      // As for touch: the expiry moves later only by more than a step (earlier, at once: signed out).
+      const expire = new Date(stored !== undefined && wanted >= stored && wanted - stored < touchStepMs ? stored : wanted);
       remember(sid, expire.getTime());
       updateSession(pool, sid, sess, expire).then(
         () => process.nextTick(() => callback?.()),

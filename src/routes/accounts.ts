@@ -1,13 +1,14 @@
 import type { Request, Response } from 'express';
 import { isHttps } from '../config.js';
-import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { verifyPassword } from '../auth/passwords.js';
+import { signUp } from '../auth/sign-up.js';
 import { createAccount, findCredentials, updatePasswordHash } from '../db/users.js';
 import { field } from '../forms/fields.js';
 import { parseLogin } from '../forms/login.js';
 import { parseRegistration } from '../forms/register.js';
+import { rememberDevice } from '../http/known-device.js';
 import { safeNextPath } from '../http/next.js';
 import { beginSession, endSession, flash } from '../http/session.js';
-import { newAvatarKey, storeDefaultAvatar } from '../media/images.js';
 import type { RouteDeps } from './deps.js';
 
 /** `?next=` on a GET, the hidden `next` field on a POST; always a local path or null. */
@@ -17,7 +18,7 @@ function nextPath(req: Request): string | null {
   return path === '' ? null : path;
 }
 
-export function accountRoutes({ pool, storage, config }: RouteDeps) {
+export function accountRoutes({ pool, storage, config, secret }: RouteDeps) {
   function renderRegister(res: Response, status: number, next: string | null, values: Record<string, string> = {}, errors: Record<string, string> = {}) {
     res.status(status).render('accounts/register', { title: 'Create an account', next, values, errors });
   }
@@ -36,25 +37,16 @@ export function accountRoutes({ pool, storage, config }: RouteDeps) {
       const next = nextPath(req);
       const form = parseRegistration(req.body);
       if (!form.ok) return renderRegister(res, 422, next, form.values, form.errors);
-      const { handle, displayName, email, password } = form.value;
 
-      const avatarKey = newAvatarKey();
-      const [passwordHash] = await Promise.all([hashPassword(password), storeDefaultAvatar(storage, handle, avatarKey)]);
-      const created = await createAccount(pool, { handle, displayName, email, passwordHash, avatarKey }).catch(async (err) => {
-        await storage.removeDirectory(`avatars/${avatarKey}`);
-        throw err;
-      });
+      const created = await signUp(pool, storage, form.value, (account) => createAccount(pool, account));
       if (!created.ok) {
-        await storage.removeDirectory(`avatars/${avatarKey}`);
-        const errors: Record<string, string> = created.taken === 'handle' ? { handle: 'This handle is taken. Choose another.' } : { email: 'This email address is used by another account.' };
-        return renderRegister(res, 422, next, { handle: field(req.body, 'handle').trim(), displayName, email: email ?? '' }, errors);
+        const { displayName, email } = form.value;
+        return renderRegister(res, 422, next, { handle: field(req.body, 'handle').trim(), displayName, email: email ?? '' }, 'errors' in created ? created.errors : {});
       }
 
       await beginSession(req, created.user.id);
+      rememberDevice(res, secret, isHttps(config), created.user.id);
       flash(req, 'success', `Welcome to ${config.siteName}, ${created.user.displayName}! Your channel is at @${created.user.handle}.`);
-      if (created.isFirstAccount) {
-        flash(req, 'info', 'Yours is the first account on this site, so it is the administrator: it may do everything, including giving roles to others.');
-      }
       res.redirect(303, next ?? `/@${created.user.handle}`);
     },
 
@@ -80,6 +72,7 @@ export function accountRoutes({ pool, storage, config }: RouteDeps) {
       if (verified.rehash) await updatePasswordHash(pool, account.id, verified.rehash);
 
       await beginSession(req, account.id);
+      rememberDevice(res, secret, isHttps(config), account.id);
       res.redirect(303, next ?? '/');
     },
 

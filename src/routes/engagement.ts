@@ -6,6 +6,7 @@ import { recordView } from '../db/views.js';
 import { field } from '../forms/fields.js';
 import { badRequest, forbidden, notFound } from '../http/errors.js';
 import { loadedChannel, loadedVideo } from '../http/guards.js';
+import { backTo } from '../http/next.js';
 import { isValidViewToken, viewerKey } from '../http/viewer-key.js';
 import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
@@ -79,16 +80,4 @@ export function engagementRoutes({ pool, storage, secret }: RouteDeps) {
       });
     },
   };
-}
-
-/** After a form post: the page the form was on, when it is ours (the referrer policy is same-origin). */
-function backTo(req: Request, fallback: string): string {
-  const referer = req.get('referer');
-  if (!referer) return fallback;
-  try {
-    const url = new URL(referer);
-    return url.host === req.get('host') ? url.pathname + url.search : fallback;
-  } catch {
-    return fallback;
-  }
 }

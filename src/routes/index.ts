@@ -14,6 +14,7 @@ import type { RouteDeps } from './deps.js';
 import { healthRoutes } from './health.js';
 import { homeRoutes } from './home.js';
 import { settingsRoutes } from './settings.js';
+import { setupRoutes } from './setup.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -65,6 +66,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const media = mediaRoutes(deps);
   const engagement = engagementRoutes(deps);
   const integration = integrationRoutes(deps);
+  const setup = setupRoutes(deps);
   const router = Router();
 
   router.get('/', cacheable, home.showHome);
@@ -73,10 +75,12 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/favicon.ico', home.favicon);
 
   router.get('/register', accounts.showRegister);
-  router.post('/register', limits.signupByAddress, accounts.register);
+  router.post('/register', limits.signupAttemptsByAddress, limits.signupByAddress, accounts.register);
   router.get('/login', accounts.showLogin);
   router.post('/login', limits.loginByAddress, limits.loginByAccount, accounts.login);
   router.post('/logout', keepsPages, accounts.logout);
+  router.get('/setup', setup.showSetup);
+  router.post('/setup', limits.signupAttemptsByAddress, setup.setup);
 
   router.get('/settings', requireUser, settings.showProfile);
   router.post('/settings', requireUser, settings.saveProfile);

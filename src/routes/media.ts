@@ -31,7 +31,9 @@ export function mediaRoutes({ pool, storage }: RouteDeps) {
     const cacheControl = isListed(file.video) ? `public, max-age=${YEAR_SECONDS}, immutable` : 'private, no-cache';
     await new Promise<void>((resolve, reject) => {
       // send passes unknown options on to fs.createReadStream, highWaterMark among them.
-      const options = { headers: { 'Content-Type': file.mimeType, 'Cache-Control': cacheControl }, cacheControl: false, dotfiles: 'deny' as const, highWaterMark: MEDIA_READ_CHUNK_BYTES };
+      // Feed readers and oEmbed consumers show thumbnails from other origins; video bytes stay same-origin.
+      const crossOrigin = file.mimeType.startsWith('image/') && canSeeVideo(null, file.video) ? { 'Cross-Origin-Resource-Policy': 'cross-origin' } : {};
+      const options = { headers: { 'Content-Type': file.mimeType, 'Cache-Control': cacheControl, ...crossOrigin }, cacheControl: false, dotfiles: 'deny' as const, highWaterMark: MEDIA_READ_CHUNK_BYTES };
       res.sendFile(location, options, (err) => {
         if (!err) return resolve();
         // A client that stops reading (a player seeking elsewhere) is normal, not a server error.

@@ -7,7 +7,7 @@ import { findPasswordHash, findUserById, replaceAvatarKey, softDeleteAccount, up
 import { parseAccountDeletion, parsePasswordChange } from '../forms/password.js';
 import { BIO_MAX, parseProfile } from '../forms/profile.js';
 import { notFound } from '../http/errors.js';
-import { endSession, flash } from '../http/session.js';
+import { beginSession, endSession, flash } from '../http/session.js';
 import { receiveOneFile } from '../http/uploads.js';
 import { ImageRejected, newAvatarKey, storeAvatar, storeDefaultAvatar } from '../media/images.js';
 import type { RouteDeps } from './deps.js';
@@ -88,6 +88,8 @@ export function settingsRoutes({ pool, storage, config }: RouteDeps) {
       }
       await updatePasswordHash(pool, viewer.id, await hashPassword(form.value.newPassword));
       const ended = await deleteOtherSessions(pool, viewer.id, req.sessionID);
+      // This session goes on under a new id: an id copied before the change (the reason to change it, perhaps) stops working.
+      await beginSession(req, viewer.id);
       flash(req, 'success', ended > 0 ? `Your password has been changed, and ${ended} other ${ended === 1 ? 'session was' : 'sessions were'} signed out.` : 'Your password has been changed.');
       res.redirect(303, '/settings');
     },

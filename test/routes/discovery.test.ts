@@ -44,6 +44,15 @@ describe('discovery', function () {
       assert.doesNotMatch(res.text, /<b>other<\/b>/);
     });
 
+    it('keeps every <mark> closed when stored text holds the highlight markers themselves', async () => {
+      // Written directly, as rows from before the forms refused control characters would be.
+      const marked = await createVideo(await createUser(), { title: `Marker \u0002${word}x\u0003 \u0004<i>`, description: `${word}x opens \u0002 and never closes \u0005` });
+      const res = await supertest(t.app).get('/search').query({ q: `${word}x` });
+      assert.ok(res.text.includes(marked.publicId));
+      assert.equal((res.text.match(/<mark>/g) ?? []).length, (res.text.match(/<\/mark>/g) ?? []).length);
+      assert.match(res.text, /Marker <mark>\w+<\/mark> &lt;i&gt;/);
+    });
+
     it('understands quotes, -word and or, and forgives typos and unfinished words', async () => {
       const quoted = (await supertest(t.app).get('/search').query({ q: `"${word} a bicycle"` })).text;
       assert.ok(quoted.includes(v.inTitle!.publicId), 'the phrase finds its video');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import supertest from 'supertest';
 import { createPool } from '../../src/db/pool.js';
 import { createTestApp, useTestApp } from '../helpers/app.js';
-import { signedInAgent, tokenFor } from '../helpers/agent.js';
+import { csrfFrom, signedInAgent, tokenFor } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
 import { createUser } from '../helpers/factories.js';
 
@@ -138,17 +138,25 @@ describe('pages', () => {
       assert.equal(res.headers['strict-transport-security'], undefined, 'no HSTS over plain HTTP');
     });
 
-    it('behind HTTPS: HSTS, and a Secure __Host- session cookie', async () => {
+    it('behind HTTPS: HSTS, and Secure __Host- cookies for the sign-in form and the session', async () => {
       const { app } = createTestApp({ PUBLIC_URL: 'https://videos.example.org', TRUST_PROXY: 'loopback' });
-      const res = await supertest(app).get('/login').set('X-Forwarded-Proto', 'https');
-      assert.match(res.headers['strict-transport-security'] as string, /max-age=31536000/);
-      const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? [])[0] ?? '';
-      assert.match(cookie, /^__Host-tubestead=/);
-      assert.match(cookie, /; Secure/);
-      assert.match(cookie, /; HttpOnly/);
-      assert.match(cookie, /; SameSite=Lax/);
-      assert.match(cookie, /; Path=\//);
-      assert.doesNotMatch(cookie, /Domain=/);
+      const user = await createUser();
+      const page = await supertest(app).get('/login').set('X-Forwarded-Proto', 'https');
+      assert.match(page.headers['strict-transport-security'] as string, /max-age=31536000/);
+      const formCookie = ([] as string[]).concat(page.headers['set-cookie'] ?? [])[0] ?? '';
+      assert.match(formCookie, /^__Host-tubestead-csrf=/);
+      const res = await supertest(app).post('/login').set('X-Forwarded-Proto', 'https').set('Cookie', formCookie.split(';')[0]!)
+        .type('form').send({ _csrf: csrfFrom(page.text), login: user.handle, password: user.password });
+      assert.equal(res.status, 303);
+      const sessionCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('__Host-tubestead=')) ?? '';
+      for (const cookie of [formCookie, sessionCookie]) {
+        assert.match(cookie, /^__Host-tubestead(-csrf)?=/);
+        assert.match(cookie, /; Secure/);
+        assert.match(cookie, /; HttpOnly/);
+        assert.match(cookie, /; SameSite=Lax/);
+        assert.match(cookie, /; Path=\//);
+        assert.doesNotMatch(cookie, /Domain=/);
+      }
     });
 
     it('serves no page with an inline script', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import supertest from 'supertest';
 import { createTestApp, useTestApp } from '../helpers/app.js';
-import { signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
+import { csrfFrom, sessionCookie, signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
 import { createUser, DEFAULT_PASSWORD } from '../helpers/factories.js';
 import { jpegWithExif, pngBomb } from '../helpers/images.js';
@@ -180,6 +180,26 @@ describe('settings', () => {
       assert.equal((await here.get('/settings')).status, 200);
       assert.equal((await elsewhere.get('/settings')).status, 303);
       await signedInAgent(t.app, { handle: user.handle, password: 'a brand new secret' });
+    });
+
+    it('gives this session a new id, so an id copied before the change is worthless', async () => {
+      const user = await createUser();
+      const here = await signedInAgent(t.app, user);
+      const page = await here.get('/settings/password');
+      const token = csrfFrom(page.text);
+      const { rows: before } = await testPool().query<{ sid: string }>(`SELECT sid FROM sessions WHERE sess ->> 'userId' = $1`, [String(user.id)]);
+      assert.equal(before.length, 1);
+      const res = await here.post('/settings/password').type('form').send({ _csrf: token, currentPassword: user.password, newPassword: 'a brand new secret', confirmPassword: 'a brand new secret' });
+      assert.equal(res.status, 303);
+      const cookie = sessionCookie(res);
+      assert.ok(cookie, 'a new session cookie is sent');
+      const { rows: after } = await testPool().query<{ sid: string }>(`SELECT sid FROM sessions WHERE sess ->> 'userId' = $1`, [String(user.id)]);
+      assert.equal(after.length, 1);
+      assert.notEqual(after[0]!.sid, before[0]!.sid, 'the session id changed');
+      assert.ok(decodeURIComponent(cookie).includes(after[0]!.sid));
+      const settings = await here.get('/settings');
+      assert.equal(settings.status, 200, 'still signed in under the new id');
+      assert.match(settings.text, /Your password has been changed/);
     });
   });
 
