@@ -69,12 +69,17 @@ export async function anonymousAgent(app: Express): Promise<Agent> {
   return agent;
 }
 
-/** An account signed in, holding a form's token, then banned: its next request finds it signed out. */
+/**
+ * An account signed in, then banned, that opens a form again: its first request finds it
+ * signed out, and the token it then holds is a signed-out visitor's. (A form opened before
+ * the ban is refused as expired, 403: the route matrix checks that case.)
+ */
 export async function bannedAgent(app: Express): Promise<Agent> {
   const user = await createUser();
   const agent = await signedInAgent(app, user);
-  await tokenOf(agent, '/settings');
   await banUser(user);
+  assertSignIn(await agent.get('/settings'), '/settings');
+  await tokenOf(agent, '/login');
   return agent;
 }
 
