@@ -85,12 +85,9 @@ const ROWS: Record<string, Row> = {
     request: () => ({ path: '/register', form: { handle: uniqueHandle('reg'), displayName: 'New person', email: '', password: 'a long and unusual passphrase 42' } }),
   },
   'GET /login': { expect: [200, 303, 303, 303, 303, 200], request: page(() => '/login') },
-  // Once the site has an admin (the matrix makes one), the setup address is gone for everyone.
-  'GET /setup': { expect: all(404), request: page(() => '/setup?token=anything') },
-  'POST /setup': { expect: allForms(404), request: () => ({ path: '/setup', form: { token: 'anything' } }) },
   'POST /login': {
     fresh: true,
-    // Each signs in as themselves (anonymous: as an account of its own); a banned account is refused.
+    // Each signs in as themselves (anonymous: as an account of its own).
     expect: allForms(303),
     request: async (c) => {
       const account = c.actor ?? (await createUser());
@@ -98,6 +95,9 @@ const ROWS: Record<string, Row> = {
     },
   },
   'POST /logout': { fresh: true, expect: allForms(303), request: () => ({ path: '/logout', form: {} }) },
+  // Once the site has an admin (the matrix makes one), the setup address is gone for everyone.
+  'GET /setup': { expect: all(404), request: page(() => '/setup?token=anything') },
+  'POST /setup': { expect: allForms(404), request: () => ({ path: '/setup', form: { token: 'anything' } }) },
 
   'GET /settings': { expect: signedIn(200), request: page(() => '/settings') },
   'POST /settings': { expect: signedInForm(303), request: () => ({ path: '/settings', form: { displayName: 'Renamed in the matrix', bio: '' } }) },
