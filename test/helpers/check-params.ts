@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
 import type { Express } from 'express';
 import supertest from 'supertest';
-import path from 'node:path';
 import { createTestApp, runDataDir, type TestApp } from './app.js';
 import { csrfFrom, signedInAgent, type Agent } from './agent.js';
 import { testPool } from './database.js';
@@ -50,19 +50,19 @@ export function useCheckedApp(env: Record<string, string> = {}): TestApp {
 
 const tokens = new WeakMap<Agent, string>();
 
-/** The agent's session CSRF token, read once from a page that carries it. */
+/** The agent's CSRF token, read once from a page that carries it. */
 export async function tokenOf(agent: Agent, page = '/login'): Promise<string> {
   if (!tokens.has(agent)) tokens.set(agent, csrfFrom((await agent.get(page)).text));
   return tokens.get(agent)!;
 }
 
 /** A form post as the site's pages send it: the session's token in the hidden _csrf field. */
-export async function postForm(agent: Agent, path: string, form: Record<string, string> = {}, options: { tokenPage?: string } = {}) {
+export async function postForm(agent: Agent, url: string, form: Record<string, string> = {}, options: { tokenPage?: string } = {}) {
   const token = await tokenOf(agent, options.tokenPage ?? '/');
-  return agent.post(path).type('form').send({ _csrf: token, ...form });
+  return agent.post(url).type('form').send({ _csrf: token, ...form });
 }
 
-/** A signed-out visitor with a session and a token, as one who opened a form and sends it. */
+/** A signed-out visitor holding a form's token, as one who opened a form and sends it. */
 export async function anonymousAgent(app: Express): Promise<Agent> {
   const agent = supertest.agent(app);
   await tokenOf(agent, '/login');
