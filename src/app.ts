@@ -8,6 +8,7 @@ import { baseLocals, sessionLocals, viewHelpers } from './http/locals.js';
 import { requestLogger } from './http/logging.js';
 import { createRateLimiters } from './http/rate-limit.js';
 import { securityHeaders } from './http/security.js';
+import { refuseNulBytes } from './http/nul-bytes.js';
 import { createPageCache } from './http/page-cache.js';
 import { createSessionMiddleware, enforceAbsoluteLifetime, sessionCookieName } from './http/session.js';
 import { useViews } from './http/views.js';
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 100 }));
   app.use(express.json({ limit: FORM_BODY_LIMIT }));
+  app.use(refuseNulBytes);
   app.use(viewer);
   app.use(sessionLocals);
   app.use(csrfProtection(deps.sessionSecret, https));

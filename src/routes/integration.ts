@@ -87,8 +87,10 @@ export function integrationRoutes({ pool, storage, config }: RouteDeps) {
       if (!video) throw notFound('There is no video at that address.');
       const view = describeVideo(video, await listVideoFiles(pool, video.id), storage);
       const base = view.defaultRendition ?? { width: 1280, height: 720 };
-      const maxWidth = Number(req.query.maxwidth) || Infinity;
-      const maxHeight = Number(req.query.maxheight) || Infinity;
+      // oEmbed's limits are positive whole numbers; anything else is no limit.
+      const limit = (raw: unknown) => (typeof raw === 'string' && /^[1-9][0-9]{0,4}$/.test(raw) ? Number(raw) : Infinity);
+      const maxWidth = limit(req.query.maxwidth);
+      const maxHeight = limit(req.query.maxheight);
       const scale = Math.min(1, maxWidth / base.width, maxHeight / base.height);
       const width = Math.round(base.width * scale);
       const height = Math.round(base.height * scale);
