@@ -51,14 +51,24 @@ async function removeUploadedFiles(req: Request): Promise<void> {
   await Promise.all(files.filter((f) => f?.path).map((f) => fs.promises.rm(f!.path, { force: true })));
 }
 
-/** The one error handler: logs server errors with their stack, renders errors/*.ejs. */
+/**
+ * What both handlers do first: remove a refused upload's file, then log (server errors with
+ * their stack) and say what may be shown; null when the answer has already begun.
+ */
+async function refusal(err: unknown, req: Request, res: Response): Promise<Shown | null> {
+  await removeUploadedFiles(req).catch(() => {});
+  if (res.headersSent) return null;
+  const shown = describe(err);
+  if (shown.status >= 500) req.log?.error({ err }, 'request failed');
+  else req.log?.info({ status: shown.status, reason: shown.message }, 'request refused');
+  return shown;
+}
+
+/** The one error handler of pages: renders errors/*.ejs (JSON for the pages' scripts). */
 export function errorHandler() {
   return async function handleError(err: unknown, req: Request, res: Response, next: NextFunction): Promise<void> {
-    await removeUploadedFiles(req).catch(() => {});
-    if (res.headersSent) return next(err);
-    const shown = describe(err);
-    if (shown.status >= 500) req.log?.error({ err }, 'request failed');
-    else req.log?.info({ status: shown.status, reason: shown.message }, 'request refused');
+    const shown = await refusal(err, req, res);
+    if (!shown) return next(err);
     res.status(shown.status).set(shown.headers);
     const requestId = String(req.id ?? '');
     if (wantsJson(req)) {
@@ -83,11 +93,8 @@ export function errorHandler() {
  */
 export function problemHandler() {
   return async function handleProblem(err: unknown, req: Request, res: Response, next: NextFunction): Promise<void> {
-    await removeUploadedFiles(req).catch(() => {});
-    if (res.headersSent) return next(err);
-    const shown = describe(err);
-    if (shown.status >= 500) req.log?.error({ err }, 'request failed');
-    else req.log?.info({ status: shown.status, reason: shown.message }, 'request refused');
+    const shown = await refusal(err, req, res);
+    if (!shown) return next(err);
     const fields = err instanceof HttpError ? err.fields : undefined;
     res.status(shown.status).set(shown.headers).set('Cache-Control', 'no-store').type('application/problem+json').send(JSON.stringify({
       type: 'about:blank',
