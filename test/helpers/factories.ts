@@ -2,6 +2,9 @@ import crypto from 'node:crypto';
 import { hashPassword } from '../../src/auth/passwords.js';
 import { grantRole } from '../../src/db/roles.js';
 import { createAccount, softDeleteAccount, type User } from '../../src/db/users.js';
+import { markFailed, markPlayable, markProcessing, setVideoProgress } from '../../src/db/video-processing.js';
+import { insertVideo } from '../../src/db/videos.js';
+import type { VideoStatus, Visibility } from '../../src/db/visibility.js';
 import { testPool } from './database.js';
 
 export const DEFAULT_PASSWORD = 'correct horse battery staple';
@@ -34,17 +37,29 @@ export async function createUser(options: { handle?: string; displayName?: strin
 
 let videoSequence = 0;
 
-/** A video row straight in the database (no media files), ready and public unless told otherwise. */
-export async function createVideo(owner: { id: number }, options: { title?: string; description?: string; tags?: string[]; visibility?: 'public' | 'unlisted' | 'private'; status?: string; durationSeconds?: number; publishedAt?: Date } = {}) {
+/**
+ * A video (no media files) recorded and moved through its states by the same data functions
+ * the upload route and the worker use: ready and public unless told otherwise.
+ */
+export async function createVideo(owner: { id: number }, options: { title?: string; description?: string; tags?: string[]; visibility?: Visibility; status?: VideoStatus; durationSeconds?: number; publishedAt?: Date } = {}) {
   videoSequence += 1;
   const publicId = `v${String(videoSequence).padStart(4, '0')}${crypto.randomBytes(5).toString('base64url')}`.slice(0, 11).replace(/[^A-Za-z0-9_-]/g, 'x');
   const status = options.status ?? 'ready';
-  const { rows } = await testPool().query(
-    `INSERT INTO videos (public_id, owner_id, title, description, tags, visibility, status, progress, duration_seconds, width, height, published_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 100, $8, 1280, 720, $9) RETURNING id, public_id`,
-    [publicId, owner.id, options.title ?? `Video ${videoSequence}`, options.description ?? '', options.tags ?? [], options.visibility ?? 'public', status, options.durationSeconds ?? 60, status === 'ready' ? (options.publishedAt ?? new Date()) : null],
-  );
-  return { id: rows[0].id as number, publicId: rows[0].public_id as string };
+  const db = testPool();
+  const video = await insertVideo(db, {
+    publicId, ownerId: owner.id, title: options.title ?? `Video ${videoSequence}`, description: options.description ?? '', tags: options.tags ?? [],
+    visibility: options.visibility ?? 'public', originalKey: `originals/${publicId}/source`, originalName: 'fixture.mp4', originalBytes: 0,
+    durationSeconds: options.durationSeconds ?? 60, width: 1280, height: 720, frameRate: 30, videoCodec: 'h264', audioCodec: 'aac', probe: {},
+  });
+  if (status !== 'uploaded') await markProcessing(db, video.id);
+  if (status === 'ready') {
+    await markPlayable(db, video.id, null);
+    await setVideoProgress(db, video.id, 100);
+  }
+  if (status === 'failed') await markFailed(db, video.id, 'Made failed by a test.');
+  // No data function changes a publication time yet (scheduled publication will bring one).
+  if (status === 'ready' && options.publishedAt) await db.query('UPDATE videos SET published_at = $2 WHERE id = $1', [video.id, options.publishedAt]);
+  return { id: video.id, publicId: video.publicId };
 }
 
 /**

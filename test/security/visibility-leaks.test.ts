@@ -13,6 +13,7 @@ import { createTestApp } from '../helpers/app.js';
 import { testPool } from '../helpers/database.js';
 import { banUser, createUser, createVideo, deleteUser } from '../helpers/factories.js';
 import { attachRendition } from '../helpers/videos.js';
+import type { VideoStatus } from '../../src/db/visibility.js';
 
 type User = Awaited<ReturnType<typeof createUser>>;
 interface Made {
@@ -27,7 +28,7 @@ interface State {
   name: string;
   label: string;
   /** How the hidden video is made; `ownOwner` gives it an owner of its own (banned or deleted after). */
-  video: { visibility?: 'public' | 'unlisted' | 'private'; status?: string };
+  video: { visibility?: 'public' | 'unlisted' | 'private'; status?: VideoStatus };
   ownOwner?: (owner: User) => Promise<void>;
   /** Unlisted: listed nowhere, but watchable by anyone who has the link. */
   byLink?: boolean;
