@@ -12,6 +12,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { loadConfig } from '../src/config.js';
 import { startEmbeddedPostgres, freePort } from '../src/db/embedded.js';
 import { migrate } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
@@ -27,7 +28,7 @@ import { ROOT_DIR } from '../src/paths.js';
 import { MEDIA_READ_CHUNK_BYTES } from '../src/routes/media.js';
 
 const run = promisify(execFile);
-const binaries = resolveBinaries({ ffmpegPath: process.env.FFMPEG_PATH ?? null, ffprobePath: process.env.FFPROBE_PATH ?? null });
+const binaries = resolveBinaries(loadConfig({ FFMPEG_PATH: process.env.FFMPEG_PATH, FFPROBE_PATH: process.env.FFPROBE_PATH }));
 const SOURCE_SECONDS = 30;
 const UPLOAD_BYTES = 1024 ** 3;
 const RANGE_CHUNK = 1024 * 1024;
@@ -56,7 +57,7 @@ async function bareCommands(source: string): Promise<number> {
     await run(binaries.ffmpeg, ['-nostdin', '-hide_banner', '-y', ...SAFE_INPUT, '-i', source, ...renditionArgs(probed, rendition, 'veryfast'), out], { maxBuffer: 64 * 1024 * 1024 });
     outputs.push(out);
   }
-  const thumb = thumbnailFrameArgs(probed.durationSeconds);
+  const thumb = thumbnailFrameArgs(probed);
   await run(binaries.ffmpeg, ['-nostdin', '-hide_banner', '-y', ...SAFE_INPUT, ...thumb.input, '-i', source, ...thumb.output, path.join(work, 'bare-frame.png')]);
   const board = storyboardPlan(probed.durationSeconds);
   await run(binaries.ffmpeg, ['-nostdin', '-hide_banner', '-y', ...SAFE_INPUT, ...board.input, '-i', outputs[0]!, ...board.output, path.join(work, 'bare-storyboard.jpg')]);
