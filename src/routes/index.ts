@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { requirePermission, requireUser } from '../auth/permissions.js';
+import { uploadGuards } from '../http/upload-limits.js';
 import { apiRoutes } from './api.js';
 import { engagementRoutes } from './engagement.js';
 import { integrationRoutes } from './integration.js';
@@ -38,6 +39,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const api = apiRoutes(deps);
   const engagement = engagementRoutes(deps);
   const integration = integrationRoutes(deps);
+  const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
 
   router.get('/', cacheable, home.showHome);
@@ -61,7 +63,7 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/settings/delete', requireUser, settings.deleteAccount);
 
   router.get('/upload', requirePermission('video.upload'), videos.showUpload);
-  router.post('/upload', requirePermission('video.upload'), videos.receiveVideo, videos.upload);
+  router.post('/upload', requirePermission('video.upload'), uploads.beforeFile, videos.receiveVideo, uploads.afterFile, uploads.probeSlot, videos.upload);
   router.get('/watch/:id', cacheable, videos.watch);
   router.post('/watch/:id/rate', requireUser, engagement.rate);
   router.post('/watch/:id/view', engagement.view);

@@ -40,8 +40,8 @@ export function runDataDir(): string {
 }
 
 /**
- * The real application on the test database. Rate limits are high unless a test sets them,
- * so that only the tests about limits meet them. The page cache is off unless a test turns it
+ * The real application on the test database. Rate limits and per-account upload limits are
+ * high unless a test sets them, so that only the tests about limits meet them. The page cache is off unless a test turns it
  * on: most tests change rows directly and look at the page at once.
  */
 export function createTestApp(env: Record<string, string> = {}, pool: Pool = testPool()): TestApp {
@@ -51,6 +51,8 @@ export function createTestApp(env: Record<string, string> = {}, pool: Pool = tes
     LOGIN_MAX_FAILURES: '1000',
     LOGIN_MAX_FAILURES_PER_ADDRESS: '1000',
     SIGNUP_MAX_PER_HOUR: '1000',
+    UPLOADS_PER_DAY: '1000',
+    UPLOADS_PROCESSING_MAX: '1000',
     PAGE_CACHE_SECONDS: '0',
     ...env,
   });
