@@ -164,7 +164,7 @@ async function main(): Promise<void> {
     const bare = only.has('a') ? (log('(a) bare ffmpeg commands…'), await bareCommands(source)) : 0;
     log('(a) the pipeline…');
     const started = performance.now();
-    await processVideo({ pool, storage, binaries, dataDir, preset: 'veryfast', keepOriginals: true, logger }, video.id);
+    await processVideo({ pool, storage, binaries, dataDir, preset: 'veryfast', encodeTimeLimitFactor: loadConfig({}).encodeTimeLimitFactor, keepOriginals: true, logger }, video.id);
     const pipeline = performance.now() - started;
     if (only.has('a')) rows.push(['(a) pipeline ÷ bare ffmpeg, 30 s 1080p source, full ladder', `${seconds(pipeline)} vs ${seconds(bare)}`, (pipeline / bare).toFixed(3), '≤ 1.10']);
 

@@ -141,7 +141,7 @@ export const VARIABLES = [
   { name: 'FFPROBE_MEMORY_MB', key: 'ffprobeMemoryMb', default: '512', parse: integer(32, 1024 * 1024) },
   { name: 'PROBES_MAX_CONCURRENT', key: 'probesMaxConcurrent', default: '2', parse: integer(1, 64) },
   { name: 'PROBE_WAIT_SECONDS', key: 'probeWaitSeconds', default: '30', parse: integer(0, 600) },
-  { name: 'ENCODE_TIME_LIMIT_FACTOR', key: 'encodeTimeLimitFactor', default: '3', parse: integer(1, 1000) },
+  { name: 'ENCODE_TIME_LIMIT_FACTOR', key: 'encodeTimeLimitFactor', default: '5', parse: integer(1, 1000) },
   { name: 'UPLOADS_PER_DAY', key: 'uploadsPerDay', default: '20', parse: integer(1, 1_000_000) },
   { name: 'UPLOAD_BYTES_PER_DAY', key: 'uploadBytesPerDay', default: String(20 * 1024 ** 3), parse: integer(1024, 1024 ** 5) },
   { name: 'UPLOADS_PROCESSING_MAX', key: 'uploadsProcessingMax', default: '3', parse: integer(1, 10_000) },

@@ -93,6 +93,11 @@ function bounded(binaries: Binaries, program: string, bytes: number): { command:
  */
 const OUT_OF_MEMORY = /Cannot allocate memory|Could not allocate|get_buffer\(\) failed|malloc of size \d+ failed|Resource temporarily unavailable|out of memory|Error while opening encoder/i;
 
+function formatMinutes(seconds: number): string {
+  const minutes = Math.ceil(seconds / 60);
+  return minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
+}
+
 function formatMemory(bytes: number): string {
   const mib = Math.round(bytes / MIB);
   return mib >= 1024 && mib % 1024 === 0 ? `${mib / 1024} GiB` : `${mib} MiB`;
@@ -254,8 +259,12 @@ export function killRunningFfmpeg(): void {
 
 const TIME = /time=(\d+):(\d\d):(\d\d(?:\.\d+)?)/;
 
-/** ffmpeg ran out of the memory FFMPEG_MEMORY_MB allows: the file is the problem, so it is not tried again. */
+/**
+ * ffmpeg ran out of the memory FFMPEG_MEMORY_MB allows, or past its time limit (sized from the
+ * work, with ample headroom): the file is the problem, so it is not tried again automatically.
+ */
 export class MemoryLimitExceeded extends MediaRejected {}
+export class TimeLimitExceeded extends MediaRejected {}
 
 /**
  * Runs ffmpeg on one user-supplied input under the whitelists, a time limit, a memory bound and
@@ -289,6 +298,9 @@ export function runFfmpeg(binaries: Binaries, input: string, inputOptions: strin
       clearTimeout(timer);
       running.delete(child);
       if (!err) return resolve();
+      if (timedOut) {
+        return reject(new TimeLimitExceeded(`Processing took longer than this server allows for a video of this length and size (${formatMinutes(options.timeoutSeconds)}), so it was stopped: the file may be damaged. You can try again.`));
+      }
       if (outOfMemory) {
         return reject(new MemoryLimitExceeded(`Processing needed more memory than this server allows each video (${formatMemory(binaries.ffmpegMemoryBytes)}): the video's pictures are too large, or the file is damaged.`));
       }
@@ -297,7 +309,7 @@ export function runFfmpeg(binaries: Binaries, input: string, inputOptions: strin
     child.on('error', finish);
     child.on('close', (code, signal) => {
       if (code === 0) return finish(null);
-      finish(new Error(timedOut ? `timed out after ${Math.ceil(options.timeoutSeconds)} s` : signal ? `killed with ${signal}` : `exited with code ${code}`));
+      finish(new Error(signal ? `killed with ${signal}` : `exited with code ${code}`));
     });
   });
 }

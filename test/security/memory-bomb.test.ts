@@ -92,7 +92,7 @@ for (const set of binarySets()) {
         videoCodec: probed.videoCodec, audioCodec: probed.audioCodec, probe: {},
       });
       const handle = processVideoHandler({
-        pool: testPool(), storage, binaries: bounded(128), dataDir, preset: 'ultrafast', keepOriginals: true,
+        pool: testPool(), storage, binaries: bounded(128), dataDir, preset: 'ultrafast', encodeTimeLimitFactor: 5, keepOriginals: true,
         logger: createLogger('silent'), databaseUrl: testDatabaseUrl(),
       });
       // Returning (not throwing) is what tells pg-boss not to try again.
