@@ -220,17 +220,17 @@ export function checkLimits(probed: Probe, limits: Limits): void {
     throw new MediaRejected(`This video is ${probed.width}×${probed.height}; videos up to ${limits.maxVideoDimension} pixels on a side are accepted.`);
   }
   if (probed.width * probed.height > limits.maxVideoPixels) {
-    throw new MediaRejected(`This video is ${probed.width}×${probed.height}; the largest accepted is ${widescreenOf(limits.maxVideoPixels)} pixels (about ${(limits.maxVideoPixels / 1e6).toFixed(1)} megapixels).`);
+    throw new MediaRejected(`This video is ${probed.width}×${probed.height}; the largest accepted is ${describePixelLimit(limits.maxVideoPixels)}.`);
   }
   if (probed.frameRate > limits.maxVideoFps) {
     throw new MediaRejected(`This video has ${Math.round(probed.frameRate)} frames per second; up to ${limits.maxVideoFps} are accepted.`);
   }
 }
 
-/** The 16:9 frame of about `pixels` pixels, to put a pixel count in terms people know ("4096×2304"). */
-function widescreenOf(pixels: number): string {
+/** A pixel count in terms people know: "4096×2304 pixels (about 9.4 megapixels)", the 16:9 frame of that size. */
+export function describePixelLimit(pixels: number): string {
   const width = Math.floor(Math.sqrt((pixels * 16) / 9) / 2) * 2;
-  return `${width}×${Math.floor((width * 9) / 16 / 2) * 2}`;
+  return `${width}×${Math.floor((width * 9) / 16 / 2) * 2} pixels (about ${(pixels / 1e6).toFixed(1)} megapixels)`;
 }
 
 export function formatDuration(seconds: number): string {
