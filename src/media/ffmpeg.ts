@@ -61,19 +61,19 @@ export function resolveBinaries(config: BinaryConfig): Binaries {
   };
 }
 
+export const INSTALL_FFMPEG_COMMAND = 'apt-get install ffmpeg';
+
 /** What start-up should say loudly about these binaries: nothing, when all is well. */
 export function binaryWarnings(binaries: Binaries): string[] {
   const warnings: string[] = [];
   if (binaries.bundled) {
-    warnings.push(`Uploads are decoded by the ffmpeg bundled in the npm package @ffmpeg-installer/ffmpeg, a 2018 build with years of known security holes, because no system ffmpeg was found. Install a current one and restart: ${INSTALL_FFMPEG_COMMAND} (Debian/Ubuntu).`);
+    warnings.push(`Uploads are decoded by the ffmpeg bundled in the npm package @ffmpeg-installer/ffmpeg, a 2018 build with years of known security holes (no system ffmpeg was found, or FFMPEG_PATH names it). Install a current one and restart: ${INSTALL_FFMPEG_COMMAND} (Debian/Ubuntu).`);
   }
   if (!binaries.prlimit) {
     warnings.push('prlimit (util-linux) was not found, so ffmpeg and ffprobe run without a memory bound: one hostile upload can take all of this machine\'s memory. Install it: apt-get install util-linux.');
   }
   return warnings;
 }
-
-export const INSTALL_FFMPEG_COMMAND = 'apt-get install ffmpeg';
 
 /**
  * The program and arguments that start `program` under a memory bound. RLIMIT_DATA (heap and
