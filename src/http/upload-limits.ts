@@ -16,8 +16,8 @@ type Limits = Pick<Config, 'uploadsPerDay' | 'uploadBytesPerDay' | 'uploadsProce
 const FORM_OVERHEAD_BYTES = 1024 * 1024;
 /**
  * Up to this size a refused request's body is read and thrown away before the answer (as multer
- * does past its limit), so that the client, which reads the answer once it has sent everything, sees it.
- * Above it the connection is closed after the answer instead: the client is spared streaming
+ * does past its limit), so that the client, which reads the answer once it has sent everything,
+ * sees it. Above it the connection is closed after the answer instead: the client is spared streaming
  * gigabytes for nothing, at the cost that a browser may show a broken connection, not the message.
  */
 const DRAIN_AT_MOST_BYTES = 64 * 1024 * 1024;
@@ -39,7 +39,8 @@ export function uploadLimits(pool: Pool, limits: Limits) {
       const incoming = Number.isFinite(announced) ? Math.max(0, announced - FORM_OVERHEAD_BYTES) : 0;
       const refusal = refusalFor(await findUploadUsage(pool, req.viewer!.id), limits, incoming, 'estimated');
       if (refusal) {
-        if (announced > DRAIN_AT_MOST_BYTES) res.set('Connection', 'close');
+        // A body of unknown length (chunked) could be any size: it is not read either.
+        if (!(announced <= DRAIN_AT_MOST_BYTES)) res.set('Connection', 'close');
         else await drained(req);
         throw refusal;
       }
