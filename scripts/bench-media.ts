@@ -5,6 +5,7 @@
  *   (b) growth of the web process's resident memory while a 1 GiB upload streams in
  *   (c) Range-request throughput of a large rendition ÷ reading the same ranges from disk
  *   (d) time from the end of an upload to the first playable rendition ÷ the video's duration
+ *   (e) ffmpeg's peak memory on a 1080p source (the 1080p encode, the thumbnail frame) ÷ FFMPEG_MEMORY_MB
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,6 +13,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { loadConfig } from '../src/config.js';
 import { startEmbeddedPostgres, freePort } from '../src/db/embedded.js';
 import { migrate } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
@@ -28,7 +30,7 @@ import { ROOT_DIR } from '../src/paths.js';
 import { MEDIA_READ_CHUNK_BYTES } from '../src/routes/media.js';
 
 const run = promisify(execFile);
-const binaries = resolveBinaries({ ffmpegPath: process.env.FFMPEG_PATH ?? null, ffprobePath: process.env.FFPROBE_PATH ?? null });
+const binaries = resolveBinaries(loadConfig({ FFMPEG_PATH: process.env.FFMPEG_PATH, FFPROBE_PATH: process.env.FFPROBE_PATH }));
 const SOURCE_SECONDS = 30;
 const UPLOAD_BYTES = 1024 ** 3;
 const RANGE_CHUNK = 1024 * 1024;
@@ -37,7 +39,7 @@ fs.chmodSync(work, 0o755);
 const rows: [string, string, string, string][] = [];
 const log = (message: string) => process.stderr.write(`${message}\n`);
 /** `npm run bench:media -- --only=a,c` runs some parts ((c) measures the rendition (a) makes). */
-const only = new Set((process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? 'a,b,c,d').split(','));
+const only = new Set((process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? 'a,b,c,d,e').split(','));
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 async function makeSource(name: string, codec: 'mpeg4' | 'h264'): Promise<string> {
@@ -57,7 +59,7 @@ async function bareCommands(source: string): Promise<number> {
     await run(binaries.ffmpeg, ['-nostdin', '-hide_banner', '-y', ...SAFE_INPUT, '-i', source, ...renditionArgs(probed, rendition, 'veryfast'), out], { maxBuffer: 64 * 1024 * 1024 });
     outputs.push(out);
   }
-  const thumb = thumbnailFrameArgs(probed.durationSeconds);
+  const thumb = thumbnailFrameArgs(probed);
   await run(binaries.ffmpeg, ['-nostdin', '-hide_banner', '-y', ...SAFE_INPUT, ...thumb.input, '-i', source, ...thumb.output, path.join(work, 'bare-frame.png')]);
   const board = storyboardPlan(probed.durationSeconds);
   await run(binaries.ffmpeg, ['-nostdin', '-hide_banner', '-y', ...SAFE_INPUT, ...board.input, '-i', outputs[0]!, ...board.output, path.join(work, 'bare-storyboard.jpg')]);
@@ -137,6 +139,32 @@ function upload(port: number, session: { cookie: string; token: string }, file: 
   });
 }
 
+/**
+ * Runs ffmpeg as the pipeline does (under prlimit when there is one, which execs it in place, so
+ * the pid is ffmpeg's) and samples its /proc status every 10 ms: the peak resident memory
+ * (VmHWM, a high-water mark the kernel keeps) and the peak of VmData, what the bound counts.
+ */
+async function ffmpegPeakMemory(args: string[]): Promise<{ residentBytes: number; dataBytes: number }> {
+  const limited = binaries.prlimit ? [binaries.prlimit, `--data=${binaries.ffmpegMemoryBytes}`, '--', binaries.ffmpeg] : [binaries.ffmpeg];
+  const child = spawn(limited[0]!, [...limited.slice(1), '-nostdin', '-hide_banner', '-y', ...SAFE_INPUT, ...args], { stdio: ['ignore', 'ignore', 'ignore'] });
+  let residentBytes = 0;
+  let dataBytes = 0;
+  const sample = () => {
+    try {
+      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      residentBytes = Math.max(residentBytes, Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024);
+      dataBytes = Math.max(dataBytes, Number(/VmData:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024);
+    } catch {
+      // Gone between two samples.
+    }
+  };
+  const sampler = setInterval(sample, 10);
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  clearInterval(sampler);
+  if (code !== 0) throw new Error(`ffmpeg exited with ${code}`);
+  return { residentBytes, dataBytes };
+}
+
 function rssBytes(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
@@ -164,9 +192,24 @@ async function main(): Promise<void> {
     const bare = only.has('a') ? (log('(a) bare ffmpeg commands…'), await bareCommands(source)) : 0;
     log('(a) the pipeline…');
     const started = performance.now();
-    await processVideo({ pool, storage, binaries, dataDir, preset: 'veryfast', keepOriginals: true, logger }, video.id);
+    await processVideo({ pool, storage, binaries, dataDir, preset: 'veryfast', encodeTimeLimitFactor: loadConfig({}).encodeTimeLimitFactor, keepOriginals: true, logger }, video.id);
     const pipeline = performance.now() - started;
     if (only.has('a')) rows.push(['(a) pipeline ÷ bare ffmpeg, 30 s 1080p source, full ladder', `${seconds(pipeline)} vs ${seconds(bare)}`, (pipeline / bare).toFixed(3), '≤ 1.10']);
+
+    // (e) ffmpeg's peak memory on the 1080p source
+    if (only.has('e')) {
+      const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+      const top = planRenditions(probed).at(-1)!;
+      const thumb = thumbnailFrameArgs(probed);
+      for (const [label, args] of [
+        [`${top.rung}p encode`, ['-i', source, ...renditionArgs(probed, top, 'veryfast'), path.join(work, 'peak.mp4')]],
+        ['thumbnail frame (60 candidates)', [...thumb.input, '-i', source, ...thumb.output, path.join(work, 'peak.png')]],
+      ] as const) {
+        log(`(e) peak memory, ${label}…`);
+        const peak = await ffmpegPeakMemory([...args]);
+        rows.push([`(e) ffmpeg peak memory, 30 s 1080p source, ${label}`, `${mib(peak.residentBytes)} resident, ${mib(peak.dataBytes)} data`, (peak.dataBytes / binaries.ffmpegMemoryBytes).toFixed(3), `data < FFMPEG_MEMORY_MB (${mib(binaries.ffmpegMemoryBytes)})`]);
+      }
+    }
 
     // (c) Range throughput vs disk, on the 1080p rendition
     const files = await listVideoFiles(pool, video.id);

@@ -27,10 +27,20 @@ export interface Config {
   maxUploadBytes: number;
   maxVideoSeconds: number;
   maxVideoDimension: number;
+  maxVideoPixels: number;
   maxVideoFps: number;
   ffmpegPath: string | null;
   ffprobePath: string | null;
   ffmpegPreset: string;
+  ffmpegMemoryMb: number;
+  ffprobeMemoryMb: number;
+  probesMaxConcurrent: number;
+  probeWaitSeconds: number;
+  encodeTimeLimitFactor: number;
+  uploadsPerDay: number;
+  uploadBytesPerDay: number;
+  uploadsProcessingMax: number;
+  storageQuotaBytes: number;
   worker: boolean;
   workerConcurrency: number;
   keepOriginals: boolean;
@@ -126,10 +136,20 @@ export const VARIABLES = [
   { name: 'MAX_UPLOAD_BYTES', key: 'maxUploadBytes', default: String(4 * 1024 ** 3), parse: integer(1024, 1024 ** 4) },
   { name: 'MAX_VIDEO_SECONDS', key: 'maxVideoSeconds', default: String(4 * 60 * 60), parse: integer(1, 48 * 60 * 60) },
   { name: 'MAX_VIDEO_DIMENSION', key: 'maxVideoDimension', default: '8192', parse: integer(16, 16384) },
+  { name: 'MAX_VIDEO_PIXELS', key: 'maxVideoPixels', default: String(4096 * 2304), parse: integer(256, 16384 * 16384) },
   { name: 'MAX_VIDEO_FPS', key: 'maxVideoFps', default: '120', parse: integer(1, 1000) },
   { name: 'FFMPEG_PATH', key: 'ffmpegPath', default: null, parse: text(/^\//, 'must be an absolute path to an ffmpeg binary') },
   { name: 'FFPROBE_PATH', key: 'ffprobePath', default: null, parse: text(/^\//, 'must be an absolute path to an ffprobe binary') },
   { name: 'FFMPEG_PRESET', key: 'ffmpegPreset', default: 'veryfast', parse: text(/^(ultrafast|superfast|veryfast|faster|fast|medium|slow|slower|veryslow)$/, 'must be an x264 preset: ultrafast … veryslow') },
+  { name: 'FFMPEG_MEMORY_MB', key: 'ffmpegMemoryMb', default: '2048', parse: integer(64, 1024 * 1024) },
+  { name: 'FFPROBE_MEMORY_MB', key: 'ffprobeMemoryMb', default: '512', parse: integer(32, 1024 * 1024) },
+  { name: 'PROBES_MAX_CONCURRENT', key: 'probesMaxConcurrent', default: '2', parse: integer(1, 64) },
+  { name: 'PROBE_WAIT_SECONDS', key: 'probeWaitSeconds', default: '30', parse: integer(0, 600) },
+  { name: 'ENCODE_TIME_LIMIT_FACTOR', key: 'encodeTimeLimitFactor', default: '5', parse: integer(1, 1000) },
+  { name: 'UPLOADS_PER_DAY', key: 'uploadsPerDay', default: '20', parse: integer(1, 1_000_000) },
+  { name: 'UPLOAD_BYTES_PER_DAY', key: 'uploadBytesPerDay', default: String(20 * 1024 ** 3), parse: integer(1024, 1024 ** 5) },
+  { name: 'UPLOADS_PROCESSING_MAX', key: 'uploadsProcessingMax', default: '3', parse: integer(1, 10_000) },
+  { name: 'STORAGE_QUOTA_BYTES', key: 'storageQuotaBytes', default: String(100 * 1024 ** 3), parse: integer(1024, 1024 ** 5) },
   { name: 'WORKER', key: 'worker', default: 'on', parse: onOff },
   { name: 'WORKER_CONCURRENCY', key: 'workerConcurrency', default: '1', parse: integer(1, 16) },
   { name: 'KEEP_ORIGINALS', key: 'keepOriginals', default: 'on', parse: onOff },

@@ -11,6 +11,7 @@ import { removeStaleTempDirs } from './temp-dirs.js';
 import { startQueue } from './jobs/queue.js';
 import { startWorker } from './jobs/worker.js';
 import { createLogger } from './log.js';
+import { binaryWarnings, resolveBinaries } from './media/ffmpeg.js';
 
 /** How long shutdown waits for requests in flight before closing their connections. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  for (const warning of binaryWarnings(resolveBinaries(config))) logger.warn(`WARNING: ${warning}`);
   fs.mkdirSync(config.dataDir, { recursive: true });
 
   const database = await openDatabase(config, logger);

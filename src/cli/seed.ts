@@ -64,7 +64,7 @@ async function makeFixture(pool: Pool, storage: LocalStorage, dataDir: string, o
     originalKey: originalKey(publicId), originalName: 'fixture.mkv', originalBytes: 0, durationSeconds: probed.durationSeconds,
     width: probed.width, height: probed.height, frameRate: probed.frameRate, videoCodec: probed.videoCodec, audioCodec: probed.audioCodec, probe: {},
   });
-  await processVideo({ pool, storage, binaries, dataDir, preset: config.ffmpegPreset, keepOriginals: true, logger: createLogger('silent') }, video.id);
+  await processVideo({ pool, storage, binaries, dataDir, preset: config.ffmpegPreset, encodeTimeLimitFactor: config.encodeTimeLimitFactor, keepOriginals: true, logger: createLogger('silent') }, video.id);
   return video.id;
 }
 

@@ -5,11 +5,13 @@ import { startQueue } from '../jobs/queue.js';
 import { startWorker } from '../jobs/worker.js';
 import { removeStaleTempDirs } from '../temp-dirs.js';
 import { createLogger } from '../log.js';
+import { binaryWarnings, resolveBinaries } from '../media/ffmpeg.js';
 
 /** `npm run worker`: processes jobs without serving HTTP, for running workers on other hosts. */
 try {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  for (const warning of binaryWarnings(resolveBinaries(config))) logger.warn(`WARNING: ${warning}`);
   const database = await openDatabase(config, logger);
   const pool = createPool(database.url, config.databasePoolMax);
   await removeStaleTempDirs(config.dataDir, 'work');

@@ -30,6 +30,7 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
     binaries,
     dataDir: config.dataDir,
     preset: config.ffmpegPreset,
+    encodeTimeLimitFactor: config.encodeTimeLimitFactor,
     keepOriginals: config.keepOriginals,
     logger,
     databaseUrl: deps.databaseUrl,

@@ -8,7 +8,7 @@ import { findVideoById, type Video } from '../db/videos.js';
 import type { Logger } from '../log.js';
 import { probe, runFfmpeg, type Binaries, type Probe } from './ffmpeg.js';
 import { makeStoryboard, makeThumbnails } from './previews.js';
-import { planRenditions, renditionArgs, workOf, type Rendition } from './renditions.js';
+import { encodeTimeLimitSeconds, planRenditions, renditionArgs, workOf, type Rendition } from './renditions.js';
 import type { Storage } from './storage.js';
 import { processTempDir } from '../temp-dirs.js';
 
@@ -18,6 +18,8 @@ export interface PipelineDeps {
   binaries: Binaries;
   dataDir: string;
   preset: string;
+  /** ENCODE_TIME_LIMIT_FACTOR: seconds an encode may take per second of 1080p video (see encodeTimeLimitSeconds). */
+  encodeTimeLimitFactor: number;
   keepOriginals: boolean;
   logger: Logger;
 }
@@ -27,8 +29,6 @@ export class VideoGone extends Error {}
 
 /** How often progress is written at most; pages poll it every couple of seconds. */
 const PROGRESS_WRITE_INTERVAL_MS = 1500;
-/** Encoding may take this many times the video's duration before it is stopped (2 cores, 1080p, veryfast: about 2×). */
-const ENCODE_TIMEOUT_FACTOR = 30;
 
 export const videoStorageDir = (publicId: string) => `videos/${publicId}`;
 export const originalKey = (publicId: string) => `originals/${publicId}/source`;
@@ -105,7 +105,7 @@ async function makeRendition(deps: PipelineDeps, video: Video, probed: Probe, in
   const output = path.join(workDir, name);
   await runFfmpeg(deps.binaries, input, [], output, renditionArgs(probed, rendition, deps.preset), {
     durationSeconds: probed.durationSeconds,
-    timeoutSeconds: Math.max(300, probed.durationSeconds * ENCODE_TIMEOUT_FACTOR),
+    timeoutSeconds: encodeTimeLimitSeconds(probed, rendition, deps.encodeTimeLimitFactor),
     onProgress,
   });
   const file: VideoFile = {

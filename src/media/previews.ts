@@ -9,6 +9,11 @@ export const STORYBOARD_TILE = { width: 160, height: 90 } as const;
 const STORYBOARD_COLUMNS = 10;
 /** How many frames the thumbnail filter compares to pick the most representative one. */
 const THUMBNAIL_CANDIDATE_FRAMES = 60;
+/**
+ * The filter holds all its candidates at once, so they are scaled down first, to the largest
+ * thumbnail: 60 frames of 8192×8192 took 6.7 GiB (measured), of 1280×720 they are about 80 MiB.
+ */
+const THUMBNAIL_FRAME_BOX = { width: 1280, height: 720 } as const;
 
 export interface PreviewFile {
   file: string;
@@ -24,7 +29,7 @@ export interface PreviewFile {
  */
 export async function makeThumbnails(binaries: Binaries, input: string, probe: Probe, workDir: string): Promise<PreviewFile[]> {
   const frame = path.join(workDir, 'frame.png');
-  const args = thumbnailFrameArgs(probe.durationSeconds);
+  const args = thumbnailFrameArgs(probe);
   await runFfmpeg(binaries, input, args.input, frame, args.output, { durationSeconds: 0, timeoutSeconds: 300 });
   const files: PreviewFile[] = [];
   for (const width of THUMBNAIL_WIDTHS_PX) {
@@ -39,12 +44,18 @@ export async function makeThumbnails(binaries: Binaries, input: string, probe: P
   return files;
 }
 
-/** ffmpeg options for the representative frame, past the first second where fades and titles sit. */
-export function thumbnailFrameArgs(durationSeconds: number): { input: string[]; output: string[] } {
+/**
+ * ffmpeg options for the representative frame, past the first second where fades and titles
+ * sit, picked among candidates scaled to fit the largest thumbnail (never scaled up).
+ */
+export function thumbnailFrameArgs(probe: Pick<Probe, 'durationSeconds' | 'width' | 'height'>): { input: string[]; output: string[] } {
+  const { durationSeconds, width, height } = probe;
   const seek = durationSeconds > 2 ? Math.min(Math.max(1, durationSeconds * 0.1), 60) : 0;
+  const fit = Math.min(1, THUMBNAIL_FRAME_BOX.width / width, THUMBNAIL_FRAME_BOX.height / height);
+  const even = (n: number) => Math.max(2, Math.round((n * fit) / 2) * 2);
   return {
     input: ['-ss', seek.toFixed(3)],
-    output: ['-map', '0:v:0', '-vf', `thumbnail=${THUMBNAIL_CANDIDATE_FRAMES}`, '-frames:v', '1', '-an', '-c:v', 'png', '-f', 'image2'],
+    output: ['-map', '0:v:0', '-vf', `scale=${even(width)}:${even(height)},thumbnail=${THUMBNAIL_CANDIDATE_FRAMES}`, '-frames:v', '1', '-an', '-c:v', 'png', '-f', 'image2'],
   };
 }
 

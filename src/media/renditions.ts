@@ -69,6 +69,25 @@ export function workOf(rendition: Rendition): number {
   return rendition.mode === 'remux' ? 0.05 : (rendition.width * rendition.height) / (1280 * 720);
 }
 
+const PIXELS_1080P = 1920 * 1080;
+/** Start-up and a short clip on a busy machine; and no one encode may hold a worker for longer than half a day. */
+export const ENCODE_TIME_FLOOR_SECONDS = 120;
+export const ENCODE_TIME_CAP_SECONDS = 12 * 3600;
+
+/**
+ * How long one rendition may take: ENCODE_TIME_LIMIT_FACTOR seconds per unit of work, plus a
+ * floor, capped. A unit is one second of video encoded at 1080p; the source's pixels count half
+ * as much, for decoding and scaling them (a 4K source makes even its 360p slow). Measured on this
+ * project's 2-core machine under load, at veryfast: about 0.65 s per unit (1080p→1080p 0.83 ×
+ * the duration, 4096×2304→360p 1.6 ×), so the default 5 leaves about 8 × headroom. A remux copies
+ * and takes a twentieth of an encode.
+ */
+export function encodeTimeLimitSeconds(probe: Pick<Probe, 'durationSeconds' | 'width' | 'height'>, rendition: Rendition, factor: number): number {
+  const pixels = rendition.mode === 'remux' ? 0.05 * probe.width * probe.height : rendition.width * rendition.height + (probe.width * probe.height) / 2;
+  const work = probe.durationSeconds * (pixels / PIXELS_1080P);
+  return Math.min(ENCODE_TIME_CAP_SECONDS, Math.ceil(ENCODE_TIME_FLOOR_SECONDS + factor * work));
+}
+
 /** ffmpeg output options for one rendition (the input options are the caller's). */
 export function renditionArgs(probe: Probe, rendition: Rendition, preset: string): string[] {
   const common = ['-map', '0:v:0', '-map', '0:a:0?', '-map_metadata', '-1', '-map_chapters', '-1', '-movflags', '+faststart', '-f', 'mp4'];

@@ -2,6 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import { canDeleteVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
 import { allowChannel, allowVideo, requirePermission, requireUser } from '../http/guards.js';
 import { problemHandler } from '../http/error-handler.js';
+import { uploadGuards } from '../http/upload-limits.js';
 import { apiRoutes } from './api.js';
 import { engagementRoutes } from './engagement.js';
 import { integrationRoutes } from './integration.js';
@@ -67,6 +68,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const engagement = engagementRoutes(deps);
   const integration = integrationRoutes(deps);
   const setup = setupRoutes(deps);
+  const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
 
   router.get('/', cacheable, home.showHome);
@@ -92,7 +94,7 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/settings/delete', requireUser, settings.deleteAccount);
 
   router.get('/upload', requirePermission('video.upload'), videos.showUpload);
-  router.post('/upload', requirePermission('video.upload'), videos.receiveVideo, videos.upload);
+  router.post('/upload', requirePermission('video.upload'), uploads.beforeFile, videos.receiveVideo, uploads.afterFile, uploads.probeSlot, videos.upload);
   router.get('/watch/:id', cacheable, loadVideo, videos.watch);
   router.post('/watch/:id/rate', requireUser, loadVideo, allowVideo(canRateVideo, 'Your account may not rate this video.'), keepsPages, engagement.rate);
   router.post('/watch/:id/view', limits.viewsByAddress, engagement.checkViewToken, loadVideo, keepsPages, engagement.view);

@@ -15,7 +15,7 @@ import { DESCRIPTION_MAX, TAGS_MAX, TITLE_MAX, parseVideoDetails } from '../form
 import { loadedVideo } from '../http/guards.js';
 import { flash } from '../http/session.js';
 import { formatBytes, receiveOneFile } from '../http/uploads.js';
-import { MediaRejected, checkLimits, formatDuration, probe } from '../media/ffmpeg.js';
+import { MediaRejected, checkLimits, describePixelLimit, formatDuration, probe } from '../media/ffmpeg.js';
 import { originalKey, videoStorageDir } from '../media/pipeline.js';
 import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
@@ -33,7 +33,8 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
       title: 'Upload a video',
       values: { visibility: 'public', ...values },
       errors,
-      limits: { titleMax: TITLE_MAX, descriptionMax: DESCRIPTION_MAX, tagsMax: TAGS_MAX, maxUpload: formatBytes(config.maxUploadBytes), maxUploadBytes: config.maxUploadBytes, maxDuration: formatDuration(config.maxVideoSeconds) },
+      limits: { titleMax: TITLE_MAX, descriptionMax: DESCRIPTION_MAX, tagsMax: TAGS_MAX, maxUpload: formatBytes(config.maxUploadBytes), maxUploadBytes: config.maxUploadBytes, maxDuration: formatDuration(config.maxVideoSeconds), maxPicture: describePixelLimit(config.maxVideoPixels) },
+      bundledFfmpeg: binaries.bundled,
     });
   }
 

@@ -40,8 +40,8 @@ export function runDataDir(): string {
 }
 
 /**
- * The real application on the test database. Rate limits are high unless a test sets them,
- * so that only the tests about limits meet them. The page cache is off unless a test turns it
+ * The real application on the test database. Rate limits and per-account upload limits are
+ * high unless a test sets them, so that only the tests about limits meet them. The page cache is off unless a test turns it
  * on: most tests change rows directly and look at the page at once.
  */
 export function createTestApp(env: Record<string, string> = {}, pool: Pool = testPool()): TestApp {
@@ -54,6 +54,8 @@ export function createTestApp(env: Record<string, string> = {}, pool: Pool = tes
     VIEWS_PER_HOUR: '1000',
     SEARCHES_PER_MINUTE: '1000',
     AVATAR_UPLOADS_PER_HOUR: '1000',
+    UPLOADS_PER_DAY: '1000',
+    UPLOADS_PROCESSING_MAX: '1000',
     PAGE_CACHE_SECONDS: '0',
     ...env,
   });

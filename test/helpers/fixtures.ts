@@ -3,12 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { loadConfig } from '../../src/config.js';
 import { resolveBinaries } from '../../src/media/ffmpeg.js';
 
 const run = promisify(execFile);
 
 /** The ffmpeg the application uses (system or bundled), for making fixtures. */
-export const binaries = resolveBinaries({ ffmpegPath: process.env.FFMPEG_PATH ?? null, ffprobePath: process.env.FFPROBE_PATH ?? null });
+export const binaries = resolveBinaries(loadConfig({ FFMPEG_PATH: process.env.FFMPEG_PATH, FFPROBE_PATH: process.env.FFPROBE_PATH }));
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tubestead-fixtures-'));
 const made = new Map<string, Promise<string>>();
@@ -26,13 +27,16 @@ interface FixtureSpec {
   rotate?: 90 | 270;
   fps?: number;
   extension?: string;
+  /** 'color' (one flat colour) is much quicker than testsrc2 to make at huge sizes. */
+  picture?: 'testsrc2' | 'color';
 }
 
 async function generate(name: string, spec: FixtureSpec): Promise<string> {
   const seconds = spec.seconds ?? 3;
   const fps = spec.fps ?? 30;
   const file = path.join(dir, `${name}.${spec.extension ?? (spec.codec === 'h264' ? 'mp4' : 'mkv')}`);
-  const args = ['-v', 'error', '-nostdin', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${spec.width}x${spec.height}:rate=${fps}:duration=${seconds}`];
+  const picture = spec.picture === 'color' ? 'color=c=gray:' : 'testsrc2=';
+  const args = ['-v', 'error', '-nostdin', '-y', '-f', 'lavfi', '-i', `${picture}size=${spec.width}x${spec.height}:rate=${fps}:duration=${seconds}`];
   if (spec.audio !== false) args.push('-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`);
   if (spec.codec === 'h264') args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-profile:v', 'main');
   else args.push('-c:v', 'mpeg4', '-q:v', '5');
@@ -72,6 +76,10 @@ export const fixtures = {
   h264: () => fixture('h264', { width: 1280, height: 720, codec: 'h264' }),
   highRes: () => fixture('high-res', { width: 2560, height: 1440, seconds: 2 }),
   long: () => fixture('long', { width: 1280, height: 720, seconds: 12 }),
+  /** About 200 KB that decode to 8192×8192 pictures: 96 MiB each, the memory bomb of issue 8. */
+  huge: () => fixture('huge', { width: 8192, height: 8192, seconds: 2, fps: 1, codec: 'h264', audio: false, picture: 'color' }),
+  /** 4096×2304, the largest accepted by default, 60 frames (what the thumbnail filter compares). */
+  largest: () => fixture('largest', { width: 4096, height: 2304, seconds: 2, fps: 30, codec: 'h264', audio: false, picture: 'color' }),
 };
 
 /** A file at `name` in the fixture directory with `content`. */
