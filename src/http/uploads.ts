@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import type { NextFunction, Request, Response } from 'express';
 import multer from 'multer';
 import { processTempDir } from '../temp-dirs.js';
-import { payloadTooLarge } from './errors.js';
+import { badRequest, payloadTooLarge } from './errors.js';
+
+const UNREADABLE = 'That upload could not be read: send the form again, with one file in the field it names.';
 
 /** Where this process streams uploads while a request is handled (see temp-dirs.ts). */
 export function uploadTempDir(dataDir: string): string {
@@ -41,6 +43,11 @@ export function receiveOneFile(options: { dataDir: string; fieldName: string; ma
       if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') {
         return next(payloadTooLarge(`This file is larger than the ${formatBytes(options.maxBytes)} limit.`));
       }
+      // busboy's own errors (no boundary, a part cut short, a malformed header) carry no code,
+      // unlike the file system's (ENOSPC…): a request that is not a readable form is a 400.
+      if (err instanceof Error && !(err instanceof multer.MulterError) && !(err as NodeJS.ErrnoException).code) return next(badRequest(UNREADABLE));
+      // The name is only kept as a label, but Postgres cannot store a NUL in it.
+      if (!err && req.file && /[\u0000-\u001f\u007f]/.test(req.file.originalname)) return next(badRequest('The file name holds control characters. Rename the file and try again.'));
       next(err);
     });
   };
