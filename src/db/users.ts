@@ -73,6 +73,12 @@ export async function findCredentials(db: Queryable, login: string): Promise<Cre
   return row ? { id: row.id, passwordHash: row.password_hash, bannedAt: row.banned_at } : null;
 }
 
+/** `text` lowercased by the database's rules, which findCredentials compares with. */
+export async function lowercaseAsStored(db: Queryable, text: string): Promise<string> {
+  const { rows } = await db.query<{ lowered: string }>('SELECT lower($1) AS lowered', [text]);
+  return rows[0]!.lowered;
+}
+
 export async function findPasswordHash(db: Queryable, userId: number): Promise<string | null> {
   const { rows } = await db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1 AND deleted_at IS NULL', [userId]);
   return rows[0]?.password_hash ?? null;

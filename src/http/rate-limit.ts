@@ -5,6 +5,8 @@ import type { Pool } from '../db/pool.js';
 import { findCredentials } from '../db/users.js';
 import { findRateLimit, hitRateLimit, resetRateLimit, unhitRateLimit } from '../db/rate-limits.js';
 import { tooManyRequests } from './errors.js';
+import { parseLogin } from '../forms/login.js';
+import { lowercaseAsStored } from '../db/users.js';
 import { knownDeviceId } from './known-device.js';
 
 /** express-rate-limit's store, kept in Postgres so that every web process sees the same counts. */
@@ -78,11 +80,16 @@ export function createRateLimiters(pool: Pool, settings: RateLimitSettings & Pic
     }),
     /**
      * Failed sign-ins against one account, from anywhere: guessing spread over many addresses.
-     * Counted per account, however it was typed (handle, @handle, email, any case), and apart
+     * Counted per account, however the handle was typed (handle, @handle, any case), and apart
      * for each browser that has signed in to it before (known-device.ts): failures from
-     * strangers lock out strangers, not the owner at home. A login that matches no account is
-     * counted by what was typed, and locks the same way, so the limit tells nothing about
-     * which accounts exist.
+     * strangers lock out strangers, not the owner at home. The account is found exactly as the
+     * sign-in handler finds it (parseLogin, then findCredentials, which lowercases in Postgres),
+     * so no spelling that signs in escapes its count.
+     *
+     * Nothing here may tell which accounts exist. A login that matches no account is counted by
+     * what was typed and locks the same way. And the email address and the handle count apart:
+     * if they shared one count, locking an address and then trying a public handle would show
+     * (429 or 401) whether that address is this handle's. The price is twice the guesses.
      */
     loginByAccount: rateLimit({
       ...common,
@@ -91,11 +98,15 @@ export function createRateLimiters(pool: Pool, settings: RateLimitSettings & Pic
       skipSuccessfulRequests: true,
       skip: (req) => typeof req.body?.login !== 'string' || req.body.login.trim() === '',
       keyGenerator: async (req) => {
-        const login = String(req.body.login).trim().replace(/^@/, '').toLowerCase().slice(0, 254);
-        const account = await findCredentials(pool, login);
-        if (!account) return `nobody:${login}`;
+        const form = parseLogin(req.body);
+        const login = form.ok ? form.value.login : String(req.body.login).trim().slice(0, 254);
+        const account = form.ok ? await findCredentials(pool, login) : null;
+        // Lowercased as the database lowercases, so a name that does not exist shares its count
+        // across spellings exactly as an account's does (JavaScript and Postgres differ on İ).
+        if (!account) return `nobody:${await lowercaseAsStored(pool, login)}`;
+        const typed = login.includes('@') ? 'email' : 'handle';
         const device = knownDeviceId(req, secret, isHttps(settings), account.id);
-        return device ? `${account.id}:browser:${device}` : `${account.id}:others`;
+        return device ? `${account.id}:${typed}:browser:${device}` : `${account.id}:${typed}:others`;
       },
       store: new PostgresStore(pool, 'login-account:'),
     }),

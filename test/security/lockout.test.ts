@@ -31,14 +31,37 @@ describe('sign-in lockout', () => {
     t = createTestApp({ LOGIN_MAX_FAILURES: String(MAX_FAILURES), LOGIN_MAX_FAILURES_PER_ADDRESS: '1000', TRUST_PROXY: 'loopback' });
   });
 
-  it('counts failures for the handle, @handle, the email and any case in one bucket per account', async () => {
+  it('counts failures for the handle, @handle and any case in one bucket per account, and the email in one of its own', async () => {
     const alice = await createUser({ email: `${uniqueHandle('alice')}@example.org` });
     const stranger = browserAt(t, '203.0.113.1');
-    const typed = [alice.handle, `@${alice.handle}`, alice.email!, alice.handle.toUpperCase(), alice.email!.toUpperCase()];
     const statuses: number[] = [];
-    for (const login of typed) statuses.push(await stranger.signIn(login, 'a wrong guess!'));
+    for (const login of [alice.handle, `@${alice.handle}`, alice.handle.toUpperCase(), `@${alice.handle.toUpperCase()}`, alice.handle]) statuses.push(await stranger.signIn(login, 'a wrong guess!'));
     statuses.push(await stranger.signIn(`@${alice.handle}`, 'a wrong guess!'));
     assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
+    const byEmail: number[] = [];
+    for (let i = 0; i <= MAX_FAILURES; i++) byEmail.push(await stranger.signIn(i % 2 ? alice.email! : alice.email!.toUpperCase(), 'a wrong guess!'));
+    assert.deepEqual(byEmail, [401, 401, 401, 401, 401, 429]);
+  });
+
+  it('does not tell whose an email address is: locking the address leaves the handle as it was', async () => {
+    const alice = await createUser({ email: `${uniqueHandle('alice')}@example.org` });
+    const stranger = browserAt(t, '203.0.113.9');
+    for (let i = 0; i < MAX_FAILURES; i++) assert.equal(await stranger.signIn(alice.email!, `wrong guess ${i}`), 401);
+    assert.equal(await stranger.signIn(alice.email!, 'again'), 429);
+    // Had they shared a count, this 429 would say that the address is alice's.
+    assert.equal(await stranger.signIn(alice.handle, 'a wrong guess!'), 401);
+  });
+
+  it('counts spellings that the database reads as one name together, dotted capital I included', async () => {
+    const bill = await createUser({ handle: uniqueHandle('bill') });
+    const stranger = browserAt(t, '203.0.113.10');
+    const dotted = bill.handle.replace('i', '\u0130');
+    for (let i = 0; i < MAX_FAILURES; i++) assert.equal(await stranger.signIn(i % 2 ? dotted : bill.handle, `wrong guess ${i}`), 401);
+    assert.equal(await stranger.signIn(dotted, bill.password), 429, 'the dotted spelling is counted with the plain one');
+    const nobody = uniqueHandle('nobodyi');
+    const dottedNobody = nobody.replace('i', '\u0130');
+    for (let i = 0; i < MAX_FAILURES; i++) assert.equal(await stranger.signIn(i % 2 ? dottedNobody : nobody, 'a wrong guess!'), 401);
+    assert.equal(await stranger.signIn(nobody, 'a wrong guess!'), 429, 'and so is a name that does not exist');
   });
 
   it('lets the owner sign in from a browser that signed in before, after 5 failures from another address', async () => {
