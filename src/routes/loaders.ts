@@ -47,7 +47,9 @@ export function loaders(pool: Queryable) {
       const channel = HANDLE_IN_URL.test(handle) ? await findChannelByHandle(pool, handle) : null;
       if (!channel) throw notFound(NO_CHANNEL);
       if (channel.handle !== handle && req.method === 'GET') {
-        const rest = req.originalUrl.slice(`/@${handle}`.length);
+        // The address as sent may spell the handle percent-encoded (/@%42ob): replace its whole
+        // first segment, never a slice as long as the decoded handle.
+        const rest = req.originalUrl.replace(/^\/@[^/?#]*/, '');
         return res.redirect(301, `/@${channel.handle}${rest}`);
       }
       req.channel = channel;

@@ -29,6 +29,16 @@ describe('pages', () => {
       assert.equal(res.headers.location, `/@${user.handle}`);
     });
 
+    it('redirects a percent-encoded handle to the same channel, keeping the rest of the address', async () => {
+      const user = await createUser();
+      const encoded = `%${user.handle.charCodeAt(0).toString(16).toUpperCase()}${user.handle.slice(1).toUpperCase()}`;
+      for (const [path, expected] of [[`/@${encoded}`, `/@${user.handle}`], [`/@${encoded}/feed.atom?x=1`, `/@${user.handle}/feed.atom?x=1`], [`/@${encoded}/about`, `/@${user.handle}/about`]]) {
+        const res = await supertest(t.app).get(path!);
+        assert.equal(res.status, 301, path);
+        assert.equal(res.headers.location, expected, path);
+      }
+    });
+
     it('answers 404 with the error page for an unknown or banned channel', async () => {
       const banned = await createUser();
       await testPool().query('UPDATE users SET banned_at = now() WHERE id = $1', [banned.id]);
