@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { prepareSetupAddress } from './auth/setup.js';
+import { SETUP_TOKEN_HOURS } from './db/setup.js';
 import { ConfigError, loadConfig, resolveSessionSecret } from './config.js';
 import { openDatabase } from './db/connect.js';
 import { createPool } from './db/pool.js';
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
   const setupAddress = await prepareSetupAddress(pool, config.publicUrl);
   if (setupAddress) {
     logger.warn({ setupAddress: setupAddress.href }, 'no administrator yet: open the setup address to create one');
-    console.log(`\n  ${config.siteName} has no administrator yet. Open this one-time address to create one:\n\n    ${setupAddress.href}\n\n  (A new address is printed at every start until one is used; \`npm run create-admin\` works too.)\n`);
+    console.log(`\n  ${config.siteName} has no administrator yet. Open this one-time address to create one:\n\n    ${setupAddress.href}\n\n  (It works for ${SETUP_TOKEN_HOURS} hours; a new address is printed at every start until one is used; \`npm run create-admin\` works too.)\n`);
   }
 
   const pruning = setInterval(() => {

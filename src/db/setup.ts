@@ -4,6 +4,8 @@ import { insertAccount, type CreateAccountResult, type NewAccount } from './user
 
 // Serialises the claims of the setup address, so two requests with it cannot both make an admin.
 const SETUP_LOCK = 7_105_302;
+/** A setup address works this long after it was printed: one found later in an old log is useless. */
+export const SETUP_TOKEN_HOURS = 24;
 
 /** Whether a live (not deleted) account holds the admin role (user_roles_role_idx). */
 export async function hasAdmin(db: Queryable): Promise<boolean> {
@@ -22,7 +24,10 @@ export async function replaceSetupToken(pool: Pool, tokenHash: string): Promise<
 }
 
 export async function isSetupTokenValid(db: Queryable, tokenHash: string): Promise<boolean> {
-  const { rows } = await db.query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM setup_tokens WHERE token_hash = $1) AS found', [tokenHash]);
+  const { rows } = await db.query<{ found: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM setup_tokens WHERE token_hash = $1 AND created_at > now() - make_interval(hours => $2)) AS found`,
+    [tokenHash, SETUP_TOKEN_HOURS],
+  );
   return rows[0]!.found;
 }
 

@@ -3,9 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from '../log.js';
 
-/** Strips the CSRF token that multipart forms carry in their query string. */
+/**
+ * Strips secrets that travel in query strings: the CSRF token of multipart forms, and the setup
+ * token (also inside a sign-in link's encoded next=).
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&]_csrf=)[^&#]*/g, '$1[redacted]');
+  return url.replace(/([?&]_csrf=)[^&#]*/g, '$1[redacted]').replace(/((?:[?&]|%3F|%26)token(?:=|%3D))(?:(?!&|%26|#)[^])*/gi, '$1[redacted]');
 }
 
 /**

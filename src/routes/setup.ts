@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { hashSetupToken } from '../auth/setup.js';
 import { signUp } from '../auth/sign-up.js';
 import { isHttps } from '../config.js';
-import { claimSetupForUser, createSetupAdmin, hasAdmin, isSetupTokenValid } from '../db/setup.js';
+import { SETUP_TOKEN_HOURS, claimSetupForUser, createSetupAdmin, hasAdmin, isSetupTokenValid } from '../db/setup.js';
 import { field } from '../forms/fields.js';
 import { parseRegistration } from '../forms/register.js';
 import { forbidden, notFound } from '../http/errors.js';
@@ -10,7 +10,7 @@ import { rememberDevice } from '../http/known-device.js';
 import { beginSession, flash } from '../http/session.js';
 import type { RouteDeps } from './deps.js';
 
-const INVALID_ADDRESS = 'This setup address does not work: it was mistyped, has been used, or a newer one was printed when the server started again. Use the address printed on the console (and in the log) at the last start.';
+const INVALID_ADDRESS = `This setup address does not work: it was mistyped, has been used, is more than ${SETUP_TOKEN_HOURS} hours old, or a newer one was printed when the server started again. Use the address printed on the console (and in the log) at the last start, or restart the server for a new one.`;
 const TOKEN_MAX_LENGTH = 100;
 const ADMIN_WELCOME = 'You are the administrator of this site: you may do everything, including giving roles to others.';
 
@@ -27,7 +27,8 @@ export function setupRoutes({ pool, storage, config, secret }: RouteDeps) {
   }
 
   function renderSetup(res: Response, status: number, token: string, values: Record<string, string> = {}, errors: Record<string, string> = {}): void {
-    res.status(status).render('accounts/setup', { title: 'Set up your site', token, values, errors });
+    // The address holds the token: no cache keeps the page.
+    res.status(status).set('Cache-Control', 'private, no-store').render('accounts/setup', { title: 'Set up your site', token, values, errors });
   }
 
   return {

@@ -10,6 +10,7 @@ import { ROOT_DIR } from '../../src/paths.js';
 import { createTestApp, tempDataDir } from '../helpers/app.js';
 import { csrfFrom, tokenFor } from '../helpers/agent.js';
 import { freshDatabase } from '../helpers/database.js';
+import { redactUrl } from '../../src/http/logging.js';
 import { DEFAULT_PASSWORD, uniqueHandle } from '../helpers/factories.js';
 
 const PUBLIC_URL = new URL('https://videos.example.org/');
@@ -112,6 +113,20 @@ describe('first-run setup', () => {
     assert.equal(res.status, 403);
     assert.equal(await countUsers(fresh.pool), 0);
     assert.equal((await supertest(app).get(local(latest))).status, 200, 'the latest address still works');
+  });
+
+  it('stops working 24 hours after it was printed, and is kept out of caches and logs', async () => {
+    const address = (await prepareSetupAddress(fresh.pool, PUBLIC_URL))!;
+    const page = await supertest(app).get(local(address));
+    assert.equal(page.status, 200);
+    assert.equal(page.headers['cache-control'], 'private, no-store');
+    const token = address.searchParams.get('token')!;
+    for (const url of [local(address), `/login?next=${encodeURIComponent(local(address))}`]) assert.ok(!redactUrl(url).includes(token), url);
+    // As if printed a day ago (no data function backdates a token).
+    await fresh.pool.query(`UPDATE setup_tokens SET created_at = now() - interval '24 hours 1 minute'`);
+    const res = await supertest(app).get(local(address));
+    assert.equal(res.status, 403);
+    assert.match(res.text, /more than 24 hours old/);
   });
 
   it('shows the form again for a bad or taken handle, keeping the address usable', async () => {
