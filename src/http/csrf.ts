@@ -55,6 +55,8 @@ export function csrfProtection(secret: string, secure: boolean) {
   return function csrf(req: Request, res: Response, next: NextFunction): void {
     let token: string | null = null;
     res.locals.csrfToken = () => {
+      // A page holding a visitor's token is that visitor's: the page cache must never keep it.
+      res.locals.pageCacheable = false;
       if (token) return token;
       let binding = bindingOf(req);
       if (!binding) {

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { listVideoFiles } from '../db/video-files.js';
-import { notFound } from '../http/errors.js';
+import { notFound, unauthorized } from '../http/errors.js';
 import { loadedVideo } from '../http/guards.js';
 import type { RouteDeps } from './deps.js';
 import { describeVideo } from './video-view.js';
@@ -25,6 +25,16 @@ export function apiRoutes({ pool, storage, config }: RouteDeps) {
         thumbnailUrl: view.thumbnails ? absolute(view.thumbnails.poster) : null,
         renditions: view.renditions.map((r) => ({ label: r.label, width: r.width, height: r.height, bytes: r.bytes, url: absolute(r.url) })),
       });
+    },
+
+    /**
+     * The session cookie is read without any CSRF check here, which is safe only for reading:
+     * another site can make a browser send the cookie with a POST. Changes must come with an
+     * access token, never the cookie alone.
+     */
+    readOnlyWithCookie(req: Request, _res: Response, next: () => void): void {
+      if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) throw unauthorized('Changes through the API need an access token (Authorization: Bearer); a session cookie is accepted for reading only.');
+      next();
     },
 
     /** Any other address under /api/v1. */

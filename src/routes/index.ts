@@ -37,7 +37,7 @@ export function buildApiRouter(deps: RouteDeps, viewer: RequestHandler[]): Route
   const { loadVideo } = loaders(deps.pool);
   const api = apiRoutes(deps);
   const router = Router();
-  router.use(viewer);
+  router.use(viewer, api.readOnlyWithCookie);
 
   router.get('/videos/:id', loadVideo, api.showVideo);
 

@@ -49,8 +49,20 @@ describe('check params: api', () => {
       assertProblem(await supertest(t.app).get('/api/v1/nothing/here'), 404);
       assertProblem(await supertest(t.app).get(`/api/v1/videos/${video.publicId}/extra`), 404);
       const post = await supertest(t.app).post(`/api/v1/videos/${video.publicId}`).send({ title: 'changed' });
-      assert.ok([404, 405].includes(post.status), `POST answered ${post.status}`);
+      assert.ok([401, 404, 405].includes(post.status), `POST answered ${post.status}`);
       assert.match(String(post.headers['content-type']), /^application\/problem\+json/);
+    });
+
+    it('refuses every change made with the session cookie alone (no CSRF check guards the API), signed in or not', async () => {
+      const agent = await signedInAgent(t.app, owner);
+      for (const method of ['post', 'put', 'patch', 'delete'] as const) {
+        for (const client of [agent, supertest(t.app)]) {
+          const res = await client[method](`/api/v1/videos/${video.publicId}`).send({ title: 'changed' });
+          assert.equal(res.status, 401, method);
+          assertProblem(res, 401);
+          assert.match(JSON.parse(res.text).detail, /access token/);
+        }
+      }
     });
 
     it('succeeds with correct parameters, and for the owner of a private video', async () => {
