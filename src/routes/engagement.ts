@@ -4,7 +4,7 @@ import { listFollowedChannels, subscribe, unsubscribe } from '../db/subscription
 import { listSubscriptionFeed } from '../db/video-listings.js';
 import { recordView } from '../db/views.js';
 import { field } from '../forms/fields.js';
-import { badRequest, forbidden, notFound } from '../http/errors.js';
+import { badRequest, forbidden } from '../http/errors.js';
 import { loadedChannel, loadedVideo } from '../http/guards.js';
 import { backTo } from '../http/next.js';
 import { isValidViewToken, viewerKey } from '../http/viewer-key.js';
@@ -43,8 +43,6 @@ export function engagementRoutes({ pool, storage, secret }: RouteDeps) {
 
     async view(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
-      // The owner and moderators see a video still processing; it has nothing to count yet.
-      if (video.status !== 'ready') throw notFound('This video does not exist, or it has been removed.');
       const counted = await recordView(pool, video.id, viewerKey(req, secret));
       res.status(counted ? 201 : 200).json({ counted });
     },

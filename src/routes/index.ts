@@ -97,7 +97,7 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/upload', requirePermission('video.upload'), uploads.beforeFile, videos.receiveVideo, uploads.afterFile, uploads.probeSlot, videos.upload);
   router.get('/watch/:id', cacheable, loadVideo, videos.watch);
   router.post('/watch/:id/rate', requireUser, loadVideo, allowVideo(canRateVideo, 'Your account may not rate this video.'), keepsPages, engagement.rate);
-  router.post('/watch/:id/view', limits.viewsByAddress, engagement.checkViewToken, loadVideo, keepsPages, engagement.view);
+  router.post('/watch/:id/view', limits.viewsByAddress, engagement.checkViewToken, loadSharedVideo, keepsPages, engagement.view);
   router.post('/watch/:id/retry', requireUser, loadVideo, allowVideo(canManageUpload, 'Only the person who uploaded this video can retry it.'), videos.retry);
   router.get('/embed/:id', cacheable, loadSharedVideo, integration.embed);
   router.get('/oembed', cacheable, integration.oembed);

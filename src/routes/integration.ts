@@ -1,13 +1,12 @@
 import type { Request, Response } from 'express';
 import { listVideoFiles } from '../db/video-files.js';
 import { countSitemapEntries, listPublicVideos, listSitemapChannels, listSitemapVideos } from '../db/video-listings.js';
-import { findVideoByPublicId, type VideoWithOwner } from '../db/videos.js';
-import { isWatchableByLink } from '../db/visibility.js';
+import type { VideoWithOwner } from '../db/videos.js';
 import { xmlText } from '../http/xml.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { loadedChannel, loadedVideo } from '../http/guards.js';
 import type { RouteDeps } from './deps.js';
-import { PUBLIC_ID_PATTERN } from './public-id.js';
+import { findShareableVideo } from './loaders.js';
 import { describeVideo, thumbnailsOf } from './video-view.js';
 import { embedCode } from './watch-meta.js';
 
@@ -25,13 +24,6 @@ function allowFraming(res: Response): void {
 export function integrationRoutes({ pool, storage, config }: RouteDeps) {
   const perFile = config.sitemapUrlsPerFile;
   const absolute = (path: string) => new URL(path, config.publicUrl).href;
-
-  /** A video anyone with its id may watch, or null. */
-  async function shareable(publicId: string): Promise<VideoWithOwner | null> {
-    if (!PUBLIC_ID_PATTERN.test(publicId)) return null;
-    const video = await findVideoByPublicId(pool, publicId);
-    return video && isWatchableByLink(video) ? video : null;
-  }
 
   /** A sitemap file's number from the URL; a number past the last file is a 404 like any missing page. */
   function sitemapPage(req: Request, count: number): number {
@@ -83,7 +75,7 @@ export function integrationRoutes({ pool, storage, config }: RouteDeps) {
         throw notFound('Give the address of a video on this site as url.');
       }
       const match = /^\/(?:watch|embed)\/([A-Za-z0-9_-]{11})$/.exec(target.pathname);
-      const video = target.origin === config.publicUrl.origin && match ? await shareable(match[1]!) : null;
+      const video = target.origin === config.publicUrl.origin && match ? await findShareableVideo(pool, match[1]!) : null;
       if (!video) throw notFound('There is no video at that address.');
       const view = describeVideo(video, await listVideoFiles(pool, video.id), storage);
       const base = view.defaultRendition ?? { width: 1280, height: 720 };

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { canSeeVideo } from '../auth/permissions.js';
 import { findChannelByHandle } from '../db/channels.js';
 import type { Queryable } from '../db/pool.js';
-import { findVideoByPublicId } from '../db/videos.js';
+import { findVideoByPublicId, type VideoWithOwner } from '../db/videos.js';
 import { isWatchableByLink } from '../db/visibility.js';
 import { notFound } from '../http/errors.js';
 import { PUBLIC_ID_PATTERN } from './public-id.js';
@@ -15,6 +15,12 @@ const NO_CHANNEL = 'There is no channel with this handle.';
  * Loading steps of the route table: each finds the thing the URL names, answers 404 when it
  * is missing or hidden from this viewer, and puts it on the request for the steps after it.
  */
+/** The video `publicId` names if anyone with the link may watch it, whoever asks; else null. */
+export async function findShareableVideo(pool: Queryable, publicId: string): Promise<VideoWithOwner | null> {
+  const video = PUBLIC_ID_PATTERN.test(publicId) ? await findVideoByPublicId(pool, publicId) : null;
+  return video && isWatchableByLink(video) ? video : null;
+}
+
 export function loaders(pool: Queryable) {
   async function videoFrom(req: Request) {
     const publicId = String(req.params.id ?? '');
@@ -33,10 +39,13 @@ export function loaders(pool: Queryable) {
       next();
     },
 
-    /** `:id`'s video if anyone with the link may watch it, whoever asks: what other sites embed. */
+    /**
+     * `:id`'s video if anyone with the link may watch it, whoever asks: what other sites embed,
+     * and what counts views (an owner watching a private video adds none).
+     */
     async loadSharedVideo(req: Request, _res: Response, next: NextFunction): Promise<void> {
-      const video = await videoFrom(req);
-      if (!video || !isWatchableByLink(video)) throw notFound('This video does not exist, or it cannot be embedded.');
+      const video = await findShareableVideo(pool, String(req.params.id ?? ''));
+      if (!video) throw notFound(NO_VIDEO);
       req.video = video;
       next();
     },

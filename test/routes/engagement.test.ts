@@ -106,6 +106,17 @@ describe('engagement', function () {
       }
       assert.equal((await counters(video.id)).view_count, 0);
     });
+
+    it('counts no view of a video that is not watchable by link, even by its owner', async () => {
+      const owner = await createUser();
+      const agent = await signedInAgent(t.app, owner);
+      for (const options of [{ visibility: 'private' as const }, { status: 'processing' as const }]) {
+        const video = await createVideo(owner, options);
+        const token = await viewToken(agent, video.publicId);
+        assert.equal((await agent.post(`/watch/${video.publicId}/view`).type('form').send({ token })).status, 404, JSON.stringify(options));
+        assert.equal((await counters(video.id)).view_count, 0);
+      }
+    });
   });
 
   describe('subscriptions', () => {
