@@ -2,8 +2,7 @@ import type { CreateAccountResult, NewAccount, User } from '../db/users.js';
 import { findTakenIdentity } from '../db/users.js';
 import type { Pool } from '../db/pool.js';
 import type { Registration } from '../forms/register.js';
-import { newAvatarKey, storeDefaultAvatar } from '../media/images.js';
-import type { Storage } from '../media/storage.js';
+import { newAvatarKey, removeAvatar, storeDefaultAvatar, type Storage } from '../media/index.js';
 import { hashPassword } from './passwords.js';
 
 export const HANDLE_TAKEN_MESSAGE = 'This handle is taken. Choose another.';
@@ -49,6 +48,6 @@ export async function signUp(pool: Pool, storage: Storage, registration: Registr
     return created.taken === 'setup' ? { ok: false, setupGone: true } : { ok: false, errors: { handle: HANDLE_TAKEN_MESSAGE } };
   } finally {
     // A refused sign-up leaves no picture behind.
-    if (!kept) await storage.removeDirectory(`avatars/${avatarKey}`);
+    if (!kept) await removeAvatar(storage, avatarKey);
   }
 }

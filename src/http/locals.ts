@@ -1,10 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import { can, canDeleteVideo, canEditChannel, canManageUpload, canRateVideo, canSeeVideo, canSubscribeTo, isOwnerOr, type Permission, type Viewer } from '../auth/permissions.js';
 import { isListed, isWatchableByLink } from '../db/visibility.js';
-import { AVATAR_SIZES_PX, avatarObjectKey, type AvatarSize } from '../media/images.js';
-import type { Storage } from '../media/storage.js';
+import { formatCount, formatDate, plural } from '../format.js';
+import { avatarSizeFor2x, avatarUrl as avatarFileUrl, type AvatarSize, type Storage } from '../media/index.js';
 
-const DATE_FORMAT = new Intl.DateTimeFormat('en', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
 const DEFAULT_AVATAR_URL = '/static/icons/avatar.svg';
 
 export interface ViewHelpers {
@@ -17,21 +16,18 @@ export interface ViewHelpers {
   plural(n: number, one: string, many: string): string;
 }
 
-const COMPACT = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
-
 export function viewHelpers(storage: Storage): ViewHelpers {
   const avatarUrl = (owner: { avatarKey: string | null }, size: AvatarSize) =>
-    owner.avatarKey ? storage.url(avatarObjectKey(owner.avatarKey, size)) : DEFAULT_AVATAR_URL;
+    owner.avatarKey ? avatarFileUrl(storage, owner.avatarKey, size) : DEFAULT_AVATAR_URL;
   return {
     avatarUrl,
     /** `size` for ordinary screens and the next size up (about twice) for dense ones. */
     avatarSrcset(owner, size) {
-      const double = AVATAR_SIZES_PX.find((s) => s >= size * 2) ?? AVATAR_SIZES_PX.at(-1)!;
-      return `${avatarUrl(owner, size)} 1x, ${avatarUrl(owner, double)} 2x`;
+      return `${avatarUrl(owner, size)} 1x, ${avatarUrl(owner, avatarSizeFor2x(size))} 2x`;
     },
-    formatDate: (date) => DATE_FORMAT.format(date),
-    formatCount: (n) => COMPACT.format(n),
-    plural: (n, one, many) => `${COMPACT.format(n)} ${n === 1 ? one : many}`,
+    formatDate,
+    formatCount,
+    plural,
   };
 }
 

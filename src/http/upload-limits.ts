@@ -4,7 +4,7 @@ import type { Pool } from '../db/pool.js';
 import { findUploadUsage, type UploadUsage } from '../db/upload-quotas.js';
 import { HttpError, tooManyRequests } from './errors.js';
 import { probeGate } from './probe-gate.js';
-import { formatBytes } from './uploads.js';
+import { formatBytes } from '../format.js';
 
 type Limits = Pick<Config, 'uploadsPerDay' | 'uploadBytesPerDay' | 'uploadsProcessingMax' | 'storageQuotaBytes'>;
 

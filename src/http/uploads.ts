@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type { NextFunction, Request, Response } from 'express';
 import multer from 'multer';
 import { processTempDir } from '../temp-dirs.js';
+import { formatBytes } from '../format.js';
 import { badRequest, payloadTooLarge } from './errors.js';
 
 const UNREADABLE = 'That upload could not be read: send the form again, with one file in the field it names.';
@@ -10,17 +11,6 @@ const UNREADABLE = 'That upload could not be read: send the form again, with one
 /** Where this process streams uploads while a request is handled (see temp-dirs.ts). */
 export function uploadTempDir(dataDir: string): string {
   return processTempDir(dataDir, 'uploads');
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 /**

@@ -2,6 +2,7 @@ import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_pro
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import readline from 'node:readline';
+import { formatDuration } from '../format.js';
 import type { Config } from '../config.js';
 
 /*
@@ -231,14 +232,6 @@ export function checkLimits(probed: Probe, limits: Limits): void {
 export function describePixelLimit(pixels: number): string {
   const width = Math.floor(Math.sqrt((pixels * 16) / 9) / 2) * 2;
   return `${width}×${Math.floor((width * 9) / 16 / 2) * 2} pixels (about ${(pixels / 1e6).toFixed(1)} megapixels)`;
-}
-
-export function formatDuration(seconds: number): string {
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const rest = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
 }
 
 export interface RunOptions {

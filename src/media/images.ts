@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import sharp from 'sharp';
+import { avatarKeyOf } from './keys.js';
 import type { Storage } from './storage.js';
 
 /** The square sizes pages show avatars at (and twice that for dense screens). */
@@ -13,14 +14,6 @@ const ACCEPTED_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'avif', 'heif', 
 
 /** An image a person sent that we will not use, with a reason they can act on. */
 export class ImageRejected extends Error {}
-
-export function newAvatarKey(): string {
-  return crypto.randomBytes(12).toString('base64url').replace(/[^a-zA-Z0-9]/g, 'x');
-}
-
-export function avatarObjectKey(avatarKey: string, size: AvatarSize): string {
-  return `avatars/${avatarKey}/${size}.webp`;
-}
 
 /**
  * Judges `input` by its content (never its name or type), then writes it cropped square at
@@ -58,7 +51,7 @@ export async function storeAvatar(storage: Storage, input: string | Buffer, avat
 async function writeSizes(storage: Storage, square: Buffer, avatarKey: string): Promise<void> {
   for (const size of AVATAR_SIZES_PX) {
     const webp = await sharp(square).resize(size, size).webp({ quality: 82 }).toBuffer();
-    await storage.put(avatarObjectKey(avatarKey, size), webp);
+    await storage.put(avatarKeyOf(avatarKey, size), webp);
   }
 }
 

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Pool } from '../db/pool.js';
@@ -10,6 +9,7 @@ import { probe, runFfmpeg, type Binaries, type Probe } from './ffmpeg.js';
 import { makeStoryboard, makeThumbnails } from './previews.js';
 import { encodeTimeLimitSeconds, planRenditions, renditionArgs, workOf, type Rendition } from './renditions.js';
 import type { Storage } from './storage.js';
+import { fileStamp, originalsDir, renditionName, storyboardName, thumbnailName, videoDir, videoFileKey } from './keys.js';
 import { processTempDir } from '../temp-dirs.js';
 
 export interface PipelineDeps {
@@ -30,11 +30,8 @@ export class VideoGone extends Error {}
 /** How often progress is written at most; pages poll it every couple of seconds. */
 const PROGRESS_WRITE_INTERVAL_MS = 1500;
 
-export const videoStorageDir = (publicId: string) => `videos/${publicId}`;
-export const originalKey = (publicId: string) => `originals/${publicId}/source`;
 export const workDirFor = (dataDir: string, publicId: string) => path.join(processTempDir(dataDir, 'work'), publicId);
 
-const stamp = () => crypto.randomBytes(4).toString('hex');
 
 /**
  * Upload → ready. Makes the first rendition (a remux when the source allows, else the smallest
@@ -91,8 +88,8 @@ export async function processVideo(deps: PipelineDeps, videoId: number): Promise
   } catch (err) {
     if (err instanceof VideoGone) {
       // The delete removed what existed when it ran; this removes what the job wrote after.
-      await storage.removeDirectory(videoStorageDir(video.publicId));
-      await storage.removeDirectory(`originals/${video.publicId}`);
+      await storage.removeDirectory(videoDir(video.publicId));
+      await storage.removeDirectory(originalsDir(video.publicId));
     }
     throw err;
   } finally {
@@ -101,7 +98,7 @@ export async function processVideo(deps: PipelineDeps, videoId: number): Promise
 }
 
 async function makeRendition(deps: PipelineDeps, video: Video, probed: Probe, input: string, rendition: Rendition, workDir: string, onProgress: (f: number) => void): Promise<VideoFile> {
-  const name = `${rendition.rung}p-${stamp()}.mp4`;
+  const name = renditionName(rendition.rung, fileStamp());
   const output = path.join(workDir, name);
   await runFfmpeg(deps.binaries, input, [], output, renditionArgs(probed, rendition, deps.preset), {
     durationSeconds: probed.durationSeconds,
@@ -111,7 +108,7 @@ async function makeRendition(deps: PipelineDeps, video: Video, probed: Probe, in
   const file: VideoFile = {
     kind: 'rendition',
     name,
-    storageKey: `${videoStorageDir(video.publicId)}/${name}`,
+    storageKey: videoFileKey(video.publicId, name),
     mimeType: 'video/mp4',
     width: rendition.width,
     height: rendition.height,
@@ -131,14 +128,14 @@ async function record(deps: PipelineDeps, video: Video, localFile: string, file:
 }
 
 async function storePreviews(deps: PipelineDeps, video: Video, probed: Probe, input: string, workDir: string): Promise<void> {
-  const stem = stamp();
+  const stem = fileStamp();
   for (const preview of await makeThumbnails(deps.binaries, input, probed, workDir)) {
-    const name = `thumb-${stem}-${preview.width}.${preview.format}`;
+    const name = thumbnailName(stem, preview.width, preview.format);
     const bytes = (await fs.promises.stat(preview.file)).size;
     await record(deps, video, preview.file, {
       kind: 'thumbnail',
       name,
-      storageKey: `${videoStorageDir(video.publicId)}/${name}`,
+      storageKey: videoFileKey(video.publicId, name),
       mimeType: preview.format === 'webp' ? 'image/webp' : 'image/jpeg',
       width: preview.width,
       height: preview.height,
@@ -153,12 +150,12 @@ async function storeStoryboard(deps: PipelineDeps, video: Video, renditionKey: s
   const source = deps.storage.localPath(renditionKey);
   if (!source) return;
   const { file, index } = await makeStoryboard(deps.binaries, source, video.durationSeconds, workDir);
-  const name = `storyboard-${stamp()}.jpg`;
+  const name = storyboardName(fileStamp());
   const bytes = (await fs.promises.stat(file)).size;
   await record(deps, video, file, {
     kind: 'storyboard',
     name,
-    storageKey: `${videoStorageDir(video.publicId)}/${name}`,
+    storageKey: videoFileKey(video.publicId, name),
     mimeType: 'image/jpeg',
     width: index.columns * index.tileWidth,
     height: index.rows * index.tileHeight,

@@ -3,8 +3,7 @@ import type { Pool } from '../db/pool.js';
 import type { PageCache } from '../http/page-cache.js';
 import type { createRateLimiters } from '../http/rate-limit.js';
 import type { JobQueue } from '../jobs/queue.js';
-import type { Binaries } from '../media/ffmpeg.js';
-import type { Storage } from '../media/storage.js';
+import type { Binaries, Storage } from '../media/index.js';
 
 /** What route handlers are built with. */
 export interface RouteDeps {

@@ -9,7 +9,7 @@ import { BIO_MAX, parseProfile } from '../forms/profile.js';
 import { notFound } from '../http/errors.js';
 import { beginSession, endSession, flash } from '../http/session.js';
 import { receiveOneFile } from '../http/uploads.js';
-import { ImageRejected, newAvatarKey, storeAvatar, storeDefaultAvatar } from '../media/images.js';
+import { ImageRejected, newAvatarKey, removeAvatar, storeAvatar, storeDefaultAvatar } from '../media/index.js';
 import type { RouteDeps } from './deps.js';
 
 export function settingsRoutes({ pool, storage, config }: RouteDeps) {
@@ -29,7 +29,7 @@ export function settingsRoutes({ pool, storage, config }: RouteDeps) {
   /** Points the account at the avatar stored under `key`, then deletes the one it replaced. */
   async function switchAvatar(userId: number, key: string): Promise<void> {
     const oldKey = await replaceAvatarKey(pool, userId, key);
-    if (oldKey) await storage.removeDirectory(`avatars/${oldKey}`);
+    if (oldKey) await removeAvatar(storage, oldKey);
   }
 
   return {
@@ -53,7 +53,7 @@ export function settingsRoutes({ pool, storage, config }: RouteDeps) {
       try {
         await storeAvatar(storage, file.path, key);
       } catch (err) {
-        await storage.removeDirectory(`avatars/${key}`);
+        await removeAvatar(storage, key);
         if (!(err instanceof ImageRejected)) throw err;
         rejected = err.message;
       } finally {
@@ -107,7 +107,7 @@ export function settingsRoutes({ pool, storage, config }: RouteDeps) {
         return void res.status(422).render('settings/delete', { title: 'Delete your account', values: { confirmHandle: viewer.handle }, errors: { password: 'That is not your password.' } });
       }
       const avatarKey = await softDeleteAccount(pool, viewer.id);
-      if (avatarKey) await storage.removeDirectory(`avatars/${avatarKey}`);
+      if (avatarKey) await removeAvatar(storage, avatarKey);
       await endSession(req, res, isHttps(config));
       res.locals.viewer = null;
       res.render('settings/deleted', { title: 'Account deleted', handle: viewer.handle });

@@ -1,19 +1,7 @@
 import type { VideoWithOwner } from '../db/videos.js';
-import { formatDuration } from '../media/ffmpeg.js';
-import type { Storage } from '../media/storage.js';
+import { formatDuration, timeAgo } from '../format.js';
+import type { Storage } from '../media/index.js';
 import { thumbnailsOf } from './video-view.js';
-
-const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ['year', 365 * 24 * 3600], ['month', 30 * 24 * 3600], ['week', 7 * 24 * 3600], ['day', 24 * 3600], ['hour', 3600], ['minute', 60],
-];
-
-/** "3 days ago", as video cards show the age of a video. */
-export function timeAgo(date: Date, now = Date.now()): string {
-  const seconds = Math.max(0, (now - date.getTime()) / 1000);
-  for (const [unit, size] of STEPS) if (seconds >= size) return RELATIVE.format(-Math.floor(seconds / size), unit);
-  return 'just now';
-}
 
 /** What the video-card partial shows. */
 export function cardsOf(videos: VideoWithOwner[], storage: Storage) {

@@ -1,9 +1,7 @@
 import type { VideoFile } from '../db/video-files.js';
 import type { Video } from '../db/videos.js';
-import { formatDuration } from '../media/ffmpeg.js';
-import { THUMBNAIL_WIDTHS_PX } from '../media/previews.js';
-import { videoStorageDir } from '../media/pipeline.js';
-import type { Storage } from '../media/storage.js';
+import { formatDuration } from '../format.js';
+import { THUMBNAIL_WIDTHS_PX, thumbnailUrl, videoFileUrl, type Storage } from '../media/index.js';
 
 /** The quality picked when the viewer has not chosen one and no script can measure the screen. */
 const DEFAULT_RUNG = 720;
@@ -26,15 +24,11 @@ export interface Thumbnails {
   poster: string;
 }
 
-/** The URL of one of a video's files. */
-export function mediaUrl(storage: Storage, publicId: string, name: string): string {
-  return storage.url(`${videoStorageDir(publicId)}/${name}`);
-}
-
 export function thumbnailsOf(storage: Storage, video: Pick<Video, 'publicId' | 'thumbnailStem'>): Thumbnails | null {
   if (!video.thumbnailStem) return null;
-  const url = (width: number, ext: string) => mediaUrl(storage, video.publicId, `thumb-${video.thumbnailStem}-${width}.${ext}`);
-  const srcset = (ext: string) => THUMBNAIL_WIDTHS_PX.map((w) => `${url(w, ext)} ${w}w`).join(', ');
+  const stem = video.thumbnailStem;
+  const url = (width: number, format: 'webp' | 'jpg') => thumbnailUrl(storage, video.publicId, stem, width, format);
+  const srcset = (format: 'webp' | 'jpg') => THUMBNAIL_WIDTHS_PX.map((w) => `${url(w, format)} ${w}w`).join(', ');
   return { webpSrcset: srcset('webp'), jpegSrcset: srcset('jpg'), jpeg: url(320, 'jpg'), poster: url(1280, 'jpg') };
 }
 
@@ -44,10 +38,10 @@ export function describeVideo(video: Video, files: VideoFile[], storage: Storage
     .filter((f) => f.kind === 'rendition')
     .map((f) => {
       const rung = Math.min(f.width, f.height);
-      return { rung, label: `${rung}p`, width: f.width, height: f.height, url: mediaUrl(storage, video.publicId, f.name), bytes: f.bytes };
+      return { rung, label: `${rung}p`, width: f.width, height: f.height, url: videoFileUrl(storage, video.publicId, f.name), bytes: f.bytes };
     })
     .sort((a, b) => b.rung - a.rung);
   const defaultRendition = renditions.find((r) => r.rung <= DEFAULT_RUNG) ?? renditions.at(-1) ?? null;
-  const storyboard = video.storyboard ? { ...video.storyboard, url: mediaUrl(storage, video.publicId, video.storyboard.name) } : null;
+  const storyboard = video.storyboard ? { ...video.storyboard, url: videoFileUrl(storage, video.publicId, video.storyboard.name) } : null;
   return { renditions, defaultRendition, thumbnails: thumbnailsOf(storage, video), storyboard, duration: formatDuration(video.durationSeconds) };
 }

@@ -14,9 +14,9 @@ import { resetFailedVideo } from '../db/video-processing.js';
 import { DESCRIPTION_MAX, TAGS_MAX, TITLE_MAX, parseVideoDetails } from '../forms/upload.js';
 import { loadedVideo } from '../http/guards.js';
 import { flash } from '../http/session.js';
-import { formatBytes, receiveOneFile } from '../http/uploads.js';
-import { MediaRejected, checkLimits, describePixelLimit, formatDuration, probe } from '../media/ffmpeg.js';
-import { originalKey, videoStorageDir } from '../media/pipeline.js';
+import { receiveOneFile } from '../http/uploads.js';
+import { formatBytes, formatDuration } from '../format.js';
+import { MediaRejected, describePixelLimit, judgeUpload, removeVideoMedia, storeOriginal } from '../media/index.js';
 import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
 import { newPublicId } from './public-id.js';
@@ -52,16 +52,14 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
 
     let probed;
     try {
-      probed = await probe(binaries, file.path);
-      checkLimits(probed, config);
+      probed = await judgeUpload(binaries, file.path, config);
     } catch (err) {
       if (err instanceof MediaRejected) return () => refuse(req, res, { ...form.value, tags: form.value.tags.join(', ') }, { file: err.message });
       throw err;
     }
 
     const publicId = newPublicId();
-    const key = originalKey(publicId);
-    await storage.putFile(key, file.path);
+    const key = await storeOriginal(storage, publicId, file.path);
     let video;
     try {
       video = await withTransaction(pool, async (client) => {
@@ -75,7 +73,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
         return inserted;
       });
     } catch (err) {
-      await storage.removeDirectory(`originals/${publicId}`);
+      await removeVideoMedia(storage, publicId);
       throw err;
     }
     const watchUrl = `/watch/${video.publicId}`;
@@ -142,8 +140,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
       const video = loadedVideo(req);
       const publicId = await deleteVideo(pool, video.id);
       if (publicId) {
-        await storage.removeDirectory(videoStorageDir(publicId));
-        await storage.removeDirectory(`originals/${publicId}`);
+        await removeVideoMedia(storage, publicId);
       }
       flash(req, 'success', `“${video.title}” has been deleted.`);
       res.redirect(303, req.viewer!.id === video.ownerId ? '/studio' : `/@${video.owner.handle}`);

@@ -8,7 +8,7 @@ import { insertVideo } from '../../src/db/videos.js';
 import { processVideoHandler, type VideoJobData } from '../../src/jobs/handlers/process-video.js';
 import { createLogger } from '../../src/log.js';
 import { MediaRejected, probe, resolveBinaries } from '../../src/media/ffmpeg.js';
-import { originalKey } from '../../src/media/pipeline.js';
+import { originalKey } from '../../src/media/keys.js';
 import { makeThumbnails } from '../../src/media/previews.js';
 import { LocalStorage } from '../../src/media/storage.js';
 import { createTestApp, tempDataDir, type TestApp } from '../helpers/app.js';
