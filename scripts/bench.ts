@@ -59,12 +59,14 @@ try {
     SELECT (SELECT word FROM stat ORDER BY ndoc DESC, word LIMIT 1) AS common, (SELECT word FROM stat ORDER BY ndoc ASC, word LIMIT 1) AS rare`);
 
   // A signed-in session for the subscription feed, through the real form.
+  // Cookies by name: the form sets the CSRF cookie, the sign-in the session and device cookies.
+  const cookieNamed = (res: Response, name: string) => res.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith(`${name}=`));
   const form = await fetch(`${base}/login`);
-  const cookie = (form.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const cookie = cookieNamed(form, 'tubestead-csrf') ?? '';
   const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
   const login = await fetch(`${base}/login`, { method: 'POST', redirect: 'manual', headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: token, login: fan[0].handle, password: SEED_PASSWORD }) });
-  const session = (login.headers.get('set-cookie') ?? cookie).split(';')[0]!;
-  if (login.status !== 303) throw new Error(`signing in answered ${login.status}`);
+  const session = cookieNamed(login, 'tubestead');
+  if (login.status !== 303 || !session) throw new Error(`signing in answered ${login.status}`);
 
   const pages: [string, string, Record<string, string>][] = [
     ['/', '/', {}],
