@@ -1,4 +1,5 @@
 import type { VideoWithOwner } from '../db/videos.js';
+import { isListed } from '../db/visibility.js';
 import type { describeVideo } from './video-view.js';
 
 type View = ReturnType<typeof describeVideo>;
@@ -38,7 +39,8 @@ export function watchMetadata(video: VideoWithOwner, view: View, publicUrl: URL,
   };
   return {
     canonical: watchUrl,
-    noindex: video.visibility !== 'public',
+    // Search engines may list what the site lists, nothing else (an unlisted video's link is its secret).
+    noindex: !isListed(video),
     og: {
       'og:site_name': siteName,
       'og:type': 'video.other',
