@@ -58,14 +58,14 @@ export function targetLines(quiet: { classes: Summary[]; total: Summary }, bare:
     const ratio = quiet.total.perSecond / bare.perSecond;
     const slow = quiet.classes.filter((c) => c.p99 >= TARGET_P99_MS);
     return [
-      `- Target: the mix at least ${TARGET_RATIO_TO_BARE} of the bare server: ${ratio.toFixed(2)}, ${verdict(ratio >= TARGET_RATIO_TO_BARE)}.`,
+      `- Target: the mix at least ${TARGET_RATIO_TO_BARE} of the bare server: ${ratio.toFixed(3)}, ${verdict(ratio >= TARGET_RATIO_TO_BARE)}.`,
       `- Target: every class p99 under ${TARGET_P99_MS} ms at 16 connections: ${slow.length ? slow.map((c) => `${c.label} ${ms(c.p99)} ms`).join(', ') : 'all under'}, ${verdict(slow.length === 0)}.`,
     ];
   }
   const kept = busy.total.perSecond / quiet.total.perSecond;
   const slow = busy.classes.filter((c) => c.p99 >= TARGET_P99_WHILE_PROCESSING_MS);
   return [
-    `- Target: while a 1080p upload is processed, the mix loses at most a quarter: it keeps ${kept.toFixed(2)} of its req/s, ${verdict(kept >= TARGET_KEPT_WHILE_PROCESSING)}.`,
+    `- Target: while a 1080p upload is processed, the mix loses at most a quarter: it keeps ${kept.toFixed(3)} of its req/s, ${verdict(kept >= TARGET_KEPT_WHILE_PROCESSING)}.`,
     `- Target: and p99 stays under ${TARGET_P99_WHILE_PROCESSING_MS} ms (every class): ${slow.length ? slow.map((c) => `${c.label} ${ms(c.p99)} ms`).join(', ') : 'all under'}, ${verdict(slow.length === 0)}.`,
   ];
 }

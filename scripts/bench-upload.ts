@@ -35,7 +35,8 @@ export async function makeClip(ffmpeg: string, seconds: number): Promise<string>
 export function startWorker(databaseUrl: string): ChildProcess {
   return fork(path.join(ROOT_DIR, 'src', 'cli', 'worker.ts'), [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+    // Not warn: stopping it mid-encode logs the killed ffmpeg as a failure, which here is expected.
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'error' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }

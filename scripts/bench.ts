@@ -176,6 +176,7 @@ async function singleAddress(server: Awaited<ReturnType<typeof startServer>>, un
 // The site as configured (page cache on for signed-out visitors), and for the single-address
 // table the same with the cache off: every request rendered from the database, as for a page
 // nobody asked for in the last seconds.
+const loadBefore = os.loadavg();
 const server = await startServer({});
 const uncached = MODE === 'mixed' ? null : await startServer({ PAGE_CACHE_SECONDS: '0' });
 try {
@@ -186,7 +187,7 @@ try {
   if (uncached) tables.push(...(await singleAddress(server, uncached)));
   const { rows: counts } = await pool.query(`SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM videos) AS videos, (SELECT count(*) FROM video_views) AS views, (SELECT count(*) FROM video_ratings) AS ratings, (SELECT count(*) FROM subscriptions) AS subscriptions`);
   const c = counts[0];
-  console.log(`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}: ${c.users} users, ${c.videos} videos, ${c.views} views, ${c.ratings} ratings, ${c.subscriptions} subscriptions.\n`);
+  console.log(`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}: ${c.users} users, ${c.videos} videos, ${c.views} views, ${c.ratings} ratings, ${c.subscriptions} subscriptions; load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before (other work shares the machine).\n`);
   console.log(tables.join('\n'));
 } finally {
   server.child.kill('SIGTERM');
