@@ -273,6 +273,24 @@ export async function driveMix(base: string, plan: MixPlan, options: { seconds: 
   return { seconds, byClass };
 }
 
+/** Two runs of the same mix as one. */
+export function mergeResults(a: MixResult, b: MixResult): MixResult {
+  const byClass = new Map<RequestClass, ClassStats>();
+  for (const [cls, stats] of [...a.byClass, ...b.byClass]) {
+    const into = byClass.get(cls);
+    if (!into) {
+      byClass.set(cls, { ...stats, latencies: [...stats.latencies], statuses: new Map(stats.statuses) });
+      continue;
+    }
+    into.latencies.push(...stats.latencies);
+    into.cacheHits += stats.cacheHits;
+    into.bytes += stats.bytes;
+    into.errors += stats.errors;
+    for (const [status, n] of stats.statuses) into.statuses.set(status, (into.statuses.get(status) ?? 0) + n);
+  }
+  return { seconds: a.seconds + b.seconds, byClass };
+}
+
 /** The q-quantile of sorted latencies (nearest rank), in ms. */
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;

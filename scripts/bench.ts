@@ -22,7 +22,7 @@ import { createPool } from '../src/db/pool.js';
 import { createLogger } from '../src/log.js';
 import { resolveBinaries } from '../src/media/ffmpeg.js';
 import { ROOT_DIR } from '../src/paths.js';
-import { driveMix, findFollowers, loadCatalogue, planMix, signIn, summarizeMix } from './bench-mix.js';
+import { driveMix, findFollowers, mergeResults, loadCatalogue, planMix, signIn, summarizeMix } from './bench-mix.js';
 import { mixTable, targetLines } from './bench-report.js';
 import { deleteUpload, makeClip, processingState, startWorker, stopWorker, uploadClip, waitForEncoding } from './bench-upload.js';
 
@@ -84,7 +84,8 @@ async function mixed(server: Awaited<ReturnType<typeof startServer>>): Promise<s
   log(`mix over ${catalogue.videos.length} videos and ${catalogue.channels.length} channels, ${sessions.length} signed-in sessions: warming up ${WARM_UP_SECONDS} s…`);
   await drive(server.base, WARM_UP_SECONDS);
   log('mix against the site…');
-  const site = summarizeMix(await drive(server.base, SECONDS));
+  const siteRun = await drive(server.base, SECONDS);
+  const site = summarizeMix(siteRun);
   const averageBytes = Math.round(site.total.bytes / site.total.requests);
   await server.setBareBytes(averageBytes);
   log(`mix against the bare node:http server (${averageBytes} bytes a body)…`);
@@ -104,23 +105,32 @@ async function mixed(server: Awaited<ReturnType<typeof startServer>>): Promise<s
   const worker = startWorker(database.url);
   const uploader = sessions[0]!;
   let publicId: string | null = null;
+  let busy;
+  let progress;
   try {
     publicId = await uploadClip(server.base, uploader, clip);
     log(`uploaded as ${uploader.handle} (${publicId}); waiting for the worker to encode…`);
     const before = await waitForEncoding(pool, publicId, ENCODING_START_SECONDS);
     log(`mix while it is processed (${before.progress} % done)…`);
-    const busy = summarizeMix(await drive(server.base, SECONDS));
-    const after = await processingState(pool, publicId);
-    lines.push(
-      '', `### The mix while a 1080p upload is processed`, '',
-      `A ${CLIP_SECONDS} s 1920×1080 30 fps clip uploaded through the upload form as ${uploader.handle}, processed by a worker process (\`npm run worker\`, WORKER_CONCURRENCY=${config.workerConcurrency}, FFMPEG_PRESET=${config.ffmpegPreset}); the mix ran from ${before.progress} % to ${after.progress} % of its processing (${after.status}).`, '',
-      ...mixTable(busy, { bare, quiet: site }),
-      '', ...targetLines(site, bare, busy),
-    );
+    busy = await drive(server.base, SECONDS);
+    progress = { before, after: await processingState(pool, publicId) };
   } finally {
     await stopWorker(worker);
     if (publicId) await deleteUpload(server.base, uploader, publicId);
   }
+  // Other work on the machine comes and goes: the run without the upload is repeated after it,
+  // and the one beside it is compared with both together.
+  log('the mix again, without the upload…');
+  await drive(server.base, WARM_UP_SECONDS);
+  const againRun = await drive(server.base, SECONDS);
+  const quiet = summarizeMix(mergeResults(siteRun, againRun));
+  const again = summarizeMix(againRun);
+  lines.push(
+    '', `### The mix while a 1080p upload is processed`, '',
+    `A ${CLIP_SECONDS} s 1920×1080 30 fps clip uploaded through the upload form as ${uploader.handle}, processed by a worker process (\`npm run worker\`, WORKER_CONCURRENCY=${config.workerConcurrency}, FFMPEG_PRESET=${config.ffmpegPreset}); the mix ran from ${progress.before.progress} % to ${progress.after.progress} % of its processing (${progress.after.status}). Without the upload, the mix ran ${site.total.perSecond.toFixed(0)} req/s before it and ${again.total.perSecond.toFixed(0)} after it (p99 ${again.total.p99.toFixed(0)} ms); "÷ without upload" is against both runs together.`, '',
+    ...mixTable(summarizeMix(busy), { bare, quiet }),
+    '', ...targetLines(quiet, bare, summarizeMix(busy)),
+  );
   return lines;
 }
 
