@@ -22,7 +22,8 @@ import { createPool } from '../src/db/pool.js';
 import { createLogger } from '../src/log.js';
 import { resolveBinaries } from '../src/media/ffmpeg.js';
 import { ROOT_DIR } from '../src/paths.js';
-import { driveMix, findFollowers, mergeResults, loadCatalogue, planMix, signIn, summarizeMix } from './bench-mix.js';
+import { driveMix, mergeResults, summarizeMix } from './bench-client.js';
+import { findFollowers, loadCatalogue, planMix, signIn } from './bench-mix.js';
 import { mixTable, targetLines } from './bench-report.js';
 import { deleteUpload, makeClip, processingState, startWorker, stopWorker, uploadClip, waitForEncoding } from './bench-upload.js';
 
