@@ -1,8 +1,12 @@
 /**
- * The application for `npm run bench`, with one extra route beside it in the same process:
- * GET /__bare/:bytes sends a static body of that size from a plain Express handler, the
- * baseline each page is compared with. Not part of the site.
+ * The application for `npm run bench`, with two baselines beside it in the same process:
+ * - GET /__bare/:bytes sends a static body of that size from a plain Express handler, the
+ *   baseline each page of the single-address table is compared with;
+ * - a bare `node:http` server on BARE_PORT answers any request with one static body, whose size
+ *   the bench sets by message ({ bareBytes }, answered 'bare-ready'): the mixed mode's baseline.
+ * Not part of the site.
  */
+import http from 'node:http';
 import express from 'express';
 import { createApp } from '../src/app.js';
 import { loadConfig, resolveSessionSecret } from '../src/config.js';
@@ -24,6 +28,23 @@ outer.get('/__bare/:bytes', (req, res) => {
   res.type('html').send(bodies.get(size));
 });
 outer.use(app);
-outer.listen(config.port, '127.0.0.1', () => process.send?.('ready'));
+
+let bareBody = Buffer.alloc(0);
+process.on('message', (message: { bareBytes?: number }) => {
+  if (typeof message?.bareBytes !== 'number') return;
+  bareBody = Buffer.alloc(message.bareBytes, 'x');
+  process.send?.('bare-ready');
+});
+// The request's body (a write of the mix) is read before answering, as the site reads it.
+const bare = http.createServer((req, res) => {
+  req.resume();
+  req.once('end', () => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': bareBody.length });
+    res.end(bareBody);
+  });
+});
+bare.listen(Number(process.env.BARE_PORT ?? 0), '127.0.0.1', () => {
+  outer.listen(config.port, '127.0.0.1', () => process.send?.('ready'));
+});
 // A normal exit, so that --cpu-prof (BENCH_PROFILE) writes its profile.
 process.on('SIGTERM', () => process.exit(0));
