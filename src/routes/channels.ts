@@ -13,7 +13,8 @@ export function channelRoutes({ pool, storage }: RouteDeps) {
     const channel = loadedChannel(req);
     const viewer = req.viewer;
     const [stats, subscribed] = await Promise.all([channelStats(pool, channel.id), viewer ? isSubscribed(pool, viewer.id, channel.id) : Promise.resolve(false)]);
-    return { channel, stats, subscribed };
+    const description = channel.bio || `Videos by ${channel.displayName} (@${channel.handle}).`;
+    return { channel, stats, subscribed, description };
   }
 
   return {

@@ -22,7 +22,7 @@ const DURATIONS: DurationFilter[] = ['short', 'medium', 'long'];
 const UPLOADED: UploadedFilter[] = ['day', 'week', 'month', 'year'];
 const pick = <T extends string>(value: unknown, allowed: T[]): T | null => (allowed.includes(value as T) ? (value as T) : null);
 
-export function homeRoutes({ pool, storage }: RouteDeps) {
+export function homeRoutes({ pool, storage, config }: RouteDeps) {
   // Counting a week of views takes a while at 100,000 videos (a sixth of a second here), so it
   // is done at most once a minute, one count at a time; the last count serves meanwhile.
   let counted: number[] | null = null;
@@ -55,6 +55,7 @@ export function homeRoutes({ pool, storage }: RouteDeps) {
       const page = keysetPage(videos, VIDEOS_PER_PAGE, (v) => v.publicId);
       res.render('home/index', {
         title: after ? 'Older videos' : 'Home',
+        description: `The latest and most watched videos on ${config.siteName}.`,
         cards: cardsOf(page.items, storage),
         popular: cardsOf(popularVideos, storage),
         nextAfter: page.nextAfter,
@@ -85,6 +86,7 @@ export function homeRoutes({ pool, storage }: RouteDeps) {
       res.locals.searchQuery = query;
       res.render('search/results', {
         title: `${query} - Search`,
+        description: `Videos and channels about “${query}” on ${config.siteName}.`,
         query, sort, duration, uploaded, channels, cards,
         pageNumber,
         previousUrl: pageNumber > 1 ? params({ page: pageNumber - 1 }) : null,

@@ -24,6 +24,10 @@ const validator = new HtmlValidate({
 });
 
 async function assertValid(html: string, where: string): Promise<void> {
+  // Search engines show it under the title; Lighthouse's SEO check asks for one on every page.
+  const descriptions = [...html.matchAll(/<meta name="description" content="([^"]*)">/g)].map((m) => m[1]!);
+  assert.equal(descriptions.length, 1, `${where}: one meta description`);
+  assert.ok(descriptions[0]!.trim().length > 10, `${where}: a meta description that says something`);
   const report = await validator.validateString(html);
   const messages = report.results.flatMap((r) => r.messages.map((m) => `${m.ruleId} (line ${m.line}): ${m.message}`));
   assert.deepEqual(messages, [], `${where} is not valid:\n${messages.join('\n')}`);
