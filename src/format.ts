@@ -29,6 +29,13 @@ export function formatBytes(bytes: number): string {
   return `${Number.isInteger(value) ? value : value.toFixed(1)} ${BYTE_UNITS[unit]}`;
 }
 
+/** "45 min", "3 h", "3 h 12 min": a wait or a time limit, rounded up to the minute (at least one). */
+export function formatMinutes(seconds: number): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  const rest = minutes % 60;
+  return minutes >= 60 ? `${Math.floor(minutes / 60)} h${rest ? ` ${rest} min` : ''}` : `${minutes} min`;
+}
+
 /** "1.2K", as counts are shown next to views, likes and subscribers. */
 export const formatCount = (n: number): string => COMPACT.format(n);
 

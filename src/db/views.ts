@@ -64,13 +64,6 @@ export async function rollUpViews(pool: Pool): Promise<number> {
 }
 
 /**
- * Ids of the public videos most viewed this week, most first: today (UTC) so far and the 7
- * days before, whole days so that rolled-up daily counts and recent rows add up the same
- * before and after a roll-up. One statement, so a roll-up running meanwhile is seen entirely
- * or not at all. Recent rows through video_views_viewed_at_idx, days through
- * video_view_days_day_idx.
- */
-/**
  * The most viewed are ranked before anything is joined, and only the first few are checked for
  * visibility: Postgres cannot estimate how many videos a week's counts hold, and joining every
  * one of them (78,000 at 100,000 videos) before sorting took 650–870 ms; now about 130 ms. Should
@@ -78,6 +71,13 @@ export async function rollUpViews(pool: Pool): Promise<number> {
  */
 const POPULAR_CANDIDATES_PER_SLOT = 10;
 
+/**
+ * Ids of the public videos most viewed this week, most first: today (UTC) so far and the 7
+ * days before, whole days so that rolled-up daily counts and recent rows add up the same
+ * before and after a roll-up. One statement, so a roll-up running meanwhile is seen entirely
+ * or not at all. Recent rows through video_views_viewed_at_idx, days through
+ * video_view_days_day_idx.
+ */
 export async function listPopularThisWeek(pool: Pool, limit: number): Promise<{ videoId: number; weekViews: number }[]> {
   const { rows } = await pool.query<{ video_id: number; week_views: number }>(
     `WITH top AS MATERIALIZED (

@@ -17,6 +17,8 @@ export const forbidden = (message = 'You are not allowed to see this page.') => 
 export const notFound = (message = 'This page does not exist, or it has been removed.') => new HttpError(404, message);
 export const unauthorized = (message = 'Sign in, or send an access token, to do that.') => new HttpError(401, message);
 export const unprocessable = (fields: Record<string, string>, message = Object.values(fields)[0] ?? 'Some fields need another look.') => new HttpError(422, message, {}, fields);
-export const payloadTooLarge = (message = 'That upload is too large.') => new HttpError(413, message);
+/** 413; with Retry-After when the limit frees up by itself (RFC 9110 allows it for a temporary condition). */
+export const payloadTooLarge = (message = 'That upload is too large.', retryAfterSeconds: number | null = null) =>
+  new HttpError(413, message, retryAfterSeconds === null ? {} : { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
 export const tooManyRequests = (retryAfterSeconds: number, message = 'Too many attempts. Please wait and try again.') =>
   new HttpError(429, message, { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) });

@@ -2,9 +2,9 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config.js';
 import type { Pool } from '../db/pool.js';
 import { findUploadUsage, type UploadUsage } from '../db/upload-quotas.js';
-import { HttpError, tooManyRequests } from './errors.js';
+import { payloadTooLarge, tooManyRequests, type HttpError } from './errors.js';
 import { probeGate } from './probe-gate.js';
-import { formatBytes } from '../format.js';
+import { formatBytes, formatMinutes } from '../format.js';
 
 type Limits = Pick<Config, 'uploadsPerDay' | 'uploadBytesPerDay' | 'uploadsProcessingMax' | 'storageQuotaBytes'>;
 
@@ -95,17 +95,17 @@ export function refusalFor(usage: UploadUsage, limits: Limits, incoming: number,
   const usedToday = recent.reduce((sum, r) => sum + r.bytes, 0);
   if (usedToday + needed > limits.uploadBytesPerDay) {
     const daily = formatBytes(limits.uploadBytesPerDay);
-    if (needed > limits.uploadBytesPerDay) return payloadTooLargeFor(null, `${file} is larger than the ${daily} you may upload in 24 hours.`);
+    if (needed > limits.uploadBytesPerDay) return payloadTooLarge(`${file} is larger than the ${daily} you may upload in 24 hours.`);
     const until = roomAt(recent, needed, limits.uploadBytesPerDay);
     const message = incoming > 0
       ? `${file} would take you past the ${daily} you may upload in 24 hours (${formatBytes(usedToday)} used). There is room for it again ${when(now, until)}.`
       : `You have uploaded ${formatBytes(usedToday)} in the last 24 hours, the most allowed. You can upload again ${when(now, until)}.`;
-    return payloadTooLargeFor(secondsBetween(now, until), message);
+    return payloadTooLarge(message, secondsBetween(now, until));
   }
   if (usage.storedBytes + needed > limits.storageQuotaBytes) {
     const quota = formatBytes(limits.storageQuotaBytes);
     const what = incoming > 0 ? `${file} would take your videos past your ${quota} of storage (${formatBytes(usage.storedBytes)} used).` : `Your videos use all of your ${quota} of storage.`;
-    return payloadTooLargeFor(null, `${what} Delete videos you no longer need to make room.`);
+    return payloadTooLarge(`${what} Delete videos you no longer need to make room.`);
   }
   return null;
 }
@@ -120,18 +120,11 @@ function roomAt(recent: UploadUsage['recent'], needed: number, limit: number): D
   return recent.at(-1)!.countsUntil;
 }
 
-/** 413, with Retry-After when the limit frees up by itself (RFC 9110 allows it for a temporary condition). */
-function payloadTooLargeFor(retryAfterSeconds: number | null, message: string): HttpError {
-  return new HttpError(413, message, retryAfterSeconds === null ? {} : { 'Retry-After': String(Math.max(1, retryAfterSeconds)) });
-}
-
 function secondsBetween(now: Date, then: Date): number {
   return Math.ceil((then.getTime() - now.getTime()) / 1000);
 }
 
 /** "in 3 h 12 min (at 14:05 UTC)": the wait rounded up to the minute, and the clock time. */
 function when(now: Date, then: Date): string {
-  const minutes = Math.max(1, Math.ceil((then.getTime() - now.getTime()) / 60_000));
-  const wait = minutes >= 60 ? `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ''}` : `${minutes} min`;
-  return `in ${wait} (at ${then.toISOString().slice(11, 16)} UTC)`;
+  return `in ${formatMinutes(secondsBetween(now, then))} (at ${then.toISOString().slice(11, 16)} UTC)`;
 }

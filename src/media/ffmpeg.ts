@@ -2,7 +2,7 @@ import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_pro
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import readline from 'node:readline';
-import { formatDuration } from '../format.js';
+import { formatBytes, formatDuration, formatMinutes } from '../format.js';
 import type { Config } from '../config.js';
 
 /*
@@ -93,16 +93,6 @@ function bounded(binaries: Binaries, program: string, bytes: number): { command:
  * to open, so "Error while opening encoder" is taken for a failed allocation too.
  */
 const OUT_OF_MEMORY = /Cannot allocate memory|Could not allocate|get_buffer\(\) failed|malloc of size \d+ failed|Resource temporarily unavailable|out of memory|Error while opening encoder/i;
-
-function formatMinutes(seconds: number): string {
-  const minutes = Math.ceil(seconds / 60);
-  return minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
-}
-
-function formatMemory(bytes: number): string {
-  const mib = Math.round(bytes / MIB);
-  return mib >= 1024 && mib % 1024 === 0 ? `${mib / 1024} GiB` : `${mib} MiB`;
-}
 
 /**
  * Real media containers only. Playlist and list demuxers (hls, concat, …) are left out, so a
@@ -295,7 +285,7 @@ export function runFfmpeg(binaries: Binaries, input: string, inputOptions: strin
         return reject(new TimeLimitExceeded(`Processing took longer than this server allows for a video of this length and size (${formatMinutes(options.timeoutSeconds)}), so it was stopped: the file may be damaged. You can try again.`));
       }
       if (outOfMemory) {
-        return reject(new MemoryLimitExceeded(`Processing needed more memory than this server allows each video (${formatMemory(binaries.ffmpegMemoryBytes)}): the video's pictures are too large, or the file is damaged.`));
+        return reject(new MemoryLimitExceeded(`Processing needed more memory than this server allows each video (${formatBytes(binaries.ffmpegMemoryBytes)}): the video's pictures are too large, or the file is damaged.`));
       }
       reject(new Error(`ffmpeg failed: ${err.message}${tail.length ? ` (${tail.join(' | ')})` : ''}`));
     };
