@@ -2,11 +2,10 @@ import type { NextFunction, Request, Response } from 'express';
 import { rateLimit, ipKeyGenerator, type Options, type Store, type ClientRateLimitInfo } from 'express-rate-limit';
 import { isHttps, type Config } from '../config.js';
 import type { Pool } from '../db/pool.js';
-import { findCredentials } from '../db/users.js';
 import { findRateLimit, hitRateLimit, resetRateLimit, unhitRateLimit } from '../db/rate-limits.js';
 import { tooManyRequests } from './errors.js';
 import { parseLogin } from '../forms/login.js';
-import { lowercaseAsStored } from '../db/users.js';
+import { findCredentials, lowercaseAsStored } from '../db/users.js';
 import { knownDeviceId } from './known-device.js';
 
 /** express-rate-limit's store, kept in Postgres so that every web process sees the same counts. */
@@ -68,16 +67,12 @@ export interface RateLimitSettings {
 
 export function createRateLimiters(pool: Pool, settings: RateLimitSettings & Pick<Config, 'publicUrl'>, secret: string) {
   const common = { standardHeaders: 'draft-7', legacyHeaders: false, handler: refuse } as const;
+  /** At most `limit` requests per client address (IPv6: per /56) in `windowMs`, counted under `prefix`. */
+  const perAddress = (prefix: string, windowMs: number, limit: number, counting: Pick<Partial<Options>, 'skipSuccessfulRequests' | 'skipFailedRequests'> = {}) =>
+    rateLimit({ ...common, windowMs, limit, ...counting, keyGenerator: byAddress, store: new PostgresStore(pool, prefix) });
   return {
     /** Failed sign-ins from one address (a successful one takes its hit back). */
-    loginByAddress: rateLimit({
-      ...common,
-      windowMs: FIFTEEN_MINUTES_MS,
-      limit: settings.loginMaxFailuresPerAddress,
-      skipSuccessfulRequests: true,
-      keyGenerator: byAddress,
-      store: new PostgresStore(pool, 'login-address:'),
-    }),
+    loginByAddress: perAddress('login-address:', FIFTEEN_MINUTES_MS, settings.loginMaxFailuresPerAddress, { skipSuccessfulRequests: true }),
     /**
      * Failed sign-ins against one account, from anywhere: guessing spread over many addresses.
      * Counted per account, however the handle was typed (handle, @handle, any case), and apart
@@ -114,52 +109,21 @@ export function createRateLimiters(pool: Pool, settings: RateLimitSettings & Pic
      * Every sign-up attempt from one address, refused ones included: without it a loop of
      * sign-ups with a taken handle would be free.
      */
-    signupAttemptsByAddress: rateLimit({
-      ...common,
-      windowMs: ONE_HOUR_MS,
-      limit: settings.signupMaxPerHour * SIGNUP_ATTEMPTS_PER_ACCOUNT,
-      keyGenerator: byAddress,
-      store: new PostgresStore(pool, 'signup-attempt-address:'),
-    }),
+    signupAttemptsByAddress: perAddress('signup-attempt-address:', ONE_HOUR_MS, settings.signupMaxPerHour * SIGNUP_ATTEMPTS_PER_ACCOUNT),
     /** Accounts created from one address; a form sent back with errors does not count here. */
-    signupByAddress: rateLimit({
-      ...common,
-      windowMs: ONE_HOUR_MS,
-      limit: settings.signupMaxPerHour,
-      skipFailedRequests: true,
-      keyGenerator: byAddress,
-      store: new PostgresStore(pool, 'signup-address:'),
-    }),
+    signupByAddress: perAddress('signup-address:', ONE_HOUR_MS, settings.signupMaxPerHour, { skipFailedRequests: true }),
     /**
      * View reports from one address, counted or not. A view counts once per address per video
      * an hour already; this caps how many videos one address can add a view to.
      */
-    viewsByAddress: rateLimit({
-      ...common,
-      windowMs: ONE_HOUR_MS,
-      limit: settings.viewsPerHour,
-      keyGenerator: byAddress,
-      store: new PostgresStore(pool, 'views-address:'),
-    }),
+    viewsByAddress: perAddress('views-address:', ONE_HOUR_MS, settings.viewsPerHour),
     /**
      * Searches from one address that the page cache did not answer: the cache serves its pages
      * before the router, so this limiter, placed after `cacheable` in the route table, only
      * sees the searches that reach the database.
      */
-    searchesByAddress: rateLimit({
-      ...common,
-      windowMs: ONE_MINUTE_MS,
-      limit: settings.searchesPerMinute,
-      keyGenerator: byAddress,
-      store: new PostgresStore(pool, 'search-address:'),
-    }),
+    searchesByAddress: perAddress('search-address:', ONE_MINUTE_MS, settings.searchesPerMinute),
     /** Avatar uploads from one address, refused ones too: each is received to disk and decoded. */
-    avatarUploadsByAddress: rateLimit({
-      ...common,
-      windowMs: ONE_HOUR_MS,
-      limit: settings.avatarUploadsPerHour,
-      keyGenerator: byAddress,
-      store: new PostgresStore(pool, 'avatar-address:'),
-    }),
+    avatarUploadsByAddress: perAddress('avatar-address:', ONE_HOUR_MS, settings.avatarUploadsPerHour),
   };
 }
