@@ -77,7 +77,7 @@ function prefixTerm(query: string): { rest: string; prefix: string | null } {
  *   match only very common words are thus not ranked: for view order, the trade is that a
  *   much-viewed old video is missing from "most viewed" for a common word (date order still
  *   lists it), as there is no index on view counts (see listPopularVideosOfChannel in
- *   videos.ts) and sorting every match of a common word would read a fifth of the catalogue;
+ *   video-listings.ts) and sorting every match of a common word would read a fifth of the catalogue;
  * - date order takes the first matches in that order, walking videos_public_listing_idx for
  *   common words or sorting the GIN matches for rare ones (the planner chooses from the words'
  *   frequencies);
