@@ -130,13 +130,13 @@ export function zipf(n: number, s: number, random: () => number): () => number {
  * The request generator: `next()` draws one request; `watched()` is told of each signed-out
  * watch page received, whose view token a later view report sends (as the player would).
  */
-export function planMix(catalogue: Catalogue, sessions: Session[], seed: number) {
+export function planMix(catalogue: Catalogue, sessions: Session[], seed: number, weights: Partial<Record<RequestClass, number>> = MIX) {
   const random = seededRandom(seed);
   const video = zipf(catalogue.videos.length, ZIPF_EXPONENT, random);
   const channel = zipf(catalogue.channels.length, ZIPF_EXPONENT, random);
   const vocabulary = [...new Set(WORDS)].sort((a, b) => hash(a) - hash(b));
   const word = zipf(vocabulary.length, ZIPF_EXPONENT, random);
-  const classes = Object.entries(MIX) as [RequestClass, number][];
+  const classes = Object.entries(weights) as [RequestClass, number][];
   const totalWeight = classes.reduce((sum, [, weight]) => sum + weight, 0);
   const recent: { id: string; token: string }[] = [];
   let recentNext = 0;

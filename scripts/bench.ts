@@ -37,6 +37,8 @@ if (!['both', 'mixed', 'single'].includes(MODE)) throw new Error('BENCH_MODE is 
 const SESSIONS = 20;
 /** The draws of the mix, the same every run. */
 const MIX_SEED = 20261203;
+/** Issue 9's target for a random watch page with the page cache off, as a share of the bare server. */
+const UNCACHED_WATCH_TARGET = 0.1;
 /**
  * Not recorded: the server's code compiled and its caches (Postgres's buffers among them) filled,
  * as on a site that has been up a while. With 3 s, the run after the upload went a third faster
@@ -99,9 +101,10 @@ async function mixed(server: Awaited<ReturnType<typeof startServer>>): Promise<s
 
   const lines = [
     `### The mix (${CONNECTIONS} connections, ${SECONDS} s, after ${WARM_UP_SECONDS} s of warm-up)`, '',
-    `Zipf (s = 1) over ${catalogue.videos.length} listed videos (by views) and ${catalogue.channels.length} channels (by subscribers); search words Zipf over the ${plan.vocabularySize}-word seeded vocabulary; ${sessions.length} signed-in sessions. Bare: \`node:http\` in the same process, ${averageBytes} bytes (the mix's average body).`, '',
+    `Zipf (s = 1) over ${catalogue.videos.length} listed videos (by views) and ${catalogue.channels.length} channels (by subscribers); search words Zipf over the ${plan.vocabularySize}-word seeded vocabulary; ${sessions.length} signed-in sessions; ${config.webProcesses} web process${config.webProcesses === 1 ? '' : 'es'} (WEB_PROCESSES). Bare: \`node:http\` in as many processes, ${averageBytes} bytes (the mix's average body as sent).`, '',
     ...mixTable(site, { bare }),
     '', ...targetLines(site, bare, null),
+    '', ...(await uncachedWatch(catalogue, sessions, server)),
   ];
 
   if (process.env.BENCH_UPLOAD === 'off') return lines;
@@ -137,6 +140,34 @@ async function mixed(server: Awaited<ReturnType<typeof startServer>>): Promise<s
     '', ...targetLines(quiet, bare, summarizeMix(busy)),
   );
   return lines;
+}
+
+/**
+ * Signed-out watch pages of random videos (the same Zipf draws) from a server with the page
+ * cache off, so that every one is rendered: what a video nobody opened in the last seconds
+ * costs. Beside the bare server sending the average watch page's size.
+ */
+async function uncachedWatch(catalogue: Awaited<ReturnType<typeof loadCatalogue>>, sessions: Awaited<ReturnType<typeof signIn>>[], cached: Awaited<ReturnType<typeof startServer>>): Promise<string[]> {
+  const uncached = await startServer({ PAGE_CACHE_SECONDS: '0' });
+  try {
+    const plan = planMix(catalogue, sessions, MIX_SEED, { watch: 1 });
+    log('random watch pages, page cache off…');
+    await driveMix(uncached.base, plan, { seconds: WARM_UP_SECONDS, connections: CONNECTIONS, readTokens: false });
+    const page = summarizeMix(await driveMix(uncached.base, plan, { seconds: SECONDS, connections: CONNECTIONS, readTokens: false })).total;
+    const bytes = Math.round(page.bytes / page.requests);
+    await cached.setBareBytes(bytes);
+    const bare = summarizeMix(await driveMix(cached.bareBase, plan, { seconds: SECONDS, connections: CONNECTIONS, readTokens: false })).total;
+    const ratio = page.perSecond / bare.perSecond;
+    return [
+      `#### A random watch page, page cache off`, '',
+      '| | req/s | p50 / p99 | Non-2xx |', '|---|---|---|---|',
+      `| \`/watch/:id\`, Zipf over every listed video, every one rendered | ${page.perSecond.toFixed(0)} | ${page.p50.toFixed(0)} / ${page.p99.toFixed(0)} ms | ${page.non2xx.size || page.errors ? 'some' : 0} |`,
+      `| Bare \`node:http\`, ${bytes} bytes (the average watch page as sent) | ${bare.perSecond.toFixed(0)} | ${bare.p50.toFixed(1)} / ${bare.p99.toFixed(1)} ms | – |`,
+      '', `- Target: a random watch page with the page cache off at least ${UNCACHED_WATCH_TARGET} of the bare server: ${ratio.toFixed(3)}, ${ratio >= UNCACHED_WATCH_TARGET ? 'met' : '**unmet**'}.`,
+    ];
+  } finally {
+    uncached.child.kill('SIGTERM');
+  }
 }
 
 /** The single-address table, as Markdown lines: each page beside a bare Express route sending as many bytes. */

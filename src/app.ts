@@ -1,6 +1,7 @@
 import path from 'node:path';
 import express, { type Express } from 'express';
 import { isHttps, type Config } from './config.js';
+import type { PageEvents } from './db/page-events.js';
 import type { Pool } from './db/pool.js';
 import { csrfProtection } from './http/csrf.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -26,6 +27,11 @@ export interface AppDeps {
   logger: Logger;
   sessionSecret: string;
   queue: JobQueue;
+  /**
+   * Set when several web processes serve the site: connects this process's page cache to the
+   * others' (db/page-events.ts), given the function that makes its kept pages stale.
+   */
+  pageEvents?: (markStale: () => void) => PageEvents;
 }
 
 /** Form bodies are small; anything larger is refused with 413 before it is parsed. */
@@ -54,7 +60,9 @@ export function createApp(deps: AppDeps): Express {
   // Avatar files are named by a random key that changes with every new picture, so they never change in place.
   app.use('/media/avatars', express.static(path.join(storage.root, 'avatars'), { maxAge: MEDIA_MAX_AGE_MS, immutable: true, index: false, redirect: false, dotfiles: 'deny', setHeaders: (res) => res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin') }));
 
-  const pageCache = createPageCache({ seconds: config.pageCacheSeconds, maxBytes: config.pageCacheMb * 1024 * 1024, sessionCookie: sessionCookieName(https) });
+  let events: PageEvents | null = null;
+  const pageCache = createPageCache({ seconds: config.pageCacheSeconds, maxBytes: config.pageCacheMb * 1024 * 1024, sessionCookie: sessionCookieName(https), onStale: () => events?.publish() });
+  events = deps.pageEvents?.(pageCache.markStale) ?? null;
   const routeDeps = { config, pool, storage, queue: deps.queue, binaries: resolveBinaries(config), limits: createRateLimiters(pool, config, deps.sessionSecret), secret: deps.sessionSecret, pageCache };
   const sessions = createSessionMiddleware(pool, { secret: deps.sessionSecret, secure: https, idleHours: config.sessionIdleHours, maxDays: config.sessionMaxDays });
   const viewer = [sessions, enforceAbsoluteLifetime(config.sessionMaxDays), loadViewer(pool)];

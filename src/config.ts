@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT_DIR } from './paths.js';
 
@@ -41,6 +42,7 @@ export interface Config {
   uploadBytesPerDay: number;
   uploadsProcessingMax: number;
   storageQuotaBytes: number;
+  webProcesses: number;
   worker: boolean;
   workerConcurrency: number;
   keepOriginals: boolean;
@@ -108,6 +110,15 @@ const trustProxy: Parser<boolean | number | string> = (raw) => {
   throw new BadValue('must be true, false, a number of proxies, or a comma-separated list of addresses or subnets');
 };
 
+/** Each web process holds a pool of DATABASE_POOL_MAX connections, and Postgres allows about 100. */
+const MAX_WEB_PROCESSES = 8;
+/** How many web processes serve requests: `auto` is one per core the machine has (at most 8). */
+const processCount: Parser<number> = (raw) => {
+  if (raw === 'auto') return Math.min(os.availableParallelism(), MAX_WEB_PROCESSES);
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_WEB_PROCESSES) throw new BadValue(`must be auto or a whole number from 1 to ${MAX_WEB_PROCESSES}`);
+  return Number(raw);
+};
+
 const onOff: Parser<boolean> = (raw) => {
   if (/^(on|true|1|yes)$/i.test(raw)) return true;
   if (/^(off|false|0|no)$/i.test(raw)) return false;
@@ -150,6 +161,7 @@ export const VARIABLES = [
   { name: 'UPLOAD_BYTES_PER_DAY', key: 'uploadBytesPerDay', default: String(20 * 1024 ** 3), parse: integer(1024, 1024 ** 5) },
   { name: 'UPLOADS_PROCESSING_MAX', key: 'uploadsProcessingMax', default: '3', parse: integer(1, 10_000) },
   { name: 'STORAGE_QUOTA_BYTES', key: 'storageQuotaBytes', default: String(100 * 1024 ** 3), parse: integer(1024, 1024 ** 5) },
+  { name: 'WEB_PROCESSES', key: 'webProcesses', default: 'auto', parse: processCount },
   { name: 'WORKER', key: 'worker', default: 'on', parse: onOff },
   { name: 'WORKER_CONCURRENCY', key: 'workerConcurrency', default: '1', parse: integer(1, 16) },
   { name: 'KEEP_ORIGINALS', key: 'keepOriginals', default: 'on', parse: onOff },

@@ -1,5 +1,5 @@
+import cluster from 'node:cluster';
 import fs from 'node:fs';
-import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { prepareSetupAddress } from './auth/setup.js';
 import { SETUP_TOKEN_HOURS } from './db/setup.js';
@@ -13,9 +13,7 @@ import { startQueue } from './jobs/queue.js';
 import { startWorker } from './jobs/worker.js';
 import { createLogger } from './log.js';
 import { binaryWarnings, resolveBinaries } from './media/ffmpeg.js';
-
-/** How long shutdown waits for requests in flight before closing their connections. */
-const SHUTDOWN_GRACE_MS = 10_000;
+import { closeServer, listen, serveAsWebProcess, startWebProcesses } from './web-processes.js';
 /** Ended rate-limit windows are dropped, and views of past hours rolled up into days, this often. */
 const HOUSEKEEPING_INTERVAL_MS = 60 * 60_000;
 
@@ -31,6 +29,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  if (cluster.isWorker) return serveAsWebProcess(config, logger);
   for (const warning of binaryWarnings(resolveBinaries(config))) logger.warn(`WARNING: ${warning}`);
   fs.mkdirSync(config.dataDir, { recursive: true });
 
@@ -41,13 +40,12 @@ async function main(): Promise<void> {
   const queue = await startQueue(database.url, logger, { supervise: true });
   // WORKER=off when workers run elsewhere (`npm run worker`, the compose file's worker service).
   const worker = config.worker ? await startWorker({ config, databaseUrl: database.url, pool, queue, logger }) : null;
-  const app = createApp({ config, pool, logger, sessionSecret: resolveSessionSecret(config), queue });
-
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
-    s.once('error', reject);
-  });
-  logger.info({ url: config.publicUrl.href, listen: `${config.host}:${config.port}` }, `${config.siteName} is serving`);
+  // Made here before any web process reads it, so that they do not race to create it.
+  const sessionSecret = resolveSessionSecret(config);
+  // WEB_PROCESSES=1 serves from this process; more start web processes beside it (web-processes.ts).
+  const server = config.webProcesses === 1 ? await listen(createApp({ config, pool, logger, sessionSecret, queue }), config) : null;
+  const webProcesses = server ? null : await startWebProcesses(config.webProcesses, database.url, logger);
+  logger.info({ url: config.publicUrl.href, listen: `${config.host}:${config.port}`, processes: config.webProcesses }, `${config.siteName} is serving`);
 
   // No administrator yet: the one-time address that makes one, printed at every start until used.
   const setupAddress = await prepareSetupAddress(pool, config.publicUrl);
@@ -68,12 +66,8 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
     clearInterval(pruning);
-    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-    force.unref();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+    if (server) await closeServer(server);
+    await webProcesses?.stop();
     await worker?.stop();
     await queue.stop();
     await pool.end();

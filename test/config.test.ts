@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, VARIABLES, loadConfig, resolveSessionSecret } from '../src/config.js';
 import { ROOT_DIR } from '../src/paths.js';
@@ -24,6 +25,14 @@ describe('configuration', () => {
         return true;
       },
     );
+  });
+
+  it('runs one web process per core by default, at most 8, and takes a number from 1 to 8', () => {
+    assert.equal(loadConfig({}).webProcesses, Math.min(os.availableParallelism(), 8));
+    assert.equal(loadConfig({ WEB_PROCESSES: '1' }).webProcesses, 1);
+    for (const bad of ['0', '9', 'two', '-1']) {
+      assert.throws(() => loadConfig({ WEB_PROCESSES: bad }), /WEB_PROCESSES=.*must be auto or a whole number from 1 to 8/);
+    }
   });
 
   it('is documented in the README, variable by variable', () => {

@@ -29,7 +29,6 @@ export interface Viewer {
   handle: string;
   displayName: string;
   avatarKey: string | null;
-  roles: readonly string[];
   permissions: ReadonlySet<string>;
   banned: boolean;
 }

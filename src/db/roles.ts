@@ -12,23 +12,25 @@ export interface ViewerRow {
   displayName: string;
   avatarKey: string | null;
   bannedAt: Date | null;
-  roles: string[];
   permissions: string[];
 }
 
-/** Everything a request needs to know about the signed-in user, in one query (users_pkey, user_roles' primary key). */
+/**
+ * Everything a request needs to know about the signed-in user, in one query (users_pkey,
+ * user_roles' primary key). Run on every signed-in request, so it reads only what requests use:
+ * what the account may do, not which roles grant it.
+ */
 export async function findViewerById(db: Queryable, userId: number): Promise<ViewerRow | null> {
   const { rows } = await db.query<{
-    id: number; handle: string; display_name: string; avatar_key: string | null; banned_at: Date | null; roles: string[]; permissions: string[];
+    id: number; handle: string; display_name: string; avatar_key: string | null; banned_at: Date | null; permissions: string[];
   }>(prepared(
     'find-viewer',
     `SELECT u.id, u.handle, u.display_name, u.avatar_key, u.banned_at,
-            ARRAY(SELECT ur.role FROM user_roles ur WHERE ur.user_id = u.id ORDER BY ur.role) AS roles,
             ARRAY(SELECT DISTINCT rp.permission FROM user_roles ur JOIN role_permissions rp ON rp.role = ur.role WHERE ur.user_id = u.id) AS permissions
      FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL`,
     [userId],
   ));
   const row = rows[0];
   if (!row) return null;
-  return { id: row.id, handle: row.handle, displayName: row.display_name, avatarKey: row.avatar_key, bannedAt: row.banned_at, roles: row.roles, permissions: row.permissions };
+  return { id: row.id, handle: row.handle, displayName: row.display_name, avatarKey: row.avatar_key, bannedAt: row.banned_at, permissions: row.permissions };
 }

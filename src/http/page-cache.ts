@@ -23,6 +23,8 @@ export interface PageCache {
   cacheable: RequestHandler;
   /** Marks a write that changes nothing a signed-out visitor sees but counters (a view, a like), so it keeps the pages. */
   keepsPages: RequestHandler;
+  /** Makes every kept page stale, as told by another process (see db/page-events.ts). */
+  markStale(): void;
 }
 
 interface Entry {
@@ -43,7 +45,8 @@ const MAX_ENTRIES = 10_000;
 /** A request waiting for another's render goes on by itself after this long. */
 const MAX_WAIT_MS = 5_000;
 
-export function createPageCache(options: { seconds: number; maxBytes: number; sessionCookie: string }): PageCache {
+/** `onStale` hears of every change this process makes, so other processes can drop their pages too. */
+export function createPageCache(options: { seconds: number; maxBytes: number; sessionCookie: string; onStale?: () => void }): PageCache {
   const now = Date.now;
   const entries = new Map<string, Entry>();
   const pending = new Map<string, Promise<void>>();
@@ -116,7 +119,10 @@ export function createPageCache(options: { seconds: number; maxBytes: number; se
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       // A successful change by an account may alter any public page: start again.
       res.once('finish', () => {
-        if (res.statusCode < 400 && req.viewer && !res.locals.pageCacheKeep) clear();
+        if (res.statusCode < 400 && req.viewer && !res.locals.pageCacheKeep) {
+          clear();
+          options.onStale?.();
+        }
       });
       return next();
     }
@@ -170,5 +176,6 @@ export function createPageCache(options: { seconds: number; maxBytes: number; se
       res.locals.pageCacheKeep = true;
       next();
     },
+    markStale: clear,
   };
 }

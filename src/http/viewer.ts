@@ -24,7 +24,6 @@ export function loadViewer(pool: Pool) {
       handle: row.handle,
       displayName: row.displayName,
       avatarKey: row.avatarKey,
-      roles: row.roles,
       permissions: new Set(row.permissions),
       banned: false,
     };

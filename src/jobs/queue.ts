@@ -28,7 +28,12 @@ export interface JobQueue {
 
 export async function startQueue(databaseUrl: string, logger: Logger, options: { supervise: boolean }): Promise<JobQueue> {
   const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 4, supervise: options.supervise, schedule: false, application_name: 'tubestead-queue' });
-  boss.on('error', (err) => logger.error({ err }, 'job queue error'));
+  let stopping = false;
+  // Stopping resolves before the last of its connections has closed; the database stopped next
+  // ends those, which is no error.
+  boss.on('error', (err) => {
+    if (!stopping) logger.error({ err }, 'job queue error');
+  });
   await boss.start();
   await boss.createQueue(PROCESS_VIDEO_FAILED, { name: PROCESS_VIDEO_FAILED, retryLimit: 5, retryDelay: 5 });
   await boss.createQueue(PROCESS_VIDEO, { name: PROCESS_VIDEO, retryLimit: RETRY_LIMIT, retryDelay: RETRY_DELAY_SECONDS, retryBackoff: true, deadLetter: PROCESS_VIDEO_FAILED });
@@ -38,6 +43,9 @@ export async function startQueue(databaseUrl: string, logger: Logger, options: {
       const db = client ? { executeSql: (text: string, values: unknown[]) => client.query(text, values) } : undefined;
       await boss.send(PROCESS_VIDEO, { videoId }, { expireInSeconds: expirySeconds(durationSeconds), ...(db ? { db } : {}) });
     },
-    stop: () => boss.stop({ graceful: true, wait: true, timeout: 10_000 }),
+    stop: () => {
+      stopping = true;
+      return boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
   };
 }
