@@ -11,7 +11,7 @@ import { createRateLimiters } from './http/rate-limit.js';
 import { securityHeaders } from './http/security.js';
 import { refuseNulBytes } from './http/nul-bytes.js';
 import { createPageCache } from './http/page-cache.js';
-import { createSessionMiddleware, enforceAbsoluteLifetime, sessionCookieName } from './http/session.js';
+import { createSessions, enforceAbsoluteLifetime, sessionCookieName } from './http/session.js';
 import { useViews } from './http/views.js';
 import { loadViewer } from './http/viewer.js';
 import type { JobQueue } from './jobs/queue.js';
@@ -64,8 +64,8 @@ export function createApp(deps: AppDeps): Express {
   const pageCache = createPageCache({ seconds: config.pageCacheSeconds, maxBytes: config.pageCacheMb * 1024 * 1024, sessionCookie: sessionCookieName(https), onStale: () => events?.publish() });
   events = deps.pageEvents?.(pageCache.markStale) ?? null;
   const routeDeps = { config, pool, storage, queue: deps.queue, binaries: resolveBinaries(config), limits: createRateLimiters(pool, config, deps.sessionSecret), secret: deps.sessionSecret, pageCache };
-  const sessions = createSessionMiddleware(pool, { secret: deps.sessionSecret, secure: https, idleHours: config.sessionIdleHours, maxDays: config.sessionMaxDays });
-  const viewer = [sessions, enforceAbsoluteLifetime(config.sessionMaxDays), loadViewer(pool)];
+  const sessions = createSessions(pool, { secret: deps.sessionSecret, secure: https, idleHours: config.sessionIdleHours, maxDays: config.sessionMaxDays });
+  const viewer = [sessions.middleware, enforceAbsoluteLifetime(config.sessionMaxDays), loadViewer(pool, sessions.takeViewer)];
   app.use(buildOpenRouter(routeDeps));
   // The JSON API: its own errors (problem details), no pages' CSRF tokens.
   app.use('/api/v1', buildApiRouter(routeDeps, viewer));

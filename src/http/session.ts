@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import type { Pool } from '../db/pool.js';
+import type { ViewerRow } from '../db/roles.js';
 import { findSession, updateSession } from '../db/sessions.js';
 
 const HOUR_MS = 60 * 60_000;
@@ -47,7 +48,15 @@ function capSignedOut(sess: session.SessionData): session.SessionData {
  * disk) just to push the expiry back by a few seconds. The idle timeout is thus honoured to
  * within `touchStepMs`.
  */
-export function createSessionStore(pool: Pool, touchStepMs: number): session.Store {
+export interface SessionStore extends session.Store {
+  /**
+   * The account of the session `sid` as read with it a moment ago (null: none, or deleted),
+   * once; undefined when it was not read here. loadViewer takes it instead of asking again.
+   */
+  takeViewer(sid: string): ViewerRow | null | undefined;
+}
+
+export function createSessionStore(pool: Pool, touchStepMs: number): SessionStore {
   const PgStore = connectPgSimple(session);
   // The expiry each live session has in Postgres, as last read or written here; the oldest go first.
   const storedExpiry = new Map<string, number>();
@@ -56,7 +65,16 @@ export function createSessionStore(pool: Pool, touchStepMs: number): session.Sto
     storedExpiry.set(sid, expire);
     if (storedExpiry.size > REMEMBERED_EXPIRIES) storedExpiry.delete(storedExpiry.keys().next().value!);
   };
-  class ThrottledTouchStore extends PgStore {
+  // Read with each session (one query, db/sessions.ts) and taken by the same request's loadViewer.
+  // A request that ends before taking its own leaves an entry; the oldest go beyond the bound.
+  const readViewers = new Map<string, ViewerRow | null>();
+  class ThrottledTouchStore extends PgStore implements SessionStore {
+    takeViewer(sid: string): ViewerRow | null | undefined {
+      const viewer = readViewers.get(sid);
+      readViewers.delete(sid);
+      return viewer;
+    }
+
     override get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void): void {
       findSession(pool, sid).then(
         (row) => {
@@ -67,7 +85,12 @@ export function createSessionStore(pool: Pool, touchStepMs: number): session.Sto
             // Unreadable: as connect-pg-simple does, the row goes and the visitor starts afresh.
             return this.destroy(sid, (err) => process.nextTick(callback, err, null));
           }
-          if (row && data) remember(sid, row.expire.getTime());
+          if (row && data) {
+            remember(sid, row.expire.getTime());
+            readViewers.delete(sid);
+            readViewers.set(sid, row.viewer);
+            if (readViewers.size > REMEMBERED_EXPIRIES) readViewers.delete(readViewers.keys().next().value!);
+          }
           // Outside the promise, so that whatever the callback throws is not swallowed.
           process.nextTick(callback, null, data);
         },
@@ -115,12 +138,14 @@ export function createSessionStore(pool: Pool, touchStepMs: number): session.Sto
   return new ThrottledTouchStore({ pool, tableName: 'sessions', createTableIfMissing: false, pruneSessionInterval: 15 * 60 });
 }
 
-export function createSessionMiddleware(pool: Pool, settings: SessionSettings) {
-  return session({
+/** The session middleware, and its store's takeViewer for loadViewer. */
+export function createSessions(pool: Pool, settings: SessionSettings) {
+  // A tenth of the idle timeout, at most an hour.
+  const store = createSessionStore(pool, Math.min(HOUR_MS, (settings.idleHours * HOUR_MS) / 10));
+  const middleware = session({
     name: sessionCookieName(settings.secure),
     secret: settings.secret,
-    // A tenth of the idle timeout, at most an hour.
-    store: createSessionStore(pool, Math.min(HOUR_MS, (settings.idleHours * HOUR_MS) / 10)),
+    store,
     resave: false,
     saveUninitialized: false,
     rolling: true,
@@ -133,6 +158,7 @@ export function createSessionMiddleware(pool: Pool, settings: SessionSettings) {
       maxAge: settings.idleHours * HOUR_MS,
     },
   });
+  return { middleware, takeViewer: (sid: string) => store.takeViewer(sid) };
 }
 
 export function enforceAbsoluteLifetime(maxDays: number) {

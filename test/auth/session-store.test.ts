@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import session from 'express-session';
 import { createSessionStore } from '../../src/http/session.js';
+import type { Pool } from '../../src/db/pool.js';
+import { signedInAgent } from '../helpers/agent.js';
+import { createTestApp } from '../helpers/app.js';
 import { testPool } from '../helpers/database.js';
+import { createUser, deleteUser } from '../helpers/factories.js';
 
 const HOUR_MS = 60 * 60_000;
 
@@ -48,3 +52,54 @@ describe('session store', () => {
     assert.deepEqual((await rowFor(sid)).sess.flash, [{ kind: 'success', text: 'Saved.' }]);
   });
 });
+
+describe('session store: the account read with the session', () => {
+  it('reads the signed-in account in the same query, once, for the request that read the session', async () => {
+    const store = createSessionStore(testPool(), HOUR_MS);
+    const user = await createUser();
+    const sid = `test-viewer-${Date.now()}`;
+    await call((cb) => store.set(sid, { cookie: cookie(HOUR_MS), userId: user.id } as unknown as session.SessionData, cb));
+    assert.equal(store.takeViewer(sid), undefined, 'nothing until the session is read');
+    await call((cb) => store.get(sid, cb));
+    assert.equal(store.takeViewer(sid)?.handle, user.handle);
+    assert.equal(store.takeViewer(sid), undefined, 'taken once');
+  });
+
+  it('reads no account for a deleted one or a userId that is not a number, without failing', async () => {
+    const store = createSessionStore(testPool(), HOUR_MS);
+    const gone = await createUser();
+    await deleteUser(gone);
+    for (const userId of [gone.id, 'nonsense', '1; DROP TABLE users']) {
+      const sid = `test-odd-${Date.now()}-${String(userId).length}`;
+      await call((cb) => store.set(sid, { cookie: cookie(HOUR_MS), userId } as unknown as session.SessionData, cb));
+      const loaded = await call<session.SessionData | null>((cb) => store.get(sid, cb));
+      assert.ok(loaded, 'the session itself is read');
+      assert.equal(store.takeViewer(sid), null);
+    }
+  });
+
+  it('signs a request in without asking for the account a second time', async () => {
+    const { app } = createTestApp({}, recordingPool(names));
+    const agent = await signedInAgent(app, await createUser());
+    names.length = 0;
+    const res = await agent.get('/settings');
+    assert.equal(res.status, 200);
+    assert.ok(names.includes('find-session'), `queries: ${names.join(', ')}`);
+    assert.ok(!names.includes('find-viewer'), `queries: ${names.join(', ')}`);
+  });
+});
+
+const names: string[] = [];
+/** The test pool, noting the name of each prepared query it runs. */
+function recordingPool(into: string[]): Pool {
+  const pool = testPool();
+  return new Proxy(pool, {
+    get(target, prop, receiver) {
+      if (prop !== 'query') return Reflect.get(target, prop, receiver);
+      return (config: unknown, ...rest: unknown[]) => {
+        if (config && typeof config === 'object' && 'name' in config) into.push(String((config as { name: string }).name));
+        return (target.query as (...a: unknown[]) => unknown).call(target, config, ...rest);
+      };
+    },
+  });
+}
