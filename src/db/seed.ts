@@ -50,7 +50,7 @@ export async function seedVideos(db: Queryable, count: number, accounts: number,
               || 'Chapters: 0:00 intro, 1:30 ' || w[1 + (i * 29) % n] || '. More at https://example.org/' || w[1 + (i * 37) % n],
             ARRAY[w[1 + (i * 3) % n], w[1 + (i * 13) % n], w[1 + (i * 41) % n]],
             CASE WHEN i % 50 = 0 THEN 'private' WHEN i % 33 = 0 THEN 'unlisted' ELSE 'public' END,
-            'ready', 100, 30 + (i * 7919) % 3600, $4, $5, 'h264', 'aac', $6, $7,
+            'ready', 100, 30 + (i::bigint * 7919) % 3600, $4, $5, 'h264', 'aac', $6, $7,
             p.at, p.at
      FROM generate_series(1, $1) AS i,
           LATERAL (SELECT $3::text[] AS w, array_length($3::text[], 1) AS n) words,
