@@ -165,7 +165,7 @@ export const VARIABLES = [
   { name: 'WORKER', key: 'worker', default: 'on', parse: onOff },
   { name: 'WORKER_CONCURRENCY', key: 'workerConcurrency', default: '1', parse: integer(1, 16) },
   { name: 'KEEP_ORIGINALS', key: 'keepOriginals', default: 'on', parse: onOff },
-  { name: 'PAGE_CACHE_SECONDS', key: 'pageCacheSeconds', default: '5', parse: integer(0, 3600) },
+  { name: 'PAGE_CACHE_SECONDS', key: 'pageCacheSeconds', default: '30', parse: integer(0, 3600) },
   { name: 'PAGE_CACHE_MB', key: 'pageCacheMb', default: '64', parse: integer(1, 4096) },
   { name: 'SITEMAP_URLS_PER_FILE', key: 'sitemapUrlsPerFile', default: '50000', parse: integer(1, 50_000) },
   { name: 'VIEWS_PER_HOUR', key: 'viewsPerHour', default: '300', parse: integer(1, 1_000_000) },
