@@ -74,20 +74,32 @@ export async function listPublicVideosByIds(db: Queryable, ids: number[]): Promi
 
 /**
  * The newest listed videos of the channels `subscriberId` follows, after `after`
- * (a public id). For each followed channel (subscriptions_pkey) takes its newest through
- * videos_owner_public_listing_idx, then sorts those: the work grows with the channels followed
- * and their videos, not with the catalogue.
+ * (a public id). For each followed channel (subscriptions_pkey) takes the keys of at most a
+ * page of its newest from videos_owner_public_listing_idx alone (an index-only scan: the index
+ * holds published_at and id), sorts those, then reads one page of rows: the work grows with
+ * the channels followed, not with their videos. Joining whole channels sorted all 1,500 videos
+ * of a follower of the largest channels at 100,000 videos (5 ms, now 0.5 ms); whole rows in the
+ * per-channel step let the planner, expecting ten videos a channel, read and sort them all too.
  */
 export async function listSubscriptionFeed(db: Queryable, subscriberId: number, options: { after?: string | null; limit: number }): Promise<VideoWithOwner[]> {
   const { rows } = await db.query(prepared(
     'list-subscription-feed',
-    `WITH ${AFTER_NEWEST_FOLLOWED.cursor}
-     SELECT ${WITH_OWNER} FROM subscriptions s
-     JOIN videos v ON v.owner_id = s.channel_id JOIN users u ON u.id = v.owner_id
-     WHERE s.subscriber_id = $1 AND ${listed()}
-       AND ${AFTER_NEWEST_FOLLOWED.condition}
-     ORDER BY v.published_at DESC, v.id DESC
-     LIMIT $3`,
+    `WITH ${AFTER_NEWEST_FOLLOWED.cursor},
+     page AS (
+       SELECT newest.id FROM subscriptions s
+       JOIN users u ON u.id = s.channel_id
+       CROSS JOIN LATERAL (
+         SELECT v.id, v.published_at FROM videos v
+         WHERE v.owner_id = s.channel_id AND ${videoListed()} AND ${AFTER_NEWEST_FOLLOWED.condition}
+         ORDER BY v.published_at DESC, v.id DESC
+         LIMIT $3
+       ) newest
+       WHERE s.subscriber_id = $1 AND ${ownerLive()}
+       ORDER BY newest.published_at DESC, newest.id DESC
+       LIMIT $3
+     )
+     SELECT ${WITH_OWNER} FROM page JOIN videos v ON v.id = page.id JOIN users u ON u.id = v.owner_id
+     ORDER BY v.published_at DESC, v.id DESC`,
     [subscriberId, options.after ?? null, options.limit],
   ));
   return rows.map(toVideoWithOwner);
