@@ -1,4 +1,5 @@
 import type { Queryable } from './pool.js';
+import { prepared } from './pool.js';
 
 export interface Window {
   hits: number;
@@ -10,7 +11,8 @@ export interface Window {
  * the old one has ended. One statement, so concurrent hits from several processes all count.
  */
 export async function hitRateLimit(db: Queryable, key: string, windowMs: number): Promise<Window> {
-  const { rows } = await db.query<{ hits: number; reset_at: Date }>(
+  const { rows } = await db.query<{ hits: number; reset_at: Date }>(prepared(
+    'hit-rate-limit',
     `INSERT INTO rate_limits AS r (key, hits, reset_at)
      VALUES ($1, 1, now() + make_interval(secs => $2::double precision / 1000))
      ON CONFLICT (key) DO UPDATE SET
@@ -18,7 +20,7 @@ export async function hitRateLimit(db: Queryable, key: string, windowMs: number)
        reset_at = CASE WHEN r.reset_at <= now() THEN EXCLUDED.reset_at ELSE r.reset_at END
      RETURNING hits, reset_at`,
     [key, windowMs],
-  );
+  ));
   const row = rows[0]!;
   return { hits: row.hits, resetAt: row.reset_at };
 }

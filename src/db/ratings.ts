@@ -12,24 +12,26 @@ const VALUE = { like: 1, dislike: -1 } as const;
  */
 export async function rateVideo(pool: Pool, userId: number, videoId: number, rating: Rating): Promise<{ likes: number; dislikes: number }> {
   return withTransaction(pool, async (client) => {
-    await client.query('SELECT 1 FROM videos WHERE id = $1 FOR UPDATE', [videoId]);
-    const { rows: old } = await client.query<{ value: number }>('SELECT value FROM video_ratings WHERE user_id = $1 AND video_id = $2', [userId, videoId]);
-    const before = old[0]?.value ?? 0;
+    await client.query(prepared('lock-video', 'SELECT 1 FROM videos WHERE id = $1 FOR UPDATE', [videoId]));
+    const old = await findRating(client, userId, videoId);
+    const before = old ? VALUE[old] : 0;
     const after = rating ? VALUE[rating] : 0;
-    if (after === 0) await client.query('DELETE FROM video_ratings WHERE user_id = $1 AND video_id = $2', [userId, videoId]);
+    if (after === 0) await client.query(prepared('delete-rating', 'DELETE FROM video_ratings WHERE user_id = $1 AND video_id = $2', [userId, videoId]));
     else {
-      await client.query(
+      await client.query(prepared(
+        'upsert-rating',
         `INSERT INTO video_ratings (user_id, video_id, value) VALUES ($1, $2, $3)
          ON CONFLICT (user_id, video_id) DO UPDATE SET value = EXCLUDED.value, rated_at = now()`,
         [userId, videoId, after],
-      );
+      ));
     }
     const likeDelta = (after === 1 ? 1 : 0) - (before === 1 ? 1 : 0);
     const dislikeDelta = (after === -1 ? 1 : 0) - (before === -1 ? 1 : 0);
-    const { rows } = await client.query<{ like_count: number; dislike_count: number }>(
+    const { rows } = await client.query<{ like_count: number; dislike_count: number }>(prepared(
+      'count-rating',
       'UPDATE videos SET like_count = like_count + $2, dislike_count = dislike_count + $3 WHERE id = $1 RETURNING like_count, dislike_count',
       [videoId, likeDelta, dislikeDelta],
-    );
+    ));
     return { likes: rows[0]!.like_count, dislikes: rows[0]!.dislike_count };
   });
 }

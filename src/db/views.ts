@@ -1,5 +1,5 @@
 import type { Pool } from './pool.js';
-import { withTransaction } from './pool.js';
+import { prepared, withTransaction } from './pool.js';
 import { listed } from './visibility.js';
 
 /**
@@ -9,13 +9,14 @@ import { listed } from './visibility.js';
  */
 export async function recordView(pool: Pool, videoId: number, viewerKey: string): Promise<boolean> {
   return withTransaction(pool, async (client) => {
-    const { rowCount } = await client.query(
+    const { rowCount } = await client.query(prepared(
+      'insert-view',
       `INSERT INTO video_views (video_id, viewer_key, hour) VALUES ($1, $2, date_trunc('hour', now()))
        ON CONFLICT DO NOTHING`,
       [videoId, viewerKey],
-    );
+    ));
     if (rowCount !== 1) return false;
-    await client.query('UPDATE videos SET view_count = view_count + 1 WHERE id = $1', [videoId]);
+    await client.query(prepared('count-view', 'UPDATE videos SET view_count = view_count + 1 WHERE id = $1', [videoId]));
     return true;
   });
 }
@@ -79,7 +80,8 @@ const POPULAR_CANDIDATES_PER_SLOT = 10;
  * video_view_days_day_idx.
  */
 export async function listPopularThisWeek(pool: Pool, limit: number): Promise<{ videoId: number; weekViews: number }[]> {
-  const { rows } = await pool.query<{ video_id: number; week_views: number }>(
+  const { rows } = await pool.query<{ video_id: number; week_views: number }>(prepared(
+    'list-popular-this-week',
     `WITH top AS MATERIALIZED (
        SELECT video_id, sum(views)::int AS week_views FROM (
          SELECT video_id, count(*) AS views FROM video_views
@@ -96,6 +98,6 @@ export async function listPopularThisWeek(pool: Pool, limit: number): Promise<{ 
      ORDER BY w.week_views DESC, w.video_id DESC
      LIMIT $1`,
     [limit, limit * POPULAR_CANDIDATES_PER_SLOT],
-  );
+  ));
   return rows.map((r) => ({ videoId: r.video_id, weekViews: r.week_views }));
 }
