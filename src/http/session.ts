@@ -26,6 +26,7 @@ export function sessionCookieName(secure: boolean): string {
 }
 
 const REMEMBERED_EXPIRIES = 10_000;
+const STORED_ROUNDING_MS = 1_000;
 /**
  * How long a session that is not signed in is kept: one signed out by the absolute lifetime
  * or a ban, which lives on only to show its flash message. Signed-out visitors otherwise get
@@ -102,7 +103,9 @@ export function createSessionStore(pool: Pool, touchStepMs: number): SessionStor
       const sess = capSignedOut(original);
       const next = sess.cookie.expires ? new Date(sess.cookie.expires).getTime() : null;
       const stored = storedExpiry.get(sid);
-      if (next !== null && stored !== undefined && next >= stored && next - stored < touchStepMs) return void callback?.();
+      // connect-pg-simple stores the expiry rounded up to the second: one computed later in the
+      // same second is below it, and must not count as moving it.
+      if (next !== null && stored !== undefined && next > stored - STORED_ROUNDING_MS && next - stored < touchStepMs) return void callback?.();
       if (next !== null) remember(sid, next);
       super.touch(sid, sess, callback);
     }

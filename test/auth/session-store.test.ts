@@ -103,3 +103,28 @@ function recordingPool(into: string[]): Pool {
     },
   });
 }
+
+describe('session store: renewing the expiry', () => {
+  it('does not write the session again on every request of the same second (the stored expiry is rounded up)', async () => {
+    const texts: string[] = [];
+    const pool = new Proxy(testPool(), {
+      get(target, prop, receiver) {
+        if (prop !== 'query') return Reflect.get(target, prop, receiver);
+        return (config: unknown, ...rest: unknown[]) => {
+          texts.push(typeof config === 'string' ? config : String((config as { text?: string }).text));
+          return (target.query as (...a: unknown[]) => unknown).call(target, config, ...rest);
+        };
+      },
+    });
+    const store = createSessionStore(pool, HOUR_MS);
+    const sid = `test-touch-${Date.now()}`;
+    await call((cb) => store.set(sid, { cookie: cookie(24 * HOUR_MS), userId: 1 } as unknown as session.SessionData, cb));
+    for (let request = 0; request < 3; request++) {
+      const loaded = (await call<session.SessionData | null>((cb) => store.get(sid, cb)))!;
+      // As express-session does at the end of a request with `rolling`: the cookie renewed from now.
+      (loaded as unknown as { cookie: session.Cookie }).cookie = cookie(24 * HOUR_MS);
+      await call((cb) => store.touch(sid, loaded, cb as () => void));
+    }
+    assert.deepEqual(texts.filter((text) => /^\s*UPDATE/i.test(text)), [], 'no write within the step');
+  });
+});
