@@ -49,62 +49,67 @@ const wordsOf = (search: string) =>
 export async function storeRelatedVideos(db: Queryable, videoIds: number[]): Promise<void> {
   if (videoIds.length === 0) return;
   try {
-    await db.query(
-      `WITH targets AS (
-         SELECT v.id, v.owner_id, v.search FROM videos v WHERE v.id = ANY ($1::bigint[])
-       ),
-       recent AS (
-         SELECT v.id, v.view_count, v.search FROM videos v JOIN users u ON u.id = v.owner_id
-         WHERE ${listed()}
-         ORDER BY v.published_at DESC, v.id DESC
-         LIMIT ${RECENT_WINDOW}
-       ),
-       -- For each word of the targets, its best videos in the window, as one jsonb object
-       -- {word: [[id, weight, views], ...]} built once per statement. Each target looks its
-       -- words up in it: a batch then costs a little per video, with no sort over all of them
-       -- (joining every target's words to every word's videos sorted millions of rows).
-       leaders AS (
-         SELECT jsonb_object_agg(lexeme, best) AS by_word FROM (
-           SELECT lexeme, jsonb_agg(jsonb_build_array(id, weight, view_count)) AS best FROM (
-             SELECT w.lexeme, r.id, w.weight, r.view_count,
-               row_number() OVER (PARTITION BY w.lexeme ORDER BY w.weight DESC, r.view_count DESC, r.id DESC) AS n
-             FROM recent r CROSS JOIN LATERAL ${wordsOf('r.search')} w
-             WHERE w.lexeme IN (SELECT tw.lexeme FROM targets t CROSS JOIN LATERAL ${wordsOf('t.search')} tw)
-           ) ranked
-           WHERE n <= ${PER_WORD}
-           GROUP BY lexeme
-         ) per_word
-       )
-       INSERT INTO video_related (video_id, related_ids, computed_at)
-       SELECT t.id, coalesce(chosen.ids, '{}'), now()
-       FROM targets t CROSS JOIN LATERAL (
-         SELECT array_agg(related_id ORDER BY score DESC, view_count DESC NULLS LAST, related_id DESC) AS ids FROM (
-           SELECT related_id, sum(score) AS score, max(view_count) AS view_count, coalesce(min(own_n) <= ${OWN_KEPT}, false) AS kept
-           FROM (
-             SELECT (best ->> 0)::bigint AS related_id, tw.weight * (best ->> 1)::int AS score, (best ->> 2)::bigint AS view_count, NULL::bigint AS own_n
-             FROM ${wordsOf('t.search')} tw CROSS JOIN LATERAL jsonb_array_elements((SELECT by_word FROM leaders) -> tw.lexeme) best
-             UNION ALL
-             SELECT own.id, ${OWN_SCORE}, NULL, own.n FROM (
-               SELECT v.id, row_number() OVER (ORDER BY v.published_at DESC, v.id DESC) AS n FROM videos v
-               WHERE v.owner_id = t.owner_id AND ${videoListed()} AND v.id <> t.id
-               ORDER BY v.published_at DESC, v.id DESC
-               LIMIT ${OWN_CANDIDATES}
-             ) own
-           ) pairs
-           WHERE related_id <> t.id
-           GROUP BY related_id
-           ORDER BY kept DESC, score DESC, view_count DESC NULLS LAST, related_id DESC
-           LIMIT ${RELATED_STORED}
-         ) best_of
-       ) chosen
-       ON CONFLICT (video_id) DO UPDATE SET related_ids = excluded.related_ids, computed_at = excluded.computed_at`,
-      [videoIds],
-    );
+    await writeRelatedVideos(db, videoIds);
   } catch (err) {
-    // A video deleted between reading it and storing its list: nothing to keep.
-    if ((err as { code?: string }).code === '23503') return;
-    throw err;
+    // A video deleted between reading it and storing its list (a foreign key violation): once
+    // more, when it is no longer found, so that the rest of the batch is stored.
+    if ((err as { code?: string }).code !== '23503') throw err;
+    await writeRelatedVideos(db, videoIds);
   }
+}
+
+async function writeRelatedVideos(db: Queryable, videoIds: number[]): Promise<void> {
+  await db.query(
+    `WITH targets AS (
+       SELECT v.id, v.owner_id, v.search FROM videos v WHERE v.id = ANY ($1::bigint[])
+     ),
+     recent AS (
+       SELECT v.id, v.view_count, v.search FROM videos v JOIN users u ON u.id = v.owner_id
+       WHERE ${listed()}
+       ORDER BY v.published_at DESC, v.id DESC
+       LIMIT ${RECENT_WINDOW}
+     ),
+     -- For each word of the targets, its best videos in the window, as one jsonb object
+     -- {word: [[id, weight, views], ...]} built once per statement. Each target looks its
+     -- words up in it: a batch then costs a little per video, with no sort over all of them
+     -- (joining every target's words to every word's videos sorted millions of rows).
+     leaders AS (
+       SELECT jsonb_object_agg(lexeme, best) AS by_word FROM (
+         SELECT lexeme, jsonb_agg(jsonb_build_array(id, weight, view_count)) AS best FROM (
+           SELECT w.lexeme, r.id, w.weight, r.view_count,
+             row_number() OVER (PARTITION BY w.lexeme ORDER BY w.weight DESC, r.view_count DESC, r.id DESC) AS n
+           FROM recent r CROSS JOIN LATERAL ${wordsOf('r.search')} w
+           WHERE w.lexeme IN (SELECT tw.lexeme FROM targets t CROSS JOIN LATERAL ${wordsOf('t.search')} tw)
+         ) ranked
+         WHERE n <= ${PER_WORD}
+         GROUP BY lexeme
+       ) per_word
+     )
+     INSERT INTO video_related (video_id, related_ids, computed_at)
+     SELECT t.id, coalesce(chosen.ids, '{}'), now()
+     FROM targets t CROSS JOIN LATERAL (
+       SELECT array_agg(related_id ORDER BY score DESC, view_count DESC NULLS LAST, related_id DESC) AS ids FROM (
+         SELECT related_id, sum(score) AS score, max(view_count) AS view_count, coalesce(min(own_n) <= ${OWN_KEPT}, false) AS kept
+         FROM (
+           SELECT (best ->> 0)::bigint AS related_id, tw.weight * (best ->> 1)::int AS score, (best ->> 2)::bigint AS view_count, NULL::bigint AS own_n
+           FROM ${wordsOf('t.search')} tw CROSS JOIN LATERAL jsonb_array_elements((SELECT by_word FROM leaders) -> tw.lexeme) best
+           UNION ALL
+           SELECT own.id, ${OWN_SCORE}, NULL, own.n FROM (
+             SELECT v.id, row_number() OVER (ORDER BY v.published_at DESC, v.id DESC) AS n FROM videos v
+             WHERE v.owner_id = t.owner_id AND ${videoListed()} AND v.id <> t.id
+             ORDER BY v.published_at DESC, v.id DESC
+             LIMIT ${OWN_CANDIDATES}
+           ) own
+         ) pairs
+         WHERE related_id <> t.id
+         GROUP BY related_id
+         ORDER BY kept DESC, score DESC, view_count DESC NULLS LAST, related_id DESC
+         LIMIT ${RELATED_STORED}
+       ) best_of
+     ) chosen
+     ON CONFLICT (video_id) DO UPDATE SET related_ids = excluded.related_ids, computed_at = excluded.computed_at`,
+    [videoIds],
+  );
 }
 
 /**
