@@ -134,3 +134,9 @@ export async function layOutVideosByPublication(db: Queryable): Promise<void> {
   await db.query('DROP INDEX seed_layout_idx');
   await db.query('VACUUM ANALYZE');
 }
+
+/** Every video's id in order, for working out their related videos in batches. */
+export async function listVideoIds(db: Queryable): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>('SELECT id FROM videos ORDER BY id');
+  return rows.map((r) => r.id);
+}

@@ -105,37 +105,6 @@ export async function listSubscriptionFeed(db: Queryable, subscriberId: number, 
   return rows.map(toVideoWithOwner);
 }
 
-/**
- * Ids of videos to watch next: the same channel's and those whose text matches this one's title
- * and tags, ranked by that match and then by views; never the video itself. Only listed
- * videos at the time of asking; listPublicVideosByIds checks again when they are shown.
- */
-export async function findRelatedVideoIds(db: Queryable, video: Pick<Video, 'id' | 'ownerId' | 'title' | 'tags'>, limit: number): Promise<number[]> {
-  const words = [video.title, ...video.tags].join(' ');
-  // Candidates are bounded, whatever the catalogue's size or the words' frequency: the channel's
-  // newest 50 (videos_owner_public_listing_idx) and the text matches among the newest 2,000
-  // listed videos (walking videos_public_listing_idx, testing each tsvector). Older videos of
-  // other channels are not suggested; that is the price of a watch page that stays fast.
-  const { rows } = await db.query<{ id: number }>(prepared(
-    'find-related-video-ids',
-    `WITH q AS (SELECT replace(plainto_tsquery('english', $3)::text, '&', '|')::tsquery AS tsq),
-     candidates AS (
-       (SELECT v.id FROM videos v WHERE v.owner_id = $2 AND ${videoListed()} ORDER BY v.published_at DESC LIMIT 50)
-       UNION
-       (SELECT recent.id FROM (
-          SELECT v.id, v.search FROM videos v WHERE ${videoListed()} ORDER BY v.published_at DESC, v.id DESC LIMIT 2000
-        ) recent, q WHERE q.tsq::text <> '' AND recent.search @@ q.tsq)
-     )
-     SELECT v.id FROM candidates c JOIN videos v ON v.id = c.id JOIN users u ON u.id = v.owner_id, q
-     WHERE v.id <> $1 AND ${listed()}
-     ORDER BY (CASE WHEN q.tsq::text <> '' THEN ts_rank(v.search, q.tsq) ELSE 0 END) + (CASE WHEN v.owner_id = $2 THEN 0.1 ELSE 0 END) DESC,
-       v.view_count DESC, v.id DESC
-     LIMIT $4`,
-    [video.id, video.ownerId, words, limit],
-  ));
-  return rows.map((r) => r.id);
-}
-
 /** All of one owner's videos in any state, newest upload first (uses videos_owner_created_idx). */
 export async function listVideosOfOwner(db: Queryable, ownerId: number, limit: number): Promise<Video[]> {
   const { rows } = await db.query(`SELECT ${COLUMNS} FROM videos v WHERE v.owner_id = $1 ORDER BY v.created_at DESC, v.id DESC LIMIT $2`, [ownerId, limit]);

@@ -5,6 +5,10 @@ import type { Logger } from '../log.js';
 export const PROCESS_VIDEO = 'video.process';
 /** Where pg-boss moves a processing job that used up its retries; its handler marks the video failed. */
 export const PROCESS_VIDEO_FAILED = 'video.process.failed';
+/** Works out and stores one video's related videos (src/db/related-videos.ts). */
+export const RELATE_VIDEO = 'video.related';
+/** Works out again the related videos stored longest ago; sent on a schedule by every worker, run once per period. */
+export const REFRESH_RELATED = 'video.related.refresh';
 
 /** Tries after the first: 5 s, 10 s, 20 s apart (pg-boss backoff), enough for a restart or a full disk to clear. */
 const RETRY_LIMIT = 3;
@@ -23,6 +27,11 @@ export interface JobQueue {
   boss: PgBoss;
   /** Queues processing of a video, inside the caller's transaction when a client is given. */
   enqueueVideo(videoId: number, durationSeconds: number, client?: PoolClient): Promise<void>;
+  /**
+   * Queues working out a video's related videos: when it becomes ready, and whenever its title,
+   * tags or visibility change. Inside the caller's transaction when a client is given.
+   */
+  enqueueRelated(videoId: number, client?: PoolClient): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -37,11 +46,18 @@ export async function startQueue(databaseUrl: string, logger: Logger, options: {
   await boss.start();
   await boss.createQueue(PROCESS_VIDEO_FAILED, { name: PROCESS_VIDEO_FAILED, retryLimit: 5, retryDelay: 5 });
   await boss.createQueue(PROCESS_VIDEO, { name: PROCESS_VIDEO, retryLimit: RETRY_LIMIT, retryDelay: RETRY_DELAY_SECONDS, retryBackoff: true, deadLetter: PROCESS_VIDEO_FAILED });
+  // No dead letter: a video left without a list gets one from its watch page, a stale one from the refresh.
+  await boss.createQueue(RELATE_VIDEO, { name: RELATE_VIDEO, retryLimit: RETRY_LIMIT, retryDelay: RETRY_DELAY_SECONDS, retryBackoff: true });
+  await boss.createQueue(REFRESH_RELATED, { name: REFRESH_RELATED, retryLimit: 0 });
+  const inTransaction = (client?: PoolClient) =>
+    client ? { db: { executeSql: (text: string, values: unknown[]) => client.query(text, values) } } : {};
   return {
     boss,
     async enqueueVideo(videoId, durationSeconds, client) {
-      const db = client ? { executeSql: (text: string, values: unknown[]) => client.query(text, values) } : undefined;
-      await boss.send(PROCESS_VIDEO, { videoId }, { expireInSeconds: expirySeconds(durationSeconds), ...(db ? { db } : {}) });
+      await boss.send(PROCESS_VIDEO, { videoId }, { expireInSeconds: expirySeconds(durationSeconds), ...inTransaction(client) });
+    },
+    async enqueueRelated(videoId, client) {
+      await boss.send(RELATE_VIDEO, { videoId }, inTransaction(client));
     },
     stop: () => {
       stopping = true;

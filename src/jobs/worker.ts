@@ -7,11 +7,19 @@ import type { Logger } from '../log.js';
 import { killRunningFfmpeg, resolveBinaries } from '../media/ffmpeg.js';
 import { LocalStorage } from '../media/storage.js';
 import { processVideoFailedHandler, processVideoHandler, type VideoJobData } from './handlers/process-video.js';
-import { PROCESS_VIDEO, PROCESS_VIDEO_FAILED, type JobQueue } from './queue.js';
+import { refreshRelatedVideos, relateVideosHandler, type RelatedJobData } from './handlers/related-videos.js';
+import { PROCESS_VIDEO, PROCESS_VIDEO_FAILED, REFRESH_RELATED, RELATE_VIDEO, type JobQueue } from './queue.js';
 
 /** How often every worker looks for jobs whose worker died, and how old such a job must be. */
 const REAP_INTERVAL_MS = 15_000;
 const ORPHAN_GRACE_SECONDS = 5;
+/** Related-video jobs taken at once: videos published together share one statement. */
+const RELATE_BATCH = 50;
+/**
+ * How often stale related videos are refreshed. Every worker asks at this period; pg-boss keeps
+ * one job per period (a throttled send), so the work is done once however many workers run.
+ */
+const REFRESH_RELATED_SECONDS = 5 * 60;
 
 export interface Worker {
   stop(): Promise<void>;
@@ -34,6 +42,9 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
     keepOriginals: config.keepOriginals,
     logger,
     databaseUrl: deps.databaseUrl,
+    // Ready means watchable: its related videos are worked out now, in the background. Should
+    // the job not be queued, the watch page works them out when it finds none.
+    onReady: (videoId: number) => queue.enqueueRelated(videoId).catch((err) => logger.warn({ err, videoId }, 'queueing related videos failed')),
   };
   const identity = `${os.hostname()}:${process.pid}`;
   logger.info({ worker: identity, ffmpeg: binaries.ffmpeg, concurrency: config.workerConcurrency }, 'worker starting');
@@ -48,18 +59,29 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
   const timer = setInterval(() => reap().catch((err) => logger.warn({ err }, 'looking for orphaned jobs failed')), REAP_INTERVAL_MS);
   timer.unref();
 
+  const askForRefresh = () => queue.boss.sendThrottled(REFRESH_RELATED, {}, {}, REFRESH_RELATED_SECONDS, 'schedule')
+    .catch((err) => logger.warn({ err }, 'scheduling the related videos refresh failed'));
+  await askForRefresh();
+  const refreshTimer = setInterval(askForRefresh, REFRESH_RELATED_SECONDS * 1000);
+  refreshTimer.unref();
+
   // pg-boss 10 runs one job at a time per work() call; concurrency is that many calls.
   const handler = processVideoHandler(pipeline);
   for (let i = 0; i < config.workerConcurrency; i++) {
     await queue.boss.work<VideoJobData>(PROCESS_VIDEO, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 2 }, handler);
   }
   await queue.boss.work<VideoJobData>(PROCESS_VIDEO_FAILED, { batchSize: 1, pollingIntervalSeconds: 5 }, processVideoFailedHandler(pipeline));
+  await queue.boss.work<RelatedJobData>(RELATE_VIDEO, { batchSize: RELATE_BATCH, pollingIntervalSeconds: 2 }, relateVideosHandler({ pool }));
+  await queue.boss.work(REFRESH_RELATED, { batchSize: 1, pollingIntervalSeconds: 30 }, () => refreshRelatedVideos(pool, logger));
 
   return {
     async stop() {
       clearInterval(timer);
+      clearInterval(refreshTimer);
       await queue.boss.offWork(PROCESS_VIDEO);
       await queue.boss.offWork(PROCESS_VIDEO_FAILED);
+      await queue.boss.offWork(RELATE_VIDEO);
+      await queue.boss.offWork(REFRESH_RELATED);
       // A job cut short here stays active in the queue; its lock goes with this process, so the
       // next worker to start (or any running one, within 15 s) puts it back in line.
       killRunningFfmpeg();

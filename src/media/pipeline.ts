@@ -22,6 +22,8 @@ export interface PipelineDeps {
   encodeTimeLimitFactor: number;
   keepOriginals: boolean;
   logger: Logger;
+  /** Called once the video has become ready (playable): the worker queues its related videos. */
+  onReady?: (videoId: number) => Promise<void>;
 }
 
 /** The video was deleted while it was being processed: stop, and leave nothing behind. */
@@ -144,6 +146,7 @@ async function storePreviews(deps: PipelineDeps, video: Video, probed: Probe, in
   }
   if (!(await markPlayable(deps.pool, video.id, stem))) throw new VideoGone();
   deps.logger.info({ videoId: video.id, publicId: video.publicId }, 'video is playable');
+  await deps.onReady?.(video.id);
 }
 
 async function storeStoryboard(deps: PipelineDeps, video: Video, renditionKey: string, workDir: string): Promise<void> {

@@ -27,7 +27,6 @@ const STUDIO_LIST_LIMIT = 200;
 const RELATED_LIMIT = 12;
 
 export function videoRoutes({ config, pool, storage, queue, binaries, secret }: RouteDeps) {
-  const findRelated = relatedVideos(pool);
   function renderUpload(res: Response, status: number, values: Record<string, string> = {}, errors: Record<string, string> = {}) {
     res.status(status).render('videos/upload', {
       title: 'Upload a video',
@@ -104,7 +103,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
       const viewer = req.viewer;
       const [files, related, rating, subscribed] = await Promise.all([
         listVideoFiles(pool, video.id),
-        findRelated(video, RELATED_LIMIT),
+        relatedVideos(pool, video.id, RELATED_LIMIT),
         viewer ? findRating(pool, viewer.id, video.id) : Promise.resolve(null),
         viewer ? isSubscribed(pool, viewer.id, video.ownerId) : Promise.resolve(false),
       ]);

@@ -33,7 +33,7 @@ describe('npm run seed', function () {
     cwd: ROOT_DIR, env: { ...process.env, DATABASE_URL: url.toString(), DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
   });
 
-  it('makes accounts, videos, views, ratings and subscriptions whose counters equal their rows', async () => {
+  it("makes accounts, videos, views, ratings and subscriptions whose counters equal their rows, and every video's related videos", async () => {
     await seed();
     const db = new pg.Client({ connectionString: url.toString() });
     await db.connect();
@@ -45,7 +45,9 @@ describe('npm run seed', function () {
         (SELECT count(*) FROM video_files f JOIN videos v ON v.id = f.video_id WHERE f.kind = 'rendition')::int AS renditions,
         (SELECT count(*) FROM video_views)::int AS recent_views, (SELECT count(*) FROM video_views)::int + (SELECT coalesce(sum(views), 0) FROM video_view_days)::int AS views, (SELECT sum(view_count) FROM videos)::int AS view_count,
         (SELECT count(*) FROM video_ratings WHERE value = 1)::int AS likes, (SELECT sum(like_count) FROM videos)::int AS like_count,
-        (SELECT count(*) FROM subscriptions)::int AS subscriptions, (SELECT sum(subscriber_count) FROM users)::int AS subscriber_count`);
+        (SELECT count(*) FROM subscriptions)::int AS subscriptions, (SELECT sum(subscriber_count) FROM users)::int AS subscriber_count,
+        (SELECT count(*) FROM videos v WHERE NOT EXISTS (SELECT 1 FROM video_related r WHERE r.video_id = v.id))::int AS without_related,
+        (SELECT count(*) FROM video_related WHERE cardinality(related_ids) = 0)::int AS empty_related`);
       const c = rows[0];
       assert.equal(c.users, 40);
       assert.equal(c.videos, 401, 'the videos and the shared fixture');
@@ -56,6 +58,8 @@ describe('npm run seed', function () {
       assert.ok(c.recent_views < c.views / 10, 'views of past hours are rolled up into daily counts');
       assert.equal(c.like_count, c.likes);
       assert.equal(c.subscriber_count, c.subscriptions);
+      assert.equal(c.without_related, 0, 'every video has its related videos stored');
+      assert.ok(c.empty_related < 10, `${c.empty_related} empty lists`);
     } finally {
       await db.end();
     }

@@ -165,6 +165,18 @@ describe('processing uploads', function () {
     }
   });
 
+  it('works out the related videos of a video once it is ready, in a job', async () => {
+    // A video whose watch page no test here opens, so that only the job can have stored its list.
+    await waitForProcessing(uploaded.get('noAudio')!);
+    const idOf = async (name: string) => (await testPool().query('SELECT id FROM videos WHERE public_id = $1', [uploaded.get(name)])).rows[0].id;
+    const [video, earlier] = [await idOf('noAudio'), await idOf('landscape')];
+    const job = () => testPool().query(`SELECT state FROM pgboss.job WHERE name = 'video.related' AND (data ->> 'videoId')::bigint = $1 AND state = 'completed'`, [video]);
+    for (let tries = 0; (await job()).rows.length === 0 && tries < 200; tries++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal((await job()).rows.length, 1, 'a completed job');
+    const { rows } = await testPool().query('SELECT related_ids FROM video_related WHERE video_id = $1', [video]);
+    assert.ok(rows[0]?.related_ids.map(Number).includes(earlier), 'the channel\'s earlier upload is related');
+  });
+
   it('leaves no temporary files behind', async () => {
     for (const id of uploaded.values()) await waitForProcessing(id);
     assert.deepEqual(filesUnder(path.join(t.config.dataDir, 'tmp')), []);

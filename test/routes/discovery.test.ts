@@ -186,7 +186,7 @@ describe('discovery', function () {
       assert.ok(!related.includes(v.inTitle!.publicId), 'never the video itself');
     });
 
-    it('drops a related video made private at once, though which videos are related is kept for minutes', async () => {
+    it('drops a related video made private at once, though the list was worked out before', async () => {
       const channel = await createUser();
       const watched = await createVideo(channel, { title: 'Watched beside a soon private one' });
       const beside = await createVideo(channel, { title: 'Soon private' });

@@ -98,7 +98,7 @@ describe('security: hidden videos never leak onto public surfaces', function () 
     for (const c of cases.values()) await views(c.hidden.id, 100_001);
     await views(channelControl.id, 100_000);
     for (const c of cases.values()) await c.state.ownOwner?.(c.hiddenOwner);
-    // A new app: popular videos and related videos are kept per process.
+    // A new app: popular videos are kept per process.
     app = createTestApp().app;
   });
 
