@@ -58,7 +58,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders(https));
   // Public bytes first: no session, no database; from memory, compressed when the site started.
   app.use('/static', assets.serve);
-  // Everything else sent whole (pages, JSON, XML) is compressed as it is sent; kept pages keep theirs.
+  // Whatever is sent with res.send (pages, JSON, XML) is compressed as it is sent; kept pages keep theirs.
   app.use(compressResponses);
   app.use(baseLocals({ siteName: config.siteName, helpers, asset: assets.url }));
 

@@ -79,13 +79,32 @@ const madeFor = new WeakMap<Response, { encoding: Encoding; body: Buffer }>();
 export const compressedBodyOf = (res: Response) => madeFor.get(res);
 
 /**
- * Compresses answers sent whole (res.send, res.json, res.render: one res.end with the body).
- * Streamed answers (media files, downloads) have sent their headers by then and pass as they
- * are; so do answers that already carry a Content-Encoding (static files, kept pages).
+ * Compresses answers sent whole with res.send (res.render, res.json, error pages): the body is
+ * compressed as res.send ends the response. Streamed answers (media files) and redirects do
+ * not go through res.send and pass as they are; answers that already carry a Content-Encoding
+ * (kept pages, static files) too.
+ *
+ * The compressing end is put in front of res.end only while res.send runs, so it comes first
+ * whatever wrapped res.end after this middleware: express-session's end sends the headers and
+ * most of the body itself before it saves or touches a session (every signed-in page), and a
+ * body must be compressed before that.
  */
 export function compressResponses(req: Request, res: Response, next: NextFunction): void {
-  const end = res.end;
-  res.end = function endCompressed(this: Response, chunk?: unknown, encodingOrDone?: unknown, done?: unknown) {
+  const send = res.send;
+  res.send = function sendCompressed(this: Response, body?: unknown) {
+    const end = this.end;
+    this.end = compressingEnd(req, this, end);
+    try {
+      return send.call(this, body);
+    } finally {
+      this.end = end;
+    }
+  } as Response['send'];
+  next();
+}
+
+function compressingEnd(req: Request, res: Response, end: Response['end']): Response['end'] {
+  return function endCompressed(this: Response, chunk?: unknown, encodingOrDone?: unknown, done?: unknown) {
     const textEncoding = typeof encodingOrDone === 'string' ? (encodingOrDone as BufferEncoding) : 'utf8';
     const bytes = typeof chunk === 'string' ? Buffer.byteLength(chunk, textEncoding) : Buffer.isBuffer(chunk) ? chunk.length : 0;
     const hasBody = res.statusCode >= 200 && res.statusCode !== 204 && res.statusCode !== 304;
@@ -102,5 +121,4 @@ export function compressResponses(req: Request, res: Response, next: NextFunctio
     if (typeof etag === 'string' && !etag.startsWith('W/')) res.setHeader('ETag', `W/${etag}`);
     return end.call(this, compressed, (typeof encodingOrDone === 'function' ? encodingOrDone : done) as never);
   } as Response['end'];
-  next();
 }

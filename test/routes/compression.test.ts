@@ -4,6 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { insertVideoFile } from '../../src/db/video-files.js';
 import { preferredEncoding } from '../../src/http/compression.js';
+import { signedInAgent, tokenFor } from '../helpers/agent.js';
 import { useTestApp } from '../helpers/app.js';
 import { testPool } from '../helpers/database.js';
 import { createUser, createVideo } from '../helpers/factories.js';
@@ -68,6 +69,20 @@ describe('compression of answers', () => {
     assert.equal(thumbnail.status, 200);
     assert.equal(thumbnail.headers['content-encoding'], undefined, 'a picture is compressed already');
     assert.equal(thumbnail.body.length, picture.length + 4096);
+  });
+
+  it('compresses the pages of a signed-in visitor, whose session is touched or saved as the page is sent', async () => {
+    const agent = await signedInAgent(t.app, await createUser({ displayName: 'Compressed Person' }));
+    const home = await agent.get('/').set('Accept-Encoding', 'br');
+    assert.equal(home.headers['content-encoding'], 'br');
+    assert.match(home.text, /Account menu for Compressed Person/);
+    const token = await tokenFor(agent, '/settings');
+    const saved = await agent.post('/settings').type('form').send({ _csrf: token, displayName: 'Renamed Person', bio: '' });
+    assert.equal(saved.status, 303);
+    // The flash is taken out of the session as this page is made: the session is saved as it is sent.
+    const withFlash = await agent.get(String(saved.headers.location)).set('Accept-Encoding', 'gzip');
+    assert.equal(withFlash.headers['content-encoding'], 'gzip');
+    assert.match(withFlash.text, /class="flash flash-success"/);
   });
 
   it('answers HEAD with the headers of the uncompressed page', async () => {
