@@ -3,6 +3,8 @@ import express, { type Express } from 'express';
 import { isHttps, type Config } from './config.js';
 import type { PageEvents } from './db/page-events.js';
 import type { Pool } from './db/pool.js';
+import { createAssets } from './http/assets.js';
+import { compressResponses } from './http/compression.js';
 import { csrfProtection } from './http/csrf.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { baseLocals, sessionLocals, viewHelpers } from './http/locals.js';
@@ -36,14 +38,15 @@ export interface AppDeps {
 
 /** Form bodies are small; anything larger is refused with 413 before it is parsed. */
 const FORM_BODY_LIMIT = '64kb';
-const STATIC_MAX_AGE = '1h';
 const MEDIA_MAX_AGE_MS = 365 * 24 * 60 * 60 * 1000;
 
 export function createApp(deps: AppDeps): Express {
   const { config, pool, logger } = deps;
   const https = isHttps(config);
   const storage = new LocalStorage(path.join(config.dataDir, 'media'));
-  const helpers = viewHelpers(storage);
+  // Development (npm run dev) picks up edited files in public/ within a second, without a restart.
+  const assets = createAssets(PUBLIC_DIR, { rescan: process.env.NODE_ENV === 'development' });
+  const helpers = viewHelpers(storage, assets.url);
   const app = express();
 
   app.disable('x-powered-by');
@@ -53,10 +56,12 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(requestLogger(logger));
   app.use(securityHeaders(https));
-  app.use(baseLocals({ siteName: config.siteName, helpers }));
+  // Public bytes first: no session, no database; from memory, compressed when the site started.
+  app.use('/static', assets.serve);
+  // Whatever is sent with res.send (pages, JSON, XML) is compressed as it is sent; kept pages keep theirs.
+  app.use(compressResponses);
+  app.use(baseLocals({ siteName: config.siteName, helpers, asset: assets.url }));
 
-  // Public bytes first: no session, no database.
-  app.use('/static', express.static(PUBLIC_DIR, { maxAge: STATIC_MAX_AGE, index: false, redirect: false, fallthrough: true }));
   // Avatar files are named by a random key that changes with every new picture, so they never change in place.
   app.use('/media/avatars', express.static(path.join(storage.root, 'avatars'), { maxAge: MEDIA_MAX_AGE_MS, immutable: true, index: false, redirect: false, dotfiles: 'deny', setHeaders: (res) => res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin') }));
 

@@ -26,15 +26,19 @@ function element(tag, attrs = {}, text = '') {
   return el;
 }
 
-/** A control button showing one of the icons in /static/icons; its name is for screen readers. */
+// The icons' hashed addresses, from the page; a page older than data-icons gets the unhashed ones.
+const ICONS = JSON.parse(video?.dataset.icons || '{}');
+const iconUrl = (icon) => ICONS[icon] ?? `/static/icons/${icon}.svg`;
+
+/** A control button showing one of the icons in public/icons; its name is for screen readers. */
 function iconButton(icon, label) {
   const button = element('button', { type: 'button', class: 'control', 'aria-label': label });
-  button.append(element('img', { src: `/static/icons/${icon}.svg`, alt: '', width: '22', height: '22' }));
+  button.append(element('img', { src: iconUrl(icon), alt: '', width: '22', height: '22' }));
   return button;
 }
 
 const setIcon = (button, icon, label) => {
-  button.firstElementChild.setAttribute('src', `/static/icons/${icon}.svg`);
+  button.firstElementChild.setAttribute('src', iconUrl(icon));
   button.setAttribute('aria-label', label);
 };
 

@@ -39,10 +39,10 @@ export async function seedAccounts(db: Queryable, count: number, words: readonly
  * fixture's thumbnails and storyboard.
  */
 export async function seedVideos(db: Queryable, count: number, accounts: number, words: readonly string[], fixtureId: number): Promise<void> {
-  const { rows: fixture } = await db.query('SELECT thumbnail_stem, storyboard, duration_seconds, width, height FROM videos WHERE id = $1', [fixtureId]);
+  const { rows: fixture } = await db.query('SELECT thumbnail_stem, thumbnail_widths, storyboard, duration_seconds, width, height FROM videos WHERE id = $1', [fixtureId]);
   await db.query(
     `INSERT INTO videos (public_id, owner_id, title, description, tags, visibility, status, progress, duration_seconds, width, height,
-                         video_codec, audio_codec, thumbnail_stem, storyboard, created_at, published_at)
+                         video_codec, audio_codec, thumbnail_stem, thumbnail_widths, storyboard, created_at, published_at)
      SELECT substr(translate(encode(sha256(('seed' || i)::bytea), 'base64'), '+/=', '-_x'), 1, 11),
             u.id,
             initcap(w[1 + (i * 31) % n]) || ' ' || w[1 + (i * 17) % n] || ' ' || w[1 + (i * 7 + 3) % n] || ' ' || w[1 + (i * 11 + 5) % n],
@@ -50,7 +50,7 @@ export async function seedVideos(db: Queryable, count: number, accounts: number,
               || 'Chapters: 0:00 intro, 1:30 ' || w[1 + (i * 29) % n] || '. More at https://example.org/' || w[1 + (i * 37) % n],
             ARRAY[w[1 + (i * 3) % n], w[1 + (i * 13) % n], w[1 + (i * 41) % n]],
             CASE WHEN i % 50 = 0 THEN 'private' WHEN i % 33 = 0 THEN 'unlisted' ELSE 'public' END,
-            'ready', 100, 30 + (i::bigint * 7919) % 3600, $4, $5, 'h264', 'aac', $6, $7,
+            'ready', 100, 30 + (i::bigint * 7919) % 3600, $4, $5, 'h264', 'aac', $6, $8, $7,
             p.at, p.at
      FROM generate_series(1, $1) AS i,
           LATERAL (SELECT $3::text[] AS w, array_length($3::text[], 1) AS n) words,
@@ -59,7 +59,7 @@ export async function seedVideos(db: Queryable, count: number, accounts: number,
           -- The random handle is picked in its own step: inside the WHERE, random() would run per scanned row.
           LATERAL (SELECT 'seed-' || (1 + floor(power(random(), 2) * $2) + 0 * i)::int AS handle) pick,
           LATERAL (SELECT id FROM users WHERE handle = pick.handle) u`,
-    [count, accounts, words, fixture[0].width, fixture[0].height, fixture[0].thumbnail_stem, fixture[0].storyboard],
+    [count, accounts, words, fixture[0].width, fixture[0].height, fixture[0].thumbnail_stem, fixture[0].storyboard, fixture[0].thumbnail_widths],
   );
   await db.query(
     `INSERT INTO video_files (video_id, kind, name, storage_key, mime_type, width, height, bytes)

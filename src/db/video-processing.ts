@@ -17,11 +17,11 @@ export async function markProcessing(db: Queryable, id: number): Promise<boolean
   return rowCount === 1;
 }
 
-/** Playable: the first rendition and the thumbnails (`thumbnailStem`; null for a video without any) exist. */
-export async function markPlayable(db: Queryable, id: number, thumbnailStem: string | null): Promise<boolean> {
+/** Playable: the first rendition and the thumbnails (their stem and widths; null for a video without any) exist. */
+export async function markPlayable(db: Queryable, id: number, thumbnails: { stem: string; widths: readonly number[] } | null): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE videos SET status = 'ready', thumbnail_stem = $2, published_at = coalesce(published_at, now()), updated_at = now() WHERE id = $1`,
-    [id, thumbnailStem],
+    `UPDATE videos SET status = 'ready', thumbnail_stem = $2, thumbnail_widths = $3, published_at = coalesce(published_at, now()), updated_at = now() WHERE id = $1`,
+    [id, thumbnails?.stem ?? null, [...(thumbnails?.widths ?? [])].sort((a, b) => a - b)],
   );
   return rowCount === 1;
 }

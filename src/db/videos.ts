@@ -29,6 +29,8 @@ export interface Video {
   videoCodec: string;
   audioCodec: string | null;
   thumbnailStem: string | null;
+  /** The widths of the thumbnail set `thumbnailStem`, ascending. */
+  thumbnailWidths: number[];
   storyboard: StoryboardIndex | null;
   createdAt: Date;
   publishedAt: Date | null;
@@ -45,7 +47,7 @@ export interface VideoWithOwner extends Video {
 
 export const COLUMNS = `v.id, v.public_id, v.owner_id, v.title, v.description, v.tags, v.visibility, v.status, v.progress,
   v.failure_reason, v.original_key, v.original_name, v.original_bytes, v.duration_seconds, v.width, v.height,
-  v.frame_rate, v.video_codec, v.audio_codec, v.thumbnail_stem, v.storyboard, v.created_at, v.published_at,
+  v.frame_rate, v.video_codec, v.audio_codec, v.thumbnail_stem, v.thumbnail_widths, v.storyboard, v.created_at, v.published_at,
   v.view_count, v.like_count, v.dislike_count`;
 export const WITH_OWNER = `${COLUMNS}, u.handle AS owner_handle, u.display_name AS owner_display_name, u.avatar_key AS owner_avatar_key,
   u.subscriber_count AS owner_subscriber_count, (${ownerLive('u')}) AS owner_live`;
@@ -74,6 +76,7 @@ export function toVideo(r: Row): Video {
     videoCodec: r.video_codec as string,
     audioCodec: r.audio_codec as string | null,
     thumbnailStem: r.thumbnail_stem as string | null,
+    thumbnailWidths: r.thumbnail_widths as number[],
     storyboard: r.storyboard as StoryboardIndex | null,
     createdAt: r.created_at as Date,
     publishedAt: r.published_at as Date | null,

@@ -4,8 +4,6 @@ import { isListed, isWatchableByLink } from '../db/visibility.js';
 import { formatCount, formatDate, plural } from '../format.js';
 import { avatarSizeFor2x, avatarUrl as avatarFileUrl, type AvatarSize, type Storage } from '../media/index.js';
 
-const DEFAULT_AVATAR_URL = '/static/icons/avatar.svg';
-
 export interface ViewHelpers {
   avatarUrl(owner: { avatarKey: string | null }, size: AvatarSize): string;
   avatarSrcset(owner: { avatarKey: string | null }, size: AvatarSize): string;
@@ -16,9 +14,11 @@ export interface ViewHelpers {
   plural(n: number, one: string, many: string): string;
 }
 
-export function viewHelpers(storage: Storage): ViewHelpers {
+/** `asset` gives the address of a file of public/ (http/assets.ts). */
+export function viewHelpers(storage: Storage, asset: (name: string) => string): ViewHelpers {
+  const defaultAvatarUrl = asset('icons/avatar.svg');
   const avatarUrl = (owner: { avatarKey: string | null }, size: AvatarSize) =>
-    owner.avatarKey ? avatarFileUrl(storage, owner.avatarKey, size) : DEFAULT_AVATAR_URL;
+    owner.avatarKey ? avatarFileUrl(storage, owner.avatarKey, size) : defaultAvatarUrl;
   return {
     avatarUrl,
     /** `size` for ordinary screens and the next size up (about twice) for dense ones. */
@@ -50,12 +50,14 @@ function setPredicates(res: Response, viewer: Viewer | null): void {
 
 /**
  * What every template may use, set before anything can fail so that error pages render too:
- * the site name, helpers, the request id, and a signed-out viewer.
+ * the site name, helpers, `asset('css/site.css')` (a file of public/ at its hashed address),
+ * the request id, and a signed-out viewer.
  */
-export function baseLocals(options: { siteName: string; helpers: ViewHelpers }) {
+export function baseLocals(options: { siteName: string; helpers: ViewHelpers; asset: (name: string) => string }) {
   return function locals(req: Request, res: Response, next: NextFunction): void {
     res.locals.siteName = options.siteName;
     res.locals.helpers = options.helpers;
+    res.locals.asset = options.asset;
     res.locals.requestId = String(req.id ?? '');
     res.locals.currentPath = req.originalUrl;
     res.locals.searchQuery = '';

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { compress, compressedBodyOf, negotiateEncoding, type Encoding } from './compression.js';
 
 /**
  * A short-lived cache of whole public pages for signed-out visitors (micro-caching).
@@ -10,6 +11,9 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
  * kept, only 200 answers that set no cookie, and only for requests that carry no session
  * cookie: anyone signed in always gets a fresh page. Concurrent requests for a page being
  * rendered again wait for that render instead of each running the same queries.
+ *
+ * A page is kept as sent and in each coding asked for (brotli, gzip), each made once: a hit
+ * costs no compression.
  *
  * Staleness: counters may lag by up to `seconds`. Any other change made through this process
  * by a signed-in account (a video made private, deleted, edited, a channel renamed) makes every
@@ -28,17 +32,20 @@ export interface PageCache {
 }
 
 interface Entry {
+  key: string;
   stored: number;
   expires: number;
   generation: number;
   headers: [string, string | number | string[]][];
   body: Buffer;
-  /** What the entry holds in memory: body, key and headers. */
+  /** The body compressed, per coding, as first asked for. */
+  encoded: Partial<Record<Encoding, Buffer>>;
+  /** What the entry holds in memory: bodies, key and headers. */
   bytes: number;
 }
 
-// Replayed from the first answer, except what belongs to each response.
-const NOT_REPLAYED = new Set(['set-cookie', 'date', 'x-request-id', 'content-length', 'connection', 'keep-alive']);
+// Replayed from the first answer, except what belongs to each response (the coding is negotiated per request).
+const NOT_REPLAYED = new Set(['set-cookie', 'date', 'x-request-id', 'content-length', 'content-encoding', 'connection', 'keep-alive']);
 /** Longer addresses (padding in a query string, say) are rendered every time rather than kept. */
 const MAX_KEY_CHARS = 1024;
 const MAX_ENTRIES = 10_000;
@@ -67,11 +74,29 @@ export function createPageCache(options: { seconds: number; maxBytes: number; se
     if (entry.bytes > options.maxBytes / 8) return;
     entries.set(key, entry);
     bytes += entry.bytes;
+    trim();
+  }
+
+  function trim(): void {
     // A Map iterates in insertion order: the first keys are the oldest.
     for (const oldest of entries.keys()) {
       if (bytes <= options.maxBytes && entries.size <= MAX_ENTRIES) break;
       remove(oldest);
     }
+  }
+
+  /** The body in `encoding`, compressed the first time a client asks for that coding. */
+  function encodedBody(entry: Entry, encoding: Encoding): Buffer {
+    const kept = entry.encoded[encoding];
+    if (kept) return kept;
+    const made = compress(entry.body, encoding, 'page');
+    entry.encoded[encoding] = made;
+    entry.bytes += made.length;
+    if (entries.get(entry.key) === entry) {
+      bytes += made.length;
+      trim();
+    }
+    return made;
   }
 
   function fresh(entry: Entry | undefined): entry is Entry {
@@ -85,8 +110,11 @@ export function createPageCache(options: { seconds: number; maxBytes: number; se
     res.setHeader('Age', String(Math.floor((now() - entry.stored) / 1000)));
     const etag = res.getHeader('etag');
     if (etag && req.headers['if-none-match'] === etag) return void res.status(304).end();
-    res.setHeader('Content-Length', entry.body.length);
-    res.status(200).end(req.method === 'HEAD' ? undefined : entry.body);
+    const encoding = negotiateEncoding(req, res, entry.body.length);
+    const body = encoding ? encodedBody(entry, encoding) : entry.body;
+    if (encoding) res.setHeader('Content-Encoding', encoding);
+    res.setHeader('Content-Length', body.length);
+    res.status(200).end(req.method === 'HEAD' ? undefined : body);
   }
 
   /** Wraps res.send to keep what the route sends; `rendered` is called once it has been sent. */
@@ -104,8 +132,11 @@ export function createPageCache(options: { seconds: number; maxBytes: number; se
         const headers = Object.entries(res.getHeaders()).filter(([name]) => !NOT_REPLAYED.has(name)) as Entry['headers'];
         const stored = now();
         const kept = Buffer.isBuffer(body) ? body : Buffer.from(body as string);
-        const size = kept.length + key.length + headers.reduce((sum, [name, value]) => sum + name.length + String(value).length, 0);
-        store(key, { stored, expires: stored + options.seconds * 1000, generation, headers, body: kept, bytes: size });
+        // What compressResponses made for this answer, kept so that no hit has to make it again.
+        const sent = compressedBodyOf(res);
+        const encoded = sent ? { [sent.encoding]: sent.body } : {};
+        const size = kept.length + (sent?.body.length ?? 0) + key.length + headers.reduce((sum, [name, value]) => sum + name.length + String(value).length, 0);
+        store(key, { key, stored, expires: stored + options.seconds * 1000, generation, headers, body: kept, encoded, bytes: size });
       } else if (res.statusCode !== 304) {
         // No longer a page to keep (gone, moved, an error): later requests need not wait for it.
         remove(key);

@@ -131,7 +131,8 @@ async function record(deps: PipelineDeps, video: Video, localFile: string, file:
 
 async function storePreviews(deps: PipelineDeps, video: Video, probed: Probe, input: string, workDir: string): Promise<void> {
   const stem = fileStamp();
-  for (const preview of await makeThumbnails(deps.binaries, input, probed, workDir)) {
+  const previews = await makeThumbnails(deps.binaries, input, probed, workDir);
+  for (const preview of previews) {
     const name = thumbnailName(stem, preview.width, preview.format);
     const bytes = (await fs.promises.stat(preview.file)).size;
     await record(deps, video, preview.file, {
@@ -144,7 +145,8 @@ async function storePreviews(deps: PipelineDeps, video: Video, probed: Probe, in
       bytes,
     });
   }
-  if (!(await markPlayable(deps.pool, video.id, stem))) throw new VideoGone();
+  const widths = [...new Set(previews.map((p) => p.width))];
+  if (!(await markPlayable(deps.pool, video.id, { stem, widths }))) throw new VideoGone();
   deps.logger.info({ videoId: video.id, publicId: video.publicId }, 'video is playable');
   await deps.onReady?.(video.id);
 }

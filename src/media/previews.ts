@@ -2,8 +2,13 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { runFfmpeg, type Binaries, type Probe } from './ffmpeg.js';
 
-/** Thumbnail widths pages use (cards, watch-page poster, large screens); always 16:9. */
-export const THUMBNAIL_WIDTHS_PX = [320, 640, 1280] as const;
+/**
+ * Thumbnail widths, always 16:9, offered to browsers in srcset: 320 and 480 for cards on
+ * ordinary screens (a card is 260–360 px wide), 640 for cards on dense ones and phones, 1280
+ * for the player's poster and metadata. Videos made before 480 was added lack it; the widths a
+ * video has are recorded with it (videos.thumbnail_widths).
+ */
+export const THUMBNAIL_WIDTHS_PX = [320, 480, 640, 1280] as const;
 export const STORYBOARD_MAX_FRAMES = 100;
 export const STORYBOARD_TILE = { width: 160, height: 90 } as const;
 const STORYBOARD_COLUMNS = 10;

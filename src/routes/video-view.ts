@@ -1,7 +1,7 @@
 import type { VideoFile } from '../db/video-files.js';
 import type { Video } from '../db/videos.js';
 import { formatDuration } from '../format.js';
-import { THUMBNAIL_WIDTHS_PX, thumbnailUrl, videoFileUrl, type Storage } from '../media/index.js';
+import { thumbnailUrl, videoFileUrl, type Storage } from '../media/index.js';
 
 /** The quality picked when the viewer has not chosen one and no script can measure the screen. */
 const DEFAULT_RUNG = 720;
@@ -15,21 +15,40 @@ export interface RenditionView {
   bytes: number;
 }
 
+/**
+ * The player's poster: a <video> takes one image, no srcset, so the width is picked here. The
+ * player is up to 1100 CSS px wide on a computer and the screen's full width on a phone
+ * (720–1290 device pixels at 2–3×): 1280 looks sharp nearly everywhere, a smaller one soft on
+ * most screens. WebP, a quarter to a third smaller than the JPEG on the frames measured, and
+ * shown by every current browser (Safari since 14); the page asks for it early (watch-meta.ts).
+ */
+const POSTER_WIDTH_PX = 1280;
+
 export interface Thumbnails {
-  /** `srcset` values for <source type="image/webp"> and for the JPEG <img>. */
+  /** `srcset` values for <source type="image/webp"> and for the JPEG <img>: every width this video has. */
   webpSrcset: string;
   jpegSrcset: string;
+  /** The smallest JPEG, the <img>'s src for browsers without srcset. */
   jpeg: string;
-  /** A mid-size JPEG for posters and metadata. */
+  /** The player's poster (POSTER_WIDTH_PX, WebP). */
+  playerPoster: string;
+  /** The largest JPEG, for metadata (OpenGraph, oEmbed, feeds), which other software fetches. */
   poster: string;
 }
 
-export function thumbnailsOf(storage: Storage, video: Pick<Video, 'publicId' | 'thumbnailStem'>): Thumbnails | null {
-  if (!video.thumbnailStem) return null;
+/**
+ * Only the widths recorded with the video's thumbnail set are offered: a video processed before
+ * 480 was added has no 480 file, and a srcset naming it would make browsers fetch a 404.
+ */
+export function thumbnailsOf(storage: Storage, video: Pick<Video, 'publicId' | 'thumbnailStem' | 'thumbnailWidths'>): Thumbnails | null {
+  const widths = [...video.thumbnailWidths].sort((a, b) => a - b);
+  if (!video.thumbnailStem || widths.length === 0) return null;
   const stem = video.thumbnailStem;
   const url = (width: number, format: 'webp' | 'jpg') => thumbnailUrl(storage, video.publicId, stem, width, format);
-  const srcset = (format: 'webp' | 'jpg') => THUMBNAIL_WIDTHS_PX.map((w) => `${url(w, format)} ${w}w`).join(', ');
-  return { webpSrcset: srcset('webp'), jpegSrcset: srcset('jpg'), jpeg: url(320, 'jpg'), poster: url(1280, 'jpg') };
+  const srcset = (format: 'webp' | 'jpg') => widths.map((w) => `${url(w, format)} ${w}w`).join(', ');
+  const largest = widths.at(-1)!;
+  const posterWidth = widths.find((w) => w >= POSTER_WIDTH_PX) ?? largest;
+  return { webpSrcset: srcset('webp'), jpegSrcset: srcset('jpg'), jpeg: url(widths[0]!, 'jpg'), playerPoster: url(posterWidth, 'webp'), poster: url(largest, 'jpg') };
 }
 
 /** Everything pages and the API show about a video's files. */

@@ -60,6 +60,9 @@ export function watchMetadata(video: VideoWithOwner, view: View, publicUrl: URL,
       ...(view.thumbnails ? { 'twitter:image': absolute(view.thumbnails.poster) } : {}),
     },
     oembed: absolute(`/oembed?url=${encodeURIComponent(watchUrl)}&format=json`),
+    // The poster is most of what a visitor first sees; asked for with the stylesheet rather
+    // than when the player is laid out, and at high priority (images otherwise start low).
+    posterPreload: rendition && view.thumbnails ? view.thumbnails.playerPoster : null,
     // Inside <script type="application/ld+json">: "<" escaped so no text can close the element.
     jsonLd: JSON.stringify(jsonLd).replace(/</g, '\\u003c'),
     embedUrl,

@@ -47,7 +47,9 @@ describe('npm run seed', function () {
         (SELECT count(*) FROM video_ratings WHERE value = 1)::int AS likes, (SELECT sum(like_count) FROM videos)::int AS like_count,
         (SELECT count(*) FROM subscriptions)::int AS subscriptions, (SELECT sum(subscriber_count) FROM users)::int AS subscriber_count,
         (SELECT count(*) FROM videos v WHERE NOT EXISTS (SELECT 1 FROM video_related r WHERE r.video_id = v.id))::int AS without_related,
-        (SELECT count(*) FROM video_related WHERE cardinality(related_ids) = 0)::int AS empty_related`);
+        (SELECT count(*) FROM video_related WHERE cardinality(related_ids) = 0)::int AS empty_related,
+        (SELECT count(*) FROM videos WHERE thumbnail_widths <> '{320,480,640,1280}')::int AS without_every_width,
+        (SELECT count(*) FROM videos v WHERE (SELECT count(*) FROM video_files f WHERE f.video_id = v.id AND f.kind = 'thumbnail') <> 8)::int AS without_every_thumbnail`);
       const c = rows[0];
       assert.equal(c.users, 40);
       assert.equal(c.videos, 401, 'the videos and the shared fixture');
@@ -60,6 +62,10 @@ describe('npm run seed', function () {
       assert.equal(c.subscriber_count, c.subscriptions);
       assert.equal(c.without_related, 0, 'every video has its related videos stored');
       assert.ok(c.empty_related < 10, `${c.empty_related} empty lists`);
+      assert.equal(c.without_every_width, 0, 'every seeded video offers the four thumbnail widths');
+      assert.equal(c.without_every_thumbnail, 0, 'and has their files, WebP and JPEG');
+      const { rows: thumbnails } = await db.query(`SELECT f.storage_key FROM video_files f JOIN videos v ON v.id = f.video_id WHERE v.public_id <> 'seedfixture' AND f.kind = 'thumbnail' LIMIT 8`);
+      for (const { storage_key: key } of thumbnails) assert.ok(fs.existsSync(path.join(dataDir, 'media', key)), key);
     } finally {
       await db.end();
     }

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 import supertest from 'supertest';
 import { useTestApp, useWorker } from '../helpers/app.js';
 import { signedInAgent, type Agent } from '../helpers/agent.js';
@@ -113,13 +114,18 @@ describe('processing uploads', function () {
     assert.deepEqual(renditions.map((r) => `${r.width}x${r.height}`), ['640x360', '1280x720', '1920x1080']);
   });
 
-  it('makes thumbnails (WebP and JPEG at 320, 640, 1280) and a storyboard with its index', async () => {
+  it('makes thumbnails (WebP and JPEG at 320, 480, 640, 1280) and a storyboard with its index', async () => {
     const publicId = uploaded.get('landscape')!;
     await waitForProcessing(publicId);
     const files = await filesOf(publicId);
-    const thumbs = files.filter((f) => f.kind === 'thumbnail').map((f) => `${f.width}.${f.name.split('.').pop()}`).sort();
-    assert.deepEqual(thumbs, ['1280.jpg', '1280.webp', '320.jpg', '320.webp', '640.jpg', '640.webp']);
-    const { rows } = await testPool().query('SELECT storyboard FROM videos WHERE public_id = $1', [publicId]);
+    const thumbs = files.filter((f) => f.kind === 'thumbnail').map((f) => `${f.width}x${f.height}.${f.name.split('.').pop()}`).sort();
+    assert.deepEqual(thumbs, ['1280x720.jpg', '1280x720.webp', '320x180.jpg', '320x180.webp', '480x270.jpg', '480x270.webp', '640x360.jpg', '640x360.webp']);
+    for (const file of files.filter((f) => f.kind === 'thumbnail')) {
+      const image = await sharp(mediaPath(file.storage_key)).metadata();
+      assert.deepEqual([image.width, image.height], [file.width, file.height], file.name);
+    }
+    const { rows } = await testPool().query('SELECT storyboard, thumbnail_widths FROM videos WHERE public_id = $1', [publicId]);
+    assert.deepEqual(rows[0].thumbnail_widths, [320, 480, 640, 1280], 'the widths pages offer');
     const index = rows[0].storyboard;
     assert.equal(index.tileWidth, 160);
     assert.equal(index.tileHeight, 90);
@@ -140,6 +146,27 @@ describe('processing uploads', function () {
     assert.match(page.text, /<option value="720" selected>720p<\/option>/, 'without a choice, 720p');
     assert.match((await supertest(t.app).get(`/watch/${publicId}?quality=1080`)).text, /<option value="1080" selected>1080p<\/option>/);
     assert.match(page.text, /data-storyboard="/);
+  });
+
+  it('offers every thumbnail width it made in srcset, each one served, and the 1280 WebP as the poster', async () => {
+    const publicId = uploaded.get('landscape')!;
+    await waitForProcessing(publicId);
+    const home = await supertest(t.app).get('/');
+    const card = home.text.split('<li class="video-card">').find((c) => c.includes(`href="/watch/${publicId}"`))!;
+    for (const format of ['webp', 'jpg']) {
+      const srcset = card.match(format === 'webp' ? /<source type="image\/webp" srcset="([^"]+)"/ : /<img src="[^"]+" srcset="([^"]+)"/)![1]!;
+      const candidates = srcset.split(', ').map((c) => c.split(' '));
+      assert.deepEqual(candidates.map(([, w]) => w), ['320w', '480w', '640w', '1280w'], format);
+      for (const [url, w] of candidates) {
+        const res = await supertest(t.app).get(url!);
+        assert.equal(res.status, 200, url);
+        assert.equal((await sharp(res.body).metadata()).width, Number.parseInt(w!, 10), url);
+      }
+    }
+    const watch = await supertest(t.app).get(`/watch/${publicId}`);
+    const poster = watch.text.match(/poster="([^"]+)"/)![1]!;
+    assert.match(poster, /-1280\.webp$/);
+    assert.ok(watch.text.includes(`<link rel="preload" as="image" href="${poster}" fetchpriority="high">`), 'the poster is asked for with the page');
   });
 
   it('answers GET /api/v1/videos/:id with its state and renditions', async () => {

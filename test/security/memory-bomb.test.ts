@@ -71,7 +71,7 @@ for (const set of binarySets()) {
       const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tubestead-thumb-'));
       try {
         const files = await makeThumbnails(bounded(700), source, probed, workDir);
-        assert.deepEqual(files.map((f) => f.width).sort((a, b) => a - b), [320, 320, 640, 640, 1280, 1280]);
+        assert.deepEqual(files.map((f) => f.width).sort((a, b) => a - b), [320, 320, 480, 480, 640, 640, 1280, 1280]);
       } finally {
         fs.rmSync(workDir, { recursive: true, force: true });
       }
