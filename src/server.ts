@@ -5,6 +5,7 @@ import { prepareSetupAddress } from './auth/setup.js';
 import { SETUP_TOKEN_HOURS } from './db/setup.js';
 import { ConfigError, loadConfig, resolveSessionSecret } from './config.js';
 import { openDatabase } from './db/connect.js';
+import { listenForPageEvents, type PageEvents } from './db/page-events.js';
 import { createPool } from './db/pool.js';
 import { pruneRateLimits } from './db/rate-limits.js';
 import { rollUpViews } from './db/views.js';
@@ -43,7 +44,10 @@ async function main(): Promise<void> {
   // Made here before any web process reads it, so that they do not race to create it.
   const sessionSecret = resolveSessionSecret(config);
   // WEB_PROCESSES=1 serves from this process; more start web processes beside it (web-processes.ts).
-  const server = config.webProcesses === 1 ? await listen(createApp({ config, pool, logger, sessionSecret, queue }), config) : null;
+  let pageEvents: PageEvents | null = null;
+  const server = config.webProcesses === 1
+    ? await listen(createApp({ config, pool, logger, sessionSecret, queue, pageEvents: (markStale) => (pageEvents = listenForPageEvents(database.url, pool, logger, markStale)) }), config)
+    : null;
   const webProcesses = server ? null : await startWebProcesses(config.webProcesses, database.url, logger);
   logger.info({ url: config.publicUrl.href, listen: `${config.host}:${config.port}`, processes: config.webProcesses }, `${config.siteName} is serving`);
 
@@ -67,6 +71,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
     clearInterval(pruning);
     if (server) await closeServer(server);
+    await pageEvents?.stop();
     await webProcesses?.stop();
     await worker?.stop();
     await queue.stop();

@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config.js';
 import { findOrphanedJobs } from '../db/jobs.js';
+import { notifyPagesStale } from '../db/page-events.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../log.js';
 import { killRunningFfmpeg, resolveBinaries } from '../media/ffmpeg.js';
@@ -42,9 +43,13 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
     keepOriginals: config.keepOriginals,
     logger,
     databaseUrl: deps.databaseUrl,
-    // Ready means watchable: its related videos are worked out now, in the background. Should
-    // the job not be queued, the watch page works them out when it finds none.
-    onReady: (videoId: number) => queue.enqueueRelated(videoId).catch((err) => logger.warn({ err, videoId }, 'queueing related videos failed')),
+    // Ready means watchable: its related videos are worked out now, in the background (should
+    // the job not be queued, the watch page works them out when it finds none), and the web
+    // processes' kept pages go, so that it shows on home and its channel at once.
+    onReady: async (videoId: number) => {
+      await notifyPagesStale(pool).catch((err) => logger.warn({ err, videoId }, 'telling the web processes failed'));
+      await queue.enqueueRelated(videoId).catch((err) => logger.warn({ err, videoId }, 'queueing related videos failed'));
+    },
   };
   const identity = `${os.hostname()}:${process.pid}`;
   logger.info({ worker: identity, ffmpeg: binaries.ffmpeg, concurrency: config.workerConcurrency }, 'worker starting');

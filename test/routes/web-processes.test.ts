@@ -7,7 +7,7 @@ import supertest from 'supertest';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { freePort } from '../../src/db/embedded.js';
-import { listenForPageEvents, type PageEvents } from '../../src/db/page-events.js';
+import { listenForPageEvents, notifyPagesStale, type PageEvents } from '../../src/db/page-events.js';
 import { createLogger } from '../../src/log.js';
 import { ROOT_DIR } from '../../src/paths.js';
 import { signedInAgent, tokenFor } from '../helpers/agent.js';
@@ -78,6 +78,26 @@ describe('several web processes', function () {
     assert.ok(await eventually(async () => (await supertest(second).get(`/watch/${video.publicId}`)).status === 404), 'the second process forgot its copy');
     // The control: a process that does not listen keeps serving its copy until it expires.
     assert.equal((await supertest(unlinked).get(`/watch/${video.publicId}`)).status, 200);
+  });
+});
+
+describe('the job worker', function () {
+  this.timeout(30_000);
+  const events: PageEvents[] = [];
+  after(async () => {
+    await Promise.all(events.map((e) => e.stop()));
+  });
+
+  it('empties the web processes’ kept pages by saying so (as it does when a video becomes watchable)', async () => {
+    const app = webProcess(events, true);
+    await sleep(300);
+    const author = await createUser();
+    const video = await createVideo(author, { title: 'Kept before the worker spoke' });
+    await supertest(app).get(`/@${author.handle}`);
+    await testPool().query('UPDATE videos SET title = $2 WHERE id = $1', [video.id, 'Retitled behind its back']);
+    assert.match((await supertest(app).get(`/@${author.handle}`)).text, /Kept before the worker spoke/, 'kept');
+    await notifyPagesStale(testPool());
+    assert.ok(await eventually(async () => /Retitled behind its back/.test((await supertest(app).get(`/@${author.handle}`)).text)));
   });
 });
 
