@@ -8,6 +8,7 @@ import pg from 'pg';
 import { createDatabaseIfMissing, dropDatabase } from '../../src/db/embedded.js';
 import { ROOT_DIR } from '../../src/paths.js';
 import { testDatabaseUrl } from '../helpers/database.js';
+import { recountedSearchWords, storedSearchWords } from '../helpers/search.js';
 
 const exec = promisify(execFile);
 
@@ -56,6 +57,9 @@ describe('npm run seed', function () {
       assert.ok(c.recent_views < c.views / 10, 'views of past hours are rolled up into daily counts');
       assert.equal(c.like_count, c.likes);
       assert.equal(c.subscriber_count, c.subscriptions);
+      const words = await storedSearchWords(db);
+      assert.deepEqual([...words].sort(), [...(await recountedSearchWords(db))].sort(), 'search words counted as a recount would');
+      assert.equal(words.get(''), c.videos - c.hidden, 'every listed video counted');
     } finally {
       await db.end();
     }
