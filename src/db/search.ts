@@ -163,26 +163,31 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
 /**
  * Channels whose handle or name contains the query, closest first; when fewer than `limit` do,
  * those with a run of words that looks like it (typos, word similarity `<%`, so one word of a
- * long display name is enough). Both through users_names_trgm_idx.
+ * long display name is enough). Both through users_names_trgm_idx. The closest are picked from
+ * the rows those scans read, and only they are read again whole (users_pkey): a common word is in
+ * a fiftieth of the names, which the planner took for a reason to hash every account.
  */
 export async function searchChannels(db: Queryable, query: string, limit: number): Promise<User[]> {
   const pattern = `%${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const { rows } = await db.query(prepared(
     'search-channels',
     `WITH names AS MATERIALIZED (
-       SELECT id, handle || ' ' || lower(display_name) AS name FROM users
+       SELECT id, handle || ' ' || lower(display_name) AS name, subscriber_count FROM users
        WHERE ${channelLive('users')} AND (handle || ' ' || lower(display_name)) LIKE $1
      ),
      -- Only when the name as typed matches too few: a trigram scan rechecks many rows.
      lookalikes AS (
-       SELECT id, handle || ' ' || lower(display_name) AS name FROM users
+       SELECT id, handle || ' ' || lower(display_name) AS name, subscriber_count FROM users
        WHERE (SELECT count(*) FROM names) < $3 AND ${channelLive('users')} AND lower($2) <% (handle || ' ' || lower(display_name))
      ),
-     found AS (SELECT id, name FROM names UNION SELECT id, name FROM lookalikes)
+     found AS (SELECT id, name, subscriber_count FROM names UNION SELECT id, name, subscriber_count FROM lookalikes),
+     closest AS MATERIALIZED (
+       SELECT id, strict_word_similarity(lower($2), name) AS words_alike, similarity(name, lower($2)) AS alike, subscriber_count FROM found
+       ORDER BY words_alike DESC, alike DESC, subscriber_count DESC LIMIT $3
+     )
      SELECT u.id, u.handle, u.display_name, u.email, u.bio, u.avatar_key, u.created_at, u.banned_at, u.deleted_at, u.subscriber_count
-     FROM found f JOIN users u ON u.id = f.id
-     ORDER BY strict_word_similarity(lower($2), f.name) DESC, similarity(f.name, lower($2)) DESC, u.subscriber_count DESC
-     LIMIT $3`,
+     FROM closest c JOIN users u ON u.id = c.id
+     ORDER BY c.words_alike DESC, c.alike DESC, c.subscriber_count DESC`,
     [pattern, query, limit],
   ));
   return rows.map((r) => ({
