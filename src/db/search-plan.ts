@@ -48,14 +48,26 @@ export interface WordCounts {
   listed: number;
   /** Listed videos per lexeme ("stor:*" for a prefix); null when a prefix has too many words to sum. */
   videos: Map<string, number | null>;
+  /** The share of videos a duration filter keeps (1 without one), from the planner's histogram of durations. */
+  durationShare: number;
+}
+
+/** The query's terms (see TSQUERY) and the duration filter's bounds in seconds, if any. */
+export interface SearchTerms {
+  query: string;
+  prefix: string | null;
+  rest: string;
+  seconds: [number, number] | null;
 }
 
 /**
  * The query's tsquery and the counts of its lexemes, in one round trip. The lexemes are read
  * from the tsquery's text with OPERAND, the pattern estimateMatches parses the same text with.
- * Prefixes are summed through search_words_pkey (a range of the C-collated words).
+ * Prefixes are summed through search_words_pkey (a range of the C-collated words). A duration
+ * filter's share is the share of the histogram's bounds (pg_stats, kept by ANALYZE) it keeps:
+ * "under 4 minutes" may keep a twentieth of a catalogue, a walk twenty times as long.
  */
-export async function findWordCounts(db: Queryable, query: string, prefix: string | null, rest: string): Promise<WordCounts> {
+export async function findWordCounts(db: Queryable, { query, prefix, rest, seconds }: SearchTerms): Promise<WordCounts> {
   const { rows } = await db.query(prepared(
     'search-word-counts',
     `WITH q AS (SELECT ${TSQUERY} AS tsq),
@@ -71,12 +83,17 @@ export async function findWordCounts(db: Queryable, query: string, prefix: strin
                       WHEN count(*) >= $5 THEN NULL ELSE coalesce(sum(p.videos), 0) END AS videos
           FROM (SELECT videos FROM search_words
                 WHERE t.prefix AND word >= t.word AND word < t.word || chr(1114111) AND starts_with(word, t.word) LIMIT $5) p
-        ) c) AS counts
+        ) c) AS counts,
+       (SELECT avg((b >= $6 AND b < $7)::int) FROM pg_stats s, unnest(s.histogram_bounds::text::double precision[]) AS b
+        WHERE $6::double precision IS NOT NULL AND s.schemaname = current_schema() AND s.tablename = 'videos' AND s.attname = 'duration_seconds') AS duration_share
      FROM q`,
-    [query, prefix, rest, OPERAND, MAX_PREFIX_WORDS],
+    [query, prefix, rest, OPERAND, MAX_PREFIX_WORDS, seconds?.[0] ?? null, seconds?.[1] ?? null],
   ));
   const row = rows[0]!;
-  return { tsquery: row.tsquery, listed: Number(row.listed), videos: new Map(row.counts as [string, number | null][]) };
+  return {
+    tsquery: row.tsquery, listed: Number(row.listed), videos: new Map(row.counts as [string, number | null][]),
+    durationShare: row.duration_share === null ? 1 : Number(row.duration_share),
+  };
 }
 
 type Term = { op: 'word'; key: string } | { op: 'not'; arg: Term } | { op: 'and' | 'or'; left: Term; right: Term };
@@ -143,10 +160,11 @@ export function estimateMatches(counts: WordCounts): number {
 
 /**
  * The cheaper plan for `wanted` matches (the newest ones, or as many as the page needs in date
- * order) of about `matches` among `listed` videos: reading every match, or walking the newest
- * videos, about `wanted × listed ÷ matches` of them, when that stays under MAX_WALK.
+ * order) of about `matches` among `listed` videos, of which a filter keeps `share`: reading every
+ * match, or walking the newest videos, about `wanted × listed ÷ (matches × share)` of them, when
+ * that stays under MAX_WALK.
  */
-export function choosePlan(matches: number, listed: number, wanted: number): SearchPlan {
-  const walked = (wanted * Math.max(listed, matches)) / matches;
+export function choosePlan(matches: number, listed: number, wanted: number, share = 1): SearchPlan {
+  const walked = (wanted * Math.max(listed, matches)) / (matches * share);
   return walked <= MAX_WALK && WALKED_VIDEO_COST * walked < matches ? 'newest-matches' : 'every-match';
 }

@@ -148,10 +148,11 @@ function statement(plan: SearchPlan, sort: SearchSort): string {
  */
 export async function searchVideos(db: Queryable, search: VideoSearch): Promise<VideoHit[]> {
   const { rest, prefix } = prefixTerm(search.query);
-  const counts = await findWordCounts(db, search.query, prefix, rest);
+  const seconds = search.duration ? DURATION[search.duration] : null;
+  const counts = await findWordCounts(db, { query: search.query, prefix, rest, seconds });
   const wanted = search.sort === 'date' ? search.offset + search.limit : NEWEST_MATCHES;
-  const plan = choosePlan(estimateMatches(counts), counts.listed, wanted);
-  const [minSeconds, maxSeconds] = search.duration ? DURATION[search.duration] : [null, null];
+  const plan = choosePlan(estimateMatches(counts), counts.listed, wanted, counts.durationShare);
+  const [minSeconds, maxSeconds] = seconds ?? [null, null];
   const { rows } = await db.query(prepared(`search-videos-${plan}-by-${search.sort}`, statement(plan, search.sort), [
     search.query, prefix, rest, minSeconds, maxSeconds, search.uploaded ? UPLOADED[search.uploaded] : null,
     search.limit, search.offset, ANGLE_STANDINS, !usesOperators(search.query), TRANSLATED,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { MAX_WALK, NEWEST_MATCHES, choosePlan, estimateMatches, findWordCounts, parseTsquery } from '../../src/db/search-plan.js';
 import { testPool } from '../helpers/database.js';
 
-const counts = (tsquery: string, videos: Record<string, number | null>, listed = 100_000) => ({ tsquery, listed, videos: new Map(Object.entries(videos)) });
+const counts = (tsquery: string, videos: Record<string, number | null>, listed = 100_000) => ({ tsquery, listed, videos: new Map(Object.entries(videos)), durationShare: 1 });
 
 describe('search plans: what the words cost', () => {
   describe('parseTsquery', () => {
@@ -58,6 +58,11 @@ describe('search plans: what the words cost', () => {
       assert.equal(choosePlan(matches, 100_000, 21), 'newest-matches');
       assert.equal(choosePlan(matches, 100_000, 1_001), 'every-match');
     });
+
+    it('walks further when a filter keeps few of the matches', () => {
+      assert.equal(choosePlan(20_000, 100_000, NEWEST_MATCHES), 'newest-matches');
+      assert.equal(choosePlan(20_000, 100_000, NEWEST_MATCHES, 0.01), 'every-match');
+    });
   });
 
   describe('findWordCounts', () => {
@@ -65,10 +70,11 @@ describe('search plans: what the words cost', () => {
       const { rows } = await testPool().query(`SELECT coalesce((SELECT videos FROM search_words WHERE word = ''), 0) AS listed`);
       await testPool().query(`INSERT INTO search_words (word, videos) VALUES ('zyzzogeton', 7), ('zyzzogetons', 2), ('zyzzx', 1)`);
       try {
-        const found = await findWordCounts(testPool(), 'zyzzx zyzzoge', 'zyzzoge:*', 'zyzzx ');
+        const found = await findWordCounts(testPool(), { query: 'zyzzx zyzzoge', prefix: 'zyzzoge:*', rest: 'zyzzx ', seconds: null });
         assert.equal(found.tsquery, `'zyzzx' & 'zyzzog' | 'zyzzx' & 'zyzzoge':*`);
         assert.equal(found.listed, rows[0].listed);
         assert.deepEqual([...found.videos].sort(), [['zyzzog', 0], ['zyzzoge:*', 9], ['zyzzx', 1]]);
+        assert.equal(found.durationShare, 1, 'no duration filter');
       } finally {
         await testPool().query(`DELETE FROM search_words WHERE word LIKE 'zyzz%'`);
       }

@@ -25,7 +25,7 @@ describe('searchVideos: plans picked from what the words cost', function () {
   /** The plan the words' counts pick for a first page. */
   async function planFor(query: string, sort: SearchSort, offset = 0): Promise<SearchPlan> {
     const last = query.split(' ').at(-1)!;
-    const counts = await findWordCounts(testPool(), query, `${last}:*`, query.slice(0, -last.length));
+    const counts = await findWordCounts(testPool(), { query, prefix: `${last}:*`, rest: query.slice(0, -last.length), seconds: null });
     return choosePlan(estimateMatches(counts), counts.listed, sort === 'date' ? offset + PAGE + 1 : NEWEST_MATCHES);
   }
 
