@@ -23,6 +23,9 @@ const logger = createLogger(config.logLevel);
 
 if (cluster.isPrimary) {
   resolveSessionSecret(config);
+  // As server.ts does: the queues are made once here, before web processes that would race to
+  // make them (pg-boss deadlocks creating the same queue twice at once).
+  await (await startQueue(config.databaseUrl!, logger, { supervise: false })).stop();
   const workers: Worker[] = Array.from({ length: config.webProcesses }, () => cluster.fork());
   const all = (event: string) => Promise.all(workers.map((w) => new Promise<void>((resolve) => {
     const onMessage = (message: unknown) => {

@@ -36,7 +36,9 @@ export async function seedAccounts(db: Queryable, count: number, words: readonly
 /**
  * `count` ready videos spread over `accounts` seeded accounts (a few channels have many),
  * published over two years, one in 50 private and one in 33 unlisted, all pointing at the
- * fixture's thumbnails and storyboard.
+ * fixture's thumbnails and storyboard. One INSERT, so that search_words (what search plans
+ * from) is counted by its statement trigger in one pass: a few seconds of a 300,000-video
+ * insert that takes about a minute here.
  */
 export async function seedVideos(db: Queryable, count: number, accounts: number, words: readonly string[], fixtureId: number): Promise<void> {
   const { rows: fixture } = await db.query('SELECT thumbnail_stem, thumbnail_widths, storyboard, duration_seconds, width, height FROM videos WHERE id = $1', [fixtureId]);

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { createDatabaseIfMissing, dropDatabase } from '../../src/db/embedded.js';
 import { ROOT_DIR } from '../../src/paths.js';
 import { testDatabaseUrl } from '../helpers/database.js';
+import { recountedSearchWords, storedSearchWords } from '../helpers/search.js';
 
 const exec = promisify(execFile);
 
@@ -66,6 +67,9 @@ describe('npm run seed', function () {
       assert.equal(c.without_every_thumbnail, 0, 'and has their files, WebP and JPEG');
       const { rows: thumbnails } = await db.query(`SELECT f.storage_key FROM video_files f JOIN videos v ON v.id = f.video_id WHERE v.public_id <> 'seedfixture' AND f.kind = 'thumbnail' LIMIT 8`);
       for (const { storage_key: key } of thumbnails) assert.ok(fs.existsSync(path.join(dataDir, 'media', key)), key);
+      const words = await storedSearchWords(db);
+      assert.deepEqual([...words].sort(), [...(await recountedSearchWords(db))].sort(), 'search words counted as a recount would');
+      assert.equal(words.get(''), c.videos - c.hidden, 'every listed video counted');
     } finally {
       await db.end();
     }
