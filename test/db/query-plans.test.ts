@@ -45,7 +45,18 @@ const NOT_PREPARED: { text: RegExp; why: string }[] = [
     text: /^UPDATE "sessions" SET expire = to_timestamp\(\$1\) WHERE sid = \$2 RETURNING sid$/,
     why: "connect-pg-simple's own touch, with its own text (src/http/session.ts decides when it runs; sessions_pkey)",
   },
+  {
+    text: /^WITH targets AS \(/,
+    why: 'related videos worked out on the watch page only for a video that has no stored list yet (once a video); the same statement does batches of 5,000 in the seed, a best plan that depends on the batch',
+  },
 ];
+
+/**
+ * Partial indexes that hold a few rows by design whatever the catalogue's size, so reading one
+ * whole is no walk through a growing table: users_not_live_idx has only banned and deleted
+ * accounts, which search leaves out before paging.
+ */
+const SMALL_BY_DESIGN = ['users_not_live_idx'];
 
 const ACCOUNTS = 500;
 const VIDEOS = 10_000;
@@ -125,7 +136,7 @@ describe('Query plans of the hot paths', function () {
     const bitmaps = node['Node Type'] === 'Bitmap Heap Scan' ? planNodes(node).filter((n) => n['Node Type'] === 'Bitmap Index Scan') : [];
     const whole = bitmaps.find((n) => !n['Index Cond']);
     if (whole) return [`Bitmap Heap Scan of ${table} through all of ${whole['Index Name']}`, ...below];
-    if (!['Index Scan', 'Index Only Scan'].includes(node['Node Type']) || node['Index Cond']) return below;
+    if (!['Index Scan', 'Index Only Scan'].includes(node['Node Type']) || node['Index Cond'] || SMALL_BY_DESIGN.includes(node['Index Name'] ?? '')) return below;
     const rows = tableRows.get(table) ?? 0;
     const walkedToTheEnd = analyzed && rows >= LARGE_TABLE_ROWS && rowsRead(node) >= WHOLE_TABLE_SHARE * rows;
     if (limited && !walkedToTheEnd) return below;
@@ -151,7 +162,7 @@ describe('Query plans of the hot paths', function () {
     const requests = new Set(recorded.map((q) => q.request));
     assert.equal(requests.size, HOT_REQUESTS.length, `requests seen: ${[...requests].join(', ')}`);
     const names = new Set(recorded.map((q) => q.name));
-    for (const name of ['find-session', 'find-video-by-public-id', 'list-public-videos', 'list-public-videos-of-channel', 'list-subscription-feed', 'search-videos-by-relevance', 'insert-view', 'upsert-rating']) {
+    for (const name of ['find-session', 'find-video-by-public-id', 'list-public-videos', 'list-public-videos-of-channel', 'list-subscription-feed', 'search-videos-newest-matches-by-relevance', 'search-videos-every-match-by-relevance', 'insert-view', 'upsert-rating']) {
       assert.ok(names.has(name), `${name} was not run`);
     }
   });
