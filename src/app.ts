@@ -13,7 +13,7 @@ import { createRateLimiters } from './http/rate-limit.js';
 import { securityHeaders } from './http/security.js';
 import { refuseNulBytes } from './http/nul-bytes.js';
 import { createPageCache } from './http/page-cache.js';
-import { createSessions, enforceAbsoluteLifetime, sessionCookieName } from './http/session.js';
+import { createSessions, enforceAbsoluteLifetime, saveFlashBeforeRedirect, sessionCookieName } from './http/session.js';
 import { useViews } from './http/views.js';
 import { loadViewer } from './http/viewer.js';
 import type { JobQueue } from './jobs/queue.js';
@@ -81,6 +81,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: FORM_BODY_LIMIT }));
   app.use(refuseNulBytes);
   app.use(viewer);
+  app.use(saveFlashBeforeRedirect);
   app.use(sessionLocals);
   app.use(csrfProtection(deps.sessionSecret, https));
 

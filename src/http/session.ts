@@ -195,6 +195,21 @@ export function endSession(req: Request, res: Response, secure: boolean): Promis
   return new Promise((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
 }
 
+/**
+ * A redirect that carries a flash message waits for the session to be saved: otherwise the
+ * browser may ask for the next page before the write that holds the message has landed, and
+ * the message shows one page late (or never).
+ */
+export function saveFlashBeforeRedirect(req: Request, res: Response, next: NextFunction): void {
+  const redirect = res.redirect;
+  res.redirect = function redirectAfterSave(this: Response, ...args: unknown[]) {
+    const send = () => (redirect as (...a: unknown[]) => void).apply(this, args);
+    if (!req.session?.flash?.length) return send();
+    req.session.save((err) => (err ? next(err) : send()));
+  } as Response['redirect'];
+  next();
+}
+
 export function flash(req: Request, kind: 'success' | 'error' | 'info', text: string): void {
   (req.session.flash ??= []).push({ kind, text });
 }
