@@ -57,7 +57,8 @@ if (cluster.isPrimary) {
   const queue = await startQueue(config.databaseUrl!, logger, { supervise: false });
   const app = createApp({
     config, pool, logger, sessionSecret: resolveSessionSecret(config), queue,
-    pageEvents: config.webProcesses > 1 ? (markStale) => listenForPageEvents(config.databaseUrl!, pool, logger, markStale) : undefined,
+    // As the site's processes do (web-processes.ts), however many there are.
+    pageEvents: (markStale) => listenForPageEvents(config.databaseUrl!, pool, logger, markStale),
   });
 
   const bodies = new Map<number, Buffer>();

@@ -1,11 +1,9 @@
 import cluster from 'node:cluster';
 import fs from 'node:fs';
-import { createApp } from './app.js';
 import { prepareSetupAddress } from './auth/setup.js';
 import { SETUP_TOKEN_HOURS } from './db/setup.js';
 import { ConfigError, loadConfig, resolveSessionSecret } from './config.js';
 import { openDatabase } from './db/connect.js';
-import { listenForPageEvents, type PageEvents } from './db/page-events.js';
 import { createPool } from './db/pool.js';
 import { pruneRateLimits } from './db/rate-limits.js';
 import { rollUpViews } from './db/views.js';
@@ -14,7 +12,7 @@ import { startQueue } from './jobs/queue.js';
 import { startWorker } from './jobs/worker.js';
 import { createLogger } from './log.js';
 import { binaryWarnings, resolveBinaries } from './media/ffmpeg.js';
-import { closeServer, listen, serveAsWebProcess, startWebProcesses } from './web-processes.js';
+import { serveAsWebProcess, serveRequests, startWebProcesses } from './web-processes.js';
 /** Ended rate-limit windows are dropped, and views of past hours rolled up into days, this often. */
 const HOUSEKEEPING_INTERVAL_MS = 60 * 60_000;
 
@@ -44,11 +42,9 @@ async function main(): Promise<void> {
   // Made here before any web process reads it, so that they do not race to create it.
   const sessionSecret = resolveSessionSecret(config);
   // WEB_PROCESSES=1 serves from this process; more start web processes beside it (web-processes.ts).
-  let pageEvents: PageEvents | null = null;
-  const server = config.webProcesses === 1
-    ? await listen(createApp({ config, pool, logger, sessionSecret, queue, pageEvents: (markStale) => (pageEvents = listenForPageEvents(database.url, pool, logger, markStale)) }), config)
-    : null;
-  const webProcesses = server ? null : await startWebProcesses(config.webProcesses, database.url, logger);
+  const serving = config.webProcesses === 1
+    ? await serveRequests({ config, pool, logger, sessionSecret, queue, databaseUrl: database.url })
+    : await startWebProcesses(config.webProcesses, database.url, logger);
   logger.info({ url: config.publicUrl.href, listen: `${config.host}:${config.port}`, processes: config.webProcesses }, `${config.siteName} is serving`);
 
   // No administrator yet: the one-time address that makes one, printed at every start until used.
@@ -70,9 +66,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
     clearInterval(pruning);
-    if (server) await closeServer(server);
-    await pageEvents?.stop();
-    await webProcesses?.stop();
+    await serving.stop();
     await worker?.stop();
     await queue.stop();
     await pool.end();

@@ -1,9 +1,9 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Server } from 'node:http';
 import type { Express } from 'express';
-import { createApp } from './app.js';
+import { createApp, type AppDeps } from './app.js';
 import { resolveSessionSecret, type Config } from './config.js';
-import { listenForPageEvents } from './db/page-events.js';
+import { listenForPageEvents, type PageEvents } from './db/page-events.js';
 import { createPool } from './db/pool.js';
 import { startQueue } from './jobs/queue.js';
 import type { Logger } from './log.js';
@@ -17,20 +17,37 @@ import type { Logger } from './log.js';
  */
 
 /** How long shutdown waits for requests in flight before closing their connections. */
-export const SHUTDOWN_GRACE_MS = 10_000;
+const SHUTDOWN_GRACE_MS = 10_000;
 /** A web process that dies is started again after this long (not in a tight loop if it cannot start). */
 const RESTART_DELAY_MS = 1_000;
 const STOP = 'tubestead:stop';
 
-export function listen(app: Express, config: Config): Promise<Server> {
+function listen(app: Express, config: Config): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(config.port, config.host, () => resolve(server));
     server.once('error', reject);
   });
 }
 
+/**
+ * The site answering on PORT with this process's page cache listening for the others' changes
+ * (db/page-events.ts); stop() finishes the requests in flight and stops listening. Used by the
+ * first process when it serves alone and by each web process.
+ */
+export async function serveRequests(deps: Omit<AppDeps, 'pageEvents'> & { databaseUrl: string }): Promise<{ stop(): Promise<void> }> {
+  let events: PageEvents | null = null;
+  const app = createApp({ ...deps, pageEvents: (markStale) => (events = listenForPageEvents(deps.databaseUrl, deps.pool, deps.logger, markStale)) });
+  const server = await listen(app, deps.config);
+  return {
+    async stop() {
+      await closeServer(server);
+      await events?.stop();
+    },
+  };
+}
+
 /** Stops taking connections and waits for requests in flight, closing the rest after the grace period. */
-export async function closeServer(server: Server): Promise<void> {
+async function closeServer(server: Server): Promise<void> {
   const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
   force.unref();
   await new Promise<void>((resolve) => {
@@ -81,23 +98,13 @@ export async function serveAsWebProcess(config: Config, logger: Logger): Promise
   const databaseUrl = config.databaseUrl!;
   const pool = createPool(databaseUrl, config.databasePoolMax);
   const queue = await startQueue(databaseUrl, logger, { supervise: false });
-  let events: ReturnType<typeof listenForPageEvents> | null = null;
-  const app = createApp({
-    config,
-    pool,
-    logger,
-    sessionSecret: resolveSessionSecret(config),
-    queue,
-    pageEvents: (markStale) => (events = listenForPageEvents(databaseUrl, pool, logger, markStale)),
-  });
-  const server = await listen(app, config);
+  const serving = await serveRequests({ config, pool, logger, sessionSecret: resolveSessionSecret(config), queue, databaseUrl });
 
   let stopping = false;
   async function stop(): Promise<void> {
     if (stopping) return;
     stopping = true;
-    await closeServer(server);
-    await events?.stop();
+    await serving.stop();
     await queue.stop();
     await pool.end();
     process.exit(0);

@@ -7,7 +7,7 @@ import { findViewerById, type ViewerRow } from '../db/roles.js';
  * Loads the signed-in user on every request. An account deleted or banned since it signed in
  * is signed out here, so the change takes effect on its next request.
  */
-export function loadViewer(pool: Pool, takeViewer: (sid: string) => ViewerRow | null | undefined = () => undefined) {
+export function loadViewer(pool: Pool, takeViewer: (sid: string) => ViewerRow | null | undefined) {
   return async function viewer(req: Request, _res: Response, next: NextFunction): Promise<void> {
     req.viewer = null;
     // Usually read with the session in the same query (session.ts); asked for when it was not.
