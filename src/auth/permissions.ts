@@ -83,6 +83,14 @@ export function canDeleteVideo(viewer: Viewer | null | undefined, video: Pick<Vi
   return isOwnerOr(viewer, video.ownerId, 'video.remove.any');
 }
 
+/**
+ * Editing a video in the studio (details, thumbnail, captions, chapters, statistics): its
+ * owner alone. Moderators act through the moderation pages, not by editing what others wrote.
+ */
+export function canEditVideo(viewer: Viewer | null | undefined, video: Pick<VideoAccess, 'ownerId'>): boolean {
+  return !!viewer && !viewer.banned && viewer.id === video.ownerId;
+}
+
 /** Retrying a failed video, and seeing why it failed: its owner. */
 export function canManageUpload(viewer: Viewer | null | undefined, video: Pick<VideoAccess, 'ownerId'>): boolean {
   return !!viewer && !viewer.banned && viewer.id === video.ownerId;

@@ -41,7 +41,9 @@ export function listenForPageEvents(databaseUrl: string, db: Queryable, logger: 
     client = connection;
     connection.on('notification', () => onStale());
     connection.on('error', (err) => {
-      logger.warn({ err }, 'page events: lost the listening connection');
+      // 57P01: Postgres is shutting down (at the end of a bench or a test run), not a fault.
+      const shuttingDown = (err as { code?: string }).code === '57P01';
+      logger[shuttingDown ? 'info' : 'warn']({ err }, 'page events: lost the listening connection');
       again(connection);
     });
     connection.on('end', () => again(connection));

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { can, type Permission, type Viewer } from '../auth/permissions.js';
 import type { VideoWithOwner } from '../db/videos.js';
 import type { User } from '../db/users.js';
-import { forbidden } from './errors.js';
+import { forbidden, notFound } from './errors.js';
 
 // Authorization steps of the route table: each reads like a sentence in a route's chain
 // (`requireUser, loadVideo, allowVideo(canRateVideo), rate`) and uses the same predicates that
@@ -60,6 +60,18 @@ type Rule<T> = (viewer: Viewer | null, thing: T) => boolean;
 export function allowVideo(rule: Rule<VideoWithOwner>, refusal = 'You are not allowed to do that with this video.') {
   return function allowedOnVideo(req: Request, _res: Response, next: NextFunction): void {
     if (!rule(req.viewer, loadedVideo(req))) throw forbidden(refusal);
+    next();
+  };
+}
+
+/**
+ * 404 unless `rule(viewer, video)` holds: for pages that are one person's own (the studio's),
+ * where anyone else is told the video does not exist rather than that they may not, so a
+ * private video's existence is never revealed.
+ */
+export function hideVideoUnless(rule: Rule<VideoWithOwner>) {
+  return function videoShownOnlyTo(req: Request, _res: Response, next: NextFunction): void {
+    if (!rule(req.viewer, loadedVideo(req))) throw notFound('This video does not exist, or it has been removed.');
     next();
   };
 }
