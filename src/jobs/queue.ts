@@ -9,6 +9,8 @@ export const PROCESS_VIDEO_FAILED = 'video.process.failed';
 export const RELATE_VIDEO = 'video.related';
 /** Works out again the related videos stored longest ago; sent on a schedule by every worker, run once per period. */
 export const REFRESH_RELATED = 'video.related.refresh';
+/** A creator's bulk change of a large selection of videos (src/jobs/handlers/bulk-actions.ts). */
+export const BULK_ACTION = 'studio.bulk-action';
 
 /** Tries after the first: 5 s, 10 s, 20 s apart (pg-boss backoff), enough for a restart or a full disk to clear. */
 const RETRY_LIMIT = 3;
@@ -32,6 +34,8 @@ export interface JobQueue {
    * tags or visibility change. Inside the caller's transaction when a client is given.
    */
   enqueueRelated(videoId: number, client?: PoolClient): Promise<void>;
+  /** Queues running a bulk action (the bulk_actions row), inside the caller's transaction when a client is given. */
+  enqueueBulkAction(bulkActionId: number, client?: PoolClient): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -49,6 +53,8 @@ export async function startQueue(databaseUrl: string, logger: Logger, options: {
   // No dead letter: a video left without a list gets one from its watch page, a stale one from the refresh.
   await boss.createQueue(RELATE_VIDEO, { name: RELATE_VIDEO, retryLimit: RETRY_LIMIT, retryDelay: RETRY_DELAY_SECONDS, retryBackoff: true });
   await boss.createQueue(REFRESH_RELATED, { name: REFRESH_RELATED, retryLimit: 0 });
+  // A retry goes on where the last try stopped (the row counts what was done).
+  await boss.createQueue(BULK_ACTION, { name: BULK_ACTION, retryLimit: RETRY_LIMIT, retryDelay: RETRY_DELAY_SECONDS, retryBackoff: true });
   const inTransaction = (client?: PoolClient) =>
     client ? { db: { executeSql: (text: string, values: unknown[]) => client.query(text, values) } } : {};
   return {
@@ -58,6 +64,10 @@ export async function startQueue(databaseUrl: string, logger: Logger, options: {
     },
     async enqueueRelated(videoId, client) {
       await boss.send(RELATE_VIDEO, { videoId }, inTransaction(client));
+    },
+    async enqueueBulkAction(bulkActionId, client) {
+      // Up to a few thousand changes and deletes of files: the hour pg-boss allows by default is plenty.
+      await boss.send(BULK_ACTION, { bulkActionId }, inTransaction(client));
     },
     stop: () => {
       stopping = true;

@@ -8,8 +8,9 @@ import type { Logger } from '../log.js';
 import { killRunningFfmpeg, resolveBinaries } from '../media/ffmpeg.js';
 import { LocalStorage } from '../media/storage.js';
 import { processVideoFailedHandler, processVideoHandler, type VideoJobData } from './handlers/process-video.js';
+import { bulkActionHandler, type BulkActionJobData } from './handlers/bulk-actions.js';
 import { refreshRelatedVideos, relateVideosHandler, type RelatedJobData } from './handlers/related-videos.js';
-import { PROCESS_VIDEO, PROCESS_VIDEO_FAILED, REFRESH_RELATED, RELATE_VIDEO, type JobQueue } from './queue.js';
+import { BULK_ACTION, PROCESS_VIDEO, PROCESS_VIDEO_FAILED, REFRESH_RELATED, RELATE_VIDEO, type JobQueue } from './queue.js';
 
 /** How often every worker looks for jobs whose worker died, and how old such a job must be. */
 const REAP_INTERVAL_MS = 15_000;
@@ -78,6 +79,7 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
   await queue.boss.work<VideoJobData>(PROCESS_VIDEO_FAILED, { batchSize: 1, pollingIntervalSeconds: 5 }, processVideoFailedHandler(pipeline));
   await queue.boss.work<RelatedJobData>(RELATE_VIDEO, { batchSize: RELATE_BATCH, pollingIntervalSeconds: 2 }, relateVideosHandler({ pool }));
   await queue.boss.work(REFRESH_RELATED, { batchSize: 1, pollingIntervalSeconds: 30 }, () => refreshRelatedVideos(pool, logger));
+  await queue.boss.work<BulkActionJobData>(BULK_ACTION, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 2 }, bulkActionHandler({ pool, storage: pipeline.storage, queue, logger }));
 
   return {
     async stop() {
@@ -87,6 +89,7 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
       await queue.boss.offWork(PROCESS_VIDEO_FAILED);
       await queue.boss.offWork(RELATE_VIDEO);
       await queue.boss.offWork(REFRESH_RELATED);
+      await queue.boss.offWork(BULK_ACTION);
       // A job cut short here stays active in the queue; its lock goes with this process, so the
       // next worker to start (or any running one, within 15 s) puts it back in line.
       killRunningFfmpeg();

@@ -15,6 +15,8 @@ import type { RouteDeps } from './deps.js';
 import { healthRoutes } from './health.js';
 import { homeRoutes } from './home.js';
 import { settingsRoutes } from './settings.js';
+import { studioBulkRoutes } from './studio-bulk.js';
+import { studioListRoutes } from './studio-list.js';
 import { setupRoutes } from './setup.js';
 
 /**
@@ -68,6 +70,8 @@ export function buildRouter(deps: RouteDeps): Router {
   const engagement = engagementRoutes(deps);
   const integration = integrationRoutes(deps);
   const setup = setupRoutes(deps);
+  const studioList = studioListRoutes(deps);
+  const studioBulk = studioBulkRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
 
@@ -107,8 +111,12 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/sitemaps/videos-:page.xml', cacheable, integration.sitemapVideos);
   router.get('/robots.txt', integration.robots);
   router.get('/feed/subscriptions', requireUser, engagement.subscriptionFeed);
-  router.get('/studio', requireUser, videos.studio);
   router.post('/studio/videos/:id/delete', requireUser, loadVideo, allowVideo(canDeleteVideo, 'You may not delete this video.'), videos.remove);
+  // Studio list and bulk actions (issue 10, items 1 and 7): my videos only, the owner in every query's WHERE.
+  router.get('/studio', requireUser, studioList.showStudio);
+  router.post('/studio/bulk', requireUser, studioBulk.createBulkAction);
+  router.get('/studio/bulk/:id', requireUser, studioBulk.showBulkAction);
+  router.post('/studio/bulk/:id/confirm', requireUser, studioBulk.confirmBulkAction);
 
   router.get('/media/videos/:id/:name', media.videoFile);
 

@@ -9,7 +9,6 @@ import { watchMetadata } from './watch-meta.js';
 import { withTransaction } from '../db/pool.js';
 import { deleteVideo, insertVideo } from '../db/videos.js';
 import { listVideoFiles } from '../db/video-files.js';
-import { listVideosOfOwner } from '../db/video-listings.js';
 import { resetFailedVideo } from '../db/video-processing.js';
 import { DESCRIPTION_MAX, TAGS_MAX, TITLE_MAX, parseVideoDetails } from '../forms/upload.js';
 import { loadedVideo } from '../http/guards.js';
@@ -23,7 +22,6 @@ import { newPublicId } from './public-id.js';
 import { relatedVideos } from './related.js';
 import { describeVideo } from './video-view.js';
 
-const STUDIO_LIST_LIMIT = 200;
 const RELATED_LIMIT = 12;
 
 export function videoRoutes({ config, pool, storage, queue, binaries, secret }: RouteDeps) {
@@ -143,11 +141,6 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
       }
       flash(req, 'success', `“${video.title}” has been deleted.`);
       res.redirect(303, req.viewer!.id === video.ownerId ? '/studio' : `/@${video.owner.handle}`);
-    },
-
-    async studio(req: Request, res: Response): Promise<void> {
-      const videos = await listVideosOfOwner(pool, req.viewer!.id, STUDIO_LIST_LIMIT);
-      res.render('videos/studio', { title: 'Your videos', videos });
     },
   };
 }

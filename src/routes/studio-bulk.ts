@@ -1,0 +1,87 @@
+import type { Request, Response } from 'express';
+import { confirmBulkAction, findBulkAction, insertBulkAction, type BulkAction } from '../db/bulk-actions.js';
+import { withTransaction } from '../db/pool.js';
+import { listMatchingPublicIds, listOwnTitles } from '../db/studio-videos.js';
+import { parseBulkForm } from '../forms/studio.js';
+import { notFound, unprocessable } from '../http/errors.js';
+import { prefersJson } from '../http/negotiation.js';
+import { runBulkAction } from '../jobs/handlers/bulk-actions.js';
+import type { Logger } from '../log.js';
+import type { RouteDeps } from './deps.js';
+import { describeAction, studioUrl } from './studio-list.js';
+
+// Bulk actions on my videos (issue 10, item 7): change visibility, add or remove a tag, delete.
+
+/**
+ * Up to this many videos are changed in the request (a second or so at most, deletes included);
+ * more run as a job, whose progress the studio shows, so no request runs long enough to time out.
+ */
+export const IN_REQUEST_MAX = 50;
+/** "All matching" takes at most this many of my videos at once (the row keeps their ids). */
+export const BULK_MAX = 20_000;
+/** Titles listed on the page that confirms a delete. */
+const CONFIRM_TITLES = 50;
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function studioBulkRoutes(deps: RouteDeps) {
+  const { pool, storage, queue } = deps;
+
+  /** A small action, run in the request; a large one was handed to a job in the transaction that queued it. */
+  const runNow = (action: BulkAction, logger: Logger) => runBulkAction({ pool, storage, queue, logger }, action.id);
+  const isLarge = (action: BulkAction) => action.videoPublicIds.length > IN_REQUEST_MAX;
+
+  async function loadOwnAction(req: Request): Promise<BulkAction> {
+    const id = String(req.params.id);
+    const action = UUID_PATTERN.test(id) ? await findBulkAction(pool, req.viewer!.id, id) : null;
+    if (!action) throw notFound('There is no such bulk change of your videos.');
+    return action;
+  }
+
+  return {
+    async createBulkAction(req: Request, res: Response): Promise<void> {
+      const form = parseBulkForm(req.body);
+      if (!form.ok) throw unprocessable({ action: form.message });
+      const { kind, argument, scope, ids, filter } = form.value;
+      const ownerId = req.viewer!.id;
+      const videoPublicIds = scope === 'all' ? await listMatchingPublicIds(pool, ownerId, filter, BULK_MAX + 1) : ids;
+      if (videoPublicIds.length === 0) throw unprocessable({ action: 'No video of yours matches the filter.' });
+      if (videoPublicIds.length > BULK_MAX) throw unprocessable({ action: `Change at most ${BULK_MAX.toLocaleString('en')} videos at once: narrow the filter.` });
+      const state = kind === 'delete' ? 'pending' : 'queued';
+      const action = await withTransaction(pool, async (client) => {
+        const inserted = await insertBulkAction(client, { ownerId, action: kind, argument, videoPublicIds, state });
+        if (state === 'queued' && isLarge(inserted)) await queue.enqueueBulkAction(inserted.id, client);
+        return inserted;
+      });
+      if (state === 'queued' && !isLarge(action)) await runNow(action, req.log);
+      res.redirect(303, `/studio/bulk/${action.publicId}`);
+    },
+
+    async showBulkAction(req: Request, res: Response): Promise<void> {
+      const action = await loadOwnAction(req);
+      const total = action.videoPublicIds.length;
+      if (prefersJson(req)) return void res.json({ state: action.state, done: action.done, failed: action.failed, total });
+      const toDelete = action.state === 'pending' ? await listOwnTitles(pool, action.ownerId, action.videoPublicIds.slice(0, CONFIRM_TITLES)) : [];
+      res.render('studio/bulk', {
+        title: action.state === 'pending' ? 'Delete these videos?' : 'Bulk change of your videos',
+        action: { ...action, description: describeAction(action), total, percent: total === 0 ? 100 : Math.floor(((action.done + action.failed) * 100) / total) },
+        toDelete,
+        moreToDelete: Math.max(0, total - toDelete.length),
+        unlistedErrors: Math.max(0, action.failed - action.errors.length),
+        studioUrl: studioUrl({ visibility: null, status: null, search: null }),
+      });
+    },
+
+    async confirmBulkAction(req: Request, res: Response): Promise<void> {
+      const action = await loadOwnAction(req);
+      // A second click or a resubmitted form finds it already confirmed: nothing more to do.
+      const confirmed = await withTransaction(pool, async (client) => {
+        if (!(await confirmBulkAction(client, action.id))) return false;
+        if (isLarge(action)) await queue.enqueueBulkAction(action.id, client);
+        return true;
+      });
+      if (confirmed && !isLarge(action)) await runNow(action, req.log);
+      res.redirect(303, `/studio/bulk/${action.publicId}`);
+    },
+  };
+}
