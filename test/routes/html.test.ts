@@ -5,7 +5,7 @@ import { useTestApp, useWorker } from '../helpers/app.js';
 import { fixtures } from '../helpers/fixtures.js';
 import { publicIdFrom, uploadVideo, waitForProcessing } from '../helpers/videos.js';
 import { signedInAgent, tokenFor } from '../helpers/agent.js';
-import { createUser } from '../helpers/factories.js';
+import { createUser, createVideo } from '../helpers/factories.js';
 
 // Valid HTML5 and the accessibility rules html-validate checks (labels, headings, landmarks,
 // alt text, unique ids), on every page a person can reach so far, signed in and out.
@@ -20,6 +20,8 @@ const validator = new HtmlValidate({
     // The channel name is a heading the whole page is about; h1 inside a header element is intended.
     'heading-level': 'error',
     'no-inline-style': 'error',
+    // Checkboxes sharing a name send a list (the studio's selection of videos), as HTML intends.
+    'form-dup-name': ['error', { shared: ['radio', 'checkbox', 'button', 'reset', 'submit'] }],
   },
 });
 
@@ -59,6 +61,31 @@ describe('HTML validity and accessibility', () => {
     const registerToken = await tokenFor(anonymous, '/register');
     const register = await anonymous.post('/register').type('form').send({ _csrf: registerToken, handle: 'x', displayName: '', password: 'short' });
     await assertValid(register.text, 'POST /register (422)');
+  });
+
+  it('holds for the studio list, its filters, and the pages of bulk changes', async () => {
+    const user = await createUser();
+    const agent = await signedInAgent(t.app, user);
+    await assertValid((await agent.get('/studio')).text, '/studio (empty)');
+    const videos = [
+      await createVideo(user, { title: 'A <b>ready</b> video' }),
+      await createVideo(user, { title: 'Processing one', status: 'processing' }),
+      await createVideo(user, { title: 'Failed one', status: 'failed', visibility: 'private' }),
+      await createVideo(user, { title: 'Waiting one', status: 'uploaded' }),
+    ];
+    for (const path of ['/studio', '/studio?visibility=private&state=failed&q=one&sort=views', '/studio?q=nothing+matches']) {
+      await assertValid((await agent.get(path)).text, path);
+    }
+    await assertValid((await agent.get('/studio?sort=nonsense')).text, '/studio (400)');
+    const token = await tokenFor(agent, '/studio');
+    const changed = await agent.post('/studio/bulk').type('form').send(`_csrf=${encodeURIComponent(token)}&action=add-tag&tag=x&ids=${videos[0]!.publicId}&ids=AAAAAAAAAAA`);
+    await assertValid((await agent.get(changed.headers.location)).text, 'bulk summary with a failure');
+    await assertValid((await agent.get('/studio')).text, '/studio with a bulk change');
+    const asked = await agent.post('/studio/bulk').type('form').send(`_csrf=${encodeURIComponent(token)}&action=delete&scope=all`);
+    await assertValid((await agent.get(asked.headers.location)).text, 'bulk delete confirmation');
+    const refused = await agent.post('/studio/bulk').type('form').send(`_csrf=${encodeURIComponent(token)}&action=delete`);
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, 'POST /studio/bulk (422)');
   });
 
   describe('video pages', function () {

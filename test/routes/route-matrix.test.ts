@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import express, { type Express } from 'express';
 import supertest from 'supertest';
+import { insertBulkAction } from '../../src/db/bulk-actions.js';
 import { createTestApp } from '../helpers/app.js';
 import { csrfFrom, signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
@@ -71,6 +72,9 @@ const signedIn = (o: Outcome): Row['expect'] => [L, o, o, o, o, L];
 const signedInForm = (o: Outcome): Row['expect'] => [L, o, o, o, o, B];
 const page = (path: (c: Cell) => string) => (c: Cell) => ({ path: path(c) });
 const origin = 'http://localhost:3000';
+
+/** A delete of the subject's public video waiting for its owner's confirmation. */
+const pendingDelete = (s: Subject) => insertBulkAction(testPool(), { ownerId: s.owner.id, action: 'delete', argument: '', videoPublicIds: [s.video.publicId], state: 'pending' });
 
 const ROWS: Record<string, Row> = {
   'GET /': { expect: all(200), request: page(() => '/') },
@@ -155,6 +159,19 @@ const ROWS: Record<string, Row> = {
     request: (c) => ({ path: `/watch/${c.subject.failedVideo.publicId}/retry`, form: {} }),
   },
   'GET /studio': { expect: signedIn(200), request: page(() => '/studio') },
+  'POST /studio/bulk': {
+    fresh: true,
+    // Anyone signed in may send it; only the owner's videos change (another's fail as not found).
+    expect: signedInForm(303),
+    request: (c) => ({ path: '/studio/bulk', form: { action: 'make-private', ids: c.subject.video.publicId } }),
+  },
+  // A bulk action is its owner's alone: 404 to everyone else, moderators included.
+  'GET /studio/bulk/:id': { expect: [L, 404, 200, 404, 404, L], request: async (c) => ({ path: `/studio/bulk/${(await pendingDelete(c.subject)).publicId}` }) },
+  'POST /studio/bulk/:id/confirm': {
+    fresh: true,
+    expect: [L, 404, 303, 404, 404, B],
+    request: async (c) => ({ path: `/studio/bulk/${(await pendingDelete(c.subject)).publicId}/confirm`, form: {} }),
+  },
   'POST /studio/videos/:id/delete': {
     fresh: true,
     expect: [L, 403, 303, 303, 303, B],
