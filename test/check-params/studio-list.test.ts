@@ -102,13 +102,13 @@ describe('check params: studio list and bulk actions', () => {
       assert.equal(res.status, 303);
       const { rows } = await testPool().query('SELECT visibility FROM videos WHERE id = $1', [video.id]);
       assert.equal(rows[0].visibility, 'public');
-      assert.match((await stranger.get(res.headers.location)).text, /Done: 0 videos changed, 2 failed/);
+      assert.match((await stranger.get(res.headers.location!)).text, /Done: 0 videos changed, 2 failed/);
     });
 
     it('succeeds with correct parameters', async () => {
       const res = await bulk(ownerAgent, { action: 'make-unlisted', ids: video.publicId });
       assert.equal(res.status, 303);
-      assert.match(res.headers.location, /^\/studio\/bulk\//);
+      assert.match(res.headers.location!, /^\/studio\/bulk\//);
     });
   });
 
@@ -117,7 +117,7 @@ describe('check params: studio list and bulk actions', () => {
 
     before(async () => {
       const res = await bulk(ownerAgent, { action: 'delete', ids: video.publicId });
-      pending = res.headers.location;
+      pending = res.headers.location!;
     });
 
     it('fails with a non-authenticated user or a banned account', async () => {

@@ -79,10 +79,10 @@ describe('HTML validity and accessibility', () => {
     await assertValid((await agent.get('/studio?sort=nonsense')).text, '/studio (400)');
     const token = await tokenFor(agent, '/studio');
     const changed = await agent.post('/studio/bulk').type('form').send(`_csrf=${encodeURIComponent(token)}&action=add-tag&tag=x&ids=${videos[0]!.publicId}&ids=AAAAAAAAAAA`);
-    await assertValid((await agent.get(changed.headers.location)).text, 'bulk summary with a failure');
+    await assertValid((await agent.get(changed.headers.location!)).text, 'bulk summary with a failure');
     await assertValid((await agent.get('/studio')).text, '/studio with a bulk change');
     const asked = await agent.post('/studio/bulk').type('form').send(`_csrf=${encodeURIComponent(token)}&action=delete&scope=all`);
-    await assertValid((await agent.get(asked.headers.location)).text, 'bulk delete confirmation');
+    await assertValid((await agent.get(asked.headers.location!)).text, 'bulk delete confirmation');
     const refused = await agent.post('/studio/bulk').type('form').send(`_csrf=${encodeURIComponent(token)}&action=delete`);
     assert.equal(refused.status, 422);
     await assertValid(refused.text, 'POST /studio/bulk (422)');

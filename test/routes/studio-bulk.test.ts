@@ -60,10 +60,10 @@ describe('POST /studio/bulk (bulk actions on my videos)', function () {
       const c = await createVideo(owner);
       const res = await bulk(agent, { action: 'make-private', ids: [a.publicId, b.publicId] });
       assert.equal(res.status, 303);
-      assert.match(res.headers.location, /^\/studio\/bulk\/[0-9a-f-]{36}$/);
+      assert.match(res.headers.location!, /^\/studio\/bulk\/[0-9a-f-]{36}$/);
       assert.deepEqual((await videoRows([a.publicId, b.publicId, c.publicId])).map((r) => r.visibility), ['private', 'private', 'public']);
-      assert.deepEqual(await bulkRow(res.headers.location), { state: 'done', done: 2, failed: 0, errors: [] });
-      const summary = await agent.get(res.headers.location);
+      assert.deepEqual(await bulkRow(res.headers.location!), { state: 'done', done: 2, failed: 0, errors: [] });
+      const summary = await agent.get(res.headers.location!);
       assert.equal(summary.status, 200);
       assert.match(summary.text, /Done: 2 videos changed\./);
       // Their related lists are worked out again.
@@ -76,12 +76,12 @@ describe('POST /studio/bulk (bulk actions on my videos)', function () {
       const theirs = await createVideo(stranger);
       const b = await createVideo(owner);
       const res = await bulk(agent, { action: 'make-unlisted', ids: [a.publicId, theirs.publicId, b.publicId] });
-      const row = await bulkRow(res.headers.location);
+      const row = await bulkRow(res.headers.location!);
       assert.equal(row.done, 2);
       assert.equal(row.failed, 1);
       assert.deepEqual(row.errors, [{ video: theirs.publicId, title: null, reason: 'Not found: it is not one of your videos, or it was deleted.' }]);
       assert.deepEqual((await videoRows([a.publicId, theirs.publicId, b.publicId])).map((r) => r.visibility), ['unlisted', 'public', 'unlisted']);
-      const summary = await agent.get(res.headers.location);
+      const summary = await agent.get(res.headers.location!);
       assert.match(summary.text, /1 failed/);
       assert.match(summary.text, /Not found/);
       assert.ok(!summary.text.includes('Video '), 'the other account\'s title is not shown');
@@ -95,7 +95,7 @@ describe('POST /studio/bulk (bulk actions on my videos)', function () {
       assert.equal(res.status, 303);
       const rows = await videoRows([plain.publicId, already.publicId, full.publicId]);
       assert.deepEqual(rows.map((r) => r.tags), [['cats', 'music'], ['Music'], Array.from({ length: 20 }, (_, i) => `tag${i}`)]);
-      const row = await bulkRow(res.headers.location);
+      const row = await bulkRow(res.headers.location!);
       assert.equal(row.done, 2);
       assert.equal(row.failed, 1);
       assert.match(row.errors[0]!.reason, /already has 20 tags/);
@@ -107,7 +107,7 @@ describe('POST /studio/bulk (bulk actions on my videos)', function () {
       const b = await createVideo(owner, { tags: ['dogs'] });
       const res = await bulk(agent, { action: 'remove-tag', tag: 'cats', ids: [a.publicId, b.publicId] });
       assert.deepEqual((await videoRows([a.publicId, b.publicId])).map((r) => r.tags), [['dogs'], ['dogs']]);
-      assert.equal((await bulkRow(res.headers.location)).failed, 0);
+      assert.equal((await bulkRow(res.headers.location!)).failed, 0);
     });
 
     it('refuses a tag the upload form refuses, writing nothing', async () => {
@@ -140,16 +140,16 @@ describe('POST /studio/bulk (bulk actions on my videos)', function () {
       const asked = await bulk(agent, { action: 'delete', ids: [a.publicId, b.publicId] });
       assert.equal(asked.status, 303);
       assert.equal((await videoRows([a.publicId, b.publicId])).length, 2, 'nothing deleted before confirming');
-      const page = await agent.get(asked.headers.location);
+      const page = await agent.get(asked.headers.location!);
       assert.match(page.text, /Delete 2 videos\?/);
       assert.match(page.text, /First to go[\s\S]*Second to go/);
-      const confirmed = await postForm(agent, `${asked.headers.location}/confirm`, {}, { tokenPage: '/studio' });
+      const confirmed = await postForm(agent, `${asked.headers.location!}/confirm`, {}, { tokenPage: '/studio' });
       assert.equal(confirmed.status, 303);
       assert.equal((await videoRows([a.publicId, b.publicId, keep.publicId])).length, 1);
       assert.deepEqual(filesUnder(dir), []);
-      assert.match((await agent.get(asked.headers.location)).text, /Done: 2 videos deleted\./);
-      assert.equal((await postForm(agent, `${asked.headers.location}/confirm`, {}, { tokenPage: '/studio' })).status, 303);
-      assert.equal((await bulkRow(asked.headers.location)).done, 2);
+      assert.match((await agent.get(asked.headers.location!)).text, /Done: 2 videos deleted\./);
+      assert.equal((await postForm(agent, `${asked.headers.location!}/confirm`, {}, { tokenPage: '/studio' })).status, 303);
+      assert.equal((await bulkRow(asked.headers.location!)).done, 2);
     });
 
     it('counts a video deleted meanwhile as not found', async () => {
@@ -157,8 +157,8 @@ describe('POST /studio/bulk (bulk actions on my videos)', function () {
       const gone = await createVideo(owner);
       const asked = await bulk(agent, { action: 'delete', ids: [a.publicId, gone.publicId] });
       await testPool().query('DELETE FROM videos WHERE id = $1', [gone.id]);
-      await postForm(agent, `${asked.headers.location}/confirm`, {}, { tokenPage: '/studio' });
-      const row = await bulkRow(asked.headers.location);
+      await postForm(agent, `${asked.headers.location!}/confirm`, {}, { tokenPage: '/studio' });
+      const row = await bulkRow(asked.headers.location!);
       assert.deepEqual([row.done, row.failed, row.errors[0]!.video], [1, 1, gone.publicId]);
     });
 
@@ -166,8 +166,8 @@ describe('POST /studio/bulk (bulk actions on my videos)', function () {
       const a = await createVideo(owner);
       const asked = await bulk(agent, { action: 'delete', ids: [a.publicId] });
       const strangerAgent = await signedInAgent(t.app, stranger);
-      assert.equal((await strangerAgent.get(asked.headers.location)).status, 404);
-      assert.equal((await postForm(strangerAgent, `${asked.headers.location}/confirm`, {}, { tokenPage: '/studio' })).status, 404);
+      assert.equal((await strangerAgent.get(asked.headers.location!)).status, 404);
+      assert.equal((await postForm(strangerAgent, `${asked.headers.location!}/confirm`, {}, { tokenPage: '/studio' })).status, 404);
       assert.equal((await videoRows([a.publicId])).length, 1);
     });
   });
@@ -186,10 +186,10 @@ describe('POST /studio/bulk (bulk actions on my videos)', function () {
       try {
         const res = await bulk(agent, { action: 'add-tag', tag: 'batch', scope: 'all', q: 'batch' });
         assert.equal(res.status, 303);
-        const queued = await agent.get(res.headers.location).set('Accept', 'application/json');
+        const queued = await agent.get(res.headers.location!).set('Accept', 'application/json');
         assert.equal(queued.body.total, 130);
         assert.ok(['queued', 'running', 'done'].includes(queued.body.state));
-        const row = await untilFinished(res.headers.location);
+        const row = await untilFinished(res.headers.location!);
         assert.deepEqual([row.state, row.done, row.failed], ['done', 129, 1]);
         assert.equal(row.errors[0]!.video, many[7]!.publicId);
         const { rows } = await testPool().query(`SELECT count(*)::int AS n FROM videos WHERE owner_id = $1 AND 'batch' = ANY (tags)`, [owner.id]);
@@ -207,9 +207,9 @@ describe('POST /studio/bulk (bulk actions on my videos)', function () {
       const many: { publicId: string }[] = [];
       for (let i = 0; i < 60; i++) many.push(await createVideo(owner, { title: `Old clip ${i}` }));
       const asked = await bulk(agent, { action: 'delete', scope: 'all', q: 'old clip' });
-      assert.match((await agent.get(asked.headers.location)).text, /Delete 60 videos\?[\s\S]*And 10 more videos\./);
-      await postForm(agent, `${asked.headers.location}/confirm`, {}, { tokenPage: '/studio' });
-      const row = await untilFinished(asked.headers.location);
+      assert.match((await agent.get(asked.headers.location!)).text, /Delete 60 videos\?[\s\S]*And 10 more videos\./);
+      await postForm(agent, `${asked.headers.location!}/confirm`, {}, { tokenPage: '/studio' });
+      const row = await untilFinished(asked.headers.location!);
       assert.deepEqual([row.state, row.done, row.failed], ['done', 60, 0]);
       assert.equal((await videoRows(many.map((v) => v.publicId))).length, 0);
     });
