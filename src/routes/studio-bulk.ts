@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { confirmBulkAction, findBulkAction, insertBulkAction, type BulkAction } from '../db/bulk-actions.js';
 import { withTransaction } from '../db/pool.js';
 import { listMatchingPublicIds, listOwnTitles } from '../db/studio-videos.js';
+import { formatNumber } from '../format.js';
 import { parseBulkForm } from '../forms/studio.js';
 import { notFound, unprocessable } from '../http/errors.js';
 import { prefersJson } from '../http/negotiation.js';
@@ -21,6 +22,9 @@ export const IN_REQUEST_MAX = 50;
 export const BULK_MAX = 20_000;
 /** Titles listed on the page that confirms a delete. */
 const CONFIRM_TITLES = 50;
+
+/** "1 video", "1,234 videos": counts in full on a summary. */
+const videos = (n: number) => `${formatNumber(n)} ${n === 1 ? 'video' : 'videos'}`;
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -46,7 +50,7 @@ export function studioBulkRoutes(deps: RouteDeps) {
       const ownerId = req.viewer!.id;
       const videoPublicIds = scope === 'all' ? await listMatchingPublicIds(pool, ownerId, filter, BULK_MAX + 1) : ids;
       if (videoPublicIds.length === 0) throw unprocessable({ action: 'No video of yours matches the filter.' });
-      if (videoPublicIds.length > BULK_MAX) throw unprocessable({ action: `Change at most ${BULK_MAX.toLocaleString('en')} videos at once: narrow the filter.` });
+      if (videoPublicIds.length > BULK_MAX) throw unprocessable({ action: `Change at most ${formatNumber(BULK_MAX)} videos at once: narrow the filter.` });
       const state = kind === 'delete' ? 'pending' : 'queued';
       const action = await withTransaction(pool, async (client) => {
         const inserted = await insertBulkAction(client, { ownerId, action: kind, argument, videoPublicIds, state });
@@ -64,10 +68,13 @@ export function studioBulkRoutes(deps: RouteDeps) {
       const toDelete = action.state === 'pending' ? await listOwnTitles(pool, action.ownerId, action.videoPublicIds.slice(0, CONFIRM_TITLES)) : [];
       res.render('studio/bulk', {
         title: action.state === 'pending' ? 'Delete these videos?' : 'Bulk change of your videos',
-        action: { ...action, description: describeAction(action), total, percent: total === 0 ? 100 : Math.floor(((action.done + action.failed) * 100) / total) },
+        action: { ...action, description: describeAction(action), total },
+        counts: {
+          total: videos(total), done: videos(action.done), failed: formatNumber(action.failed), reached: formatNumber(action.done + action.failed),
+          of: formatNumber(total), notTried: formatNumber(total - action.done - action.failed), moreToDelete: `${formatNumber(total - toDelete.length)} more ${total - toDelete.length === 1 ? 'video' : 'videos'}`,
+          unlistedErrors: formatNumber(action.failed - action.errors.length),
+        },
         toDelete,
-        moreToDelete: Math.max(0, total - toDelete.length),
-        unlistedErrors: Math.max(0, action.failed - action.errors.length),
         studioUrl: studioUrl({ visibility: null, status: null, search: null }),
       });
     },

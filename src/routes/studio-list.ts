@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { listRecentBulkActions, type BulkAction } from '../db/bulk-actions.js';
 import { TOTALS_DAYS, channelTotals, type ChannelTotals, isOwnVideo, listStudioVideos, type StudioFilter, type StudioSort, type StudioVideo } from '../db/studio-videos.js';
-import { formatDuration } from '../format.js';
+import { formatDuration, formatNumber } from '../format.js';
 import { ACTION_NAMES, SEARCH_MAX, STATES, parseStudioQuery } from '../forms/studio.js';
 import { VISIBILITIES } from '../forms/upload.js';
 import { badRequest } from '../http/errors.js';
@@ -49,7 +49,12 @@ export function describeAction(action: Pick<BulkAction, 'action' | 'argument'>):
 }
 
 function rowsOf(videos: StudioVideo[], storage: Storage) {
-  return videos.map((video) => ({ ...video, duration: formatDuration(video.durationSeconds), thumbnails: thumbnailsOf(storage, video) }));
+  return videos.map((video) => ({
+    ...video,
+    duration: formatDuration(video.durationSeconds),
+    thumbnails: thumbnailsOf(storage, video),
+    counts: { views: formatNumber(video.viewCount), likes: formatNumber(video.likeCount), dislikes: formatNumber(video.dislikeCount) },
+  }));
 }
 
 export function studioListRoutes({ pool, storage }: RouteDeps) {
@@ -88,7 +93,7 @@ export function studioListRoutes({ pool, storage }: RouteDeps) {
         firstPage: after === null,
         firstPageUrl: studioUrl(filter, sort),
         nextUrl: page.nextAfter ? studioUrl(filter, sort, page.nextAfter) : null,
-        totals,
+        totals: { views: formatNumber(totals.views), newSubscribers: formatNumber(totals.newSubscribers) },
         totalsDays: TOTALS_DAYS,
         bulkActions: bulkActions.map((action) => ({ ...action, description: describeAction(action) })),
         options: { visibilities: VISIBILITIES, states: STATES, actions: ACTION_NAMES, searchMax: SEARCH_MAX },
