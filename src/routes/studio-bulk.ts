@@ -9,7 +9,7 @@ import { prefersJson } from '../http/negotiation.js';
 import { runBulkAction } from '../jobs/handlers/bulk-actions.js';
 import type { Logger } from '../log.js';
 import type { RouteDeps } from './deps.js';
-import { describeAction, studioUrl } from './studio-list.js';
+import { describeAction } from './studio-list.js';
 
 // Bulk actions on my videos (issue 10, item 7): change visibility, add or remove a tag, delete.
 
@@ -31,8 +31,19 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 export function studioBulkRoutes(deps: RouteDeps) {
   const { pool, storage, queue } = deps;
 
-  /** A small action, run in the request; a large one was handed to a job in the transaction that queued it. */
-  const runNow = (action: BulkAction, logger: Logger) => runBulkAction({ pool, storage, queue, logger }, action.id);
+  /**
+   * A small action, run in the request (a large one was handed to a job in the transaction that
+   * queued it). Should it fail part way (a lost connection, a deadlock), a job goes on from where
+   * it stopped, so the summary never shows progress that nothing will finish.
+   */
+  async function runNow(action: BulkAction, logger: Logger): Promise<void> {
+    try {
+      await runBulkAction({ pool, storage, queue, logger }, action.id);
+    } catch (err) {
+      logger.warn({ err, bulkAction: action.id }, 'bulk action cut short in the request: a job goes on with it');
+      await queue.enqueueBulkAction(action.id);
+    }
+  }
   const isLarge = (action: BulkAction) => action.videoPublicIds.length > IN_REQUEST_MAX;
 
   async function loadOwnAction(req: Request): Promise<BulkAction> {
@@ -75,7 +86,6 @@ export function studioBulkRoutes(deps: RouteDeps) {
           unlistedErrors: formatNumber(action.failed - action.errors.length),
         },
         toDelete,
-        studioUrl: studioUrl({ visibility: null, status: null, search: null }),
       });
     },
 
