@@ -55,7 +55,6 @@ const ACTIONS: Record<string, { kind: BulkActionKind; argument?: Visibility }> =
   'remove-tag': { kind: 'remove-tag' },
   delete: { kind: 'delete' },
 };
-export const ACTION_NAMES = Object.keys(ACTIONS);
 
 /** At most this many ids in one form (the page shows 50; the form parser accepts 100 fields). */
 export const SELECTED_MAX = 90;

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { listRecentBulkActions, type BulkAction } from '../db/bulk-actions.js';
 import { TOTALS_DAYS, channelTotals, type ChannelTotals, isOwnVideo, listStudioVideos, type StudioFilter, type StudioSort, type StudioVideo } from '../db/studio-videos.js';
 import { formatDuration, formatNumber } from '../format.js';
-import { ACTION_NAMES, SEARCH_MAX, STATES, parseStudioQuery } from '../forms/studio.js';
+import { SEARCH_MAX, STATES, parseStudioQuery } from '../forms/studio.js';
 import { VISIBILITIES } from '../forms/upload.js';
 import { badRequest } from '../http/errors.js';
 import type { Storage } from '../media/index.js';
@@ -96,7 +96,7 @@ export function studioListRoutes({ pool, storage }: RouteDeps) {
         totals: { views: formatNumber(totals.views), newSubscribers: formatNumber(totals.newSubscribers) },
         totalsDays: TOTALS_DAYS,
         bulkActions: bulkActions.map((action) => ({ ...action, description: describeAction(action) })),
-        options: { visibilities: VISIBILITIES, states: STATES, actions: ACTION_NAMES, searchMax: SEARCH_MAX },
+        options: { visibilities: VISIBILITIES, states: STATES, searchMax: SEARCH_MAX },
       });
     },
   };
