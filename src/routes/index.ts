@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
-import { canDeleteVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
-import { allowChannel, allowVideo, requirePermission, requireUser } from '../http/guards.js';
+import { canDeleteVideo, canEditVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
+import { allowChannel, allowVideo, hideVideoUnless, requirePermission, requireUser } from '../http/guards.js';
 import { problemHandler } from '../http/error-handler.js';
 import { uploadGuards } from '../http/upload-limits.js';
 import { apiRoutes } from './api.js';
@@ -16,6 +16,7 @@ import { healthRoutes } from './health.js';
 import { homeRoutes } from './home.js';
 import { settingsRoutes } from './settings.js';
 import { setupRoutes } from './setup.js';
+import { studioEditRoutes } from './studio-edit.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -68,6 +69,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const engagement = engagementRoutes(deps);
   const integration = integrationRoutes(deps);
   const setup = setupRoutes(deps);
+  const studioEdit = studioEditRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
 
@@ -109,6 +111,10 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/feed/subscriptions', requireUser, engagement.subscriptionFeed);
   router.get('/studio', requireUser, videos.studio);
   router.post('/studio/videos/:id/delete', requireUser, loadVideo, allowVideo(canDeleteVideo, 'You may not delete this video.'), videos.remove);
+  // Studio, a video's details: edit, schedule, download the original (studio-edit).
+  router.get('/studio/videos/:id', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioEdit.show);
+  router.post('/studio/videos/:id', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioEdit.save);
+  router.get('/studio/videos/:id/original', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioEdit.downloadOriginal);
 
   router.get('/media/videos/:id/:name', media.videoFile);
 
