@@ -5,7 +5,7 @@ import { useTestApp, useWorker } from '../helpers/app.js';
 import { fixtures } from '../helpers/fixtures.js';
 import { publicIdFrom, uploadVideo, waitForProcessing } from '../helpers/videos.js';
 import { signedInAgent, tokenFor } from '../helpers/agent.js';
-import { createUser } from '../helpers/factories.js';
+import { createUser, createVideo } from '../helpers/factories.js';
 
 // Valid HTML5 and the accessibility rules html-validate checks (labels, headings, landmarks,
 // alt text, unique ids), on every page a person can reach so far, signed in and out.
@@ -59,6 +59,25 @@ describe('HTML validity and accessibility', () => {
     const registerToken = await tokenFor(anonymous, '/register');
     const register = await anonymous.post('/register').type('form').send({ _csrf: registerToken, handle: 'x', displayName: '', password: 'short' });
     await assertValid(register.text, 'POST /register (422)');
+  });
+
+  it('holds for the studio details page, sent back with errors, and the watch page with its details and Edit link', async () => {
+    const user = await createUser();
+    const agent = await signedInAgent(t.app, user);
+    const video = await createVideo(user, { title: 'Details page', visibility: 'scheduled' });
+    const page = `/studio/videos/${video.publicId}`;
+    await assertValid((await agent.get(page)).text, page);
+    const token = await tokenFor(agent, page);
+    const refused = await agent.post(page).type('form').send({ _csrf: token, title: '', description: 'x'.repeat(5001), tags: 'x'.repeat(31), visibility: 'nope', category: 'nope', language: 'nope' });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, `POST ${page} (422)`);
+    const badDate = await agent.post(page).type('form').send({ _csrf: token, title: 'Details page', visibility: 'scheduled', publishDate: '2000-01-01', publishTime: '10:00' });
+    assert.equal(badDate.status, 422);
+    await assertValid(badDate.text, `POST ${page} (422, schedule)`);
+    await agent.post(page).type('form').send({ _csrf: token, title: 'Details page', visibility: 'public', category: 'music', language: 'en' });
+    const watch = await agent.get(`/watch/${video.publicId}`);
+    assert.match(watch.text, /Edit video/);
+    await assertValid(watch.text, 'watch page with category, language and Edit');
   });
 
   describe('video pages', function () {
