@@ -9,8 +9,8 @@ import { signedInAgent, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
 import { createUser, createVideo } from '../helpers/factories.js';
 
-/** Binary bytes that would not survive a text decoding. */
-const binary = (response: supertest.Response) => response.buffer(true).parse((res, done) => {
+/** The answer's body as bytes (supertest would otherwise decode it as text or drop it). */
+const binary = (request: supertest.Test) => request.buffer(true).parse((res, done) => {
   const chunks: Buffer[] = [];
   res.on('data', (chunk: Buffer) => chunks.push(chunk));
   res.on('end', () => done(null, Buffer.concat(chunks)));
@@ -74,7 +74,7 @@ describe('GET /studio/videos/:id/original (the creator downloads their upload)',
     }
     const visitor = await supertest(t.app).get(`/studio/videos/${video.publicId}/original`);
     assert.equal(visitor.status, 303);
-    assert.match(visitor.headers.location, /^\/login\?next=/);
+    assert.match(String(visitor.headers.location), /^\/login\?next=/);
   });
 
   it('answers 404 when originals are not kept, or the file is gone, and the page says so', async () => {
