@@ -31,7 +31,7 @@ describe('in a real browser: scheduling in the creator’s time zone', function 
       assert.match(await page.getByText(/Times are in/).textContent() ?? '', /your time zone \(Europe\/Paris\)/);
       if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'studio-edit.png'), fullPage: true });
       // Nothing sticks out of a phone's width.
-      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling at 390 px');
+      assert.ok(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), 'no sideways scrolling at 390 px');
 
       await page.getByLabel('Time').fill('09:30');
       await page.getByRole('button', { name: 'Save' }).click();
