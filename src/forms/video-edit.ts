@@ -78,9 +78,11 @@ export function utcToZonedInputs(instant: Date, zone: string): [string, string] 
 /**
  * The edit page's form: the upload's rules for title, description, tags (parseVideoDetails),
  * plus category, language and, for a scheduled video, its date and time in the creator's zone.
- * `now` is the clock the schedule is checked against (tests pass their own).
+ * `now` is the clock the schedule is checked against (tests pass their own); `scheduled` is the
+ * time the video is already scheduled for, which a form sent back unchanged may keep even when
+ * it has just passed (the worker publishes it within moments).
  */
-export function parseVideoEdit(body: unknown, now: Date): FormResult<VideoEdit> {
+export function parseVideoEdit(body: unknown, now: Date, scheduled: Date | null = null): FormResult<VideoEdit> {
   const details = parseVideoDetails(body, undefined, EDIT_VISIBILITIES);
   const category = field(body, 'category');
   const language = field(body, 'language');
@@ -98,7 +100,7 @@ export function parseVideoEdit(body: unknown, now: Date): FormResult<VideoEdit> 
     if (!publishDate || !publishTime) errors.publishDate = 'Enter the date and time to publish the video.';
     else if (!wallClock(timeZone)) errors.publishDate = 'Your time zone was not recognised: enter the date and time in UTC, or reload the page.';
     else if (!publishAt) errors.publishDate = 'Enter a real date (year-month-day) and time (hours:minutes).';
-    else if (publishAt.getTime() <= now.getTime()) errors.publishDate = 'Choose a time in the future.';
+    else if (publishAt.getTime() <= now.getTime() && publishAt.getTime() !== scheduled?.getTime()) errors.publishDate = 'Choose a time in the future.';
     else if (publishAt.getTime() - now.getTime() > MAX_SCHEDULE_AHEAD_MS) errors.publishDate = 'Schedule the video at most a year ahead.';
   }
 

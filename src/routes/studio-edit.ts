@@ -61,7 +61,7 @@ export function studioEditRoutes({ pool, storage, queue }: RouteDeps) {
 
     async save(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
-      const form = parseVideoEdit(req.body, new Date());
+      const form = parseVideoEdit(req.body, new Date(), video.visibility === 'scheduled' ? video.publishAt : null);
       if (!form.ok) return render(res, 422, video, form.values, form.errors);
       const changes = await withTransaction(pool, async (client) => {
         const saved = await saveVideoDetails(client, { videoId: video.id, ownerId: req.viewer!.id }, form.value);

@@ -55,6 +55,8 @@ describe('scheduling: the form’s date, time and time zone', () => {
       assert.match(parsed.errors.publishDate!, message);
     }
     assert.ok(parseVideoEdit(body(inputs(new Date(now.getTime() + 365 * DAY))), now).ok, 'a year ahead is allowed');
+    const justPassed = new Date(now.getTime() - MINUTE);
+    assert.ok(parseVideoEdit(body(inputs(justPassed)), now, justPassed).ok, 'the time it is already scheduled for may be kept, though just passed');
     const other = parseVideoEdit({ title: 'Public', visibility: 'public', publishDate: 'garbage', timeZone: 'garbage' }, now);
     assert.ok(other.ok && other.value.publishAt === null, 'the date is ignored unless scheduling');
   });
