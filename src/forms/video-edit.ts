@@ -98,7 +98,7 @@ export function parseVideoEdit(body: unknown, now: Date, scheduled: Date | null 
   if (visibility === 'scheduled') {
     publishAt = zonedTimeToUtc(publishDate, publishTime, timeZone);
     if (!publishDate || !publishTime) errors.publishDate = 'Enter the date and time to publish the video.';
-    else if (!wallClock(timeZone)) errors.publishDate = 'Your time zone was not recognised: enter the date and time in UTC, or reload the page.';
+    else if (!wallClock(timeZone)) errors.publishDate = 'Your time zone was not recognised; check the date and time, and save again.';
     else if (!publishAt) errors.publishDate = 'Enter a real date (year-month-day) and time (hours:minutes).';
     else if (publishAt.getTime() <= now.getTime() && publishAt.getTime() !== scheduled?.getTime()) errors.publishDate = 'Choose a time in the future.';
     else if (publishAt.getTime() - now.getTime() > MAX_SCHEDULE_AHEAD_MS) errors.publishDate = 'Schedule the video at most a year ahead.';
@@ -108,7 +108,9 @@ export function parseVideoEdit(body: unknown, now: Date, scheduled: Date | null 
     return {
       ok: false,
       errors,
-      values: { title: field(body, 'title'), description: field(body, 'description'), tags: field(body, 'tags'), visibility, category, language, publishDate, publishTime, timeZone },
+      values: { title: field(body, 'title'), description: field(body, 'description'), tags: field(body, 'tags'), visibility, category, language, publishDate, publishTime,
+        // An unknown zone goes back as UTC (the page's script puts the browser's in), not as sent.
+        timeZone: wallClock(timeZone) ? timeZone : DEFAULT_TIME_ZONE },
     };
   }
   return { ok: true, value: { ...details.value, category: category || null, language: language || null, publishAt } };
