@@ -106,13 +106,14 @@ describe('scheduling: POST /studio/videos/:id and the worker’s publishing', fu
     assert.deepEqual(await visible(), { found: [], watch: [404, 404, 404, 404] });
 
     const events = await lastEventId();
-    assert.deepEqual(await publish(new Date(at.getTime() - 1000)), [], 'a second early: not yet');
+    // Other tests' scheduled videos may fall due at the same injected times: only this one is looked at.
+    assert.ok(!(await publish(new Date(at.getTime() - 1000))).includes(video.id), 'a second early: not yet');
     assert.deepEqual(await visible(), { found: [], watch: [404, 404, 404, 404] });
     const listener = await testPool().connect();
     try {
       await listener.query('LISTEN tubestead_pages_stale');
       const told = new Promise((resolve) => listener.once('notification', resolve));
-      assert.deepEqual(await publish(at), [video.id], 'at its time');
+      assert.ok((await publish(at)).includes(video.id), 'at its time');
       await told;
     } finally {
       await listener.query('UNLISTEN *');
@@ -123,9 +124,10 @@ describe('scheduling: POST /studio/videos/:id and the worker’s publishing', fu
     assert.equal(published.visibility, 'public');
     assert.equal(published.publish_at, null);
     assert.equal(published.published_at.toISOString(), at.toISOString(), 'its publication date is the scheduled time');
-    assert.deepEqual((await listVideoEventsAfter(testPool(), events, 10)).map((e) => ({ ...e, id: 0 })), [{ id: 0, videoId: video.id, kind: 'published', at }]);
-    assert.deepEqual(await publish(new Date(at.getTime() + DAY)), [], 'published once');
-    assert.equal(await lastEventId(), events + 1);
+    const eventsOf = async () => (await listVideoEventsAfter(testPool(), events, 1000)).filter((e) => e.videoId === video.id).map((e) => ({ ...e, id: 0 }));
+    assert.deepEqual(await eventsOf(), [{ id: 0, videoId: video.id, kind: 'published', at }]);
+    assert.ok(!(await publish(new Date(at.getTime() + DAY))).includes(video.id), 'published once');
+    assert.equal((await eventsOf()).length, 1);
   });
 
   it('publishes every due video in one run, and only those', async () => {
@@ -147,7 +149,7 @@ describe('scheduling: POST /studio/videos/:id and the worker’s publishing', fu
     assert.equal(published.visibility, 'public');
     assert.equal(published.publish_at, null);
     assert.ok(published.published_at.getTime() >= started - 1000, 'its date is now');
-    const recorded = await listVideoEventsAfter(testPool(), events, 10);
+    const recorded = (await listVideoEventsAfter(testPool(), events, 1000)).filter((e) => e.videoId === video.id);
     assert.deepEqual(recorded.map((e) => [e.videoId, e.kind]), [[video.id, 'published']]);
   });
 
