@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
-import { canDeleteVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
-import { allowChannel, allowVideo, requirePermission, requireUser } from '../http/guards.js';
+import { canDeleteVideo, canEditVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
+import { allowChannel, allowVideo, hideVideoUnless, requirePermission, requireUser } from '../http/guards.js';
 import { problemHandler } from '../http/error-handler.js';
 import { uploadGuards } from '../http/upload-limits.js';
 import { apiRoutes } from './api.js';
@@ -11,6 +11,8 @@ import { mediaRoutes } from './media.js';
 import { videoRoutes } from './videos.js';
 import { accountRoutes } from './accounts.js';
 import { channelRoutes } from './channels.js';
+import { chapterRoutes } from './chapters.js';
+import { studioChapterRoutes } from './studio-chapters.js';
 import type { RouteDeps } from './deps.js';
 import { healthRoutes } from './health.js';
 import { homeRoutes } from './home.js';
@@ -68,6 +70,8 @@ export function buildRouter(deps: RouteDeps): Router {
   const engagement = engagementRoutes(deps);
   const integration = integrationRoutes(deps);
   const setup = setupRoutes(deps);
+  const chapters = chapterRoutes(deps);
+  const studioChapters = studioChapterRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
 
@@ -109,7 +113,13 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/feed/subscriptions', requireUser, engagement.subscriptionFeed);
   router.get('/studio', requireUser, videos.studio);
   router.post('/studio/videos/:id/delete', requireUser, loadVideo, allowVideo(canDeleteVideo, 'You may not delete this video.'), videos.remove);
+  // Chapters (issue 10, item 5): the table and the choice of source; the track is with the media below.
+  router.get('/studio/videos/:id/chapters', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioChapters.show);
+  router.post('/studio/videos/:id/chapters', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioChapters.save);
 
+  // Before the files' route, which would take chapters.vtt for a file's name. loadVideo applies
+  // the rule the video's files are served by (canSeeVideo): the track is seen by whoever sees them.
+  router.get('/media/videos/:id/chapters.vtt', cacheable, loadVideo, chapters.track);
   router.get('/media/videos/:id/:name', media.videoFile);
 
   router.get('/@:handle', cacheable, loadChannel, channels.showChannel);
