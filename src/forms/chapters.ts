@@ -24,13 +24,14 @@ function list(body: unknown, name: string): string[] {
 
 /**
  * The studio's chapters form: the choice of source and the table's rows (`start` and `title`,
- * repeated, in the order shown). The table is checked by the rules of src/chapters.ts whichever
+ * repeated as `start[]` and `title[]`, in the order shown; the site's form parser keeps
+ * the brackets in the names and gives repeated fields as arrays). The table is checked by the rules of src/chapters.ts whichever
  * source is chosen, because it is saved either way: what the creator sees is what is kept.
  */
 export function parseChaptersForm(body: unknown, durationSeconds: number): ChaptersFormResult {
   const source = typeof (body as Record<string, unknown> | null)?.source === 'string' ? String((body as Record<string, unknown>).source) : '';
-  const starts = list(body, 'start');
-  const titles = list(body, 'title');
+  const starts = list(body, 'start[]');
+  const titles = list(body, 'title[]');
   const rows: ChapterRow[] = Array.from({ length: Math.max(starts.length, titles.length) }, (_, i) => ({ start: starts[i] ?? '', title: titles[i] ?? '' }));
   const values = { source, rows };
 

@@ -11,13 +11,13 @@ import { createUser, createVideo } from '../helpers/factories.js';
 
 const DESCRIPTION = 'A walk.\n\n0:00 Start\n0:40 - The bridge\nThe river (1:30)\n\nThanks!';
 
-/** The chapters form as the page sends it: `start` and `title` repeated, one pair a row. */
+/** The chapters form as the page sends it: `start[]` and `title[]` repeated, one pair a row. */
 async function postChapters(agent: Agent, publicId: string, source: string, rows: [string, string][]) {
   const token = await tokenFor(agent, `/studio/videos/${publicId}/chapters`);
   const body = new URLSearchParams({ _csrf: token, source });
   for (const [start, title] of rows) {
-    body.append('start', start);
-    body.append('title', title);
+    body.append('start[]', start);
+    body.append('title[]', title);
   }
   return agent.post(`/studio/videos/${publicId}/chapters`).type('form').send(body.toString());
 }
@@ -58,7 +58,7 @@ describe('chapters', () => {
       assert.match(res.text, /The description gives these chapters/);
       assert.match(res.text, /<span class="chapter-time">1:30<\/span> The river/);
       assert.match(res.text, /id="source-description" name="source" value="description" checked/);
-      assert.equal((res.text.match(/name="start"/g) ?? []).length, 5, 'five blank rows to add chapters');
+      assert.equal((res.text.match(/name="start\[\]"/g) ?? []).length, 5, 'five blank rows to add chapters');
     });
 
     it('says why the description gives no chapters', async () => {
@@ -156,10 +156,10 @@ describe('chapters', () => {
       assert.equal(res.status, 422);
       assert.match(res.text, /Row 4: write the start as minutes:seconds/);
       assert.match(res.text, /Row 5: give this chapter a title/);
-      assert.match(res.text, /id="field-start-4" name="start" type="text" size="8" value="1:7"/);
-      assert.match(res.text, /id="field-title-2" name="title" type="text" maxlength="100" value="Too &#34;short&#34;"/);
+      assert.match(res.text, /id="field-start-4" name="start\[\]" type="text" size="8" value="1:7"/);
+      assert.match(res.text, /id="field-title-2" name="title\[\]" type="text" maxlength="100" value="Too &#34;short&#34;"/);
       assert.match(res.text, /id="source-table" name="source" value="table" checked/);
-      assert.equal((res.text.match(/name="start"/g) ?? []).length, 5, 'the rows as sent, the blank one in place');
+      assert.equal((res.text.match(/name="start\[\]"/g) ?? []).length, 5, 'the rows as sent, the blank one in place');
       assert.deepEqual(await storedChapters(video.id), before);
 
       const tooShort = await postChapters(agent, video.publicId, 'table', [['0:00', 'Intro'], ['0:05', 'Short'], ['1:00', 'End']]);
@@ -174,7 +174,7 @@ describe('chapters', () => {
       const video = await createVideo(owner);
       const stranger = await signedInAgent(t.app, await createUser());
       const token = await tokenFor(stranger, '/settings');
-      const res = await stranger.post(`/studio/videos/${video.publicId}/chapters`).type('form').send(`_csrf=${encodeURIComponent(token)}&source=table&start=0:00&title=Mine`);
+      const res = await stranger.post(`/studio/videos/${video.publicId}/chapters`).type('form').send(`_csrf=${encodeURIComponent(token)}&source=table&start%5B%5D=0:00&title%5B%5D=Mine`);
       assert.equal(res.status, 404);
       assert.deepEqual(await storedChapters(video.id), { source: 'description', table: [] });
     });

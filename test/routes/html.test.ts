@@ -5,7 +5,9 @@ import { useTestApp, useWorker } from '../helpers/app.js';
 import { fixtures } from '../helpers/fixtures.js';
 import { publicIdFrom, uploadVideo, waitForProcessing } from '../helpers/videos.js';
 import { signedInAgent, tokenFor } from '../helpers/agent.js';
-import { createUser } from '../helpers/factories.js';
+import { createUser, createVideo } from '../helpers/factories.js';
+import { insertVideoFile } from '../../src/db/video-files.js';
+import { testPool } from '../helpers/database.js';
 
 // Valid HTML5 and the accessibility rules html-validate checks (labels, headings, landmarks,
 // alt text, unique ids), on every page a person can reach so far, signed in and out.
@@ -59,6 +61,20 @@ describe('HTML validity and accessibility', () => {
     const registerToken = await tokenFor(anonymous, '/register');
     const register = await anonymous.post('/register').type('form').send({ _csrf: registerToken, handle: 'x', displayName: '', password: 'short' });
     await assertValid(register.text, 'POST /register (422)');
+  });
+
+  it('holds for the chapters tab, its form sent back with errors, and a watch page with chapters', async () => {
+    const user = await createUser();
+    const agent = await signedInAgent(t.app, user);
+    const video = await createVideo(user, { description: '0:00 Intro\n0:30 Middle\n1:00 End', durationSeconds: 90 });
+    await insertVideoFile(testPool(), video.id, { kind: 'rendition', name: '360p-html.mp4', storageKey: `videos/${video.publicId}/360p-html.mp4`, mimeType: 'video/mp4', width: 640, height: 360, bytes: 1000 });
+    const page = `/studio/videos/${video.publicId}/chapters`;
+    await assertValid((await agent.get(page)).text, page);
+    const token = await tokenFor(agent, page);
+    const refused = await agent.post(page).type('form').send(`_csrf=${encodeURIComponent(token)}&source=table&start%5B%5D=0:05&title%5B%5D=A&start%5B%5D=x&title%5B%5D=&start%5B%5D=&title%5B%5D=`);
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, `POST ${page} (422)`);
+    await assertValid((await supertest(t.app).get(`/watch/${video.publicId}`)).text, 'watch page with chapters');
   });
 
   describe('video pages', function () {
