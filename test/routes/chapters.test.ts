@@ -91,7 +91,7 @@ describe('chapters', () => {
       assert.equal(res.status, 303);
       assert.equal(res.headers.location, `/studio/videos/${video.publicId}/chapters`);
       assert.deepEqual(await storedChapters(video.id), { source: 'table', table: [[0, 'Opening'], [60, 'Middle'], [120, 'Ending & <credits>']] });
-      assert.match((await agent.get(res.headers.location)).text, /the video shows the 3 chapters of the table/);
+      assert.match((await agent.get(String(res.headers.location))).text, /the video shows the 3 chapters of the table/);
 
       const watch = await supertest(t.app).get(`/watch/${video.publicId}`);
       assert.deepEqual(listedChapters(watch.text), [
@@ -127,7 +127,7 @@ describe('chapters', () => {
 
       const res = await postChapters(agent, video.publicId, 'description', [['0:00', 'A'], ['0:30', 'B'], ['1:00', 'C'], ['', '']]);
       assert.equal(res.status, 303);
-      assert.match((await agent.get(res.headers.location)).text, /the video shows the 3 chapters of its description/);
+      assert.match((await agent.get(String(res.headers.location))).text, /the video shows the 3 chapters of its description/);
       assert.deepEqual(await storedChapters(video.id), { source: 'description', table: [[0, 'A'], [30, 'B'], [60, 'C']] });
       const watch = await supertest(t.app).get(`/watch/${video.publicId}`);
       assert.deepEqual(listedChapters(watch.text).map((c) => c[2]), ['Start', 'The bridge', 'The river']);

@@ -161,6 +161,10 @@ const ROWS: Record<string, Row> = {
     request: (c) => ({ path: `/studio/videos/${c.subject.video.publicId}/delete`, form: {} }),
   },
 
+  // The studio's Chapters tab is the owner's alone; anyone else is told the video does not exist.
+  'GET /studio/videos/:id/chapters': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/studio/videos/${c.subject.video.publicId}/chapters`) },
+  'POST /studio/videos/:id/chapters': { expect: [L, 404, 303, 404, 404, B], request: (c) => ({ path: `/studio/videos/${c.subject.video.publicId}/chapters`, form: { source: 'description' } }) },
+  'GET /media/videos/:id/chapters.vtt': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/media/videos/${c.subject.privateVideo.publicId}/chapters.vtt`) },
   'GET /media/videos/:id/:name': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/media/videos/${c.subject.privateVideo.publicId}/${c.subject.privateVideo.file}`) },
   'GET /api/v1/videos/:id': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/api/v1/videos/${c.subject.privateVideo.publicId}`) },
 
