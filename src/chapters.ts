@@ -29,11 +29,11 @@ export const MAX_CHAPTERS = 40;
 const TIMESTAMP = String.raw`(?:\d{1,2}:)?\d{1,2}:\d{2}`;
 const TIMESTAMP_PARTS = /^(?:(\d{1,2}):)?(\d{1,2}):(\d{2})$/;
 /** A timestamp at the start of a line, after optional bullets and inside optional brackets. */
-const LEADING = new RegExp(String.raw`^[\s\-*•·▶►>]*[(\[]?(${TIMESTAMP})(?!\d|:\d)[)\]]?(.*)$`, 'u');
+const LEADING = new RegExp(String.raw`^[\s\-*•·▶►>]*[(\[]?(${TIMESTAMP})(?!\d|:\d)[)\]]?(.*)$`);
 /** A timestamp at the end of a line, after its title. */
-const TRAILING = new RegExp(String.raw`^(.*?)[(\[]?(?<![\d:])(${TIMESTAMP})[)\]]?\s*$`, 'u');
+const TRAILING = new RegExp(String.raw`^(.*?)[(\[]?(?<![\d:])(${TIMESTAMP})[)\]]?\s*$`);
 /** What people put between a timestamp and its title: "0:00 - Intro", "Intro | 0:00". */
-const SEPARATORS = /^[\s\-–—:|.,)\]]+|[\s\-–—:|.,(\[]+$/gu;
+const SEPARATORS = /^[\s\-–—:|.,)\]]+|[\s\-–—:|.,(\[]+$/g;
 
 /** `1:23` or `1:02:03` as seconds; null unless every part after the first is under 60. */
 export function timestampSeconds(text: string): number | null {
@@ -98,6 +98,7 @@ function cleanTitle(raw: string): string {
   // A line of prose that happens to end with a time may be thousands of characters long; only
   // the start can become the title, so the rest is not looked at.
   const title = raw.slice(0, CHAPTER_TITLE_MAX * 4).replace(SEPARATORS, '').trim();
+  if (title.length <= CHAPTER_TITLE_MAX) return title;
   const chars = [...title];
   return chars.length > CHAPTER_TITLE_MAX ? `${chars.slice(0, CHAPTER_TITLE_MAX - 1).join('').trimEnd()}…` : title;
 }
@@ -112,7 +113,8 @@ export function chaptersFromDescription(description: string, durationSeconds: nu
   const entries: Entry[] = [];
   const lines = description.split(/\r\n|\r|\n/);
   for (const [i, line] of lines.entries()) {
-    const found = chapterLine(line);
+    // Most lines of most descriptions have no time at all.
+    const found = line.includes(':') ? chapterLine(line) : null;
     if (!found) continue;
     const seconds = timestampSeconds(found.time);
     const place = `Line ${i + 1}`;
