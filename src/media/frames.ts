@@ -69,7 +69,8 @@ export async function pickCandidateFrames(binaries: Binaries, input: string, vid
   for (const [index, position] of CANDIDATE_POSITIONS.entries()) {
     let best: { file: string; seconds: number; flatness: number } | null = null;
     for (const [attempt, nudge] of [0, CANDIDATE_NUDGE, -CANDIDATE_NUDGE].entries()) {
-      const seconds = Math.min(last, Math.max(0, (position + nudge) * video.durationSeconds));
+      // To the millisecond, as ffmpeg is told (-ss with three decimals) and as it is recorded.
+      const seconds = Math.round(Math.min(last, Math.max(0, (position + nudge) * video.durationSeconds)) * 1000) / 1000;
       const file = path.join(workDir, `candidate-${index}-${attempt}.png`);
       if (!(await grabFrame(binaries, input, video, seconds, file))) continue;
       const score = await flatness(file);

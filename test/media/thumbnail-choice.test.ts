@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 import supertest from 'supertest';
 import { findVideoById } from '../../src/db/videos.js';
+import { parseTime } from '../../src/forms/thumbnail.js';
+import { pickCandidateFrames } from '../../src/media/frames.js';
 import { LocalStorage } from '../../src/media/storage.js';
 import { chooseCandidate, ThumbnailNotChanged } from '../../src/media/thumbnail-choice.js';
 import { MAX_THUMBNAIL_UPLOAD_BYTES } from '../../src/routes/studio-thumbs.js';
@@ -16,6 +21,7 @@ import { binaries, fixture } from '../helpers/fixtures.js';
 import { jpegWithExif, pngBomb } from '../helpers/images.js';
 import { publicIdFrom, uploadVideo, waitForProcessing } from '../helpers/videos.js';
 
+const run = promisify(execFile);
 const WIDTHS = [320, 480, 640, 1280];
 
 interface Row { thumbnail_stem: string; thumbnail_widths: number[]; updated_at: Date }
@@ -230,5 +236,34 @@ describe('studio: choosing a thumbnail', function () {
     await assert.rejects(chooseCandidate(deps, { ...video, ownerId: video.ownerId + 1_000_000 }, candidate), ThumbnailNotChanged);
     assert.deepEqual({ row: await videoRow(), files: diskNames() }, before);
     await assertCurrentSet();
+  });
+});
+
+describe('candidate frames and frame times', function () {
+  this.timeout(60_000);
+
+  it('passes over a black stretch at a quarter of the video for a frame just after it', async () => {
+    // 10 s: a picture for 2 s, black from 2 s to 3 s (where 25 % falls), a picture again after.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tubestead-frames-'));
+    try {
+      const input = path.join(dir, 'fade.mp4');
+      const picture = (d: number) => `testsrc2=s=320x180:r=25:d=${d}`;
+      await run(binaries.ffmpeg, ['-v', 'error', '-nostdin', '-y', '-filter_complex', `${picture(2)}[a];color=black:s=320x180:r=25:d=1[b];${picture(7)}[c];[a][b][c]concat=n=3:v=1:a=0[v]`,
+        '-map', '[v]', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', input]);
+      const frames = await pickCandidateFrames(binaries, input, { durationSeconds: 10, width: 320, height: 180 }, dir);
+      assert.deepEqual(frames.map((f) => f.seconds), [3.3, 5, 7.5]);
+      for (const frame of frames) {
+        const { channels } = await sharp(frame.file).stats();
+        assert.ok(channels[0]!.mean > 24, `${frame.seconds}: not black`);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads times as seconds, minutes:seconds or hours:minutes:seconds, and nothing else', () => {
+    const read = { '65': 65, '1:05': 65, '01:05.5': 65.5, '1:02:03': 3723, '0': 0, '0:00.25': 0.25 } as const;
+    for (const [text, seconds] of Object.entries(read)) assert.equal(parseTime(text), seconds, text);
+    for (const text of ['', '1:60', '1:60:00', '-1', '1e2', '1.2.3', '1:2:3:4', ' 5', 'five', '0x1f', '1,5', '١٢']) assert.equal(parseTime(text), null, text);
   });
 });
