@@ -12,10 +12,10 @@ import { pickCandidateFrames } from '../../src/media/frames.js';
 import { LocalStorage } from '../../src/media/storage.js';
 import { chooseCandidate, ThumbnailNotChanged } from '../../src/media/thumbnail-choice.js';
 import { MAX_THUMBNAIL_UPLOAD_BYTES } from '../../src/routes/studio-thumbs.js';
-import { useTestApp, useWorker } from '../helpers/app.js';
+import { createTestApp, useTestApp, useWorker } from '../helpers/app.js';
 import { signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
-import { createUser } from '../helpers/factories.js';
+import { createUser, createVideo } from '../helpers/factories.js';
 import { filesUnder } from '../helpers/files.js';
 import { binaries, fixture } from '../helpers/fixtures.js';
 import { jpegWithExif, pngBomb } from '../helpers/images.js';
@@ -225,6 +225,37 @@ describe('studio: choosing a thumbnail', function () {
     assert.equal((await postPicture(await jpegWithExif(640, 360), 'me.jpg', stranger)).status, 404);
     assert.deepEqual({ row: await videoRow(), files: diskNames() }, before);
     assert.deepEqual(filesUnder(uploadsDir()), []);
+  });
+
+  it("never removes another video's files: a seeded copy that shares this video's thumbnail keeps them when it changes its own", async () => {
+    // As src/db/seed.ts makes its catalogue: the rows of the copy name the fixture video's files.
+    const copy = await createVideo(owner, { title: 'Seeded copy' });
+    const row = await videoRow();
+    await testPool().query('UPDATE videos SET thumbnail_stem = $2, thumbnail_widths = $3 WHERE id = $1', [copy.id, row.thumbnail_stem, row.thumbnail_widths]);
+    await testPool().query(
+      `INSERT INTO video_files (video_id, kind, name, storage_key, mime_type, width, height, bytes)
+       SELECT $1, kind, name, storage_key, mime_type, width, height, bytes FROM video_files WHERE video_id = $2 AND kind = 'thumbnail'`,
+      [copy.id, videoId],
+    );
+    const before = diskNames();
+    const token = await tokenFor(agent, '/settings');
+    const res = await agent.post(`/studio/videos/${copy.publicId}/thumbnail/picture?_csrf=${encodeURIComponent(token)}`).attach('picture', await jpegWithExif(640, 360), 'me.jpg');
+    assert.equal(res.status, 303);
+    assert.deepEqual(diskNames(), before, "the fixture video's files are all there");
+    await assertCurrentSet();
+  });
+
+  it('empties the page cache: a signed-out visitor sees the new thumbnail at once', async () => {
+    const cached = createTestApp({ PAGE_CACHE_SECONDS: '300' });
+    const owned = await signedInAgent(cached.app, owner);
+    const watch = async () => (await supertest(cached.app).get(`/watch/${publicId}`)).text;
+    const old = await videoRow();
+    assert.match(await watch(), new RegExp(`thumb-${old.thumbnail_stem}-1280`));
+    const res = await owned.post(`${page()}/frame`).type('form').send({ _csrf: await tokenFor(owned, page()), time: '3' });
+    assert.equal(res.status, 303);
+    const row = await videoRow();
+    assert.notEqual(row.thumbnail_stem, old.thumbnail_stem);
+    assert.match(await watch(), new RegExp(`thumb-${row.thumbnail_stem}-1280`));
   });
 
   it('leaves the old set working and removes the new files when the video changes hands while the set is made', async () => {
