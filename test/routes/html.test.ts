@@ -91,7 +91,13 @@ describe('HTML validity and accessibility', () => {
       const res = await uploadVideo(agent, await fixtures.noAudio(), { title: 'Valid page', description: 'Some words', tags: 'a, b' });
       const publicId = publicIdFrom(res.headers.location);
       await assertValid((await agent.get(`/watch/${publicId}`)).text, 'watch page while processing');
+      await assertValid((await agent.get(`/studio/videos/${publicId}/thumbnail`)).text, 'studio thumbnail while processing');
       await waitForProcessing(publicId);
+      const thumbnail = `/studio/videos/${publicId}/thumbnail`;
+      await assertValid((await agent.get(thumbnail)).text, thumbnail);
+      const lateFrame = await agent.post(`${thumbnail}/frame`).type('form').send({ _csrf: await tokenFor(agent, thumbnail), time: '99:00' });
+      assert.equal(lateFrame.status, 422);
+      await assertValid(lateFrame.text, `POST ${thumbnail}/frame (422)`);
       for (const path of [`/watch/${publicId}`, '/studio', '/', `/@${user.handle}`, `/@${user.handle}/playlists`, `/@${user.handle}/about`, '/feed/subscriptions', '/search?q=valid+page']) {
         await assertValid((await agent.get(path)).text, path);
       }

@@ -160,6 +160,21 @@ const ROWS: Record<string, Row> = {
     expect: [L, 403, 303, 303, 303, B],
     request: (c) => ({ path: `/studio/videos/${c.subject.video.publicId}/delete`, form: {} }),
   },
+  // The owner's alone: everyone else is told the video does not exist (hideVideoUnless).
+  'GET /studio/videos/:id/thumbnail': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/studio/videos/${c.subject.video.publicId}/thumbnail`) },
+  'POST /studio/videos/:id/thumbnail/candidate': {
+    // No such candidate: the owner's form is refused (422) after the guards let it through.
+    expect: [L, 404, 422, 404, 404, B],
+    request: (c) => ({ path: `/studio/videos/${c.subject.video.publicId}/thumbnail/candidate`, form: { candidate: 'candidate-00000000-1.jpg' } }),
+  },
+  'POST /studio/videos/:id/thumbnail/frame': {
+    expect: [L, 404, 303, 404, 404, B],
+    request: (c) => ({ path: `/studio/videos/${c.subject.video.publicId}/thumbnail/frame`, form: { time: '0' } }),
+  },
+  'POST /studio/videos/:id/thumbnail/picture': {
+    expect: [L, 404, 303, 404, 404, B],
+    request: async (c) => ({ path: `/studio/videos/${c.subject.video.publicId}/thumbnail/picture`, file: { field: 'picture', content: await jpegWithExif(640, 360), name: 'me.jpg' } }),
+  },
 
   // The studio's Chapters tab is the owner's alone; anyone else is told the video does not exist.
   'GET /studio/videos/:id/chapters': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/studio/videos/${c.subject.video.publicId}/chapters`) },
