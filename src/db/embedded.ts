@@ -68,6 +68,15 @@ const MIN_SHARED_BUFFERS_MB = 128;
 const MAX_SHARED_BUFFERS_MB = 2048;
 
 /**
+ * The memory this process may use: the machine's, or a container's limit when lower (os.totalmem
+ * reads the host's /proc/meminfo; a 1 GB container on a 64 GB host must not get 2 GB of buffers).
+ */
+function machineMemory(): number {
+  const limit = process.constrainedMemory?.() ?? 0;
+  return limit > 0 ? Math.min(limit, os.totalmem()) : os.totalmem();
+}
+
+/**
  * Settings for the Postgres we start ourselves (a DATABASE_URL's server is its owner's to tune).
  * Postgres's defaults suit a tiny machine shared with anything; ours runs beside the site alone:
  * - shared_buffers: 128 MB by default, while a million videos' table is about 1.1 GB and their
@@ -78,10 +87,10 @@ const MAX_SHARED_BUFFERS_MB = 2048;
  * - effective_cache_size: tells the planner how much of the data the OS cache likely holds (half
  *   the memory; it allocates nothing), so index scans are not priced as disk reads.
  * - random_page_cost 1.1: the default 4 prices a random read as a spinning disk's; on SSDs and
- *   from the OS cache it is nearly a sequential one, and the high price pushed plans towards
- *   bitmap and sequential scans of large parts of a big catalogue.
+ *   from the OS cache it is nearly a sequential one. At 4, a million videos' week of views was
+ *   read by a seq scan of all of video_views (59,000 pages, not video_views_viewed_at_idx).
  * - jit off: JIT compiles queries whose estimated cost passes 100,000 (the home page's count of
- *   a week of views, at a million videos), which costs tens of milliseconds per execution and
+ *   a week of views, at a million videos); compiling takes tens of milliseconds per execution and
  *   pays off only for long analytic queries, not a web page's. The Linux build of Postgres 17
  *   this package ships has no llvmjit.so, so today it is inert; a build with it would compile.
  * - work_mem 16 MB: with the default 4 MB that week of views (1.7 million daily counts at a
@@ -124,7 +133,7 @@ export async function startEmbeddedPostgres(options: {
     createPostgresUser: os.userInfo().uid === 0,
     // Many servers and containers have no en_US locale; C.UTF-8 is always there.
     initdbFlags: ['--locale=C.UTF-8', '--lc-messages=C', '--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...tuningFlags(os.totalmem())],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...tuningFlags(machineMemory())],
     onLog: log,
     onError: (err: unknown) => log(String(err)),
   });
