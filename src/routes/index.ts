@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
-import { canDeleteVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
-import { allowChannel, allowVideo, requirePermission, requireUser } from '../http/guards.js';
+import { canDeleteVideo, canEditVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
+import { allowChannel, allowVideo, hideVideoUnless, requirePermission, requireUser } from '../http/guards.js';
 import { problemHandler } from '../http/error-handler.js';
 import { uploadGuards } from '../http/upload-limits.js';
 import { apiRoutes } from './api.js';
@@ -15,6 +15,7 @@ import type { RouteDeps } from './deps.js';
 import { healthRoutes } from './health.js';
 import { homeRoutes } from './home.js';
 import { settingsRoutes } from './settings.js';
+import { studioCaptionRoutes } from './studio-captions.js';
 import { setupRoutes } from './setup.js';
 
 /**
@@ -68,6 +69,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const engagement = engagementRoutes(deps);
   const integration = integrationRoutes(deps);
   const setup = setupRoutes(deps);
+  const captions = studioCaptionRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
 
@@ -109,6 +111,11 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/feed/subscriptions', requireUser, engagement.subscriptionFeed);
   router.get('/studio', requireUser, videos.studio);
   router.post('/studio/videos/:id/delete', requireUser, loadVideo, allowVideo(canDeleteVideo, 'You may not delete this video.'), videos.remove);
+  // Studio: captions (issue 10, item 4); each track is served under the video's media, to whoever may see the video.
+  router.get('/studio/videos/:id/captions', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.show);
+  router.post('/studio/videos/:id/captions', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.receiveFile, captions.upload);
+  router.post('/studio/videos/:id/captions/:language/delete', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.remove);
+  router.get('/media/videos/:id/captions/:language.vtt', loadVideo, captions.serveFile);
 
   router.get('/media/videos/:id/:name', media.videoFile);
 

@@ -22,6 +22,7 @@ import type { RouteDeps } from './deps.js';
 import { newPublicId } from './public-id.js';
 import { relatedVideos } from './related.js';
 import { describeVideo } from './video-view.js';
+import { captionTracksOf } from './studio-captions.js';
 
 const STUDIO_LIST_LIMIT = 200;
 const RELATED_LIMIT = 12;
@@ -101,11 +102,12 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
     async watch(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
       const viewer = req.viewer;
-      const [files, related, rating, subscribed] = await Promise.all([
+      const [files, related, rating, subscribed, captions] = await Promise.all([
         listVideoFiles(pool, video.id),
         relatedVideos(pool, video.id, RELATED_LIMIT),
         viewer ? findRating(pool, viewer.id, video.id) : Promise.resolve(null),
         viewer ? isSubscribed(pool, viewer.id, video.ownerId) : Promise.resolve(false),
+        captionTracksOf(pool, video),
       ]);
       const view = describeVideo(video, files, storage);
       const requested = Number(req.query.quality);
@@ -123,6 +125,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
         descriptionHtml: linkifyDescription(video.description, `/watch/${video.publicId}`, video.durationSeconds),
         meta: watchMetadata(video, view, config.publicUrl, config.siteName),
         viewToken: viewToken(secret, video.publicId),
+        captions,
       });
     },
 
