@@ -23,7 +23,7 @@ export function canonicalLanguage(tag: string): string | null {
   }
 }
 
-/** The language's name in English ("Portuguese (Brazil)"), for hints and messages; the tag when unknown. */
+/** The language's name in English ("Brazilian Portuguese"), for hints and messages; the tag when unknown. */
 export function languageName(tag: string): string {
   try {
     return new Intl.DisplayNames(['en'], { type: 'language', fallback: 'code' }).of(tag) ?? tag;
