@@ -24,6 +24,7 @@ CREATE TABLE video_captions (
 -- Adding a column with a constant default rewrites nothing.
 ALTER TABLE videos ADD COLUMN caption_text text NOT NULL DEFAULT '';
 
+SET LOCAL maintenance_work_mem = '256MB';
 -- The new expression rewrites the table and its indexes once (every caption_text is '', so every
 -- vector keeps its lexemes and search_words stays exact without triggers firing).
 ALTER TABLE videos ALTER COLUMN search SET EXPRESSION AS (

@@ -10,6 +10,7 @@ import { createUser, createVideo } from '../helpers/factories.js';
 import { filesUnder } from '../helpers/files.js';
 import { recountedSearchWords, storedSearchWords } from '../helpers/search.js';
 import { attachRendition } from '../helpers/videos.js';
+import { uploadCaptions } from '../helpers/captions.js';
 
 type Made = { id: number; publicId: string };
 
@@ -18,14 +19,6 @@ const captionsPage = (v: Made) => `/studio/videos/${v.publicId}/captions`;
 const captionFile = (v: Made, language: string) => `/media/videos/${v.publicId}/captions/${language}.vtt`;
 /** A word of its own for each test, which the English stemmer leaves as it is (see search-words.test.ts). */
 const word = (prefix: string) => prefix + Array.from(crypto.randomBytes(6), (b) => 'bcdfghjkmnpqrtvwxz'[b % 18]).join('') + 'x';
-
-/** Sends the studio's caption form (multipart, the token in the query string) as the page does. */
-export async function uploadCaptions(agent: Agent, video: Made, content: string | Buffer, fields: Record<string, string> = { language: 'en', label: 'English' }, name = 'captions.vtt') {
-  const token = await tokenOf(agent, '/settings');
-  let request = agent.post(`${captionsPage(video)}?_csrf=${encodeURIComponent(token)}`);
-  for (const [field, value] of Object.entries(fields)) request = request.field(field, value);
-  return request.attach('file', Buffer.isBuffer(content) ? content : Buffer.from(content), name);
-}
 
 async function tracksOf(video: Made): Promise<{ language: string; label: string; vtt: string }[]> {
   const { rows } = await testPool().query('SELECT language, label, vtt FROM video_captions WHERE video_id = $1 ORDER BY language', [video.id]);
