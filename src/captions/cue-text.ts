@@ -17,20 +17,11 @@ const SRT_KEPT_TAG = /^<\/?[biu]>$/i;
 const SRT_FONT_TAG = /^<\/?font(?:[ \t][^<>]*)?>$/i;
 /** ASS-style overrides some SRT tools write ({\an8} places a cue at the top): dropped. */
 const ASS_OVERRIDE = /\{\\[^{}]*\}/g;
-/** Character references WebVTT knows; any other & is escaped. */
-const ENTITY = /^&(?:amp|lt|gt|lrm|rlm|nbsp|#\d{1,7}|#x[0-9A-Fa-f]{1,6});/;
+/** What is escaped: angle brackets, and an & that does not start a character reference WebVTT knows. */
+const TO_ESCAPE = /[<>]|&(?!(?:amp|lt|gt|lrm|rlm|nbsp|#\d{1,7}|#x[0-9A-Fa-f]{1,6});)/g;
+const ESCAPED: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;' };
 
-function escapeText(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '<') out += '&lt;';
-    else if (c === '>') out += '&gt;';
-    else if (c === '&' && !ENTITY.test(text.slice(i, i + 12))) out += '&amp;';
-    else out += c;
-  }
-  return out;
-}
+const escapeText = (text: string) => text.replace(TO_ESCAPE, (c) => ESCAPED[c]!);
 
 /** Cue text as served: WebVTT's tags kept (SRT's b, i, u lower-cased), any other markup escaped. */
 export function sanitizeCueText(text: string, format: CaptionFormat): string {
@@ -75,7 +66,7 @@ export function distinctWords(texts: Iterable<string>, maxChars: number): string
   const words: string[] = [];
   let used = 0;
   for (const text of texts) {
-    const plain = text.replace(/<[^>]*>/g, ' ').replace(/&(?:amp|lt|gt|nbsp|lrm|rlm);/g, ' ');
+    const plain = text.replace(/<[^<>]*>/g, ' ').replace(/&(?:amp|lt|gt|nbsp|lrm|rlm);/g, ' ');
     for (const [word] of plain.matchAll(WORD)) {
       const lower = word.toLowerCase();
       if (lower.length > WORD_MAX_CHARS || seen.has(lower)) continue;

@@ -41,6 +41,10 @@ const SRT_TIME = /^(\d+):([0-5]\d):([0-5]\d),(\d{3})$/;
 const TIMING = /^(\S+)[ \t]+-->[ \t]+(\S+)(?:[ \t]+(.*))?$/;
 const SRT_NUMBER = /^\d+$/;
 const LOOKS_LIKE_TIMING = /^[ \t]*(?:\d+:)?\d+:\d+[.,]\d+[ \t]*[-=>]/;
+/** A caption line is a sentence or two; a longer line is a transcript pasted whole, or not a caption file. */
+export const MAX_LINE_CHARS = 1000;
+/** What a file may become once escaped (each & of a 2 MiB file would otherwise make a 10 MiB row). */
+const MAX_TEXT_CHARS = 4 * 1024 * 1024;
 /** A line shown in a message is cut to this, so a message stays readable whatever the file holds. */
 const QUOTED_MAX_CHARS = 40;
 
@@ -54,6 +58,7 @@ export function parseCaptions(bytes: Buffer, fileName = ''): ParsedCaptions {
   const isVtt = lines[0]!.startsWith('WEBVTT') || /\.vtt$/i.test(fileName);
   const cues = isVtt ? readVtt(lines) : readSrt(lines);
   if (cues.length === 0) throw new CaptionRejected(null, 'The file holds no captions: no line with a cue timing such as 00:00:01.000 --> 00:00:02.000.');
+  if (cues.reduce((sum, cue) => sum + cue.text.length, 0) > MAX_TEXT_CHARS) throw new CaptionRejected(null, 'The captions hold too much markup or too many & < > characters to be served.');
   return { format: isVtt ? 'vtt' : 'srt', cues };
 }
 
@@ -68,6 +73,7 @@ function decodeLines(bytes: Buffer): string[] {
   }
   const lines = text.split(/\r\n|\r|\n/);
   lines.forEach((line, i) => {
+    if (line.length > MAX_LINE_CHARS) throw new CaptionRejected(i + 1, `is ${line.length} characters long; a caption line holds at most ${MAX_LINE_CHARS}.`);
     const control = CONTROL.exec(line);
     if (!control) return;
     const code = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;

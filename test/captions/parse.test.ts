@@ -101,6 +101,12 @@ describe('caption files: parseCaptions and toWebVtt', () => {
       assertRefused(latin1, 'c.srt', 3, /not UTF-8 text/);
     });
 
+    it('refuses a line over 1,000 characters, naming it, and text that would grow past 4 MiB once escaped', () => {
+      assertRefused(`WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n${'w'.repeat(1001)}\n`, 'x.vtt', 4, /1001 characters long/);
+      const ampersands = `WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n${`${'&'.repeat(999)}\n`.repeat(2000)}`;
+      assertRefused(ampersands, 'x.vtt', null, /too much markup/);
+    });
+
     it('refuses an empty file', () => {
       assertRefused('', 'c.vtt', null, /empty/);
       assertRefused(' \n\n', 'c.srt', null, /empty/);
