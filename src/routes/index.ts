@@ -11,12 +11,15 @@ import { mediaRoutes } from './media.js';
 import { videoRoutes } from './videos.js';
 import { accountRoutes } from './accounts.js';
 import { channelRoutes } from './channels.js';
+import { chapterRoutes } from './chapters.js';
+import { studioChapterRoutes } from './studio-chapters.js';
 import type { RouteDeps } from './deps.js';
 import { healthRoutes } from './health.js';
 import { homeRoutes } from './home.js';
 import { settingsRoutes } from './settings.js';
 import { studioCaptionRoutes } from './studio-captions.js';
 import { setupRoutes } from './setup.js';
+import { studioThumbRoutes } from './studio-thumbs.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -69,7 +72,10 @@ export function buildRouter(deps: RouteDeps): Router {
   const engagement = engagementRoutes(deps);
   const integration = integrationRoutes(deps);
   const setup = setupRoutes(deps);
+  const thumbs = studioThumbRoutes(deps);
   const captions = studioCaptionRoutes(deps);
+  const chapters = chapterRoutes(deps);
+  const studioChapters = studioChapterRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
 
@@ -111,12 +117,23 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/feed/subscriptions', requireUser, engagement.subscriptionFeed);
   router.get('/studio', requireUser, videos.studio);
   router.post('/studio/videos/:id/delete', requireUser, loadVideo, allowVideo(canDeleteVideo, 'You may not delete this video.'), videos.remove);
+  // Studio, thumbnail (issue 10 item 3): three frames, the frame at a time, or an uploaded picture.
+  router.get('/studio/videos/:id/thumbnail', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.frameSlot, thumbs.show);
+  router.post('/studio/videos/:id/thumbnail/candidate', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.chooseCandidate);
+  router.post('/studio/videos/:id/thumbnail/frame', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.frameSlot, thumbs.chooseFrame);
+  router.post('/studio/videos/:id/thumbnail/picture', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.receivePicture, thumbs.savePicture);
   // Studio: captions (issue 10, item 4); each track is served under the video's media, to whoever may see the video.
   router.get('/studio/videos/:id/captions', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.show);
   router.post('/studio/videos/:id/captions', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.receiveFile, captions.upload);
   router.post('/studio/videos/:id/captions/:language/delete', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.remove);
   router.get('/media/videos/:id/captions/:language.vtt', loadVideo, captions.serveFile);
+  // Chapters (issue 10, item 5): the table and the choice of source; the track is with the media below.
+  router.get('/studio/videos/:id/chapters', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioChapters.show);
+  router.post('/studio/videos/:id/chapters', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioChapters.save);
 
+  // Before the files' route, which would take chapters.vtt for a file's name. loadVideo applies
+  // the rule the video's files are served by (canSeeVideo): the track is seen by whoever sees them.
+  router.get('/media/videos/:id/chapters.vtt', cacheable, loadVideo, chapters.track);
   router.get('/media/videos/:id/:name', media.videoFile);
 
   router.get('/@:handle', cacheable, loadChannel, channels.showChannel);

@@ -5,6 +5,7 @@ import { isSubscribed } from '../db/subscriptions.js';
 import { linkifyDescription, parseStartTime } from '../http/html.js';
 import { viewToken } from '../http/viewer-key.js';
 import { cardsOf } from './video-cards.js';
+import { chapterLinks, chaptersOfVideo } from './chapters.js';
 import { watchMetadata } from './watch-meta.js';
 import { withTransaction } from '../db/pool.js';
 import { deleteVideo, insertVideo } from '../db/videos.js';
@@ -102,12 +103,13 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
     async watch(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
       const viewer = req.viewer;
-      const [files, related, rating, subscribed, captions] = await Promise.all([
+      const [files, related, rating, subscribed, captions, chapters] = await Promise.all([
         listVideoFiles(pool, video.id),
         relatedVideos(pool, video.id, RELATED_LIMIT),
         viewer ? findRating(pool, viewer.id, video.id) : Promise.resolve(null),
         viewer ? isSubscribed(pool, viewer.id, video.ownerId) : Promise.resolve(false),
         captionTracksOf(pool, video),
+        chaptersOfVideo(pool, video),
       ]);
       const view = describeVideo(video, files, storage);
       const requested = Number(req.query.quality);
@@ -123,7 +125,8 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
         subscribed,
         related: cardsOf(related, storage),
         descriptionHtml: linkifyDescription(video.description, `/watch/${video.publicId}`, video.durationSeconds),
-        meta: watchMetadata(video, view, config.publicUrl, config.siteName),
+        meta: watchMetadata(video, view, config.publicUrl, config.siteName, chapters),
+        chapters: chapterLinks(video.publicId, chapters),
         viewToken: viewToken(secret, video.publicId),
         captions,
       });

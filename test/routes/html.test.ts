@@ -7,6 +7,8 @@ import { attachRendition, publicIdFrom, uploadVideo, waitForProcessing } from '.
 import { uploadCaptions } from '../helpers/captions.js';
 import { signedInAgent, tokenFor } from '../helpers/agent.js';
 import { createUser, createVideo } from '../helpers/factories.js';
+import { insertVideoFile } from '../../src/db/video-files.js';
+import { testPool } from '../helpers/database.js';
 
 // Valid HTML5 and the accessibility rules html-validate checks (labels, headings, landmarks,
 // alt text, unique ids), on every page a person can reach so far, signed in and out.
@@ -79,6 +81,20 @@ describe('HTML validity and accessibility', () => {
     await assertValid((await supertest(t.app).get(`/watch/${video.publicId}`)).text, 'watch page with caption tracks');
   });
 
+  it('holds for the chapters tab, its form sent back with errors, and a watch page with chapters', async () => {
+    const user = await createUser();
+    const agent = await signedInAgent(t.app, user);
+    const video = await createVideo(user, { description: '0:00 Intro\n0:30 Middle\n1:00 End', durationSeconds: 90 });
+    await insertVideoFile(testPool(), video.id, { kind: 'rendition', name: '360p-html.mp4', storageKey: `videos/${video.publicId}/360p-html.mp4`, mimeType: 'video/mp4', width: 640, height: 360, bytes: 1000 });
+    const page = `/studio/videos/${video.publicId}/chapters`;
+    await assertValid((await agent.get(page)).text, page);
+    const token = await tokenFor(agent, page);
+    const refused = await agent.post(page).type('form').send(`_csrf=${encodeURIComponent(token)}&source=table&start%5B%5D=0:05&title%5B%5D=A&start%5B%5D=x&title%5B%5D=&start%5B%5D=&title%5B%5D=`);
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, `POST ${page} (422)`);
+    await assertValid((await supertest(t.app).get(`/watch/${video.publicId}`)).text, 'watch page with chapters');
+  });
+
   describe('video pages', function () {
     this.timeout(60_000);
     useWorker(t);
@@ -93,7 +109,13 @@ describe('HTML validity and accessibility', () => {
       const res = await uploadVideo(agent, await fixtures.noAudio(), { title: 'Valid page', description: 'Some words', tags: 'a, b' });
       const publicId = publicIdFrom(res.headers.location);
       await assertValid((await agent.get(`/watch/${publicId}`)).text, 'watch page while processing');
+      await assertValid((await agent.get(`/studio/videos/${publicId}/thumbnail`)).text, 'studio thumbnail while processing');
       await waitForProcessing(publicId);
+      const thumbnail = `/studio/videos/${publicId}/thumbnail`;
+      await assertValid((await agent.get(thumbnail)).text, thumbnail);
+      const lateFrame = await agent.post(`${thumbnail}/frame`).type('form').send({ _csrf: await tokenFor(agent, thumbnail), time: '99:00' });
+      assert.equal(lateFrame.status, 422);
+      await assertValid(lateFrame.text, `POST ${thumbnail}/frame (422)`);
       for (const path of [`/watch/${publicId}`, '/studio', '/', `/@${user.handle}`, `/@${user.handle}/playlists`, `/@${user.handle}/about`, '/feed/subscriptions', '/search?q=valid+page']) {
         await assertValid((await agent.get(path)).text, path);
       }

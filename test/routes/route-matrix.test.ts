@@ -161,6 +161,21 @@ const ROWS: Record<string, Row> = {
     expect: [L, 403, 303, 303, 303, B],
     request: (c) => ({ path: `/studio/videos/${c.subject.video.publicId}/delete`, form: {} }),
   },
+  // The owner's alone: everyone else is told the video does not exist (hideVideoUnless).
+  'GET /studio/videos/:id/thumbnail': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/studio/videos/${c.subject.video.publicId}/thumbnail`) },
+  'POST /studio/videos/:id/thumbnail/candidate': {
+    // No such candidate: the owner's form is refused (422) after the guards let it through.
+    expect: [L, 404, 422, 404, 404, B],
+    request: (c) => ({ path: `/studio/videos/${c.subject.video.publicId}/thumbnail/candidate`, form: { candidate: 'candidate-00000000-1.jpg' } }),
+  },
+  'POST /studio/videos/:id/thumbnail/frame': {
+    expect: [L, 404, 303, 404, 404, B],
+    request: (c) => ({ path: `/studio/videos/${c.subject.video.publicId}/thumbnail/frame`, form: { time: '0' } }),
+  },
+  'POST /studio/videos/:id/thumbnail/picture': {
+    expect: [L, 404, 303, 404, 404, B],
+    request: async (c) => ({ path: `/studio/videos/${c.subject.video.publicId}/thumbnail/picture`, file: { field: 'picture', content: await jpegWithExif(640, 360), name: 'me.jpg' } }),
+  },
   // The studio is the owner's alone: anyone else is told the video does not exist, moderators too.
   'GET /studio/videos/:id/captions': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/studio/videos/${c.subject.privateVideo.publicId}/captions`) },
   'POST /studio/videos/:id/captions': {
@@ -177,6 +192,10 @@ const ROWS: Record<string, Row> = {
     },
   },
 
+  // The studio's Chapters tab is the owner's alone; anyone else is told the video does not exist.
+  'GET /studio/videos/:id/chapters': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/studio/videos/${c.subject.video.publicId}/chapters`) },
+  'POST /studio/videos/:id/chapters': { expect: [L, 404, 303, 404, 404, B], request: (c) => ({ path: `/studio/videos/${c.subject.video.publicId}/chapters`, form: { source: 'description' } }) },
+  'GET /media/videos/:id/chapters.vtt': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/media/videos/${c.subject.privateVideo.publicId}/chapters.vtt`) },
   'GET /media/videos/:id/:name': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/media/videos/${c.subject.privateVideo.publicId}/${c.subject.privateVideo.file}`) },
   'GET /api/v1/videos/:id': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/api/v1/videos/${c.subject.privateVideo.publicId}`) },
 
