@@ -99,14 +99,14 @@ describe('studio: captions', () => {
     it('refuses a file over 2 MB with 413, leaving no temporary file', async () => {
       const video = await createVideo(owner);
       const cue = '00:00:01.000 --> 00:00:02.000\nfiller text\n\n';
-      const big = Buffer.alloc(2 * 1024 * 1024 + 1, ' ');
+      const big = Buffer.alloc(2 * 1024 * 1024 + 1, '\n');
       Buffer.from(`WEBVTT\n\n${cue}`).copy(big);
       const res = await uploadCaptions(agent, video, big);
       assert.equal(res.status, 413);
       assert.match(res.text, /larger than the 2 MiB limit/);
       assert.deepEqual(await tracksOf(video), []);
       assert.deepEqual(uploadTempFiles(), []);
-      const justFits = Buffer.alloc(2 * 1024 * 1024, ' ');
+      const justFits = Buffer.alloc(2 * 1024 * 1024, '\n');
       Buffer.from(`WEBVTT\n\n${cue}`).copy(justFits);
       assert.equal((await uploadCaptions(agent, video, justFits)).status, 303, 'exactly 2 MB is accepted');
     });
