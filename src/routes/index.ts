@@ -126,7 +126,7 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/studio/videos/:id/captions', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.show);
   router.post('/studio/videos/:id/captions', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.receiveFile, captions.upload);
   router.post('/studio/videos/:id/captions/:language/delete', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.remove);
-  router.get('/media/videos/:id/captions/:language.vtt', loadVideo, captions.serveFile);
+  router.get('/media/videos/:id/captions/:language.vtt', cacheable, loadVideo, captions.serveFile);
   // Chapters (issue 10, item 5): the table and the choice of source; the track is with the media below.
   router.get('/studio/videos/:id/chapters', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioChapters.show);
   router.post('/studio/videos/:id/chapters', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioChapters.save);

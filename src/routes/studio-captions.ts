@@ -95,7 +95,8 @@ export function studioCaptionRoutes({ pool, config }: RouteDeps) {
     /**
      * GET /media/videos/:id/captions/:language.vtt, after loadVideo: whoever may see the video
      * (canSeeVideo, as for its other media) may read its captions. The URL stays the same when a
-     * track is replaced, so a browser asks again each time (ETag, 304 when unchanged).
+     * track is replaced, so a browser asks again each time (ETag, 304 when unchanged); the page
+     * cache keeps a public one for signed-out viewers, and a change in the studio empties it.
      */
     async serveFile(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);

@@ -167,6 +167,23 @@ describe('studio: captions', () => {
     });
   });
 
+  describe('with the page cache on', () => {
+    const cached = useTestApp({ PAGE_CACHE_SECONDS: '30' });
+
+    it('keeps a public track for signed-out viewers, and serves the new one as soon as it is replaced', async () => {
+      const video = await createVideo(owner);
+      const author = await signedInAgent(cached.app, owner);
+      await uploadCaptions(author, video, VTT);
+      assert.equal((await supertest(cached.app).get(captionFile(video, 'en'))).headers.age, undefined, 'a miss');
+      const kept = await supertest(cached.app).get(captionFile(video, 'en'));
+      assert.equal(kept.headers.age, '0', 'kept');
+      assert.equal(kept.headers['content-type'], 'text/vtt; charset=utf-8');
+      const replacement = 'WEBVTT\n\n00:00:05.000 --> 00:00:06.000\nReplaced\n';
+      assert.equal((await uploadCaptions(author, video, replacement)).status, 303);
+      assert.equal((await supertest(cached.app).get(captionFile(video, 'en'))).text, replacement);
+    });
+  });
+
   describe('the players', function () {
     this.timeout(60_000);
 
