@@ -19,6 +19,7 @@ import { homeRoutes } from './home.js';
 import { settingsRoutes } from './settings.js';
 import { studioCaptionRoutes } from './studio-captions.js';
 import { setupRoutes } from './setup.js';
+import { studioEditRoutes } from './studio-edit.js';
 import { studioThumbRoutes } from './studio-thumbs.js';
 
 /**
@@ -72,6 +73,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const engagement = engagementRoutes(deps);
   const integration = integrationRoutes(deps);
   const setup = setupRoutes(deps);
+  const studioEdit = studioEditRoutes(deps);
   const thumbs = studioThumbRoutes(deps);
   const captions = studioCaptionRoutes(deps);
   const chapters = chapterRoutes(deps);
@@ -117,6 +119,10 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/feed/subscriptions', requireUser, engagement.subscriptionFeed);
   router.get('/studio', requireUser, videos.studio);
   router.post('/studio/videos/:id/delete', requireUser, loadVideo, allowVideo(canDeleteVideo, 'You may not delete this video.'), videos.remove);
+  // Studio, a video's details: edit, schedule, download the original (studio-edit).
+  router.get('/studio/videos/:id', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioEdit.show);
+  router.post('/studio/videos/:id', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioEdit.save);
+  router.get('/studio/videos/:id/original', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioEdit.downloadOriginal);
   // Studio, thumbnail (issue 10 item 3): three frames, the frame at a time, or an uploaded picture.
   router.get('/studio/videos/:id/thumbnail', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.frameSlot, thumbs.show);
   router.post('/studio/videos/:id/thumbnail/candidate', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.chooseCandidate);

@@ -13,6 +13,7 @@ import { listVideoFiles } from '../db/video-files.js';
 import { listVideosOfOwner } from '../db/video-listings.js';
 import { resetFailedVideo } from '../db/video-processing.js';
 import { DESCRIPTION_MAX, TAGS_MAX, TITLE_MAX, parseVideoDetails } from '../forms/upload.js';
+import { categoryLabel, languageLabel } from '../forms/video-choices.js';
 import { loadedVideo } from '../http/guards.js';
 import { flash } from '../http/session.js';
 import { receiveOneFile } from '../http/uploads.js';
@@ -127,6 +128,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
         descriptionHtml: linkifyDescription(video.description, `/watch/${video.publicId}`, video.durationSeconds),
         meta: watchMetadata(video, view, config.publicUrl, config.siteName, chapters),
         chapters: chapterLinks(video.publicId, chapters),
+        details: { category: categoryLabel(video.category), language: languageLabel(video.language) },
         viewToken: viewToken(secret, video.publicId),
         captions,
       });

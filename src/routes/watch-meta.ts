@@ -1,6 +1,7 @@
 import { withEnds, type Chapter } from '../chapters.js';
 import type { VideoWithOwner } from '../db/videos.js';
 import { isListed } from '../db/visibility.js';
+import { categoryLabel } from '../forms/video-choices.js';
 import type { describeVideo } from './video-view.js';
 
 type View = ReturnType<typeof describeVideo>;
@@ -33,6 +34,9 @@ export function watchMetadata(video: VideoWithOwner, view: View, publicUrl: URL,
     embedUrl,
     url: watchUrl,
     author: { '@type': 'Person', name: video.owner.displayName, url: absolute(`/@${video.owner.handle}`) },
+    // schema.org: genre is free text (the category's name), inLanguage a BCP 47 tag.
+    genre: categoryLabel(video.category) ?? undefined,
+    inLanguage: video.language ?? undefined,
     interactionStatistic: [
       { '@type': 'InteractionCounter', interactionType: { '@type': 'WatchAction' }, userInteractionCount: video.viewCount },
       { '@type': 'InteractionCounter', interactionType: { '@type': 'LikeAction' }, userInteractionCount: video.likeCount },

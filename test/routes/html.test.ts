@@ -64,6 +64,25 @@ describe('HTML validity and accessibility', () => {
     await assertValid(register.text, 'POST /register (422)');
   });
 
+  it('holds for the studio details page, sent back with errors, and the watch page with its details and Edit link', async () => {
+    const user = await createUser();
+    const agent = await signedInAgent(t.app, user);
+    const video = await createVideo(user, { title: 'Details page', visibility: 'scheduled' });
+    const page = `/studio/videos/${video.publicId}`;
+    await assertValid((await agent.get(page)).text, page);
+    const token = await tokenFor(agent, page);
+    const refused = await agent.post(page).type('form').send({ _csrf: token, title: '', description: 'x'.repeat(5001), tags: 'x'.repeat(31), visibility: 'nope', category: 'nope', language: 'nope' });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, `POST ${page} (422)`);
+    const badDate = await agent.post(page).type('form').send({ _csrf: token, title: 'Details page', visibility: 'scheduled', publishDate: '2000-01-01', publishTime: '10:00' });
+    assert.equal(badDate.status, 422);
+    await assertValid(badDate.text, `POST ${page} (422, schedule)`);
+    await agent.post(page).type('form').send({ _csrf: token, title: 'Details page', visibility: 'public', category: 'music', language: 'en' });
+    const watch = await agent.get(`/watch/${video.publicId}`);
+    assert.match(watch.text, /Edit video/);
+    await assertValid(watch.text, 'watch page with category, language and Edit');
+  });
+
   it('holds for the studio captions page (empty, with tracks, a refused file) and players with <track>', async function () {
     this.timeout(60_000);
     const user = await createUser();

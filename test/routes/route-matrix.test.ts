@@ -2,10 +2,12 @@
 // added without anyone deciding who may use it. Every route the app declares has one row here
 // with the status each role gets; a route without a row, or a row without a route, fails.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import express, { type Express } from 'express';
 import supertest from 'supertest';
 import { saveCaptionTrack } from '../../src/db/captions.js';
-import { createTestApp } from '../helpers/app.js';
+import { createTestApp, runDataDir } from '../helpers/app.js';
 import { csrfFrom, signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
 import { banUser, createUser, createVideo, uniqueHandle } from '../helpers/factories.js';
@@ -160,6 +162,22 @@ const ROWS: Record<string, Row> = {
     fresh: true,
     expect: [L, 403, 303, 303, 303, B],
     request: (c) => ({ path: `/studio/videos/${c.subject.video.publicId}/delete`, form: {} }),
+  },
+  // A video's studio pages are its owner's alone: anyone else is told it does not exist.
+  'GET /studio/videos/:id': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/studio/videos/${c.subject.privateVideo.publicId}`) },
+  'POST /studio/videos/:id': {
+    expect: [L, 404, 303, 404, 404, B],
+    request: (c) => ({ path: `/studio/videos/${c.subject.privateVideo.publicId}`, form: { title: 'Matrix private video', visibility: 'private', language: 'en' } }),
+  },
+  'GET /studio/videos/:id/original': {
+    expect: [L, 404, 200, 404, 404, L],
+    request: (c) => {
+      // The original as storage keeps it (KEEP_ORIGINALS, on by default).
+      const file = path.join(runDataDir(), 'media', 'originals', c.subject.privateVideo.publicId, 'source');
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, 'original bytes');
+      return { path: `/studio/videos/${c.subject.privateVideo.publicId}/original` };
+    },
   },
   // The owner's alone: everyone else is told the video does not exist (hideVideoUnless).
   'GET /studio/videos/:id/thumbnail': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/studio/videos/${c.subject.video.publicId}/thumbnail`) },

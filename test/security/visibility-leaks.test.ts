@@ -1,4 +1,4 @@
-// Attack covered: a hidden video leaking. A video that is private, unlisted, still processing,
+// Attack covered: a hidden video leaking. A video that is private, scheduled, unlisted, still processing,
 // failed, or whose owner is banned or deleted must not be found by a signed-out visitor on any
 // public surface: home (both sections), search (common word, rare word, typo), channel tabs,
 // related videos, both Atom feeds, the sitemap, oEmbed, the embed, the API and the media files
@@ -16,7 +16,7 @@ import { testPool } from '../helpers/database.js';
 import { banUser, createUser, createVideo, deleteUser } from '../helpers/factories.js';
 import { insertVideos } from '../helpers/search.js';
 import { attachRendition } from '../helpers/videos.js';
-import type { VideoStatus } from '../../src/db/visibility.js';
+import type { VideoStatus, Visibility } from '../../src/db/visibility.js';
 
 type User = Awaited<ReturnType<typeof createUser>>;
 interface Made {
@@ -31,7 +31,7 @@ interface State {
   name: string;
   label: string;
   /** How the hidden video is made; `ownOwner` gives it an owner of its own (banned or deleted after). */
-  video: { visibility?: 'public' | 'unlisted' | 'private'; status?: VideoStatus };
+  video: { visibility?: Visibility; status?: VideoStatus };
   ownOwner?: (owner: User) => Promise<void>;
   /** Unlisted: listed nowhere, but watchable by anyone who has the link. */
   byLink?: boolean;
@@ -39,6 +39,7 @@ interface State {
 
 const STATES: State[] = [
   { name: 'private', label: 'a private video', video: { visibility: 'private' } },
+  { name: 'scheduled', label: 'a video scheduled for later', video: { visibility: 'scheduled' } },
   { name: 'unlisted', label: 'an unlisted video', video: { visibility: 'unlisted' }, byLink: true },
   { name: 'processing', label: 'a video still processing', video: { status: 'processing' } },
   { name: 'failed', label: 'a video that failed processing', video: { status: 'failed' } },
