@@ -17,6 +17,7 @@ import type { RouteDeps } from './deps.js';
 import { healthRoutes } from './health.js';
 import { homeRoutes } from './home.js';
 import { settingsRoutes } from './settings.js';
+import { studioCaptionRoutes } from './studio-captions.js';
 import { setupRoutes } from './setup.js';
 import { studioEditRoutes } from './studio-edit.js';
 import { studioThumbRoutes } from './studio-thumbs.js';
@@ -74,6 +75,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const setup = setupRoutes(deps);
   const studioEdit = studioEditRoutes(deps);
   const thumbs = studioThumbRoutes(deps);
+  const captions = studioCaptionRoutes(deps);
   const chapters = chapterRoutes(deps);
   const studioChapters = studioChapterRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
@@ -126,6 +128,11 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/studio/videos/:id/thumbnail/candidate', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.chooseCandidate);
   router.post('/studio/videos/:id/thumbnail/frame', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.frameSlot, thumbs.chooseFrame);
   router.post('/studio/videos/:id/thumbnail/picture', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.receivePicture, thumbs.savePicture);
+  // Studio: captions (issue 10, item 4); each track is served under the video's media, to whoever may see the video.
+  router.get('/studio/videos/:id/captions', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.show);
+  router.post('/studio/videos/:id/captions', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.receiveFile, captions.upload);
+  router.post('/studio/videos/:id/captions/:language/delete', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.remove);
+  router.get('/media/videos/:id/captions/:language.vtt', cacheable, loadVideo, captions.serveFile);
   // Chapters (issue 10, item 5): the table and the choice of source; the track is with the media below.
   router.get('/studio/videos/:id/chapters', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioChapters.show);
   router.post('/studio/videos/:id/chapters', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioChapters.save);

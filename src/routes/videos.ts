@@ -24,6 +24,7 @@ import type { RouteDeps } from './deps.js';
 import { newPublicId } from './public-id.js';
 import { relatedVideos } from './related.js';
 import { describeVideo } from './video-view.js';
+import { captionTracksOf } from './studio-captions.js';
 
 const STUDIO_LIST_LIMIT = 200;
 const RELATED_LIMIT = 12;
@@ -103,11 +104,12 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
     async watch(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
       const viewer = req.viewer;
-      const [files, related, rating, subscribed, chapters] = await Promise.all([
+      const [files, related, rating, subscribed, captions, chapters] = await Promise.all([
         listVideoFiles(pool, video.id),
         relatedVideos(pool, video.id, RELATED_LIMIT),
         viewer ? findRating(pool, viewer.id, video.id) : Promise.resolve(null),
         viewer ? isSubscribed(pool, viewer.id, video.ownerId) : Promise.resolve(false),
+        captionTracksOf(pool, video),
         chaptersOfVideo(pool, video),
       ]);
       const view = describeVideo(video, files, storage);
@@ -128,6 +130,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
         chapters: chapterLinks(video.publicId, chapters),
         details: { category: categoryLabel(video.category), language: languageLabel(video.language) },
         viewToken: viewToken(secret, video.publicId),
+        captions,
       });
     },
 

@@ -3,7 +3,8 @@ import { HtmlValidate } from 'html-validate';
 import supertest from 'supertest';
 import { useTestApp, useWorker } from '../helpers/app.js';
 import { fixtures } from '../helpers/fixtures.js';
-import { publicIdFrom, uploadVideo, waitForProcessing } from '../helpers/videos.js';
+import { attachRendition, publicIdFrom, uploadVideo, waitForProcessing } from '../helpers/videos.js';
+import { uploadCaptions } from '../helpers/captions.js';
 import { signedInAgent, tokenFor } from '../helpers/agent.js';
 import { createUser, createVideo } from '../helpers/factories.js';
 import { insertVideoFile } from '../../src/db/video-files.js';
@@ -80,6 +81,23 @@ describe('HTML validity and accessibility', () => {
     const watch = await agent.get(`/watch/${video.publicId}`);
     assert.match(watch.text, /Edit video/);
     await assertValid(watch.text, 'watch page with category, language and Edit');
+  });
+
+  it('holds for the studio captions page (empty, with tracks, a refused file) and players with <track>', async function () {
+    this.timeout(60_000);
+    const user = await createUser();
+    const agent = await signedInAgent(t.app, user);
+    const video = await createVideo(user, { title: 'Captioned' });
+    const page = `/studio/videos/${video.publicId}/captions`;
+    await assertValid((await agent.get(page)).text, `${page} (no tracks)`);
+    assert.equal((await uploadCaptions(agent, video, 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHi\n')).status, 303);
+    assert.equal((await uploadCaptions(agent, video, '1\n00:00:01,000 --> 00:00:02,000\nOi\n', { language: 'pt-BR', label: 'Português <BR>' }, 'c.srt')).status, 303);
+    await assertValid((await agent.get(page)).text, `${page} (two tracks)`);
+    const refused = await uploadCaptions(agent, video, 'WEBVTT\n\n00:00:02.000 --> 00:00:01.000\nbackwards\n', { language: 'not a tag', label: '' });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, `POST ${page} (422)`);
+    await attachRendition(video);
+    await assertValid((await supertest(t.app).get(`/watch/${video.publicId}`)).text, 'watch page with caption tracks');
   });
 
   it('holds for the chapters tab, its form sent back with errors, and a watch page with chapters', async () => {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import supertest from 'supertest';
+import { saveCaptionTrack } from '../../src/db/captions.js';
 import { createTestApp, runDataDir } from '../helpers/app.js';
 import { csrfFrom, signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
@@ -193,6 +194,21 @@ const ROWS: Record<string, Row> = {
     expect: [L, 404, 303, 404, 404, B],
     request: async (c) => ({ path: `/studio/videos/${c.subject.video.publicId}/thumbnail/picture`, file: { field: 'picture', content: await jpegWithExif(640, 360), name: 'me.jpg' } }),
   },
+  // The studio is the owner's alone: anyone else is told the video does not exist, moderators too.
+  'GET /studio/videos/:id/captions': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/studio/videos/${c.subject.privateVideo.publicId}/captions`) },
+  'POST /studio/videos/:id/captions': {
+    expect: [L, 404, 303, 404, 404, B],
+    request: (c) => ({ path: `/studio/videos/${c.subject.privateVideo.publicId}/captions`, file: { field: 'file', content: Buffer.from(MATRIX_CAPTIONS), name: 'de.vtt', fields: { language: 'de', label: 'Deutsch' } } }),
+  },
+  'POST /studio/videos/:id/captions/:language/delete': { expect: [L, 404, 303, 404, 404, B], request: (c) => ({ path: `/studio/videos/${c.subject.privateVideo.publicId}/captions/de/delete`, form: {} }) },
+  'GET /media/videos/:id/captions/:language.vtt': {
+    expect: [404, 404, 200, 200, 200, 404],
+    request: async (c) => {
+      const { privateVideo, owner } = c.subject;
+      await saveCaptionTrack(testPool(), privateVideo.id, owner.id, { language: 'en', label: 'English', sourceFormat: 'vtt', vtt: MATRIX_CAPTIONS, cueCount: 1, cueTexts: ['Hello'] });
+      return { path: `/media/videos/${privateVideo.publicId}/captions/en.vtt` };
+    },
+  },
 
   // The studio's Chapters tab is the owner's alone; anyone else is told the video does not exist.
   'GET /studio/videos/:id/chapters': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/studio/videos/${c.subject.video.publicId}/chapters`) },
@@ -210,6 +226,7 @@ const ROWS: Record<string, Row> = {
 };
 
 const MATRIX_UPLOAD = 'Uploaded by the route matrix';
+const MATRIX_CAPTIONS = 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello\n';
 const tinyVideo = () => fixture('micro-h264', { width: 96, height: 96, seconds: 1, codec: 'h264', audio: false });
 
 describe('the route × role matrix', function () {
