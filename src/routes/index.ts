@@ -119,21 +119,21 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/feed/subscriptions', requireUser, engagement.subscriptionFeed);
   router.get('/studio', requireUser, videos.studio);
   router.post('/studio/videos/:id/delete', requireUser, loadVideo, allowVideo(canDeleteVideo, 'You may not delete this video.'), videos.remove);
-  // Studio, a video's details: edit, schedule, download the original (studio-edit).
+  // Studio, a video's details: edit, schedule, download the original.
   router.get('/studio/videos/:id', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioEdit.show);
   router.post('/studio/videos/:id', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioEdit.save);
   router.get('/studio/videos/:id/original', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioEdit.downloadOriginal);
-  // Studio, thumbnail (issue 10 item 3): three frames, the frame at a time, or an uploaded picture.
+  // Studio, a video's thumbnail: one of three frames, the frame at a time, or an uploaded picture.
   router.get('/studio/videos/:id/thumbnail', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.frameSlot, thumbs.show);
   router.post('/studio/videos/:id/thumbnail/candidate', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.chooseCandidate);
   router.post('/studio/videos/:id/thumbnail/frame', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.frameSlot, thumbs.chooseFrame);
   router.post('/studio/videos/:id/thumbnail/picture', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.receivePicture, thumbs.savePicture);
-  // Studio: captions (issue 10, item 4); each track is served under the video's media, to whoever may see the video.
+  // Studio, a video's captions; each track is served under the video's media, to whoever may see the video.
   router.get('/studio/videos/:id/captions', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.show);
   router.post('/studio/videos/:id/captions', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.receiveFile, captions.upload);
   router.post('/studio/videos/:id/captions/:language/delete', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.remove);
   router.get('/media/videos/:id/captions/:language.vtt', cacheable, loadVideo, captions.serveFile);
-  // Chapters (issue 10, item 5): the table and the choice of source; the track is with the media below.
+  // Studio, a video's chapters: the table and the choice of source; the track is with the media below.
   router.get('/studio/videos/:id/chapters', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioChapters.show);
   router.post('/studio/videos/:id/chapters', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioChapters.save);
 

@@ -30,7 +30,7 @@ export async function captionTracksOf(pool: Queryable, video: { id: number; publ
 }
 
 /**
- * The studio's Captions tab (issue 10, item 4): a video's caption tracks, one per language,
+ * The studio's Captions tab: a video's caption tracks, one per language,
  * uploaded as WebVTT or SRT and served as WebVTT; and the file a <track> element fetches.
  */
 export function studioCaptionRoutes({ pool, config }: RouteDeps) {
