@@ -231,9 +231,10 @@ try {
   const tables: string[] = [];
   if (MODE !== 'single') tables.push(...(await mixed(server)), '');
   if (uncached) tables.push(...(await singleAddress(server, uncached)));
-  const { rows: counts } = await pool.query(`SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM videos) AS videos, (SELECT count(*) FROM video_views) AS views, (SELECT count(*) FROM video_ratings) AS ratings, (SELECT count(*) FROM subscriptions) AS subscriptions`);
+  // Views as a running site keeps them: the last hours' as rows, older ones as daily counts (rollUpViews).
+  const { rows: counts } = await pool.query(`SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM videos) AS videos, (SELECT count(*) FROM video_views) + (SELECT coalesce(sum(views), 0) FROM video_view_days) AS views, (SELECT count(*) FROM video_views) AS recent_views, (SELECT count(*) FROM video_ratings) AS ratings, (SELECT count(*) FROM subscriptions) AS subscriptions`);
   const c = counts[0];
-  console.log(`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}: ${c.users} users, ${c.videos} videos, ${c.views} views, ${c.ratings} ratings, ${c.subscriptions} subscriptions; load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before (other work shares the machine).\n`);
+  console.log(`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}: ${c.users} users, ${c.videos} videos, ${c.views} views (${c.recent_views} of them as rows of the last hours, the rest as daily counts), ${c.ratings} ratings, ${c.subscriptions} subscriptions; load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before (other work shares the machine).\n`);
   console.log(tables.join('\n'));
 } finally {
   server.child.kill('SIGTERM');

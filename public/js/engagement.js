@@ -65,3 +65,12 @@ if (shareLink && shareAt) {
   video?.addEventListener('pause', refresh);
   for (const field of [shareLink, document.getElementById('share-embed')]) field?.addEventListener('focus', () => field.select());
 }
+
+// Escape closes the share box, as it closes any pop-up, and gives focus back to its summary.
+const share = document.querySelector('details.share');
+share?.addEventListener('keydown', (event) => {
+  if (event.key !== 'Escape' || !share.open) return;
+  event.preventDefault();
+  share.open = false;
+  share.querySelector('summary')?.focus();
+});

@@ -6,10 +6,13 @@ const video = document.querySelector('video#player');
 const QUALITY_KEY = 'tubestead.quality';
 const VOLUME_KEY = 'tubestead.volume';
 const SPEED_KEY = 'tubestead.speed';
+const CAPTIONS_KEY = 'tubestead.captions';
 const THEATER_KEY = 'tubestead.theater';
 const SPEEDS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
 /** A view counts after 10 s of watching, or half of a shorter video. */
 const VIEW_AFTER_SECONDS = 10;
+/** Seconds an arrow key moves the focused seek bar; Page Up/Down move a tenth of the video. */
+const ARROW_SEEK_SECONDS = 5;
 
 const formatTime = (t) => {
   const s = Math.max(0, Math.floor(t || 0));
@@ -47,6 +50,32 @@ function pickForScreen(renditions) {
   const needed = Math.min(video.clientWidth, video.clientHeight || video.clientWidth * 0.5625) * (window.devicePixelRatio || 1);
   const ascending = [...renditions].sort((a, b) => a.rung - b.rung);
   return ascending.find((r) => r.rung >= needed * 0.9) ?? ascending.at(-1);
+}
+
+/**
+ * The captions choice, when the video has caption tracks: a menu of their languages and "Off",
+ * the choice remembered by language for the next video. Without this script the browser's own
+ * controls offer the same <track> elements.
+ */
+function captionMenu() {
+  const tracks = [...video.textTracks].filter((t) => t.kind === 'subtitles' || t.kind === 'captions');
+  if (tracks.length === 0) return null;
+  const menu = element('select', { class: 'captions', 'aria-label': 'Captions' });
+  menu.append(element('option', { value: '' }, 'CC off'));
+  tracks.forEach((track, i) => menu.append(element('option', { value: String(i) }, track.label || track.language)));
+  const show = (index) => {
+    tracks.forEach((track, i) => { track.mode = i === index ? 'showing' : 'disabled'; });
+    menu.value = index >= 0 ? String(index) : '';
+  };
+  const remembered = localStorage.getItem(CAPTIONS_KEY);
+  show(remembered ? tracks.findIndex((t) => t.language === remembered) : -1);
+  menu.addEventListener('change', () => {
+    const index = menu.value === '' ? -1 : Number(menu.value);
+    show(index);
+    if (index >= 0) localStorage.setItem(CAPTIONS_KEY, tracks[index].language);
+    else localStorage.removeItem(CAPTIONS_KEY);
+  });
+  return menu;
 }
 
 function switchTo(rendition) {
@@ -90,16 +119,20 @@ if (video) {
   const seek = element('input', { type: 'range', min: '0', max: '1000', value: '0', step: '1', 'aria-label': 'Seek' });
   const preview = element('div', { class: 'seek-preview', hidden: '' });
   const previewImage = element('div', { class: 'seek-preview-image' });
+  const previewChapter = element('span', { class: 'seek-preview-chapter', hidden: '' });
   const previewTime = element('span', { class: 'seek-preview-time' });
-  preview.append(previewImage, previewTime);
-  seekWrap.append(seek, preview);
+  preview.append(previewImage, previewChapter, previewTime);
+  // Chapter boundaries drawn over the seek bar (chapters.js-free: read from <track kind="chapters">).
+  const chapterMarks = element('div', { class: 'seek-chapters', 'aria-hidden': 'true' });
+  seekWrap.append(seek, chapterMarks, preview);
   const mute = iconButton('volume', 'Mute');
   const volume = element('input', { type: 'range', min: '0', max: '1', step: '0.05', value: String(video.volume), 'aria-label': 'Volume', class: 'volume' });
   const fullscreen = iconButton('fullscreen', 'Full screen');
   const speed = element('select', { class: 'speed', 'aria-label': 'Playback speed' });
   for (const s of SPEEDS) speed.append(element('option', { value: String(s) }, s === 1 ? 'Normal' : `${s}×`));
-  const theater = element('button', { type: 'button', class: 'control text-control', 'aria-label': 'Theater mode', 'aria-pressed': 'false' }, 'Theater');
-  bar.append(play, seekWrap, time, mute, volume, speed, theater, fullscreen);
+  const theater = element('button', { type: 'button', class: 'control text-control theater-control', 'aria-label': 'Theater mode', 'aria-pressed': 'false' }, 'Theater');
+  const captions = captionMenu();
+  bar.append(seekWrap, play, time, mute, volume, ...(captions ? [captions] : []), speed, theater, fullscreen);
   video.controls = false;
   video.parentElement.append(bar);
 
@@ -118,6 +151,23 @@ if (video) {
   seek.addEventListener('input', () => {
     if (video.duration) video.currentTime = (Number(seek.value) / 1000) * video.duration;
   });
+  // The range has a thousand steps, so its own arrow keys would move a thousandth of the video:
+  // seconds instead, as on the big sites.
+  seek.addEventListener('keydown', (event) => {
+    const duration = video.duration || 0;
+    const moves = {
+      ArrowLeft: -ARROW_SEEK_SECONDS, ArrowDown: -ARROW_SEEK_SECONDS,
+      ArrowRight: ARROW_SEEK_SECONDS, ArrowUp: ARROW_SEEK_SECONDS,
+      PageDown: -duration / 10, PageUp: duration / 10,
+      Home: -Infinity, End: Infinity,
+    };
+    if (!(event.key in moves) || !duration) return;
+    event.preventDefault();
+    video.currentTime = Math.min(duration, Math.max(0, video.currentTime + moves[event.key]));
+    seek.value = String(Math.round((video.currentTime / duration) * 1000));
+    update();
+    showPreview(video.currentTime / duration);
+  });
   mute.addEventListener('click', () => { video.muted = !video.muted; });
   volume.addEventListener('input', () => {
     video.volume = Number(volume.value);
@@ -135,6 +185,9 @@ if (video) {
     if (!duration) return;
     const t = fraction * duration;
     previewTime.textContent = formatTime(t);
+    const chapter = chapterAt(t);
+    previewChapter.textContent = chapter?.text ?? '';
+    previewChapter.hidden = !chapter;
     if (storyboard) {
       const index = Math.min(storyboard.count - 1, Math.floor(t / storyboard.intervalSeconds));
       const col = index % storyboard.columns;
@@ -153,7 +206,8 @@ if (video) {
     const rect = seek.getBoundingClientRect();
     showPreview(Math.min(1, Math.max(0, (e.clientX - rect.left) / rect.width)));
   });
-  seek.addEventListener('pointerleave', () => { preview.hidden = true; });
+  // A finger lifted, or a pointer gone, takes the preview with it.
+  for (const type of ['pointerleave', 'pointerup', 'pointercancel']) seek.addEventListener(type, () => { preview.hidden = true; });
   seek.addEventListener('focus', () => showPreview(Number(seek.value) / 1000));
   seek.addEventListener('blur', () => { preview.hidden = true; });
   // Speed and theater mode, remembered like the volume.
@@ -209,6 +263,28 @@ if (video) {
     event.preventDefault();
     action();
   });
+
+  // Chapters: the cues of <track kind="chapters">, loaded by asking for them ("hidden" shows
+  // nothing itself), drawn as gaps on the seek bar and named in the preview.
+  const chaptersTrack = [...video.textTracks].find((t) => t.kind === 'chapters');
+  function chapterAt(t) {
+    return chaptersTrack?.cues ? [...chaptersTrack.cues].find((cue) => cue.startTime <= t && t < cue.endTime) : null;
+  }
+  function drawChapters() {
+    const duration = video.duration || 0;
+    const cues = chaptersTrack?.cues ? [...chaptersTrack.cues] : [];
+    chapterMarks.replaceChildren(...(duration ? cues.filter((cue) => cue.startTime > 0) : []).map((cue) => {
+      const mark = element('span', { class: 'seek-chapter-mark' });
+      mark.style.left = `${(cue.startTime / duration) * 100}%`;
+      return mark;
+    }));
+  }
+  if (chaptersTrack) {
+    chaptersTrack.mode = 'hidden';
+    video.querySelector('track[kind="chapters"]')?.addEventListener('load', drawChapters);
+    video.addEventListener('loadedmetadata', drawChapters);
+    drawChapters();
+  }
 
   // Report one view once the viewer has really watched: 10 s, or half of a shorter video.
   let watched = 0;

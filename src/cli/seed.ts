@@ -7,9 +7,8 @@ import { hashPassword } from '../auth/passwords.js';
 import type { loadConfig } from '../config.js';
 import type { Pool } from '../db/pool.js';
 import { storeRelatedVideos } from '../db/related-videos.js';
-import { countUnseededAccounts, isSeeded, layOutVideosByPublication, listVideoIds, recountCounters, seedAccounts, seedRatings, seedSubscriptions, seedVideos, seedViews } from '../db/seed.js';
+import { countUnseededAccounts, isSeeded, listVideoIds, seedAccounts, seedCatalogue } from '../db/seed.js';
 import { insertVideo } from '../db/videos.js';
-import { rollUpViews } from '../db/views.js';
 import { createLogger } from '../log.js';
 import { probe, resolveBinaries } from '../media/ffmpeg.js';
 import { processVideo } from '../media/pipeline.js';
@@ -105,15 +104,9 @@ await withDatabase(async ({ config, pool }) => {
   const passwordHash = await hashPassword(SEED_PASSWORD);
   const firstAccount = await step(`${users} accounts`, () => seedAccounts(pool, users, WORDS, passwordHash));
   const fixtureId = await step('the shared media fixture (ffmpeg)', () => makeFixture(pool, storage, config.dataDir, firstAccount, config));
-  await step(`${videos} videos and their (shared) files`, () => seedVideos(pool, videos, users, WORDS, fixtureId));
-  await step(`about ${VIEWS_PER_VIDEO} views a video over the last 30 days`, () => seedViews(pool, VIEWS_PER_VIDEO));
-  await step(`about ${RATINGS_PER_VIDEO} ratings a video`, () => seedRatings(pool, RATINGS_PER_VIDEO, users));
-  await step(`about ${SUBSCRIPTIONS_PER_USER} subscriptions an account`, () => seedSubscriptions(pool, SUBSCRIPTIONS_PER_USER, users));
-  await step('counters from the rows', () => recountCounters(pool));
-  // As a running site keeps them: only the last hours' views as rows, older ones as daily counts.
-  await step('views of past hours rolled up into daily counts', () => rollUpViews(pool));
-  await step('videos laid out by publication, as on a live site; VACUUM ANALYZE', () => layOutVideosByPublication(pool));
-  // After the counters (views rank the candidates) and the layout (it reads videos in order).
+  const plan = { count: videos, accounts: users, fixtureId, viewsPerVideo: VIEWS_PER_VIDEO, ratingsPerVideo: RATINGS_PER_VIDEO, subscriptionsPerAccount: SUBSCRIPTIONS_PER_USER };
+  await seedCatalogue(pool, plan, WORDS, step);
+  // After VACUUM ANALYZE: the window of recent videos is planned from the statistics.
   await step('related videos of every video', () => storeEveryRelatedList(pool));
   console.log(`Seeded. Every seeded account (seed-1 … seed-${users}) signs in with the password "${SEED_PASSWORD}".`);
   return 0;

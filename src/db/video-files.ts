@@ -5,7 +5,7 @@ import { ownerLive, type VideoState } from './visibility.js';
 type Row = Record<string, unknown>;
 
 export interface VideoFile {
-  kind: 'rendition' | 'thumbnail' | 'storyboard';
+  kind: 'rendition' | 'thumbnail' | 'storyboard' | 'candidate';
   name: string;
   storageKey: string;
   mimeType: string;

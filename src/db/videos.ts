@@ -16,6 +16,11 @@ export interface Video {
   description: string;
   tags: string[];
   visibility: Visibility;
+  /** When a scheduled video becomes public; set exactly while visibility is 'scheduled'. */
+  publishAt: Date | null;
+  /** A key of VIDEO_CATEGORIES and a tag of VIDEO_LANGUAGES (src/forms/video-choices.ts), or null. */
+  category: string | null;
+  language: string | null;
   status: VideoStatus;
   progress: number;
   failureReason: string | null;
@@ -45,7 +50,7 @@ export interface VideoWithOwner extends Video {
   ownerLive: boolean;
 }
 
-export const COLUMNS = `v.id, v.public_id, v.owner_id, v.title, v.description, v.tags, v.visibility, v.status, v.progress,
+export const COLUMNS = `v.id, v.public_id, v.owner_id, v.title, v.description, v.tags, v.visibility, v.publish_at, v.category, v.language, v.status, v.progress,
   v.failure_reason, v.original_key, v.original_name, v.original_bytes, v.duration_seconds, v.width, v.height,
   v.frame_rate, v.video_codec, v.audio_codec, v.thumbnail_stem, v.thumbnail_widths, v.storyboard, v.created_at, v.published_at,
   v.view_count, v.like_count, v.dislike_count`;
@@ -63,6 +68,9 @@ export function toVideo(r: Row): Video {
     description: r.description as string,
     tags: r.tags as string[],
     visibility: r.visibility as Visibility,
+    publishAt: r.publish_at as Date | null,
+    category: r.category as string | null,
+    language: r.language as string | null,
     status: r.status as VideoStatus,
     progress: r.progress as number,
     failureReason: r.failure_reason as string | null,

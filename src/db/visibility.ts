@@ -9,6 +9,12 @@
  * - watchable by link: the same with unlisted allowed, as its unguessable id is its secret;
  * - owner live: the account is neither banned nor deleted.
  *
+ * A scheduled video (visibility 'scheduled', with publish_at) is neither listed nor watchable
+ * by link: only its owner sees it, until the worker turns it public at its time
+ * (publishDueVideos in video-events.ts). It is stored as its own visibility rather than as
+ * "public with a future time" so that the partial indexes below keep holding only what may be
+ * listed now, and no query has to compare times.
+ *
  * The SQL comes in two halves, the video's own state and its owner's, because some queries
  * walk videos first (through the partial indexes below) and join the owner later. The video's
  * half must keep implying the partial indexes' predicate (`status = 'ready' AND visibility =
@@ -34,7 +40,7 @@ export const watchableByLink = (v = 'v', u = 'u') => `${videoWatchableByLink(v)}
 /** A channel (an account) anyone may open. */
 export const channelLive = ownerLive;
 
-export type Visibility = 'public' | 'unlisted' | 'private';
+export type Visibility = 'public' | 'unlisted' | 'private' | 'scheduled';
 export type VideoStatus = 'uploaded' | 'processing' | 'ready' | 'failed';
 
 /** What deciding needs about a loaded video: its own state and whether its owner is live. */
@@ -51,5 +57,5 @@ export function isListed(video: VideoState): boolean {
 
 /** Mirrors `watchableByLink()`. */
 export function isWatchableByLink(video: VideoState): boolean {
-  return video.status === 'ready' && video.visibility !== 'private' && video.ownerLive;
+  return video.status === 'ready' && (video.visibility === 'public' || video.visibility === 'unlisted') && video.ownerLive;
 }

@@ -5,6 +5,7 @@ export const TITLE_MAX = 100;
 export const DESCRIPTION_MAX = 5000;
 export const TAGS_MAX = 20;
 export const TAG_MAX_CHARS = 30;
+/** What an upload may be; scheduling is set on the edit page, where its date is asked for. */
 export const VISIBILITIES: readonly Visibility[] = ['public', 'unlisted', 'private'];
 
 export interface VideoDetails {
@@ -33,8 +34,14 @@ export function parseTags(raw: string): string[] {
   return tags;
 }
 
-/** Title, description, tags and visibility, for the upload form and the edit form alike. */
-export function parseVideoDetails(body: unknown, fileName?: string): FormResult<VideoDetails> {
+/** "public, unlisted or private". */
+const choiceList = (choices: readonly string[]) => `${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}`;
+
+/**
+ * Title, description, tags and visibility, for the upload form and the edit form alike
+ * (src/forms/video-edit.ts), each allowing its own visibilities.
+ */
+export function parseVideoDetails(body: unknown, fileName?: string, visibilities: readonly Visibility[] = VISIBILITIES): FormResult<VideoDetails> {
   const typedTitle = field(body, 'title').trim();
   const title = typedTitle || (fileName ? titleFromFileName(fileName) : '');
   const description = field(body, 'description').replace(/\r\n?/g, '\n').trim();
@@ -52,7 +59,7 @@ export function parseVideoDetails(body: unknown, fileName?: string): FormResult<
   if (tags.length > TAGS_MAX) errors.tags = `Use at most ${TAGS_MAX} tags (these are ${tags.length}).`;
   else if (tags.some((t) => length(t) > TAG_MAX_CHARS)) errors.tags = `Keep each tag to ${TAG_MAX_CHARS} characters.`;
   else if (tags.some((t) => hasForbiddenCharacters(t))) errors.tags = 'Remove the invisible control characters from the tags.';
-  if (!VISIBILITIES.includes(visibility as Visibility)) errors.visibility = 'Choose public, unlisted or private.';
+  if (!visibilities.includes(visibility as Visibility)) errors.visibility = `Choose ${choiceList(visibilities)}.`;
 
   return result(errors, { title: typedTitle, description, tags: tagsText, visibility }, () => ({ title, description, tags, visibility: visibility as Visibility }));
 }

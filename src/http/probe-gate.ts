@@ -14,7 +14,7 @@ const BUSY_RETRY_SECONDS = 30;
  * looks like: the uploads behind them get 503 with Retry-After rather than piling up. The slot is
  * held until the answer has gone out (or the client has gone).
  */
-export function probeGate(options: { maxConcurrent: number; waitSeconds: number }) {
+export function probeGate(options: { maxConcurrent: number; waitSeconds: number; busyMessage?: string }) {
   let active = 0;
   const waiting: (() => void)[] = [];
 
@@ -32,7 +32,7 @@ export function probeGate(options: { maxConcurrent: number; waitSeconds: number 
       };
       const timer = setTimeout(() => {
         waiting.splice(waiting.indexOf(take), 1);
-        reject(busy());
+        reject(busy(options.busyMessage));
       }, options.waitSeconds * 1000);
       waiting.push(take);
     });
@@ -49,7 +49,7 @@ export function probeGate(options: { maxConcurrent: number; waitSeconds: number 
       }
     });
     if (active < options.maxConcurrent) active++;
-    else if (options.waitSeconds === 0 || waiting.length >= MAX_WAITING) throw busy();
+    else if (options.waitSeconds === 0 || waiting.length >= MAX_WAITING) throw busy(options.busyMessage);
     // A slot handed over by release() keeps `active` as it is.
     else await wait();
     holding = true;
@@ -62,6 +62,6 @@ export function probeGate(options: { maxConcurrent: number; waitSeconds: number 
   };
 }
 
-function busy(): HttpError {
-  return new HttpError(503, 'The server is busy checking other uploads. Please send your video again in a minute.', { 'Retry-After': String(BUSY_RETRY_SECONDS) });
+function busy(message = 'The server is busy checking other uploads. Please send your video again in a minute.'): HttpError {
+  return new HttpError(503, message, { 'Retry-After': String(BUSY_RETRY_SECONDS) });
 }

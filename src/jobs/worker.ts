@@ -9,6 +9,7 @@ import { killRunningFfmpeg, resolveBinaries } from '../media/ffmpeg.js';
 import { LocalStorage } from '../media/storage.js';
 import { processVideoFailedHandler, processVideoHandler, type VideoJobData } from './handlers/process-video.js';
 import { bulkActionHandler, type BulkActionJobData } from './handlers/bulk-actions.js';
+import { PUBLISH_INTERVAL_MS, publishScheduledVideos } from './handlers/publish-scheduled.js';
 import { refreshRelatedVideos, relateVideosHandler, type RelatedJobData } from './handlers/related-videos.js';
 import { BULK_ACTION, PROCESS_VIDEO, PROCESS_VIDEO_FAILED, REFRESH_RELATED, RELATE_VIDEO, type JobQueue } from './queue.js';
 
@@ -71,6 +72,12 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
   const refreshTimer = setInterval(askForRefresh, REFRESH_RELATED_SECONDS * 1000);
   refreshTimer.unref();
 
+  // Scheduled videos: published within PUBLISH_INTERVAL_MS of their time, by whichever worker looks first.
+  const publish = () => publishScheduledVideos({ pool, queue, logger }, new Date()).catch((err) => logger.warn({ err }, 'publishing scheduled videos failed'));
+  await publish();
+  const publishTimer = setInterval(publish, PUBLISH_INTERVAL_MS);
+  publishTimer.unref();
+
   // pg-boss 10 runs one job at a time per work() call; concurrency is that many calls.
   const handler = processVideoHandler(pipeline);
   for (let i = 0; i < config.workerConcurrency; i++) {
@@ -85,6 +92,7 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
     async stop() {
       clearInterval(timer);
       clearInterval(refreshTimer);
+      clearInterval(publishTimer);
       await queue.boss.offWork(PROCESS_VIDEO);
       await queue.boss.offWork(PROCESS_VIDEO_FAILED);
       await queue.boss.offWork(RELATE_VIDEO);

@@ -22,6 +22,8 @@ export const fileStamp = () => crypto.randomBytes(4).toString('hex');
 export const renditionName = (rung: number, stamp: string) => `${rung}p-${stamp}.mp4`;
 export const thumbnailName = (stem: string, width: number, format: ThumbnailFormat) => `thumb-${stem}-${width}.${format}`;
 export const storyboardName = (stamp: string) => `storyboard-${stamp}.jpg`;
+/** One of the three frames a creator may choose as the thumbnail (src/media/thumbnail-sets.ts). */
+export const candidateName = (stamp: string, index: number) => `candidate-${stamp}-${index + 1}.jpg`;
 
 /** An account's picture: a random key that changes with every new picture, one file per size. */
 export const avatarDir = (avatarKey: string) => `avatars/${avatarKey}`;

@@ -7,6 +7,7 @@ import { findVideoById, type Video } from '../db/videos.js';
 import type { Logger } from '../log.js';
 import { probe, runFfmpeg, type Binaries, type Probe } from './ffmpeg.js';
 import { makeStoryboard, makeThumbnails } from './previews.js';
+import { makeCandidates } from './thumbnail-choice.js';
 import { encodeTimeLimitSeconds, planRenditions, renditionArgs, workOf, type Rendition } from './renditions.js';
 import type { Storage } from './storage.js';
 import { fileStamp, originalsDir, renditionName, storyboardName, thumbnailName, videoDir, videoFileKey } from './keys.js';
@@ -81,6 +82,7 @@ export async function processVideo(deps: PipelineDeps, videoId: number): Promise
       const smallest = (await listVideoFiles(pool, videoId)).filter((f) => f.kind === 'rendition').sort((a, b) => a.bytes - b.bytes)[0];
       if (smallest) await storeStoryboard(deps, video, smallest.storageKey, workDir);
     }
+    await storeCandidateFrames(deps, video, input);
     await progress.settled();
     if (!(await setVideoProgress(pool, videoId, 100))) throw new VideoGone();
     if (!deps.keepOriginals && video.originalKey) {
@@ -167,6 +169,19 @@ async function storeStoryboard(deps: PipelineDeps, video: Video, renditionKey: s
     bytes,
   });
   if (!(await setStoryboard(deps.pool, video.id, { name, ...index }))) throw new VideoGone();
+}
+
+/**
+ * The three frames the studio offers as thumbnails, from the original. Not worth failing a
+ * playable video for: the studio page makes them when they are missing.
+ */
+async function storeCandidateFrames(deps: PipelineDeps, video: Video, input: string): Promise<void> {
+  try {
+    await makeCandidates(deps, video, input);
+  } catch (err) {
+    if (!(await findVideoById(deps.pool, video.id))) throw new VideoGone();
+    deps.logger.warn({ err, videoId: video.id, publicId: video.publicId }, 'thumbnail candidates not made');
+  }
 }
 
 /** One percentage for the whole job, weighted by how much work each rendition is. */

@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
-import { canDeleteVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
-import { allowChannel, allowVideo, requirePermission, requireUser } from '../http/guards.js';
+import { canDeleteVideo, canEditVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
+import { allowChannel, allowVideo, hideVideoUnless, requirePermission, requireUser } from '../http/guards.js';
 import { problemHandler } from '../http/error-handler.js';
 import { uploadGuards } from '../http/upload-limits.js';
 import { apiRoutes } from './api.js';
@@ -11,13 +11,18 @@ import { mediaRoutes } from './media.js';
 import { videoRoutes } from './videos.js';
 import { accountRoutes } from './accounts.js';
 import { channelRoutes } from './channels.js';
+import { chapterRoutes } from './chapters.js';
+import { studioChapterRoutes } from './studio-chapters.js';
 import type { RouteDeps } from './deps.js';
 import { healthRoutes } from './health.js';
 import { homeRoutes } from './home.js';
 import { settingsRoutes } from './settings.js';
 import { studioBulkRoutes } from './studio-bulk.js';
 import { studioListRoutes } from './studio-list.js';
+import { studioCaptionRoutes } from './studio-captions.js';
 import { setupRoutes } from './setup.js';
+import { studioEditRoutes } from './studio-edit.js';
+import { studioThumbRoutes } from './studio-thumbs.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -72,6 +77,11 @@ export function buildRouter(deps: RouteDeps): Router {
   const setup = setupRoutes(deps);
   const studioList = studioListRoutes(deps);
   const studioBulk = studioBulkRoutes(deps);
+  const studioEdit = studioEditRoutes(deps);
+  const thumbs = studioThumbRoutes(deps);
+  const captions = studioCaptionRoutes(deps);
+  const chapters = chapterRoutes(deps);
+  const studioChapters = studioChapterRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
 
@@ -117,7 +127,27 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/studio/bulk', requireUser, studioBulk.createBulkAction);
   router.get('/studio/bulk/:id', requireUser, studioBulk.showBulkAction);
   router.post('/studio/bulk/:id/confirm', requireUser, studioBulk.confirmBulkAction);
+  // Studio, a video's details: edit, schedule, download the original.
+  router.get('/studio/videos/:id', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioEdit.show);
+  router.post('/studio/videos/:id', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioEdit.save);
+  router.get('/studio/videos/:id/original', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioEdit.downloadOriginal);
+  // Studio, a video's thumbnail: one of three frames, the frame at a time, or an uploaded picture.
+  router.get('/studio/videos/:id/thumbnail', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.frameSlot, thumbs.show);
+  router.post('/studio/videos/:id/thumbnail/candidate', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.chooseCandidate);
+  router.post('/studio/videos/:id/thumbnail/frame', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.frameSlot, thumbs.chooseFrame);
+  router.post('/studio/videos/:id/thumbnail/picture', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.receivePicture, thumbs.savePicture);
+  // Studio, a video's captions; each track is served under the video's media, to whoever may see the video.
+  router.get('/studio/videos/:id/captions', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.show);
+  router.post('/studio/videos/:id/captions', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.receiveFile, captions.upload);
+  router.post('/studio/videos/:id/captions/:language/delete', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.remove);
+  router.get('/media/videos/:id/captions/:language.vtt', cacheable, loadVideo, captions.serveFile);
+  // Studio, a video's chapters: the table and the choice of source; the track is with the media below.
+  router.get('/studio/videos/:id/chapters', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioChapters.show);
+  router.post('/studio/videos/:id/chapters', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioChapters.save);
 
+  // Before the files' route, which would take chapters.vtt for a file's name. loadVideo applies
+  // the rule the video's files are served by (canSeeVideo): the track is seen by whoever sees them.
+  router.get('/media/videos/:id/chapters.vtt', cacheable, loadVideo, chapters.track);
   router.get('/media/videos/:id/:name', media.videoFile);
 
   router.get('/@:handle', cacheable, loadChannel, channels.showChannel);

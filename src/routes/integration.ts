@@ -9,6 +9,8 @@ import type { RouteDeps } from './deps.js';
 import { findShareableVideo } from './loaders.js';
 import { describeVideo, thumbnailsOf } from './video-view.js';
 import { embedCode } from './watch-meta.js';
+import { captionTracksOf } from './studio-captions.js';
+import { chapterLinks, chaptersOfVideo } from './chapters.js';
 
 const FEED_ENTRIES = 50;
 const SITEMAP_PAGE = /^[1-9][0-9]{0,5}$/;
@@ -60,9 +62,10 @@ export function integrationRoutes({ pool, storage, config }: RouteDeps) {
     /** GET /embed/:id — the bare player, the one page other sites may frame. */
     async embed(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
-      const view = describeVideo(video, await listVideoFiles(pool, video.id), storage);
+      const [files, captions, chapters] = await Promise.all([listVideoFiles(pool, video.id), captionTracksOf(pool, video), chaptersOfVideo(pool, video)]);
+      const view = describeVideo(video, files, storage);
       allowFraming(res);
-      res.render('videos/embed', { layout: false, title: video.title, video, view, selected: view.defaultRendition, watchUrl: absolute(`/watch/${video.publicId}`) });
+      res.render('videos/embed', { layout: false, title: video.title, video, view, selected: view.defaultRendition, captions, watchUrl: absolute(`/watch/${video.publicId}`), chapters: chapterLinks(video.publicId, chapters) });
     },
 
     /** GET /oembed?url=…&format=json (https://oembed.com), for watch and embed URLs of this site. */

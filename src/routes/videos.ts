@@ -5,12 +5,14 @@ import { isSubscribed } from '../db/subscriptions.js';
 import { linkifyDescription, parseStartTime } from '../http/html.js';
 import { viewToken } from '../http/viewer-key.js';
 import { cardsOf } from './video-cards.js';
+import { chapterLinks, chaptersOfVideo } from './chapters.js';
 import { watchMetadata } from './watch-meta.js';
 import { withTransaction } from '../db/pool.js';
 import { deleteVideo, insertVideo } from '../db/videos.js';
 import { listVideoFiles } from '../db/video-files.js';
 import { resetFailedVideo } from '../db/video-processing.js';
 import { DESCRIPTION_MAX, TAGS_MAX, TITLE_MAX, parseVideoDetails } from '../forms/upload.js';
+import { categoryLabel, languageLabel } from '../forms/video-choices.js';
 import { loadedVideo } from '../http/guards.js';
 import { flash } from '../http/session.js';
 import { receiveOneFile } from '../http/uploads.js';
@@ -21,6 +23,7 @@ import type { RouteDeps } from './deps.js';
 import { newPublicId } from './public-id.js';
 import { relatedVideos } from './related.js';
 import { describeVideo } from './video-view.js';
+import { captionTracksOf } from './studio-captions.js';
 
 const RELATED_LIMIT = 12;
 
@@ -99,11 +102,13 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
     async watch(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
       const viewer = req.viewer;
-      const [files, related, rating, subscribed] = await Promise.all([
+      const [files, related, rating, subscribed, captions, chapters] = await Promise.all([
         listVideoFiles(pool, video.id),
         relatedVideos(pool, video.id, RELATED_LIMIT),
         viewer ? findRating(pool, viewer.id, video.id) : Promise.resolve(null),
         viewer ? isSubscribed(pool, viewer.id, video.ownerId) : Promise.resolve(false),
+        captionTracksOf(pool, video),
+        chaptersOfVideo(pool, video),
       ]);
       const view = describeVideo(video, files, storage);
       const requested = Number(req.query.quality);
@@ -119,8 +124,11 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
         subscribed,
         related: cardsOf(related, storage),
         descriptionHtml: linkifyDescription(video.description, `/watch/${video.publicId}`, video.durationSeconds),
-        meta: watchMetadata(video, view, config.publicUrl, config.siteName),
+        meta: watchMetadata(video, view, config.publicUrl, config.siteName, chapters),
+        chapters: chapterLinks(video.publicId, chapters),
+        details: { category: categoryLabel(video.category), language: languageLabel(video.language) },
         viewToken: viewToken(secret, video.publicId),
+        captions,
       });
     },
 

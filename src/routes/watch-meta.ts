@@ -1,5 +1,7 @@
+import { withEnds, type Chapter } from '../chapters.js';
 import type { VideoWithOwner } from '../db/videos.js';
 import { isListed } from '../db/visibility.js';
+import { categoryLabel } from '../forms/video-choices.js';
 import type { describeVideo } from './video-view.js';
 
 type View = ReturnType<typeof describeVideo>;
@@ -14,7 +16,7 @@ export function isoDuration(seconds: number): string {
  * What other software reads from a watch page: OpenGraph and Twitter player cards, the
  * oEmbed discovery link and schema.org VideoObject. Absolute URLs from PUBLIC_URL.
  */
-export function watchMetadata(video: VideoWithOwner, view: View, publicUrl: URL, siteName: string) {
+export function watchMetadata(video: VideoWithOwner, view: View, publicUrl: URL, siteName: string, chapters: Chapter[] = []) {
   const absolute = (path: string) => new URL(path, publicUrl).href;
   const watchUrl = absolute(`/watch/${video.publicId}`);
   const embedUrl = absolute(`/embed/${video.publicId}`);
@@ -32,10 +34,15 @@ export function watchMetadata(video: VideoWithOwner, view: View, publicUrl: URL,
     embedUrl,
     url: watchUrl,
     author: { '@type': 'Person', name: video.owner.displayName, url: absolute(`/@${video.owner.handle}`) },
+    // schema.org: genre is free text (the category's name), inLanguage a BCP 47 tag.
+    genre: categoryLabel(video.category) ?? undefined,
+    inLanguage: video.language ?? undefined,
     interactionStatistic: [
       { '@type': 'InteractionCounter', interactionType: { '@type': 'WatchAction' }, userInteractionCount: video.viewCount },
       { '@type': 'InteractionCounter', interactionType: { '@type': 'LikeAction' }, userInteractionCount: video.likeCount },
     ],
+    // Chapters as Clips: what search engines show as a video's "key moments".
+    ...(chapters.length > 0 ? { hasPart: chapterClips(chapters, video.durationSeconds, watchUrl) } : {}),
   };
   return {
     canonical: watchUrl,
@@ -69,6 +76,17 @@ export function watchMetadata(video: VideoWithOwner, view: View, publicUrl: URL,
     watchUrl,
     embedCode: embedCode(embedUrl, video.title, rendition?.width ?? 1280, rendition?.height ?? 720),
   };
+}
+
+/** schema.org Clip entries (offsets in whole seconds), each with the address that starts the video there. */
+function chapterClips(chapters: Chapter[], durationSeconds: number, watchUrl: string) {
+  return withEnds(chapters, durationSeconds).map((c) => ({
+    '@type': 'Clip',
+    name: c.title,
+    startOffset: c.startSeconds,
+    endOffset: Math.round(c.endSeconds),
+    url: `${watchUrl}?t=${c.startSeconds}`,
+  }));
 }
 
 /** The <iframe> other sites paste (also oEmbed's html); the caller escapes it for its context. */

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { createDatabaseIfMissing, dropDatabase } from '../../src/db/embedded.js';
 import { ROOT_DIR } from '../../src/paths.js';
-import { testDatabaseUrl } from '../helpers/database.js';
+import { testDatabaseUrl, testPool } from '../helpers/database.js';
 import { recountedSearchWords, storedSearchWords } from '../helpers/search.js';
 
 const exec = promisify(execFile);
@@ -75,7 +75,28 @@ describe('npm run seed', function () {
     }
   });
 
+  it('leaves every index, constraint and trigger as the migrations made them (the load drops some and builds them again)', async () => {
+    const db = new pg.Client({ connectionString: url.toString() });
+    await db.connect();
+    try {
+      assert.deepEqual(await schemaObjects(db), await schemaObjects(testPool()));
+    } finally {
+      await db.end();
+    }
+  });
+
   it('refuses to seed the same database twice, changing nothing', async () => {
     await assert.rejects(seed(), (err: { code: number; stderr: string }) => err.code === 1 && /seeded already/.test(err.stderr));
   });
 });
+
+/** The indexes, constraints and triggers of a database, with their definitions. */
+async function schemaObjects(db: Pick<pg.Client, 'query'>): Promise<string[]> {
+  const { rows } = await db.query<{ o: string }>(
+    `SELECT indexdef AS o FROM pg_indexes WHERE schemaname = 'public'
+     UNION ALL SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+     UNION ALL SELECT pg_get_triggerdef(oid) || ' ' || tgenabled::text FROM pg_trigger WHERE NOT tgisinternal
+     ORDER BY 1`,
+  );
+  return rows.map((r) => r.o);
+}

@@ -4,11 +4,10 @@ import { SEED_PASSWORD, WORDS } from '../../src/cli/seed-words.js';
 import { findChannelByHandle } from '../../src/db/channels.js';
 import { estimatedTableRows, explainQuery, planNodes, rowsRead, type ExplainOptions, type PlanNode } from '../../src/db/explain.js';
 import type { Pool } from '../../src/db/pool.js';
-import { layOutVideosByPublication, recountCounters, seedAccounts, seedRatings, seedSubscriptions, seedVideos, seedViews } from '../../src/db/seed.js';
+import { seedAccounts, seedCatalogue as seedLoad } from '../../src/db/seed.js';
 import { listPublicVideos } from '../../src/db/video-listings.js';
 import { insertVideoFile } from '../../src/db/video-files.js';
 import { insertVideo } from '../../src/db/videos.js';
-import { rollUpViews } from '../../src/db/views.js';
 import { recordQueries, visitHotPaths, type HotPathSubjects, type RecordedQuery } from '../../scripts/hot-paths.js';
 import { createTestApp } from '../helpers/app.js';
 import { freshDatabase } from '../helpers/database.js';
@@ -24,7 +23,7 @@ import { freshDatabase } from '../helpers/database.js';
  * Tables that grow with the site: a hot query must never read one from end to end. Add
  * comments here when they exist.
  */
-const GROWING_TABLES = ['videos', 'video_files', 'video_views', 'video_view_days', 'channel_view_days', 'bulk_actions', 'video_ratings', 'subscriptions', 'users', 'user_roles', 'sessions', 'rate_limits'];
+const GROWING_TABLES = ['videos', 'video_files', 'video_captions', 'video_chapters', 'video_views', 'video_view_days', 'channel_view_days', 'bulk_actions', 'video_ratings', 'subscriptions', 'users', 'user_roles', 'sessions', 'rate_limits'];
 
 /**
  * With seq scans priced out of reach, the planner reads a table that no index serves by walking
@@ -71,13 +70,7 @@ async function seedCatalogue(pool: Pool): Promise<void> {
     width: 1280, height: 720, frameRate: 30, videoCodec: 'h264', audioCodec: 'aac', probe: {},
   });
   await insertVideoFile(pool, fixture.id, { kind: 'rendition', name: '720p-seed.mp4', storageKey: 'videos/seedfixture/720p-seed.mp4', mimeType: 'video/mp4', width: 1280, height: 720, bytes: 1000 });
-  await seedVideos(pool, VIDEOS, ACCOUNTS, WORDS, fixture.id);
-  await seedViews(pool, 8);
-  await seedRatings(pool, 2, ACCOUNTS);
-  await seedSubscriptions(pool, 20, ACCOUNTS);
-  await recountCounters(pool);
-  await rollUpViews(pool);
-  await layOutVideosByPublication(pool);
+  await seedLoad(pool, { count: VIDEOS, accounts: ACCOUNTS, fixtureId: fixture.id, viewsPerVideo: 8, ratingsPerVideo: 2, subscriptionsPerAccount: 20 }, WORDS);
 }
 
 describe('Query plans of the hot paths', function () {

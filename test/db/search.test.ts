@@ -95,4 +95,17 @@ describe('searchVideos: plans picked from what the words cost', function () {
     assert.deepEqual(ids(await search(`${common} ${rare}`, 'date')), [made.rareWithCommon!.publicId, made.oldClassic!.publicId]);
     assert.deepEqual(ids(await search(rare, 'views')), [made.oldClassic!.publicId, made.rareWithCommon!.publicId, made.rareInDescription!.publicId]);
   });
+
+  it('looks for typos in titles only when a word is in no video, not for known words never found together', async () => {
+    const [first, second] = [`fir${letters()}`, `sec${letters()}`];
+    // "sec…" with one letter changed in its middle: a lookalike, not a prefix.
+    const lookalike = `${second.slice(0, 4)}${second[4] === 'b' ? 'c' : 'b'}${second.slice(5)}`;
+    const [near] = await insertVideos({ id: owners[0]! }, [
+      { title: `${first} ${lookalike}`, minutesAgo: 7 },
+      { title: `Only ${second}`, minutesAgo: 8 },
+    ]);
+    assert.deepEqual(ids(await search(`${first} ${second}`)), [], 'both words are in videos, never together: nothing');
+    const typo = `${second.slice(0, 4)}${second[4] === 'q' ? 'w' : 'q'}${second.slice(5)}`;
+    assert.deepEqual(ids(await search(`${first} ${typo}`)), [near!.publicId], 'a word in no video: its lookalike');
+  });
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { Express } from 'express';
 
 const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
@@ -49,8 +49,8 @@ export function useBrowser(getApp: () => Express): { browser: Browser; baseUrl: 
  * A fresh browser context and page, with every console error and page error collected (a CSP
  * violation shows up there); `ignore` lists expected messages, such as a form's 422.
  */
-export async function openPage(browser: Browser, ignore: RegExp[] = []) {
-  const context = await browser.newContext();
+export async function openPage(browser: Browser, ignore: RegExp[] = [], options: BrowserContextOptions = {}) {
+  const context = await browser.newContext(options);
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (m) => m.type() === 'error' && !ignore.some((r) => r.test(m.text())) && problems.push(m.text()));

@@ -41,14 +41,15 @@ let videoSequence = 0;
  * A video (no media files) recorded and moved through its states by the same data functions
  * the upload route and the worker use: ready and public unless told otherwise.
  */
-export async function createVideo(owner: { id: number }, options: { title?: string; description?: string; tags?: string[]; visibility?: Visibility; status?: VideoStatus; durationSeconds?: number; publishedAt?: Date } = {}) {
+export async function createVideo(owner: { id: number }, options: { title?: string; description?: string; tags?: string[]; visibility?: Visibility; status?: VideoStatus; durationSeconds?: number; publishedAt?: Date; publishAt?: Date } = {}) {
   videoSequence += 1;
   const publicId = `v${String(videoSequence).padStart(4, '0')}${crypto.randomBytes(5).toString('base64url')}`.slice(0, 11).replace(/[^A-Za-z0-9_-]/g, 'x');
   const status = options.status ?? 'ready';
   const db = testPool();
   const video = await insertVideo(db, {
     publicId, ownerId: owner.id, title: options.title ?? `Video ${videoSequence}`, description: options.description ?? '', tags: options.tags ?? [],
-    visibility: options.visibility ?? 'public', originalKey: `originals/${publicId}/source`, originalName: 'fixture.mp4', originalBytes: 0,
+    // An upload is never scheduled (the edit page schedules): made private, then scheduled below.
+    visibility: options.visibility === 'scheduled' ? 'private' : options.visibility ?? 'public', originalKey: `originals/${publicId}/source`, originalName: 'fixture.mp4', originalBytes: 0,
     durationSeconds: options.durationSeconds ?? 60, width: 1280, height: 720, frameRate: 30, videoCodec: 'h264', audioCodec: 'aac', probe: {},
   });
   if (status !== 'uploaded') await markProcessing(db, video.id);
@@ -59,6 +60,9 @@ export async function createVideo(owner: { id: number }, options: { title?: stri
   if (status === 'failed') await markFailed(db, video.id, 'Made failed by a test.');
   // No data function changes a publication time yet (scheduled publication will bring one).
   if (status === 'ready' && options.publishedAt) await db.query('UPDATE videos SET published_at = $2 WHERE id = $1', [video.id, options.publishedAt]);
+  if (options.visibility === 'scheduled') {
+    await db.query(`UPDATE videos SET visibility = 'scheduled', publish_at = $2 WHERE id = $1`, [video.id, options.publishAt ?? new Date(Date.now() + 24 * 3600 * 1000)]);
+  }
   return { id: video.id, publicId: video.publicId };
 }
 

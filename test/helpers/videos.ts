@@ -47,10 +47,11 @@ export function publicIdFrom(location: string | undefined): string {
 /**
  * Gives a video made by the factory a real, playable rendition without running the pipeline: a
  * small H.264 file made by ffmpeg, copied where the shared DATA_DIR's storage keeps renditions
- * and recorded in video_files. Returns the file's name in /media/videos/:id/:name.
+ * and recorded in video_files; `seconds` long (give the factory's video the same duration).
+ * Returns the file's name in /media/videos/:id/:name.
  */
-export async function attachRendition(video: { id: number; publicId: string }): Promise<string> {
-  const source = await fixture('tiny-h264', { width: 320, height: 180, seconds: 1, codec: 'h264' });
+export async function attachRendition(video: { id: number; publicId: string }, seconds = 1): Promise<string> {
+  const source = await fixture(`tiny-h264-${seconds}s`, { width: 320, height: 180, seconds, codec: 'h264' });
   const name = `180p-${crypto.randomBytes(3).toString('hex')}.mp4`;
   const storageKey = `videos/${video.publicId}/${name}`;
   const target = path.join(runDataDir(), 'media', storageKey);

@@ -3,9 +3,12 @@ import { HtmlValidate } from 'html-validate';
 import supertest from 'supertest';
 import { useTestApp, useWorker } from '../helpers/app.js';
 import { fixtures } from '../helpers/fixtures.js';
-import { publicIdFrom, uploadVideo, waitForProcessing } from '../helpers/videos.js';
+import { attachRendition, publicIdFrom, uploadVideo, waitForProcessing } from '../helpers/videos.js';
+import { uploadCaptions } from '../helpers/captions.js';
 import { signedInAgent, tokenFor } from '../helpers/agent.js';
 import { createUser, createVideo } from '../helpers/factories.js';
+import { insertVideoFile } from '../../src/db/video-files.js';
+import { testPool } from '../helpers/database.js';
 
 // Valid HTML5 and the accessibility rules html-validate checks (labels, headings, landmarks,
 // alt text, unique ids), on every page a person can reach so far, signed in and out.
@@ -88,6 +91,56 @@ describe('HTML validity and accessibility', () => {
     await assertValid(refused.text, 'POST /studio/bulk (422)');
   });
 
+  it('holds for the studio details page, sent back with errors, and the watch page with its details and Edit link', async () => {
+    const user = await createUser();
+    const agent = await signedInAgent(t.app, user);
+    const video = await createVideo(user, { title: 'Details page', visibility: 'scheduled' });
+    const page = `/studio/videos/${video.publicId}`;
+    await assertValid((await agent.get(page)).text, page);
+    const token = await tokenFor(agent, page);
+    const refused = await agent.post(page).type('form').send({ _csrf: token, title: '', description: 'x'.repeat(5001), tags: 'x'.repeat(31), visibility: 'nope', category: 'nope', language: 'nope' });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, `POST ${page} (422)`);
+    const badDate = await agent.post(page).type('form').send({ _csrf: token, title: 'Details page', visibility: 'scheduled', publishDate: '2000-01-01', publishTime: '10:00' });
+    assert.equal(badDate.status, 422);
+    await assertValid(badDate.text, `POST ${page} (422, schedule)`);
+    await agent.post(page).type('form').send({ _csrf: token, title: 'Details page', visibility: 'public', category: 'music', language: 'en' });
+    const watch = await agent.get(`/watch/${video.publicId}`);
+    assert.match(watch.text, /Edit video/);
+    await assertValid(watch.text, 'watch page with category, language and Edit');
+  });
+
+  it('holds for the studio captions page (empty, with tracks, a refused file) and players with <track>', async function () {
+    this.timeout(60_000);
+    const user = await createUser();
+    const agent = await signedInAgent(t.app, user);
+    const video = await createVideo(user, { title: 'Captioned' });
+    const page = `/studio/videos/${video.publicId}/captions`;
+    await assertValid((await agent.get(page)).text, `${page} (no tracks)`);
+    assert.equal((await uploadCaptions(agent, video, 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHi\n')).status, 303);
+    assert.equal((await uploadCaptions(agent, video, '1\n00:00:01,000 --> 00:00:02,000\nOi\n', { language: 'pt-BR', label: 'Português <BR>' }, 'c.srt')).status, 303);
+    await assertValid((await agent.get(page)).text, `${page} (two tracks)`);
+    const refused = await uploadCaptions(agent, video, 'WEBVTT\n\n00:00:02.000 --> 00:00:01.000\nbackwards\n', { language: 'not a tag', label: '' });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, `POST ${page} (422)`);
+    await attachRendition(video);
+    await assertValid((await supertest(t.app).get(`/watch/${video.publicId}`)).text, 'watch page with caption tracks');
+  });
+
+  it('holds for the chapters tab, its form sent back with errors, and a watch page with chapters', async () => {
+    const user = await createUser();
+    const agent = await signedInAgent(t.app, user);
+    const video = await createVideo(user, { description: '0:00 Intro\n0:30 Middle\n1:00 End', durationSeconds: 90 });
+    await insertVideoFile(testPool(), video.id, { kind: 'rendition', name: '360p-html.mp4', storageKey: `videos/${video.publicId}/360p-html.mp4`, mimeType: 'video/mp4', width: 640, height: 360, bytes: 1000 });
+    const page = `/studio/videos/${video.publicId}/chapters`;
+    await assertValid((await agent.get(page)).text, page);
+    const token = await tokenFor(agent, page);
+    const refused = await agent.post(page).type('form').send(`_csrf=${encodeURIComponent(token)}&source=table&start%5B%5D=0:05&title%5B%5D=A&start%5B%5D=x&title%5B%5D=&start%5B%5D=&title%5B%5D=`);
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, `POST ${page} (422)`);
+    await assertValid((await supertest(t.app).get(`/watch/${video.publicId}`)).text, 'watch page with chapters');
+  });
+
   describe('video pages', function () {
     this.timeout(60_000);
     useWorker(t);
@@ -102,7 +155,13 @@ describe('HTML validity and accessibility', () => {
       const res = await uploadVideo(agent, await fixtures.noAudio(), { title: 'Valid page', description: 'Some words', tags: 'a, b' });
       const publicId = publicIdFrom(res.headers.location);
       await assertValid((await agent.get(`/watch/${publicId}`)).text, 'watch page while processing');
+      await assertValid((await agent.get(`/studio/videos/${publicId}/thumbnail`)).text, 'studio thumbnail while processing');
       await waitForProcessing(publicId);
+      const thumbnail = `/studio/videos/${publicId}/thumbnail`;
+      await assertValid((await agent.get(thumbnail)).text, thumbnail);
+      const lateFrame = await agent.post(`${thumbnail}/frame`).type('form').send({ _csrf: await tokenFor(agent, thumbnail), time: '99:00' });
+      assert.equal(lateFrame.status, 422);
+      await assertValid(lateFrame.text, `POST ${thumbnail}/frame (422)`);
       for (const path of [`/watch/${publicId}`, '/studio', '/', `/@${user.handle}`, `/@${user.handle}/playlists`, `/@${user.handle}/about`, '/feed/subscriptions', '/search?q=valid+page']) {
         await assertValid((await agent.get(path)).text, path);
       }

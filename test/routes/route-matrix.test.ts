@@ -2,10 +2,13 @@
 // added without anyone deciding who may use it. Every route the app declares has one row here
 // with the status each role gets; a route without a row, or a row without a route, fails.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import express, { type Express } from 'express';
 import supertest from 'supertest';
 import { insertBulkAction } from '../../src/db/bulk-actions.js';
-import { createTestApp } from '../helpers/app.js';
+import { saveCaptionTrack } from '../../src/db/captions.js';
+import { createTestApp, runDataDir } from '../helpers/app.js';
 import { csrfFrom, signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
 import { banUser, createUser, createVideo, uniqueHandle } from '../helpers/factories.js';
@@ -177,7 +180,57 @@ const ROWS: Record<string, Row> = {
     expect: [L, 403, 303, 303, 303, B],
     request: (c) => ({ path: `/studio/videos/${c.subject.video.publicId}/delete`, form: {} }),
   },
+  // A video's studio pages are its owner's alone: anyone else is told it does not exist.
+  'GET /studio/videos/:id': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/studio/videos/${c.subject.privateVideo.publicId}`) },
+  'POST /studio/videos/:id': {
+    expect: [L, 404, 303, 404, 404, B],
+    request: (c) => ({ path: `/studio/videos/${c.subject.privateVideo.publicId}`, form: { title: 'Matrix private video', visibility: 'private', language: 'en' } }),
+  },
+  'GET /studio/videos/:id/original': {
+    expect: [L, 404, 200, 404, 404, L],
+    request: (c) => {
+      // The original as storage keeps it (KEEP_ORIGINALS, on by default).
+      const file = path.join(runDataDir(), 'media', 'originals', c.subject.privateVideo.publicId, 'source');
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, 'original bytes');
+      return { path: `/studio/videos/${c.subject.privateVideo.publicId}/original` };
+    },
+  },
+  // The owner's alone: everyone else is told the video does not exist (hideVideoUnless).
+  'GET /studio/videos/:id/thumbnail': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/studio/videos/${c.subject.video.publicId}/thumbnail`) },
+  'POST /studio/videos/:id/thumbnail/candidate': {
+    // No such candidate: the owner's form is refused (422) after the guards let it through.
+    expect: [L, 404, 422, 404, 404, B],
+    request: (c) => ({ path: `/studio/videos/${c.subject.video.publicId}/thumbnail/candidate`, form: { candidate: 'candidate-00000000-1.jpg' } }),
+  },
+  'POST /studio/videos/:id/thumbnail/frame': {
+    expect: [L, 404, 303, 404, 404, B],
+    request: (c) => ({ path: `/studio/videos/${c.subject.video.publicId}/thumbnail/frame`, form: { time: '0' } }),
+  },
+  'POST /studio/videos/:id/thumbnail/picture': {
+    expect: [L, 404, 303, 404, 404, B],
+    request: async (c) => ({ path: `/studio/videos/${c.subject.video.publicId}/thumbnail/picture`, file: { field: 'picture', content: await jpegWithExif(640, 360), name: 'me.jpg' } }),
+  },
+  // The studio is the owner's alone: anyone else is told the video does not exist, moderators too.
+  'GET /studio/videos/:id/captions': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/studio/videos/${c.subject.privateVideo.publicId}/captions`) },
+  'POST /studio/videos/:id/captions': {
+    expect: [L, 404, 303, 404, 404, B],
+    request: (c) => ({ path: `/studio/videos/${c.subject.privateVideo.publicId}/captions`, file: { field: 'file', content: Buffer.from(MATRIX_CAPTIONS), name: 'de.vtt', fields: { language: 'de', label: 'Deutsch' } } }),
+  },
+  'POST /studio/videos/:id/captions/:language/delete': { expect: [L, 404, 303, 404, 404, B], request: (c) => ({ path: `/studio/videos/${c.subject.privateVideo.publicId}/captions/de/delete`, form: {} }) },
+  'GET /media/videos/:id/captions/:language.vtt': {
+    expect: [404, 404, 200, 200, 200, 404],
+    request: async (c) => {
+      const { privateVideo, owner } = c.subject;
+      await saveCaptionTrack(testPool(), privateVideo.id, owner.id, { language: 'en', label: 'English', sourceFormat: 'vtt', vtt: MATRIX_CAPTIONS, cueCount: 1, cueTexts: ['Hello'] });
+      return { path: `/media/videos/${privateVideo.publicId}/captions/en.vtt` };
+    },
+  },
 
+  // The studio's Chapters tab is the owner's alone; anyone else is told the video does not exist.
+  'GET /studio/videos/:id/chapters': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/studio/videos/${c.subject.video.publicId}/chapters`) },
+  'POST /studio/videos/:id/chapters': { expect: [L, 404, 303, 404, 404, B], request: (c) => ({ path: `/studio/videos/${c.subject.video.publicId}/chapters`, form: { source: 'description' } }) },
+  'GET /media/videos/:id/chapters.vtt': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/media/videos/${c.subject.privateVideo.publicId}/chapters.vtt`) },
   'GET /media/videos/:id/:name': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/media/videos/${c.subject.privateVideo.publicId}/${c.subject.privateVideo.file}`) },
   'GET /api/v1/videos/:id': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/api/v1/videos/${c.subject.privateVideo.publicId}`) },
 
@@ -190,6 +243,7 @@ const ROWS: Record<string, Row> = {
 };
 
 const MATRIX_UPLOAD = 'Uploaded by the route matrix';
+const MATRIX_CAPTIONS = 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello\n';
 const tinyVideo = () => fixture('micro-h264', { width: 96, height: 96, seconds: 1, codec: 'h264', audio: false });
 
 describe('the route × role matrix', function () {

@@ -1,7 +1,8 @@
-// Attack covered: a hidden video leaking. A video that is private, unlisted, still processing,
+// Attack covered: a hidden video leaking. A video that is private, scheduled, unlisted, still processing,
 // failed, or whose owner is banned or deleted must not be found by a signed-out visitor on any
 // public surface: home (both sections), search (common word, rare word, typo), channel tabs,
-// related videos, both Atom feeds, the sitemap, oEmbed, the embed, the API and the media files.
+// related videos, both Atom feeds, the sitemap, oEmbed, the embed, the API and the media files
+// (captions too, and search by a word said only in them).
 // Unlisted is the one exception: watchable by its link (watch page, embed, oEmbed, API, media),
 // listed nowhere. One table of states × surfaces; every check has a visible control video that
 // must appear on the same surface, so that each check can fail.
@@ -9,12 +10,13 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import type { Express } from 'express';
 import supertest from 'supertest';
+import { saveCaptionTrack } from '../../src/db/captions.js';
 import { createTestApp } from '../helpers/app.js';
 import { testPool } from '../helpers/database.js';
 import { banUser, createUser, createVideo, deleteUser } from '../helpers/factories.js';
 import { insertVideos } from '../helpers/search.js';
 import { attachRendition } from '../helpers/videos.js';
-import type { VideoStatus } from '../../src/db/visibility.js';
+import type { VideoStatus, Visibility } from '../../src/db/visibility.js';
 
 type User = Awaited<ReturnType<typeof createUser>>;
 interface Made {
@@ -29,7 +31,7 @@ interface State {
   name: string;
   label: string;
   /** How the hidden video is made; `ownOwner` gives it an owner of its own (banned or deleted after). */
-  video: { visibility?: 'public' | 'unlisted' | 'private'; status?: VideoStatus };
+  video: { visibility?: Visibility; status?: VideoStatus };
   ownOwner?: (owner: User) => Promise<void>;
   /** Unlisted: listed nowhere, but watchable by anyone who has the link. */
   byLink?: boolean;
@@ -37,6 +39,7 @@ interface State {
 
 const STATES: State[] = [
   { name: 'private', label: 'a private video', video: { visibility: 'private' } },
+  { name: 'scheduled', label: 'a video scheduled for later', video: { visibility: 'scheduled' } },
   { name: 'unlisted', label: 'an unlisted video', video: { visibility: 'unlisted' }, byLink: true },
   { name: 'processing', label: 'a video still processing', video: { status: 'processing' } },
   { name: 'failed', label: 'a video that failed processing', video: { status: 'failed' } },
@@ -95,6 +98,10 @@ describe('security: hidden videos never leak onto public surfaces', function () 
       const hidden = await make(hiddenOwner, `${rare} ${COMMON} hidden`, { ...state.video, tags: [rare] }, true);
       const control = await make(controlOwner, `${rare} ${COMMON} shown`, { tags: [rare] }, true);
       const anchor = await make(controlOwner, `${rare} anchor`);
+      // A word said only in their captions, which search finds too (weight D of the vector).
+      for (const [video, by] of [[hidden, hiddenOwner], [control, controlOwner]] as const) {
+        await saveCaptionTrack(testPool(), video.id, by.id, { language: 'en', label: 'English', sourceFormat: 'vtt', vtt: `WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nsaid${rare}\n`, cueCount: 1, cueTexts: [`said${rare}`] });
+      }
       cases.set(state.name, { state, rare, hidden, hiddenOwner, control, anchor });
     }
     // Popular this week: each hidden video has a view more than the channel control, so one that
@@ -178,6 +185,7 @@ describe('security: hidden videos never leak onto public surfaces', function () 
     { name: 'home, popular this week', ...same(() => '/', between('id="popular-title"', 'id="latest-title"'), () => channelControl) },
     { name: 'search, a common word', ...same(() => `/search?q=${COMMON}`) },
     { name: 'search, a rare word', ...same((c) => `/search?q=${c.rare}`) },
+    { name: 'search, a word said only in its captions', ...same((c) => `/search?q=said${c.rare}`) },
     { name: 'search, a typo', ...same((c) => `/search?q=${encodeURIComponent(`${misspell(c.rare)} ${COMMON}`)}`) },
     { name: 'channel videos tab', ...channelTab('') },
     { name: 'channel videos tab, popular first', ...channelTab('?sort=popular') },
@@ -212,6 +220,7 @@ describe('security: hidden videos never leak onto public surfaces', function () 
       refused: (res) => assert.match(String(res.headers['content-type']), /^application\/problem\+json/),
     },
     { name: 'media file', path: (v) => `/media/videos/${v.publicId}/${v.file}`, opened: (res) => assert.equal(res.headers['content-type'], 'video/mp4') },
+    { name: 'captions file', path: (v) => `/media/videos/${v.publicId}/captions/en.vtt`, opened: (res) => assert.equal(res.headers['content-type'], 'text/vtt; charset=utf-8') },
   ];
 
   for (const state of STATES) {
