@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
-import { canDeleteVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
-import { allowChannel, allowVideo, requirePermission, requireUser } from '../http/guards.js';
+import { canDeleteVideo, canEditVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
+import { allowChannel, allowVideo, hideVideoUnless, requirePermission, requireUser } from '../http/guards.js';
 import { problemHandler } from '../http/error-handler.js';
 import { uploadGuards } from '../http/upload-limits.js';
 import { apiRoutes } from './api.js';
@@ -16,6 +16,7 @@ import { healthRoutes } from './health.js';
 import { homeRoutes } from './home.js';
 import { settingsRoutes } from './settings.js';
 import { setupRoutes } from './setup.js';
+import { studioStatsRoutes } from './studio-stats.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -68,6 +69,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const engagement = engagementRoutes(deps);
   const integration = integrationRoutes(deps);
   const setup = setupRoutes(deps);
+  const studioStats = studioStatsRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
 
@@ -109,6 +111,9 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/feed/subscriptions', requireUser, engagement.subscriptionFeed);
   router.get('/studio', requireUser, videos.studio);
   router.post('/studio/videos/:id/delete', requireUser, loadVideo, allowVideo(canDeleteVideo, 'You may not delete this video.'), videos.remove);
+  // Studio: a video's statistics (views per day, viewers, sources, ratings; CSV).
+  router.get('/studio/videos/:id/stats', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioStats.show);
+  router.get('/studio/videos/:id/stats.csv', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioStats.csv);
 
   router.get('/media/videos/:id/:name', media.videoFile);
 
