@@ -5,7 +5,8 @@ import { useTestApp, useWorker } from '../helpers/app.js';
 import { fixtures } from '../helpers/fixtures.js';
 import { publicIdFrom, uploadVideo, waitForProcessing } from '../helpers/videos.js';
 import { signedInAgent, tokenFor } from '../helpers/agent.js';
-import { createUser } from '../helpers/factories.js';
+import { testPool } from '../helpers/database.js';
+import { createUser, createVideo } from '../helpers/factories.js';
 
 // Valid HTML5 and the accessibility rules html-validate checks (labels, headings, landmarks,
 // alt text, unique ids), on every page a person can reach so far, signed in and out.
@@ -59,6 +60,21 @@ describe('HTML validity and accessibility', () => {
     const registerToken = await tokenFor(anonymous, '/register');
     const register = await anonymous.post('/register').type('form').send({ _csrf: registerToken, handle: 'x', displayName: '', password: 'short' });
     await assertValid(register.text, 'POST /register (422)');
+  });
+
+  it("holds for a video's statistics in the studio, with views, sources and ratings", async () => {
+    const user = await createUser();
+    const video = await createVideo(user, { title: 'Statistics <page>' });
+    await testPool().query(`INSERT INTO video_view_days (video_id, day, views, viewers) VALUES ($1, (now() AT TIME ZONE 'UTC')::date - 1, 40, 30)`, [video.id]);
+    await testPool().query(`INSERT INTO video_view_sources (video_id, day, source, views) VALUES ($1, (now() AT TIME ZONE 'UTC')::date - 1, 'search', 40)`, [video.id]);
+    await testPool().query('INSERT INTO video_ratings (user_id, video_id, value) VALUES ($1, $2, 1)', [(await createUser()).id, video.id]);
+    const agent = await signedInAgent(t.app, user);
+    for (const period of ['7', '28', '90']) {
+      const path = `/studio/videos/${video.publicId}/stats?period=${period}`;
+      await assertValid((await agent.get(path)).text, path);
+    }
+    const empty = await createVideo(user);
+    await assertValid((await agent.get(`/studio/videos/${empty.publicId}/stats`)).text, 'statistics of a video nobody watched');
   });
 
   describe('video pages', function () {
