@@ -73,11 +73,15 @@ export async function seedVideos(db: Queryable, count: number, accounts: number,
   );
 }
 
-/** About `perVideo` views a video over the last 30 days. */
+/**
+ * About `perVideo` views a video over the last 30 days, from as many viewers (each its first of
+ * the day), from sources drawn at random.
+ */
 export async function seedViews(db: Queryable, perVideo: number): Promise<void> {
   await db.query(
-    `INSERT INTO video_views (video_id, viewer_key, hour, viewed_at)
-     SELECT v.id, 'seed:' || g, date_trunc('hour', t.at), t.at
+    `INSERT INTO video_views (video_id, viewer_key, hour, viewed_at, source, first_today)
+     SELECT v.id, 'seed:' || g, date_trunc('hour', t.at), t.at,
+            (ARRAY['home', 'search', 'related', 'channel', 'playlist', 'embed', 'external', 'direct'])[1 + (g * 7 + v.id) % 8], true
      FROM videos v
      CROSS JOIN LATERAL generate_series(1, (random() * $1 * 2 + 0 * v.id)::int) AS g
      CROSS JOIN LATERAL (SELECT now() - random() * interval '30 days' + 0 * g * interval '1 second' AS at) t

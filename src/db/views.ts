@@ -22,7 +22,7 @@ export interface ViewReport {
  */
 export async function recordView(pool: Pool, videoId: number, report: ViewReport): Promise<boolean> {
   const { rows } = await pool.query<{ counted: number }>(prepared(
-    'record-view',
+    'insert-view',
     `WITH video AS (
        SELECT id FROM videos WHERE id = $1 AND owner_id IS DISTINCT FROM $3::bigint
      ),

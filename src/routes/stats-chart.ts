@@ -1,4 +1,4 @@
-import { formatCount } from '../format.js';
+import { formatCount, formatNumber } from '../format.js';
 
 // A bar chart drawn on the server as inline SVG (src/views/partials/bar-chart.ejs): readable
 // without scripts, sized by its viewBox so it scales to any width (390 px phones included).
@@ -65,7 +65,7 @@ export function barChart(days: string[], series: ChartSeries[]): BarChart {
       width: round(Math.max(1, barWidth - 0.5)),
       height: round(height),
       className: s.className,
-      tooltip: `${shortDay(day)}: ${value.toLocaleString('en')} ${s.unit}`,
+      tooltip: `${shortDay(day)}: ${formatNumber(value)} ${s.unit}`,
     };
   })).filter((b) => b.height > 0);
 

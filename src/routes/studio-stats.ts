@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { listStatsDays, type StatsDay } from '../db/video-stats.js';
+import { formatNumber } from '../format.js';
 import { STATS_PERIODS, parseStatsPeriod, type StatsPeriod } from '../forms/stats-period.js';
 import { csv } from '../http/csv.js';
 import { badRequest } from '../http/errors.js';
@@ -14,6 +15,8 @@ export interface StatsSummary {
   viewers: number;
   likes: number;
   dislikes: number;
+  likesRemoved: number;
+  dislikesRemoved: number;
   /** Each source's views and share of the period's views, most first; "unknown" for views counted before sources were. */
   sources: { source: ViewSource | 'unknown'; label: string; views: number; percent: number }[];
 }
@@ -26,7 +29,15 @@ export function summarize(days: StatsDay[]): StatsSummary {
   if (unknown > 0) bySource.push({ source: 'unknown', label: 'Not recorded (counted before sources were)', views: unknown, percent: 0 });
   for (const s of bySource) s.percent = views === 0 ? 0 : Math.round((s.views / views) * 1000) / 10;
   bySource.sort((a, b) => b.views - a.views);
-  return { views, viewers: sum((d) => d.viewers), likes: sum((d) => d.likes), dislikes: sum((d) => d.dislikes), sources: bySource };
+  return {
+    views,
+    viewers: sum((d) => d.viewers),
+    likes: sum((d) => d.likes),
+    dislikes: sum((d) => d.dislikes),
+    likesRemoved: sum((d) => d.likesRemoved),
+    dislikesRemoved: sum((d) => d.dislikesRemoved),
+    sources: bySource,
+  };
 }
 
 function periodOf(req: Request): StatsPeriod {
@@ -42,7 +53,7 @@ function describe(days: StatsDay[], pick: (d: StatsDay) => number, unit: string)
   const range = `from ${shortDay(days[0]!.day)} to ${shortDay(days[days.length - 1]!.day)} (UTC)`;
   if (total === 0) return `No ${unit} ${range}.`;
   const best = days.reduce((a, b) => (pick(b) > pick(a) ? b : a));
-  return `${total.toLocaleString('en')} ${unit} ${range}; the most on ${shortDay(best.day)}: ${pick(best).toLocaleString('en')}.`;
+  return `${formatNumber(total)} ${unit} ${range}; the most on ${shortDay(best.day)}: ${formatNumber(pick(best))}.`;
 }
 
 export function studioStatsRoutes({ pool }: RouteDeps) {
@@ -75,8 +86,10 @@ export function studioStatsRoutes({ pool }: RouteDeps) {
       const period = periodOf(req);
       const video = loadedVideo(req);
       const days = await listStatsDays(pool, video.id, period);
-      const header = ['date', 'video', 'title', 'views', 'unique_viewers', 'likes', 'dislikes', ...VIEW_SOURCES.map((s) => `views_${s}`)];
-      const rows = days.map((d) => [d.day, video.publicId, video.title, d.views, d.viewers, d.likes, d.dislikes, ...VIEW_SOURCES.map((s) => d.sources[s])]);
+      const header = ['date', 'video', 'title', 'views', 'unique_viewers', 'likes', 'dislikes', 'likes_removed', 'dislikes_removed', ...VIEW_SOURCES.map((s) => `views_${s}`)];
+      const rows = days.map((d) => [
+        d.day, video.publicId, video.title, d.views, d.viewers, d.likes, d.dislikes, d.likesRemoved, d.dislikesRemoved, ...VIEW_SOURCES.map((s) => d.sources[s]),
+      ]);
       res.attachment(`${video.publicId}-statistics-${period}-days.csv`);
       res.type('text/csv; charset=utf-8').send(csv([header, ...rows]));
     },

@@ -67,7 +67,7 @@ describe('HTML validity and accessibility', () => {
     const video = await createVideo(user, { title: 'Statistics <page>' });
     await testPool().query(`INSERT INTO video_view_days (video_id, day, views, viewers) VALUES ($1, (now() AT TIME ZONE 'UTC')::date - 1, 40, 30)`, [video.id]);
     await testPool().query(`INSERT INTO video_view_sources (video_id, day, source, views) VALUES ($1, (now() AT TIME ZONE 'UTC')::date - 1, 'search', 40)`, [video.id]);
-    await testPool().query('INSERT INTO video_ratings (user_id, video_id, value) VALUES ($1, $2, 1)', [(await createUser()).id, video.id]);
+    await testPool().query(`INSERT INTO video_rating_days (video_id, day, likes, dislikes) VALUES ($1, (now() AT TIME ZONE 'UTC')::date - 2, 3, 1)`, [video.id]);
     const agent = await signedInAgent(t.app, user);
     for (const period of ['7', '28', '90']) {
       const path = `/studio/videos/${video.publicId}/stats?period=${period}`;

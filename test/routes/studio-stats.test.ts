@@ -5,6 +5,7 @@ import { lastDays } from '../../src/db/video-stats.js';
 import { viewToken } from '../../src/http/viewer-key.js';
 import { useTestApp } from '../helpers/app.js';
 import { signedInAgent, type Agent } from '../helpers/agent.js';
+import { postForm } from '../helpers/check-params.js';
 import { testPool } from '../helpers/database.js';
 import { createUser, createVideo } from '../helpers/factories.js';
 
@@ -56,9 +57,11 @@ describe('studio statistics', function () {
          SELECT $1, 'seen:' || g, date_trunc('hour', now()), now(), 'embed', g < 3 FROM generate_series(1, 3) g`,
         [video.id],
       );
-      for (const value of [1, 1, -1]) {
-        const rater = await createUser();
-        await testPool().query(`INSERT INTO video_ratings (user_id, video_id, value, rated_at) VALUES ($1, $2, $3, now() - interval '2 days')`, [rater.id, video.id, value]);
+      await testPool().query('INSERT INTO video_rating_days (video_id, day, likes, dislikes, likes_removed) VALUES ($1, $2::date - 2, 5, 1, 1)', [video.id, lastDays(1)[0]]);
+      // Today's ratings through the page's form: two likes and a dislike, then a like changed to a dislike.
+      const raters = await Promise.all([1, 2, 3].map(async () => signedInAgent(t.app, await createUser())));
+      for (const [i, value] of [[0, 'like'], [1, 'like'], [2, 'dislike'], [1, 'dislike'], [0, 'like']] as const) {
+        assert.equal((await postForm(raters[i]!, `/watch/${video.publicId}/rate`, { value })).status, 303);
       }
 
       const agent = await signedInAgent(t.app, owner);
@@ -66,10 +69,11 @@ describe('studio statistics', function () {
       assert.equal(week.status, 200);
       const table = dayTable(week.text);
       assert.equal(table.size, 7);
-      assert.deepEqual(table.get(ago(0)), [3, 2, 0, 0]);
-      assert.deepEqual(table.get(ago(1)), [120, 80, 0, 0]);
-      assert.deepEqual(table.get(ago(2)), [0, 0, 2, 1]);
-      assert.deepEqual(table.get(ago(5)), [30, 20, 0, 0]);
+      assert.deepEqual(table.get(ago(0)), [3, 2, 2, 2, 1, 0], 'a resubmitted like changes nothing');
+      assert.deepEqual(table.get(ago(1)), [120, 80, 0, 0, 0, 0]);
+      assert.deepEqual(table.get(ago(2)), [0, 0, 5, 1, 1, 0]);
+      assert.deepEqual(table.get(ago(5)), [30, 20, 0, 0, 0, 0]);
+      assert.match(week.text, /<dt>Likes given<\/dt><dd>7<\/dd>/);
       assert.match(week.text, /<dt>Views<\/dt><dd>153<\/dd>/);
       assert.match(week.text, /<dt>Unique viewers<\/dt><dd>102<\/dd>/);
       assert.match(week.text, /<svg class="bar-chart"[^>]*role="img"/);
@@ -88,10 +92,10 @@ describe('studio statistics', function () {
       assert.match(String(csv.headers['content-type']), /^text\/csv/);
       assert.match(String(csv.headers['content-disposition']), new RegExp(`^attachment; filename="?${video.publicId}-statistics-28-days.csv"?$`));
       const rows = parseCsv(csv.text);
-      assert.deepEqual(rows[0], ['date', 'video', 'title', 'views', 'unique_viewers', 'likes', 'dislikes', 'views_home', 'views_search', 'views_related', 'views_channel', 'views_playlist', 'views_embed', 'views_external', 'views_direct']);
+      assert.deepEqual(rows[0], ['date', 'video', 'title', 'views', 'unique_viewers', 'likes', 'dislikes', 'likes_removed', 'dislikes_removed', 'views_home', 'views_search', 'views_related', 'views_channel', 'views_playlist', 'views_embed', 'views_external', 'views_direct']);
       assert.equal(rows.length, 1 + 28);
       const byDay = new Map(rows.slice(1).map((r) => [r[0], r]));
-      assert.deepEqual(byDay.get(ago(1)), [ago(1), video.publicId, 'Counted', '120', '80', '0', '0', '20', '100', '0', '0', '0', '0', '0', '0']);
+      assert.deepEqual(byDay.get(ago(1)), [ago(1), video.publicId, 'Counted', '120', '80', '0', '0', '0', '0', '20', '100', '0', '0', '0', '0', '0', '0']);
       assert.deepEqual(byDay.get(ago(20))!.slice(3, 5), ['7', '7']);
       assert.deepEqual(byDay.get(ago(0))!.slice(3, 5), ['3', '2']);
     });

@@ -36,11 +36,27 @@ CREATE TABLE video_day_viewers (
   PRIMARY KEY (day, video_id, viewer_key)
 );
 
--- Likes and dislikes per day for the studio's statistics, read from the index alone.
-CREATE INDEX video_ratings_video_rated_idx ON video_ratings (video_id, rated_at) INCLUDE (value);
+-- Ratings given and taken back per video per UTC day, written by rateVideo in the same
+-- transaction as the rating and the counters (video_ratings keeps only each person's current
+-- rating, not its history). A change from like to dislike is a like taken back and a dislike
+-- given. The studio reads a video's last 90 days from this primary key: at most 90 rows,
+-- however many ratings.
+CREATE TABLE video_rating_days (
+  video_id bigint NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+  day date NOT NULL,
+  likes integer NOT NULL DEFAULT 0 CHECK (likes >= 0),
+  dislikes integer NOT NULL DEFAULT 0 CHECK (dislikes >= 0),
+  likes_removed integer NOT NULL DEFAULT 0 CHECK (likes_removed >= 0),
+  dislikes_removed integer NOT NULL DEFAULT 0 CHECK (dislikes_removed >= 0),
+  PRIMARY KEY (video_id, day)
+);
+-- The ratings standing today, on the day each was last set: all the history there is of them.
+INSERT INTO video_rating_days (video_id, day, likes, dislikes)
+SELECT video_id, (rated_at AT TIME ZONE 'UTC')::date, count(*) FILTER (WHERE value = 1), count(*) FILTER (WHERE value = -1)
+FROM video_ratings GROUP BY 1, 2;
 
 -- Down Migration
-DROP INDEX video_ratings_video_rated_idx;
+DROP TABLE video_rating_days;
 DROP TABLE video_day_viewers;
 DROP TABLE video_view_sources;
 ALTER TABLE video_view_days DROP COLUMN viewers;
