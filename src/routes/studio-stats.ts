@@ -7,7 +7,7 @@ import { badRequest } from '../http/errors.js';
 import { loadedVideo } from '../http/guards.js';
 import { VIEW_SOURCES, VIEW_SOURCE_LABELS, type ViewSource } from '../http/view-source.js';
 import type { RouteDeps } from './deps.js';
-import { barChart, shortDay } from './stats-chart.js';
+import { barChartSvg, shortDay } from './stats-chart.js';
 
 /** The period's figures as the page and the CSV show them. */
 export interface StatsSummary {
@@ -64,6 +64,8 @@ export function studioStatsRoutes({ pool }: RouteDeps) {
       const video = loadedVideo(req);
       const days = await listStatsDays(pool, video.id, period);
       const dates = days.map((d) => d.day);
+      const viewsText = describe(days, (d) => d.views, 'views');
+      const ratingsText = `${describe(days, (d) => d.likes, 'likes given')} ${describe(days, (d) => d.dislikes, 'dislikes given')}`;
       res.render('studio/stats', {
         title: `Statistics: ${video.title}`,
         video,
@@ -71,13 +73,14 @@ export function studioStatsRoutes({ pool }: RouteDeps) {
         periods: STATS_PERIODS,
         days,
         summary: summarize(days),
-        viewsChart: barChart(dates, [{ className: 'bar-views', unit: 'views', values: days.map((d) => d.views) }]),
-        viewsText: describe(days, (d) => d.views, 'views'),
-        ratingsChart: barChart(dates, [
+        viewsChart: barChartSvg(dates, [{ className: 'bar-views', unit: 'views', values: days.map((d) => d.views) }], {
+          id: 'views-chart', title: `Views per day, last ${period} days`, summary: viewsText,
+        }),
+        viewsText,
+        ratingsChart: barChartSvg(dates, [
           { className: 'bar-likes', unit: 'likes', values: days.map((d) => d.likes) },
           { className: 'bar-dislikes', unit: 'dislikes', values: days.map((d) => d.dislikes) },
-        ]),
-        ratingsText: `${describe(days, (d) => d.likes, 'likes')} ${describe(days, (d) => d.dislikes, 'dislikes')}`,
+        ], { id: 'ratings-chart', title: `Likes and dislikes given per day, last ${period} days`, summary: ratingsText }),
       });
     },
 
