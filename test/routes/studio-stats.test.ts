@@ -140,7 +140,11 @@ describe('studio statistics', function () {
       assert.equal((await report(viewer, video.publicId)).status, 201);
       const { rows } = await testPool().query('SELECT first_today FROM video_views WHERE video_id = $1 ORDER BY viewed_at', [video.id]);
       assert.deepEqual(rows.map((r) => r.first_today), [true, false]);
+      await testPool().query(`INSERT INTO video_day_viewers (day, video_id, viewer_key) VALUES ((now() AT TIME ZONE 'UTC')::date - 2, $1, 'gone')`, [video.id]);
       await rollUpViews(testPool());
+      const { rows: kept } = await testPool().query('SELECT viewer_key FROM video_day_viewers WHERE video_id = $1 ORDER BY viewer_key', [video.id]);
+      assert.equal(kept.length, 1, "days that are over are forgotten, today's viewers kept");
+      assert.notEqual(kept[0].viewer_key, 'gone');
       const { rows: after } = await testPool().query(
         `SELECT sum(views)::int AS views, sum(viewers)::int AS viewers FROM (
            SELECT views, viewers FROM video_view_days WHERE video_id = $1
