@@ -115,6 +115,8 @@ export async function studio(pool: Pool, base: string, options: { connections: n
   options.log(`studio: ${STUDIO_HANDLE} with ${STUDIO_VIDEOS} videos, ${publicId} with ${COUNTED_VIEWS} views, seeded in ${((Date.now() - started) / 1000).toFixed(1)} s…`);
   const { cookie } = await signIn(base, STUDIO_HANDLE);
   const pages: [string, string][] = [
+    // For scale: what any signed-in page costs here (session, viewer, layout), the least a studio page can.
+    ['/settings (signed in, for scale)', '/settings'],
     [`/studio (${STUDIO_VIDEOS.toLocaleString('en')} videos)`, '/studio'],
     [`/studio/videos/:id/stats (${COUNTED_VIEWS.toLocaleString('en')} views, 28 days)`, `/studio/videos/${publicId}/stats`],
     [`/studio/videos/:id/stats?period=90`, `/studio/videos/${publicId}/stats?period=90`],
@@ -132,8 +134,8 @@ export async function studio(pool: Pool, base: string, options: { connections: n
     if (run.non2xx || run.errors) throw new Error(`${url}: ${run.non2xx} non-2xx answers, ${run.errors} errors`);
     // What the machine gives at that moment: a bare Express route sending as many bytes.
     const bare = await autocannon({ url: `${base}/__bare/${size}`, connections: options.connections, duration: options.seconds });
-    if (run.latency.p99 >= P99_TARGET_MS) unmet.push(label);
-    rows.push(`| \`${label}\` | ${(size / 1024).toFixed(1)} KiB | ${run.requests.average.toFixed(0)} | ${run.latency.p50} / ${run.latency.p99} ms | ${bare.requests.average.toFixed(0)} | ${bare.latency.p50} / ${bare.latency.p99} ms | ${run.latency.p99 < P99_TARGET_MS ? 'met' : '**unmet**'} |`);
+    if (run.latency.p99 >= P99_TARGET_MS && url.startsWith('/studio')) unmet.push(label);
+    rows.push(`| \`${label}\` | ${(size / 1024).toFixed(1)} KiB | ${run.requests.average.toFixed(0)} | ${run.latency.p50} / ${run.latency.p99} ms | ${bare.requests.average.toFixed(0)} | ${bare.latency.p50} / ${bare.latency.p99} ms | ${!url.startsWith('/studio') ? '–' : run.latency.p99 < P99_TARGET_MS ? 'met' : '**unmet**'} |`);
   }
   return [
     `### The studio (autocannon, ${options.connections} connections × ${options.seconds} s each, signed in as ${STUDIO_HANDLE})`, '',
