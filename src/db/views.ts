@@ -26,7 +26,7 @@ export async function recordView(pool: Pool, videoId: number, report: ViewReport
     `WITH video AS (
        SELECT id FROM videos WHERE id = $1 AND owner_id IS DISTINCT FROM $3::bigint
      ),
-     first_today AS (
+     new_today AS (
        INSERT INTO video_day_viewers (day, video_id, viewer_key)
        SELECT (now() AT TIME ZONE 'UTC')::date, id, $2 FROM video
        ON CONFLICT DO NOTHING
@@ -34,7 +34,7 @@ export async function recordView(pool: Pool, videoId: number, report: ViewReport
      ),
      counted AS (
        INSERT INTO video_views (video_id, viewer_key, hour, source, first_today)
-       SELECT id, $2, date_trunc('hour', now()), $4, EXISTS (SELECT 1 FROM first_today) FROM video
+       SELECT id, $2, date_trunc('hour', now()), $4, EXISTS (SELECT 1 FROM new_today) FROM video
        ON CONFLICT DO NOTHING
        RETURNING video_id
      ),
