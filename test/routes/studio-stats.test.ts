@@ -8,6 +8,7 @@ import { signedInAgent, type Agent } from '../helpers/agent.js';
 import { postForm } from '../helpers/check-params.js';
 import { testPool } from '../helpers/database.js';
 import { createUser, createVideo } from '../helpers/factories.js';
+import { attachRendition } from '../helpers/videos.js';
 
 /** The secret test apps sign with (test/helpers/app.ts). */
 const SECRET = 'test-secret-that-is-long-enough-for-sessions';
@@ -117,6 +118,22 @@ describe('studio statistics', function () {
         const { rows } = await testPool().query('SELECT source FROM video_views WHERE video_id = $1 ORDER BY viewed_at DESC, ctid DESC LIMIT 1', [video.id]);
         assert.equal(rows[0].source, source, String(referrer).slice(0, 60));
       }
+    });
+
+    it('has the embed page report its views as embedded, with a token of its own', async () => {
+      const video = await createVideo(await createUser());
+      await attachRendition(video);
+      const embed = await supertest(t.app).get(`/embed/${video.publicId}`);
+      assert.equal(embed.status, 200);
+      assert.match(embed.text, new RegExp(`<video id="embed-player"[^>]*data-view-url="/watch/${video.publicId}/view"`));
+      const token = /data-view-token="([^"]+)"/.exec(embed.text)?.[1];
+      assert.ok(token);
+      assert.match(embed.text, /<script type="module" src="\/static\/js\/embed-view\.[0-9a-f]+\.js"><\/script>/);
+      // What embed-view.js sends: the token and the embed page's own address.
+      const res = await supertest(t.app).post(`/watch/${video.publicId}/view`).type('form').send({ token, referrer: `${t.config.publicUrl.origin}/embed/${video.publicId}` });
+      assert.equal(res.status, 201);
+      const { rows } = await testPool().query('SELECT source FROM video_views WHERE video_id = $1', [video.id]);
+      assert.deepEqual(rows, [{ source: 'embed' }]);
     });
 
     it("never counts the owner's own views", async () => {
