@@ -23,6 +23,7 @@ import { studioCaptionRoutes } from './studio-captions.js';
 import { setupRoutes } from './setup.js';
 import { studioEditRoutes } from './studio-edit.js';
 import { studioThumbRoutes } from './studio-thumbs.js';
+import { studioStatsRoutes } from './studio-stats.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -82,6 +83,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const captions = studioCaptionRoutes(deps);
   const chapters = chapterRoutes(deps);
   const studioChapters = studioChapterRoutes(deps);
+  const studioStats = studioStatsRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
 
@@ -144,6 +146,9 @@ export function buildRouter(deps: RouteDeps): Router {
   // Studio, a video's chapters: the table and the choice of source; the track is with the media below.
   router.get('/studio/videos/:id/chapters', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioChapters.show);
   router.post('/studio/videos/:id/chapters', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioChapters.save);
+  // Studio: a video's statistics (views per day, viewers, sources, ratings; CSV).
+  router.get('/studio/videos/:id/stats', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioStats.show);
+  router.get('/studio/videos/:id/stats.csv', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioStats.csv);
 
   // Before the files' route, which would take chapters.vtt for a file's name. loadVideo applies
   // the rule the video's files are served by (canSeeVideo): the track is seen by whoever sees them.

@@ -5,6 +5,7 @@ import type { VideoWithOwner } from '../db/videos.js';
 import { xmlText } from '../http/xml.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { loadedChannel, loadedVideo } from '../http/guards.js';
+import { viewToken } from '../http/viewer-key.js';
 import type { RouteDeps } from './deps.js';
 import { findShareableVideo } from './loaders.js';
 import { describeVideo, thumbnailsOf } from './video-view.js';
@@ -23,7 +24,7 @@ function allowFraming(res: Response): void {
   res.removeHeader('X-Frame-Options');
 }
 
-export function integrationRoutes({ pool, storage, config }: RouteDeps) {
+export function integrationRoutes({ pool, storage, config, secret }: RouteDeps) {
   const perFile = config.sitemapUrlsPerFile;
   const absolute = (path: string) => new URL(path, config.publicUrl).href;
 
@@ -65,7 +66,10 @@ export function integrationRoutes({ pool, storage, config }: RouteDeps) {
       const [files, captions, chapters] = await Promise.all([listVideoFiles(pool, video.id), captionTracksOf(pool, video), chaptersOfVideo(pool, video)]);
       const view = describeVideo(video, files, storage);
       allowFraming(res);
-      res.render('videos/embed', { layout: false, title: video.title, video, view, selected: view.defaultRendition, captions, watchUrl: absolute(`/watch/${video.publicId}`), chapters: chapterLinks(video.publicId, chapters) });
+      res.render('videos/embed', {
+        layout: false, title: video.title, video, view, selected: view.defaultRendition, captions, watchUrl: absolute(`/watch/${video.publicId}`),
+        chapters: chapterLinks(video.publicId, chapters), viewToken: viewToken(secret, video.publicId),
+      });
     },
 
     /** GET /oembed?url=…&format=json (https://oembed.com), for watch and embed URLs of this site. */

@@ -141,6 +141,21 @@ describe('HTML validity and accessibility', () => {
     await assertValid((await supertest(t.app).get(`/watch/${video.publicId}`)).text, 'watch page with chapters');
   });
 
+  it("holds for a video's statistics in the studio, with views, sources and ratings", async () => {
+    const user = await createUser();
+    const video = await createVideo(user, { title: 'Statistics <page>' });
+    await testPool().query(`INSERT INTO video_view_days (video_id, day, views, viewers) VALUES ($1, (now() AT TIME ZONE 'UTC')::date - 1, 40, 30)`, [video.id]);
+    await testPool().query(`INSERT INTO video_view_sources (video_id, day, source, views) VALUES ($1, (now() AT TIME ZONE 'UTC')::date - 1, 'search', 40)`, [video.id]);
+    await testPool().query(`INSERT INTO video_rating_days (video_id, day, likes, dislikes) VALUES ($1, (now() AT TIME ZONE 'UTC')::date - 2, 3, 1)`, [video.id]);
+    const agent = await signedInAgent(t.app, user);
+    for (const period of ['7', '28', '90']) {
+      const path = `/studio/videos/${video.publicId}/stats?period=${period}`;
+      await assertValid((await agent.get(path)).text, path);
+    }
+    const empty = await createVideo(user);
+    await assertValid((await agent.get(`/studio/videos/${empty.publicId}/stats`)).text, 'statistics of a video nobody watched');
+  });
+
   describe('video pages', function () {
     this.timeout(60_000);
     useWorker(t);

@@ -140,7 +140,8 @@ const ROWS: Record<string, Row> = {
   'POST /watch/:id/rate': { expect: signedInForm(303), request: (c) => ({ path: `/watch/${c.subject.video.publicId}/rate`, form: { value: 'like' } }) },
   'POST /watch/:id/view': {
     fresh: true,
-    expect: all(201),
+    // The owner's own view is answered but never counted (200, counted: false).
+    expect: [201, 201, 200, 201, 201, 201],
     request: async (c) => {
       const watch = await c.agent.get(`/watch/${c.subject.video.publicId}`);
       const token = /data-view-token="([^"]+)"/.exec(watch.text)?.[1] ?? 'missing';
@@ -226,6 +227,9 @@ const ROWS: Record<string, Row> = {
       return { path: `/media/videos/${privateVideo.publicId}/captions/en.vtt` };
     },
   },
+  // A video's statistics are its owner's alone: anyone else, moderators included, gets a 404.
+  'GET /studio/videos/:id/stats': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/studio/videos/${c.subject.privateVideo.publicId}/stats`) },
+  'GET /studio/videos/:id/stats.csv': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/studio/videos/${c.subject.privateVideo.publicId}/stats.csv`) },
 
   // The studio's Chapters tab is the owner's alone; anyone else is told the video does not exist.
   'GET /studio/videos/:id/chapters': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/studio/videos/${c.subject.video.publicId}/chapters`) },
