@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import supertest from 'supertest';
 import { listVideoEventsAfter } from '../../src/db/video-events.js';
-import { parseVideoEdit, zonedTimeToUtc } from '../../src/forms/video-edit.js';
+import { cachedTimeZoneCount, parseVideoEdit, zonedTimeToUtc } from '../../src/forms/video-edit.js';
 import { publishScheduledVideos } from '../../src/jobs/handlers/publish-scheduled.js';
 import { createLogger } from '../../src/log.js';
 import { useTestApp } from '../helpers/app.js';
@@ -33,6 +33,45 @@ describe('scheduling: the form’s date, time and time zone', () => {
     const parsed = parseVideoEdit(body(inputs(new Date('2026-06-16T08:00:00Z'))), now);
     assert.ok(parsed.ok);
     assert.equal(parsed.value.publishAt!.toISOString(), '2026-06-16T08:00:00.000Z');
+  });
+
+  it('moves a time skipped by a spring-forward change later by the jump, east and west of UTC, north and south', () => {
+    const cases: [string, string, string, string][] = [
+      // [date, time typed, zone, instant]: each lands at 03:30 local, the first minute after the jump is 03:00.
+      ['2026-03-08', '02:30', 'America/New_York', '2026-03-08T07:30:00.000Z'],
+      ['2026-03-29', '02:30', 'Europe/Paris', '2026-03-29T01:30:00.000Z'],
+      ['2026-10-04', '02:30', 'Australia/Sydney', '2026-10-03T16:30:00.000Z'],
+      ['2026-09-27', '02:30', 'Pacific/Auckland', '2026-09-26T14:30:00.000Z'],
+      // Lord Howe's clocks jump 30 minutes (02:00 → 02:30): 02:15 becomes 02:45.
+      ['2026-10-04', '02:15', 'Australia/Lord_Howe', '2026-10-03T15:45:00.000Z'],
+    ];
+    for (const [date, time, zone, instant] of cases) assert.equal(zonedTimeToUtc(date, time, zone)?.toISOString(), instant, `${date} ${time} ${zone}`);
+    // A time that happens twice (fall back) is the first of the two, north and south.
+    assert.equal(zonedTimeToUtc('2026-11-01', '01:30', 'America/New_York')!.toISOString(), '2026-11-01T05:30:00.000Z');
+    assert.equal(zonedTimeToUtc('2026-10-25', '02:30', 'Europe/Paris')!.toISOString(), '2026-10-25T00:30:00.000Z');
+    assert.equal(zonedTimeToUtc('2026-04-05', '02:30', 'Australia/Sydney')!.toISOString(), '2026-04-04T15:30:00.000Z');
+  });
+
+  it('takes a zone in any letter case as its canonical name, and keeps one formatter per zone whatever the spelling', () => {
+    const future = inputs(new Date(now.getTime() + DAY));
+    const parsed = parseVideoEdit(body({ ...future, timeZone: 'aMERICA/aRGENTINA/bUENOS_aIRES' }), now);
+    assert.ok(parsed.ok);
+    assert.equal(parsed.value.publishAt!.toISOString(), zonedTimeToUtc(future.publishDate, future.publishTime, 'America/Argentina/Buenos_Aires')!.toISOString());
+    // A link name browsers send (Node's list names the zone Asia/Calcutta) is taken too.
+    assert.ok(parseVideoEdit(body({ ...future, timeZone: 'asia/kolkata' }), now).ok);
+    const failed = parseVideoEdit(body({ ...future, title: '', timeZone: 'europe/PARIS' }), now);
+    assert.ok(!failed.ok);
+    assert.equal(failed.values.timeZone, 'Europe/Paris', 'the form gets the canonical name back');
+
+    const before = cachedTimeZoneCount();
+    const base = 'America/Argentina/Buenos_Aires';
+    for (let i = 0; i < 2000; i++) {
+      const spelling = [...base].map((c, j) => ((i >> (j % 11)) & 1 ? c.toUpperCase() : c.toLowerCase())).join('');
+      parseVideoEdit(body({ ...future, title: i % 2 ? '' : 'x', timeZone: spelling }), now);
+      parseVideoEdit({ title: '', visibility: 'public', timeZone: spelling }, now);
+    }
+    assert.ok(cachedTimeZoneCount() - before <= 1, `${cachedTimeZoneCount() - before} formatters added for 2000 spellings of one zone`);
+    assert.ok(cachedTimeZoneCount() <= Intl.supportedValuesOf('timeZone').length + 1);
   });
 
   it('refuses a time in the past or now, more than a year ahead, a date that does not exist, a missing one, or an unknown zone', () => {
