@@ -26,6 +26,9 @@ export interface VideoEditRecord {
   changes: Changes;
 }
 
+/** What saveVideoDetails returns when the schedule sent has passed and is not the one stored. */
+export const TIME_PASSED = 'time-passed';
+
 const FIELDS: readonly Field[] = ['title', 'description', 'tags', 'visibility', 'publishAt', 'category', 'language'];
 
 /** Comparable and storable: Dates as ISO strings, the rest as they are. */
@@ -38,10 +41,17 @@ const plain = (value: unknown) => (value instanceof Date ? value.toISOString() :
  * really changed. A save that changes nothing writes nothing (a form sent twice is no error).
  * Returns the changes, or null when the owner has no such video.
  *
+ * A scheduled time that is not after `now` is kept only when it is the one stored for a video
+ * still scheduled (the form rule, parseVideoEdit, applied again under the lock: the form was
+ * checked against the video as the route loaded it). Otherwise, typically because the worker
+ * published the video between that load and this lock, TIME_PASSED is returned and nothing is
+ * written: saved, the video would go back from public to scheduled at a past time and be
+ * published, and announced, a second time.
+ *
  * A scheduled video made public here is published now: its publication date is now and a
  * 'published' event is recorded, as if its time had come (src/db/video-events.ts).
  */
-export async function saveVideoDetails(client: PoolClient, ids: { videoId: number; ownerId: number }, next: VideoDetailsChange): Promise<Changes | null> {
+export async function saveVideoDetails(client: PoolClient, ids: { videoId: number; ownerId: number }, next: VideoDetailsChange, now = new Date()): Promise<Changes | null | typeof TIME_PASSED> {
   const { rows } = await client.query(
     `SELECT title, description, tags, visibility, publish_at, category, language FROM videos WHERE id = $1 AND owner_id = $2 FOR UPDATE`,
     [ids.videoId, ids.ownerId],
@@ -49,6 +59,8 @@ export async function saveVideoDetails(client: PoolClient, ids: { videoId: numbe
   const row = rows[0];
   if (!row) return null;
   const old: VideoDetailsChange = { title: row.title, description: row.description, tags: row.tags, visibility: row.visibility, publishAt: row.publish_at, category: row.category, language: row.language };
+  const keptSchedule = old.visibility === 'scheduled' && plain(old.publishAt) === plain(next.publishAt);
+  if (next.visibility === 'scheduled' && next.publishAt && next.publishAt.getTime() <= now.getTime() && !keptSchedule) return TIME_PASSED;
   const changes: Changes = {};
   for (const name of FIELDS) {
     const [before, after] = [plain(old[name]), plain(next[name])];

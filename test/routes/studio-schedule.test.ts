@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import supertest from 'supertest';
-import { listVideoEventsAfter } from '../../src/db/video-events.js';
+import { withTransaction } from '../../src/db/pool.js';
+import { saveVideoDetails, TIME_PASSED } from '../../src/db/video-edits.js';
+import { listVideoEventsAfter, publishDueVideos } from '../../src/db/video-events.js';
 import { cachedTimeZoneCount, parseVideoEdit, zonedTimeToUtc } from '../../src/forms/video-edit.js';
 import { publishScheduledVideos } from '../../src/jobs/handlers/publish-scheduled.js';
 import { createLogger } from '../../src/log.js';
@@ -201,6 +203,60 @@ describe('scheduling: POST /studio/videos/:id and the worker’s publishing', fu
       assert.ok(res.text.includes(`value="${fields.publishDate}"`));
     }
     assert.equal((await row(video.id)).visibility, 'public');
+    assert.equal((await testPool().query('SELECT count(*)::int AS n FROM video_edits WHERE video_id = $1', [video.id])).rows[0].n, 0);
+  });
+
+  const publishedEvents = async (id: number) => (await testPool().query(`SELECT count(*)::int AS n FROM video_events WHERE video_id = $1 AND kind = 'published'`, [id])).rows[0].n as number;
+
+  it('refuses, under the row lock, to keep a passed schedule for a video the worker published since the form was checked', async () => {
+    const at = new Date(Math.ceil((Date.now() + 2 * MINUTE) / MINUTE) * MINUTE);
+    const video = await createVideo(owner, { visibility: 'scheduled', publishAt: at });
+    const now = new Date(at.getTime() + 1000);
+    // The route checked the form against the video as loaded: still scheduled for `at`.
+    const form = parseVideoEdit({ title: 'Edited title', visibility: 'scheduled', ...inputs(at), timeZone: 'UTC' }, now, at);
+    assert.ok(form.ok);
+    assert.ok((await publishDueVideos(testPool(), now)).includes(video.id), 'the worker publishes it in between');
+    const saved = await withTransaction(testPool(), (client) => saveVideoDetails(client, { videoId: video.id, ownerId: owner.id }, form.value, now));
+    assert.equal(saved, TIME_PASSED);
+    const after = await row(video.id);
+    assert.equal(after.visibility, 'public');
+    assert.equal(after.publish_at, null);
+    assert.ok(!(await publishDueVideos(testPool(), new Date(now.getTime() + MINUTE))).includes(video.id), 'not published a second time');
+    assert.equal(await publishedEvents(video.id), 1);
+    // Kept while it is still scheduled, as the form allows.
+    const waiting = await createVideo(owner, { visibility: 'scheduled', publishAt: at });
+    const kept = await withTransaction(testPool(), (client) => saveVideoDetails(client, { videoId: waiting.id, ownerId: owner.id }, form.value, now));
+    assert.deepEqual(Object.keys(kept ?? {}), ['title']);
+  });
+
+  it('answers 422, not a server error, when the video is published between the page’s check and the save', async () => {
+    // Scheduled a minute ago and not yet published: the form may keep that time.
+    const at = new Date(Math.floor((Date.now() - MINUTE) / MINUTE) * MINUTE);
+    const video = await createVideo(owner, { title: 'Due', visibility: 'scheduled', publishAt: at });
+    const token = await tokenFor(agent, `/studio/videos/${video.publicId}`);
+    // Another transaction holds the row: the save waits on its lock after the route has loaded
+    // the video and checked the form, and the worker's publishing commits meanwhile.
+    const blocker = await testPool().connect();
+    let answer: Promise<supertest.Response>;
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT 1 FROM videos WHERE id = $1 FOR UPDATE', [video.id]);
+      answer = agent.post(`/studio/videos/${video.publicId}`).type('form').send({ _csrf: token, title: 'Edited', visibility: 'scheduled', ...inputs(at), timeZone: 'UTC' }).then((r) => r);
+      const waitingOnLock = async () =>
+        (await testPool().query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT title, description, tags, visibility, publish_at%'`)).rowCount === 1;
+      while (!(await waitingOnLock())) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.ok((await publishDueVideos(blocker, new Date())).includes(video.id));
+      await blocker.query('COMMIT');
+    } finally {
+      blocker.release();
+    }
+    const res = await answer;
+    assert.equal(res.status, 422);
+    assert.match(res.text, /This time has passed/);
+    assert.match(res.text, /href="#field-publishDate"/);
+    const after = await row(video.id);
+    assert.equal(after.visibility, 'public');
+    assert.equal(await publishedEvents(video.id), 1);
     assert.equal((await testPool().query('SELECT count(*)::int AS n FROM video_edits WHERE video_id = $1', [video.id])).rows[0].n, 0);
   });
 
