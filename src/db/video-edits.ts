@@ -1,4 +1,4 @@
-import type { Visibility } from './visibility.js';
+import { isListed, ownerLive, type Visibility } from './visibility.js';
 import type { PoolClient, Queryable } from './pool.js';
 import { insertPublishedEvent } from './video-events.js';
 
@@ -49,11 +49,12 @@ const plain = (value: unknown) => (value instanceof Date ? value.toISOString() :
  * published, and announced, a second time.
  *
  * A scheduled video made public here is published now: its publication date is now and a
- * 'published' event is recorded, as if its time had come (src/db/video-events.ts).
+ * 'published' event is recorded if it is listed, as if its time had come (src/db/video-events.ts).
  */
 export async function saveVideoDetails(client: PoolClient, ids: { videoId: number; ownerId: number }, next: VideoDetailsChange, now = new Date()): Promise<Changes | null | typeof TIME_PASSED> {
   const { rows } = await client.query(
-    `SELECT title, description, tags, visibility, publish_at, category, language FROM videos WHERE id = $1 AND owner_id = $2 FOR UPDATE`,
+    `SELECT v.title, v.description, v.tags, v.visibility, v.publish_at, v.category, v.language, v.status, ${ownerLive('u')} AS owner_live
+     FROM videos v JOIN users u ON u.id = v.owner_id WHERE v.id = $1 AND v.owner_id = $2 FOR UPDATE OF v`,
     [ids.videoId, ids.ownerId],
   );
   const row = rows[0];
@@ -77,7 +78,8 @@ export async function saveVideoDetails(client: PoolClient, ids: { videoId: numbe
     [ids.videoId, ids.ownerId, next.title, next.description, next.tags, next.visibility, next.publishAt, next.category, next.language, publishedNow],
   );
   await client.query('INSERT INTO video_edits (video_id, editor_id, changes) VALUES ($1, $2, $3)', [ids.videoId, ids.ownerId, JSON.stringify(changes)]);
-  if (publishedNow) await insertPublishedEvent(client, ids.videoId, updated[0]!.published_at!);
+  // Announced only if listed now, as publishDueVideos does (video-events.ts).
+  if (publishedNow && isListed({ visibility: 'public', status: row.status, ownerLive: row.owner_live })) await insertPublishedEvent(client, ids.videoId, updated[0]!.published_at!);
   return changes;
 }
 

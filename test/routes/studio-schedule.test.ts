@@ -10,7 +10,7 @@ import { createLogger } from '../../src/log.js';
 import { useTestApp } from '../helpers/app.js';
 import { signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool, testQueue } from '../helpers/database.js';
-import { createUser, createVideo } from '../helpers/factories.js';
+import { banUser, createUser, createVideo } from '../helpers/factories.js';
 
 // Scheduled publication with an injected clock: the form is checked against a `now` the test
 // chooses, and publishing is run for a `now` the test chooses; nothing sleeps.
@@ -121,6 +121,7 @@ describe('scheduling: POST /studio/videos/:id and the worker’s publishing', fu
     return agent.post(`/studio/videos/${id}`).type('form').send({ _csrf: token, title: 'Scheduled', visibility: 'scheduled', ...fields });
   }
   const row = async (id: number) => (await testPool().query('SELECT visibility, publish_at, published_at FROM videos WHERE id = $1', [id])).rows[0];
+  const publishedEvents = async (id: number) => (await testPool().query(`SELECT count(*)::int AS n FROM video_events WHERE video_id = $1 AND kind = 'published'`, [id])).rows[0].n as number;
 
   it('keeps a scheduled video from every surface until its time, then publishes it with that time as its date, and records the event', async () => {
     const mark = word();
@@ -181,6 +182,29 @@ describe('scheduling: POST /studio/videos/:id and the worker’s publishing', fu
     assert.equal((await row(later.id)).visibility, 'scheduled');
   });
 
+  it('records a published event only for a video listed as it turns public: not one still processing, failed, or whose owner is banned', async () => {
+    const at = new Date(Date.now() + 4 * DAY);
+    const banned = await createUser();
+    const ready = await createVideo(owner, { visibility: 'scheduled', publishAt: at });
+    const processing = await createVideo(owner, { visibility: 'scheduled', publishAt: at, status: 'processing' });
+    const failed = await createVideo(owner, { visibility: 'scheduled', publishAt: at, status: 'failed' });
+    const bannedOwners = await createVideo(banned, { visibility: 'scheduled', publishAt: at });
+    await banUser(banned);
+    const all = [ready, processing, failed, bannedOwners];
+    const published = await publishDueVideos(testPool(), at);
+    for (const video of all) {
+      assert.ok(published.includes(video.id), 'each is made public');
+      assert.equal((await row(video.id)).visibility, 'public');
+    }
+    assert.deepEqual(await Promise.all(all.map((v) => publishedEvents(v.id))), [1, 0, 0, 0]);
+
+    // The same on the edit page's "public now".
+    const early = await createVideo(owner, { visibility: 'scheduled', publishAt: new Date(Date.now() + 5 * DAY), status: 'processing' });
+    assert.equal((await save(early.publicId, { visibility: 'public' })).status, 303);
+    assert.equal((await row(early.id)).visibility, 'public');
+    assert.equal(await publishedEvents(early.id), 0);
+  });
+
   it('publishes at once, with an event, when the owner makes a scheduled video public early', async () => {
     const video = await createVideo(owner, { visibility: 'scheduled', publishAt: new Date(Date.now() + 5 * DAY) });
     const events = await lastEventId();
@@ -205,8 +229,6 @@ describe('scheduling: POST /studio/videos/:id and the worker’s publishing', fu
     assert.equal((await row(video.id)).visibility, 'public');
     assert.equal((await testPool().query('SELECT count(*)::int AS n FROM video_edits WHERE video_id = $1', [video.id])).rows[0].n, 0);
   });
-
-  const publishedEvents = async (id: number) => (await testPool().query(`SELECT count(*)::int AS n FROM video_events WHERE video_id = $1 AND kind = 'published'`, [id])).rows[0].n as number;
 
   it('refuses, under the row lock, to keep a passed schedule for a video the worker published since the form was checked', async () => {
     const at = new Date(Math.ceil((Date.now() + 2 * MINUTE) / MINUTE) * MINUTE);
@@ -242,8 +264,9 @@ describe('scheduling: POST /studio/videos/:id and the worker’s publishing', fu
       await blocker.query('BEGIN');
       await blocker.query('SELECT 1 FROM videos WHERE id = $1 FOR UPDATE', [video.id]);
       answer = agent.post(`/studio/videos/${video.publicId}`).type('form').send({ _csrf: token, title: 'Edited', visibility: 'scheduled', ...inputs(at), timeZone: 'UTC' }).then((r) => r);
+      // The save's locking read (saveVideoDetails), waiting: found by the start of its text.
       const waitingOnLock = async () =>
-        (await testPool().query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT title, description, tags, visibility, publish_at%'`)).rowCount === 1;
+        (await testPool().query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT v.title, v.description, v.tags, v.visibility, v.publish_at%'`)).rowCount === 1;
       while (!(await waitingOnLock())) await new Promise((resolve) => setTimeout(resolve, 10));
       assert.ok((await publishDueVideos(blocker, new Date())).includes(video.id));
       await blocker.query('COMMIT');
