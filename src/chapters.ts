@@ -20,8 +20,9 @@ export const MIN_CHAPTERS = 3;
 export const MIN_CHAPTER_SECONDS = 10;
 export const CHAPTER_TITLE_MAX = 100;
 /**
- * Rows of the studio's table. The form sends two fields a row, and the site's form parser takes
- * at most 100 fields (app.ts); 40 rows leave room for the token and the choice.
+ * Chapters in the studio's table. The form sends two fields a row, and the site's form parser
+ * takes at most 100 fields (app.ts); 40 rows leave room for the token, the choice and blank
+ * rows. The form's parser refuses longer tables whatever the body's type (MAX_TABLE_ROWS).
  */
 export const MAX_CHAPTERS = 40;
 

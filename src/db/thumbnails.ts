@@ -42,6 +42,20 @@ async function insertFiles(db: Queryable, videoId: number, files: FrameFile[]): 
 }
 
 /**
+ * Claims the one try at making a video's missing candidates: true, and the try recorded, unless
+ * one was made less than `retryAfterSeconds` ago (or the video is gone). One UPDATE, so of two
+ * visits at once only one tries.
+ */
+export async function claimCandidateAttempt(db: Queryable, videoId: number, retryAfterSeconds: number): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE videos SET candidates_tried_at = now()
+     WHERE id = $1 AND (candidates_tried_at IS NULL OR candidates_tried_at < now() - make_interval(secs => $2))`,
+    [videoId, retryAfterSeconds],
+  );
+  return rowCount === 1;
+}
+
+/**
  * Records a video's candidates unless it has some already; false when it had (or is gone), and
  * then the caller removes the files it made. The row lock orders two makers of the same video
  * (the pipeline and a first visit to the studio page, or two visits at once): the second sees

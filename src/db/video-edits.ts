@@ -1,4 +1,4 @@
-import type { Visibility } from './visibility.js';
+import { isListed, ownerLive, type Visibility } from './visibility.js';
 import type { PoolClient, Queryable } from './pool.js';
 import { insertPublishedEvent } from './video-events.js';
 
@@ -26,6 +26,9 @@ export interface VideoEditRecord {
   changes: Changes;
 }
 
+/** What saveVideoDetails returns when the schedule sent has passed and is not the one stored. */
+export const TIME_PASSED = 'time-passed';
+
 const FIELDS: readonly Field[] = ['title', 'description', 'tags', 'visibility', 'publishAt', 'category', 'language'];
 
 /** Comparable and storable: Dates as ISO strings, the rest as they are. */
@@ -38,17 +41,27 @@ const plain = (value: unknown) => (value instanceof Date ? value.toISOString() :
  * really changed. A save that changes nothing writes nothing (a form sent twice is no error).
  * Returns the changes, or null when the owner has no such video.
  *
+ * A scheduled time that is not after `now` is kept only when it is the one stored for a video
+ * still scheduled (the form rule, parseVideoEdit, applied again under the lock: the form was
+ * checked against the video as the route loaded it). Otherwise, typically because the worker
+ * published the video between that load and this lock, TIME_PASSED is returned and nothing is
+ * written: saved, the video would go back from public to scheduled at a past time and be
+ * published, and announced, a second time.
+ *
  * A scheduled video made public here is published now: its publication date is now and a
- * 'published' event is recorded, as if its time had come (src/db/video-events.ts).
+ * 'published' event is recorded if it is listed, as if its time had come (src/db/video-events.ts).
  */
-export async function saveVideoDetails(client: PoolClient, ids: { videoId: number; ownerId: number }, next: VideoDetailsChange): Promise<Changes | null> {
+export async function saveVideoDetails(client: PoolClient, ids: { videoId: number; ownerId: number }, next: VideoDetailsChange, now = new Date()): Promise<Changes | null | typeof TIME_PASSED> {
   const { rows } = await client.query(
-    `SELECT title, description, tags, visibility, publish_at, category, language FROM videos WHERE id = $1 AND owner_id = $2 FOR UPDATE`,
+    `SELECT v.title, v.description, v.tags, v.visibility, v.publish_at, v.category, v.language, v.status, ${ownerLive('u')} AS owner_live
+     FROM videos v JOIN users u ON u.id = v.owner_id WHERE v.id = $1 AND v.owner_id = $2 FOR UPDATE OF v`,
     [ids.videoId, ids.ownerId],
   );
   const row = rows[0];
   if (!row) return null;
   const old: VideoDetailsChange = { title: row.title, description: row.description, tags: row.tags, visibility: row.visibility, publishAt: row.publish_at, category: row.category, language: row.language };
+  const keptSchedule = old.visibility === 'scheduled' && plain(old.publishAt) === plain(next.publishAt);
+  if (next.visibility === 'scheduled' && next.publishAt && next.publishAt.getTime() <= now.getTime() && !keptSchedule) return TIME_PASSED;
   const changes: Changes = {};
   for (const name of FIELDS) {
     const [before, after] = [plain(old[name]), plain(next[name])];
@@ -65,7 +78,8 @@ export async function saveVideoDetails(client: PoolClient, ids: { videoId: numbe
     [ids.videoId, ids.ownerId, next.title, next.description, next.tags, next.visibility, next.publishAt, next.category, next.language, publishedNow],
   );
   await client.query('INSERT INTO video_edits (video_id, editor_id, changes) VALUES ($1, $2, $3)', [ids.videoId, ids.ownerId, JSON.stringify(changes)]);
-  if (publishedNow) await insertPublishedEvent(client, ids.videoId, updated[0]!.published_at!);
+  // Announced only if listed now, as publishDueVideos does (video-events.ts).
+  if (publishedNow && isListed({ visibility: 'public', status: row.status, ownerLive: row.owner_live })) await insertPublishedEvent(client, ids.videoId, updated[0]!.published_at!);
   return changes;
 }
 

@@ -9,9 +9,10 @@ export async function setVideoProgress(db: Queryable, id: number, progress: numb
   return rowCount === 1;
 }
 
+/** Processing again also gives the studio's thumbnail page a new try at candidate frames (candidates_tried_at). */
 export async function markProcessing(db: Queryable, id: number): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE videos SET status = CASE WHEN status = 'ready' THEN 'ready' ELSE 'processing' END, failure_reason = NULL, updated_at = now() WHERE id = $1`,
+    `UPDATE videos SET status = CASE WHEN status = 'ready' THEN 'ready' ELSE 'processing' END, failure_reason = NULL, candidates_tried_at = NULL, updated_at = now() WHERE id = $1`,
     [id],
   );
   return rowCount === 1;

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Pool } from '../db/pool.js';
-import { insertThumbnailCandidates, listThumbnailCandidates, replaceThumbnailSet, type ThumbnailCandidate } from '../db/thumbnails.js';
+import { claimCandidateAttempt, insertThumbnailCandidates, listThumbnailCandidates, replaceThumbnailSet, type ThumbnailCandidate } from '../db/thumbnails.js';
 import { listVideoFiles } from '../db/video-files.js';
 import type { Video } from '../db/videos.js';
 import { processTempDir } from '../temp-dirs.js';
@@ -76,12 +76,19 @@ export async function makeCandidates(deps: ThumbnailDeps, video: ThumbnailVideo,
   });
 }
 
-/** The video's candidates, made now when a ready video has none (processed before they existed). */
+/** A day: a video whose file gave no frames is not tried again sooner (unless processed again). */
+export const CANDIDATE_RETRY_SECONDS = 24 * 60 * 60;
+
+/**
+ * The video's candidates, made now when a ready video has none (processed before they existed).
+ * Up to nine ffmpeg runs: the caller holds a frame slot. A try that gives no frames, or fails,
+ * is recorded and not made again for CANDIDATE_RETRY_SECONDS (claimCandidateAttempt).
+ */
 export async function candidatesOf(deps: ThumbnailDeps, video: ThumbnailVideo): Promise<ThumbnailCandidate[]> {
   const existing = await listThumbnailCandidates(deps.pool, video.id);
   if (existing.length > 0 || video.status !== 'ready') return existing;
   const input = await frameSource(deps, video);
-  if (!input) return [];
+  if (!input || !(await claimCandidateAttempt(deps.pool, video.id, CANDIDATE_RETRY_SECONDS))) return [];
   await makeCandidates(deps, video, input);
   return listThumbnailCandidates(deps.pool, video.id);
 }

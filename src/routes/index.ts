@@ -135,9 +135,9 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/studio/videos/:id/original', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioEdit.downloadOriginal);
   // Studio, a video's thumbnail: one of three frames, the frame at a time, or an uploaded picture.
   router.get('/studio/videos/:id/thumbnail', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.frameSlot, thumbs.show);
-  router.post('/studio/videos/:id/thumbnail/candidate', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.chooseCandidate);
+  router.post('/studio/videos/:id/thumbnail/candidate', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.frameSlot, thumbs.chooseCandidate);
   router.post('/studio/videos/:id/thumbnail/frame', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.frameSlot, thumbs.chooseFrame);
-  router.post('/studio/videos/:id/thumbnail/picture', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.receivePicture, thumbs.savePicture);
+  router.post('/studio/videos/:id/thumbnail/picture', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.receivePicture, thumbs.frameSlot, thumbs.savePicture);
   // Studio, a video's captions; each track is served under the video's media, to whoever may see the video.
   router.get('/studio/videos/:id/captions', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.show);
   router.post('/studio/videos/:id/captions', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.receiveFile, captions.upload);

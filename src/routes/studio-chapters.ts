@@ -3,15 +3,12 @@ import { CHAPTER_TITLE_MAX, MAX_CHAPTERS, MIN_CHAPTERS, MIN_CHAPTER_SECONDS, cha
 import { findStoredChapters, saveChapters } from '../db/video-chapters.js';
 import type { VideoWithOwner } from '../db/videos.js';
 import { formatDuration } from '../format.js';
-import { parseChaptersForm, type ChaptersFormValues } from '../forms/chapters.js';
+import { parseChaptersForm, SPARE_ROWS, type ChaptersFormValues } from '../forms/chapters.js';
 import { notFound } from '../http/errors.js';
 import { loadedVideo } from '../http/guards.js';
 import { flash } from '../http/session.js';
 import { chapterLinks } from './chapters.js';
 import type { RouteDeps } from './deps.js';
-
-/** Blank rows under the chapters, to add some without scripts; saving brings new blank rows. */
-const SPARE_ROWS = 5;
 
 /** The studio's Chapters tab: GET and POST /studio/videos/:id/chapters (owner only, in the route table). */
 export function studioChapterRoutes({ pool }: RouteDeps) {

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { withTransaction } from '../db/pool.js';
-import { saveVideoDetails } from '../db/video-edits.js';
+import { saveVideoDetails, TIME_PASSED } from '../db/video-edits.js';
 import type { VideoWithOwner } from '../db/videos.js';
 import { formatBytes } from '../format.js';
 import { DESCRIPTION_MAX, TAGS_MAX, TAG_MAX_CHARS, TITLE_MAX } from '../forms/upload.js';
@@ -61,15 +61,22 @@ export function studioEditRoutes({ pool, storage, queue }: RouteDeps) {
 
     async save(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
-      const form = parseVideoEdit(req.body, new Date(), video.visibility === 'scheduled' ? video.publishAt : null);
+      const now = new Date();
+      const form = parseVideoEdit(req.body, now, video.visibility === 'scheduled' ? video.publishAt : null);
       if (!form.ok) return render(res, 422, video, form.values, form.errors);
       const changes = await withTransaction(pool, async (client) => {
-        const saved = await saveVideoDetails(client, { videoId: video.id, ownerId: req.viewer!.id }, form.value);
-        if (saved && RELATED_FIELDS.some((name) => name in saved)) await queue.enqueueRelated(video.id, client);
+        const saved = await saveVideoDetails(client, { videoId: video.id, ownerId: req.viewer!.id }, form.value, now);
+        if (saved && saved !== TIME_PASSED && RELATED_FIELDS.some((name) => name in saved)) await queue.enqueueRelated(video.id, client);
         return saved;
       });
       // Deleted between loading and saving: as if it had never been there.
       if (!changes) throw notFound('This video does not exist, or it has been removed.');
+      if (changes === TIME_PASSED) {
+        // Published (or rescheduled) since the page was loaded: the form read without the kept
+        // schedule fails on the time, which gives the values as typed.
+        const typed = parseVideoEdit(req.body, now);
+        return render(res, 422, video, typed.ok ? {} : typed.values, { publishDate: 'This time has passed (the video may have just been published): choose another, or another visibility.' });
+      }
       // Kept pages go with this POST (no keepsPages in the route table), here and in every web process.
       flash(req, 'success', Object.keys(changes).length > 0 ? 'Your changes are saved.' : 'Nothing had changed.');
       res.redirect(303, `/studio/videos/${video.publicId}`);

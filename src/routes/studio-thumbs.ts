@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Request, Response } from 'express';
-import { findThumbnailFrameSeconds } from '../db/thumbnails.js';
+import { findThumbnailFrameSeconds, listThumbnailCandidates } from '../db/thumbnails.js';
 import { formatDuration } from '../format.js';
 import { field } from '../forms/fields.js';
 import { parseCandidateChoice, parseFrameTime } from '../forms/thumbnail.js';
@@ -26,12 +26,17 @@ export function studioThumbRoutes(deps: RouteDeps) {
   const media = { pool, storage, binaries: deps.binaries, dataDir: config.dataDir };
   const page = (publicId: string) => `/studio/videos/${publicId}/thumbnail`;
 
-  async function render(req: Request, res: Response, status: number, errors: Record<string, string> = {}, values: Record<string, string> = {}): Promise<void> {
+  /**
+   * The page. Only the GET, behind the frame slot, makes missing candidates (up to nine ffmpeg
+   * runs); a form sent back with an error shows the stored ones, so a stream of refused POSTs
+   * runs no ffmpeg.
+   */
+  async function render(req: Request, res: Response, status: number, errors: Record<string, string> = {}, values: Record<string, string> = {}, makeMissing = false): Promise<void> {
     const video = loadedVideo(req);
     let candidates: { url: string; name: string; label: string }[] = [];
     let candidatesFailed = false;
     try {
-      candidates = (await candidatesOf(media, video)).map((c, i) => ({
+      candidates = (await (makeMissing ? candidatesOf(media, video) : listThumbnailCandidates(pool, video.id))).map((c, i) => ({
         url: videoFileUrl(storage, video.publicId, c.name),
         name: c.name,
         label: `Frame ${i + 1}, at ${formatDuration(c.frameSeconds)}`,
@@ -74,14 +79,18 @@ export function studioThumbRoutes(deps: RouteDeps) {
   }
 
   return {
-    /** ffmpeg runs for frames: a few at a time per process, the rest wait briefly or get 503. */
+    /**
+     * Making pictures, a few at a time per process (the rest wait briefly or get 503): ffmpeg for
+     * frames, sharp for a new set from a candidate or an uploaded picture (taken after the upload
+     * is received, so a slow upload holds no slot).
+     */
     frameSlot: probeGate({
       maxConcurrent: config.probesMaxConcurrent,
       waitSeconds: config.probeWaitSeconds,
       busyMessage: 'The server is busy making pictures from other videos. Please try again in a minute.',
     }),
 
-    show: (req: Request, res: Response) => render(req, res, 200),
+    show: (req: Request, res: Response) => render(req, res, 200, {}, {}, true),
 
     async chooseCandidate(req: Request, res: Response): Promise<void> {
       const form = parseCandidateChoice(req.body);

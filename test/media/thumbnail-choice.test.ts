@@ -6,6 +6,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import supertest from 'supertest';
+import { markProcessing } from '../../src/db/video-processing.js';
+import { uploadTempDir } from '../../src/http/uploads.js';
 import { findVideoById } from '../../src/db/videos.js';
 import { parseTime } from '../../src/forms/thumbnail.js';
 import { pickCandidateFrames } from '../../src/media/frames.js';
@@ -13,13 +15,13 @@ import { LocalStorage } from '../../src/media/storage.js';
 import { chooseCandidate, ThumbnailNotChanged } from '../../src/media/thumbnail-choice.js';
 import { MAX_THUMBNAIL_UPLOAD_BYTES } from '../../src/routes/studio-thumbs.js';
 import { createTestApp, useTestApp, useWorker } from '../helpers/app.js';
-import { signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
+import { csrfFrom, signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
 import { createUser, createVideo } from '../helpers/factories.js';
 import { filesUnder } from '../helpers/files.js';
 import { binaries, fixture } from '../helpers/fixtures.js';
 import { jpegWithExif, pngBomb } from '../helpers/images.js';
-import { publicIdFrom, uploadVideo, waitForProcessing } from '../helpers/videos.js';
+import { attachRendition, publicIdFrom, uploadVideo, waitForProcessing } from '../helpers/videos.js';
 
 const run = promisify(execFile);
 const WIDTHS = [320, 480, 640, 1280];
@@ -296,5 +298,90 @@ describe('candidate frames and frame times', function () {
     const read = { '65': 65, '1:05': 65, '01:05.5': 65.5, '1:02:03': 3723, '0': 0, '0:00.25': 0.25 } as const;
     for (const [text, seconds] of Object.entries(read)) assert.equal(parseTime(text), seconds, text);
     for (const text of ['', '1:60', '1:60:00', '-1', '1e2', '1.2.3', '1:2:3:4', ' 5', 'five', '0x1f', '1,5', '١٢']) assert.equal(parseTime(text), null, text);
+  });
+});
+
+describe('studio: candidate frames that cannot be made', function () {
+  this.timeout(120_000);
+  // ffmpeg behind a script that counts its runs, and makes them wait while `hold` exists: the
+  // count says what a request ran, the hold keeps a frame slot taken for as long as a test needs.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tubestead-ffmpeg-count-'));
+  const calls = path.join(dir, 'calls.log');
+  const hold = path.join(dir, 'hold');
+  const wrapper = path.join(dir, 'ffmpeg');
+  fs.writeFileSync(wrapper, `#!/bin/sh\necho run >> '${calls}'\nwhile [ -f '${hold}' ]; do sleep 0.05; done\nexec '${binaries.ffmpeg}' "$@"\n`, { mode: 0o755 });
+  const runs = () => (fs.existsSync(calls) ? fs.readFileSync(calls, 'utf8').split('\n').filter(Boolean).length : 0);
+  // One frame slot and no waiting for it: a request that needs a slot while it is taken gets 503.
+  const t = useTestApp({ FFMPEG_PATH: wrapper, PROBES_MAX_CONCURRENT: '1', PROBE_WAIT_SECONDS: '0' });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  let owner: Awaited<ReturnType<typeof createUser>>;
+  let agent: Agent;
+  before(async () => {
+    owner = await createUser();
+    agent = await signedInAgent(t.app, owner);
+  });
+
+  /** A ready video whose recorded length (100 s) is far past its file's (1 s): no frame at a quarter, half or three quarters. */
+  async function videoWithoutFrames() {
+    const video = await createVideo(owner, { durationSeconds: 100 });
+    await attachRendition(video, 1);
+    return video;
+  }
+  const triedAt = async (id: number) => (await testPool().query('SELECT candidates_tried_at FROM videos WHERE id = $1', [id])).rows[0].candidates_tried_at as Date | null;
+
+  it('tries once on the page, records that no frame was found, and runs no ffmpeg for refused forms or later visits', async () => {
+    const video = await videoWithoutFrames();
+    const page = `/studio/videos/${video.publicId}/thumbnail`;
+    let before = runs();
+    const first = await agent.get(page);
+    assert.equal(first.status, 200);
+    assert.match(first.text, /No frames could be taken from this video/);
+    assert.ok(runs() - before > 0, 'the first visit tries');
+    assert.ok(await triedAt(video.id), 'the try is recorded');
+
+    before = runs();
+    const token = csrfFrom((await agent.get(page)).text);
+    for (let i = 0; i < 3; i++) {
+      const refused = await agent.post(`${page}/candidate`).type('form').send({ _csrf: token, candidate: 'nope' });
+      assert.equal(refused.status, 422);
+    }
+    assert.equal((await agent.post(`${page}/frame`).type('form').send({ _csrf: token, time: 'soon' })).status, 422);
+    assert.equal(runs() - before, 0, 'a visit after the try and refused forms run no ffmpeg');
+
+    // A day later, or once the video is processed again, the page tries again.
+    await testPool().query(`UPDATE videos SET candidates_tried_at = now() - interval '25 hours' WHERE id = $1`, [video.id]);
+    before = runs();
+    assert.equal((await agent.get(page)).status, 200);
+    assert.ok(runs() - before > 0, 'tried again after a day');
+    await markProcessing(testPool(), video.id);
+    assert.equal(await triedAt(video.id), null);
+  });
+
+  it('makes choosing a candidate and uploading a picture wait for a frame slot, as the page does', async () => {
+    const busy = await videoWithoutFrames();
+    const other = await videoWithoutFrames();
+    const page = `/studio/videos/${other.publicId}/thumbnail`;
+    const token = csrfFrom((await agent.get(page)).text);
+    const picture = await jpegWithExif(1280, 720);
+    fs.writeFileSync(hold, '');
+    let visit: Promise<supertest.Response> | null = null;
+    try {
+      const before = runs();
+      // The first visit to `busy` tries its frames and holds the only slot while ffmpeg waits.
+      visit = agent.get(`/studio/videos/${busy.publicId}/thumbnail`).then((r) => r);
+      while (runs() === before) await new Promise((resolve) => setTimeout(resolve, 20));
+      const candidate = await agent.post(`${page}/candidate`).type('form').send({ _csrf: token, candidate: 'nope' });
+      assert.equal(candidate.status, 503);
+      const upload = await agent.post(`${page}/picture?_csrf=${encodeURIComponent(token)}`).attach('picture', picture, 'picture.jpg');
+      assert.equal(upload.status, 503);
+      assert.equal(upload.headers['retry-after'], '30');
+    } finally {
+      fs.rmSync(hold, { force: true });
+    }
+    assert.equal((await visit).status, 200);
+    const uploads = uploadTempDir(t.config.dataDir);
+    assert.deepEqual(fs.existsSync(uploads) ? fs.readdirSync(uploads) : [], [], 'the refused upload is not left behind');
+    assert.equal((await agent.post(`${page}/candidate`).type('form').send({ _csrf: token, candidate: 'nope' })).status, 422, 'with the slot free, the form is answered');
   });
 });

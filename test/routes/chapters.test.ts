@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
+import { MAX_CHAPTERS } from '../../src/chapters.js';
 import { insertVideoFile } from '../../src/db/video-files.js';
+import { MAX_TABLE_ROWS } from '../../src/forms/chapters.js';
 import { useTestApp } from '../helpers/app.js';
 import { signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
@@ -167,6 +169,30 @@ describe('chapters', () => {
       assert.match(tooShort.text, /Row 1: this chapter lasts 5 s before the next one starts/);
       assert.match(tooShort.text, /href="#field-start-1"/);
       assert.deepEqual(await storedChapters(video.id), before);
+    });
+
+    it('refuses a JSON body with more rows than the page offers before checking them, with 422 and a page of its usual size', async () => {
+      const owner = await createUser();
+      const agent = await signedInAgent(t.app, owner);
+      const video = await createVideo(owner, { durationSeconds: 100_000 });
+      const before = await storedChapters(video.id);
+      const token = await tokenFor(agent, `/studio/videos/${video.publicId}/chapters`);
+      // JSON has no field limit: 5,000 rows fit in 64 kB.
+      const rows = 5000;
+      const res = await agent.post(`/studio/videos/${video.publicId}/chapters`).set('X-CSRF-Token', token)
+        .send({ source: 'table', 'start[]': Array.from({ length: rows }, (_, i) => String(i * 10)), 'title[]': Array.from({ length: rows }, () => 'a') });
+      assert.equal(res.status, 422);
+      assert.match(res.text, new RegExp(`The table has ${rows} rows: send at most ${MAX_TABLE_ROWS}`));
+      assert.ok((res.text.match(/name="start\[\]"/g) ?? []).length <= MAX_TABLE_ROWS, 'the page shows no more rows than it offers');
+      assert.ok(res.text.length < 100_000, `${res.text.length} bytes`);
+      assert.deepEqual(await storedChapters(video.id), before);
+
+      // As many rows as the page can hold go through as JSON too: the chapters, then the blank rows.
+      const full = Array.from({ length: MAX_TABLE_ROWS }, (_, i) => (i < MAX_CHAPTERS ? [String(i * 10), `C${i}`] : ['', '']));
+      const saved = await agent.post(`/studio/videos/${video.publicId}/chapters`).set('X-CSRF-Token', token)
+        .send({ source: 'table', 'start[]': full.map((r) => r[0]), 'title[]': full.map((r) => r[1]) });
+      assert.equal(saved.status, 303);
+      assert.equal((await storedChapters(video.id)).table.length, MAX_CHAPTERS);
     });
 
     it("answers 404 for another user's video and writes nothing", async () => {

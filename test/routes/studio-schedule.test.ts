@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import supertest from 'supertest';
-import { listVideoEventsAfter } from '../../src/db/video-events.js';
-import { parseVideoEdit, zonedTimeToUtc } from '../../src/forms/video-edit.js';
+import { withTransaction } from '../../src/db/pool.js';
+import { saveVideoDetails, TIME_PASSED } from '../../src/db/video-edits.js';
+import { listVideoEventsAfter, publishDueVideos } from '../../src/db/video-events.js';
+import { cachedTimeZoneCount, parseVideoEdit, zonedTimeToUtc } from '../../src/forms/video-edit.js';
 import { publishScheduledVideos } from '../../src/jobs/handlers/publish-scheduled.js';
 import { createLogger } from '../../src/log.js';
 import { useTestApp } from '../helpers/app.js';
 import { signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool, testQueue } from '../helpers/database.js';
-import { createUser, createVideo } from '../helpers/factories.js';
+import { banUser, createUser, createVideo } from '../helpers/factories.js';
 
 // Scheduled publication with an injected clock: the form is checked against a `now` the test
 // chooses, and publishing is run for a `now` the test chooses; nothing sleeps.
@@ -33,6 +35,45 @@ describe('scheduling: the form’s date, time and time zone', () => {
     const parsed = parseVideoEdit(body(inputs(new Date('2026-06-16T08:00:00Z'))), now);
     assert.ok(parsed.ok);
     assert.equal(parsed.value.publishAt!.toISOString(), '2026-06-16T08:00:00.000Z');
+  });
+
+  it('moves a time skipped by a spring-forward change later by the jump, east and west of UTC, north and south', () => {
+    const cases: [string, string, string, string][] = [
+      // [date, time typed, zone, instant]: each lands at 03:30 local, the first minute after the jump is 03:00.
+      ['2026-03-08', '02:30', 'America/New_York', '2026-03-08T07:30:00.000Z'],
+      ['2026-03-29', '02:30', 'Europe/Paris', '2026-03-29T01:30:00.000Z'],
+      ['2026-10-04', '02:30', 'Australia/Sydney', '2026-10-03T16:30:00.000Z'],
+      ['2026-09-27', '02:30', 'Pacific/Auckland', '2026-09-26T14:30:00.000Z'],
+      // Lord Howe's clocks jump 30 minutes (02:00 → 02:30): 02:15 becomes 02:45.
+      ['2026-10-04', '02:15', 'Australia/Lord_Howe', '2026-10-03T15:45:00.000Z'],
+    ];
+    for (const [date, time, zone, instant] of cases) assert.equal(zonedTimeToUtc(date, time, zone)?.toISOString(), instant, `${date} ${time} ${zone}`);
+    // A time that happens twice (fall back) is the first of the two, north and south.
+    assert.equal(zonedTimeToUtc('2026-11-01', '01:30', 'America/New_York')!.toISOString(), '2026-11-01T05:30:00.000Z');
+    assert.equal(zonedTimeToUtc('2026-10-25', '02:30', 'Europe/Paris')!.toISOString(), '2026-10-25T00:30:00.000Z');
+    assert.equal(zonedTimeToUtc('2026-04-05', '02:30', 'Australia/Sydney')!.toISOString(), '2026-04-04T15:30:00.000Z');
+  });
+
+  it('takes a zone in any letter case as its canonical name, and keeps one formatter per zone whatever the spelling', () => {
+    const future = inputs(new Date(now.getTime() + DAY));
+    const parsed = parseVideoEdit(body({ ...future, timeZone: 'aMERICA/aRGENTINA/bUENOS_aIRES' }), now);
+    assert.ok(parsed.ok);
+    assert.equal(parsed.value.publishAt!.toISOString(), zonedTimeToUtc(future.publishDate, future.publishTime, 'America/Argentina/Buenos_Aires')!.toISOString());
+    // A link name browsers send (Node's list names the zone Asia/Calcutta) is taken too.
+    assert.ok(parseVideoEdit(body({ ...future, timeZone: 'asia/kolkata' }), now).ok);
+    const failed = parseVideoEdit(body({ ...future, title: '', timeZone: 'europe/PARIS' }), now);
+    assert.ok(!failed.ok);
+    assert.equal(failed.values.timeZone, 'Europe/Paris', 'the form gets the canonical name back');
+
+    const before = cachedTimeZoneCount();
+    const base = 'America/Argentina/Buenos_Aires';
+    for (let i = 0; i < 2000; i++) {
+      const spelling = [...base].map((c, j) => ((i >> (j % 11)) & 1 ? c.toUpperCase() : c.toLowerCase())).join('');
+      parseVideoEdit(body({ ...future, title: i % 2 ? '' : 'x', timeZone: spelling }), now);
+      parseVideoEdit({ title: '', visibility: 'public', timeZone: spelling }, now);
+    }
+    assert.ok(cachedTimeZoneCount() - before <= 1, `${cachedTimeZoneCount() - before} formatters added for 2000 spellings of one zone`);
+    assert.ok(cachedTimeZoneCount() <= Intl.supportedValuesOf('timeZone').length + 1);
   });
 
   it('refuses a time in the past or now, more than a year ahead, a date that does not exist, a missing one, or an unknown zone', () => {
@@ -80,6 +121,7 @@ describe('scheduling: POST /studio/videos/:id and the worker’s publishing', fu
     return agent.post(`/studio/videos/${id}`).type('form').send({ _csrf: token, title: 'Scheduled', visibility: 'scheduled', ...fields });
   }
   const row = async (id: number) => (await testPool().query('SELECT visibility, publish_at, published_at FROM videos WHERE id = $1', [id])).rows[0];
+  const publishedEvents = async (id: number) => (await testPool().query(`SELECT count(*)::int AS n FROM video_events WHERE video_id = $1 AND kind = 'published'`, [id])).rows[0].n as number;
 
   it('keeps a scheduled video from every surface until its time, then publishes it with that time as its date, and records the event', async () => {
     const mark = word();
@@ -140,6 +182,29 @@ describe('scheduling: POST /studio/videos/:id and the worker’s publishing', fu
     assert.equal((await row(later.id)).visibility, 'scheduled');
   });
 
+  it('records a published event only for a video listed as it turns public: not one still processing, failed, or whose owner is banned', async () => {
+    const at = new Date(Date.now() + 4 * DAY);
+    const banned = await createUser();
+    const ready = await createVideo(owner, { visibility: 'scheduled', publishAt: at });
+    const processing = await createVideo(owner, { visibility: 'scheduled', publishAt: at, status: 'processing' });
+    const failed = await createVideo(owner, { visibility: 'scheduled', publishAt: at, status: 'failed' });
+    const bannedOwners = await createVideo(banned, { visibility: 'scheduled', publishAt: at });
+    await banUser(banned);
+    const all = [ready, processing, failed, bannedOwners];
+    const published = await publishDueVideos(testPool(), at);
+    for (const video of all) {
+      assert.ok(published.includes(video.id), 'each is made public');
+      assert.equal((await row(video.id)).visibility, 'public');
+    }
+    assert.deepEqual(await Promise.all(all.map((v) => publishedEvents(v.id))), [1, 0, 0, 0]);
+
+    // The same on the edit page's "public now".
+    const early = await createVideo(owner, { visibility: 'scheduled', publishAt: new Date(Date.now() + 5 * DAY), status: 'processing' });
+    assert.equal((await save(early.publicId, { visibility: 'public' })).status, 303);
+    assert.equal((await row(early.id)).visibility, 'public');
+    assert.equal(await publishedEvents(early.id), 0);
+  });
+
   it('publishes at once, with an event, when the owner makes a scheduled video public early', async () => {
     const video = await createVideo(owner, { visibility: 'scheduled', publishAt: new Date(Date.now() + 5 * DAY) });
     const events = await lastEventId();
@@ -162,6 +227,59 @@ describe('scheduling: POST /studio/videos/:id and the worker’s publishing', fu
       assert.ok(res.text.includes(`value="${fields.publishDate}"`));
     }
     assert.equal((await row(video.id)).visibility, 'public');
+    assert.equal((await testPool().query('SELECT count(*)::int AS n FROM video_edits WHERE video_id = $1', [video.id])).rows[0].n, 0);
+  });
+
+  it('refuses, under the row lock, to keep a passed schedule for a video the worker published since the form was checked', async () => {
+    const at = new Date(Math.ceil((Date.now() + 2 * MINUTE) / MINUTE) * MINUTE);
+    const video = await createVideo(owner, { visibility: 'scheduled', publishAt: at });
+    const now = new Date(at.getTime() + 1000);
+    // The route checked the form against the video as loaded: still scheduled for `at`.
+    const form = parseVideoEdit({ title: 'Edited title', visibility: 'scheduled', ...inputs(at), timeZone: 'UTC' }, now, at);
+    assert.ok(form.ok);
+    assert.ok((await publishDueVideos(testPool(), now)).includes(video.id), 'the worker publishes it in between');
+    const saved = await withTransaction(testPool(), (client) => saveVideoDetails(client, { videoId: video.id, ownerId: owner.id }, form.value, now));
+    assert.equal(saved, TIME_PASSED);
+    const after = await row(video.id);
+    assert.equal(after.visibility, 'public');
+    assert.equal(after.publish_at, null);
+    assert.ok(!(await publishDueVideos(testPool(), new Date(now.getTime() + MINUTE))).includes(video.id), 'not published a second time');
+    assert.equal(await publishedEvents(video.id), 1);
+    // Kept while it is still scheduled, as the form allows.
+    const waiting = await createVideo(owner, { visibility: 'scheduled', publishAt: at });
+    const kept = await withTransaction(testPool(), (client) => saveVideoDetails(client, { videoId: waiting.id, ownerId: owner.id }, form.value, now));
+    assert.deepEqual(Object.keys(kept ?? {}), ['title']);
+  });
+
+  it('answers 422, not a server error, when the video is published between the page’s check and the save', async () => {
+    // Scheduled a minute ago and not yet published: the form may keep that time.
+    const at = new Date(Math.floor((Date.now() - MINUTE) / MINUTE) * MINUTE);
+    const video = await createVideo(owner, { title: 'Due', visibility: 'scheduled', publishAt: at });
+    const token = await tokenFor(agent, `/studio/videos/${video.publicId}`);
+    // Another transaction holds the row: the save waits on its lock after the route has loaded
+    // the video and checked the form, and the worker's publishing commits meanwhile.
+    const blocker = await testPool().connect();
+    let answer: Promise<supertest.Response>;
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT 1 FROM videos WHERE id = $1 FOR UPDATE', [video.id]);
+      answer = agent.post(`/studio/videos/${video.publicId}`).type('form').send({ _csrf: token, title: 'Edited', visibility: 'scheduled', ...inputs(at), timeZone: 'UTC' }).then((r) => r);
+      // The save's locking read (saveVideoDetails), waiting: found by the start of its text.
+      const waitingOnLock = async () =>
+        (await testPool().query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'SELECT v.title, v.description, v.tags, v.visibility, v.publish_at%'`)).rowCount === 1;
+      while (!(await waitingOnLock())) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.ok((await publishDueVideos(blocker, new Date())).includes(video.id));
+      await blocker.query('COMMIT');
+    } finally {
+      blocker.release();
+    }
+    const res = await answer;
+    assert.equal(res.status, 422);
+    assert.match(res.text, /This time has passed/);
+    assert.match(res.text, /href="#field-publishDate"/);
+    const after = await row(video.id);
+    assert.equal(after.visibility, 'public');
+    assert.equal(await publishedEvents(video.id), 1);
     assert.equal((await testPool().query('SELECT count(*)::int AS n FROM video_edits WHERE video_id = $1', [video.id])).rows[0].n, 0);
   });
 
