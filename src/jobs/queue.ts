@@ -9,6 +9,8 @@ export const PROCESS_VIDEO_FAILED = 'video.process.failed';
 export const RELATE_VIDEO = 'video.related';
 /** Works out again the related videos stored longest ago; sent on a schedule by every worker, run once per period. */
 export const REFRESH_RELATED = 'video.related.refresh';
+/** Works out again the week's most viewed videos (src/db/popular-videos.ts); sent like REFRESH_RELATED. */
+export const REFRESH_POPULAR = 'video.popular.refresh';
 
 /** Tries after the first: 5 s, 10 s, 20 s apart (pg-boss backoff), enough for a restart or a full disk to clear. */
 const RETRY_LIMIT = 3;
@@ -49,6 +51,8 @@ export async function startQueue(databaseUrl: string, logger: Logger, options: {
   // No dead letter: a video left without a list gets one from its watch page, a stale one from the refresh.
   await boss.createQueue(RELATE_VIDEO, { name: RELATE_VIDEO, retryLimit: RETRY_LIMIT, retryDelay: RETRY_DELAY_SECONDS, retryBackoff: true });
   await boss.createQueue(REFRESH_RELATED, { name: REFRESH_RELATED, retryLimit: 0 });
+  // No retry either: the next period's refresh comes within a minute, and home keeps the last list meanwhile.
+  await boss.createQueue(REFRESH_POPULAR, { name: REFRESH_POPULAR, retryLimit: 0 });
   const inTransaction = (client?: PoolClient) =>
     client ? { db: { executeSql: (text: string, values: unknown[]) => client.query(text, values) } } : {};
   return {

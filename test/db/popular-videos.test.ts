@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import supertest from 'supertest';
+import { POPULAR_STORED, listPopularVideos, refreshPopularVideos } from '../../src/db/popular-videos.js';
+import { createTestApp } from '../helpers/app.js';
+import { testPool } from '../helpers/database.js';
+import { banUser, createUser, createVideo } from '../helpers/factories.js';
+
+/** Views far above any other test's, so that these videos lead the site's list while this file runs. */
+const MANY = 50_000_000;
+
+/** Counted as rolled-up views of `daysAgo` (video_view_days). */
+const views = (videoId: number, n: number, daysAgo: number) => testPool().query(
+  `INSERT INTO video_view_days (video_id, day, views) VALUES ($1, (now() AT TIME ZONE 'UTC')::date - $3::int, $2)
+   ON CONFLICT (video_id, day) DO UPDATE SET views = EXCLUDED.views`,
+  [videoId, n, daysAgo]);
+
+const storedList = async () =>
+  (await testPool().query<{ rank: number; video_id: string; views: number }>(`SELECT rank, video_id, views FROM popular_videos WHERE period = 'week' ORDER BY rank`)).rows
+    .map((r) => ({ rank: r.rank, videoId: Number(r.video_id), views: r.views }));
+
+describe('popular this week', function () {
+  this.timeout(60_000);
+  const owners: number[] = [];
+  let top: { id: number; publicId: string }[];
+
+  before(async () => {
+    const channel = await createUser();
+    owners.push(channel.id);
+    top = [];
+    // Ten videos, the first the most viewed; their views split between days and recent rows.
+    for (let i = 0; i < 10; i++) {
+      const video = await createVideo(channel, { title: `Popular ${i}` });
+      await views(video.id, MANY - i * 1000, 2);
+      top.push(video);
+    }
+    await testPool().query(
+      `INSERT INTO video_views (video_id, viewer_key, hour, viewed_at)
+       SELECT $1, 'popular:' || g, date_trunc('hour', now()), now() FROM generate_series(1, 5) g`,
+      [top[9]!.id]);
+  });
+
+  after(async () => {
+    await testPool().query('DELETE FROM videos WHERE owner_id = ANY($1)', [owners]);
+    await refreshPopularVideos(testPool());
+  });
+
+  it('stores the most viewed listed videos of the week, ranked, and nothing older or hidden', async () => {
+    const channel = await createUser();
+    owners.push(channel.id);
+    const lastMonth = await createVideo(channel, { title: 'Popular last month' });
+    await views(lastMonth.id, MANY * 2, 20);
+    const hidden = await createVideo(channel, { title: 'Popular but private', visibility: 'private' });
+    await views(hidden.id, MANY * 2, 1);
+
+    const stored = await refreshPopularVideos(testPool());
+
+    const list = await storedList();
+    assert.equal(list.length, stored);
+    assert.ok(stored <= POPULAR_STORED);
+    assert.deepEqual(list.map((r) => r.rank), list.map((_, i) => i + 1), 'ranks 1, 2, 3… without gaps');
+    assert.deepEqual(list.slice(0, 10).map((r) => r.videoId), top.map((v) => v.id));
+    assert.equal(list[9]!.views, MANY - 9000 + 5, 'recent rows and daily counts add up');
+    assert.ok(!list.some((r) => r.videoId === lastMonth.id), 'views older than a week do not count');
+    assert.ok(!list.some((r) => r.videoId === hidden.id), 'a private video is not stored');
+  });
+
+  it('replaces the list whole: a second refresh stores the same list', async () => {
+    await refreshPopularVideos(testPool());
+    const first = await storedList();
+    await Promise.all([refreshPopularVideos(testPool()), refreshPopularVideos(testPool())]);
+    assert.deepEqual(await storedList(), first);
+  });
+
+  it('leaves out on home a video hidden after the refresh, and fills the section from the next ones', async () => {
+    await refreshPopularVideos(testPool());
+    await testPool().query(`UPDATE videos SET visibility = 'private' WHERE id = $1`, [top[0]!.id]);
+    const banned = await createUser();
+    owners.push(banned.id);
+    const ofBanned = await createVideo(banned, { title: 'Popular, owner banned later' });
+    await views(ofBanned.id, MANY + 1, 1);
+    await refreshPopularVideos(testPool());
+    await banUser(banned);
+
+    assert.deepEqual((await listPopularVideos(testPool(), 'week', 8)).map((v) => v.id), top.slice(1, 9).map((v) => v.id));
+    // A new app: its page cache may hold home from before.
+    const html = (await supertest(createTestApp().app).get('/')).text;
+    const popular = html.slice(html.indexOf('id="popular-title"'), html.indexOf('id="latest-title"'));
+    assert.ok(!popular.includes(top[0]!.publicId), 'made private after the refresh');
+    assert.ok(!popular.includes(ofBanned.publicId), 'owner banned after the refresh');
+    for (const video of top.slice(1, 9)) assert.ok(popular.includes(video.publicId), `${video.publicId} fills the section`);
+  });
+});
