@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
 import { POPULAR_STORED, listPopularVideos, refreshPopularVideos } from '../../src/db/popular-videos.js';
-import { createTestApp } from '../helpers/app.js';
+import { REFRESH_POPULAR } from '../../src/jobs/queue.js';
+import { createTestApp, useTestApp, useWorker } from '../helpers/app.js';
 import { testPool } from '../helpers/database.js';
 import { banUser, createUser, createVideo } from '../helpers/factories.js';
 
@@ -88,5 +89,20 @@ describe('popular this week', function () {
     assert.ok(!popular.includes(top[0]!.publicId), 'made private after the refresh');
     assert.ok(!popular.includes(ofBanned.publicId), 'owner banned after the refresh');
     for (const video of top.slice(1, 9)) assert.ok(popular.includes(video.publicId), `${video.publicId} fills the section`);
+  });
+
+  describe('in the background', () => {
+    useWorker(useTestApp());
+
+    it('is worked out by a job that every worker asks pg-boss for, once a period', async () => {
+      const done = async () => (await testPool().query(
+        `SELECT count(*) FILTER (WHERE state = 'completed')::int AS completed, count(*) FILTER (WHERE state = 'failed')::int AS failed
+         FROM pgboss.job WHERE name = $1`, [REFRESH_POPULAR])).rows[0] as { completed: number; failed: number };
+      for (let tries = 0; (await done()).completed === 0 && tries < 300; tries++) await new Promise((r) => setTimeout(r, 100));
+      // One a minute: a long run has several.
+      const { completed, failed } = await done();
+      assert.ok(completed >= 1);
+      assert.equal(failed, 0);
+    });
   });
 });
