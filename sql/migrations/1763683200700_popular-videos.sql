@@ -17,5 +17,28 @@ CREATE TABLE popular_videos (
   PRIMARY KEY (period, rank)
 );
 
+-- The week's counts before today, summed by the refresh once an hour (and when the UTC day
+-- changes) rather than every minute: the videos most viewed in those 7 days, and below what
+-- count every other video stays (floor). Each minute the refresh then sums only today's views
+-- and adds them to these; a video outside them needs its days read only when today's views could
+-- lift it past the floor into the top. Written only by the refresh, under its lock.
+CREATE TABLE popular_bases (
+  period text PRIMARY KEY CHECK (period IN ('week')),
+  -- The day it was worked out on: it sums the 7 days before this one.
+  day date NOT NULL,
+  kept integer NOT NULL CHECK (kept > 0),
+  -- No video outside popular_base_videos has more views in those days; 0 when it holds them all.
+  floor integer NOT NULL,
+  computed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE popular_base_videos (
+  period text NOT NULL,
+  video_id bigint NOT NULL,
+  views integer NOT NULL,
+  PRIMARY KEY (period, video_id)
+);
+
 -- Down Migration
+DROP TABLE popular_base_videos;
+DROP TABLE popular_bases;
 DROP TABLE popular_videos;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
-import { POPULAR_STORED, listPopularVideos, refreshPopularVideos } from '../../src/db/popular-videos.js';
+import { POPULAR_SIZES, listPopularVideos, refreshPopularVideos } from '../../src/db/popular-videos.js';
 import { REFRESH_POPULAR } from '../../src/jobs/queue.js';
 import { createTestApp, useTestApp, useWorker } from '../helpers/app.js';
 import { testPool } from '../helpers/database.js';
@@ -53,11 +53,11 @@ describe('popular this week', function () {
     const hidden = await createVideo(channel, { title: 'Popular but private', visibility: 'private' });
     await views(hidden.id, MANY * 2, 1);
 
-    const stored = await refreshPopularVideos(testPool());
+    const stored = await refreshPopularVideos(testPool(), { rebuildBase: true });
 
     const list = await storedList();
     assert.equal(list.length, stored);
-    assert.ok(stored <= POPULAR_STORED);
+    assert.ok(stored <= POPULAR_SIZES.stored);
     assert.deepEqual(list.map((r) => r.rank), list.map((_, i) => i + 1), 'ranks 1, 2, 3… without gaps');
     assert.deepEqual(list.slice(0, 10).map((r) => r.videoId), top.map((v) => v.id));
     assert.equal(list[9]!.views, MANY - 9000 + 5, 'recent rows and daily counts add up');
@@ -65,11 +65,11 @@ describe('popular this week', function () {
     assert.ok(!list.some((r) => r.videoId === hidden.id), 'a private video is not stored');
   });
 
-  it('replaces the list whole: a second refresh stores the same list', async () => {
-    await refreshPopularVideos(testPool());
-    const first = await storedList();
+  it('stores the same list from the kept sums of the days before today as from summing them again', async () => {
+    await refreshPopularVideos(testPool(), { rebuildBase: true });
+    const summedAgain = await storedList();
     await Promise.all([refreshPopularVideos(testPool()), refreshPopularVideos(testPool())]);
-    assert.deepEqual(await storedList(), first);
+    assert.deepEqual(await storedList(), summedAgain);
   });
 
   it('leaves out on home a video hidden after the refresh, and fills the section from the next ones', async () => {
@@ -79,7 +79,7 @@ describe('popular this week', function () {
     owners.push(banned.id);
     const ofBanned = await createVideo(banned, { title: 'Popular, owner banned later' });
     await views(ofBanned.id, MANY + 1, 1);
-    await refreshPopularVideos(testPool());
+    await refreshPopularVideos(testPool(), { rebuildBase: true });
     await banUser(banned);
 
     assert.deepEqual((await listPopularVideos(testPool(), 'week', 8)).map((v) => v.id), top.slice(1, 9).map((v) => v.id));
@@ -89,6 +89,33 @@ describe('popular this week', function () {
     assert.ok(!popular.includes(top[0]!.publicId), 'made private after the refresh');
     assert.ok(!popular.includes(ofBanned.publicId), 'owner banned after the refresh');
     for (const video of top.slice(1, 9)) assert.ok(popular.includes(video.publicId), `${video.publicId} fills the section`);
+  });
+
+  it('counts the whole week of a video that today\'s views lift from outside the kept sums', async () => {
+    const channel = await createUser();
+    owners.push(channel.id);
+    const kept: { id: number }[] = [];
+    // Seven of the days before today; six are kept (the floor is the sixth's), the seventh is not.
+    for (let i = 0; i < 7; i++) {
+      const video = await createVideo(channel, { title: `Kept ${i}` });
+      await views(video.id, 2 * MANY - i * 1000, 2);
+      kept.push(video);
+    }
+    const risen = await createVideo(channel, { title: 'Risen today' });
+    await views(risen.id, 1000, 3);
+    await views(risen.id, 2 * MANY, 0);
+    await views(kept[6]!.id, 6500, 0);
+    const sizes = { stored: 3, candidates: 4, baseKept: 6 };
+
+    await refreshPopularVideos(testPool(), { sizes });
+    const expected = [
+      { rank: 1, videoId: risen.id, views: 2 * MANY + 1000 },
+      { rank: 2, videoId: kept[6]!.id, views: 2 * MANY + 500 },
+      { rank: 3, videoId: kept[0]!.id, views: 2 * MANY },
+    ];
+    assert.deepEqual(await storedList(), expected);
+    await refreshPopularVideos(testPool(), { rebuildBase: true });
+    assert.deepEqual((await storedList()).slice(0, 3), expected, 'as when every sum is kept');
   });
 
   describe('in the background', () => {
