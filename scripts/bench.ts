@@ -1,13 +1,15 @@
 /**
  * npm run bench: how fast the site answers over a seeded catalogue
- * (`npm run seed -- --users 10000 --videos 100000` first, same DATA_DIR). Two modes, both by
- * default (BENCH_MODE=mixed or single for one):
+ * (`npm run seed -- --users 10000 --videos 100000` first, same DATA_DIR). Three modes, all by
+ * default (BENCH_MODE=mixed, single or studio for one):
  * - mixed: traffic drawn from the whole catalogue as real visitors spread it (bench-mix.ts),
  *   per class req/s, p50/p99 and page cache hits, beside a bare `node:http` server answering
  *   the same client with a body of the mix's average size; then the same mix while a 1080p
  *   upload is processed (bench-upload.ts; BENCH_UPLOAD=off skips it);
  * - single: one address per page, with the page cache on (as served) and off (every request
- *   rendered), each beside a bare Express route sending a body of the same size (autocannon).
+ *   rendered), each beside a bare Express route sending a body of the same size (autocannon);
+ * - studio: the studio list of a 10,000-video channel and the statistics of a video with a
+ *   million views, signed in (bench-studio.ts seeds them into the catalogue).
  * BENCH_CONNECTIONS (16) and BENCH_SECONDS (10) for each run. Prints Markdown tables (the
  * README keeps the latest).
  */
@@ -25,6 +27,7 @@ import { ROOT_DIR } from '../src/paths.js';
 import { driveMix, mergeResults, summarizeMix } from './bench-client.js';
 import { findFollowers, loadCatalogue, planMix, signIn } from './bench-mix.js';
 import { mixTable, targetLines } from './bench-report.js';
+import { studio } from './bench-studio.js';
 import { deleteUpload, makeClip, processingState, startWorker, stopWorker, uploadClip, waitForEncoding } from './bench-upload.js';
 
 const require = createRequire(import.meta.url);
@@ -32,7 +35,7 @@ const autocannon = require('autocannon') as (opts: object) => Promise<{ requests
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const MODE = process.env.BENCH_MODE ?? 'both';
-if (!['both', 'mixed', 'single'].includes(MODE)) throw new Error('BENCH_MODE is mixed, single, or unset for both.');
+if (!['both', 'mixed', 'single', 'studio'].includes(MODE)) throw new Error('BENCH_MODE is mixed, single, studio, or unset for all.');
 /** Signed-in visitors of the mix: seeded accounts that follow channels. */
 const SESSIONS = 20;
 /** The draws of the mix, the same every run. */
@@ -224,13 +227,14 @@ async function singleAddress(server: Awaited<ReturnType<typeof startServer>>, un
 // nobody asked for in the last seconds.
 const loadBefore = os.loadavg();
 const server = await startServer({});
-const uncached = MODE === 'mixed' ? null : await startServer({ PAGE_CACHE_SECONDS: '0' });
+const uncached = MODE === 'both' || MODE === 'single' ? await startServer({ PAGE_CACHE_SECONDS: '0' }) : null;
 try {
   const { rows: seeded } = await pool.query(`SELECT count(*)::int AS n FROM videos`);
   if (seeded[0].n < 1000) throw new Error('Seed first: npm run seed -- --users 10000 --videos 100000 (same DATA_DIR or DATABASE_URL).');
   const tables: string[] = [];
-  if (MODE !== 'single') tables.push(...(await mixed(server)), '');
-  if (uncached) tables.push(...(await singleAddress(server, uncached)));
+  if (MODE === 'both' || MODE === 'mixed') tables.push(...(await mixed(server)), '');
+  if (uncached) tables.push(...(await singleAddress(server, uncached)), '');
+  if (MODE === 'both' || MODE === 'studio') tables.push(...(await studio(pool, server.base, { connections: CONNECTIONS, seconds: SECONDS, log })));
   // Views as a running site keeps them: the last hours' as rows, older ones as daily counts (rollUpViews).
   const { rows: counts } = await pool.query(`SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM videos) AS videos, (SELECT count(*) FROM video_views) + (SELECT coalesce(sum(views), 0) FROM video_view_days) AS views, (SELECT count(*) FROM video_views) AS recent_views, (SELECT count(*) FROM video_ratings) AS ratings, (SELECT count(*) FROM subscriptions) AS subscriptions`);
   const c = counts[0];

@@ -109,6 +109,9 @@ async function visitSignedIn(member: Agent, { video, channel }: HotPathSubjects,
   const feedAfter = nextPageAfter(feed.text);
   if (feedAfter) await visit('GET /feed/subscriptions?after= (next page)', () => member.get(`/feed/subscriptions?after=${feedAfter}`));
   await visit('GET /@:handle (signed in)', () => member.get(`/@${channel}`));
+  // The creator's studio: the list of their videos (with the channel's totals), and most viewed.
+  await visit('GET /studio', () => member.get('/studio'));
+  await visit('GET /studio?sort=views', () => member.get('/studio?sort=views'));
   const csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(watched.text)?.[1];
   if (!csrf) throw new Error('the signed-in watch page has no CSRF token');
   // Liking and taking it back, as the benchmark does: an insert and a delete of the rating.

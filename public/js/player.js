@@ -300,7 +300,8 @@ if (video) {
       fetch(video.dataset.viewUrl, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-        body: new URLSearchParams({ token: video.dataset.viewToken }),
+        // Where the viewer came from, for the owner's statistics (the server classifies it).
+        body: new URLSearchParams({ token: video.dataset.viewToken, referrer: document.referrer }),
         credentials: 'same-origin',
       }).catch(() => {});
     }

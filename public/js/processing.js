@@ -1,11 +1,11 @@
 // While a video is being processed, polls its state and shows the progress; reloads the page
 // when the first quality is ready (or when it failed) so the player or the reason appears.
 // Without scripts, the page offers a "Check again" link instead (no timed refresh: it would
-// move a screen reader back to the top every few seconds).
-const box = document.querySelector('[data-poll]');
+// move a screen reader back to the top every few seconds). Every [data-poll] box on the page is
+// followed: the watch page has one, the studio's list one per video being processed.
 const POLL_MS = 2000;
 
-if (box) {
+function follow(box) {
   const url = box.getAttribute('data-poll');
   const text = box.querySelector('[data-progress-text]');
   const bar = box.querySelector('progress');
@@ -27,3 +27,5 @@ if (box) {
   };
   setTimeout(poll, POLL_MS);
 }
+
+for (const box of document.querySelectorAll('[data-poll]')) follow(box);

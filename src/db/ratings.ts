@@ -6,9 +6,10 @@ export type Rating = 'like' | 'dislike' | null;
 const VALUE = { like: 1, dislike: -1 } as const;
 
 /**
- * Sets the user's rating of a video (null takes it back) and moves the video's counters by the
- * difference, in one transaction. The video row is locked first, so concurrent clicks on the
- * same video are applied one after another and the counters always equal the rows.
+ * Sets the user's rating of a video (null takes it back) and moves the video's counters and the
+ * day's ratings (video_rating_days) by the difference, in one transaction. The video row is
+ * locked first, so concurrent clicks on the same video are applied one after another and the
+ * counters always equal the rows.
  */
 export async function rateVideo(pool: Pool, userId: number, videoId: number, rating: Rating): Promise<{ likes: number; dislikes: number }> {
   return withTransaction(pool, async (client) => {
@@ -27,6 +28,17 @@ export async function rateVideo(pool: Pool, userId: number, videoId: number, rat
     }
     const likeDelta = (after === 1 ? 1 : 0) - (before === 1 ? 1 : 0);
     const dislikeDelta = (after === -1 ? 1 : 0) - (before === -1 ? 1 : 0);
+    // The day's ratings for the owner's statistics; a resubmitted rating changes nothing.
+    if (likeDelta !== 0 || dislikeDelta !== 0) {
+      await client.query(prepared(
+        'count-rating-day',
+        `INSERT INTO video_rating_days AS d (video_id, day, likes, dislikes, likes_removed, dislikes_removed)
+         VALUES ($1, (now() AT TIME ZONE 'UTC')::date, $2, $3, $4, $5)
+         ON CONFLICT (video_id, day) DO UPDATE SET likes = d.likes + EXCLUDED.likes, dislikes = d.dislikes + EXCLUDED.dislikes,
+           likes_removed = d.likes_removed + EXCLUDED.likes_removed, dislikes_removed = d.dislikes_removed + EXCLUDED.dislikes_removed`,
+        [videoId, Math.max(0, likeDelta), Math.max(0, dislikeDelta), Math.max(0, -likeDelta), Math.max(0, -dislikeDelta)],
+      ));
+    }
     const { rows } = await client.query<{ like_count: number; dislike_count: number }>(prepared(
       'count-rating',
       'UPDATE videos SET like_count = like_count + $2, dislike_count = dislike_count + $3 WHERE id = $1 RETURNING like_count, dislike_count',

@@ -85,6 +85,8 @@ const SEEDED = `seeded AS MATERIALIZED (SELECT id, substr(handle, 6)::bigint AS 
  */
 const VIEWED_AT = `now() - (abs(hashint8extended(v.id, g) % 1000000) / 1000000.0) * interval '30 days'`;
 /** As rollUpViews leaves them: rows for the current and the previous clock hour, older views as daily counts. */
+/** Where the g-th view of video v came from: spread over every source, as the studio's statistics show them. */
+const SOURCE = `(ARRAY['home', 'search', 'related', 'channel', 'playlist', 'embed', 'external', 'direct'])[1 + ((g + v.id) % 8)::int]`;
 const KEPT_AS_ROWS = `date_trunc('hour', now()) - interval '1 hour'`;
 
 /**
@@ -157,25 +159,32 @@ export async function seedVideos(db: Queryable, plan: SeedPlan, words: readonly 
 
 /**
  * The views each seeded video (those after `after`) was given in seedVideos: older than the
- * previous hour as daily counts (video_view_days, UTC days), the rest as rows of video_views,
- * which is what a running site's roll-up leaves.
+ * previous hour as daily counts (video_view_days, UTC days, each view from a viewer of its own,
+ * and video_view_sources), the rest as rows of video_views, which is what a running site's
+ * roll-up leaves; the views spread over every source.
  */
 export async function seedViews(db: Queryable, after: number): Promise<void> {
   await db.query(
-    `INSERT INTO video_view_days (video_id, day, views)
-     SELECT v.id, d.day, d.views
-     FROM videos v CROSS JOIN LATERAL (
-       SELECT (t.at AT TIME ZONE 'UTC')::date AS day, count(*)::int AS views
-       FROM generate_series(1, v.view_count) AS g, LATERAL (SELECT ${VIEWED_AT} AS at) t
-       WHERE t.at < ${KEPT_AS_ROWS}
-       GROUP BY 1
-     ) d
-     WHERE v.id > $1`,
+    `WITH per_source AS MATERIALIZED (
+       SELECT v.id AS video_id, d.day, d.source, d.views
+       FROM videos v CROSS JOIN LATERAL (
+         SELECT (t.at AT TIME ZONE 'UTC')::date AS day, ${SOURCE} AS source, count(*)::int AS views
+         FROM generate_series(1, v.view_count) AS g, LATERAL (SELECT ${VIEWED_AT} AS at) t
+         WHERE t.at < ${KEPT_AS_ROWS}
+         GROUP BY 1, 2
+       ) d
+       WHERE v.id > $1
+     ),
+     days AS (
+       INSERT INTO video_view_days (video_id, day, views, viewers)
+       SELECT video_id, day, sum(views), sum(views) FROM per_source GROUP BY 1, 2
+     )
+     INSERT INTO video_view_sources (video_id, day, source, views) SELECT video_id, day, source, views FROM per_source`,
     [after],
   );
   await db.query(
-    `INSERT INTO video_views (video_id, viewer_key, hour, viewed_at)
-     SELECT v.id, 'seed:' || g, date_trunc('hour', t.at), t.at
+    `INSERT INTO video_views (video_id, viewer_key, hour, viewed_at, source, first_today)
+     SELECT v.id, 'seed:' || g, date_trunc('hour', t.at), t.at, ${SOURCE}, true
      FROM videos v CROSS JOIN LATERAL generate_series(1, v.view_count) AS g CROSS JOIN LATERAL (SELECT ${VIEWED_AT} AS at) t
      WHERE v.id > $1 AND t.at >= ${KEPT_AS_ROWS}`,
     [after],

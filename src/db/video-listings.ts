@@ -105,12 +105,6 @@ export async function listSubscriptionFeed(db: Queryable, subscriberId: number, 
   return rows.map(toVideoWithOwner);
 }
 
-/** All of one owner's videos in any state, newest upload first (uses videos_owner_created_idx). */
-export async function listVideosOfOwner(db: Queryable, ownerId: number, limit: number): Promise<Video[]> {
-  const { rows } = await db.query(`SELECT ${COLUMNS} FROM videos v WHERE v.owner_id = $1 ORDER BY v.created_at DESC, v.id DESC LIMIT $2`, [ownerId, limit]);
-  return rows.map(toVideo);
-}
-
 /** A channel's listed video count and their total views (uses videos_owner_public_listing_idx). */
 export async function channelStats(db: Queryable, ownerId: number): Promise<{ videos: number; views: number }> {
   const { rows } = await db.query<{ videos: number; views: number }>(prepared(

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { can, canDeleteVideo, canEditChannel, canEditVideo, canManageUpload, canRateVideo, canSeeVideo, canSubscribeTo, isOwnerOr, type Permission, type Viewer } from '../auth/permissions.js';
 import { isListed, isWatchableByLink } from '../db/visibility.js';
-import { formatCount, formatDate, plural } from '../format.js';
+import { formatCount, formatDate, formatNumber, plural } from '../format.js';
 import { avatarSizeFor2x, avatarUrl as avatarFileUrl, type AvatarSize, type Storage } from '../media/index.js';
 
 export interface ViewHelpers {
@@ -10,6 +10,8 @@ export interface ViewHelpers {
   formatDate(date: Date): string;
   /** "1.2K", as counts are shown next to views, likes and subscribers. */
   formatCount(n: number): string;
+  /** "1,234,567", as tables of figures show them. */
+  formatNumber(n: number): string;
   /** "1 view", "2 views". */
   plural(n: number, one: string, many: string): string;
 }
@@ -27,6 +29,7 @@ export function viewHelpers(storage: Storage, asset: (name: string) => string): 
     },
     formatDate,
     formatCount,
+    formatNumber,
     plural,
   };
 }

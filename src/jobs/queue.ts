@@ -11,6 +11,8 @@ export const RELATE_VIDEO = 'video.related';
 export const REFRESH_RELATED = 'video.related.refresh';
 /** Works out again the week's most viewed videos (src/db/popular-videos.ts); sent like REFRESH_RELATED. */
 export const REFRESH_POPULAR = 'video.popular.refresh';
+/** A creator's bulk change of a large selection of videos (src/jobs/handlers/bulk-actions.ts). */
+export const BULK_ACTION = 'studio.bulk-action';
 
 /** Tries after the first: 5 s, 10 s, 20 s apart (pg-boss backoff), enough for a restart or a full disk to clear. */
 const RETRY_LIMIT = 3;
@@ -34,6 +36,8 @@ export interface JobQueue {
    * tags or visibility change. Inside the caller's transaction when a client is given.
    */
   enqueueRelated(videoId: number, client?: PoolClient): Promise<void>;
+  /** Queues running a bulk action (the bulk_actions row), inside the caller's transaction when a client is given. */
+  enqueueBulkAction(bulkActionId: number, client?: PoolClient): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -53,6 +57,8 @@ export async function startQueue(databaseUrl: string, logger: Logger, options: {
   await boss.createQueue(REFRESH_RELATED, { name: REFRESH_RELATED, retryLimit: 0 });
   // No retry either: the next period's refresh comes within a minute, and home keeps the last list meanwhile.
   await boss.createQueue(REFRESH_POPULAR, { name: REFRESH_POPULAR, retryLimit: 0 });
+  // A retry goes on where the last try stopped (the row counts what was done).
+  await boss.createQueue(BULK_ACTION, { name: BULK_ACTION, retryLimit: RETRY_LIMIT, retryDelay: RETRY_DELAY_SECONDS, retryBackoff: true });
   const inTransaction = (client?: PoolClient) =>
     client ? { db: { executeSql: (text: string, values: unknown[]) => client.query(text, values) } } : {};
   return {
@@ -62,6 +68,10 @@ export async function startQueue(databaseUrl: string, logger: Logger, options: {
     },
     async enqueueRelated(videoId, client) {
       await boss.send(RELATE_VIDEO, { videoId }, inTransaction(client));
+    },
+    async enqueueBulkAction(bulkActionId, client) {
+      // Up to a few thousand changes and deletes of files: the hour pg-boss allows by default is plenty.
+      await boss.send(BULK_ACTION, { bulkActionId }, inTransaction(client));
     },
     stop: () => {
       stopping = true;

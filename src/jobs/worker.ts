@@ -8,10 +8,11 @@ import type { Logger } from '../log.js';
 import { killRunningFfmpeg, resolveBinaries } from '../media/ffmpeg.js';
 import { LocalStorage } from '../media/storage.js';
 import { processVideoFailedHandler, processVideoHandler, type VideoJobData } from './handlers/process-video.js';
+import { bulkActionHandler, type BulkActionJobData } from './handlers/bulk-actions.js';
 import { REFRESH_POPULAR_SECONDS, refreshPopularHandler } from './handlers/popular-videos.js';
 import { PUBLISH_INTERVAL_MS, publishScheduledVideos } from './handlers/publish-scheduled.js';
 import { refreshRelatedVideos, relateVideosHandler, type RelatedJobData } from './handlers/related-videos.js';
-import { PROCESS_VIDEO, PROCESS_VIDEO_FAILED, REFRESH_POPULAR, REFRESH_RELATED, RELATE_VIDEO, type JobQueue } from './queue.js';
+import { BULK_ACTION, PROCESS_VIDEO, PROCESS_VIDEO_FAILED, REFRESH_POPULAR, REFRESH_RELATED, RELATE_VIDEO, type JobQueue } from './queue.js';
 
 /** How often every worker looks for jobs whose worker died, and how old such a job must be. */
 const REAP_INTERVAL_MS = 15_000;
@@ -96,6 +97,7 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
   await queue.boss.work<RelatedJobData>(RELATE_VIDEO, { batchSize: RELATE_BATCH, pollingIntervalSeconds: 2 }, relateVideosHandler({ pool }));
   await queue.boss.work(REFRESH_RELATED, { batchSize: 1, pollingIntervalSeconds: 30 }, () => refreshRelatedVideos(pool, logger));
   await queue.boss.work(REFRESH_POPULAR, { batchSize: 1, pollingIntervalSeconds: 5 }, () => refreshPopularHandler(pool, logger));
+  await queue.boss.work<BulkActionJobData>(BULK_ACTION, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 2 }, bulkActionHandler({ pool, storage: pipeline.storage, queue, logger }));
 
   return {
     async stop() {
@@ -108,6 +110,7 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
       await queue.boss.offWork(RELATE_VIDEO);
       await queue.boss.offWork(REFRESH_RELATED);
       await queue.boss.offWork(REFRESH_POPULAR);
+      await queue.boss.offWork(BULK_ACTION);
       // A job cut short here stays active in the queue; its lock goes with this process, so the
       // next worker to start (or any running one, within 15 s) puts it back in line.
       killRunningFfmpeg();

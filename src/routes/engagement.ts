@@ -8,6 +8,7 @@ import { badRequest, forbidden } from '../http/errors.js';
 import { loadedChannel, loadedVideo } from '../http/guards.js';
 import { backTo } from '../http/next.js';
 import { isValidViewToken, viewerKey } from '../http/viewer-key.js';
+import { classifyReferrer } from '../http/view-source.js';
 import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
 import { VIDEOS_PER_PAGE } from './home.js';
@@ -16,7 +17,7 @@ import { cardsOf } from './video-cards.js';
 
 const FOLLOWED_LIST_LIMIT = 200;
 
-export function engagementRoutes({ pool, storage, secret }: RouteDeps) {
+export function engagementRoutes({ config, pool, storage, secret }: RouteDeps) {
   return {
     /** POST /watch/:id/rate — like, dislike, or take it back (value=none); a form post, or JSON for the script. */
     async rate(req: Request, res: Response): Promise<void> {
@@ -43,7 +44,11 @@ export function engagementRoutes({ pool, storage, secret }: RouteDeps) {
 
     async view(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
-      const counted = await recordView(pool, video.id, viewerKey(req, secret));
+      const counted = await recordView(pool, video.id, {
+        viewerKey: viewerKey(req, secret),
+        viewerId: req.viewer?.id ?? null,
+        source: classifyReferrer(field(req.body, 'referrer'), config.publicUrl),
+      });
       res.status(counted ? 201 : 200).json({ counted });
     },
 

@@ -17,9 +17,13 @@ import type { RouteDeps } from './deps.js';
 import { healthRoutes } from './health.js';
 import { homeRoutes } from './home.js';
 import { settingsRoutes } from './settings.js';
+import { studioBulkRoutes } from './studio-bulk.js';
+import { studioListRoutes } from './studio-list.js';
+import { studioCaptionRoutes } from './studio-captions.js';
 import { setupRoutes } from './setup.js';
 import { studioEditRoutes } from './studio-edit.js';
 import { studioThumbRoutes } from './studio-thumbs.js';
+import { studioStatsRoutes } from './studio-stats.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -72,10 +76,14 @@ export function buildRouter(deps: RouteDeps): Router {
   const engagement = engagementRoutes(deps);
   const integration = integrationRoutes(deps);
   const setup = setupRoutes(deps);
+  const studioList = studioListRoutes(deps);
+  const studioBulk = studioBulkRoutes(deps);
   const studioEdit = studioEditRoutes(deps);
   const thumbs = studioThumbRoutes(deps);
+  const captions = studioCaptionRoutes(deps);
   const chapters = chapterRoutes(deps);
   const studioChapters = studioChapterRoutes(deps);
+  const studioStats = studioStatsRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
 
@@ -115,20 +123,32 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/sitemaps/videos-:page.xml', cacheable, integration.sitemapVideos);
   router.get('/robots.txt', integration.robots);
   router.get('/feed/subscriptions', requireUser, engagement.subscriptionFeed);
-  router.get('/studio', requireUser, videos.studio);
   router.post('/studio/videos/:id/delete', requireUser, loadVideo, allowVideo(canDeleteVideo, 'You may not delete this video.'), videos.remove);
-  // Studio, a video's details: edit, schedule, download the original (studio-edit).
+  // Studio list and bulk actions (issue 10, items 1 and 7): my videos only, the owner in every query's WHERE.
+  router.get('/studio', requireUser, studioList.showStudio);
+  router.post('/studio/bulk', requireUser, studioBulk.createBulkAction);
+  router.get('/studio/bulk/:id', requireUser, studioBulk.showBulkAction);
+  router.post('/studio/bulk/:id/confirm', requireUser, studioBulk.confirmBulkAction);
+  // Studio, a video's details: edit, schedule, download the original.
   router.get('/studio/videos/:id', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioEdit.show);
   router.post('/studio/videos/:id', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioEdit.save);
   router.get('/studio/videos/:id/original', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioEdit.downloadOriginal);
-  // Studio, thumbnail (issue 10 item 3): three frames, the frame at a time, or an uploaded picture.
+  // Studio, a video's thumbnail: one of three frames, the frame at a time, or an uploaded picture.
   router.get('/studio/videos/:id/thumbnail', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.frameSlot, thumbs.show);
   router.post('/studio/videos/:id/thumbnail/candidate', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.chooseCandidate);
   router.post('/studio/videos/:id/thumbnail/frame', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.frameSlot, thumbs.chooseFrame);
   router.post('/studio/videos/:id/thumbnail/picture', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.receivePicture, thumbs.savePicture);
-  // Chapters (issue 10, item 5): the table and the choice of source; the track is with the media below.
+  // Studio, a video's captions; each track is served under the video's media, to whoever may see the video.
+  router.get('/studio/videos/:id/captions', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.show);
+  router.post('/studio/videos/:id/captions', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.receiveFile, captions.upload);
+  router.post('/studio/videos/:id/captions/:language/delete', requireUser, loadVideo, hideVideoUnless(canEditVideo), captions.remove);
+  router.get('/media/videos/:id/captions/:language.vtt', cacheable, loadVideo, captions.serveFile);
+  // Studio, a video's chapters: the table and the choice of source; the track is with the media below.
   router.get('/studio/videos/:id/chapters', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioChapters.show);
   router.post('/studio/videos/:id/chapters', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioChapters.save);
+  // Studio: a video's statistics (views per day, viewers, sources, ratings; CSV).
+  router.get('/studio/videos/:id/stats', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioStats.show);
+  router.get('/studio/videos/:id/stats.csv', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioStats.csv);
 
   // Before the files' route, which would take chapters.vtt for a file's name. loadVideo applies
   // the rule the video's files are served by (canSeeVideo): the track is seen by whoever sees them.

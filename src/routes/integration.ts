@@ -5,10 +5,12 @@ import type { VideoWithOwner } from '../db/videos.js';
 import { xmlText } from '../http/xml.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { loadedChannel, loadedVideo } from '../http/guards.js';
+import { viewToken } from '../http/viewer-key.js';
 import type { RouteDeps } from './deps.js';
 import { findShareableVideo } from './loaders.js';
 import { describeVideo, thumbnailsOf } from './video-view.js';
 import { embedCode } from './watch-meta.js';
+import { captionTracksOf } from './studio-captions.js';
 import { chapterLinks, chaptersOfVideo } from './chapters.js';
 
 const FEED_ENTRIES = 50;
@@ -22,7 +24,7 @@ function allowFraming(res: Response): void {
   res.removeHeader('X-Frame-Options');
 }
 
-export function integrationRoutes({ pool, storage, config }: RouteDeps) {
+export function integrationRoutes({ pool, storage, config, secret }: RouteDeps) {
   const perFile = config.sitemapUrlsPerFile;
   const absolute = (path: string) => new URL(path, config.publicUrl).href;
 
@@ -61,10 +63,13 @@ export function integrationRoutes({ pool, storage, config }: RouteDeps) {
     /** GET /embed/:id — the bare player, the one page other sites may frame. */
     async embed(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
-      const [files, chapters] = await Promise.all([listVideoFiles(pool, video.id), chaptersOfVideo(pool, video)]);
+      const [files, captions, chapters] = await Promise.all([listVideoFiles(pool, video.id), captionTracksOf(pool, video), chaptersOfVideo(pool, video)]);
       const view = describeVideo(video, files, storage);
       allowFraming(res);
-      res.render('videos/embed', { layout: false, title: video.title, video, view, selected: view.defaultRendition, watchUrl: absolute(`/watch/${video.publicId}`), chapters: chapterLinks(video.publicId, chapters) });
+      res.render('videos/embed', {
+        layout: false, title: video.title, video, view, selected: view.defaultRendition, captions, watchUrl: absolute(`/watch/${video.publicId}`),
+        chapters: chapterLinks(video.publicId, chapters), viewToken: viewToken(secret, video.publicId),
+      });
     },
 
     /** GET /oembed?url=…&format=json (https://oembed.com), for watch and embed URLs of this site. */

@@ -20,7 +20,7 @@ export const MAX_THUMBNAIL_UPLOAD_BYTES = 10 * 1024 * 1024;
 const NOT_READY = 'The thumbnail can be changed once the video has been processed.';
 const CHANGED_MEANWHILE = 'This video changed while the thumbnail was being made (it was deleted, or is being processed again). Nothing was changed.';
 
-/** Studio, issue 10 item 3: a video's thumbnail, chosen from three frames, a time, or a picture. */
+/** Studio: a video's thumbnail, chosen from three frames, a time, or a picture. */
 export function studioThumbRoutes(deps: RouteDeps) {
   const { pool, storage, config } = deps;
   const media = { pool, storage, binaries: deps.binaries, dataDir: config.dataDir };

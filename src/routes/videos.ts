@@ -10,7 +10,6 @@ import { watchMetadata } from './watch-meta.js';
 import { withTransaction } from '../db/pool.js';
 import { deleteVideo, insertVideo } from '../db/videos.js';
 import { listVideoFiles } from '../db/video-files.js';
-import { listVideosOfOwner } from '../db/video-listings.js';
 import { resetFailedVideo } from '../db/video-processing.js';
 import { DESCRIPTION_MAX, TAGS_MAX, TITLE_MAX, parseVideoDetails } from '../forms/upload.js';
 import { categoryLabel, languageLabel } from '../forms/video-choices.js';
@@ -24,8 +23,8 @@ import type { RouteDeps } from './deps.js';
 import { newPublicId } from './public-id.js';
 import { relatedVideos } from './related.js';
 import { describeVideo } from './video-view.js';
+import { captionTracksOf } from './studio-captions.js';
 
-const STUDIO_LIST_LIMIT = 200;
 const RELATED_LIMIT = 12;
 
 export function videoRoutes({ config, pool, storage, queue, binaries, secret }: RouteDeps) {
@@ -103,11 +102,12 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
     async watch(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
       const viewer = req.viewer;
-      const [files, related, rating, subscribed, chapters] = await Promise.all([
+      const [files, related, rating, subscribed, captions, chapters] = await Promise.all([
         listVideoFiles(pool, video.id),
         relatedVideos(pool, video.id, RELATED_LIMIT),
         viewer ? findRating(pool, viewer.id, video.id) : Promise.resolve(null),
         viewer ? isSubscribed(pool, viewer.id, video.ownerId) : Promise.resolve(false),
+        captionTracksOf(pool, video),
         chaptersOfVideo(pool, video),
       ]);
       const view = describeVideo(video, files, storage);
@@ -128,6 +128,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
         chapters: chapterLinks(video.publicId, chapters),
         details: { category: categoryLabel(video.category), language: languageLabel(video.language) },
         viewToken: viewToken(secret, video.publicId),
+        captions,
       });
     },
 
@@ -148,11 +149,6 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
       }
       flash(req, 'success', `“${video.title}” has been deleted.`);
       res.redirect(303, req.viewer!.id === video.ownerId ? '/studio' : `/@${video.owner.handle}`);
-    },
-
-    async studio(req: Request, res: Response): Promise<void> {
-      const videos = await listVideosOfOwner(pool, req.viewer!.id, STUDIO_LIST_LIMIT);
-      res.render('videos/studio', { title: 'Your videos', videos });
     },
   };
 }

@@ -3,7 +3,8 @@ import { HtmlValidate } from 'html-validate';
 import supertest from 'supertest';
 import { useTestApp, useWorker } from '../helpers/app.js';
 import { fixtures } from '../helpers/fixtures.js';
-import { publicIdFrom, uploadVideo, waitForProcessing } from '../helpers/videos.js';
+import { attachRendition, publicIdFrom, uploadVideo, waitForProcessing } from '../helpers/videos.js';
+import { uploadCaptions } from '../helpers/captions.js';
 import { signedInAgent, tokenFor } from '../helpers/agent.js';
 import { createUser, createVideo } from '../helpers/factories.js';
 import { insertVideoFile } from '../../src/db/video-files.js';
@@ -22,6 +23,8 @@ const validator = new HtmlValidate({
     // The channel name is a heading the whole page is about; h1 inside a header element is intended.
     'heading-level': 'error',
     'no-inline-style': 'error',
+    // Checkboxes sharing a name send a list (the studio's selection of videos), as HTML intends.
+    'form-dup-name': ['error', { shared: ['radio', 'checkbox', 'button', 'reset', 'submit'] }],
   },
 });
 
@@ -63,6 +66,31 @@ describe('HTML validity and accessibility', () => {
     await assertValid(register.text, 'POST /register (422)');
   });
 
+  it('holds for the studio list, its filters, and the pages of bulk changes', async () => {
+    const user = await createUser();
+    const agent = await signedInAgent(t.app, user);
+    await assertValid((await agent.get('/studio')).text, '/studio (empty)');
+    const videos = [
+      await createVideo(user, { title: 'A <b>ready</b> video' }),
+      await createVideo(user, { title: 'Processing one', status: 'processing' }),
+      await createVideo(user, { title: 'Failed one', status: 'failed', visibility: 'private' }),
+      await createVideo(user, { title: 'Waiting one', status: 'uploaded' }),
+    ];
+    for (const path of ['/studio', '/studio?visibility=private&state=failed&q=one&sort=views', '/studio?q=nothing+matches']) {
+      await assertValid((await agent.get(path)).text, path);
+    }
+    await assertValid((await agent.get('/studio?sort=nonsense')).text, '/studio (400)');
+    const token = await tokenFor(agent, '/studio');
+    const changed = await agent.post('/studio/bulk').type('form').send(`_csrf=${encodeURIComponent(token)}&action=add-tag&tag=x&ids=${videos[0]!.publicId}&ids=AAAAAAAAAAA`);
+    await assertValid((await agent.get(changed.headers.location!)).text, 'bulk summary with a failure');
+    await assertValid((await agent.get('/studio')).text, '/studio with a bulk change');
+    const asked = await agent.post('/studio/bulk').type('form').send(`_csrf=${encodeURIComponent(token)}&action=delete&scope=all`);
+    await assertValid((await agent.get(asked.headers.location!)).text, 'bulk delete confirmation');
+    const refused = await agent.post('/studio/bulk').type('form').send(`_csrf=${encodeURIComponent(token)}&action=delete`);
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, 'POST /studio/bulk (422)');
+  });
+
   it('holds for the studio details page, sent back with errors, and the watch page with its details and Edit link', async () => {
     const user = await createUser();
     const agent = await signedInAgent(t.app, user);
@@ -82,6 +110,23 @@ describe('HTML validity and accessibility', () => {
     await assertValid(watch.text, 'watch page with category, language and Edit');
   });
 
+  it('holds for the studio captions page (empty, with tracks, a refused file) and players with <track>', async function () {
+    this.timeout(60_000);
+    const user = await createUser();
+    const agent = await signedInAgent(t.app, user);
+    const video = await createVideo(user, { title: 'Captioned' });
+    const page = `/studio/videos/${video.publicId}/captions`;
+    await assertValid((await agent.get(page)).text, `${page} (no tracks)`);
+    assert.equal((await uploadCaptions(agent, video, 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHi\n')).status, 303);
+    assert.equal((await uploadCaptions(agent, video, '1\n00:00:01,000 --> 00:00:02,000\nOi\n', { language: 'pt-BR', label: 'Português <BR>' }, 'c.srt')).status, 303);
+    await assertValid((await agent.get(page)).text, `${page} (two tracks)`);
+    const refused = await uploadCaptions(agent, video, 'WEBVTT\n\n00:00:02.000 --> 00:00:01.000\nbackwards\n', { language: 'not a tag', label: '' });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, `POST ${page} (422)`);
+    await attachRendition(video);
+    await assertValid((await supertest(t.app).get(`/watch/${video.publicId}`)).text, 'watch page with caption tracks');
+  });
+
   it('holds for the chapters tab, its form sent back with errors, and a watch page with chapters', async () => {
     const user = await createUser();
     const agent = await signedInAgent(t.app, user);
@@ -94,6 +139,21 @@ describe('HTML validity and accessibility', () => {
     assert.equal(refused.status, 422);
     await assertValid(refused.text, `POST ${page} (422)`);
     await assertValid((await supertest(t.app).get(`/watch/${video.publicId}`)).text, 'watch page with chapters');
+  });
+
+  it("holds for a video's statistics in the studio, with views, sources and ratings", async () => {
+    const user = await createUser();
+    const video = await createVideo(user, { title: 'Statistics <page>' });
+    await testPool().query(`INSERT INTO video_view_days (video_id, day, views, viewers) VALUES ($1, (now() AT TIME ZONE 'UTC')::date - 1, 40, 30)`, [video.id]);
+    await testPool().query(`INSERT INTO video_view_sources (video_id, day, source, views) VALUES ($1, (now() AT TIME ZONE 'UTC')::date - 1, 'search', 40)`, [video.id]);
+    await testPool().query(`INSERT INTO video_rating_days (video_id, day, likes, dislikes) VALUES ($1, (now() AT TIME ZONE 'UTC')::date - 2, 3, 1)`, [video.id]);
+    const agent = await signedInAgent(t.app, user);
+    for (const period of ['7', '28', '90']) {
+      const path = `/studio/videos/${video.publicId}/stats?period=${period}`;
+      await assertValid((await agent.get(path)).text, path);
+    }
+    const empty = await createVideo(user);
+    await assertValid((await agent.get(`/studio/videos/${empty.publicId}/stats`)).text, 'statistics of a video nobody watched');
   });
 
   describe('video pages', function () {

@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import supertest from 'supertest';
+import { insertBulkAction } from '../../src/db/bulk-actions.js';
+import { saveCaptionTrack } from '../../src/db/captions.js';
 import { createTestApp, runDataDir } from '../helpers/app.js';
 import { csrfFrom, signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
@@ -74,6 +76,9 @@ const signedInForm = (o: Outcome): Row['expect'] => [L, o, o, o, o, B];
 const page = (path: (c: Cell) => string) => (c: Cell) => ({ path: path(c) });
 const origin = 'http://localhost:3000';
 
+/** A delete of the subject's public video waiting for its owner's confirmation. */
+const pendingDelete = (s: Subject) => insertBulkAction(testPool(), { ownerId: s.owner.id, action: 'delete', argument: '', videoPublicIds: [s.video.publicId], state: 'pending' });
+
 const ROWS: Record<string, Row> = {
   'GET /': { expect: all(200), request: page(() => '/') },
   'GET /search': { expect: all(200), request: page(() => '/search?q=anything') },
@@ -135,7 +140,8 @@ const ROWS: Record<string, Row> = {
   'POST /watch/:id/rate': { expect: signedInForm(303), request: (c) => ({ path: `/watch/${c.subject.video.publicId}/rate`, form: { value: 'like' } }) },
   'POST /watch/:id/view': {
     fresh: true,
-    expect: all(201),
+    // The owner's own view is answered but never counted (200, counted: false).
+    expect: [201, 201, 200, 201, 201, 201],
     request: async (c) => {
       const watch = await c.agent.get(`/watch/${c.subject.video.publicId}`);
       const token = /data-view-token="([^"]+)"/.exec(watch.text)?.[1] ?? 'missing';
@@ -157,6 +163,19 @@ const ROWS: Record<string, Row> = {
     request: (c) => ({ path: `/watch/${c.subject.failedVideo.publicId}/retry`, form: {} }),
   },
   'GET /studio': { expect: signedIn(200), request: page(() => '/studio') },
+  'POST /studio/bulk': {
+    fresh: true,
+    // Anyone signed in may send it; only the owner's videos change (another's fail as not found).
+    expect: signedInForm(303),
+    request: (c) => ({ path: '/studio/bulk', form: { action: 'make-private', ids: c.subject.video.publicId } }),
+  },
+  // A bulk action is its owner's alone: 404 to everyone else, moderators included.
+  'GET /studio/bulk/:id': { expect: [L, 404, 200, 404, 404, L], request: async (c) => ({ path: `/studio/bulk/${(await pendingDelete(c.subject)).publicId}` }) },
+  'POST /studio/bulk/:id/confirm': {
+    fresh: true,
+    expect: [L, 404, 303, 404, 404, B],
+    request: async (c) => ({ path: `/studio/bulk/${(await pendingDelete(c.subject)).publicId}/confirm`, form: {} }),
+  },
   'POST /studio/videos/:id/delete': {
     fresh: true,
     expect: [L, 403, 303, 303, 303, B],
@@ -193,6 +212,24 @@ const ROWS: Record<string, Row> = {
     expect: [L, 404, 303, 404, 404, B],
     request: async (c) => ({ path: `/studio/videos/${c.subject.video.publicId}/thumbnail/picture`, file: { field: 'picture', content: await jpegWithExif(640, 360), name: 'me.jpg' } }),
   },
+  // The studio is the owner's alone: anyone else is told the video does not exist, moderators too.
+  'GET /studio/videos/:id/captions': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/studio/videos/${c.subject.privateVideo.publicId}/captions`) },
+  'POST /studio/videos/:id/captions': {
+    expect: [L, 404, 303, 404, 404, B],
+    request: (c) => ({ path: `/studio/videos/${c.subject.privateVideo.publicId}/captions`, file: { field: 'file', content: Buffer.from(MATRIX_CAPTIONS), name: 'de.vtt', fields: { language: 'de', label: 'Deutsch' } } }),
+  },
+  'POST /studio/videos/:id/captions/:language/delete': { expect: [L, 404, 303, 404, 404, B], request: (c) => ({ path: `/studio/videos/${c.subject.privateVideo.publicId}/captions/de/delete`, form: {} }) },
+  'GET /media/videos/:id/captions/:language.vtt': {
+    expect: [404, 404, 200, 200, 200, 404],
+    request: async (c) => {
+      const { privateVideo, owner } = c.subject;
+      await saveCaptionTrack(testPool(), privateVideo.id, owner.id, { language: 'en', label: 'English', sourceFormat: 'vtt', vtt: MATRIX_CAPTIONS, cueCount: 1, cueTexts: ['Hello'] });
+      return { path: `/media/videos/${privateVideo.publicId}/captions/en.vtt` };
+    },
+  },
+  // A video's statistics are its owner's alone: anyone else, moderators included, gets a 404.
+  'GET /studio/videos/:id/stats': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/studio/videos/${c.subject.privateVideo.publicId}/stats`) },
+  'GET /studio/videos/:id/stats.csv': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/studio/videos/${c.subject.privateVideo.publicId}/stats.csv`) },
 
   // The studio's Chapters tab is the owner's alone; anyone else is told the video does not exist.
   'GET /studio/videos/:id/chapters': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/studio/videos/${c.subject.video.publicId}/chapters`) },
@@ -210,6 +247,7 @@ const ROWS: Record<string, Row> = {
 };
 
 const MATRIX_UPLOAD = 'Uploaded by the route matrix';
+const MATRIX_CAPTIONS = 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello\n';
 const tinyVideo = () => fixture('micro-h264', { width: 96, height: 96, seconds: 1, codec: 'h264', audio: false });
 
 describe('the route × role matrix', function () {

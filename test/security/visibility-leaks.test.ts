@@ -1,7 +1,8 @@
 // Attack covered: a hidden video leaking. A video that is private, scheduled, unlisted, still processing,
 // failed, or whose owner is banned or deleted must not be found by a signed-out visitor on any
 // public surface: home (both sections), search (common word, rare word, typo), channel tabs,
-// related videos, both Atom feeds, the sitemap, oEmbed, the embed, the API and the media files.
+// related videos, both Atom feeds, the sitemap, oEmbed, the embed, the API and the media files
+// (captions too, and search by a word said only in them).
 // Unlisted is the one exception: watchable by its link (watch page, embed, oEmbed, API, media),
 // listed nowhere. One table of states × surfaces; every check has a visible control video that
 // must appear on the same surface, so that each check can fail.
@@ -9,6 +10,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import type { Express } from 'express';
 import supertest from 'supertest';
+import { saveCaptionTrack } from '../../src/db/captions.js';
 import { refreshPopularVideos } from '../../src/db/popular-videos.js';
 import { createTestApp } from '../helpers/app.js';
 import { testPool } from '../helpers/database.js';
@@ -97,6 +99,10 @@ describe('security: hidden videos never leak onto public surfaces', function () 
       const hidden = await make(hiddenOwner, `${rare} ${COMMON} hidden`, { ...state.video, tags: [rare] }, true);
       const control = await make(controlOwner, `${rare} ${COMMON} shown`, { tags: [rare] }, true);
       const anchor = await make(controlOwner, `${rare} anchor`);
+      // A word said only in their captions, which search finds too (weight D of the vector).
+      for (const [video, by] of [[hidden, hiddenOwner], [control, controlOwner]] as const) {
+        await saveCaptionTrack(testPool(), video.id, by.id, { language: 'en', label: 'English', sourceFormat: 'vtt', vtt: `WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nsaid${rare}\n`, cueCount: 1, cueTexts: [`said${rare}`] });
+      }
       cases.set(state.name, { state, rare, hidden, hiddenOwner, control, anchor });
     }
     // Popular this week: each hidden video has a view more than the channel control, so one that
@@ -182,6 +188,7 @@ describe('security: hidden videos never leak onto public surfaces', function () 
     { name: 'home, popular this week', ...same(() => '/', between('id="popular-title"', 'id="latest-title"'), () => channelControl) },
     { name: 'search, a common word', ...same(() => `/search?q=${COMMON}`) },
     { name: 'search, a rare word', ...same((c) => `/search?q=${c.rare}`) },
+    { name: 'search, a word said only in its captions', ...same((c) => `/search?q=said${c.rare}`) },
     { name: 'search, a typo', ...same((c) => `/search?q=${encodeURIComponent(`${misspell(c.rare)} ${COMMON}`)}`) },
     { name: 'channel videos tab', ...channelTab('') },
     { name: 'channel videos tab, popular first', ...channelTab('?sort=popular') },
@@ -216,6 +223,7 @@ describe('security: hidden videos never leak onto public surfaces', function () 
       refused: (res) => assert.match(String(res.headers['content-type']), /^application\/problem\+json/),
     },
     { name: 'media file', path: (v) => `/media/videos/${v.publicId}/${v.file}`, opened: (res) => assert.equal(res.headers['content-type'], 'video/mp4') },
+    { name: 'captions file', path: (v) => `/media/videos/${v.publicId}/captions/en.vtt`, opened: (res) => assert.equal(res.headers['content-type'], 'text/vtt; charset=utf-8') },
   ];
 
   for (const state of STATES) {
