@@ -12,7 +12,7 @@ import { listed } from './visibility.js';
  *
  * The refresh itself sums the whole week only once an hour: the 7 days before today hardly
  * change (only the roll-up moves their rows, keeping every sum), so their sums are kept for the
- * BASE_KEPT most viewed videos (popular_base_videos) with the floor no other video exceeds. Each
+ * 5,000 most viewed videos (popular_base_videos) with the floor no other video exceeds. Each
  * minute only today's views are summed and added; a video outside the kept ones can reach the
  * top only if today's views lift it from the floor past the candidates' last, and only those
  * have their days read. The result is the same as summing the week each time, but for videos
