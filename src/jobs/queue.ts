@@ -9,6 +9,8 @@ export const PROCESS_VIDEO_FAILED = 'video.process.failed';
 export const RELATE_VIDEO = 'video.related';
 /** Works out again the related videos stored longest ago; sent on a schedule by every worker, run once per period. */
 export const REFRESH_RELATED = 'video.related.refresh';
+/** Works out again the week's most viewed videos (src/db/popular-videos.ts); sent like REFRESH_RELATED. */
+export const REFRESH_POPULAR = 'video.popular.refresh';
 /** A creator's bulk change of a large selection of videos (src/jobs/handlers/bulk-actions.ts). */
 export const BULK_ACTION = 'studio.bulk-action';
 
@@ -53,6 +55,8 @@ export async function startQueue(databaseUrl: string, logger: Logger, options: {
   // No dead letter: a video left without a list gets one from its watch page, a stale one from the refresh.
   await boss.createQueue(RELATE_VIDEO, { name: RELATE_VIDEO, retryLimit: RETRY_LIMIT, retryDelay: RETRY_DELAY_SECONDS, retryBackoff: true });
   await boss.createQueue(REFRESH_RELATED, { name: REFRESH_RELATED, retryLimit: 0 });
+  // No retry either: the next period's refresh comes within a minute, and home keeps the last list meanwhile.
+  await boss.createQueue(REFRESH_POPULAR, { name: REFRESH_POPULAR, retryLimit: 0 });
   // A retry goes on where the last try stopped (the row counts what was done).
   await boss.createQueue(BULK_ACTION, { name: BULK_ACTION, retryLimit: RETRY_LIMIT, retryDelay: RETRY_DELAY_SECONDS, retryBackoff: true });
   const inTransaction = (client?: PoolClient) =>

@@ -9,9 +9,10 @@ import { killRunningFfmpeg, resolveBinaries } from '../media/ffmpeg.js';
 import { LocalStorage } from '../media/storage.js';
 import { processVideoFailedHandler, processVideoHandler, type VideoJobData } from './handlers/process-video.js';
 import { bulkActionHandler, type BulkActionJobData } from './handlers/bulk-actions.js';
+import { REFRESH_POPULAR_SECONDS, refreshPopularHandler } from './handlers/popular-videos.js';
 import { PUBLISH_INTERVAL_MS, publishScheduledVideos } from './handlers/publish-scheduled.js';
 import { refreshRelatedVideos, relateVideosHandler, type RelatedJobData } from './handlers/related-videos.js';
-import { BULK_ACTION, PROCESS_VIDEO, PROCESS_VIDEO_FAILED, REFRESH_RELATED, RELATE_VIDEO, type JobQueue } from './queue.js';
+import { BULK_ACTION, PROCESS_VIDEO, PROCESS_VIDEO_FAILED, REFRESH_POPULAR, REFRESH_RELATED, RELATE_VIDEO, type JobQueue } from './queue.js';
 
 /** How often every worker looks for jobs whose worker died, and how old such a job must be. */
 const REAP_INTERVAL_MS = 15_000;
@@ -72,6 +73,15 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
   const refreshTimer = setInterval(askForRefresh, REFRESH_RELATED_SECONDS * 1000);
   refreshTimer.unref();
 
+  // "Popular this week" the same way, once a minute. Asked twice a period, so that a timer
+  // drifting across a period's edge does not skip one; the first ask at start fills the list of
+  // a new install or an upgrade within seconds (home shows no popular section until then).
+  const askForPopular = () => queue.boss.sendThrottled(REFRESH_POPULAR, {}, {}, REFRESH_POPULAR_SECONDS, 'schedule')
+    .catch((err) => logger.warn({ err }, 'scheduling the popular videos refresh failed'));
+  await askForPopular();
+  const popularTimer = setInterval(askForPopular, (REFRESH_POPULAR_SECONDS * 1000) / 2);
+  popularTimer.unref();
+
   // Scheduled videos: published within PUBLISH_INTERVAL_MS of their time, by whichever worker looks first.
   const publish = () => publishScheduledVideos({ pool, queue, logger }, new Date()).catch((err) => logger.warn({ err }, 'publishing scheduled videos failed'));
   await publish();
@@ -86,6 +96,7 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
   await queue.boss.work<VideoJobData>(PROCESS_VIDEO_FAILED, { batchSize: 1, pollingIntervalSeconds: 5 }, processVideoFailedHandler(pipeline));
   await queue.boss.work<RelatedJobData>(RELATE_VIDEO, { batchSize: RELATE_BATCH, pollingIntervalSeconds: 2 }, relateVideosHandler({ pool }));
   await queue.boss.work(REFRESH_RELATED, { batchSize: 1, pollingIntervalSeconds: 30 }, () => refreshRelatedVideos(pool, logger));
+  await queue.boss.work(REFRESH_POPULAR, { batchSize: 1, pollingIntervalSeconds: 5 }, () => refreshPopularHandler(pool, logger));
   await queue.boss.work<BulkActionJobData>(BULK_ACTION, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 2 }, bulkActionHandler({ pool, storage: pipeline.storage, queue, logger }));
 
   return {
@@ -93,10 +104,12 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
       clearInterval(timer);
       clearInterval(refreshTimer);
       clearInterval(publishTimer);
+      clearInterval(popularTimer);
       await queue.boss.offWork(PROCESS_VIDEO);
       await queue.boss.offWork(PROCESS_VIDEO_FAILED);
       await queue.boss.offWork(RELATE_VIDEO);
       await queue.boss.offWork(REFRESH_RELATED);
+      await queue.boss.offWork(REFRESH_POPULAR);
       await queue.boss.offWork(BULK_ACTION);
       // A job cut short here stays active in the queue; its lock goes with this process, so the
       // next worker to start (or any running one, within 15 s) puts it back in line.

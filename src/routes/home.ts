@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { searchChannels, searchVideos, type DurationFilter, type SearchSort, type UploadedFilter } from '../db/search.js';
-import { listPublicVideos, listPublicVideosByIds } from '../db/video-listings.js';
-import { listPopularThisWeek } from '../db/views.js';
+import { listPopularVideos } from '../db/popular-videos.js';
+import { listPublicVideos } from '../db/video-listings.js';
 import { highlight } from '../http/html.js';
 import type { RouteDeps } from './deps.js';
 import { afterParam, keysetPage } from './pagination.js';
@@ -9,8 +9,6 @@ import { cardsOf } from './video-cards.js';
 
 export const VIDEOS_PER_PAGE = 24;
 const POPULAR_ON_HOME = 8;
-/** Weekly popularity is counted from the views table at most this often, per process. */
-const POPULAR_CACHE_MS = 60_000;
 const CHANNELS_ABOVE_RESULTS = 3;
 const RESULTS_PER_PAGE = 20;
 const MAX_SEARCH_PAGE = 50;
@@ -23,34 +21,14 @@ const UPLOADED: UploadedFilter[] = ['day', 'week', 'month', 'year'];
 const pick = <T extends string>(value: unknown, allowed: T[]): T | null => (allowed.includes(value as T) ? (value as T) : null);
 
 export function homeRoutes({ pool, storage, config }: RouteDeps) {
-  // Counting a week of views takes a while at 100,000 videos (a sixth of a second here), so it
-  // is done at most once a minute, one count at a time; the last count serves meanwhile.
-  let counted: number[] | null = null;
-  let countedAt = 0;
-  let counting: Promise<number[]> | null = null;
-
-  function popularIds(): Promise<number[]> {
-    if (!counting && (counted === null || Date.now() - countedAt > POPULAR_CACHE_MS)) {
-      counting = listPopularThisWeek(pool, POPULAR_ON_HOME)
-        .then((rows) => (counted = rows.map((p) => p.videoId)))
-        // Success or failure, the next count waits a minute: a struggling database is not asked again at once.
-        .finally(() => {
-          countedAt = Date.now();
-          counting = null;
-        });
-      // Awaited below only until there is a first count; a later failure leaves the last count.
-      counting.catch(() => {});
-    }
-    return counted ? Promise.resolve(counted) : counting!;
-  }
-
   return {
     async showHome(req: Request, res: Response): Promise<void> {
       const after = afterParam(req);
       // One more than a page tells whether there is a next page.
       const [videos, popularVideos] = await Promise.all([
         listPublicVideos(pool, { after, limit: VIDEOS_PER_PAGE + 1 }),
-        after ? Promise.resolve([]) : popularIds().then((ids) => listPublicVideosByIds(pool, ids)),
+        // Worked out every minute by a worker (src/jobs/handlers/popular-videos.ts); here only read.
+        after ? Promise.resolve([]) : listPopularVideos(pool, 'week', POPULAR_ON_HOME),
       ]);
       const page = keysetPage(videos, VIDEOS_PER_PAGE, (v) => v.publicId);
       res.render('home/index', {
