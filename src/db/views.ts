@@ -1,7 +1,6 @@
 import type { Pool } from './pool.js';
 import { prepared } from './pool.js';
 import type { ViewSource } from '../http/view-source.js';
-import { listed } from './visibility.js';
 
 /** Who reports a view and where from, as the request gives it. */
 export interface ViewReport {
