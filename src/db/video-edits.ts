@@ -1,19 +1,13 @@
-import { isListed, ownerLive, type Visibility } from './visibility.js';
+import { isListed, ownerLive } from './visibility.js';
 import type { PoolClient, Queryable } from './pool.js';
 import { insertPublishedEvent } from './video-events.js';
+import type { Video } from './videos.js';
 
 // A creator's changes to their video's details (the studio's edit page) and their record in
 // video_edits, which the moderation issue's audit log reads.
 
-export interface VideoDetailsChange {
-  title: string;
-  description: string;
-  tags: string[];
-  visibility: Visibility;
-  publishAt: Date | null;
-  category: string | null;
-  language: string | null;
-}
+/** The details the edit page changes, as the video row has them. */
+export type VideoDetailsChange = Pick<Video, 'title' | 'description' | 'tags' | 'visibility' | 'publishAt' | 'category' | 'language'>;
 
 type Field = keyof VideoDetailsChange;
 /** One changed field, as video_edits.changes keeps it (times as ISO strings). */
