@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { searchVideos, type SearchSort } from '../../src/db/search.js';
+import { searchChannels, searchVideos, type SearchSort } from '../../src/db/search.js';
 import { NEWEST_MATCHES, choosePlan, estimateMatches, findWordCounts, type SearchPlan } from '../../src/db/search-plan.js';
 import { testPool } from '../helpers/database.js';
 import { banUser, createUser } from '../helpers/factories.js';
@@ -107,5 +107,17 @@ describe('searchVideos: plans picked from what the words cost', function () {
     assert.deepEqual(ids(await search(`${first} ${second}`)), [], 'both words are in videos, never together: nothing');
     const typo = `${second.slice(0, 4)}${second[4] === 'q' ? 'w' : 'q'}${second.slice(5)}`;
     assert.deepEqual(ids(await search(`${first} ${typo}`)), [near!.publicId], 'a word in no video: its lookalike');
+  });
+
+  it('looks for lookalike channel names too only when a word of the query is in no video', async () => {
+    const [first, second] = [`fir${letters()}`, `sec${letters()}`];
+    const lookalike = `${second.slice(0, 4)}${second[4] === 'b' ? 'c' : 'b'}${second.slice(5)}`;
+    const channel = await createUser({ displayName: `${first} ${lookalike}` });
+    await insertVideos({ id: owners[0]! }, [{ title: `Only ${first}`, minutesAgo: 9 }, { title: `Only ${second}`, minutesAgo: 9 }]);
+    const handles = async (query: string) => (await searchChannels(testPool(), query, 3)).map((c) => c.handle);
+    assert.ok(!(await handles(`${first} ${second}`)).includes(channel.handle), 'known words: no trigram scan for lookalikes');
+    const typo = `${second.slice(0, 4)}${second[4] === 'q' ? 'w' : 'q'}${second.slice(5)}`;
+    assert.ok((await handles(`${first} ${typo}`)).includes(channel.handle), 'a word in no video: the lookalike name');
+    assert.ok((await handles(`${first} ${lookalike}`)).includes(channel.handle), 'the name as written');
   });
 });
