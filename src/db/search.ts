@@ -67,6 +67,17 @@ function mayHaveTypo(counts: WordCounts): boolean {
   return words.length === 0 || words.some(([, videos]) => videos === 0);
 }
 
+/**
+ * The prefix term as the words it stands for, when they are few: the same listed videos match
+ * (search_words holds every lexeme of a listed video), through an intersection of the words'
+ * lists instead of a scan of every video with the prefix. No word: null, the prefix part drops.
+ */
+function expandPrefix(prefix: string, words: string[] | null): string | null {
+  if (words === null) return prefix;
+  if (words.length === 0) return null;
+  return words.map((w) => `'${w.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(' | ');
+}
+
 /** The last word of a query as a prefix term ("tubest" finds "tubestead"), when it is a plain word. */
 function prefixTerm(query: string): { rest: string; prefix: string | null } {
   const match = /^(.*?)([\p{L}\p{N}]{2,})$/u.exec(query.trim());
@@ -169,7 +180,7 @@ export async function searchVideos(db: Queryable, search: VideoSearch): Promise<
   const plan = choosePlan(estimateMatches(counts), counts.listed, wanted, counts.durationShare);
   const [minSeconds, maxSeconds] = seconds ?? [null, null];
   const { rows } = await db.query(prepared(`search-videos-${plan}-by-${search.sort}`, statement(plan, search.sort), [
-    search.query, prefix, rest, minSeconds, maxSeconds, search.uploaded ? UPLOADED[search.uploaded] : null,
+    search.query, prefix && expandPrefix(prefix, counts.prefixWords), rest, minSeconds, maxSeconds, search.uploaded ? UPLOADED[search.uploaded] : null,
     search.limit, search.offset, ANGLE_STANDINS, !usesOperators(search.query) && mayHaveTypo(counts), TRANSLATED,
   ]));
   const restore = (text: string) => text.replaceAll(ANGLE_STANDINS[0]!, '<').replaceAll(ANGLE_STANDINS[1]!, '>');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { MAX_WALK, NEWEST_MATCHES, choosePlan, estimateMatches, findWordCounts, parseTsquery } from '../../src/db/search-plan.js';
 import { testPool } from '../helpers/database.js';
 
-const counts = (tsquery: string, videos: Record<string, number | null>, listed = 100_000) => ({ tsquery, listed, videos: new Map(Object.entries(videos)), durationShare: 1 });
+const counts = (tsquery: string, videos: Record<string, number | null>, listed = 100_000) => ({ tsquery, listed, videos: new Map(Object.entries(videos)), durationShare: 1, prefixWords: null });
 
 describe('search plans: what the words cost', () => {
   describe('parseTsquery', () => {

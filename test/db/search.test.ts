@@ -120,4 +120,15 @@ describe('searchVideos: plans picked from what the words cost', function () {
     assert.ok((await handles(`${first} ${typo}`)).includes(channel.handle), 'a word in no video: the lookalike name');
     assert.ok((await handles(`${first} ${lookalike}`)).includes(channel.handle), 'the name as written');
   });
+
+  it('searches an unfinished last word as the listed words it begins, and as nothing when it begins none', async () => {
+    const stem = `pre${letters()}`;
+    const made = await insertVideos({ id: owners[0]! }, [{ title: `${stem}bx`, minutesAgo: 11 }, { title: `${stem}dx`, minutesAgo: 12 }]);
+    const counts = await findWordCounts(testPool(), { query: stem, prefix: `${stem}:*`, rest: '', seconds: null });
+    assert.deepEqual([...(counts.prefixWords ?? [])].sort(), [`${stem}bx`, `${stem}dx`]);
+    assert.deepEqual(ids(await search(stem, 'date')), made.map((v) => v.publicId), 'both words the prefix stands for');
+    // A prefix of no listed word drops out of the query; the word itself is in no video, so the
+    // typo lookup takes over and finds the lookalike titles.
+    assert.deepEqual(ids(await search(`${stem}zq`)).sort(), made.map((v) => v.publicId).sort());
+  });
 });
