@@ -86,6 +86,14 @@ export function canChangeComment(viewer: Viewer | null | undefined, comment: { a
   return !!viewer && !viewer.banned && viewer.id === comment.authorId && comment.deletedAt === null;
 }
 
+/**
+ * Liking and disliking a comment: an account allowed to comment (taking part in the
+ * conversation), on a comment that is not deleted.
+ */
+export function canRateComment(viewer: Viewer | null | undefined, comment: { deletedAt: Date | null }): boolean {
+  return can(viewer, 'comment.create') && comment.deletedAt === null;
+}
+
 /** Subscribing: an account allowed to, to any channel but its own. */
 export function canSubscribeTo(viewer: Viewer | null | undefined, channel: { id: number }): boolean {
   return can(viewer, 'channel.subscribe') && viewer!.id !== channel.id;

@@ -1,9 +1,11 @@
 import type { Request, Response } from 'express';
 import { countComments, deleteComment, findComment, insertComment, listReplies, listRootComments, updateCommentBody, type Comment } from '../db/comments.js';
+import { findCommentRatings, rateComment, type CommentRating } from '../db/comment-ratings.js';
 import type { Queryable } from '../db/pool.js';
 import type { VideoWithOwner } from '../db/videos.js';
 import { COMMENT_MAX, parseComment, parseParent } from '../forms/comment.js';
-import { notFound } from '../http/errors.js';
+import { field } from '../forms/fields.js';
+import { badRequest, notFound } from '../http/errors.js';
 import { loadedComment, loadedVideo } from '../http/guards.js';
 import { linkifyComment } from '../http/html.js';
 import { prefersJson } from '../http/negotiation.js';
@@ -14,11 +16,14 @@ export const COMMENTS_PER_PAGE = 20;
 export const REPLIES_PER_PAGE = 10;
 const COMMENT_ID = /^[1-9]\d{0,15}$/;
 
-/** A comment as the templates show it: its text already made into safe HTML (linkifyComment). */
-export type ShownComment = Comment & { html: string };
+/**
+ * A comment as the templates show it: its text already made into safe HTML (linkifyComment),
+ * and the viewer's own rating of it.
+ */
+export type ShownComment = Comment & { html: string; rating: CommentRating };
 
-function shown(video: VideoWithOwner, comments: Comment[]): ShownComment[] {
-  return comments.map((c) => ({ ...c, html: linkifyComment(c.body, `/watch/${video.publicId}`, video.durationSeconds) }));
+function shown(video: VideoWithOwner, comments: Comment[], ratings: Map<number, CommentRating>): ShownComment[] {
+  return comments.map((c) => ({ ...c, html: linkifyComment(c.body, `/watch/${video.publicId}`, video.durationSeconds), rating: ratings.get(c.id) ?? null }));
 }
 
 /** A comment id from the query string (`after`, `thread`), or null for anything else. */
@@ -44,10 +49,12 @@ export async function commentsSection(pool: Queryable, req: Request, video: Vide
       : listRootComments(pool, video.id, { after, limit: COMMENTS_PER_PAGE + 1, viewerId }),
   ]);
   const page = keysetPage(rows, thread ? REPLIES_PER_PAGE : COMMENTS_PER_PAGE, (c) => String(c.id));
+  const ids = [...(thread ? [thread.id] : []), ...page.items.map((c) => c.id)];
+  const ratings = viewerId ? await findCommentRatings(pool, viewerId, ids) : new Map<number, CommentRating>();
   return {
     count,
-    thread: thread ? shown(video, [thread])[0]! : null,
-    items: shown(video, page.items),
+    thread: thread ? shown(video, [thread], ratings)[0]! : null,
+    items: shown(video, page.items, ratings),
     nextAfter: page.nextAfter,
     isFirstPage: after === null,
     max: COMMENT_MAX,
@@ -88,6 +95,19 @@ export function commentRoutes({ pool }: RouteDeps) {
       if (!form.ok) return refuse(req, res, form.errors, form.values, `/comments/${comment.id}/edit`);
       if (!(await updateCommentBody(pool, req.viewer!.id, comment.id, form.value.body))) throw notFound('This comment does not exist, or it has been removed.');
       if (prefersJson(req)) return void res.json({ id: comment.id, edited: true });
+      res.redirect(303, `/watch/${video.publicId}${comment.threadId ? `?thread=${comment.threadId}` : ''}#comment-${comment.id}`);
+    },
+
+    /** POST /comments/:id/rate — like, dislike, or take it back (value=none); a form post, or JSON for a script. */
+    async rate(req: Request, res: Response): Promise<void> {
+      const value = field(req.body, 'value');
+      if (!['like', 'dislike', 'none'].includes(value)) throw badRequest('Rate with like, dislike or none.');
+      const comment = loadedComment(req);
+      const video = loadedVideo(req);
+      const rating: CommentRating = value === 'none' ? null : (value as CommentRating);
+      const counts = await rateComment(pool, req.viewer!.id, comment.id, rating);
+      if (!counts) throw notFound('This comment does not exist, or it has been removed.');
+      if (prefersJson(req)) return void res.json({ rating, likes: counts.likes });
       res.redirect(303, `/watch/${video.publicId}${comment.threadId ? `?thread=${comment.threadId}` : ''}#comment-${comment.id}`);
     },
 

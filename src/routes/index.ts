@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import { canChangeComment, canCommentOn, canDeleteVideo, canEditVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
+import { canChangeComment, canCommentOn, canRateComment, canDeleteVideo, canEditVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
 import { allowChannel, allowComment, allowVideo, hideVideoUnless, requirePermission, requireUser } from '../http/guards.js';
 import { problemHandler } from '../http/error-handler.js';
 import { uploadGuards } from '../http/upload-limits.js';
@@ -116,9 +116,10 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/watch/:id', cacheable, loadVideo, videos.watch);
   router.post('/watch/:id/rate', requireUser, loadVideo, allowVideo(canRateVideo, 'Your account may not rate this video.'), keepsPages, engagement.rate);
   router.post('/watch/:id/view', limits.viewsByAddress, engagement.checkViewToken, loadSharedVideo, keepsPages, engagement.view);
-  // Comments (issue 11): post and reply (limits per account), and the author's edit and delete.
+  // Comments (issue 11): post and reply (limits per account), likes, and the author's edit and delete.
   router.post('/watch/:id/comments', requirePermission('comment.create'), loadVideo, allowVideo(canCommentOn, 'Comments are not open on this video.'), limits.commentsPerMinuteByAccount, limits.commentsPerDayByAccount, comments.post);
   router.post('/comments/:id/edit', requireUser, loadComment, allowComment(canChangeComment, 'Only the author can edit this comment.'), comments.edit);
+  router.post('/comments/:id/rate', requireUser, loadComment, allowComment(canRateComment, 'Your account may not rate this comment.'), keepsPages, comments.rate);
   router.post('/comments/:id/delete', requireUser, loadComment, allowComment(canChangeComment, 'Only the author can delete this comment.'), comments.remove);
   router.post('/watch/:id/retry', requireUser, loadVideo, allowVideo(canManageUpload, 'Only the person who uploaded this video can retry it.'), videos.retry);
   router.get('/embed/:id', cacheable, loadSharedVideo, integration.embed);

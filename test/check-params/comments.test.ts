@@ -75,6 +75,39 @@ describe('check params: comments', () => {
     });
   });
 
+  describe('POST /comments/:id/rate', () => {
+    const rate = (who: Agent, id: string, form: Record<string, string> = { value: 'like' }) => postForm(who, `/comments/${id}/rate`, form);
+
+    it('fails with a non-authenticated user or a banned account', async () => {
+      const visitor = await anonymousAgent(t.app);
+      const banned = await bannedAgent(t.app);
+      assertSignIn(await withoutWrites(() => rate(visitor, String(commentId))));
+      assertSignIn(await withoutWrites(() => rate(banned, String(commentId))));
+    });
+
+    it('fails without a CSRF token', async () => {
+      assert.equal((await withoutWrites(() => stranger.post(`/comments/${commentId}/rate`).type('form').send({ value: 'like' }))).status, 403);
+    });
+
+    it('fails with an unknown or malformed comment id, or one on a hidden video (404)', async () => {
+      for (const id of ['999999999', ...MALFORMED_COMMENT_IDS]) assert.equal((await withoutWrites(() => rate(stranger, id))).status, 404, id);
+      const hidden = await createVideo(owner, { visibility: 'private' });
+      const onHidden = (await insertComment(testPool(), { videoId: hidden.id, authorId: owner.id, body: 'Hidden', parent: null })).id;
+      assert.equal((await withoutWrites(() => rate(stranger, String(onHidden)))).status, 404);
+    });
+
+    it('fails with a missing, malformed or oversized value (400), or a body over 64 kB (413)', async () => {
+      for (const form of <Record<string, string>[]>[{}, { value: '' }, { value: 'love' }, { value: 'LIKE' }, { value: 'like'.repeat(1000) }]) {
+        assert.equal((await withoutWrites(() => rate(stranger, String(commentId), form))).status, 400, JSON.stringify(form).slice(0, 40));
+      }
+      assert.equal((await withoutWrites(() => rate(stranger, String(commentId), { value: 'like', pad: 'x'.repeat(70 * 1024) }))).status, 413);
+    });
+
+    it('succeeds with correct parameters (303)', async () => {
+      assert.equal((await rate(stranger, String(commentId))).status, 303);
+    });
+  });
+
   describe('POST /comments/:id/edit and /comments/:id/delete', () => {
     for (const action of ['edit', 'delete']) {
       const send = (who: Agent, id: string, form: Record<string, string> = { body: 'Changed' }) => postForm(who, `/comments/${id}/${action}`, form);

@@ -230,6 +230,53 @@ describe('comments', function () {
     });
   });
 
+  describe('POST /comments/:id/rate', () => {
+    const rate = async (who: Agent, id: number, value: string) =>
+      who.post(`/comments/${id}/rate`).set('Accept', 'application/json').type('form').send({ _csrf: await tokenFor(who, '/'), value });
+    const likeCounts = async (id: number) => (await testPool().query(
+      `SELECT c.like_count, c.dislike_count,
+         (SELECT count(*)::int FROM comment_ratings r WHERE r.comment_id = c.id AND r.value = 1) AS likes,
+         (SELECT count(*)::int FROM comment_ratings r WHERE r.comment_id = c.id AND r.value = -1) AS dislikes
+       FROM comments c WHERE c.id = $1`,
+      [id],
+    )).rows[0];
+
+    it('likes once per account, switches to a dislike, takes it back; the page shows likes only', async () => {
+      const video = await createVideo(owner);
+      const id = await postOk(agent, video, 'Like me');
+      assert.equal((await rate(otherAgent, id, 'like')).body.likes, 1);
+      assert.equal((await rate(otherAgent, id, 'like')).body.likes, 1, 'a second like from the same account changes nothing');
+      assert.match((await otherAgent.get(`/watch/${video.publicId}`)).text, /1 like<\/span>[\s\S]*aria-pressed="true">Like/);
+      assert.equal((await rate(otherAgent, id, 'dislike')).body.likes, 0);
+      assert.deepEqual(await likeCounts(id), { like_count: 0, dislike_count: 1, likes: 0, dislikes: 1 });
+      await rate(otherAgent, id, 'none');
+      assert.deepEqual(await likeCounts(id), { like_count: 0, dislike_count: 0, likes: 0, dislikes: 0 });
+      const form = await otherAgent.post(`/comments/${id}/rate`).type('form').send({ _csrf: await tokenFor(otherAgent, '/'), value: 'like' });
+      assert.equal(form.status, 303);
+    });
+
+    it('keeps the counters equal to the rows under many parallel clicks', async () => {
+      const video = await createVideo(owner);
+      const id = await postOk(agent, video, 'Popular');
+      const raters = await Promise.all(Array.from({ length: 8 }, async () => signedInAgent(t.app, await createUser())));
+      const tokens = await Promise.all(raters.map((r) => tokenFor(r, '/')));
+      const values = ['like', 'dislike', 'none', 'like'];
+      await Promise.all(raters.flatMap((r, i) => values.map((value, j) =>
+        r.post(`/comments/${id}/rate`).set('Accept', 'application/json').type('form').send({ _csrf: tokens[i], value: values[(i + j) % values.length] }))));
+      const counts = await likeCounts(id);
+      assert.equal(counts.like_count, counts.likes);
+      assert.equal(counts.dislike_count, counts.dislikes);
+    });
+
+    it('refuses a deleted comment (404 once removed) and a bad value (400)', async () => {
+      const video = await createVideo(owner);
+      const id = await postOk(agent, video, 'Short-lived');
+      assert.equal((await rate(otherAgent, id, 'love')).status, 400);
+      await agent.post(`/comments/${id}/delete`).type('form').send({ _csrf: await tokenFor(agent, '/') });
+      assert.equal((await rate(otherAgent, id, 'like')).status, 404);
+    });
+  });
+
   describe('who sees what', () => {
     it("never shows a private video's comments to strangers, nor lets them reply or change them", async () => {
       const video = await createVideo(owner, { visibility: 'private' });

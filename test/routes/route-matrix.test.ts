@@ -146,6 +146,8 @@ const ROWS: Record<string, Row> = {
   'POST /watch/:id/comments': { expect: [L, 404, 303, 303, 303, B], request: (c) => ({ path: `/watch/${c.subject.privateVideo.publicId}/comments`, form: { body: 'Said in the matrix' } }) },
   // A comment is changed by its author alone (the owner wrote it here), moderators included.
   'POST /comments/:id/edit': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/edit`, form: { body: 'Edited in the matrix' } }) },
+  // Anyone signed in who may see the video likes a comment, its author too.
+  'POST /comments/:id/rate': { expect: signedInForm(303), request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/rate`, form: { value: 'like' } }) },
   'POST /comments/:id/delete': { fresh: true, expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/delete`, form: {} }) },
   'POST /watch/:id/view': {
     fresh: true,
