@@ -57,9 +57,9 @@ describe('check params: comments', () => {
       assert.equal((await withoutWrites(() => send(agent, processing.publicId))).status, 403);
     });
 
-    it('fails with missing, empty, oversized or control-character text (422), or a body over 64 kB (413)', async () => {
+    it('fails with missing, empty, oversized or control-character text (422), or a body over 128 kB (413)', async () => {
       for (const form of BAD_BODIES) assert.equal((await withoutWrites(() => send(agent, video.publicId, form as Record<string, string>))).status, 422, JSON.stringify(form).slice(0, 40));
-      assert.equal((await withoutWrites(() => send(agent, video.publicId, { body: 'x'.repeat(70 * 1024) }))).status, 413);
+      assert.equal((await withoutWrites(() => send(agent, video.publicId, { body: 'x'.repeat(130 * 1024) }))).status, 413);
     });
 
     it('fails with a malformed parent (422), or one that is unknown or on another video (404)', async () => {
@@ -135,10 +135,11 @@ describe('check params: comments', () => {
       });
     }
 
-    it('edit: fails with missing, empty, oversized or control-character text (422)', async () => {
+    it('edit: fails with missing, empty, oversized or control-character text (422), or a body over 128 kB (413)', async () => {
       for (const form of BAD_BODIES) {
         assert.equal((await withoutWrites(() => postForm(agent, `/comments/${commentId}/edit`, form as Record<string, string>))).status, 422, JSON.stringify(form).slice(0, 40));
       }
+      assert.equal((await withoutWrites(() => postForm(agent, `/comments/${commentId}/edit`, { body: 'x'.repeat(130 * 1024) }))).status, 413);
     });
 
     it('succeed with correct parameters (303)', async () => {

@@ -134,17 +134,19 @@ describe('comments', function () {
       await assertCountersHold(video.id);
     });
 
-    it('refuses empty and over-long text (422) and a body over the parser limit (413), writing nothing', async () => {
+    it('refuses empty and over-long text (422) and a body over the parser limit (413), writing nothing; takes 10,000 emoji', async () => {
       const video = await createVideo(owner);
       assert.equal((await post(agent, video, '   \n ')).status, 422);
       assert.equal((await post(agent, video, 'x'.repeat(10_001))).status, 422);
-      assert.equal((await post(agent, video, 'x'.repeat(70_000))).status, 413);
+      assert.equal((await post(agent, video, '\u{1F600}'.repeat(10_001))).status, 422, 'counted in characters, not bytes');
+      assert.equal((await post(agent, video, 'x'.repeat(140_000))).status, 413);
       const form = await agent.post(`/watch/${video.publicId}/comments`).type('form').send({ _csrf: await tokenFor(agent, '/'), body: '' });
       assert.equal(form.status, 422);
       assert.match(form.text, /Write something to post/);
       assert.equal((await post(agent, video, 'x'.repeat(10_000))).status, 201, '10,000 characters are allowed');
+      assert.equal((await post(agent, video, '\u{1F600}'.repeat(10_000))).status, 201, '10,000 emoji too (about 120 kB as a form)');
       const { rows } = await testPool().query('SELECT count(*)::int AS n FROM comments WHERE video_id = $1', [video.id]);
-      assert.equal(rows[0].n, 1);
+      assert.equal(rows[0].n, 2);
     });
 
     it('renders hostile text inert: HTML, </script>, RTL override, zero-width joiners; links get nofollow ugc, timestamps seek', async () => {
