@@ -32,8 +32,9 @@ CREATE TABLE comments (
 CREATE INDEX comments_video_roots_idx ON comments (video_id, id DESC) WHERE thread_id IS NULL;
 -- A thread's replies oldest first, 10 at a time (listReplies).
 CREATE INDEX comments_thread_idx ON comments (thread_id, id) WHERE thread_id IS NOT NULL;
--- An author's comments newest first (my comments; the duplicate check and limits of posting).
-CREATE INDEX comments_author_idx ON comments (author_id, id DESC);
+-- An author's comments newest first (my comments, later) and the duplicate check of posting,
+-- which reads only the last minute's.
+CREATE INDEX comments_author_idx ON comments (author_id, created_at DESC);
 CREATE INDEX comments_reply_to_user_idx ON comments (reply_to_user_id) WHERE reply_to_user_id IS NOT NULL;
 
 -- Earlier versions of an edited comment, kept for moderators.

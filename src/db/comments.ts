@@ -104,11 +104,11 @@ export async function insertComment(pool: Pool, comment: NewComment): Promise<{ 
     await client.query(prepared('lock-comment-author', 'SELECT pg_advisory_xact_lock($1, $2::int)', [POSTING_LOCK, comment.authorId]));
     const same = await client.query<{ id: number }>(prepared(
       'find-duplicate-comment',
-      // comments_author_idx: the account's newest comments first, stopping at the window.
+      // comments_author_idx: the account's comments of the last minute only.
       `SELECT id FROM comments
        WHERE author_id = $1 AND video_id = $2 AND thread_id IS NOT DISTINCT FROM $3 AND body = $4
          AND created_at > now() - $5::interval AND deleted_at IS NULL
-       ORDER BY id DESC LIMIT 1`,
+       ORDER BY created_at DESC LIMIT 1`,
       [comment.authorId, comment.videoId, threadId, body, DUPLICATE_WINDOW],
     ));
     if (same.rows[0]) return { id: same.rows[0].id, created: false };
