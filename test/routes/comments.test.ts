@@ -308,6 +308,21 @@ describe('comments', function () {
     });
   });
 
+  describe('page cache', () => {
+    const cached = useTestApp({ PAGE_CACHE_SECONDS: '30' });
+
+    it('shows a new comment to signed-out visitors at once: a comment post empties the kept pages', async () => {
+      const video = await createVideo(owner);
+      const before = await supertest(cached.app).get(`/watch/${video.publicId}`);
+      assert.match(before.text, /0 comments/);
+      const who = await signedInAgent(cached.app, await createUser());
+      const token = await tokenFor(who, '/');
+      assert.equal((await who.post(`/watch/${video.publicId}/comments`).type('form').send({ _csrf: token, body: 'Fresh words' })).status, 303);
+      const after = await supertest(cached.app).get(`/watch/${video.publicId}`);
+      assert.match(after.text, /Fresh words/);
+    });
+  });
+
   describe('limits', () => {
     const limited = useTestApp({ COMMENTS_PER_MINUTE: '2', COMMENTS_PER_DAY: '1000' });
 
