@@ -158,7 +158,8 @@ export async function updateCommentBody(pool: Pool, authorId: number, id: number
 
 /**
  * The author deletes their comment. A root with replies stays as "[deleted]" (its text emptied,
- * deleted_at set) so that its replies keep their place; any other comment is removed. The
+ * deleted_at set) so that its replies keep their place, until its last reply goes; any other
+ * comment is removed. The
  * video's comment_count counts comments not deleted, and a thread's reply_count its reply rows,
  * both moved here. The thread's root is locked first, so a reply posted at the same moment
  * either is counted before the decision or waits for it.
@@ -186,6 +187,15 @@ export async function deleteComment(pool: Pool, authorId: number, id: number): P
     }
     await client.query(prepared('delete-comment', 'DELETE FROM comments WHERE id = $1', [id]));
     await moveCounters(client, found.video_id, found.thread_id, -1, -1);
+    // The last reply under a "[deleted]" root takes the root with it: it was kept only for its
+    // replies (already out of comment_count, so no counter moves).
+    if (found.thread_id !== null) {
+      await client.query(prepared(
+        'delete-empty-deleted-root',
+        'DELETE FROM comments WHERE id = $1 AND deleted_at IS NOT NULL AND reply_count = 0',
+        [found.thread_id],
+      ));
+    }
     return 'removed';
   });
 }

@@ -197,10 +197,20 @@ describe('comments', function () {
   });
 
   describe('POST /comments/:id/delete', () => {
+    it('moves the thread reply_count when a reply goes', async () => {
+      const video = await createVideo(owner);
+      const root = await postOk(agent, video, 'Root');
+      const reply = await postOk(otherAgent, video, 'Reply', root);
+      await postOk(otherAgent, video, 'Another', root);
+      await otherAgent.post(`/comments/${reply}/delete`).type('form').send({ _csrf: await tokenFor(otherAgent, '/') });
+      assert.equal((await commentRow(root)).reply_count, 1);
+      await assertCountersHold(video.id);
+    });
+
     const remove = async (who: Agent, video: Video, id: number) =>
       who.post(`/comments/${id}/delete`).type('form').send({ _csrf: await tokenFor(who, `/watch/${video.publicId}`) });
 
-    it('removes a comment without replies, and keeps one with replies as [deleted]', async () => {
+    it('removes a comment without replies, keeps one with replies as [deleted] until its last reply goes', async () => {
       const video = await createVideo(owner);
       const lonely = await postOk(agent, video, 'Lonely');
       const root = await postOk(agent, video, 'Has replies');
@@ -216,10 +226,11 @@ describe('comments', function () {
       assert.match(page.text, /\[deleted\]/);
       assert.match(page.text, /1 reply/);
       assert.match(page.text, /1 comment</);
-      // A reply removed: the thread's count follows.
+      // The last reply removed: the "[deleted]" root, kept only for it, goes too.
       assert.equal((await remove(otherAgent, video, reply)).status, 303);
-      assert.equal((await commentRow(root)).reply_count, 0);
+      assert.equal(await commentRow(root), undefined);
       await assertCountersHold(video.id);
+      assert.doesNotMatch((await supertest(t.app).get(`/watch/${video.publicId}`)).text, /\[deleted\]/);
     });
 
     it("refuses someone else's comment (403), and a deleted one is gone (404)", async () => {
