@@ -91,9 +91,9 @@ export interface NewComment {
  * Posts a comment or a reply and moves the video's comment_count (and the thread's reply_count)
  * in the same transaction. One account's posts are taken one after another (an advisory lock
  * on the account), so a double-click or a resubmitted form finds the first and gets it back
- * (`created: false`) instead of making a second comment.
+ * (`created: false`) instead of making a second comment. Null when the thread is gone.
  */
-export async function insertComment(pool: Pool, comment: NewComment): Promise<{ id: number; created: boolean }> {
+export async function insertComment(pool: Pool, comment: NewComment): Promise<{ id: number; created: boolean } | null> {
   const threadId = comment.parent ? (comment.parent.threadId ?? comment.parent.id) : null;
   // A reply to a reply names the person answered; a reply to the thread's root does not need to.
   const replyTo = comment.parent?.threadId ? comment.parent.authorId : null;
@@ -102,6 +102,13 @@ export async function insertComment(pool: Pool, comment: NewComment): Promise<{ 
     : comment.body;
   return withTransaction(pool, async (client) => {
     await client.query(prepared('lock-comment-author', 'SELECT pg_advisory_xact_lock($1, $2::int)', [POSTING_LOCK, comment.authorId]));
+    // The thread's root first, as deleteComment locks it: the two never wait on each other in
+    // opposite orders, and a root removed meanwhile is found gone here rather than failing the
+    // insert's foreign key.
+    if (threadId !== null) {
+      const root = await client.query(prepared('lock-thread-root', 'SELECT 1 FROM comments WHERE id = $1 FOR UPDATE', [threadId]));
+      if (root.rowCount === 0) return null;
+    }
     const same = await client.query<{ id: number }>(prepared(
       'find-duplicate-comment',
       // comments_author_idx: the account's comments of the last minute only.

@@ -81,7 +81,9 @@ export function commentRoutes({ pool }: RouteDeps) {
         throw notFound('The comment you are replying to does not exist, or it has been removed.');
       }
       if (!form.ok) return refuse(req, res, form.errors, { ...form.values, parent: parentId === null ? '' : String(parentId) }, action);
-      const { id, created } = await insertComment(pool, { videoId: video.id, authorId: req.viewer!.id, body: form.value.body, parent });
+      const posted = await insertComment(pool, { videoId: video.id, authorId: req.viewer!.id, body: form.value.body, parent });
+      if (!posted) throw notFound('The comment you are replying to does not exist, or it has been removed.');
+      const { id, created } = posted;
       const threadId = parent ? (parent.threadId ?? parent.id) : null;
       if (prefersJson(req)) return void res.status(created ? 201 : 200).json({ id, created, threadId });
       res.redirect(303, `/watch/${video.publicId}${threadId ? `?thread=${threadId}` : ''}#comment-${id}`);

@@ -28,7 +28,7 @@ describe('check params: comments', () => {
     agent = await signedInAgent(t.app, author);
     stranger = await signedInAgent(t.app, await createUser());
     video = await createVideo(owner, { title: 'Commented by check-params' });
-    commentId = (await insertComment(testPool(), { videoId: video.id, authorId: author.id, body: 'A comment to change', parent: null })).id;
+    commentId = (await insertComment(testPool(), { videoId: video.id, authorId: author.id, body: 'A comment to change', parent: null }))!.id;
   });
 
   describe('POST /watch/:id/comments', () => {
@@ -65,7 +65,7 @@ describe('check params: comments', () => {
     it('fails with a malformed parent (422), or one that is unknown or on another video (404)', async () => {
       for (const parent of ['abc', '0', '-3', '9'.repeat(17)]) assert.equal((await withoutWrites(() => send(agent, video.publicId, { body: 'Hi', parent }))).status, 422, parent);
       const elsewhere = await createVideo(owner);
-      const other = (await insertComment(testPool(), { videoId: elsewhere.id, authorId: author.id, body: 'Elsewhere', parent: null })).id;
+      const other = (await insertComment(testPool(), { videoId: elsewhere.id, authorId: author.id, body: 'Elsewhere', parent: null }))!.id;
       for (const parent of ['999999999', String(other)]) assert.equal((await withoutWrites(() => send(agent, video.publicId, { body: 'Hi', parent }))).status, 404, parent);
     });
 
@@ -92,7 +92,7 @@ describe('check params: comments', () => {
     it('fails with an unknown or malformed comment id, or one on a hidden video (404)', async () => {
       for (const id of ['999999999', ...MALFORMED_COMMENT_IDS]) assert.equal((await withoutWrites(() => rate(stranger, id))).status, 404, id);
       const hidden = await createVideo(owner, { visibility: 'private' });
-      const onHidden = (await insertComment(testPool(), { videoId: hidden.id, authorId: owner.id, body: 'Hidden', parent: null })).id;
+      const onHidden = (await insertComment(testPool(), { videoId: hidden.id, authorId: owner.id, body: 'Hidden', parent: null }))!.id;
       assert.equal((await withoutWrites(() => rate(stranger, String(onHidden)))).status, 404);
     });
 
@@ -130,7 +130,7 @@ describe('check params: comments', () => {
       it(`${action}: fails with someone else's comment (403), or one on a video hidden from the viewer (404)`, async () => {
         assert.equal((await withoutWrites(() => send(stranger, String(commentId)))).status, 403);
         const hidden = await createVideo(owner, { visibility: 'private' });
-        const onHidden = (await insertComment(testPool(), { videoId: hidden.id, authorId: owner.id, body: 'Hidden', parent: null })).id;
+        const onHidden = (await insertComment(testPool(), { videoId: hidden.id, authorId: owner.id, body: 'Hidden', parent: null }))!.id;
         assert.equal((await withoutWrites(() => send(stranger, String(onHidden)))).status, 404);
       });
     }

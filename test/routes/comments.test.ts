@@ -108,6 +108,35 @@ describe('comments', function () {
       assert.doesNotMatch(second.text, /More comments/);
     });
 
+    it('keeps comment_count and reply_count equal to the rows under parallel replies and deletes', async () => {
+      const video = await createVideo(owner);
+      const root = await postOk(agent, video, 'Busy thread');
+      const posters = await Promise.all(Array.from({ length: 6 }, async () => signedInAgent(t.app, await createUser())));
+      const ids = await Promise.all(posters.flatMap((p) => [1, 2, 3].map((n) => postOk(p, video, `Parallel reply ${n}`, root))));
+      assert.equal((await commentRow(root)).reply_count, 18);
+      await Promise.all(posters.map(async (p, i) => p.post(`/comments/${ids[i * 3]}/delete`).type('form').send({ _csrf: await tokenFor(p, '/') })));
+      assert.equal((await commentRow(root)).reply_count, 12);
+      await assertCountersHold(video.id);
+    });
+
+    it('answers replies racing the deletion of their thread with 201 or 404, never an error, counters intact', async () => {
+      const video = await createVideo(owner);
+      const posters = await Promise.all(Array.from({ length: 4 }, async () => signedInAgent(t.app, await createUser())));
+      const tokens = await Promise.all(posters.map((p) => tokenFor(p, '/')));
+      const authorToken = await tokenFor(agent, '/');
+      for (let round = 0; round < 3; round++) {
+        const root = await postOk(agent, video, `Short thread ${round}`);
+        const first = await postOk(posters[0]!, video, `First reply ${round}`, root);
+        const answers = await Promise.all([
+          ...posters.map((p, i) => p.post(`/watch/${video.publicId}/comments`).set('Accept', 'application/json').type('form').send({ _csrf: tokens[i], body: `Racing ${round}`, parent: String(root) })),
+          posters[0]!.post(`/comments/${first}/delete`).type('form').send({ _csrf: tokens[0] }),
+          agent.post(`/comments/${root}/delete`).type('form').send({ _csrf: authorToken }),
+        ]);
+        for (const res of answers) assert.ok([200, 201, 303, 404].includes(res.status), `answered ${res.status}: ${res.text.slice(0, 200)}`);
+        await assertCountersHold(video.id);
+      }
+    });
+
     it('pages replies 10 at a time, oldest first', async () => {
       const video = await createVideo(owner);
       const root = await postOk(agent, video, 'Root of many');

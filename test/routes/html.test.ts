@@ -147,9 +147,9 @@ describe('HTML validity and accessibility', () => {
     const author = await createUser();
     const agent = await signedInAgent(t.app, author);
     const video = await createVideo(owner, { durationSeconds: 120 });
-    const root = (await insertComment(testPool(), { videoId: video.id, authorId: author.id, body: 'At 1:05 see https://example.com/x <b>bold</b>\nsecond line @nobody', parent: null })).id;
+    const root = (await insertComment(testPool(), { videoId: video.id, authorId: author.id, body: 'At 1:05 see https://example.com/x <b>bold</b>\nsecond line @nobody', parent: null }))!.id;
     const parent = await findComment(testPool(), root);
-    const reply = await findComment(testPool(), (await insertComment(testPool(), { videoId: video.id, authorId: owner.id, body: 'A reply', parent })).id);
+    const reply = await findComment(testPool(), (await insertComment(testPool(), { videoId: video.id, authorId: owner.id, body: 'A reply', parent }))!.id);
     await insertComment(testPool(), { videoId: video.id, authorId: author.id, body: 'A reply to the reply', parent: reply });
     await insertComment(testPool(), { videoId: video.id, authorId: owner.id, body: '\u202Eevil', parent: null });
     await assertValid((await supertest(t.app).get(`/watch/${video.publicId}`)).text, 'watch page with comments, signed out');

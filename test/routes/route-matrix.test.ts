@@ -81,7 +81,7 @@ const origin = 'http://localhost:3000';
 const pendingDelete = (s: Subject) => insertBulkAction(testPool(), { ownerId: s.owner.id, action: 'delete', argument: '', videoPublicIds: [s.video.publicId], state: 'pending' });
 
 /** A comment by the subject's owner on its public video; its id. */
-const ownersComment = async (s: Subject) => (await insertComment(testPool(), { videoId: s.video.id, authorId: s.owner.id, body: `Matrix comment ${Math.random()}`, parent: null })).id;
+const ownersComment = async (s: Subject) => (await insertComment(testPool(), { videoId: s.video.id, authorId: s.owner.id, body: `Matrix comment ${Math.random()}`, parent: null }))!.id;
 
 const ROWS: Record<string, Row> = {
   'GET /': { expect: all(200), request: page(() => '/') },
