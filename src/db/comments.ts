@@ -101,7 +101,9 @@ export async function insertComment(pool: Pool, comment: NewComment): Promise<{ 
     ? `@${comment.parent.author.handle} ${comment.body}`.slice(0, 10_000)
     : comment.body;
   return withTransaction(pool, async (client) => {
-    await client.query(prepared('lock-comment-author', 'SELECT pg_advisory_xact_lock($1, $2::int)', [POSTING_LOCK, comment.authorId]));
+    // Keys of the two-integer form (apart from the bigint keys of jobs.ts); ids past 2^31 fold
+    // onto others, which only makes two accounts wait for each other.
+    await client.query(prepared('lock-comment-author', 'SELECT pg_advisory_xact_lock($1, ($2::bigint % 2147483647)::int)', [POSTING_LOCK, comment.authorId]));
     // The thread's root first, as deleteComment locks it: the two never wait on each other in
     // opposite orders, and a root removed meanwhile is found gone here rather than failing the
     // insert's foreign key.
