@@ -38,6 +38,13 @@ export interface AppDeps {
 
 /** Form bodies are small; anything larger is refused with 413 before it is parsed. */
 const FORM_BODY_LIMIT = '64kb';
+/**
+ * Comment forms (posting, editing) carry up to 10,000 characters: up to 4 bytes of UTF-8 each,
+ * sent percent-encoded as 12 characters, so 10,000 emoji need about 120 kB. The 64 kB limit
+ * would refuse a valid comment as too large.
+ */
+const COMMENT_FORM_BODY_LIMIT = '128kb';
+const COMMENT_FORM = /^\/(?:watch\/[^/]+\/comments|comments\/[^/]+\/edit)$/;
 const MEDIA_MAX_AGE_MS = 365 * 24 * 60 * 60 * 1000;
 
 export function createApp(deps: AppDeps): Express {
@@ -77,7 +84,9 @@ export function createApp(deps: AppDeps): Express {
   // Public pages for signed-out visitors, from memory when rendered in the last few seconds.
   app.use(pageCache.middleware);
 
-  app.use(express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 100 }));
+  const forms = express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 100 });
+  const commentForms = express.urlencoded({ extended: false, limit: COMMENT_FORM_BODY_LIMIT, parameterLimit: 100 });
+  app.use((req, res, next) => (req.method === 'POST' && COMMENT_FORM.test(req.path) ? commentForms : forms)(req, res, next));
   app.use(express.json({ limit: FORM_BODY_LIMIT }));
   app.use(refuseNulBytes);
   app.use(viewer);

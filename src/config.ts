@@ -52,6 +52,8 @@ export interface Config {
   viewsPerHour: number;
   searchesPerMinute: number;
   avatarUploadsPerHour: number;
+  commentsPerMinute: number;
+  commentsPerDay: number;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -171,6 +173,8 @@ export const VARIABLES = [
   { name: 'VIEWS_PER_HOUR', key: 'viewsPerHour', default: '300', parse: integer(1, 1_000_000) },
   { name: 'SEARCHES_PER_MINUTE', key: 'searchesPerMinute', default: '30', parse: integer(1, 1_000_000) },
   { name: 'AVATAR_UPLOADS_PER_HOUR', key: 'avatarUploadsPerHour', default: '10', parse: integer(1, 1_000_000) },
+  { name: 'COMMENTS_PER_MINUTE', key: 'commentsPerMinute', default: '5', parse: integer(1, 1_000_000) },
+  { name: 'COMMENTS_PER_DAY', key: 'commentsPerDay', default: '200', parse: integer(1, 1_000_000) },
 ] as const satisfies readonly Variable<keyof Config>[];
 
 export class ConfigError extends Error {

@@ -1,4 +1,5 @@
 import type { Viewer } from './auth/permissions.js';
+import type { Comment } from './db/comments.js';
 import type { User } from './db/users.js';
 import type { VideoWithOwner } from './db/videos.js';
 
@@ -10,6 +11,8 @@ declare module 'express-serve-static-core' {
     video?: VideoWithOwner;
     /** The channel the URL names, put here by the loadChannel step. */
     channel?: User;
+    /** The comment the URL names, put here by the loadComment step (its video in `video`). */
+    comment?: Comment;
   }
 }
 

@@ -73,6 +73,27 @@ export function canRateVideo(viewer: Viewer | null | undefined, video: Pick<Vide
   return can(viewer, 'video.rate') && video.status === 'ready';
 }
 
+/** Commenting on a video: an account allowed to, on a ready video. */
+export function canCommentOn(viewer: Viewer | null | undefined, video: Pick<VideoAccess, 'status'>): boolean {
+  return can(viewer, 'comment.create') && video.status === 'ready';
+}
+
+/**
+ * Editing or deleting a comment: its author alone, while it is not deleted. The creator's and
+ * moderators' removals are separate actions (not built yet).
+ */
+export function canChangeComment(viewer: Viewer | null | undefined, comment: { authorId: number; deletedAt: Date | null }): boolean {
+  return !!viewer && !viewer.banned && viewer.id === comment.authorId && comment.deletedAt === null;
+}
+
+/**
+ * Liking and disliking a comment: an account allowed to comment (taking part in the
+ * conversation), on a comment that is not deleted.
+ */
+export function canRateComment(viewer: Viewer | null | undefined, comment: { deletedAt: Date | null }): boolean {
+  return can(viewer, 'comment.create') && comment.deletedAt === null;
+}
+
 /** Subscribing: an account allowed to, to any channel but its own. */
 export function canSubscribeTo(viewer: Viewer | null | undefined, channel: { id: number }): boolean {
   return can(viewer, 'channel.subscribe') && viewer!.id !== channel.id;

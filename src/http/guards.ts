@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { can, type Permission, type Viewer } from '../auth/permissions.js';
+import type { Comment } from '../db/comments.js';
 import type { VideoWithOwner } from '../db/videos.js';
 import type { User } from '../db/users.js';
 import { forbidden, notFound } from './errors.js';
@@ -80,6 +81,20 @@ export function hideVideoUnless(rule: Rule<VideoWithOwner>) {
 export function allowChannel(rule: Rule<User>, refusal = 'You are not allowed to do that with this channel.') {
   return function allowedOnChannel(req: Request, _res: Response, next: NextFunction): void {
     if (!rule(req.viewer, loadedChannel(req))) throw forbidden(refusal);
+    next();
+  };
+}
+
+/** The comment `loadComment` put on the request. */
+export function loadedComment(req: Request): Comment {
+  if (!req.comment) throw new Error(`${req.method} ${req.route?.path}: no loadComment before this step`);
+  return req.comment;
+}
+
+/** 403 unless `rule(viewer, comment)` holds for the loaded comment. */
+export function allowComment(rule: Rule<Comment>, refusal = 'You are not allowed to do that with this comment.') {
+  return function allowedOnComment(req: Request, _res: Response, next: NextFunction): void {
+    if (!rule(req.viewer, loadedComment(req))) throw forbidden(refusal);
     next();
   };
 }

@@ -18,7 +18,12 @@ export function timestampSeconds(text: string): number {
   return text.split(':').reduce((total, part) => total * 60 + Number(part), 0);
 }
 
-const LINK_OR_TIME = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]|(?<![\d:])(?:\d{1,2}:)?\d{1,2}:\d{2}(?![\d:])/g;
+const LINK = String.raw`\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]`;
+const TIME = String.raw`(?<![\d:])(?:\d{1,2}:)?\d{1,2}:\d{2}(?![\d:])`;
+/** `@handle` as handles are spelled (3 to 30 of a-z 0-9 _ . -), not inside an email address or a word. */
+const MENTION = String.raw`(?<![\w@.-])@[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,28}[A-Za-z0-9_])?(?![\w@-])`;
+const LINK_OR_TIME = new RegExp(`${LINK}|${TIME}`, 'g');
+const LINK_TIME_OR_MENTION = new RegExp(`${LINK}|${TIME}|${MENTION}`, 'g');
 
 /**
  * A description as safe HTML: all text escaped, web addresses made into links that tell
@@ -26,12 +31,29 @@ const LINK_OR_TIME = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]|(?<![\d:])(?:\d{
  * that start the video there (player.js seeks in place instead of reloading).
  */
 export function linkifyDescription(text: string, watchPath: string, durationSeconds: number): string {
+  return linkify(text, LINK_OR_TIME, watchPath, durationSeconds);
+}
+
+/**
+ * A comment as safe HTML: what a description gets, plus `@handle` as a link to that channel
+ * (whether it exists is not checked: an unknown handle's link finds no channel) and line
+ * breaks kept.
+ */
+export function linkifyComment(text: string, watchPath: string, durationSeconds: number): string {
+  return linkify(text, LINK_TIME_OR_MENTION, watchPath, durationSeconds).replaceAll('\n', '<br>\n');
+}
+
+function linkify(text: string, pattern: RegExp, watchPath: string, durationSeconds: number): string {
   let html = '';
   let last = 0;
-  for (const match of text.matchAll(LINK_OR_TIME)) {
+  for (const match of text.matchAll(pattern)) {
     const token = match[0];
     html += escapeHtml(text.slice(last, match.index));
     last = match.index! + token.length;
+    if (token.startsWith('@')) {
+      html += `<a href="/@${escapeHtml(token.slice(1).toLowerCase())}">${escapeHtml(token)}</a>`;
+      continue;
+    }
     if (token.startsWith('http')) {
       let valid = true;
       try {

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { can, canDeleteVideo, canEditChannel, canEditVideo, canManageUpload, canRateVideo, canSeeVideo, canSubscribeTo, isOwnerOr, type Permission, type Viewer } from '../auth/permissions.js';
+import { can, canChangeComment, canCommentOn, canRateComment, canDeleteVideo, canEditChannel, canEditVideo, canManageUpload, canRateVideo, canSeeVideo, canSubscribeTo, isOwnerOr, type Permission, type Viewer } from '../auth/permissions.js';
 import { isListed, isWatchableByLink } from '../db/visibility.js';
 import { formatCount, formatDate, formatNumber, plural } from '../format.js';
 import { avatarSizeFor2x, avatarUrl as avatarFileUrl, type AvatarSize, type Storage } from '../media/index.js';
@@ -50,6 +50,9 @@ function setPredicates(res: Response, viewer: Viewer | null): void {
   res.locals.canDeleteVideo = (video: Subject<typeof canDeleteVideo>) => canDeleteVideo(viewer, video);
   res.locals.canManageUpload = (video: Subject<typeof canManageUpload>) => canManageUpload(viewer, video);
   res.locals.canEditVideo = (video: Subject<typeof canEditVideo>) => canEditVideo(viewer, video);
+  res.locals.canCommentOn = (video: Subject<typeof canCommentOn>) => canCommentOn(viewer, video);
+  res.locals.canChangeComment = (comment: Subject<typeof canChangeComment>) => canChangeComment(viewer, comment);
+  res.locals.canRateComment = (comment: Subject<typeof canRateComment>) => canRateComment(viewer, comment);
 }
 
 /**

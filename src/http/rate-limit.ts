@@ -44,6 +44,7 @@ export class PostgresStore implements Store {
 const ONE_MINUTE_MS = 60_000;
 const FIFTEEN_MINUTES_MS = 15 * 60_000;
 const ONE_HOUR_MS = 60 * 60_000;
+const ONE_DAY_MS = 24 * ONE_HOUR_MS;
 /** Sign-up attempts an address may make for each account it may create: room for typos and taken handles. */
 const SIGNUP_ATTEMPTS_PER_ACCOUNT = 4;
 
@@ -55,6 +56,8 @@ function refuse(req: Request, _res: Response, next: NextFunction): void {
 }
 
 const byAddress = (req: Request): string => ipKeyGenerator(req.ip ?? 'unknown');
+/** After requireUser in the chain; a request without a viewer never gets here. */
+const byAccount = (req: Request): string => String(req.viewer?.id ?? 'nobody');
 
 export interface RateLimitSettings {
   loginMaxFailures: number;
@@ -63,6 +66,8 @@ export interface RateLimitSettings {
   viewsPerHour: number;
   searchesPerMinute: number;
   avatarUploadsPerHour: number;
+  commentsPerMinute: number;
+  commentsPerDay: number;
 }
 
 export function createRateLimiters(pool: Pool, settings: RateLimitSettings & Pick<Config, 'publicUrl'>, secret: string) {
@@ -70,6 +75,9 @@ export function createRateLimiters(pool: Pool, settings: RateLimitSettings & Pic
   /** At most `limit` requests per client address (IPv6: per /56) in `windowMs`, counted under `prefix`. */
   const perAddress = (prefix: string, windowMs: number, limit: number, counting: Pick<Partial<Options>, 'skipSuccessfulRequests' | 'skipFailedRequests'> = {}) =>
     rateLimit({ ...common, windowMs, limit, ...counting, keyGenerator: byAddress, store: new PostgresStore(pool, prefix) });
+  /** At most `limit` requests per signed-in account in `windowMs`; refused forms (4xx) do not count. */
+  const perAccount = (prefix: string, windowMs: number, limit: number) =>
+    rateLimit({ ...common, windowMs, limit, skipFailedRequests: true, keyGenerator: byAccount, store: new PostgresStore(pool, prefix) });
   return {
     /** Failed sign-ins from one address (a successful one takes its hit back). */
     loginByAddress: perAddress('login-address:', FIFTEEN_MINUTES_MS, settings.loginMaxFailuresPerAddress, { skipSuccessfulRequests: true }),
@@ -125,5 +133,11 @@ export function createRateLimiters(pool: Pool, settings: RateLimitSettings & Pic
     searchesByAddress: perAddress('search-address:', ONE_MINUTE_MS, settings.searchesPerMinute),
     /** Avatar uploads from one address, refused ones too: each is received to disk and decoded. */
     avatarUploadsByAddress: perAddress('avatar-address:', ONE_HOUR_MS, settings.avatarUploadsPerHour),
+    /**
+     * Comments and replies one account posts, a minute and a day. A resubmitted form answered
+     * with the comment it already made counts too: it is rare, and the limits leave room for it.
+     */
+    commentsPerMinuteByAccount: perAccount('comments-minute:', ONE_MINUTE_MS, settings.commentsPerMinute),
+    commentsPerDayByAccount: perAccount('comments-day:', ONE_DAY_MS, settings.commentsPerDay),
   };
 }

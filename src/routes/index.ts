@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
-import { canDeleteVideo, canEditVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
-import { allowChannel, allowVideo, hideVideoUnless, requirePermission, requireUser } from '../http/guards.js';
+import { canChangeComment, canCommentOn, canRateComment, canDeleteVideo, canEditVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
+import { allowChannel, allowComment, allowVideo, hideVideoUnless, requirePermission, requireUser } from '../http/guards.js';
 import { problemHandler } from '../http/error-handler.js';
 import { uploadGuards } from '../http/upload-limits.js';
 import { apiRoutes } from './api.js';
@@ -11,6 +11,7 @@ import { mediaRoutes } from './media.js';
 import { videoRoutes } from './videos.js';
 import { accountRoutes } from './accounts.js';
 import { channelRoutes } from './channels.js';
+import { commentRoutes } from './comments.js';
 import { chapterRoutes } from './chapters.js';
 import { studioChapterRoutes } from './studio-chapters.js';
 import type { RouteDeps } from './deps.js';
@@ -65,7 +66,7 @@ export function buildApiRouter(deps: RouteDeps, viewer: RequestHandler[]): Route
 export function buildRouter(deps: RouteDeps): Router {
   const { limits } = deps;
   const { cacheable, keepsPages } = deps.pageCache;
-  const { loadVideo, loadSharedVideo, loadChannel } = loaders(deps.pool);
+  const { loadVideo, loadSharedVideo, loadChannel, loadComment } = loaders(deps.pool);
   const accounts = accountRoutes(deps);
   const settings = settingsRoutes(deps);
   const channels = channelRoutes(deps);
@@ -84,6 +85,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const chapters = chapterRoutes(deps);
   const studioChapters = studioChapterRoutes(deps);
   const studioStats = studioStatsRoutes(deps);
+  const comments = commentRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
 
@@ -114,6 +116,11 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/watch/:id', cacheable, loadVideo, videos.watch);
   router.post('/watch/:id/rate', requireUser, loadVideo, allowVideo(canRateVideo, 'Your account may not rate this video.'), keepsPages, engagement.rate);
   router.post('/watch/:id/view', limits.viewsByAddress, engagement.checkViewToken, loadSharedVideo, keepsPages, engagement.view);
+  // Comments (issue 11): post and reply (limits per account), likes, and the author's edit and delete.
+  router.post('/watch/:id/comments', requirePermission('comment.create'), loadVideo, allowVideo(canCommentOn, 'Comments are not open on this video.'), limits.commentsPerMinuteByAccount, limits.commentsPerDayByAccount, comments.post);
+  router.post('/comments/:id/edit', requireUser, loadComment, allowComment(canChangeComment, 'Only the author can edit this comment.'), comments.edit);
+  router.post('/comments/:id/rate', requireUser, loadComment, allowComment(canRateComment, 'Your account may not rate this comment.'), keepsPages, comments.rate);
+  router.post('/comments/:id/delete', requireUser, loadComment, allowComment(canChangeComment, 'Only the author can delete this comment.'), comments.remove);
   router.post('/watch/:id/retry', requireUser, loadVideo, allowVideo(canManageUpload, 'Only the person who uploaded this video can retry it.'), videos.retry);
   router.get('/embed/:id', cacheable, loadSharedVideo, integration.embed);
   router.get('/oembed', cacheable, integration.oembed);

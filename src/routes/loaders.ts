@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { canSeeVideo } from '../auth/permissions.js';
 import { findChannelByHandle } from '../db/channels.js';
+import { findComment } from '../db/comments.js';
 import type { Queryable } from '../db/pool.js';
 import { findVideoByPublicId, type VideoWithOwner } from '../db/videos.js';
 import { isWatchableByLink } from '../db/visibility.js';
@@ -9,6 +10,8 @@ import { PUBLIC_ID_PATTERN } from './public-id.js';
 
 const HANDLE_IN_URL = /^[a-zA-Z0-9_.-]{1,30}$/;
 const NO_VIDEO = 'This video does not exist, or it has been removed.';
+const NO_COMMENT = 'This comment does not exist, or it has been removed.';
+const COMMENT_ID = /^[1-9]\d{0,15}$/;
 const NO_CHANNEL = 'There is no channel with this handle.';
 
 /**
@@ -46,6 +49,22 @@ export function loaders(pool: Queryable) {
     async loadSharedVideo(req: Request, _res: Response, next: NextFunction): Promise<void> {
       const video = await findShareableVideo(pool, String(req.params.id ?? ''));
       if (!video) throw notFound(NO_VIDEO);
+      req.video = video;
+      next();
+    },
+
+    /**
+     * `:id`'s comment and its video, if this viewer may see the video (the one rule, canSeeVideo)
+     * and the comment's author is live; a held comment only to its author. Anything else is a
+     * 404, whether the comment exists or not.
+     */
+    async loadComment(req: Request, _res: Response, next: NextFunction): Promise<void> {
+      const id = String(req.params.id ?? '');
+      const comment = COMMENT_ID.test(id) ? await findComment(pool, Number(id)) : null;
+      const video = comment ? await findVideoByPublicId(pool, comment.videoPublicId) : null;
+      const shown = comment && (!comment.held || comment.authorId === req.viewer?.id);
+      if (!comment || !video || !shown || !canSeeVideo(req.viewer, video)) throw notFound(NO_COMMENT);
+      req.comment = comment;
       req.video = video;
       next();
     },

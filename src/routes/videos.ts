@@ -24,6 +24,7 @@ import { newPublicId } from './public-id.js';
 import { relatedVideos } from './related.js';
 import { describeVideo } from './video-view.js';
 import { captionTracksOf } from './studio-captions.js';
+import { commentsSection } from './comments.js';
 
 const RELATED_LIMIT = 12;
 
@@ -102,13 +103,14 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
     async watch(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
       const viewer = req.viewer;
-      const [files, related, rating, subscribed, captions, chapters] = await Promise.all([
+      const [files, related, rating, subscribed, captions, chapters, comments] = await Promise.all([
         listVideoFiles(pool, video.id),
         relatedVideos(pool, video.id, RELATED_LIMIT),
         viewer ? findRating(pool, viewer.id, video.id) : Promise.resolve(null),
         viewer ? isSubscribed(pool, viewer.id, video.ownerId) : Promise.resolve(false),
         captionTracksOf(pool, video),
         chaptersOfVideo(pool, video),
+        commentsSection(pool, req, video),
       ]);
       const view = describeVideo(video, files, storage);
       const requested = Number(req.query.quality);
@@ -129,6 +131,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
         details: { category: categoryLabel(video.category), language: languageLabel(video.language) },
         viewToken: viewToken(secret, video.publicId),
         captions,
+        comments,
       });
     },
 

@@ -8,6 +8,7 @@ import { uploadCaptions } from '../helpers/captions.js';
 import { signedInAgent, tokenFor } from '../helpers/agent.js';
 import { createUser, createVideo } from '../helpers/factories.js';
 import { insertVideoFile } from '../../src/db/video-files.js';
+import { findComment, insertComment } from '../../src/db/comments.js';
 import { testPool } from '../helpers/database.js';
 
 // Valid HTML5 and the accessibility rules html-validate checks (labels, headings, landmarks,
@@ -139,6 +140,25 @@ describe('HTML validity and accessibility', () => {
     assert.equal(refused.status, 422);
     await assertValid(refused.text, `POST ${page} (422)`);
     await assertValid((await supertest(t.app).get(`/watch/${video.publicId}`)).text, 'watch page with chapters');
+  });
+
+  it('holds for a watch page with comments, signed in and out, a thread, and the comment form sent back with errors', async () => {
+    const owner = await createUser();
+    const author = await createUser();
+    const agent = await signedInAgent(t.app, author);
+    const video = await createVideo(owner, { durationSeconds: 120 });
+    const root = (await insertComment(testPool(), { videoId: video.id, authorId: author.id, body: 'At 1:05 see https://example.com/x <b>bold</b>\nsecond line @nobody', parent: null }))!.id;
+    const parent = await findComment(testPool(), root);
+    const reply = await findComment(testPool(), (await insertComment(testPool(), { videoId: video.id, authorId: owner.id, body: 'A reply', parent }))!.id);
+    await insertComment(testPool(), { videoId: video.id, authorId: author.id, body: 'A reply to the reply', parent: reply });
+    await insertComment(testPool(), { videoId: video.id, authorId: owner.id, body: '\u202Eevil', parent: null });
+    await assertValid((await supertest(t.app).get(`/watch/${video.publicId}`)).text, 'watch page with comments, signed out');
+    await assertValid((await agent.get(`/watch/${video.publicId}`)).text, 'watch page with comments, signed in, edit and delete forms');
+    await assertValid((await agent.get(`/watch/${video.publicId}?thread=${root}`)).text, 'watch page with a thread');
+    const token = await tokenFor(agent, `/watch/${video.publicId}`);
+    const refused = await agent.post(`/watch/${video.publicId}/comments`).type('form').send({ _csrf: token, body: '' });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, 'comment form sent back (422)');
   });
 
   it("holds for a video's statistics in the studio, with views, sources and ratings", async () => {

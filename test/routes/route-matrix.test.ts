@@ -8,6 +8,7 @@ import express, { type Express } from 'express';
 import supertest from 'supertest';
 import { insertBulkAction } from '../../src/db/bulk-actions.js';
 import { saveCaptionTrack } from '../../src/db/captions.js';
+import { insertComment } from '../../src/db/comments.js';
 import { createTestApp, runDataDir } from '../helpers/app.js';
 import { csrfFrom, signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
@@ -79,6 +80,9 @@ const origin = 'http://localhost:3000';
 /** A delete of the subject's public video waiting for its owner's confirmation. */
 const pendingDelete = (s: Subject) => insertBulkAction(testPool(), { ownerId: s.owner.id, action: 'delete', argument: '', videoPublicIds: [s.video.publicId], state: 'pending' });
 
+/** A comment by the subject's owner on its public video; its id. */
+const ownersComment = async (s: Subject) => (await insertComment(testPool(), { videoId: s.video.id, authorId: s.owner.id, body: `Matrix comment ${Math.random()}`, parent: null }))!.id;
+
 const ROWS: Record<string, Row> = {
   'GET /': { expect: all(200), request: page(() => '/') },
   'GET /search': { expect: all(200), request: page(() => '/search?q=anything') },
@@ -138,6 +142,13 @@ const ROWS: Record<string, Row> = {
   },
   'GET /watch/:id': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/watch/${c.subject.privateVideo.publicId}`) },
   'POST /watch/:id/rate': { expect: signedInForm(303), request: (c) => ({ path: `/watch/${c.subject.video.publicId}/rate`, form: { value: 'like' } }) },
+  // Comments on the private video: whoever may see it may comment; strangers are told it does not exist.
+  'POST /watch/:id/comments': { expect: [L, 404, 303, 303, 303, B], request: (c) => ({ path: `/watch/${c.subject.privateVideo.publicId}/comments`, form: { body: 'Said in the matrix' } }) },
+  // A comment is changed by its author alone (the owner wrote it here), moderators included.
+  'POST /comments/:id/edit': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/edit`, form: { body: 'Edited in the matrix' } }) },
+  // Anyone signed in who may see the video likes a comment, its author too.
+  'POST /comments/:id/rate': { expect: signedInForm(303), request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/rate`, form: { value: 'like' } }) },
+  'POST /comments/:id/delete': { fresh: true, expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/delete`, form: {} }) },
   'POST /watch/:id/view': {
     fresh: true,
     // The owner's own view is answered but never counted (200, counted: false).

@@ -1,0 +1,247 @@
+import type { Pool, PoolClient, Queryable } from './pool.js';
+import { prepared, withTransaction } from './pool.js';
+import { ownerLive } from './visibility.js';
+
+/**
+ * Comments under videos: writes (post, edit, delete) that keep the counters on their rows in the
+ * same transaction, and the two listings of the watch page. Who may see the video is decided
+ * before any of this (loadVideo at the route, canSeeVideo); here, a comment whose author is
+ * banned or deleted is never listed (ownerLive on the author), and a held comment only to its
+ * author. A listing of comments that does not start from one loaded video must also join
+ * `listed()` / `watchableByLink()` on the video (src/db/visibility.ts).
+ */
+
+export interface Comment {
+  id: number;
+  videoId: number;
+  authorId: number;
+  threadId: number | null;
+  body: string;
+  likeCount: number;
+  replyCount: number;
+  createdAt: Date;
+  editedAt: Date | null;
+  deletedAt: Date | null;
+  held: boolean;
+  author: { handle: string; displayName: string; avatarKey: string | null };
+}
+
+const COLUMNS = `c.id, c.video_id, c.author_id, c.thread_id, c.body, c.like_count, c.reply_count, c.created_at, c.edited_at,
+  c.deleted_at, c.held, a.handle, a.display_name, a.avatar_key`;
+
+interface Row {
+  id: number;
+  video_id: number;
+  author_id: number;
+  thread_id: number | null;
+  body: string;
+  like_count: number;
+  reply_count: number;
+  created_at: Date;
+  edited_at: Date | null;
+  deleted_at: Date | null;
+  held: boolean;
+  handle: string;
+  display_name: string;
+  avatar_key: string | null;
+}
+
+function toComment(r: Row): Comment {
+  return {
+    id: r.id,
+    videoId: r.video_id,
+    authorId: r.author_id,
+    threadId: r.thread_id,
+    body: r.body,
+    likeCount: r.like_count,
+    replyCount: r.reply_count,
+    createdAt: r.created_at,
+    editedAt: r.edited_at,
+    deletedAt: r.deleted_at,
+    held: r.held,
+    author: { handle: r.handle, displayName: r.display_name, avatarKey: r.avatar_key },
+  };
+}
+
+/** The same text from the same account on the same video and thread within this long is one comment. */
+const DUPLICATE_WINDOW = '1 minute';
+/** Namespace of the advisory lock that orders one account's posts (first argument of pg_advisory_xact_lock). */
+const POSTING_LOCK = 11;
+
+/** The comment `id` with its author, when the author is live; null otherwise (a missing row is nothing). */
+export async function findComment(db: Queryable, id: number): Promise<(Comment & { videoPublicId: string }) | null> {
+  const { rows } = await db.query<Row & { video_public_id: string }>(prepared(
+    'find-comment',
+    `SELECT ${COLUMNS}, v.public_id AS video_public_id FROM comments c JOIN users a ON a.id = c.author_id JOIN videos v ON v.id = c.video_id
+     WHERE c.id = $1 AND ${ownerLive('a')}`,
+    [id],
+  ));
+  return rows[0] ? { ...toComment(rows[0]), videoPublicId: rows[0].video_public_id } : null;
+}
+
+export interface NewComment {
+  videoId: number;
+  authorId: number;
+  body: string;
+  /** The comment answered: a root, or a reply (then the new one joins its thread). */
+  parent: Comment | null;
+}
+
+/**
+ * Posts a comment or a reply and moves the video's comment_count (and the thread's reply_count)
+ * in the same transaction. One account's posts are taken one after another (an advisory lock
+ * on the account), so a double-click or a resubmitted form finds the first and gets it back
+ * (`created: false`) instead of making a second comment. Null when the thread is gone.
+ */
+export async function insertComment(pool: Pool, comment: NewComment): Promise<{ id: number; created: boolean } | null> {
+  const threadId = comment.parent ? (comment.parent.threadId ?? comment.parent.id) : null;
+  // A reply to a reply names the person answered; a reply to the thread's root does not need to.
+  const replyTo = comment.parent?.threadId ? comment.parent.authorId : null;
+  const body = replyTo && comment.parent && !startsWithMention(comment.body, comment.parent.author.handle)
+    ? `@${comment.parent.author.handle} ${comment.body}`.slice(0, 10_000)
+    : comment.body;
+  return withTransaction(pool, async (client) => {
+    // Keys of the two-integer form (apart from the bigint keys of jobs.ts); ids past 2^31 fold
+    // onto others, which only makes two accounts wait for each other.
+    await client.query(prepared('lock-comment-author', 'SELECT pg_advisory_xact_lock($1, ($2::bigint % 2147483647)::int)', [POSTING_LOCK, comment.authorId]));
+    // The thread's root first, as deleteComment locks it: the two never wait on each other in
+    // opposite orders, and a root removed meanwhile is found gone here rather than failing the
+    // insert's foreign key.
+    if (threadId !== null) {
+      const root = await client.query(prepared('lock-thread-root', 'SELECT 1 FROM comments WHERE id = $1 FOR UPDATE', [threadId]));
+      if (root.rowCount === 0) return null;
+    }
+    const same = await client.query<{ id: number }>(prepared(
+      'find-duplicate-comment',
+      // comments_author_idx: the account's comments of the last minute only.
+      `SELECT id FROM comments
+       WHERE author_id = $1 AND video_id = $2 AND thread_id IS NOT DISTINCT FROM $3 AND body = $4
+         AND created_at > now() - $5::interval AND deleted_at IS NULL
+       ORDER BY created_at DESC LIMIT 1`,
+      [comment.authorId, comment.videoId, threadId, body, DUPLICATE_WINDOW],
+    ));
+    if (same.rows[0]) return { id: same.rows[0].id, created: false };
+    const { rows } = await client.query<{ id: number }>(prepared(
+      'insert-comment',
+      `INSERT INTO comments (video_id, author_id, thread_id, reply_to_user_id, body) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [comment.videoId, comment.authorId, threadId, replyTo, body],
+    ));
+    await moveCounters(client, comment.videoId, threadId, 1, 1);
+    return { id: rows[0]!.id, created: true };
+  });
+}
+
+function startsWithMention(body: string, handle: string): boolean {
+  return body.toLowerCase().startsWith(`@${handle.toLowerCase()}`) && !/[\w.-]/.test(body.charAt(handle.length + 1));
+}
+
+/** Moves the video's comment_count by `comments` and the thread's reply_count by `replies` (when in a thread). */
+async function moveCounters(client: PoolClient, videoId: number, threadId: number | null, comments: number, replies: number): Promise<void> {
+  if (comments !== 0) {
+    await client.query(prepared('count-video-comments', 'UPDATE videos SET comment_count = comment_count + $2 WHERE id = $1', [videoId, comments]));
+  }
+  if (threadId !== null && replies !== 0) {
+    await client.query(prepared('count-thread-replies', 'UPDATE comments SET reply_count = reply_count + $2 WHERE id = $1', [threadId, replies]));
+  }
+}
+
+/**
+ * The author's new text; the text it replaces is kept in comment_revisions. The author is in
+ * the WHERE clause; a deleted comment is not edited. False when nothing matched.
+ */
+export async function updateCommentBody(pool: Pool, authorId: number, id: number, body: string): Promise<boolean> {
+  return withTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ body: string }>(prepared(
+      'lock-comment-for-edit',
+      'SELECT body FROM comments WHERE id = $1 AND author_id = $2 AND deleted_at IS NULL FOR UPDATE',
+      [id, authorId],
+    ));
+    if (!rows[0]) return false;
+    // Sending the same text again (a resubmitted form) changes nothing and keeps no revision.
+    if (rows[0].body === body) return true;
+    await client.query(prepared('keep-comment-revision', 'INSERT INTO comment_revisions (comment_id, body) VALUES ($1, $2)', [id, rows[0].body]));
+    await client.query(prepared('edit-comment', 'UPDATE comments SET body = $2, edited_at = now() WHERE id = $1', [id, body]));
+    return true;
+  });
+}
+
+/**
+ * The author deletes their comment. A root with replies stays as "[deleted]" (its text emptied,
+ * deleted_at set) so that its replies keep their place, until its last reply goes; any other
+ * comment is removed. The
+ * video's comment_count counts comments not deleted, and a thread's reply_count its reply rows,
+ * both moved here. The thread's root is locked first, so a reply posted at the same moment
+ * either is counted before the decision or waits for it.
+ */
+export async function deleteComment(pool: Pool, authorId: number, id: number): Promise<'removed' | 'kept-as-deleted' | 'nothing'> {
+  return withTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ video_id: number; thread_id: number | null }>(prepared(
+      'find-comment-for-delete',
+      'SELECT video_id, thread_id FROM comments WHERE id = $1 AND author_id = $2 AND deleted_at IS NULL',
+      [id, authorId],
+    ));
+    const found = rows[0];
+    if (!found) return 'nothing';
+    const locked = await client.query<{ reply_count: number }>(prepared(
+      'lock-comment-thread',
+      'SELECT id, reply_count FROM comments WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE',
+      [[found.thread_id ?? id, id]],
+    ));
+    const root = locked.rows[0];
+    if (!root) return 'nothing';
+    if (found.thread_id === null && root.reply_count > 0) {
+      await client.query(prepared('soft-delete-comment', `UPDATE comments SET body = '', deleted_at = now() WHERE id = $1`, [id]));
+      await moveCounters(client, found.video_id, null, -1, 0);
+      return 'kept-as-deleted';
+    }
+    await client.query(prepared('delete-comment', 'DELETE FROM comments WHERE id = $1', [id]));
+    await moveCounters(client, found.video_id, found.thread_id, -1, -1);
+    // The last reply under a "[deleted]" root takes the root with it: it was kept only for its
+    // replies (already out of comment_count, so no counter moves).
+    if (found.thread_id !== null) {
+      await client.query(prepared(
+        'delete-empty-deleted-root',
+        'DELETE FROM comments WHERE id = $1 AND deleted_at IS NOT NULL AND reply_count = 0',
+        [found.thread_id],
+      ));
+    }
+    return 'removed';
+  });
+}
+
+/** The video's comment count, as kept on its row. */
+export async function countComments(db: Queryable, videoId: number): Promise<number> {
+  const { rows } = await db.query<{ comment_count: number }>(prepared('count-comments', 'SELECT comment_count FROM videos WHERE id = $1', [videoId]));
+  return rows[0]?.comment_count ?? 0;
+}
+
+/** Held comments are listed to their author alone (the creator's review comes later). */
+const SHOWN = (viewer = '$3') => `(NOT c.held OR c.author_id = ${viewer})`;
+
+/**
+ * A video's top-level comments, newest first, after the comment `after` (keyset on id: new
+ * comments come before the cursor, so paging on never repeats or skips one). Uses
+ * comments_video_roots_idx. Ask for one more than a page (keysetPage).
+ */
+export async function listRootComments(db: Queryable, videoId: number, options: { after: number | null; limit: number; viewerId: number | null }): Promise<Comment[]> {
+  const { rows } = await db.query<Row>(prepared(
+    'list-root-comments',
+    `SELECT ${COLUMNS} FROM comments c JOIN users a ON a.id = c.author_id
+     WHERE c.video_id = $1 AND c.thread_id IS NULL AND ($2::bigint IS NULL OR c.id < $2) AND ${ownerLive('a')} AND ${SHOWN()}
+     ORDER BY c.id DESC LIMIT $4`,
+    [videoId, options.after, options.viewerId ?? 0, options.limit],
+  ));
+  return rows.map(toComment);
+}
+
+/** A thread's replies, oldest first, after the reply `after` (comments_thread_idx). */
+export async function listReplies(db: Queryable, threadId: number, options: { after: number | null; limit: number; viewerId: number | null }): Promise<Comment[]> {
+  const { rows } = await db.query<Row>(prepared(
+    'list-comment-replies',
+    `SELECT ${COLUMNS} FROM comments c JOIN users a ON a.id = c.author_id
+     WHERE c.thread_id = $1 AND ($2::bigint IS NULL OR c.id > $2) AND ${ownerLive('a')} AND ${SHOWN()}
+     ORDER BY c.id LIMIT $4`,
+    [threadId, options.after, options.viewerId ?? 0, options.limit],
+  ));
+  return rows.map(toComment);
+}

@@ -1,0 +1,126 @@
+import type { Request, Response } from 'express';
+import { countComments, deleteComment, findComment, insertComment, listReplies, listRootComments, updateCommentBody, type Comment } from '../db/comments.js';
+import { findCommentRatings, rateComment, type CommentRating } from '../db/comment-ratings.js';
+import type { Queryable } from '../db/pool.js';
+import type { VideoWithOwner } from '../db/videos.js';
+import { COMMENT_MAX, parseComment, parseParent } from '../forms/comment.js';
+import { field } from '../forms/fields.js';
+import { badRequest, notFound } from '../http/errors.js';
+import { loadedComment, loadedVideo } from '../http/guards.js';
+import { linkifyComment } from '../http/html.js';
+import { prefersJson } from '../http/negotiation.js';
+import type { RouteDeps } from './deps.js';
+import { keysetPage } from './pagination.js';
+
+export const COMMENTS_PER_PAGE = 20;
+export const REPLIES_PER_PAGE = 10;
+const COMMENT_ID = /^[1-9]\d{0,15}$/;
+
+/**
+ * A comment as the templates show it: its text already made into safe HTML (linkifyComment),
+ * and the viewer's own rating of it.
+ */
+export type ShownComment = Comment & { html: string; rating: CommentRating };
+
+function shown(video: VideoWithOwner, comments: Comment[], ratings: Map<number, CommentRating>): ShownComment[] {
+  return comments.map((c) => ({ ...c, html: linkifyComment(c.body, `/watch/${video.publicId}`, video.durationSeconds), rating: ratings.get(c.id) ?? null }));
+}
+
+/** A comment id from the query string (`after`, `thread`), or null for anything else. */
+function idParam(value: unknown): number | null {
+  return typeof value === 'string' && COMMENT_ID.test(value) ? Number(value) : null;
+}
+
+/**
+ * What the watch page's comments section shows: the count and the newest top-level comments
+ * 20 at a time (`?after=<id>`); or, with `?thread=<id>`, that thread's root and its replies 10
+ * at a time (`&after=<id>`). A thread the viewer may not see reads as no thread.
+ */
+export async function commentsSection(pool: Queryable, req: Request, video: VideoWithOwner) {
+  const viewerId = req.viewer?.id ?? null;
+  const after = idParam(req.query.after);
+  const threadId = idParam(req.query.thread);
+  const root = threadId ? await findComment(pool, threadId) : null;
+  const thread = root && root.videoId === video.id && root.threadId === null && (!root.held || root.authorId === viewerId) ? root : null;
+  const [count, rows] = await Promise.all([
+    countComments(pool, video.id),
+    thread
+      ? listReplies(pool, thread.id, { after, limit: REPLIES_PER_PAGE + 1, viewerId })
+      : listRootComments(pool, video.id, { after, limit: COMMENTS_PER_PAGE + 1, viewerId }),
+  ]);
+  const page = keysetPage(rows, thread ? REPLIES_PER_PAGE : COMMENTS_PER_PAGE, (c) => String(c.id));
+  const ids = [...(thread ? [thread.id] : []), ...page.items.map((c) => c.id)];
+  const ratings = viewerId ? await findCommentRatings(pool, viewerId, ids) : new Map<number, CommentRating>();
+  return {
+    count,
+    thread: thread ? shown(video, [thread], ratings)[0]! : null,
+    items: shown(video, page.items, ratings),
+    nextAfter: page.nextAfter,
+    isFirstPage: after === null,
+    max: COMMENT_MAX,
+  };
+}
+
+export function commentRoutes({ pool }: RouteDeps) {
+  /** A refused comment: 422 with the reason, as the form again (typed text kept) or as JSON. */
+  function refuse(req: Request, res: Response, errors: Record<string, string>, values: Record<string, string>, action: string) {
+    if (prefersJson(req)) return void res.status(422).json({ error: { status: 422, message: Object.values(errors)[0], fields: errors } });
+    res.status(422).render('comments/form', { title: 'Your comment', video: loadedVideo(req), errors, values, action, max: COMMENT_MAX });
+  }
+
+  return {
+    /** POST /watch/:id/comments — a comment, or a reply (`parent`); a resubmitted one is answered with the first. */
+    async post(req: Request, res: Response): Promise<void> {
+      const video = loadedVideo(req);
+      const parentId = parseParent(req.body);
+      const form = parseComment(req.body);
+      const action = `/watch/${video.publicId}/comments`;
+      if (parentId === 'invalid') return refuse(req, res, { body: 'Reply to a comment of this video.' }, { body: form.ok ? form.value.body : form.values.body ?? '' }, action);
+      const parent = parentId === null ? null : await findComment(pool, parentId);
+      if (parentId !== null && (!parent || parent.videoId !== video.id || (parent.held && parent.authorId !== req.viewer!.id))) {
+        throw notFound('The comment you are replying to does not exist, or it has been removed.');
+      }
+      if (!form.ok) return refuse(req, res, form.errors, { ...form.values, parent: parentId === null ? '' : String(parentId) }, action);
+      const posted = await insertComment(pool, { videoId: video.id, authorId: req.viewer!.id, body: form.value.body, parent });
+      if (!posted) throw notFound('The comment you are replying to does not exist, or it has been removed.');
+      const { id, created } = posted;
+      const threadId = parent ? (parent.threadId ?? parent.id) : null;
+      if (prefersJson(req)) return void res.status(created ? 201 : 200).json({ id, created, threadId });
+      res.redirect(303, `/watch/${video.publicId}${threadId ? `?thread=${threadId}` : ''}#comment-${id}`);
+    },
+
+    /** POST /comments/:id/edit — the author's new text; the old one is kept as a revision. */
+    async edit(req: Request, res: Response): Promise<void> {
+      const comment = loadedComment(req);
+      const video = loadedVideo(req);
+      const form = parseComment(req.body);
+      if (!form.ok) return refuse(req, res, form.errors, form.values, `/comments/${comment.id}/edit`);
+      if (!(await updateCommentBody(pool, req.viewer!.id, comment.id, form.value.body))) throw notFound('This comment does not exist, or it has been removed.');
+      if (prefersJson(req)) return void res.json({ id: comment.id, edited: true });
+      res.redirect(303, `/watch/${video.publicId}${comment.threadId ? `?thread=${comment.threadId}` : ''}#comment-${comment.id}`);
+    },
+
+    /** POST /comments/:id/rate — like, dislike, or take it back (value=none); a form post, or JSON for a script. */
+    async rate(req: Request, res: Response): Promise<void> {
+      const value = field(req.body, 'value');
+      if (!['like', 'dislike', 'none'].includes(value)) throw badRequest('Rate with like, dislike or none.');
+      const comment = loadedComment(req);
+      const video = loadedVideo(req);
+      const rating: CommentRating = value === 'none' ? null : (value as CommentRating);
+      const counts = await rateComment(pool, req.viewer!.id, comment.id, rating);
+      if (!counts) throw notFound('This comment does not exist, or it has been removed.');
+      if (prefersJson(req)) return void res.json({ rating, likes: counts.likes });
+      res.redirect(303, `/watch/${video.publicId}${comment.threadId ? `?thread=${comment.threadId}` : ''}#comment-${comment.id}`);
+    },
+
+    /** POST /comments/:id/delete — the author removes their comment ("[deleted]" when it has replies). */
+    async remove(req: Request, res: Response): Promise<void> {
+      const comment = loadedComment(req);
+      const video = loadedVideo(req);
+      const outcome = await deleteComment(pool, req.viewer!.id, comment.id);
+      if (outcome === 'nothing') throw notFound('This comment does not exist, or it has been removed.');
+      if (prefersJson(req)) return void res.json({ id: comment.id, outcome });
+      res.redirect(303, `/watch/${video.publicId}${comment.threadId ? `?thread=${comment.threadId}` : ''}#comments`);
+    },
+  };
+}
