@@ -124,7 +124,12 @@ if (video) {
   preview.append(previewImage, previewChapter, previewTime);
   // Chapter boundaries drawn over the seek bar (chapters.js-free: read from <track kind="chapters">).
   const chapterMarks = element('div', { class: 'seek-chapters', 'aria-hidden': 'true' });
-  seekWrap.append(seek, chapterMarks, preview);
+  // Timecoded comments ("1:05 great moment", from the page's first comments) as markers over
+  // the bar: hover shows the comment's start, a click seeks. Pointer only (aria-hidden): the
+  // same comments are links with data-seek in the comments section for keyboards and readers.
+  const commentMarks = element('div', { class: 'seek-comments', 'aria-hidden': 'true' });
+  const commentTip = element('div', { class: 'seek-comment-tip', hidden: '' });
+  seekWrap.append(seek, chapterMarks, commentMarks, commentTip, preview);
   const mute = iconButton('volume', 'Mute');
   const volume = element('input', { type: 'range', min: '0', max: '1', step: '0.05', value: String(video.volume), 'aria-label': 'Volume', class: 'volume' });
   const fullscreen = iconButton('fullscreen', 'Full screen');
@@ -284,6 +289,32 @@ if (video) {
     video.querySelector('track[kind="chapters"]')?.addEventListener('load', drawChapters);
     video.addEventListener('loadedmetadata', drawChapters);
     drawChapters();
+  }
+
+  const commentMarkers = JSON.parse(video.dataset.commentMarkers || '[]');
+  function drawCommentMarkers() {
+    const duration = video.duration || Number(video.dataset.duration) || 0;
+    commentMarks.replaceChildren(...(duration ? commentMarkers : []).filter((m) => m.seconds <= duration).map((m) => {
+      const mark = element('span', { class: 'seek-comment-mark', 'data-seconds': String(m.seconds) });
+      mark.style.left = `${(m.seconds / duration) * 100}%`;
+      mark.addEventListener('pointerenter', () => {
+        commentTip.textContent = m.text;
+        commentTip.style.left = mark.style.left;
+        commentTip.hidden = false;
+        preview.hidden = true;
+      });
+      mark.addEventListener('pointerleave', () => { commentTip.hidden = true; });
+      mark.addEventListener('click', (event) => {
+        event.stopPropagation();
+        video.currentTime = m.seconds;
+        update();
+      });
+      return mark;
+    }));
+  }
+  if (commentMarkers.length) {
+    video.addEventListener('loadedmetadata', drawCommentMarkers);
+    drawCommentMarkers();
   }
 
   // Report one view once the viewer has really watched: 10 s, or half of a shorter video.

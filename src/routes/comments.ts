@@ -7,6 +7,7 @@ import { COMMENT_MAX, parseComment, parseParent } from '../forms/comment.js';
 import { field } from '../forms/fields.js';
 import { badRequest, notFound } from '../http/errors.js';
 import { loadedComment, loadedVideo } from '../http/guards.js';
+import { timestampSeconds } from '../chapters.js';
 import { linkifyComment } from '../http/html.js';
 import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
@@ -24,6 +25,28 @@ export type ShownComment = Comment & { html: string; rating: CommentRating };
 
 function shown(video: VideoWithOwner, comments: Comment[], ratings: Map<number, CommentRating>): ShownComment[] {
   return comments.map((c) => ({ ...c, html: linkifyComment(c.body, `/watch/${video.publicId}`, video.durationSeconds), rating: ratings.get(c.id) ?? null }));
+}
+
+/** How much of a comment a seek-bar marker's tooltip shows. */
+const MARKER_TEXT = 80;
+/** The timestamp a comment starts with ("1:05 great moment"); chapters.ts's timestampSeconds checks it. */
+const LEADING_TIME = /^\s*((?:\d{1,2}:)?\d{1,2}:\d{2})(?![\d:])/;
+
+/** A marker on the player's seek bar: a comment that starts with a time within the video. */
+export interface CommentMarker { seconds: number; text: string; id: number }
+
+/** The seek-bar markers of these comments: those whose text starts with a timestamp within the video's length. */
+export function commentMarkers(video: VideoWithOwner, comments: Comment[]): CommentMarker[] {
+  const markers: CommentMarker[] = [];
+  for (const c of comments) {
+    if (c.deletedAt) continue;
+    const time = LEADING_TIME.exec(c.body)?.[1];
+    const seconds = time ? timestampSeconds(time) : null;
+    if (seconds === null || seconds > video.durationSeconds) continue;
+    const text = [...c.body.trim().replace(/\s+/g, ' ')];
+    markers.push({ seconds, id: c.id, text: text.length > MARKER_TEXT ? `${text.slice(0, MARKER_TEXT - 1).join('')}…` : text.join('') });
+  }
+  return markers;
 }
 
 /** A comment id from the query string (`after`, `thread`), or null for anything else. */
@@ -57,6 +80,8 @@ export async function commentsSection(pool: Queryable, req: Request, video: Vide
     items: shown(video, page.items, ratings),
     nextAfter: page.nextAfter,
     isFirstPage: after === null,
+    // Only the page already read: the first page of top-level comments, or what the viewer paged to.
+    markers: thread ? [] : commentMarkers(video, page.items),
     max: COMMENT_MAX,
   };
 }
