@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { useTestApp } from '../helpers/app.js';
+import { openPage, signInThroughPage, useBrowser } from '../helpers/browser.js';
+import { createUser, createVideo } from '../helpers/factories.js';
+import { attachRendition } from '../helpers/videos.js';
+
+// Functions passed to page.waitForFunction and page.evaluate run in the page, where these exist;
+// this file is type-checked without the DOM library.
+declare const document: { querySelector(selector: string): { currentTime: number; readyState: number } };
+declare const window: { unloaded?: boolean };
+
+const SECONDS = 90;
+
+describe('comments in a real browser: posted, answered and liked in place, and a marker on the seek bar', function () {
+  this.timeout(120_000);
+  const t = useTestApp();
+  const b = useBrowser(() => t.app);
+
+  it('posts "1:05 great moment", replies, likes it, and its seek-bar marker seeks to 65 s', async () => {
+    const owner = await createUser();
+    const viewer = await createUser({ displayName: 'Commenting viewer' });
+    const video = await createVideo(owner, { title: 'A video to talk about', durationSeconds: SECONDS });
+    await attachRendition(video, SECONDS);
+    const { context, page, problems } = await openPage(b.browser);
+    await signInThroughPage(page, b.baseUrl, viewer);
+    await page.goto(`${b.baseUrl}/watch/${video.publicId}`);
+    await page.waitForFunction(() => document.querySelector('video#player').readyState >= 1);
+    // A flag on the window survives only as long as the page is not reloaded.
+    await page.evaluate(() => { window.unloaded = false; });
+
+    await page.getByLabel('Add a comment').fill('1:05 great moment');
+    await page.getByRole('button', { name: 'Comment', exact: true }).click();
+    const comment = page.locator('.comment', { hasText: 'great moment' }).first();
+    await comment.waitFor();
+    await page.getByRole('heading', { name: '1 comment' }).waitFor();
+
+    await comment.locator('summary', { hasText: 'Reply' }).click();
+    await comment.getByLabel('Your reply').fill('Agreed, the best part');
+    await comment.getByRole('button', { name: 'Reply', exact: true }).click();
+    await page.locator('.replies .comment', { hasText: 'Agreed, the best part' }).waitFor();
+
+    await comment.getByRole('button', { name: 'Like this comment' }).first().click();
+    await comment.locator('.comment-likes', { hasText: '1 like' }).first().waitFor();
+    assert.equal(await comment.getByRole('button', { name: 'Like this comment' }).first().getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.evaluate(() => window.unloaded), false, 'all of it happened without reloading the page');
+
+    // Reloaded: the comment's timestamp is a marker on the seek bar; hover shows it, a click seeks.
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('video#player').readyState >= 1);
+    const marker = page.locator('.seek-comment-mark');
+    await marker.waitFor();
+    assert.equal(await marker.count(), 1, 'one timecoded comment, one marker');
+    await marker.hover();
+    await page.locator('.seek-comment-tip', { hasText: '1:05 great moment' }).waitFor();
+    await marker.click();
+    await page.waitForFunction(() => Math.abs(document.querySelector('video#player').currentTime - 65) < 1);
+    // Stored: the reply and the like are there after the reload too.
+    await page.getByRole('link', { name: '1 reply' }).waitFor();
+    await page.locator('.comment-likes', { hasText: '1 like' }).first().waitFor();
+
+    assert.deepEqual(problems, [], 'no console errors or CSP violations');
+    await context.close();
+  });
+});
