@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { findComment, insertComment } from '../../src/db/comments.js';
+import { testPool } from '../helpers/database.js';
 import { useTestApp } from '../helpers/app.js';
 import { openPage, signInThroughPage, useBrowser } from '../helpers/browser.js';
 import { createUser, createVideo } from '../helpers/factories.js';
@@ -57,6 +59,46 @@ describe('comments in a real browser: posted, answered and liked in place, and a
     // Stored: the reply and the like are there after the reload too.
     await page.getByRole('link', { name: '1 reply' }).waitFor();
     await page.locator('.comment-likes', { hasText: '1 like' }).first().waitFor();
+
+    assert.deepEqual(problems, [], 'no console errors or CSP violations');
+    await context.close();
+  });
+
+  it('loads "More comments", "N replies" and "More replies" in place, and marks only timestamps within the video', async () => {
+    const owner = await createUser();
+    const video = await createVideo(owner, { durationSeconds: SECONDS });
+    await attachRendition(video, SECONDS);
+    const add = async (body: string, parentId: number | null = null) => {
+      const parent = parentId === null ? null : await findComment(testPool(), parentId);
+      return (await insertComment(testPool(), { videoId: video.id, authorId: owner.id, body, parent }))!.id;
+    };
+    // The oldest root, with 11 replies, lands on the second page of roots.
+    const oldest = await add('The oldest comment');
+    for (let i = 1; i <= 11; i += 1) await add(`Reply number ${i}`, oldest);
+    for (let i = 1; i <= 18; i += 1) await add(`Root number ${i}`);
+    await add('0:30 marked here');
+    await add('2:00 past the end of the video');
+
+    const { context, page, problems } = await openPage(b.browser);
+    await page.goto(`${b.baseUrl}/watch/${video.publicId}`);
+    await page.waitForFunction(() => document.querySelector('video#player').readyState >= 1);
+    await page.evaluate(() => { window.unloaded = false; });
+    await page.locator('.seek-comment-mark').waitFor({ state: 'attached' });
+    assert.equal(await page.locator('.seek-comment-mark').count(), 1, 'a timestamp past the end makes no marker');
+    assert.equal(await page.locator('.comment').count(), 20);
+
+    await page.getByRole('link', { name: 'More comments' }).click();
+    const oldestItem = page.locator(`#comment-${oldest}`);
+    await oldestItem.waitFor();
+    assert.equal(await page.getByRole('link', { name: 'More comments' }).count(), 0, 'no third page');
+    await oldestItem.getByRole('link', { name: '11 replies' }).click();
+    await page.locator('.replies .comment', { hasText: 'Reply number 10' }).waitFor();
+    assert.equal(await page.locator('.replies .comment').count(), 10);
+    await page.getByRole('link', { name: 'More replies' }).click();
+    await page.locator('.replies .comment', { hasText: 'Reply number 11' }).waitFor();
+    assert.equal(await page.locator('.comment').count(), 21 + 11, 'every comment once');
+    assert.equal(await page.getByRole('link', { name: 'More replies' }).count(), 0);
+    assert.equal(await page.evaluate(() => window.unloaded), false, 'all of it happened without reloading the page');
 
     assert.deepEqual(problems, [], 'no console errors or CSP violations');
     await context.close();
