@@ -152,6 +152,9 @@ describe('HTML validity and accessibility', () => {
     const reply = await findComment(testPool(), (await insertComment(testPool(), { videoId: video.id, authorId: owner.id, body: 'A reply', parent }))!.id);
     await insertComment(testPool(), { videoId: video.id, authorId: author.id, body: 'A reply to the reply', parent: reply });
     await insertComment(testPool(), { videoId: video.id, authorId: owner.id, body: '\u202Eevil', parent: null });
+    // A player, and a timecoded comment that is a seek-bar marker (data-comment-markers on it).
+    await attachRendition(video, 120);
+    await insertComment(testPool(), { videoId: video.id, authorId: owner.id, body: '0:30 "quoted" <b>marker</b>', parent: null });
     await assertValid((await supertest(t.app).get(`/watch/${video.publicId}`)).text, 'watch page with comments, signed out');
     await assertValid((await agent.get(`/watch/${video.publicId}`)).text, 'watch page with comments, signed in, edit and delete forms');
     await assertValid((await agent.get(`/watch/${video.publicId}?thread=${root}`)).text, 'watch page with a thread');
