@@ -60,6 +60,11 @@ async function submitComment(form) {
   button.disabled = true;
   try {
     const result = await postForm(form);
+    // A new top-level comment posted from a thread's page: show it where it belongs, the first page.
+    if (!result.threadId && section.dataset.thread) {
+      window.location.href = `${section.dataset.watchPath}#comment-${result.id}`;
+      return;
+    }
     const { item, title } = await renderedComment(result.id, result.threadId);
     if (!item) throw new Error('posted comment not shown');
     document.getElementById(`comment-${result.id}`)?.remove();
