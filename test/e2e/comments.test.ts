@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { findComment, insertComment } from '../../src/db/comments.js';
 import { testPool } from '../helpers/database.js';
 import { useTestApp } from '../helpers/app.js';
@@ -54,6 +55,7 @@ describe('comments in a real browser: posted, answered and liked in place, and a
     assert.equal(await marker.count(), 1, 'one timecoded comment, one marker');
     await marker.hover();
     await page.locator('.seek-comment-tip', { hasText: '1:05 great moment' }).waitFor();
+    if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'comments-marker.png') });
     await marker.click();
     await page.waitForFunction(() => Math.abs(document.querySelector('video#player').currentTime - 65) < 1);
     // Stored: the reply and the like are there after the reload too.
