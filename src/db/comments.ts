@@ -23,11 +23,15 @@ export interface Comment {
   editedAt: Date | null;
   deletedAt: Date | null;
   held: boolean;
+  /** Pinned by the creator: shown first on the first page (one per video). */
+  pinned: boolean;
+  /** Hearted by the creator ("♥ by the creator"). */
+  hearted: boolean;
   author: { handle: string; displayName: string; avatarKey: string | null };
 }
 
 const COLUMNS = `c.id, c.video_id, c.author_id, c.thread_id, c.body, c.like_count, c.reply_count, c.created_at, c.edited_at,
-  c.deleted_at, c.held, a.handle, a.display_name, a.avatar_key`;
+  c.deleted_at, c.held, c.pinned_at, c.hearted_at, a.handle, a.display_name, a.avatar_key`;
 
 interface Row {
   id: number;
@@ -41,6 +45,8 @@ interface Row {
   edited_at: Date | null;
   deleted_at: Date | null;
   held: boolean;
+  pinned_at: Date | null;
+  hearted_at: Date | null;
   handle: string;
   display_name: string;
   avatar_key: string | null;
@@ -59,6 +65,8 @@ function toComment(r: Row): Comment {
     editedAt: r.edited_at,
     deletedAt: r.deleted_at,
     held: r.held,
+    pinned: r.pinned_at !== null,
+    hearted: r.hearted_at !== null,
     author: { handle: r.handle, displayName: r.display_name, avatarKey: r.avatar_key },
   };
 }
@@ -166,19 +174,21 @@ export async function updateCommentBody(pool: Pool, authorId: number, id: number
 }
 
 /**
- * The author deletes their comment. A root with replies stays as "[deleted]" (its text emptied,
+ * The author, or the creator (`by` is the video's owner), deletes a comment; both are in the
+ * WHERE clause, the route having checked which one asks (canDeleteComment). A root with replies stays as "[deleted]" (its text emptied,
  * deleted_at set) so that its replies keep their place, until its last reply goes; any other
  * comment is removed. The
  * video's comment_count counts comments not deleted, and a thread's reply_count its reply rows,
  * both moved here. The thread's root is locked first, so a reply posted at the same moment
  * either is counted before the decision or waits for it.
  */
-export async function deleteComment(pool: Pool, authorId: number, id: number): Promise<'removed' | 'kept-as-deleted' | 'nothing'> {
+export async function deleteComment(pool: Pool, by: number, id: number): Promise<'removed' | 'kept-as-deleted' | 'nothing'> {
   return withTransaction(pool, async (client) => {
     const { rows } = await client.query<{ video_id: number; thread_id: number | null }>(prepared(
       'find-comment-for-delete',
-      'SELECT video_id, thread_id FROM comments WHERE id = $1 AND author_id = $2 AND deleted_at IS NULL',
-      [id, authorId],
+      `SELECT c.video_id, c.thread_id FROM comments c JOIN videos v ON v.id = c.video_id
+       WHERE c.id = $1 AND (c.author_id = $2 OR v.owner_id = $2) AND c.deleted_at IS NULL`,
+      [id, by],
     ));
     const found = rows[0];
     if (!found) return 'nothing';
@@ -190,7 +200,7 @@ export async function deleteComment(pool: Pool, authorId: number, id: number): P
     const root = locked.rows[0];
     if (!root) return 'nothing';
     if (found.thread_id === null && root.reply_count > 0) {
-      await client.query(prepared('soft-delete-comment', `UPDATE comments SET body = '', deleted_at = now() WHERE id = $1`, [id]));
+      await client.query(prepared('soft-delete-comment', `UPDATE comments SET body = '', deleted_at = now(), pinned_at = NULL, hearted_at = NULL WHERE id = $1`, [id]));
       await moveCounters(client, found.video_id, null, -1, 0);
       return 'kept-as-deleted';
     }
@@ -219,7 +229,24 @@ export async function countComments(db: Queryable, videoId: number): Promise<num
 const SHOWN = (viewer = '$3') => `(NOT c.held OR c.author_id = ${viewer})`;
 
 /**
- * A video's top-level comments, newest first, after the comment `after` (keyset on id: new
+ * The video's pinned comment, if any and if this viewer may see it (held ones to their author
+ * alone, as SHOWN). Its id comes through comments_pinned_idx alone, then the row by findComment
+ * (pkey): one statement joining users let the planner walk comments_author_idx instead. It is
+ * shown first on the first page and left out of listRootComments, so paging never repeats it.
+ */
+export async function findPinnedComment(db: Queryable, videoId: number, viewerId: number | null): Promise<Comment | null> {
+  const { rows } = await db.query<{ id: number }>(prepared(
+    'find-pinned-comment-id',
+    'SELECT id FROM comments WHERE video_id = $1 AND pinned_at IS NOT NULL',
+    [videoId],
+  ));
+  if (!rows[0]) return null;
+  const pinned = await findComment(db, rows[0].id);
+  return pinned && (!pinned.held || pinned.authorId === viewerId) ? pinned : null;
+}
+
+/**
+ * A video's top-level comments but the pinned one, newest first, after the comment `after` (keyset on id: new
  * comments come before the cursor, so paging on never repeats or skips one). Uses
  * comments_video_roots_idx. Ask for one more than a page (keysetPage).
  */
@@ -227,7 +254,7 @@ export async function listRootComments(db: Queryable, videoId: number, options: 
   const { rows } = await db.query<Row>(prepared(
     'list-root-comments',
     `SELECT ${COLUMNS} FROM comments c JOIN users a ON a.id = c.author_id
-     WHERE c.video_id = $1 AND c.thread_id IS NULL AND ($2::bigint IS NULL OR c.id < $2) AND ${ownerLive('a')} AND ${SHOWN()}
+     WHERE c.video_id = $1 AND c.thread_id IS NULL AND c.pinned_at IS NULL AND ($2::bigint IS NULL OR c.id < $2) AND ${ownerLive('a')} AND ${SHOWN()}
      ORDER BY c.id DESC LIMIT $4`,
     [videoId, options.after, options.viewerId ?? 0, options.limit],
   ));

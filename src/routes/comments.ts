@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { countComments, deleteComment, findComment, insertComment, listReplies, listRootComments, updateCommentBody, type Comment } from '../db/comments.js';
+import { countComments, deleteComment, findComment, findPinnedComment, insertComment, listReplies, listRootComments, updateCommentBody, type Comment } from '../db/comments.js';
 import { findCommentRatings, rateComment, type CommentRating } from '../db/comment-ratings.js';
 import type { Queryable } from '../db/pool.js';
 import type { VideoWithOwner } from '../db/videos.js';
@@ -42,19 +42,22 @@ export async function commentsSection(pool: Queryable, req: Request, video: Vide
   const threadId = idParam(req.query.thread);
   const root = threadId ? await findComment(pool, threadId) : null;
   const thread = root && root.videoId === video.id && root.threadId === null && (!root.held || root.authorId === viewerId) ? root : null;
-  const [count, rows] = await Promise.all([
+  const [count, pinned, rows] = await Promise.all([
     countComments(pool, video.id),
+    thread || after !== null ? null : findPinnedComment(pool, video.id, viewerId),
     thread
       ? listReplies(pool, thread.id, { after, limit: REPLIES_PER_PAGE + 1, viewerId })
       : listRootComments(pool, video.id, { after, limit: COMMENTS_PER_PAGE + 1, viewerId }),
   ]);
   const page = keysetPage(rows, thread ? REPLIES_PER_PAGE : COMMENTS_PER_PAGE, (c) => String(c.id));
-  const ids = [...(thread ? [thread.id] : []), ...page.items.map((c) => c.id)];
+  // The pinned comment comes first on the first page (listRootComments leaves it out).
+  const items = pinned ? [pinned, ...page.items] : page.items;
+  const ids = [...(thread ? [thread.id] : []), ...items.map((c) => c.id)];
   const ratings = viewerId ? await findCommentRatings(pool, viewerId, ids) : new Map<number, CommentRating>();
   return {
     count,
     thread: thread ? shown(video, [thread], ratings)[0]! : null,
-    items: shown(video, page.items, ratings),
+    items: shown(video, items, ratings),
     nextAfter: page.nextAfter,
     isFirstPage: after === null,
     max: COMMENT_MAX,
@@ -113,7 +116,7 @@ export function commentRoutes({ pool }: RouteDeps) {
       res.redirect(303, `/watch/${video.publicId}${comment.threadId ? `?thread=${comment.threadId}` : ''}#comment-${comment.id}`);
     },
 
-    /** POST /comments/:id/delete — the author removes their comment ("[deleted]" when it has replies). */
+    /** POST /comments/:id/delete — the author or the creator removes a comment ("[deleted]" when it has replies). */
     async remove(req: Request, res: Response): Promise<void> {
       const comment = loadedComment(req);
       const video = loadedVideo(req);
