@@ -1,5 +1,7 @@
 import type { Request, Response } from 'express';
 import { heartComment, pinComment, unpinComment } from '../db/comment-curation.js';
+import { approveComment, COMMENTS_MODES, setCommentsMode, type CommentsMode } from '../db/comments.js';
+import { field } from '../forms/fields.js';
 import { badRequest, notFound } from '../http/errors.js';
 import { loadedComment, loadedVideo } from '../http/guards.js';
 import { prefersJson } from '../http/negotiation.js';
@@ -31,6 +33,22 @@ export function commentCreatorRoutes({ pool }: RouteDeps) {
     async unpin(req: Request, res: Response): Promise<void> {
       await unpinComment(pool, loadedComment(req).id);
       done(req, res, { pinned: false });
+    },
+
+    /** POST /comments/:id/approve — a held comment is shown to all and counted. */
+    async approve(req: Request, res: Response): Promise<void> {
+      if (!(await approveComment(pool, loadedComment(req).id))) throw notFound('There is no comment waiting for review here.');
+      done(req, res, { held: false });
+    },
+
+    /** POST /watch/:id/comments/mode — comments on, off, or held for review (mode=on|off|held). */
+    async mode(req: Request, res: Response): Promise<void> {
+      const mode = field(req.body, 'mode');
+      if (!(COMMENTS_MODES as readonly string[]).includes(mode)) throw badRequest('Choose on, off or held for review.');
+      const video = loadedVideo(req);
+      await setCommentsMode(pool, video.id, mode as CommentsMode);
+      if (prefersJson(req)) return void res.json({ mode });
+      res.redirect(303, `/watch/${video.publicId}#comments`);
     },
 
     /** POST /comments/:id/heart and /unheart */

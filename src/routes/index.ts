@@ -129,6 +129,8 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/comments/:id/unpin', requireUser, loadComment, curate, commentCreator.unpin);
   router.post('/comments/:id/heart', requireUser, loadComment, curate, commentCreator.heart(true));
   router.post('/comments/:id/unheart', requireUser, loadComment, curate, commentCreator.heart(false));
+  router.post('/comments/:id/approve', requireUser, loadComment, curate, commentCreator.approve);
+  router.post('/watch/:id/comments/mode', requireUser, loadVideo, allowVideo(canEditVideo, 'Only the creator of this video can change its comments.'), commentCreator.mode);
   router.post('/watch/:id/retry', requireUser, loadVideo, allowVideo(canManageUpload, 'Only the person who uploaded this video can retry it.'), videos.retry);
   router.get('/embed/:id', cacheable, loadSharedVideo, integration.embed);
   router.get('/oembed', cacheable, integration.oembed);

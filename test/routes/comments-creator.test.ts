@@ -181,4 +181,83 @@ describe("comments: the creator's tools", function () {
       assert.deepEqual(res.body, { id, hearted: true });
     });
   });
+
+  describe('comments mode', () => {
+    const setMode = (who: Agent, video: Video, mode: string) => postForm(who, `/watch/${video.publicId}/comments/mode`, { mode });
+    const postComment = (who: Agent, video: Video, body: string, parent?: number) =>
+      postForm(who, `/watch/${video.publicId}/comments`, { body, ...(parent ? { parent: String(parent) } : {}) });
+    const count = async (video: Video) => (await testPool().query('SELECT comment_count FROM videos WHERE id = $1', [video.id])).rows[0].comment_count as number;
+
+    it('is changed by the owner alone: anonymous and banned sign in, others 403, a bad mode 400', async () => {
+      const video = await createVideo(owner);
+      assertSignIn(await setMode(await anonymousAgent(t.app), video, 'off'));
+      assertSignIn(await setMode(await bannedAgent(t.app), video, 'off'));
+      for (const who of [authorAgent, otherAgent, moderatorAgent]) assert.equal((await setMode(who, video, 'off')).status, 403);
+      for (const mode of ['', 'OFF', 'closed']) assert.equal((await setMode(ownerAgent, video, mode)).status, 400, mode);
+      assert.equal((await testPool().query('SELECT comments_mode FROM videos WHERE id = $1', [video.id])).rows[0].comments_mode, 'on');
+      assert.equal((await setMode(ownerAgent, video, 'off')).status, 303);
+    });
+
+    it('off: no form, existing comments hidden, a post refused 403 with a message; on again shows them', async () => {
+      const video = await createVideo(owner);
+      const id = await comment(video, author, 'Said before the close');
+      assert.equal((await setMode(ownerAgent, video, 'off')).status, 303);
+      for (const who of [authorAgent, ownerAgent]) {
+        const page = (await who.get(`/watch/${video.publicId}`)).text;
+        assert.match(page, /Comments are turned off/);
+        assert.doesNotMatch(page, /Said before the close/);
+        assert.doesNotMatch(page, /name="body"/);
+      }
+      const refused = await postComment(authorAgent, video, 'Let me in');
+      assert.equal(refused.status, 403);
+      assert.match(refused.text, /Comments are turned off on this video/);
+      assert.equal((await postComment(authorAgent, video, 'A reply', id)).status, 403);
+      assert.equal((await setMode(ownerAgent, video, 'on')).status, 303);
+      assert.match((await supertest(t.app).get(`/watch/${video.publicId}`)).text, /Said before the close/);
+    });
+
+    it('held: new comments are seen by their author (waiting for review) and the owner only, counted once approved; the owner approves or deletes', async () => {
+      const video = await createVideo(owner);
+      assert.equal((await setMode(ownerAgent, video, 'held')).status, 303);
+      assert.equal((await postComment(authorAgent, video, 'Please review me')).status, 303);
+      assert.equal((await postComment(authorAgent, video, 'Reject me')).status, 303);
+      const { rows } = await testPool().query('SELECT id, body, held FROM comments WHERE video_id = $1 ORDER BY id', [video.id]);
+      assert.deepEqual(rows.map((r) => r.held), [true, true]);
+      const [kept, rejected] = rows.map((r) => r.id as number);
+      assert.equal(await count(video), 0, 'held comments are not counted');
+      const authorPage = (await authorAgent.get(`/watch/${video.publicId}`)).text;
+      assert.match(authorPage, /Please review me/);
+      assert.match(authorPage, /waiting for review/);
+      const ownerPage = (await ownerAgent.get(`/watch/${video.publicId}`)).text;
+      assert.match(ownerPage, /Please review me/);
+      assert.match(ownerPage, new RegExp(`/comments/${kept}/approve"`));
+      for (const who of [otherAgent, moderatorAgent, supertest.agent(t.app)]) assert.doesNotMatch((await who.get(`/watch/${video.publicId}`)).text, /Please review me/);
+      // Others cannot reach it at all; the author cannot approve their own.
+      assert.equal((await send(otherAgent, kept!, 'approve')).status, 404);
+      assert.equal((await send(authorAgent, kept!, 'approve')).status, 403);
+      assert.equal((await send(ownerAgent, kept!, 'approve')).status, 303);
+      assert.equal((await send(ownerAgent, kept!, 'approve')).status, 404, 'nothing left to approve');
+      assert.equal(await count(video), 1);
+      assert.match((await supertest(t.app).get(`/watch/${video.publicId}`)).text, /Please review me/);
+      assert.equal((await send(ownerAgent, rejected!, 'delete')).status, 303);
+      assert.equal(await row(rejected!), undefined);
+      assert.equal(await count(video), 1, 'deleting a held comment moves no counter');
+      // The owner's own comments are never held.
+      assert.equal((await postComment(ownerAgent, video, 'From the creator')).status, 303);
+      assert.equal(await count(video), 2);
+    });
+
+    it('held: a held reply is not counted in its thread until approved', async () => {
+      const video = await createVideo(owner);
+      const root = await comment(video, author, 'Open root');
+      assert.equal((await setMode(ownerAgent, video, 'held')).status, 303);
+      assert.equal((await postComment(otherAgent, video, 'Held reply', root)).status, 303);
+      const reply = (await testPool().query('SELECT id FROM comments WHERE thread_id = $1', [root])).rows[0].id as number;
+      const replies = async () => (await testPool().query('SELECT reply_count FROM comments WHERE id = $1', [root])).rows[0].reply_count as number;
+      assert.equal(await replies(), 0);
+      assert.equal((await send(ownerAgent, reply, 'approve')).status, 303);
+      assert.equal(await replies(), 1);
+      assert.equal(await count(video), 2);
+    });
+  });
 });

@@ -163,6 +163,12 @@ describe('HTML validity and accessibility', () => {
     assert.match(curated, /Pinned by the creator/);
     await assertValid(curated, "watch page with a pinned and hearted comment, as the creator (pin, heart and delete forms)");
     await assertValid((await supertest(t.app).get(`/watch/${video.publicId}`)).text, 'watch page with a pinned and hearted comment, signed out');
+    await insertComment(testPool(), { videoId: video.id, authorId: author.id, body: 'Waiting for the creator', parent: null, held: true });
+    await testPool().query(`UPDATE videos SET comments_mode = 'held' WHERE id = $1`, [video.id]);
+    const reviewing = (await ownerAgent.get(`/watch/${video.publicId}`)).text;
+    assert.match(reviewing, /\/approve"/);
+    await assertValid(reviewing, 'watch page with a held comment, as the creator (approve form, comments mode form)');
+    await assertValid((await agent.get(`/watch/${video.publicId}`)).text, 'watch page with a held comment, as its author (waiting for review)');
     const token = await tokenFor(agent, `/watch/${video.publicId}`);
     const refused = await agent.post(`/watch/${video.publicId}/comments`).type('form').send({ _csrf: token, body: '' });
     assert.equal(refused.status, 422);

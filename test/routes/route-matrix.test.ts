@@ -154,6 +154,10 @@ const ROWS: Record<string, Row> = {
   'POST /comments/:id/unpin': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/unpin`, form: {} }) },
   'POST /comments/:id/heart': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/heart`, form: {} }) },
   'POST /comments/:id/unheart': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/unheart`, form: {} }) },
+  // Approving a held comment: the owner alone sees it (404 to everyone else, moderators too, for now).
+  'POST /comments/:id/approve': { expect: [L, 404, 303, 404, 404, B], request: async (c) => ({ path: `/comments/${(await insertComment(testPool(), { videoId: c.subject.video.id, authorId: (await createUser()).id, body: `Held ${Math.random()}`, parent: null, held: true }))!.id}/approve`, form: {} }) },
+  // The per-video comments mode on the private video: its owner alone; strangers do not know it exists.
+  'POST /watch/:id/comments/mode': { expect: [L, 404, 303, 403, 403, B], request: (c) => ({ path: `/watch/${c.subject.privateVideo.publicId}/comments/mode`, form: { mode: 'on' } }) },
   'POST /watch/:id/view': {
     fresh: true,
     // The owner's own view is answered but never counted (200, counted: false).
