@@ -204,7 +204,8 @@ export async function deleteComment(pool: Pool, by: number, id: number): Promise
     if (!root) return 'nothing';
     if (found.thread_id === null && root.reply_count > 0) {
       await client.query(prepared('soft-delete-comment', `UPDATE comments SET body = '', deleted_at = now(), pinned_at = NULL, hearted_at = NULL WHERE id = $1`, [id]));
-      await moveCounters(client, found.video_id, null, -1, 0);
+      // A held root (answered by the creator) was never counted.
+      await moveCounters(client, found.video_id, null, found.held ? 0 : -1, 0);
       return 'kept-as-deleted';
     }
     await client.query(prepared('delete-comment', 'DELETE FROM comments WHERE id = $1', [id]));

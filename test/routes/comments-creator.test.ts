@@ -247,6 +247,18 @@ describe("comments: the creator's tools", function () {
       assert.equal(await count(video), 2);
     });
 
+    it('held: deleting a held comment that the creator answered keeps it as [deleted] without moving the count', async () => {
+      const video = await createVideo(owner);
+      assert.equal((await setMode(ownerAgent, video, 'held')).status, 303);
+      assert.equal((await postComment(authorAgent, video, 'Held root')).status, 303);
+      const root = (await testPool().query('SELECT id FROM comments WHERE video_id = $1', [video.id])).rows[0].id as number;
+      assert.equal((await postComment(ownerAgent, video, 'The creator answers', root)).status, 303);
+      assert.equal(await count(video), 1);
+      assert.equal((await send(authorAgent, root, 'delete')).status, 303);
+      assert.ok((await row(root)).deleted_at);
+      assert.equal(await count(video), 1, 'the held root was never counted');
+    });
+
     it('held: a held reply is not counted in its thread until approved', async () => {
       const video = await createVideo(owner);
       const root = await comment(video, author, 'Open root');
