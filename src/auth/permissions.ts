@@ -79,11 +79,27 @@ export function canCommentOn(viewer: Viewer | null | undefined, video: Pick<Vide
 }
 
 /**
- * Editing or deleting a comment: its author alone, while it is not deleted. The creator's and
- * moderators' removals are separate actions (not built yet).
+ * Editing a comment: its author alone, while it is not deleted. (Deleting: canDeleteComment.)
  */
 export function canChangeComment(viewer: Viewer | null | undefined, comment: { authorId: number; deletedAt: Date | null }): boolean {
   return !!viewer && !viewer.banned && viewer.id === comment.authorId && comment.deletedAt === null;
+}
+
+/**
+ * Deleting a comment: its author, or the creator (the owner of the video it is under), while it
+ * is not deleted. Moderators' removals with a reason are a separate action (not built yet).
+ */
+export function canDeleteComment(viewer: Viewer | null | undefined, comment: { authorId: number; deletedAt: Date | null }, video: Pick<VideoAccess, 'ownerId'>): boolean {
+  if (!viewer || viewer.banned || comment.deletedAt !== null) return false;
+  return viewer.id === comment.authorId || viewer.id === video.ownerId;
+}
+
+/**
+ * Pinning and hearting a comment: the creator alone (the video's owner, as canEditVideo), on a
+ * comment that is not deleted. Not moderators: a pin or a heart speaks for the channel.
+ */
+export function canCurateComment(viewer: Viewer | null | undefined, comment: { deletedAt: Date | null }, video: Pick<VideoAccess, 'ownerId'>): boolean {
+  return canEditVideo(viewer, video) && comment.deletedAt === null;
 }
 
 /**

@@ -23,11 +23,15 @@ export interface Comment {
   editedAt: Date | null;
   deletedAt: Date | null;
   held: boolean;
+  /** Pinned by the creator: shown first on the first page (one per video). */
+  pinned: boolean;
+  /** Hearted by the creator ("♥ by the creator"). */
+  hearted: boolean;
   author: { handle: string; displayName: string; avatarKey: string | null };
 }
 
 const COLUMNS = `c.id, c.video_id, c.author_id, c.thread_id, c.body, c.like_count, c.reply_count, c.created_at, c.edited_at,
-  c.deleted_at, c.held, a.handle, a.display_name, a.avatar_key`;
+  c.deleted_at, c.held, c.pinned_at, c.hearted_at, a.handle, a.display_name, a.avatar_key`;
 
 interface Row {
   id: number;
@@ -41,6 +45,8 @@ interface Row {
   edited_at: Date | null;
   deleted_at: Date | null;
   held: boolean;
+  pinned_at: Date | null;
+  hearted_at: Date | null;
   handle: string;
   display_name: string;
   avatar_key: string | null;
@@ -59,6 +65,8 @@ function toComment(r: Row): Comment {
     editedAt: r.edited_at,
     deletedAt: r.deleted_at,
     held: r.held,
+    pinned: r.pinned_at !== null,
+    hearted: r.hearted_at !== null,
     author: { handle: r.handle, displayName: r.display_name, avatarKey: r.avatar_key },
   };
 }
@@ -85,6 +93,8 @@ export interface NewComment {
   body: string;
   /** The comment answered: a root, or a reply (then the new one joins its thread). */
   parent: Comment | null;
+  /** Held for the creator's review (the video's comments_mode is 'held'): not counted until approved. */
+  held?: boolean;
 }
 
 /**
@@ -123,10 +133,11 @@ export async function insertComment(pool: Pool, comment: NewComment): Promise<{ 
     if (same.rows[0]) return { id: same.rows[0].id, created: false };
     const { rows } = await client.query<{ id: number }>(prepared(
       'insert-comment',
-      `INSERT INTO comments (video_id, author_id, thread_id, reply_to_user_id, body) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [comment.videoId, comment.authorId, threadId, replyTo, body],
+      `INSERT INTO comments (video_id, author_id, thread_id, reply_to_user_id, body, held) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [comment.videoId, comment.authorId, threadId, replyTo, body, comment.held ?? false],
     ));
-    await moveCounters(client, comment.videoId, threadId, 1, 1);
+    // A held comment counts nowhere until approved (approveComment): counters show what all see.
+    if (!comment.held) await moveCounters(client, comment.videoId, threadId, 1, 1);
     return { id: rows[0]!.id, created: true };
   });
 }
@@ -166,19 +177,21 @@ export async function updateCommentBody(pool: Pool, authorId: number, id: number
 }
 
 /**
- * The author deletes their comment. A root with replies stays as "[deleted]" (its text emptied,
+ * The author, or the creator (`by` is the video's owner), deletes a comment; both are in the
+ * WHERE clause, the route having checked which one asks (canDeleteComment). A root with replies stays as "[deleted]" (its text emptied,
  * deleted_at set) so that its replies keep their place, until its last reply goes; any other
  * comment is removed. The
  * video's comment_count counts comments not deleted, and a thread's reply_count its reply rows,
  * both moved here. The thread's root is locked first, so a reply posted at the same moment
  * either is counted before the decision or waits for it.
  */
-export async function deleteComment(pool: Pool, authorId: number, id: number): Promise<'removed' | 'kept-as-deleted' | 'nothing'> {
+export async function deleteComment(pool: Pool, by: number, id: number): Promise<'removed' | 'kept-as-deleted' | 'nothing'> {
   return withTransaction(pool, async (client) => {
-    const { rows } = await client.query<{ video_id: number; thread_id: number | null }>(prepared(
+    const { rows } = await client.query<{ video_id: number; thread_id: number | null; held: boolean }>(prepared(
       'find-comment-for-delete',
-      'SELECT video_id, thread_id FROM comments WHERE id = $1 AND author_id = $2 AND deleted_at IS NULL',
-      [id, authorId],
+      `SELECT c.video_id, c.thread_id, c.held FROM comments c JOIN videos v ON v.id = c.video_id
+       WHERE c.id = $1 AND (c.author_id = $2 OR v.owner_id = $2) AND c.deleted_at IS NULL`,
+      [id, by],
     ));
     const found = rows[0];
     if (!found) return 'nothing';
@@ -190,12 +203,14 @@ export async function deleteComment(pool: Pool, authorId: number, id: number): P
     const root = locked.rows[0];
     if (!root) return 'nothing';
     if (found.thread_id === null && root.reply_count > 0) {
-      await client.query(prepared('soft-delete-comment', `UPDATE comments SET body = '', deleted_at = now() WHERE id = $1`, [id]));
-      await moveCounters(client, found.video_id, null, -1, 0);
+      await client.query(prepared('soft-delete-comment', `UPDATE comments SET body = '', deleted_at = now(), pinned_at = NULL, hearted_at = NULL WHERE id = $1`, [id]));
+      // A held root (answered by the creator) was never counted.
+      await moveCounters(client, found.video_id, null, found.held ? 0 : -1, 0);
       return 'kept-as-deleted';
     }
     await client.query(prepared('delete-comment', 'DELETE FROM comments WHERE id = $1', [id]));
-    await moveCounters(client, found.video_id, found.thread_id, -1, -1);
+    const counted = found.held ? 0 : -1;
+    await moveCounters(client, found.video_id, found.thread_id, counted, counted);
     // The last reply under a "[deleted]" root takes the root with it: it was kept only for its
     // replies (already out of comment_count, so no counter moves).
     if (found.thread_id !== null) {
@@ -209,39 +224,95 @@ export async function deleteComment(pool: Pool, authorId: number, id: number): P
   });
 }
 
+/**
+ * The creator approves a held comment: it is shown to all and counted from now on. The thread's
+ * root and the comment are locked in id order first, as deleteComment does. False when there
+ * was no held comment to approve.
+ */
+export async function approveComment(pool: Pool, id: number): Promise<boolean> {
+  return withTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ thread_id: number | null }>(prepared('find-comment-thread', 'SELECT thread_id FROM comments WHERE id = $1', [id]));
+    if (!rows[0]) return false;
+    await client.query(prepared('lock-comment-thread', 'SELECT id, reply_count FROM comments WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [[rows[0].thread_id ?? id, id]]));
+    const approved = await client.query<{ video_id: number; thread_id: number | null }>(prepared(
+      'approve-comment',
+      'UPDATE comments SET held = false WHERE id = $1 AND held AND deleted_at IS NULL RETURNING video_id, thread_id',
+      [id],
+    ));
+    if (!approved.rows[0]) return false;
+    await moveCounters(client, approved.rows[0].video_id, approved.rows[0].thread_id, 1, 1);
+    return true;
+  });
+}
+
+export type CommentsMode = 'on' | 'off' | 'held';
+export const COMMENTS_MODES: readonly CommentsMode[] = ['on', 'off', 'held'];
+
+/** The video's comment count (visible comments only), as kept on its row, and its comments mode. */
+export async function commentsState(db: Queryable, videoId: number): Promise<{ count: number; mode: CommentsMode }> {
+  const { rows } = await db.query<{ comment_count: number; comments_mode: CommentsMode }>(prepared(
+    'comments-state',
+    'SELECT comment_count, comments_mode FROM videos WHERE id = $1',
+    [videoId],
+  ));
+  return { count: rows[0]?.comment_count ?? 0, mode: rows[0]?.comments_mode ?? 'on' };
+}
+
+/** The creator turns the video's comments on, off, or to held for review. */
+export async function setCommentsMode(db: Queryable, videoId: number, mode: CommentsMode): Promise<void> {
+  await db.query(prepared('set-comments-mode', 'UPDATE videos SET comments_mode = $2 WHERE id = $1', [videoId, mode]));
+}
+
 /** The video's comment count, as kept on its row. */
 export async function countComments(db: Queryable, videoId: number): Promise<number> {
   const { rows } = await db.query<{ comment_count: number }>(prepared('count-comments', 'SELECT comment_count FROM videos WHERE id = $1', [videoId]));
   return rows[0]?.comment_count ?? 0;
 }
 
-/** Held comments are listed to their author alone (the creator's review comes later). */
-const SHOWN = (viewer = '$3') => `(NOT c.held OR c.author_id = ${viewer})`;
+/** Held comments are listed to their author, and to the creator when `$5` (showHeld) is true. */
+const SHOWN = (viewer = '$3') => `(NOT c.held OR c.author_id = ${viewer} OR $5::boolean)`;
 
 /**
- * A video's top-level comments, newest first, after the comment `after` (keyset on id: new
+ * The video's pinned comment, if any and if this viewer may see it (held ones to their author
+ * alone, as SHOWN). Its id comes through comments_pinned_idx alone, then the row by findComment
+ * (pkey): one statement joining users let the planner walk comments_author_idx instead. It is
+ * shown first on the first page and left out of listRootComments, so paging never repeats it.
+ */
+export async function findPinnedComment(db: Queryable, videoId: number, viewerId: number | null, showHeld: boolean): Promise<Comment | null> {
+  const { rows } = await db.query<{ id: number }>(prepared(
+    'find-pinned-comment-id',
+    'SELECT id FROM comments WHERE video_id = $1 AND pinned_at IS NOT NULL',
+    [videoId],
+  ));
+  if (!rows[0]) return null;
+  const pinned = await findComment(db, rows[0].id);
+  return pinned && (!pinned.held || pinned.authorId === viewerId || showHeld) ? pinned : null;
+}
+
+/**
+ * A video's top-level comments but the pinned one, newest first, after the comment `after` (keyset on id: new
  * comments come before the cursor, so paging on never repeats or skips one). Uses
  * comments_video_roots_idx. Ask for one more than a page (keysetPage).
  */
-export async function listRootComments(db: Queryable, videoId: number, options: { after: number | null; limit: number; viewerId: number | null }): Promise<Comment[]> {
+export async function listRootComments(db: Queryable, videoId: number, options: { after: number | null; limit: number; viewerId: number | null; showHeld: boolean }): Promise<Comment[]> {
   const { rows } = await db.query<Row>(prepared(
     'list-root-comments',
     `SELECT ${COLUMNS} FROM comments c JOIN users a ON a.id = c.author_id
-     WHERE c.video_id = $1 AND c.thread_id IS NULL AND ($2::bigint IS NULL OR c.id < $2) AND ${ownerLive('a')} AND ${SHOWN()}
+     WHERE c.video_id = $1 AND c.thread_id IS NULL AND c.pinned_at IS NULL AND ($2::bigint IS NULL OR c.id < $2) AND ${ownerLive('a')} AND ${SHOWN()}
      ORDER BY c.id DESC LIMIT $4`,
-    [videoId, options.after, options.viewerId ?? 0, options.limit],
+    [videoId, options.after, options.viewerId ?? 0, options.limit, options.showHeld],
   ));
   return rows.map(toComment);
 }
 
 /** A thread's replies, oldest first, after the reply `after` (comments_thread_idx). */
-export async function listReplies(db: Queryable, threadId: number, options: { after: number | null; limit: number; viewerId: number | null }): Promise<Comment[]> {
+export async function listReplies(db: Queryable, threadId: number, options: { after: number | null; limit: number; viewerId: number | null; showHeld: boolean }): Promise<Comment[]> {
   const { rows } = await db.query<Row>(prepared(
     'list-comment-replies',
     `SELECT ${COLUMNS} FROM comments c JOIN users a ON a.id = c.author_id
      WHERE c.thread_id = $1 AND ($2::bigint IS NULL OR c.id > $2) AND ${ownerLive('a')} AND ${SHOWN()}
      ORDER BY c.id LIMIT $4`,
-    [threadId, options.after, options.viewerId ?? 0, options.limit],
+    [threadId, options.after, options.viewerId ?? 0, options.limit, options.showHeld],
   ));
   return rows.map(toComment);
 }

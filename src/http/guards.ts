@@ -91,6 +91,14 @@ export function loadedComment(req: Request): Comment {
   return req.comment;
 }
 
+/** 403 unless `rule(viewer, comment, video)` holds for the loaded comment and its video (the creator's rules). */
+export function allowCommentOnVideo(rule: (viewer: Viewer | null | undefined, comment: Comment, video: VideoWithOwner) => boolean, refusal: string) {
+  return function allowedOnCommentOfVideo(req: Request, _res: Response, next: NextFunction): void {
+    if (!rule(req.viewer, loadedComment(req), loadedVideo(req))) throw forbidden(refusal);
+    next();
+  };
+}
+
 /** 403 unless `rule(viewer, comment)` holds for the loaded comment. */
 export function allowComment(rule: Rule<Comment>, refusal = 'You are not allowed to do that with this comment.') {
   return function allowedOnComment(req: Request, _res: Response, next: NextFunction): void {

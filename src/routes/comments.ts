@@ -1,11 +1,12 @@
 import type { Request, Response } from 'express';
-import { countComments, deleteComment, findComment, insertComment, listReplies, listRootComments, updateCommentBody, type Comment } from '../db/comments.js';
+import { commentsState, deleteComment, findComment, findPinnedComment, insertComment, listReplies, listRootComments, updateCommentBody, type Comment } from '../db/comments.js';
 import { findCommentRatings, rateComment, type CommentRating } from '../db/comment-ratings.js';
 import type { Queryable } from '../db/pool.js';
 import type { VideoWithOwner } from '../db/videos.js';
 import { COMMENT_MAX, parseComment, parseParent } from '../forms/comment.js';
 import { field } from '../forms/fields.js';
-import { badRequest, notFound } from '../http/errors.js';
+import { badRequest, forbidden, notFound } from '../http/errors.js';
+import { canEditVideo } from '../auth/permissions.js';
 import { loadedComment, loadedVideo } from '../http/guards.js';
 import { timestampSeconds } from '../chapters.js';
 import { linkifyComment } from '../http/html.js';
@@ -61,23 +62,31 @@ function idParam(value: unknown): number | null {
  */
 export async function commentsSection(pool: Queryable, req: Request, video: VideoWithOwner) {
   const viewerId = req.viewer?.id ?? null;
+  // Held comments are shown to their author and to the creator, who reviews them.
+  const showHeld = canEditVideo(req.viewer, video);
   const after = idParam(req.query.after);
+  const state = await commentsState(pool, video.id);
+  const empty = { count: state.count, mode: state.mode, thread: null, items: [] as ShownComment[], nextAfter: null, isFirstPage: true, max: COMMENT_MAX };
+  // Turned off: the comments already there are hidden, to the creator too (turning them on again shows them).
+  if (state.mode === 'off') return empty;
   const threadId = idParam(req.query.thread);
   const root = threadId ? await findComment(pool, threadId) : null;
-  const thread = root && root.videoId === video.id && root.threadId === null && (!root.held || root.authorId === viewerId) ? root : null;
-  const [count, rows] = await Promise.all([
-    countComments(pool, video.id),
+  const thread = root && root.videoId === video.id && root.threadId === null && (!root.held || root.authorId === viewerId || showHeld) ? root : null;
+  const [pinned, rows] = await Promise.all([
+    thread || after !== null ? null : findPinnedComment(pool, video.id, viewerId, showHeld),
     thread
-      ? listReplies(pool, thread.id, { after, limit: REPLIES_PER_PAGE + 1, viewerId })
-      : listRootComments(pool, video.id, { after, limit: COMMENTS_PER_PAGE + 1, viewerId }),
+      ? listReplies(pool, thread.id, { after, limit: REPLIES_PER_PAGE + 1, viewerId, showHeld })
+      : listRootComments(pool, video.id, { after, limit: COMMENTS_PER_PAGE + 1, viewerId, showHeld }),
   ]);
   const page = keysetPage(rows, thread ? REPLIES_PER_PAGE : COMMENTS_PER_PAGE, (c) => String(c.id));
-  const ids = [...(thread ? [thread.id] : []), ...page.items.map((c) => c.id)];
+  // The pinned comment comes first on the first page (listRootComments leaves it out).
+  const items = pinned ? [pinned, ...page.items] : page.items;
+  const ids = [...(thread ? [thread.id] : []), ...items.map((c) => c.id)];
   const ratings = viewerId ? await findCommentRatings(pool, viewerId, ids) : new Map<number, CommentRating>();
   return {
-    count,
+    ...empty,
     thread: thread ? shown(video, [thread], ratings)[0]! : null,
-    items: shown(video, page.items, ratings),
+    items: shown(video, items, ratings),
     nextAfter: page.nextAfter,
     isFirstPage: after === null,
     // Only the page already read: the first page of top-level comments, or what the viewer paged to.
@@ -100,13 +109,15 @@ export function commentRoutes({ pool }: RouteDeps) {
       const parentId = parseParent(req.body);
       const form = parseComment(req.body);
       const action = `/watch/${video.publicId}/comments`;
+      const { mode } = await commentsState(pool, video.id);
+      if (mode === 'off') throw forbidden('Comments are turned off on this video.');
       if (parentId === 'invalid') return refuse(req, res, { body: 'Reply to a comment of this video.' }, { body: form.ok ? form.value.body : form.values.body ?? '' }, action);
       const parent = parentId === null ? null : await findComment(pool, parentId);
-      if (parentId !== null && (!parent || parent.videoId !== video.id || (parent.held && parent.authorId !== req.viewer!.id))) {
+      if (parentId !== null && (!parent || parent.videoId !== video.id || (parent.held && parent.authorId !== req.viewer!.id && !canEditVideo(req.viewer, video)))) {
         throw notFound('The comment you are replying to does not exist, or it has been removed.');
       }
       if (!form.ok) return refuse(req, res, form.errors, { ...form.values, parent: parentId === null ? '' : String(parentId) }, action);
-      const posted = await insertComment(pool, { videoId: video.id, authorId: req.viewer!.id, body: form.value.body, parent });
+      const posted = await insertComment(pool, { videoId: video.id, authorId: req.viewer!.id, body: form.value.body, parent, held: mode === 'held' && !canEditVideo(req.viewer, video) });
       if (!posted) throw notFound('The comment you are replying to does not exist, or it has been removed.');
       const { id, created } = posted;
       const threadId = parent ? (parent.threadId ?? parent.id) : null;
@@ -138,7 +149,7 @@ export function commentRoutes({ pool }: RouteDeps) {
       res.redirect(303, `/watch/${video.publicId}${comment.threadId ? `?thread=${comment.threadId}` : ''}#comment-${comment.id}`);
     },
 
-    /** POST /comments/:id/delete — the author removes their comment ("[deleted]" when it has replies). */
+    /** POST /comments/:id/delete — the author or the creator removes a comment ("[deleted]" when it has replies). */
     async remove(req: Request, res: Response): Promise<void> {
       const comment = loadedComment(req);
       const video = loadedVideo(req);

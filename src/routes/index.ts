@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
-import { canChangeComment, canCommentOn, canRateComment, canDeleteVideo, canEditVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
-import { allowChannel, allowComment, allowVideo, hideVideoUnless, requirePermission, requireUser } from '../http/guards.js';
+import { canChangeComment, canCommentOn, canCurateComment, canDeleteComment, canRateComment, canDeleteVideo, canEditVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
+import { allowChannel, allowComment, allowCommentOnVideo, allowVideo, hideVideoUnless, requirePermission, requireUser } from '../http/guards.js';
 import { problemHandler } from '../http/error-handler.js';
 import { uploadGuards } from '../http/upload-limits.js';
 import { apiRoutes } from './api.js';
@@ -12,6 +12,7 @@ import { videoRoutes } from './videos.js';
 import { accountRoutes } from './accounts.js';
 import { channelRoutes } from './channels.js';
 import { commentRoutes } from './comments.js';
+import { commentCreatorRoutes } from './comments-creator.js';
 import { chapterRoutes } from './chapters.js';
 import { studioChapterRoutes } from './studio-chapters.js';
 import type { RouteDeps } from './deps.js';
@@ -86,6 +87,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const studioChapters = studioChapterRoutes(deps);
   const studioStats = studioStatsRoutes(deps);
   const comments = commentRoutes(deps);
+  const commentCreator = commentCreatorRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
 
@@ -120,7 +122,15 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/watch/:id/comments', requirePermission('comment.create'), loadVideo, allowVideo(canCommentOn, 'Comments are not open on this video.'), limits.commentsPerMinuteByAccount, limits.commentsPerDayByAccount, comments.post);
   router.post('/comments/:id/edit', requireUser, loadComment, allowComment(canChangeComment, 'Only the author can edit this comment.'), comments.edit);
   router.post('/comments/:id/rate', requireUser, loadComment, allowComment(canRateComment, 'Your account may not rate this comment.'), keepsPages, comments.rate);
-  router.post('/comments/:id/delete', requireUser, loadComment, allowComment(canChangeComment, 'Only the author can delete this comment.'), comments.remove);
+  router.post('/comments/:id/delete', requireUser, loadComment, allowCommentOnVideo(canDeleteComment, 'Only the author or the creator can delete this comment.'), comments.remove);
+  // The creator's tools on comments under their own videos (issue 11, item 7).
+  const curate = allowCommentOnVideo(canCurateComment, 'Only the creator of this video can do that.');
+  router.post('/comments/:id/pin', requireUser, loadComment, curate, commentCreator.pin);
+  router.post('/comments/:id/unpin', requireUser, loadComment, curate, commentCreator.unpin);
+  router.post('/comments/:id/heart', requireUser, loadComment, curate, commentCreator.heart(true));
+  router.post('/comments/:id/unheart', requireUser, loadComment, curate, commentCreator.heart(false));
+  router.post('/comments/:id/approve', requireUser, loadComment, curate, commentCreator.approve);
+  router.post('/watch/:id/comments/mode', requireUser, loadVideo, allowVideo(canEditVideo, 'Only the creator of this video can change its comments.'), commentCreator.mode);
   router.post('/watch/:id/retry', requireUser, loadVideo, allowVideo(canManageUpload, 'Only the person who uploaded this video can retry it.'), videos.retry);
   router.get('/embed/:id', cacheable, loadSharedVideo, integration.embed);
   router.get('/oembed', cacheable, integration.oembed);

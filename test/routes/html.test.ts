@@ -9,6 +9,7 @@ import { signedInAgent, tokenFor } from '../helpers/agent.js';
 import { createUser, createVideo } from '../helpers/factories.js';
 import { insertVideoFile } from '../../src/db/video-files.js';
 import { findComment, insertComment } from '../../src/db/comments.js';
+import { heartComment, pinComment } from '../../src/db/comment-curation.js';
 import { testPool } from '../helpers/database.js';
 
 // Valid HTML5 and the accessibility rules html-validate checks (labels, headings, landmarks,
@@ -158,6 +159,19 @@ describe('HTML validity and accessibility', () => {
     await assertValid((await supertest(t.app).get(`/watch/${video.publicId}`)).text, 'watch page with comments, signed out');
     await assertValid((await agent.get(`/watch/${video.publicId}`)).text, 'watch page with comments, signed in, edit and delete forms');
     await assertValid((await agent.get(`/watch/${video.publicId}?thread=${root}`)).text, 'watch page with a thread');
+    await pinComment(testPool(), video.id, root);
+    await heartComment(testPool(), root, true);
+    const ownerAgent = await signedInAgent(t.app, owner);
+    const curated = (await ownerAgent.get(`/watch/${video.publicId}`)).text;
+    assert.match(curated, /Pinned by the creator/);
+    await assertValid(curated, "watch page with a pinned and hearted comment, as the creator (pin, heart and delete forms)");
+    await assertValid((await supertest(t.app).get(`/watch/${video.publicId}`)).text, 'watch page with a pinned and hearted comment, signed out');
+    await insertComment(testPool(), { videoId: video.id, authorId: author.id, body: 'Waiting for the creator', parent: null, held: true });
+    await testPool().query(`UPDATE videos SET comments_mode = 'held' WHERE id = $1`, [video.id]);
+    const reviewing = (await ownerAgent.get(`/watch/${video.publicId}`)).text;
+    assert.match(reviewing, /\/approve"/);
+    await assertValid(reviewing, 'watch page with a held comment, as the creator (approve form, comments mode form)');
+    await assertValid((await agent.get(`/watch/${video.publicId}`)).text, 'watch page with a held comment, as its author (waiting for review)');
     const token = await tokenFor(agent, `/watch/${video.publicId}`);
     const refused = await agent.post(`/watch/${video.publicId}/comments`).type('form').send({ _csrf: token, body: '' });
     assert.equal(refused.status, 422);

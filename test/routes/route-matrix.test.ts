@@ -149,6 +149,15 @@ const ROWS: Record<string, Row> = {
   // Anyone signed in who may see the video likes a comment, its author too.
   'POST /comments/:id/rate': { expect: signedInForm(303), request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/rate`, form: { value: 'like' } }) },
   'POST /comments/:id/delete': { fresh: true, expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/delete`, form: {} }) },
+  // The creator's tools on comments under their own video: the owner alone, moderators and admins included in the refusal.
+  'POST /comments/:id/pin': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/pin`, form: {} }) },
+  'POST /comments/:id/unpin': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/unpin`, form: {} }) },
+  'POST /comments/:id/heart': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/heart`, form: {} }) },
+  'POST /comments/:id/unheart': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/unheart`, form: {} }) },
+  // Approving a held comment: the owner alone sees it (404 to everyone else, moderators too, for now).
+  'POST /comments/:id/approve': { expect: [L, 404, 303, 404, 404, B], request: async (c) => ({ path: `/comments/${(await insertComment(testPool(), { videoId: c.subject.video.id, authorId: (await createUser()).id, body: `Held ${Math.random()}`, parent: null, held: true }))!.id}/approve`, form: {} }) },
+  // The per-video comments mode on the private video: its owner alone; strangers do not know it exists.
+  'POST /watch/:id/comments/mode': { expect: [L, 404, 303, 403, 403, B], request: (c) => ({ path: `/watch/${c.subject.privateVideo.publicId}/comments/mode`, form: { mode: 'on' } }) },
   'POST /watch/:id/view': {
     fresh: true,
     // The owner's own view is answered but never counted (200, counted: false).
