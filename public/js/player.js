@@ -2,6 +2,8 @@
 // quality chosen by a plain form. With it: our own controls (so the seek bar can show
 // storyboard previews), a quality menu that switches in place and is remembered, and a
 // default quality that suits the player's size on this screen.
+import { reportViewAfterWatching } from './view-report.js';
+
 const video = document.querySelector('video#player');
 const QUALITY_KEY = 'tubestead.quality';
 const VOLUME_KEY = 'tubestead.volume';
@@ -9,8 +11,6 @@ const SPEED_KEY = 'tubestead.speed';
 const CAPTIONS_KEY = 'tubestead.captions';
 const THEATER_KEY = 'tubestead.theater';
 const SPEEDS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
-/** A view counts after 10 s of watching, or half of a shorter video. */
-const VIEW_AFTER_SECONDS = 10;
 /** Seconds an arrow key moves the focused seek bar; Page Up/Down move a tenth of the video. */
 const ARROW_SEEK_SECONDS = 5;
 
@@ -317,25 +317,7 @@ if (video) {
     drawCommentMarkers();
   }
 
-  // Report one view once the viewer has really watched: 10 s, or half of a shorter video.
-  let watched = 0;
-  let last = null;
-  let reported = false;
-  video.addEventListener('timeupdate', () => {
-    if (reported || video.paused) { last = video.currentTime; return; }
-    if (last !== null && video.currentTime > last && video.currentTime - last < 2) watched += (video.currentTime - last) / (video.playbackRate || 1);
-    last = video.currentTime;
-    const needed = Math.min(VIEW_AFTER_SECONDS, (Number(video.dataset.duration) || video.duration || 0) / 2);
-    if (watched >= needed && needed > 0) {
-      reported = true;
-      fetch(video.dataset.viewUrl, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-        // Where the viewer came from, for the owner's statistics (the server classifies it).
-        body: new URLSearchParams({ token: video.dataset.viewToken, referrer: document.referrer }),
-        credentials: 'same-origin',
-      }).catch(() => {});
-    }
-  });
+  // Where the viewer came from, for the owner's statistics.
+  reportViewAfterWatching(video, document.referrer);
   update();
 }

@@ -20,7 +20,7 @@ import { compress, isCompressible, preferredEncoding, type Encoding } from './co
  * - No hash (`/static/css/site.css`, as bookmarks, feed readers and /favicon.ico ask): the
  *   current file, kept for an hour.
  * Relative references inside files (an ES module's import, a url() in CSS) would reach the
- * unhashed names and still work; public/ has none today.
+ * unhashed names and still work (kept an hour): player.js and embed-view.js import view-report.js so.
  */
 export interface Assets {
   /** The hashed address of a file of public/ (`css/site.css` → `/static/css/site.3f2a1b9c.css`); throws for a missing file. */
