@@ -248,25 +248,9 @@ export async function approveComment(pool: Pool, id: number): Promise<boolean> {
 export type CommentsMode = 'on' | 'off' | 'held';
 export const COMMENTS_MODES: readonly CommentsMode[] = ['on', 'off', 'held'];
 
-/** The video's comment count (visible comments only), as kept on its row, and its comments mode. */
-export async function commentsState(db: Queryable, videoId: number): Promise<{ count: number; mode: CommentsMode }> {
-  const { rows } = await db.query<{ comment_count: number; comments_mode: CommentsMode }>(prepared(
-    'comments-state',
-    'SELECT comment_count, comments_mode FROM videos WHERE id = $1',
-    [videoId],
-  ));
-  return { count: rows[0]?.comment_count ?? 0, mode: rows[0]?.comments_mode ?? 'on' };
-}
-
 /** The creator turns the video's comments on, off, or to held for review. */
 export async function setCommentsMode(db: Queryable, videoId: number, mode: CommentsMode): Promise<void> {
   await db.query(prepared('set-comments-mode', 'UPDATE videos SET comments_mode = $2 WHERE id = $1', [videoId, mode]));
-}
-
-/** The video's comment count, as kept on its row. */
-export async function countComments(db: Queryable, videoId: number): Promise<number> {
-  const { rows } = await db.query<{ comment_count: number }>(prepared('count-comments', 'SELECT comment_count FROM videos WHERE id = $1', [videoId]));
-  return rows[0]?.comment_count ?? 0;
 }
 
 /** Held comments are listed to their author, and to the creator when `$5` (showHeld) is true. */

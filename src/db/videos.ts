@@ -1,3 +1,4 @@
+import type { CommentsMode } from './comments.js';
 import type { StoryboardIndex } from '../media/previews.js';
 import type { Queryable } from './pool.js';
 import { prepared } from './pool.js';
@@ -42,6 +43,10 @@ export interface Video {
   viewCount: number;
   likeCount: number;
   dislikeCount: number;
+  /** Visible comments, kept on the row with them (src/db/comments.ts). */
+  commentCount: number;
+  /** Comments on, off, or held for the creator's review. */
+  commentsMode: CommentsMode;
 }
 
 /** A video with the channel it belongs to, as pages show it; `ownerLive` as visibility.ts defines it. */
@@ -53,7 +58,7 @@ export interface VideoWithOwner extends Video {
 export const COLUMNS = `v.id, v.public_id, v.owner_id, v.title, v.description, v.tags, v.visibility, v.publish_at, v.category, v.language, v.status, v.progress,
   v.failure_reason, v.original_key, v.original_name, v.original_bytes, v.duration_seconds, v.width, v.height,
   v.frame_rate, v.video_codec, v.audio_codec, v.thumbnail_stem, v.thumbnail_widths, v.storyboard, v.created_at, v.published_at,
-  v.view_count, v.like_count, v.dislike_count`;
+  v.view_count, v.like_count, v.dislike_count, v.comment_count, v.comments_mode`;
 export const WITH_OWNER = `${COLUMNS}, u.handle AS owner_handle, u.display_name AS owner_display_name, u.avatar_key AS owner_avatar_key,
   u.subscriber_count AS owner_subscriber_count, (${ownerLive('u')}) AS owner_live`;
 
@@ -91,6 +96,8 @@ export function toVideo(r: Row): Video {
     viewCount: r.view_count as number,
     likeCount: r.like_count as number,
     dislikeCount: r.dislike_count as number,
+    commentCount: r.comment_count as number,
+    commentsMode: r.comments_mode as CommentsMode,
   };
 }
 

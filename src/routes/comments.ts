@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { commentsState, deleteComment, findComment, findPinnedComment, insertComment, listReplies, listRootComments, updateCommentBody, type Comment } from '../db/comments.js';
+import { deleteComment, findComment, findPinnedComment, insertComment, listReplies, listRootComments, updateCommentBody, type Comment } from '../db/comments.js';
 import { findCommentRatings, rateComment, type CommentRating } from '../db/comment-ratings.js';
 import type { Queryable } from '../db/pool.js';
 import type { VideoWithOwner } from '../db/videos.js';
@@ -65,14 +65,13 @@ export async function commentsSection(pool: Queryable, req: Request, video: Vide
   // Held comments are shown to their author and to the creator, who reviews them.
   const showHeld = canEditVideo(req.viewer, video);
   const after = idParam(req.query.after);
-  const state = await commentsState(pool, video.id);
-  const empty = { count: state.count, mode: state.mode, thread: null, items: [] as ShownComment[], nextAfter: null, isFirstPage: true, markers: [] as ReturnType<typeof commentMarkers>, max: COMMENT_MAX };
+  const empty = { count: video.commentCount, mode: video.commentsMode, thread: null, items: [] as ShownComment[], nextAfter: null, isFirstPage: true, markers: [] as ReturnType<typeof commentMarkers>, max: COMMENT_MAX };
   // Turned off: the comments already there are hidden, to the creator too (turning them on again shows them).
-  if (state.mode === 'off') return empty;
+  if (video.commentsMode === 'off') return empty;
   const threadId = idParam(req.query.thread);
   // Nobody signed in, nothing visible counted, the first page: nothing to read (held comments
   // are never a stranger's to see). Most videos' signed-out pages, two queries fewer.
-  if (state.count === 0 && viewerId === null && threadId === null && after === null) return empty;
+  if (video.commentCount === 0 && viewerId === null && threadId === null && after === null) return empty;
   const root = threadId ? await findComment(pool, threadId) : null;
   const thread = root && root.videoId === video.id && root.threadId === null && (!root.held || root.authorId === viewerId || showHeld) ? root : null;
   const [pinned, rows] = await Promise.all([
@@ -112,7 +111,7 @@ export function commentRoutes({ pool }: RouteDeps) {
       const parentId = parseParent(req.body);
       const form = parseComment(req.body);
       const action = `/watch/${video.publicId}/comments`;
-      const { mode } = await commentsState(pool, video.id);
+      const mode = video.commentsMode;
       if (mode === 'off') throw forbidden('Comments are turned off on this video.');
       if (parentId === 'invalid') return refuse(req, res, { body: 'Reply to a comment of this video.' }, { body: form.ok ? form.value.body : form.values.body ?? '' }, action);
       const parent = parentId === null ? null : await findComment(pool, parentId);
