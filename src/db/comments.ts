@@ -4,7 +4,7 @@ import { ownerLive } from './visibility.js';
 
 /**
  * Comments under videos: writes (post, edit, delete) that keep the counters on their rows in the
- * same transaction, and the two listings of the watch page. Who may see the video is decided
+ * same transaction (the watch page's listings are in comment-listing.ts). Who may see the video is decided
  * before any of this (loadVideo at the route, canSeeVideo); here, a comment whose author is
  * banned or deleted is never listed (ownerLive on the author), and a held comment only to its
  * author. A listing of comments that does not start from one loaded video must also join
@@ -30,10 +30,10 @@ export interface Comment {
   author: { handle: string; displayName: string; avatarKey: string | null };
 }
 
-const COLUMNS = `c.id, c.video_id, c.author_id, c.thread_id, c.body, c.like_count, c.reply_count, c.created_at, c.edited_at,
+export const COLUMNS = `c.id, c.video_id, c.author_id, c.thread_id, c.body, c.like_count, c.reply_count, c.created_at, c.edited_at,
   c.deleted_at, c.held, c.pinned_at, c.hearted_at, a.handle, a.display_name, a.avatar_key`;
 
-interface Row {
+export interface Row {
   id: number;
   video_id: number;
   author_id: number;
@@ -52,7 +52,7 @@ interface Row {
   avatar_key: string | null;
 }
 
-function toComment(r: Row): Comment {
+export function toComment(r: Row): Comment {
   return {
     id: r.id,
     videoId: r.video_id,
@@ -251,52 +251,4 @@ export const COMMENTS_MODES: readonly CommentsMode[] = ['on', 'off', 'held'];
 /** The creator turns the video's comments on, off, or to held for review. */
 export async function setCommentsMode(db: Queryable, videoId: number, mode: CommentsMode): Promise<void> {
   await db.query(prepared('set-comments-mode', 'UPDATE videos SET comments_mode = $2 WHERE id = $1', [videoId, mode]));
-}
-
-/** Held comments are listed to their author, and to the creator when `$5` (showHeld) is true. */
-const SHOWN = (viewer = '$3') => `(NOT c.held OR c.author_id = ${viewer} OR $5::boolean)`;
-
-/**
- * The video's pinned comment, if any and if this viewer may see it (held ones to their author
- * alone, as SHOWN). Its id comes through comments_pinned_idx alone, then the row by findComment
- * (pkey): one statement joining users let the planner walk comments_author_idx instead. It is
- * shown first on the first page and left out of listRootComments, so paging never repeats it.
- */
-export async function findPinnedComment(db: Queryable, videoId: number, viewerId: number | null, showHeld: boolean): Promise<Comment | null> {
-  const { rows } = await db.query<{ id: number }>(prepared(
-    'find-pinned-comment-id',
-    'SELECT id FROM comments WHERE video_id = $1 AND pinned_at IS NOT NULL',
-    [videoId],
-  ));
-  if (!rows[0]) return null;
-  const pinned = await findComment(db, rows[0].id);
-  return pinned && (!pinned.held || pinned.authorId === viewerId || showHeld) ? pinned : null;
-}
-
-/**
- * A video's top-level comments but the pinned one, newest first, after the comment `after` (keyset on id: new
- * comments come before the cursor, so paging on never repeats or skips one). Uses
- * comments_video_roots_idx. Ask for one more than a page (keysetPage).
- */
-export async function listRootComments(db: Queryable, videoId: number, options: { after: number | null; limit: number; viewerId: number | null; showHeld: boolean }): Promise<Comment[]> {
-  const { rows } = await db.query<Row>(prepared(
-    'list-root-comments',
-    `SELECT ${COLUMNS} FROM comments c JOIN users a ON a.id = c.author_id
-     WHERE c.video_id = $1 AND c.thread_id IS NULL AND c.pinned_at IS NULL AND ($2::bigint IS NULL OR c.id < $2) AND ${ownerLive('a')} AND ${SHOWN()}
-     ORDER BY c.id DESC LIMIT $4`,
-    [videoId, options.after, options.viewerId ?? 0, options.limit, options.showHeld],
-  ));
-  return rows.map(toComment);
-}
-
-/** A thread's replies, oldest first, after the reply `after` (comments_thread_idx). */
-export async function listReplies(db: Queryable, threadId: number, options: { after: number | null; limit: number; viewerId: number | null; showHeld: boolean }): Promise<Comment[]> {
-  const { rows } = await db.query<Row>(prepared(
-    'list-comment-replies',
-    `SELECT ${COLUMNS} FROM comments c JOIN users a ON a.id = c.author_id
-     WHERE c.thread_id = $1 AND ($2::bigint IS NULL OR c.id > $2) AND ${ownerLive('a')} AND ${SHOWN()}
-     ORDER BY c.id LIMIT $4`,
-    [threadId, options.after, options.viewerId ?? 0, options.limit, options.showHeld],
-  ));
-  return rows.map(toComment);
 }

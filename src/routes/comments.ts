@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
-import { deleteComment, findComment, findPinnedComment, insertComment, listReplies, listRootComments, updateCommentBody, type Comment } from '../db/comments.js';
+import { deleteComment, findComment, insertComment, updateCommentBody, type Comment } from '../db/comments.js';
+import { findPinnedComment, listReplies, listRootComments } from '../db/comment-listing.js';
 import { findCommentRatings, rateComment, type CommentRating } from '../db/comment-ratings.js';
 import type { Queryable } from '../db/pool.js';
 import type { VideoWithOwner } from '../db/videos.js';
