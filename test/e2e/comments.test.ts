@@ -105,4 +105,35 @@ describe('comments in a real browser: posted, answered and liked in place, and a
     assert.deepEqual(problems, [], 'no console errors or CSP violations');
     await context.close();
   });
+
+  it('lets the creator pin an older comment, which then comes first, and heart it', async () => {
+    const owner = await createUser({ displayName: 'The creator' });
+    const viewer = await createUser();
+    const video = await createVideo(owner, { durationSeconds: SECONDS });
+    await attachRendition(video, SECONDS);
+    const first = (await insertComment(testPool(), { videoId: video.id, authorId: viewer.id, body: 'The first word on it', parent: null }))!.id;
+    for (let i = 1; i <= 3; i += 1) await insertComment(testPool(), { videoId: video.id, authorId: viewer.id, body: `Later comment ${i}`, parent: null });
+
+    const { context, page, problems } = await openPage(b.browser);
+    await signInThroughPage(page, b.baseUrl, owner);
+    await page.goto(`${b.baseUrl}/watch/${video.publicId}`);
+    const item = page.locator(`#comment-${first}`);
+    await item.getByRole('button', { name: 'Pin this comment' }).click();
+    await item.locator('.comment-pinned', { hasText: 'Pinned by the creator' }).waitFor();
+    assert.equal(await page.locator('.comment-list > .comment').first().getAttribute('id'), `comment-${first}`, 'the pinned comment comes first');
+    await item.getByRole('button', { name: 'Heart this comment' }).click();
+    await page.locator(`#comment-${first} .comment-hearted`).waitFor();
+
+    // A visitor sees the same: pinned first, hearted, and the pin is not repeated further down.
+    const visitor = await openPage(b.browser);
+    await visitor.page.goto(`${b.baseUrl}/watch/${video.publicId}`);
+    assert.equal(await visitor.page.locator('.comment-list > .comment').first().getAttribute('id'), `comment-${first}`);
+    assert.equal(await visitor.page.locator(`#comment-${first}`).count(), 1);
+    await visitor.page.locator(`#comment-${first} .comment-hearted`).waitFor();
+    assert.equal(await visitor.page.getByRole('button', { name: 'Pin this comment' }).count(), 0, 'no curating buttons for a visitor');
+
+    assert.deepEqual([...problems, ...visitor.problems], [], 'no console errors or CSP violations');
+    await visitor.context.close();
+    await context.close();
+  });
 });
