@@ -29,6 +29,16 @@ export async function findStoredChapters(db: Queryable, videoId: number): Promis
   return { source: rows[0]!.chapters_source, table };
 }
 
+/** The studio's table of chapters by start time (video_chapters_pkey gives the order). */
+export async function findChapterTable(db: Queryable, videoId: number): Promise<Chapter[]> {
+  const { rows } = await db.query<{ start_seconds: number; title: string }>(prepared(
+    'find-chapter-table',
+    'SELECT start_seconds, title FROM video_chapters WHERE video_id = $1 ORDER BY start_seconds',
+    [videoId],
+  ));
+  return rows.map((r) => ({ startSeconds: r.start_seconds, title: r.title }));
+}
+
 /**
  * Replaces the owner's table of chapters and sets where the video's chapters come from, in one
  * transaction. The UPDATE comes first: it checks the owner in its WHERE clause and locks the

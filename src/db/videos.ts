@@ -1,4 +1,5 @@
 import type { CommentsMode } from './comments.js';
+import type { ChapterSource } from '../chapters.js';
 import type { StoryboardIndex } from '../media/previews.js';
 import type { Queryable } from './pool.js';
 import { prepared } from './pool.js';
@@ -47,6 +48,8 @@ export interface Video {
   commentCount: number;
   /** Comments on, off, or held for the creator's review. */
   commentsMode: CommentsMode;
+  /** Where its chapters come from: the description, or the studio's table (video_chapters). */
+  chaptersSource: ChapterSource;
 }
 
 /** A video with the channel it belongs to, as pages show it; `ownerLive` as visibility.ts defines it. */
@@ -58,7 +61,7 @@ export interface VideoWithOwner extends Video {
 export const COLUMNS = `v.id, v.public_id, v.owner_id, v.title, v.description, v.tags, v.visibility, v.publish_at, v.category, v.language, v.status, v.progress,
   v.failure_reason, v.original_key, v.original_name, v.original_bytes, v.duration_seconds, v.width, v.height,
   v.frame_rate, v.video_codec, v.audio_codec, v.thumbnail_stem, v.thumbnail_widths, v.storyboard, v.created_at, v.published_at,
-  v.view_count, v.like_count, v.dislike_count, v.comment_count, v.comments_mode`;
+  v.view_count, v.like_count, v.dislike_count, v.comment_count, v.comments_mode, v.chapters_source`;
 export const WITH_OWNER = `${COLUMNS}, u.handle AS owner_handle, u.display_name AS owner_display_name, u.avatar_key AS owner_avatar_key,
   u.subscriber_count AS owner_subscriber_count, (${ownerLive('u')}) AS owner_live`;
 
@@ -98,6 +101,7 @@ export function toVideo(r: Row): Video {
     dislikeCount: r.dislike_count as number,
     commentCount: r.comment_count as number,
     commentsMode: r.comments_mode as CommentsMode,
+    chaptersSource: r.chapters_source as ChapterSource,
   };
 }
 

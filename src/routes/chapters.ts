@@ -1,15 +1,20 @@
 import type { Request, Response } from 'express';
 import { chaptersShown, chaptersVtt, formatTimestamp, type Chapter } from '../chapters.js';
 import type { Queryable } from '../db/pool.js';
-import { findStoredChapters } from '../db/video-chapters.js';
+import { findChapterTable } from '../db/video-chapters.js';
 import type { Video } from '../db/videos.js';
 import { isListed } from '../db/visibility.js';
 import { loadedVideo } from '../http/guards.js';
 import type { RouteDeps } from './deps.js';
 
-/** The chapters a page shows for a video: from the studio's table or from its description. */
-export async function chaptersOfVideo(db: Queryable, video: Pick<Video, 'id' | 'description' | 'durationSeconds'>): Promise<Chapter[]> {
-  return chaptersShown(await findStoredChapters(db, video.id), video);
+/**
+ * The chapters a page shows for a video: from the studio's table or from its description. The
+ * source is a column of the video row the page has already read, so a video whose chapters come
+ * from its description (nearly all) costs no query.
+ */
+export async function chaptersOfVideo(db: Queryable, video: Pick<Video, 'id' | 'description' | 'durationSeconds' | 'chaptersSource'>): Promise<Chapter[]> {
+  const table = video.chaptersSource === 'table' ? await findChapterTable(db, video.id) : [];
+  return chaptersShown({ source: video.chaptersSource, table }, video);
 }
 
 /** Chapters as pages list them: each a link that starts the video there (`?t=`, which works without scripts). */
