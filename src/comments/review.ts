@@ -80,15 +80,28 @@ const matchers = new Map<string, RegExp>();
 const MATCHERS_KEPT = 1000;
 
 /**
+ * Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Myanmar):
+ * an entry wholly in them is found anywhere, as "whole word" has no edge to look for there.
+ */
+const UNSPACED = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\u30FC]+$/u;
+
+/**
  * One regular expression for a whole list: any entry, not touching another word character on
- * either side (whole words, in any script). Entries are escaped: they are matched as typed.
+ * either side (whole words, in any script), or anywhere for entries of UNSPACED scripts.
+ * Entries are escaped: they are matched as typed, never as patterns.
  */
 function matcherFor(words: string[]): RegExp {
   const key = words.join('\n');
   let matcher = matchers.get(key);
   if (!matcher) {
-    const escaped = words.map((w) => w.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'));
-    matcher = new RegExp(`(?<!${WORD_CHAR})(?:${escaped.join('|')})(?!${WORD_CHAR})`, 'u');
+    const escape = (w: string) => w.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+    const spaced = words.filter((w) => !UNSPACED.test(w)).map(escape);
+    const unspaced = words.filter((w) => UNSPACED.test(w)).map(escape);
+    const alternatives = [
+      ...(spaced.length > 0 ? [`(?<!${WORD_CHAR})(?:${spaced.join('|')})(?!${WORD_CHAR})`] : []),
+      ...(unspaced.length > 0 ? [`(?:${unspaced.join('|')})`] : []),
+    ];
+    matcher = new RegExp(alternatives.join('|'), 'u');
     if (matchers.size >= MATCHERS_KEPT) matchers.clear();
     matchers.set(key, matcher);
   }

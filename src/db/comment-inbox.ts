@@ -76,7 +76,7 @@ export async function listInboxComments(db: Queryable, ownerId: number, options:
 export async function countHeldComments(db: Queryable, ownerId: number): Promise<number> {
   const { rows } = await db.query<{ n: number }>(prepared(
     'count-held-comments',
-    'SELECT count(*)::int AS n FROM comments c WHERE c.video_owner_id = $1 AND c.held AND c.deleted_at IS NULL',
+    `SELECT count(*)::int AS n FROM comments c JOIN users a ON a.id = c.author_id WHERE c.video_owner_id = $1 AND c.held AND c.deleted_at IS NULL AND ${ownerLive('a')}`,
     [ownerId],
   ));
   return rows[0]!.n;
