@@ -28,7 +28,7 @@ function listed(html: string): number[] {
 
 /** A form post with repeated fields (the ticked checkboxes), as a browser sends it. */
 async function postBulk(agent: Agent, fields: [string, string][]) {
-  const body = [['_csrf', await tokenFor(agent, '/settings')], ...fields].map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+  const body = [['_csrf', await tokenFor(agent, '/settings')] as [string, string], ...fields].map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
   return agent.post('/studio/comments/bulk').type('form').send(body);
 }
 
