@@ -47,7 +47,7 @@ export function studioCommentRoutes({ pool }: RouteDeps) {
   function report(req: Request, action: 'approve' | 'reject', outcome: Awaited<ReturnType<typeof act>>): void {
     const verb = action === 'approve' ? 'approved' : 'removed';
     if (outcome.changed > 0 || (outcome.unchanged === 0 && outcome.notYours.length === 0)) flash(req, 'success', `${comments(outcome.changed)} ${verb}.`);
-    if (outcome.unchanged > 0) flash(req, 'info', `${comments(outcome.unchanged)} left as they were (${action === 'approve' ? 'already published' : 'already removed'}).`);
+    if (outcome.unchanged > 0) flash(req, 'info', `${comments(outcome.unchanged)} left as ${outcome.unchanged === 1 ? 'it was' : 'they were'} (${action === 'approve' ? 'already published' : 'already removed'}).`);
     if (outcome.notYours.length > 0) {
       flash(req, 'error', `Not changed, not comments on your videos (or removed since): ${outcome.notYours.map((id) => `#${id}`).join(', ')}.`);
     }
