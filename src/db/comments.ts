@@ -178,7 +178,7 @@ export async function updateCommentBody(pool: Pool, authorId: number, id: number
 
 /**
  * The author, or the creator (`by` is the video's owner), deletes a comment; both are in the
- * WHERE clause, the route having checked which one asks (canDeleteComment). A root with replies stays as "[deleted]" (its text emptied,
+ * WHERE clause, the route having checked which one asks (canDeleteComment). A root with replies (held ones too) stays as "[deleted]" (its text emptied,
  * deleted_at set) so that its replies keep their place, until its last reply goes; any other
  * comment is removed. The
  * video's comment_count counts comments not deleted, and a thread's reply_count its reply rows,
@@ -202,7 +202,9 @@ export async function deleteComment(pool: Pool, by: number, id: number): Promise
     ));
     const root = locked.rows[0];
     if (!root) return 'nothing';
-    if (found.thread_id === null && root.reply_count > 0) {
+    // Any reply row keeps the root, held ones too (reply_count counts only those shown): deleting
+    // it outright would take replies the creator has not reviewed with it.
+    if (found.thread_id === null && (root.reply_count > 0 || (await hasReplyRows(client, id)))) {
       await client.query(prepared('soft-delete-comment', `UPDATE comments SET body = '', deleted_at = now(), pinned_at = NULL, hearted_at = NULL WHERE id = $1`, [id]));
       // A held root (answered by the creator) was never counted.
       await moveCounters(client, found.video_id, null, found.held ? 0 : -1, 0);
@@ -216,12 +218,19 @@ export async function deleteComment(pool: Pool, by: number, id: number): Promise
     if (found.thread_id !== null) {
       await client.query(prepared(
         'delete-empty-deleted-root',
-        'DELETE FROM comments WHERE id = $1 AND deleted_at IS NOT NULL AND reply_count = 0',
+        `DELETE FROM comments r WHERE r.id = $1 AND r.deleted_at IS NOT NULL AND r.reply_count = 0
+         AND NOT EXISTS (SELECT 1 FROM comments c WHERE c.thread_id = r.id)`,
         [found.thread_id],
       ));
     }
     return 'removed';
   });
+}
+
+/** Whether the thread has any reply row, held or not (comments_thread_idx; the root is locked). */
+async function hasReplyRows(client: PoolClient, threadId: number): Promise<boolean> {
+  const { rowCount } = await client.query(prepared('thread-has-replies', 'SELECT 1 FROM comments WHERE thread_id = $1 LIMIT 1', [threadId]));
+  return rowCount === 1;
 }
 
 /**

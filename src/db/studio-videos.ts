@@ -30,12 +30,12 @@ export interface StudioVideo {
   viewCount: number;
   likeCount: number;
   dislikeCount: number;
-  // Comments: when the comments issue adds videos.comment_count, read it here and add a column
-  // to src/views/studio/list.ejs (the table's "comments" hook).
+  /** Comments shown to everyone (videos.comment_count: held and deleted ones are not counted). */
+  commentCount: number;
 }
 
 const COLUMNS = `v.id, v.public_id, v.title, v.visibility, v.status, v.progress, v.failure_reason, v.thumbnail_stem,
-  v.thumbnail_widths, v.duration_seconds, v.created_at, v.view_count, v.like_count, v.dislike_count`;
+  v.thumbnail_widths, v.duration_seconds, v.created_at, v.view_count, v.like_count, v.dislike_count, v.comment_count`;
 
 function toStudioVideo(r: Record<string, unknown>): StudioVideo {
   return {
@@ -53,6 +53,7 @@ function toStudioVideo(r: Record<string, unknown>): StudioVideo {
     viewCount: r.view_count as number,
     likeCount: r.like_count as number,
     dislikeCount: r.dislike_count as number,
+    commentCount: r.comment_count as number,
   };
 }
 

@@ -43,6 +43,25 @@ export function linkifyComment(text: string, watchPath: string, durationSeconds:
   return linkify(text, LINK_TIME_OR_MENTION, watchPath, durationSeconds).replaceAll('\n', '<br>\n');
 }
 
+/**
+ * The web addresses linkifyComment makes into links in this text, found by the same pattern and
+ * the same check (the review rule "hold comments with links" asks this, so what it holds is
+ * exactly what would be a link).
+ */
+export function commentAddresses(text: string): string[] {
+  return [...text.matchAll(LINK_TIME_OR_MENTION)].map((m) => m[0]).filter((token) => token.startsWith('http') && isAddress(token));
+}
+
+/** A matched address that parses as a URL (the pattern alone lets through a few that do not). */
+function isAddress(token: string): boolean {
+  try {
+    new URL(token);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function linkify(text: string, pattern: RegExp, watchPath: string, durationSeconds: number): string {
   let html = '';
   let last = 0;
@@ -55,13 +74,7 @@ function linkify(text: string, pattern: RegExp, watchPath: string, durationSecon
       continue;
     }
     if (token.startsWith('http')) {
-      let valid = true;
-      try {
-        new URL(token);
-      } catch {
-        valid = false;
-      }
-      html += valid ? `<a href="${escapeHtml(token)}" rel="nofollow ugc noopener noreferrer">${escapeHtml(token)}</a>` : escapeHtml(token);
+      html += isAddress(token) ? `<a href="${escapeHtml(token)}" rel="nofollow ugc noopener noreferrer">${escapeHtml(token)}</a>` : escapeHtml(token);
       continue;
     }
     const seconds = timestampSeconds(token);

@@ -10,6 +10,7 @@ import { badRequest, forbidden, notFound } from '../http/errors.js';
 import { canEditVideo } from '../auth/permissions.js';
 import { loadedComment, loadedVideo } from '../http/guards.js';
 import { timestampSeconds } from '../chapters.js';
+import { holdsNewComment } from '../comments/review.js';
 import { linkifyComment } from '../http/html.js';
 import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
@@ -120,7 +121,8 @@ export function commentRoutes({ pool }: RouteDeps) {
         throw notFound('The comment you are replying to does not exist, or it has been removed.');
       }
       if (!form.ok) return refuse(req, res, form.errors, { ...form.values, parent: parentId === null ? '' : String(parentId) }, action);
-      const posted = await insertComment(pool, { videoId: video.id, authorId: req.viewer!.id, body: form.value.body, parent, held: mode === 'held' && !canEditVideo(req.viewer, video) });
+      const held = await holdsNewComment(pool, { mode, ownerId: video.ownerId, byOwner: canEditVideo(req.viewer, video), authorId: req.viewer!.id, body: form.value.body });
+      const posted = await insertComment(pool, { videoId: video.id, authorId: req.viewer!.id, body: form.value.body, parent, held });
       if (!posted) throw notFound('The comment you are replying to does not exist, or it has been removed.');
       const { id, created } = posted;
       const threadId = parent ? (parent.threadId ?? parent.id) : null;

@@ -26,6 +26,7 @@ import { setupRoutes } from './setup.js';
 import { studioEditRoutes } from './studio-edit.js';
 import { studioThumbRoutes } from './studio-thumbs.js';
 import { studioStatsRoutes } from './studio-stats.js';
+import { studioCommentRoutes } from './studio-comments.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -88,6 +89,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const studioStats = studioStatsRoutes(deps);
   const comments = commentRoutes(deps);
   const commentCreator = commentCreatorRoutes(deps);
+  const studioComments = studioCommentRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
 
@@ -146,6 +148,15 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/studio/bulk', requireUser, studioBulk.createBulkAction);
   router.get('/studio/bulk/:id', requireUser, studioBulk.showBulkAction);
   router.post('/studio/bulk/:id/confirm', requireUser, studioBulk.confirmBulkAction);
+  // Studio, comments on my videos (issue 11, item 7): the inbox (the owner in every query's
+  // WHERE; bulk ids not on my videos are reported, never touched), one comment at a time (the
+  // creator's rule, as pin and heart), and the channel's review rules.
+  router.get('/studio/comments', requireUser, studioComments.showInbox);
+  router.post('/studio/comments/bulk', requireUser, studioComments.bulk);
+  router.post('/studio/comments/:id/approve', requireUser, loadComment, curate, studioComments.one('approve'));
+  router.post('/studio/comments/:id/reject', requireUser, loadComment, curate, studioComments.one('reject'));
+  router.get('/studio/comments/settings', requireUser, studioComments.showSettings);
+  router.post('/studio/comments/settings', requireUser, studioComments.saveSettings);
   // Studio, a video's details: edit, schedule, download the original.
   router.get('/studio/videos/:id', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioEdit.show);
   router.post('/studio/videos/:id', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioEdit.save);

@@ -53,7 +53,7 @@ function rowsOf(videos: StudioVideo[], storage: Storage) {
     ...video,
     duration: formatDuration(video.durationSeconds),
     thumbnails: thumbnailsOf(storage, video),
-    counts: { views: formatNumber(video.viewCount), likes: formatNumber(video.likeCount), dislikes: formatNumber(video.dislikeCount) },
+    counts: { views: formatNumber(video.viewCount), likes: formatNumber(video.likeCount), dislikes: formatNumber(video.dislikeCount), comments: formatNumber(video.commentCount) },
   }));
 }
 

@@ -93,6 +93,31 @@ describe('HTML validity and accessibility', () => {
     await assertValid(refused.text, 'POST /studio/bulk (422)');
   });
 
+  it('holds for the studio comments inbox (empty, with held and published comments and replies, filtered, paged, with a report) and the review rules (sent back with errors)', async () => {
+    const owner = await createUser();
+    const author = await createUser();
+    const agent = await signedInAgent(t.app, owner);
+    await assertValid((await agent.get('/studio/comments')).text, '/studio/comments (empty)');
+    const video = await createVideo(owner, { title: 'Inbox <video>', durationSeconds: 120 });
+    let root = 0;
+    for (let i = 0; i < 52; i++) {
+      const parent = root ? await findComment(testPool(), root) : null;
+      const id = (await insertComment(testPool(), { videoId: video.id, authorId: author.id, body: `At 0:3${i % 10} see https://example.com/${i} @someone\n<b>line</b> \u202Eevil`, parent: i % 3 === 2 ? parent : null, held: i % 2 === 0 }))!.id;
+      if (i % 3 === 0) root = id;
+    }
+    for (const path of ['/studio/comments', '/studio/comments?state=held', '/studio/comments?state=published', `/studio/comments?after=${root}`]) await assertValid((await agent.get(path)).text, path);
+    const token = await tokenFor(agent, '/studio/comments');
+    await agent.post('/studio/comments/bulk').type('form').send(`_csrf=${encodeURIComponent(token)}&action=approve&ids=${root}&ids=999999999`);
+    await assertValid((await agent.get('/studio/comments')).text, '/studio/comments with a report of a bulk action');
+    const refusedBulk = await agent.post('/studio/comments/bulk').type('form').send({ _csrf: token, action: 'approve' });
+    assert.equal(refusedBulk.status, 422);
+    await assertValid(refusedBulk.text, 'POST /studio/comments/bulk (422)');
+    await assertValid((await agent.get('/studio/comments/settings')).text, '/studio/comments/settings');
+    const refused = await agent.post('/studio/comments/settings').type('form').send({ _csrf: token, holdLinks: 'on', blockedWords: 'x'.repeat(51) });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, 'POST /studio/comments/settings (422)');
+  });
+
   it('holds for the studio details page, sent back with errors, and the watch page with its details and Edit link', async () => {
     const user = await createUser();
     const agent = await signedInAgent(t.app, user);

@@ -83,6 +83,9 @@ const pendingDelete = (s: Subject) => insertBulkAction(testPool(), { ownerId: s.
 /** A comment by the subject's owner on its public video; its id. */
 const ownersComment = async (s: Subject) => (await insertComment(testPool(), { videoId: s.video.id, authorId: s.owner.id, body: `Matrix comment ${Math.random()}`, parent: null }))!.id;
 
+/** A held comment by someone else on the subject's public video; its id. */
+const heldComment = async (s: Subject) => (await insertComment(testPool(), { videoId: s.video.id, authorId: (await createUser()).id, body: `Held in the matrix ${Math.random()}`, parent: null, held: true }))!.id;
+
 const ROWS: Record<string, Row> = {
   'GET /': { expect: all(200), request: page(() => '/') },
   'GET /search': { expect: all(200), request: page(() => '/search?q=anything') },
@@ -183,6 +186,14 @@ const ROWS: Record<string, Row> = {
     request: (c) => ({ path: `/watch/${c.subject.failedVideo.publicId}/retry`, form: {} }),
   },
   'GET /studio': { expect: signedIn(200), request: page(() => '/studio') },
+  // The studio's comments: everyone signed in has an inbox and rules of their own (the owner in every query).
+  'GET /studio/comments': { expect: signedIn(200), request: page(() => '/studio/comments?state=held') },
+  'POST /studio/comments/bulk': { expect: signedInForm(303), request: async (c) => ({ path: '/studio/comments/bulk', form: { action: 'approve', ids: String(await heldComment(c.subject)) } }) },
+  // One held comment under the owner's video: the owner alone; others may not see it (404), moderators included.
+  'POST /studio/comments/:id/approve': { expect: [L, 404, 303, 404, 404, B], request: async (c) => ({ path: `/studio/comments/${await heldComment(c.subject)}/approve`, form: {} }) },
+  'POST /studio/comments/:id/reject': { expect: [L, 404, 303, 404, 404, B], request: async (c) => ({ path: `/studio/comments/${await heldComment(c.subject)}/reject`, form: {} }) },
+  'GET /studio/comments/settings': { expect: signedIn(200), request: page(() => '/studio/comments/settings') },
+  'POST /studio/comments/settings': { expect: signedInForm(303), request: () => ({ path: '/studio/comments/settings', form: { holdLinks: 'on', blockedWords: 'matrix' } }) },
   'POST /studio/bulk': {
     fresh: true,
     // Anyone signed in may send it; only the owner's videos change (another's fail as not found).

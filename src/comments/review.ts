@@ -1,0 +1,115 @@
+import { commentAddresses } from '../http/html.js';
+import type { CommentsMode } from '../db/comments.js';
+import { findPostingReview } from '../db/comment-review-rules.js';
+import type { Queryable } from '../db/pool.js';
+
+/**
+ * Whether a new comment is held for the creator's review (issue 11, item 7): the one rule,
+ * used by posting (src/routes/comments.ts). The video's mode decides first ('held' holds all,
+ * 'off' never gets here); in 'on', the channel's own rules (comment_review_rules, set in the
+ * studio) may hold it. The creator's own comments are never held: they are the reviewer.
+ */
+
+/** A channel's review rules; no rules at all is the default. */
+export interface ReviewRules {
+  /** Hold comments with an address linkifyComment would make into a link. */
+  holdLinks: boolean;
+  /** Hold comments from accounts younger than NEW_ACCOUNT_MS. */
+  holdNewAccounts: boolean;
+  /** Words and phrases as `normalizeForMatching` leaves them. */
+  blockedWords: string[];
+}
+
+export const NO_RULES: ReviewRules = { holdLinks: false, holdNewAccounts: false, blockedWords: [] };
+
+/** An account younger than this is "new" for holdNewAccounts. */
+export const NEW_ACCOUNT_MS = 24 * 60 * 60 * 1000;
+
+export type HoldReason = 'held-mode' | 'link' | 'new-account' | 'blocked-word';
+
+export interface Posting {
+  mode: CommentsMode;
+  /** The author is the video's owner (canEditVideo). */
+  byOwner: boolean;
+  body: string;
+  authorCreatedAt: Date;
+  rules: ReviewRules;
+  now?: Date;
+}
+
+/** Why this comment is held, or null when it is published at once. */
+export function holdReason(posting: Posting): HoldReason | null {
+  if (posting.byOwner || posting.mode === 'off') return null;
+  if (posting.mode === 'held') return 'held-mode';
+  const { rules } = posting;
+  if (rules.holdLinks && commentAddresses(posting.body).length > 0) return 'link';
+  if (rules.holdNewAccounts && (posting.now ?? new Date()).getTime() - posting.authorCreatedAt.getTime() < NEW_ACCOUNT_MS) return 'new-account';
+  if (containsBlockedWord(posting.body, rules.blockedWords)) return 'blocked-word';
+  return null;
+}
+
+/**
+ * Whether a comment about to be posted is held: the video's mode, and in 'on' the channel's
+ * rules (read only then: the owner's own comments and the other modes need no query).
+ */
+export async function holdsNewComment(db: Queryable, posting: { mode: CommentsMode; ownerId: number; byOwner: boolean; authorId: number; body: string }): Promise<boolean> {
+  const { mode, byOwner, body } = posting;
+  if (byOwner || mode !== 'on') return holdReason({ mode, byOwner, body, authorCreatedAt: new Date(0), rules: NO_RULES }) !== null;
+  const { rules, authorCreatedAt } = await findPostingReview(db, posting.ownerId, posting.authorId);
+  return holdReason({ mode, byOwner, body, authorCreatedAt, rules }) !== null;
+}
+
+// Characters that show as nothing (zero-width space and joiners, soft hyphen, variation
+// selectors…): dropped before matching, so "b\u200Bad" is "bad".
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
+
+/**
+ * Text as blocked words are compared: NFKC (fullwidth "ｂａｄ", ligatures, circled and
+ * mathematical letters become plain ones), invisible characters dropped, lower case, runs of
+ * white space as one space. Applied to the list when it is saved and to each comment.
+ */
+export function normalizeForMatching(text: string): string {
+  return text.normalize('NFKC').replace(INVISIBLE, '').toLowerCase().normalize('NFKC').replace(/\s+/gu, ' ').trim();
+}
+
+/** Letters, marks, digits and connectors make up words; anything else is a boundary. */
+const WORD_CHAR = String.raw`[\p{L}\p{M}\p{N}\p{Pc}]`;
+
+const matchers = new Map<string, RegExp>();
+/** Channels' lists kept compiled at most; past it the store starts again empty. */
+const MATCHERS_KEPT = 1000;
+
+/**
+ * Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Myanmar):
+ * an entry wholly in them is found anywhere, as "whole word" has no edge to look for there.
+ */
+const UNSPACED = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\u30FC]+$/u;
+
+/**
+ * One regular expression for a whole list: any entry, not touching another word character on
+ * either side (whole words, in any script), or anywhere for entries of UNSPACED scripts.
+ * Entries are escaped: they are matched as typed, never as patterns.
+ */
+function matcherFor(words: string[]): RegExp {
+  const key = words.join('\n');
+  let matcher = matchers.get(key);
+  if (!matcher) {
+    const escape = (w: string) => w.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+    const spaced = words.filter((w) => !UNSPACED.test(w)).map(escape);
+    const unspaced = words.filter((w) => UNSPACED.test(w)).map(escape);
+    const alternatives = [
+      ...(spaced.length > 0 ? [`(?<!${WORD_CHAR})(?:${spaced.join('|')})(?!${WORD_CHAR})`] : []),
+      ...(unspaced.length > 0 ? [`(?:${unspaced.join('|')})`] : []),
+    ];
+    matcher = new RegExp(alternatives.join('|'), 'u');
+    if (matchers.size >= MATCHERS_KEPT) matchers.clear();
+    matchers.set(key, matcher);
+  }
+  return matcher;
+}
+
+/** Whether the text holds one of the words (already normalized), case-insensitively, as a whole word. */
+export function containsBlockedWord(text: string, words: string[]): boolean {
+  if (words.length === 0) return false;
+  return matcherFor(words).test(normalizeForMatching(text));
+}
