@@ -56,6 +56,13 @@ interface Row {
 }
 
 /**
+ * The cursor's time and id ($2 microseconds since 1970, $3 id; no cursor: after everything).
+ * Written out in the query, not read from a CTE, so that the time is an index condition.
+ */
+const AFTER_TIME = `COALESCE(timestamptz 'epoch' + $2::bigint * interval '1 microsecond', 'infinity')`;
+const AFTER_ID = 'COALESCE($3::bigint, 0)';
+
+/**
  * One page of the viewer's comments, newest first, after `after`; ask for one more than a page
  * (keysetPage). The live comments come through comments_author_idx (author_id, created_at DESC):
  * the cursor's time is also a plain bound on created_at, so a later page starts its index scan
@@ -65,12 +72,10 @@ interface Row {
  */
 export async function listMyComments(db: Queryable, viewerId: number, options: { after: MyCommentsCursor | null; limit: number }): Promise<MyComment[]> {
   const { rows } = await db.query<Row>(
-    `WITH bound AS (
-       SELECT COALESCE(timestamptz 'epoch' + $2::bigint * interval '1 microsecond', 'infinity') AS at, COALESCE($3::bigint, 0) AS id
-     ), live AS (
+    `WITH live AS (
        SELECT c.id, c.created_at, c.video_id, c.thread_id, c.body, c.held, c.edited_at, NULL::text AS reason, NULL::timestamptz AS removed_at
-       FROM comments c, bound
-       WHERE c.author_id = $1 AND c.deleted_at IS NULL AND c.created_at <= bound.at AND (c.created_at, c.id) < (bound.at, bound.id)
+       FROM comments c
+       WHERE c.author_id = $1 AND c.deleted_at IS NULL AND c.created_at <= ${AFTER_TIME} AND (c.created_at, c.id) < (${AFTER_TIME}, ${AFTER_ID})
        ORDER BY c.created_at DESC, c.id DESC LIMIT $4
      ), removed AS (
        SELECT r.* FROM (
@@ -78,8 +83,8 @@ export async function listMyComments(db: Queryable, viewerId: number, options: {
                 (l.before->>'threadId')::bigint AS thread_id, l.before->>'body' AS body, false AS held, (l.before->>'editedAt')::timestamptz AS edited_at,
                 l.reason, l.created_at AS removed_at
          FROM audit_log l WHERE l.subject_user_id = $1 AND l.action = 'comment.remove'
-       ) r, bound
-       WHERE (r.created_at, r.id) < (bound.at, bound.id)
+       ) r
+       WHERE (r.created_at, r.id) < (${AFTER_TIME}, ${AFTER_ID})
        ORDER BY r.created_at DESC, r.id DESC LIMIT $4
      )
      SELECT m.id, m.thread_id, m.body, m.created_at, m.edited_at, m.held, m.reason, m.removed_at,
