@@ -58,6 +58,9 @@ export function createApp(deps: AppDeps): Express {
 
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  // JSON answers write <, > and & as \u003c, \u003e, \u0026: text people typed (a comment's "</script>")
+  // stays inert even if a JSON answer is ever read as HTML or placed inside a page.
+  app.set('json escape', true);
   // Compiled templates are cached except in development (npm run dev), where edits show at once.
   useViews(app, process.env.NODE_ENV !== 'development');
 

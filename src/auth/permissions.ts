@@ -87,11 +87,37 @@ export function canChangeComment(viewer: Viewer | null | undefined, comment: { a
 
 /**
  * Deleting a comment: its author, or the creator (the owner of the video it is under), while it
- * is not deleted. Moderators' removals with a reason are a separate action (not built yet).
+ * is not deleted. Moderators' removals with a reason are a separate action (canRemoveComment).
  */
 export function canDeleteComment(viewer: Viewer | null | undefined, comment: { authorId: number; deletedAt: Date | null }, video: Pick<VideoAccess, 'ownerId'>): boolean {
   if (!viewer || viewer.banned || comment.deletedAt !== null) return false;
   return viewer.id === comment.authorId || viewer.id === video.ownerId;
+}
+
+/**
+ * A moderator's removal of any comment with a reason (recorded in the audit log): the
+ * permission `comment.remove.any`, on a comment not deleted. Not the video's creator as such:
+ * their own tool is canDeleteComment, without a reason or a record.
+ */
+export function canRemoveComment(viewer: Viewer | null | undefined, comment: { deletedAt: Date | null }): boolean {
+  return can(viewer, 'comment.remove.any') && comment.deletedAt === null;
+}
+
+/**
+ * The earlier versions of an edited comment: moderators (`comment.remove.any`), who judge what
+ * was said, as on PeerTube. Not the author (YouTube shows their history to nobody: what is
+ * edited away is gone for readers), nor the creator.
+ */
+export function canSeeCommentRevisions(viewer: Viewer | null | undefined): boolean {
+  return can(viewer, 'comment.remove.any');
+}
+
+/**
+ * Held comments (waiting for review) on a video, beyond each one's author: the creator, who
+ * reviews them, and moderators (`comment.remove.any`), who may remove them.
+ */
+export function canSeeHeldComments(viewer: Viewer | null | undefined, video: Pick<VideoAccess, 'ownerId'>): boolean {
+  return canEditVideo(viewer, video) || can(viewer, 'comment.remove.any');
 }
 
 /**

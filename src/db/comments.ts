@@ -22,6 +22,8 @@ export interface Comment {
   createdAt: Date;
   editedAt: Date | null;
   deletedAt: Date | null;
+  /** Removed by a moderator (comment-moderation.ts): a kept root reads "[removed]", not "[deleted]". */
+  removed: boolean;
   held: boolean;
   /** Pinned by the creator: shown first on the first page (one per video). */
   pinned: boolean;
@@ -31,7 +33,7 @@ export interface Comment {
 }
 
 export const COLUMNS = `c.id, c.video_id, c.author_id, c.thread_id, c.body, c.like_count, c.reply_count, c.created_at, c.edited_at,
-  c.deleted_at, c.held, c.pinned_at, c.hearted_at, a.handle, a.display_name, a.avatar_key`;
+  c.deleted_at, c.removed, c.held, c.pinned_at, c.hearted_at, a.handle, a.display_name, a.avatar_key`;
 
 export interface Row {
   id: number;
@@ -44,6 +46,7 @@ export interface Row {
   created_at: Date;
   edited_at: Date | null;
   deleted_at: Date | null;
+  removed: boolean;
   held: boolean;
   pinned_at: Date | null;
   hearted_at: Date | null;
@@ -64,6 +67,7 @@ export function toComment(r: Row): Comment {
     createdAt: r.created_at,
     editedAt: r.edited_at,
     deletedAt: r.deleted_at,
+    removed: r.removed,
     held: r.held,
     pinned: r.pinned_at !== null,
     hearted: r.hearted_at !== null,
@@ -195,35 +199,7 @@ export async function deleteComment(pool: Pool, by: number, id: number): Promise
     ));
     const found = rows[0];
     if (!found) return 'nothing';
-    const locked = await client.query<{ reply_count: number }>(prepared(
-      'lock-comment-thread',
-      'SELECT id, reply_count FROM comments WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE',
-      [[found.thread_id ?? id, id]],
-    ));
-    const root = locked.rows[0];
-    if (!root) return 'nothing';
-    // Any reply row keeps the root, held ones too (reply_count counts only those shown): deleting
-    // it outright would take replies the creator has not reviewed with it.
-    if (found.thread_id === null && (root.reply_count > 0 || (await hasReplyRows(client, id)))) {
-      await client.query(prepared('soft-delete-comment', `UPDATE comments SET body = '', deleted_at = now(), pinned_at = NULL, hearted_at = NULL WHERE id = $1`, [id]));
-      // A held root (answered by the creator) was never counted.
-      await moveCounters(client, found.video_id, null, found.held ? 0 : -1, 0);
-      return 'kept-as-deleted';
-    }
-    await client.query(prepared('delete-comment', 'DELETE FROM comments WHERE id = $1', [id]));
-    const counted = found.held ? 0 : -1;
-    await moveCounters(client, found.video_id, found.thread_id, counted, counted);
-    // The last reply under a "[deleted]" root takes the root with it: it was kept only for its
-    // replies (already out of comment_count, so no counter moves).
-    if (found.thread_id !== null) {
-      await client.query(prepared(
-        'delete-empty-deleted-root',
-        `DELETE FROM comments r WHERE r.id = $1 AND r.deleted_at IS NOT NULL AND r.reply_count = 0
-         AND NOT EXISTS (SELECT 1 FROM comments c WHERE c.thread_id = r.id)`,
-        [found.thread_id],
-      ));
-    }
-    return 'removed';
+    return dropComment(client, id, found);
   });
 }
 
@@ -231,6 +207,47 @@ export async function deleteComment(pool: Pool, by: number, id: number): Promise
 async function hasReplyRows(client: PoolClient, threadId: number): Promise<boolean> {
   const { rowCount } = await client.query(prepared('thread-has-replies', 'SELECT 1 FROM comments WHERE thread_id = $1 LIMIT 1', [threadId]));
   return rowCount === 1;
+}
+
+/**
+ * Deletes the comment `id` found (not yet deleted) by deleteComment, or by a moderator's
+ * removeComment (comment-moderation.ts, `removed`: its placeholder reads "[removed]"): the one
+ * place that decides between "[deleted]" and gone and moves the counters. 'nothing' when another
+ * request deleted it first (found before the locks were taken).
+ */
+export async function dropComment(client: PoolClient, id: number, found: { video_id: number; thread_id: number | null; held: boolean }, removed = false): Promise<'removed' | 'kept-as-deleted' | 'nothing'> {
+  const locked = await client.query<{ reply_count: number }>(prepared(
+    'lock-comment-thread',
+    'SELECT id, reply_count FROM comments WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE',
+    [[found.thread_id ?? id, id]],
+  ));
+  const root = locked.rows[0];
+  if (!root) return 'nothing';
+  // Any reply row keeps the root, held ones too (reply_count counts only those shown): deleting
+  // it outright would take replies the creator has not reviewed with it.
+  if (found.thread_id === null && (root.reply_count > 0 || (await hasReplyRows(client, id)))) {
+    const kept = await client.query(prepared('soft-delete-comment', `UPDATE comments SET body = '', deleted_at = now(), removed = $2, pinned_at = NULL, hearted_at = NULL WHERE id = $1 AND deleted_at IS NULL`, [id, removed]));
+    if (kept.rowCount === 0) return 'nothing';
+    // A held root (answered by the creator) was never counted.
+    await moveCounters(client, found.video_id, null, found.held ? 0 : -1, 0);
+    return 'kept-as-deleted';
+  }
+  const gone = await client.query(prepared('delete-comment', 'DELETE FROM comments WHERE id = $1 AND deleted_at IS NULL', [id]));
+  // Deleted meanwhile by someone else, after both found it: its counters have already moved.
+  if (gone.rowCount === 0) return 'nothing';
+  const counted = found.held ? 0 : -1;
+  await moveCounters(client, found.video_id, found.thread_id, counted, counted);
+  // The last reply under a "[deleted]" root takes the root with it: it was kept only for its
+  // replies (already out of comment_count, so no counter moves).
+  if (found.thread_id !== null) {
+    await client.query(prepared(
+      'delete-empty-deleted-root',
+      `DELETE FROM comments r WHERE r.id = $1 AND r.deleted_at IS NOT NULL AND r.reply_count = 0
+       AND NOT EXISTS (SELECT 1 FROM comments c WHERE c.thread_id = r.id)`,
+      [found.thread_id],
+    ));
+  }
+  return 'removed';
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
-import { can, canChangeComment, canCurateComment, canDeleteComment, canCommentOn, canRateComment, canDeleteVideo, canEditChannel, canEditVideo, canManageUpload, canRateVideo, canSeeVideo, canSubscribeTo, isOwnerOr, type Permission, type Viewer } from '../auth/permissions.js';
+import { can, canChangeComment, canCurateComment, canDeleteComment, canCommentOn, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditChannel, canEditVideo, canManageUpload, canRateVideo, canSeeVideo, canSubscribeTo, isOwnerOr, type Permission, type Viewer } from '../auth/permissions.js';
 import { isListed, isWatchableByLink } from '../db/visibility.js';
+import { REMOVAL_REASONS } from '../forms/comment-removal.js';
 import { formatCount, formatDate, formatNumber, plural } from '../format.js';
 import { avatarSizeFor2x, avatarUrl as avatarFileUrl, type AvatarSize, type Storage } from '../media/index.js';
 
@@ -14,6 +15,8 @@ export interface ViewHelpers {
   formatNumber(n: number): string;
   /** "1 view", "2 views". */
   plural(n: number, one: string, many: string): string;
+  /** The reasons a moderator removes a comment for (the removal form under each comment). */
+  removalReasons: typeof REMOVAL_REASONS;
 }
 
 /** `asset` gives the address of a file of public/ (http/assets.ts). */
@@ -31,6 +34,7 @@ export function viewHelpers(storage: Storage, asset: (name: string) => string): 
     formatCount,
     formatNumber,
     plural,
+    removalReasons: REMOVAL_REASONS,
   };
 }
 
@@ -55,6 +59,8 @@ function setPredicates(res: Response, viewer: Viewer | null): void {
   res.locals.canRateComment = (comment: Subject<typeof canRateComment>) => canRateComment(viewer, comment);
   res.locals.canDeleteComment = (comment: Parameters<typeof canDeleteComment>[1], video: Parameters<typeof canDeleteComment>[2]) => canDeleteComment(viewer, comment, video);
   res.locals.canCurateComment = (comment: Parameters<typeof canCurateComment>[1], video: Parameters<typeof canCurateComment>[2]) => canCurateComment(viewer, comment, video);
+  res.locals.canRemoveComment = (comment: Subject<typeof canRemoveComment>) => canRemoveComment(viewer, comment);
+  res.locals.canSeeCommentRevisions = () => canSeeCommentRevisions(viewer);
 }
 
 /**

@@ -7,7 +7,7 @@ import type { VideoWithOwner } from '../db/videos.js';
 import { COMMENT_MAX, parseComment, parseParent } from '../forms/comment.js';
 import { field } from '../forms/fields.js';
 import { badRequest, forbidden, notFound } from '../http/errors.js';
-import { canEditVideo } from '../auth/permissions.js';
+import { canEditVideo, canSeeHeldComments } from '../auth/permissions.js';
 import { loadedComment, loadedVideo } from '../http/guards.js';
 import { timestampSeconds } from '../chapters.js';
 import { holdsNewComment } from '../comments/review.js';
@@ -64,8 +64,8 @@ function idParam(value: unknown): number | null {
  */
 export async function commentsSection(pool: Queryable, req: Request, video: VideoWithOwner) {
   const viewerId = req.viewer?.id ?? null;
-  // Held comments are shown to their author and to the creator, who reviews them.
-  const showHeld = canEditVideo(req.viewer, video);
+  // Held comments are shown to their author, to the creator, who reviews them, and to moderators.
+  const showHeld = canSeeHeldComments(req.viewer, video);
   const after = idParam(req.query.after);
   const empty = { count: video.commentCount, mode: video.commentsMode, thread: null, items: [] as ShownComment[], nextAfter: null, isFirstPage: true, markers: [] as ReturnType<typeof commentMarkers>, max: COMMENT_MAX };
   // Turned off: the comments already there are hidden, to the creator too (turning them on again shows them).
@@ -117,7 +117,7 @@ export function commentRoutes({ pool }: RouteDeps) {
       if (mode === 'off') throw forbidden('Comments are turned off on this video.');
       if (parentId === 'invalid') return refuse(req, res, { body: 'Reply to a comment of this video.' }, { body: form.ok ? form.value.body : form.values.body ?? '' }, action);
       const parent = parentId === null ? null : await findComment(pool, parentId);
-      if (parentId !== null && (!parent || parent.videoId !== video.id || (parent.held && parent.authorId !== req.viewer!.id && !canEditVideo(req.viewer, video)))) {
+      if (parentId !== null && (!parent || parent.videoId !== video.id || (parent.held && parent.authorId !== req.viewer!.id && !canSeeHeldComments(req.viewer, video)))) {
         throw notFound('The comment you are replying to does not exist, or it has been removed.');
       }
       if (!form.ok) return refuse(req, res, form.errors, { ...form.values, parent: parentId === null ? '' : String(parentId) }, action);

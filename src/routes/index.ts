@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import { canChangeComment, canCommentOn, canCurateComment, canDeleteComment, canRateComment, canDeleteVideo, canEditVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
+import { canChangeComment, canCommentOn, canCurateComment, canDeleteComment, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
 import { allowChannel, allowComment, allowCommentOnVideo, allowVideo, hideVideoUnless, requirePermission, requireUser } from '../http/guards.js';
 import { problemHandler } from '../http/error-handler.js';
 import { uploadGuards } from '../http/upload-limits.js';
@@ -13,6 +13,8 @@ import { accountRoutes } from './accounts.js';
 import { channelRoutes } from './channels.js';
 import { commentRoutes } from './comments.js';
 import { commentCreatorRoutes } from './comments-creator.js';
+import { commentModerationRoutes } from './comments-moderation.js';
+import { myCommentsRoutes } from './my-comments.js';
 import { chapterRoutes } from './chapters.js';
 import { studioChapterRoutes } from './studio-chapters.js';
 import type { RouteDeps } from './deps.js';
@@ -90,6 +92,8 @@ export function buildRouter(deps: RouteDeps): Router {
   const comments = commentRoutes(deps);
   const commentCreator = commentCreatorRoutes(deps);
   const studioComments = studioCommentRoutes(deps);
+  const commentModeration = commentModerationRoutes(deps);
+  const myComments = myCommentsRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
 
@@ -114,6 +118,7 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/settings/password', requireUser, settings.changePassword);
   router.get('/settings/delete', requireUser, settings.showDelete);
   router.post('/settings/delete', requireUser, settings.deleteAccount);
+  router.get('/settings/comments', requireUser, myComments.show);
 
   router.get('/upload', requirePermission('video.upload'), videos.showUpload);
   router.post('/upload', requirePermission('video.upload'), uploads.beforeFile, videos.receiveVideo, uploads.afterFile, uploads.probeSlot, videos.upload);
@@ -132,6 +137,11 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/comments/:id/heart', requireUser, loadComment, curate, commentCreator.heart(true));
   router.post('/comments/:id/unheart', requireUser, loadComment, curate, commentCreator.heart(false));
   router.post('/comments/:id/approve', requireUser, loadComment, curate, commentCreator.approve);
+  // Moderators (comment.remove.any, issue 11 item 8): removal with a reason, written to the audit log; an edited comment's earlier versions.
+  const moderate = allowComment(canRemoveComment, 'Only moderators can remove comments with a reason.');
+  router.get('/comments/:id/remove', requireUser, loadComment, moderate, commentModeration.showRemove);
+  router.post('/comments/:id/remove', requireUser, loadComment, moderate, commentModeration.remove);
+  router.get('/comments/:id/revisions', requireUser, loadComment, allowComment(canSeeCommentRevisions, 'Only moderators can see earlier versions of a comment.'), commentModeration.revisions);
   router.post('/watch/:id/comments/mode', requireUser, loadVideo, allowVideo(canEditVideo, 'Only the creator of this video can change its comments.'), commentCreator.mode);
   router.post('/watch/:id/retry', requireUser, loadVideo, allowVideo(canManageUpload, 'Only the person who uploaded this video can retry it.'), videos.retry);
   router.get('/embed/:id', cacheable, loadSharedVideo, integration.embed);

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { canEditVideo, canSeeVideo } from '../auth/permissions.js';
+import { canSeeHeldComments, canSeeVideo } from '../auth/permissions.js';
 import { findChannelByHandle } from '../db/channels.js';
 import { findComment } from '../db/comments.js';
 import type { Queryable } from '../db/pool.js';
@@ -55,15 +55,15 @@ export function loaders(pool: Queryable) {
 
     /**
      * `:id`'s comment and its video, if this viewer may see the video (the one rule, canSeeVideo)
-     * and the comment's author is live; a held comment only to its author and the video's owner. Anything else is a
+     * and the comment's author is live; a held comment only to its author, the video's owner and moderators. Anything else is a
      * 404, whether the comment exists or not.
      */
     async loadComment(req: Request, _res: Response, next: NextFunction): Promise<void> {
       const id = String(req.params.id ?? '');
       const comment = COMMENT_ID.test(id) ? await findComment(pool, Number(id)) : null;
       const video = comment ? await findVideoByPublicId(pool, comment.videoPublicId) : null;
-      // A held comment: its author's, and the creator's to review (canEditVideo).
-      const shown = comment && video && (!comment.held || comment.authorId === req.viewer?.id || canEditVideo(req.viewer, video));
+      // A held comment: its author's, the creator's to review, and moderators' (canSeeHeldComments).
+      const shown = comment && video && (!comment.held || comment.authorId === req.viewer?.id || canSeeHeldComments(req.viewer, video));
       if (!comment || !video || !shown || !canSeeVideo(req.viewer, video)) throw notFound(NO_COMMENT);
       req.comment = comment;
       req.video = video;

@@ -114,6 +114,7 @@ async function countRows(): Promise<Record<string, unknown>> {
     (SELECT count(*) FROM video_views)::int AS video_views,
     (SELECT count(*) FROM subscriptions)::int AS subscriptions,
     (SELECT count(*) FROM comment_revisions)::int AS comment_revisions,
+    (SELECT count(*) FROM audit_log)::int AS audit_log,
     (SELECT md5(coalesce(string_agg(concat_ws('|', id, body, reply_count, like_count, dislike_count, deleted_at, edited_at), ',' ORDER BY id), '')) FROM comments) AS comments_sum,
     (SELECT md5(coalesce(string_agg(concat_ws('|', id, comment_count), ',' ORDER BY id), '')) FROM videos) AS comment_counts_sum,
     (SELECT md5(coalesce(string_agg(concat_ws('|', video_id, language, label, md5(vtt)), ',' ORDER BY video_id, language), '')) FROM video_captions) AS captions_sum,

@@ -203,6 +203,40 @@ describe('HTML validity and accessibility', () => {
     await assertValid(refused.text, 'comment form sent back (422)');
   });
 
+  it('holds for the moderators\' comment pages (watch page with removal forms and held comments, removal, revisions) and my comments', async () => {
+    const owner = await createUser();
+    const author = await createUser();
+    const authorAgent = await signedInAgent(t.app, author);
+    const moderatorAgent = await signedInAgent(t.app, await createUser({ roles: ['moderator'] }));
+    const video = await createVideo(owner, { title: 'Moderated <video>' });
+    const root = (await insertComment(testPool(), { videoId: video.id, authorId: author.id, body: 'Root \u202Eevil <b>x</b>', parent: null }))!.id;
+    await insertComment(testPool(), { videoId: video.id, authorId: owner.id, body: 'A reply', parent: await findComment(testPool(), root) });
+    const edited = (await insertComment(testPool(), { videoId: video.id, authorId: author.id, body: 'First text', parent: null }))!.id;
+    const token = await tokenFor(authorAgent, `/watch/${video.publicId}`);
+    assert.equal((await authorAgent.post(`/comments/${edited}/edit`).type('form').send({ _csrf: token, body: 'Second text\nwith a line' })).status, 303);
+    await insertComment(testPool(), { videoId: video.id, authorId: author.id, body: 'Held one', parent: null, held: true });
+    const watch = (await moderatorAgent.get(`/watch/${video.publicId}`)).text;
+    assert.match(watch, /\/remove"/);
+    assert.match(watch, /waiting for review/);
+    await assertValid(watch, 'watch page as a moderator (removal forms, revisions link, a held comment)');
+    await assertValid((await moderatorAgent.get(`/comments/${root}/remove`)).text, 'GET /comments/:id/remove');
+    const modToken = await tokenFor(moderatorAgent, `/comments/${root}/remove`);
+    const refused = await moderatorAgent.post(`/comments/${root}/remove`).type('form').send({ _csrf: modToken, reason: '', note: 'x'.repeat(1001) });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, 'POST /comments/:id/remove (422)');
+    await assertValid((await moderatorAgent.get(`/comments/${edited}/revisions`)).text, 'GET /comments/:id/revisions');
+    assert.equal((await moderatorAgent.post(`/comments/${root}/remove`).type('form').send({ _csrf: modToken, reason: 'spam' })).status, 303);
+    await assertValid((await supertest(t.app).get(`/watch/${video.publicId}`)).text, 'watch page with a [removed] placeholder');
+    await assertValid((await moderatorAgent.get(`/comments/${root}/revisions`)).text, 'GET /comments/:id/revisions of a removed comment');
+    const hidden = await createVideo(owner, { visibility: 'private' });
+    await insertComment(testPool(), { videoId: hidden.id, authorId: author.id, body: 'On a private video', parent: null });
+    const mine = (await authorAgent.get('/settings/comments')).text;
+    assert.match(mine, /Removed by a moderator/);
+    assert.match(mine, /no longer available/);
+    await assertValid(mine, 'GET /settings/comments (every state)');
+    await assertValid((await (await signedInAgent(t.app, await createUser())).get('/settings/comments')).text, 'GET /settings/comments (none)');
+  });
+
   it("holds for a video's statistics in the studio, with views, sources and ratings", async () => {
     const user = await createUser();
     const video = await createVideo(user, { title: 'Statistics <page>' });

@@ -126,6 +126,7 @@ const ROWS: Record<string, Row> = {
     expect: signedInForm(303),
     request: (c) => ({ path: '/settings/password', form: { currentPassword: c.actor?.password ?? 'whatever', newPassword: 'another long passphrase 77', confirmPassword: 'another long passphrase 77' } }),
   },
+  'GET /settings/comments': { expect: signedIn(200), request: page(() => '/settings/comments') },
   'GET /settings/delete': { expect: signedIn(200), request: page(() => '/settings/delete') },
   'POST /settings/delete': {
     fresh: true,
@@ -157,8 +158,12 @@ const ROWS: Record<string, Row> = {
   'POST /comments/:id/unpin': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/unpin`, form: {} }) },
   'POST /comments/:id/heart': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/heart`, form: {} }) },
   'POST /comments/:id/unheart': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/unheart`, form: {} }) },
-  // Approving a held comment: the owner alone sees it (404 to everyone else, moderators too, for now).
-  'POST /comments/:id/approve': { expect: [L, 404, 303, 404, 404, B], request: async (c) => ({ path: `/comments/${(await insertComment(testPool(), { videoId: c.subject.video.id, authorId: (await createUser()).id, body: `Held ${Math.random()}`, parent: null, held: true }))!.id}/approve`, form: {} }) },
+  // A held comment: a 404 to strangers; moderators see it (to remove it) but approving is the creator's (403).
+  'POST /comments/:id/approve': { expect: [L, 404, 303, 403, 403, B], request: async (c) => ({ path: `/comments/${(await insertComment(testPool(), { videoId: c.subject.video.id, authorId: (await createUser()).id, body: `Held ${Math.random()}`, parent: null, held: true }))!.id}/approve`, form: {} }) },
+  // Moderators' removal with a reason and an edited comment's versions: comment.remove.any (moderators, admins) alone, the author and creator included in the refusal.
+  'GET /comments/:id/remove': { expect: [L, 403, 403, 200, 200, L], request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/remove` }) },
+  'POST /comments/:id/remove': { fresh: true, expect: [L, 403, 403, 303, 303, B], request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/remove`, form: { reason: 'spam' } }) },
+  'GET /comments/:id/revisions': { expect: [L, 403, 403, 200, 200, L], request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/revisions` }) },
   // The per-video comments mode on the private video: its owner alone; strangers do not know it exists.
   'POST /watch/:id/comments/mode': { expect: [L, 404, 303, 403, 403, B], request: (c) => ({ path: `/watch/${c.subject.privateVideo.publicId}/comments/mode`, form: { mode: 'on' } }) },
   'POST /watch/:id/view': {
