@@ -195,8 +195,8 @@ const ROWS: Record<string, Row> = {
   'GET /studio/comments': { expect: signedIn(200), request: page(() => '/studio/comments?state=held') },
   'POST /studio/comments/bulk': { expect: signedInForm(303), request: async (c) => ({ path: '/studio/comments/bulk', form: { action: 'approve', ids: String(await heldComment(c.subject)) } }) },
   // One held comment under the owner's video: the owner alone; others may not see it (404), moderators included.
-  'POST /studio/comments/:id/approve': { expect: [L, 404, 303, 404, 404, B], request: async (c) => ({ path: `/studio/comments/${await heldComment(c.subject)}/approve`, form: {} }) },
-  'POST /studio/comments/:id/reject': { expect: [L, 404, 303, 404, 404, B], request: async (c) => ({ path: `/studio/comments/${await heldComment(c.subject)}/reject`, form: {} }) },
+  'POST /studio/comments/:id/approve': { expect: [L, 404, 303, 403, 403, B], request: async (c) => ({ path: `/studio/comments/${await heldComment(c.subject)}/approve`, form: {} }) },
+  'POST /studio/comments/:id/reject': { expect: [L, 404, 303, 403, 403, B], request: async (c) => ({ path: `/studio/comments/${await heldComment(c.subject)}/reject`, form: {} }) },
   'GET /studio/comments/settings': { expect: signedIn(200), request: page(() => '/studio/comments/settings') },
   'POST /studio/comments/settings': { expect: signedInForm(303), request: () => ({ path: '/studio/comments/settings', form: { holdLinks: 'on', blockedWords: 'matrix' } }) },
   'POST /studio/bulk': {
