@@ -49,8 +49,8 @@ function repliesList(threadId) {
 /** One comment's item as the server renders it, from the page that starts at it. */
 async function renderedComment(id, threadId) {
   const path = section.dataset.watchPath;
-  // Roots come newest first (after = older than), replies oldest first (after = newer than).
-  const url = threadId ? `${path}?thread=${threadId}&after=${id - 1}` : `${path}?after=${id + 1}`;
+  // Roots in Newest come newest first (after = older than), replies oldest first (after = newer than).
+  const url = threadId ? `${path}?thread=${threadId}&after=${id - 1}` : `${path}?sort=newest&after=${id + 1}`;
   const fetched = await fetchSection(url);
   return { item: fetched.querySelector(`#comment-${id}`), title: fetched.querySelector('#comments-title') };
 }
@@ -99,6 +99,9 @@ async function loadMore(link) {
   const url = new URL(link.href);
   const threadId = url.searchParams.get('thread');
   const fetched = await fetchSection(url.pathname + url.search);
+  // The Top order changed twice since this page was read: the server starts again from the top,
+  // which belongs on a page of its own, not appended here.
+  if (fetched.querySelector('[data-comments-restarted]')) throw new Error('restarted');
   const from = threadId ? fetched.querySelector('ol.replies') : topList(fetched);
   const to = threadId ? repliesList(threadId) : topList(section);
   if (!from || !to) throw new Error('no list');

@@ -1,6 +1,8 @@
 import type { Request, Response } from 'express';
 import { deleteComment, findComment, insertComment, updateCommentBody, type Comment } from '../db/comments.js';
 import { findPinnedComment, listReplies, listRootComments } from '../db/comment-listing.js';
+import { listTopRootComments, type TopPage } from '../db/comment-top-listing.js';
+import { formatTopCursor, parseCommentsQuery, type CommentsQuery } from '../forms/comments-query.js';
 import { findCommentRatings, rateComment, type CommentRating } from '../db/comment-ratings.js';
 import type { Queryable } from '../db/pool.js';
 import type { VideoWithOwner } from '../db/videos.js';
@@ -17,7 +19,6 @@ import { keysetPage } from './pagination.js';
 
 export const COMMENTS_PER_PAGE = 20;
 export const REPLIES_PER_PAGE = 10;
-const COMMENT_ID = /^[1-9]\d{0,15}$/;
 
 /**
  * A comment as the templates show it: its text already made into safe HTML (linkifyComment),
@@ -51,51 +52,77 @@ export function commentMarkers(video: VideoWithOwner, comments: Comment[]): Comm
   return markers;
 }
 
-/** A comment id from the query string (`after`, `thread`), or null for anything else. */
-function idParam(value: unknown): number | null {
-  return typeof value === 'string' && COMMENT_ID.test(value) ? Number(value) : null;
-}
-
 /**
- * What the watch page's comments section shows: the count and the newest top-level comments
- * 20 at a time (`?after=<id>`); or, with `?thread=<id>`, that thread's root and its replies 10
- * at a time (`&after=<id>`). A thread the viewer may not see reads as no thread.
+ * What the watch page's comments section shows: the count and the top-level comments in a sort
+ * (`?sort=top|newest`, Top by default), 20 at a time after a cursor (`&after=`); or, with
+ * `?thread=<id>`, that thread's root and its replies 10 at a time (`&after=<id>`). A thread the
+ * viewer may not see reads as no thread. A malformed sort or cursor is a 400; a Top cursor
+ * whose order is gone (two re-ranks since) starts again at the first page, `restarted` set.
  */
 export async function commentsSection(pool: Queryable, req: Request, video: VideoWithOwner) {
+  const parsed = parseCommentsQuery(req.query);
+  if (!parsed.ok) throw badRequest(parsed.message);
+  const query = parsed.value;
   const viewerId = req.viewer?.id ?? null;
   // Held comments are shown to their author and to the creator, who reviews them.
   const showHeld = canEditVideo(req.viewer, video);
-  const after = idParam(req.query.after);
-  const empty = { count: video.commentCount, mode: video.commentsMode, thread: null, items: [] as ShownComment[], nextAfter: null, isFirstPage: true, markers: [] as ReturnType<typeof commentMarkers>, max: COMMENT_MAX };
+  const empty = { count: video.commentCount, mode: video.commentsMode, sort: query.sort, thread: null, items: [] as ShownComment[], nextAfter: null as string | null, isFirstPage: true, restarted: false, markers: [] as ReturnType<typeof commentMarkers>, max: COMMENT_MAX };
   // Turned off: the comments already there are hidden, to the creator too (turning them on again shows them).
   if (video.commentsMode === 'off') return empty;
-  const threadId = idParam(req.query.thread);
   // Nobody signed in, nothing visible counted, the first page: nothing to read (held comments
   // are never a stranger's to see). Most videos' signed-out pages, two queries fewer.
-  if (video.commentCount === 0 && viewerId === null && threadId === null && after === null) return empty;
-  const root = threadId ? await findComment(pool, threadId) : null;
+  if (video.commentCount === 0 && viewerId === null && query.thread === null && query.after === null) return empty;
+  const root = query.thread ? await findComment(pool, query.thread) : null;
   const thread = root && root.videoId === video.id && root.threadId === null && (!root.held || root.authorId === viewerId || showHeld) ? root : null;
-  const [pinned, rows] = await Promise.all([
-    thread || after !== null ? null : findPinnedComment(pool, video.id, viewerId, showHeld),
-    thread
-      ? listReplies(pool, thread.id, { after, limit: REPLIES_PER_PAGE + 1, viewerId, showHeld })
-      : listRootComments(pool, video.id, { after, limit: COMMENTS_PER_PAGE + 1, viewerId, showHeld }),
-  ]);
-  const page = keysetPage(rows, thread ? REPLIES_PER_PAGE : COMMENTS_PER_PAGE, (c) => String(c.id));
-  // The pinned comment comes first on the first page (listRootComments leaves it out).
-  const items = pinned ? [pinned, ...page.items] : page.items;
-  const ids = [...(thread ? [thread.id] : []), ...items.map((c) => c.id)];
-  const ratings = viewerId ? await findCommentRatings(pool, viewerId, ids) : new Map<number, CommentRating>();
+  if (thread) {
+    const after = query.thread !== null ? query.after : null;
+    const page = keysetPage(await listReplies(pool, thread.id, { after, limit: REPLIES_PER_PAGE + 1, viewerId, showHeld }), REPLIES_PER_PAGE, (c) => String(c.id));
+    const ratings = viewerId ? await findCommentRatings(pool, viewerId, [thread.id, ...page.items.map((c) => c.id)]) : new Map<number, CommentRating>();
+    return { ...empty, thread: shown(video, [thread], ratings)[0]!, items: shown(video, page.items, ratings), nextAfter: page.nextAfter, isFirstPage: after === null };
+  }
+  // A thread that is not to be shown: the first page of the sort (its `after` was a reply's).
+  const roots = await rootsPage(pool, video, query.thread === null ? query : { thread: null, sort: 'top', after: null }, viewerId, showHeld);
+  const ratings = viewerId ? await findCommentRatings(pool, viewerId, roots.items.map((c) => c.id)) : new Map<number, CommentRating>();
   return {
     ...empty,
-    thread: thread ? shown(video, [thread], ratings)[0]! : null,
-    items: shown(video, items, ratings),
-    nextAfter: page.nextAfter,
-    isFirstPage: after === null,
+    items: shown(video, roots.items, ratings),
+    nextAfter: roots.nextAfter,
+    isFirstPage: roots.isFirstPage,
+    restarted: roots.restarted,
     // Only the page already read: the first page of top-level comments, or what the viewer paged to.
-    markers: thread ? [] : commentMarkers(video, page.items),
-    max: COMMENT_MAX,
+    markers: commentMarkers(video, roots.listed),
   };
+}
+
+/**
+ * A page of top-level comments in the sort asked for, with the pinned one first on the first
+ * page of either sort (both listings leave it out, so later pages never repeat it).
+ */
+async function rootsPage(pool: Queryable, video: VideoWithOwner, query: Extract<CommentsQuery, { thread: null }>, viewerId: number | null, showHeld: boolean) {
+  const options = { limit: COMMENTS_PER_PAGE + 1, viewerId, showHeld };
+  let listed: Comment[];
+  let nextAfter: string | null;
+  let restarted = false;
+  let first = query.after === null;
+  const pinnedOnFirst = () => findPinnedComment(pool, video.id, viewerId, showHeld);
+  if (query.sort === 'newest') {
+    const [pinned, rows] = await Promise.all([first ? pinnedOnFirst() : null, listRootComments(pool, video.id, { ...options, after: query.after })]);
+    const page = keysetPage(rows, COMMENTS_PER_PAGE, (c) => String(c.id));
+    return { items: pinned ? [pinned, ...page.items] : page.items, listed: page.items, nextAfter: page.nextAfter, isFirstPage: first, restarted };
+  }
+  const [pinned, top] = await Promise.all([first ? pinnedOnFirst() : null, listTopRootComments(pool, video.id, { ...options, after: query.after })]);
+  let result = top;
+  let pin = pinned;
+  if (result === 'stale') {
+    restarted = true;
+    first = true;
+    [pin, result] = await Promise.all([pinnedOnFirst(), listTopRootComments(pool, video.id, { ...options, after: null })]);
+  }
+  const { epoch } = result as TopPage;
+  const page = keysetPage((result as TopPage).comments, COMMENTS_PER_PAGE, (c) => formatTopCursor({ epoch, score: c.score, id: c.id }));
+  listed = page.items;
+  nextAfter = page.nextAfter;
+  return { items: pin ? [pin, ...listed] : listed, listed, nextAfter, isFirstPage: first, restarted };
 }
 
 export function commentRoutes({ pool }: RouteDeps) {
@@ -125,7 +152,8 @@ export function commentRoutes({ pool }: RouteDeps) {
       const { id, created } = posted;
       const threadId = parent ? (parent.threadId ?? parent.id) : null;
       if (prefersJson(req)) return void res.status(created ? 201 : 200).json({ id, created, threadId });
-      res.redirect(303, `/watch/${video.publicId}${threadId ? `?thread=${threadId}` : ''}#comment-${id}`);
+      // A new top-level comment is first in Newest (in Top, a new comment without likes may be far down).
+      res.redirect(303, `/watch/${video.publicId}${threadId ? `?thread=${threadId}` : '?sort=newest'}#comment-${id}`);
     },
 
     /** POST /comments/:id/edit — the author's new text; the old one is kept as a revision. */

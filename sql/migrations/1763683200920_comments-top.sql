@@ -1,0 +1,56 @@
+-- Up Migration
+
+-- The "Top" sort of a video's comments (issue 11, items 1 and 5; src/db/comment-ranking.ts).
+--
+-- The score, written once here and used by every write that stores it: a Reddit-like log score
+-- with the creation time, sign(p)·log10(max(|p|, 1)) + seconds since 2025-01-01 / 86400, where
+-- p = likes + 2·replies − dislikes/2 (a reply is a conversation started, worth two likes;
+-- dislikes count, at half weight, toward ranking only). A comment a day newer needs ten times
+-- fewer points to rank the same, which is the decay for age. Chosen over an HN-like
+-- points / (age + 2)^1.5 because it does not depend on the time it is computed at: the score
+-- stored when a comment is posted is exact until its likes or replies change, and scores
+-- computed minutes apart compare as they should (an age-based score would need every root of
+-- the video recomputed at one instant to be comparable at all).
+CREATE FUNCTION comment_top_score(likes integer, dislikes integer, replies integer, created timestamptz)
+RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN sign(likes + 2.0 * replies - 0.5 * dislikes)::double precision
+         * log(greatest(abs(likes + 2.0 * replies - 0.5 * dislikes), 1))::double precision
+       + (extract(epoch FROM created)::double precision - 1735689600) / 86400;
+
+-- The stored rank of a root, NOT moved by each like: recomputed for all of a video's roots at
+-- once by the re-rank (rankVideos), which bumps videos.comments_top_epoch and keeps each root's
+-- score of the epoch before in prev_top_score, so that a reader who started paging before the
+-- re-rank finishes on the scores they started with (the cursor carries epoch, score and id).
+-- A comment posted after a re-rank has no previous score (NULL), and a reader on the previous
+-- epoch never sees it: NULL fails the keyset comparison.
+ALTER TABLE comments ADD COLUMN top_score double precision NOT NULL DEFAULT 0;
+ALTER TABLE comments ADD COLUMN prev_top_score double precision;
+UPDATE comments SET top_score = comment_top_score(like_count, dislike_count, reply_count, created_at);
+
+-- The epoch of the video's stored scores; when they were last computed; and since when likes,
+-- dislikes or replies of its comments changed without a re-rank (NULL: nothing to do). The
+-- re-rank job looks only for videos with comments_changed_at set (the partial index below) and
+-- ranks each at most once every 10 minutes.
+ALTER TABLE videos ADD COLUMN comments_top_epoch integer NOT NULL DEFAULT 0;
+ALTER TABLE videos ADD COLUMN comments_ranked_at timestamptz;
+ALTER TABLE videos ADD COLUMN comments_changed_at timestamptz;
+CREATE INDEX videos_comments_changed_idx ON videos (comments_changed_at) WHERE comments_changed_at IS NOT NULL;
+
+-- The first and later pages of Top: a range read of 21 index rows after the cursor, whatever
+-- the number of comments (EXPLAIN ANALYZE with 10,000 roots on one video: Index Scan using
+-- comments_video_top_idx, 21 rows, the first page 0.06 ms and a later page 0.05 ms; no Sort).
+CREATE INDEX comments_video_top_idx ON comments (video_id, top_score DESC, id DESC) WHERE thread_id IS NULL;
+-- A reader on the previous epoch's scores (a re-rank came while they paged): the same, on
+-- prev_top_score (rows without one are not indexed, they are never read on it).
+CREATE INDEX comments_video_prev_top_idx ON comments (video_id, prev_top_score DESC, id DESC) WHERE thread_id IS NULL AND prev_top_score IS NOT NULL;
+
+-- Down Migration
+DROP INDEX comments_video_prev_top_idx;
+DROP INDEX comments_video_top_idx;
+DROP INDEX videos_comments_changed_idx;
+ALTER TABLE videos DROP COLUMN comments_changed_at;
+ALTER TABLE videos DROP COLUMN comments_ranked_at;
+ALTER TABLE videos DROP COLUMN comments_top_epoch;
+ALTER TABLE comments DROP COLUMN prev_top_score;
+ALTER TABLE comments DROP COLUMN top_score;
+DROP FUNCTION comment_top_score(integer, integer, integer, timestamptz);
