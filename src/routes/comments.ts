@@ -8,7 +8,7 @@ import type { Queryable } from '../db/pool.js';
 import type { VideoWithOwner } from '../db/videos.js';
 import { COMMENT_MAX, parseComment, parseParent } from '../forms/comment.js';
 import { field } from '../forms/fields.js';
-import { badRequest, forbidden, notFound } from '../http/errors.js';
+import { badRequest, notFound } from '../http/errors.js';
 import { canEditVideo } from '../auth/permissions.js';
 import { loadedComment, loadedVideo } from '../http/guards.js';
 import { timestampSeconds } from '../chapters.js';
@@ -140,7 +140,6 @@ export function commentRoutes({ pool }: RouteDeps) {
       const form = parseComment(req.body);
       const action = `/watch/${video.publicId}/comments`;
       const mode = video.commentsMode;
-      if (mode === 'off') throw forbidden('Comments are turned off on this video.');
       if (parentId === 'invalid') return refuse(req, res, { body: 'Reply to a comment of this video.' }, { body: form.ok ? form.value.body : form.values.body ?? '' }, action);
       const parent = parentId === null ? null : await findComment(pool, parentId);
       if (parentId !== null && (!parent || parent.videoId !== video.id || (parent.held && parent.authorId !== req.viewer!.id && !canEditVideo(req.viewer, video)))) {
