@@ -27,14 +27,21 @@ ALTER TABLE comments ADD COLUMN top_score double precision NOT NULL DEFAULT 0;
 ALTER TABLE comments ADD COLUMN prev_top_score double precision;
 UPDATE comments SET top_score = comment_top_score(like_count, dislike_count, reply_count, created_at);
 
--- The epoch of the video's stored scores; when they were last computed; and since when likes,
--- dislikes or replies of its comments changed without a re-rank (NULL: nothing to do). The
--- re-rank job looks only for videos with comments_changed_at set (the partial index below) and
--- ranks each at most once every 10 minutes.
+-- The epoch of the video's stored scores, and when they were last computed.
 ALTER TABLE videos ADD COLUMN comments_top_epoch integer NOT NULL DEFAULT 0;
 ALTER TABLE videos ADD COLUMN comments_ranked_at timestamptz;
-ALTER TABLE videos ADD COLUMN comments_changed_at timestamptz;
-CREATE INDEX videos_comments_changed_idx ON videos (comments_changed_at) WHERE comments_changed_at IS NOT NULL;
+
+-- Videos whose comments' likes, dislikes or replies changed since their last ranking: the
+-- re-rank job reads this small table, and ranks each at most once every 10 minutes. A table of
+-- its own rather than a column of videos: marking takes no lock on the video's row, which the
+-- writes of comments take in other orders (posting locks the root, then the video; pinning the
+-- video, then the comments), so a like cannot deadlock with them. No foreign key either, for the
+-- same reason (its check would lock the video's row); a deleted video's row is dropped by the
+-- job.
+CREATE TABLE comment_rank_changes (
+  video_id bigint PRIMARY KEY,
+  changed_at timestamptz NOT NULL DEFAULT now()
+);
 
 -- The first and later pages of Top: a range read of 21 index rows after the cursor, whatever
 -- the number of comments (EXPLAIN ANALYZE with 10,000 roots on one video: Index Scan using
@@ -47,8 +54,7 @@ CREATE INDEX comments_video_prev_top_idx ON comments (video_id, prev_top_score D
 -- Down Migration
 DROP INDEX comments_video_prev_top_idx;
 DROP INDEX comments_video_top_idx;
-DROP INDEX videos_comments_changed_idx;
-ALTER TABLE videos DROP COLUMN comments_changed_at;
+DROP TABLE comment_rank_changes;
 ALTER TABLE videos DROP COLUMN comments_ranked_at;
 ALTER TABLE videos DROP COLUMN comments_top_epoch;
 ALTER TABLE comments DROP COLUMN prev_top_score;

@@ -11,10 +11,11 @@ import { prepared, withTransaction } from './pool.js';
  * (comment-top-listing.ts).
  *
  * Locks. A re-rank takes the video's ranking lock exclusively, then the video row, then the
- * roots. Every write that changes what a score counts (a like, a reply posted, deleted or
- * approved) takes the same lock shared first, then marks the video changed: a re-rank therefore
- * never runs while such a write is in flight, and a write after it marks the video again, so
- * no change is lost between the mark and the recount; and the lock order is the same for all.
+ * roots, and clears the video's mark (comment_rank_changes). Every write that changes what a
+ * score counts (a like, a reply posted, deleted or approved) takes the same lock shared first
+ * and marks the video changed last: a re-rank therefore never runs while such a write is in
+ * flight, and a write after it marks the video again, so no change is lost between the mark and
+ * the recount.
  */
 
 /** Namespace of the per-video ranking lock (first argument of the two-integer advisory locks; posting uses 11). */
@@ -47,14 +48,23 @@ export async function holdRankingOfComment(client: PoolClient, commentId: number
 
 /**
  * Marks the video's comments changed since their last ranking (after holdRanking, in the same
- * transaction). Writes only the first time after a re-rank, so a busy video's likes do not all
- * queue on its row.
+ * transaction, as its last write: the mark's key is then the last lock the write takes, so it
+ * closes no circle with the row locks). Only the first mark after a re-rank writes a row.
  */
 export async function markCommentsChanged(client: PoolClient, videoId: number): Promise<void> {
   await client.query(prepared(
     'mark-comments-changed',
-    'UPDATE videos SET comments_changed_at = now() WHERE id = $1 AND comments_changed_at IS NULL',
+    'INSERT INTO comment_rank_changes (video_id) VALUES ($1) ON CONFLICT (video_id) DO NOTHING',
     [videoId],
+  ));
+}
+
+/** markCommentsChanged for the video of comment `commentId`. */
+export async function markCommentsChangedOfComment(client: PoolClient, commentId: number): Promise<void> {
+  await client.query(prepared(
+    'mark-comments-changed-of-comment',
+    'INSERT INTO comment_rank_changes (video_id) SELECT video_id FROM comments WHERE id = $1 ON CONFLICT (video_id) DO NOTHING',
+    [commentId],
   ));
 }
 
@@ -73,9 +83,10 @@ export async function rankVideos(pool: Pool, videoIds: number[]): Promise<number
     await client.query(prepared('lock-comment-rankings', `SELECT pg_advisory_xact_lock($1, ${KEY('id')}) FROM unnest($2::bigint[]) AS id`, [RANK_LOCK, ids]));
     await client.query(prepared(
       'bump-comments-epoch',
-      'UPDATE videos SET comments_top_epoch = comments_top_epoch + 1, comments_ranked_at = now(), comments_changed_at = NULL WHERE id = ANY($1::bigint[])',
+      'UPDATE videos SET comments_top_epoch = comments_top_epoch + 1, comments_ranked_at = now() WHERE id = ANY($1::bigint[])',
       [ids],
     ));
+    await client.query(prepared('clear-comment-rank-changes', 'DELETE FROM comment_rank_changes WHERE video_id = ANY($1::bigint[])', [ids]));
     // comments_video_roots_idx finds the roots.
     const { rowCount } = await client.query(prepared(
       'rank-video-comments',
@@ -102,14 +113,14 @@ export async function rankAllVideoComments(pool: Pool): Promise<number> {
   let after = 0;
   let ranked = 0;
   for (;;) {
-    const { rows } = await pool.query<{ id: string }>(prepared(
+    const { rows } = await pool.query<{ id: number }>(prepared(
       'list-videos-with-comments',
       `SELECT v.id FROM videos v WHERE v.id > $1 AND EXISTS (SELECT 1 FROM comments c WHERE c.video_id = v.id AND c.thread_id IS NULL)
        ORDER BY v.id LIMIT $2`,
       [after, RANK_ALL_BATCH],
     ));
     if (rows.length === 0) return ranked;
-    const ids = rows.map((r) => Number(r.id));
+    const ids = rows.map((r) => r.id);
     await rankVideos(pool, ids);
     ranked += ids.length;
     after = ids.at(-1)!;
@@ -128,14 +139,14 @@ export async function rankChangedVideos(pool: Pool, options: { limit?: number; m
   return due.length;
 }
 
-/** Videos marked changed and due (videos_comments_changed_idx). */
+/** Videos marked changed and due, oldest mark first (a deleted video's mark is due at once, and cleared by its "ranking"). */
 async function findVideosToRank(db: Queryable, limit: number, minIntervalSeconds: number): Promise<number[]> {
-  const { rows } = await db.query<{ id: string }>(prepared(
+  const { rows } = await db.query<{ id: number }>(prepared(
     'find-videos-to-rank',
-    `SELECT id FROM videos
-     WHERE comments_changed_at IS NOT NULL AND (comments_ranked_at IS NULL OR comments_ranked_at <= now() - make_interval(secs => $2))
-     ORDER BY comments_changed_at LIMIT $1`,
+    `SELECT c.video_id AS id FROM comment_rank_changes c LEFT JOIN videos v ON v.id = c.video_id
+     WHERE v.comments_ranked_at IS NULL OR v.comments_ranked_at <= now() - make_interval(secs => $2)
+     ORDER BY c.changed_at LIMIT $1`,
     [limit, minIntervalSeconds],
   ));
-  return rows.map((r) => Number(r.id));
+  return rows.map((r) => r.id);
 }

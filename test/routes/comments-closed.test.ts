@@ -75,7 +75,7 @@ describe('comments turned off on a video', function () {
   it('refuses a reply to an existing comment, and a new comment, with 403 and the reason', async () => {
     const { video, id } = await closedVideoWithComment();
     const before = await snapshot(video.id);
-    for (const form of [{ body: 'A reply', parent: String(id) }, { body: 'A new one' }]) {
+    for (const form of [{ body: 'A reply', parent: String(id) }, { body: 'A new one' }] as Record<string, string>[]) {
       const res = await send(otherAgent, `/watch/${video.publicId}/comments`, form);
       assert.equal(res.status, 403, JSON.stringify(form));
       assert.match(res.text, /Comments are turned off on this video\./);
