@@ -44,11 +44,12 @@ CREATE TABLE comment_rank_changes (
 );
 
 -- The first and later pages of Top: a range read of 21 index rows after the cursor, whatever
--- the number of comments (EXPLAIN ANALYZE with 10,000 roots on one video: Index Scan using
--- comments_video_top_idx, 21 rows, the first page 0.06 ms and a later page 0.05 ms; no Sort).
+-- the number of comments, no sort of the roots (EXPLAIN ANALYZE with 10,000 roots on one video,
+-- test/db/comment-top-plans.test.ts: Index Scan using comments_video_top_idx, 21 rows read,
+-- first page 0.11 ms, a later page 0.16 ms; custom and generic plans alike).
 CREATE INDEX comments_video_top_idx ON comments (video_id, top_score DESC, id DESC) WHERE thread_id IS NULL;
 -- A reader on the previous epoch's scores (a re-rank came while they paged): the same, on
--- prev_top_score (rows without one are not indexed, they are never read on it).
+-- prev_top_score (rows without one are not indexed, they are never read on it): 21 rows, 0.18 ms.
 CREATE INDEX comments_video_prev_top_idx ON comments (video_id, prev_top_score DESC, id DESC) WHERE thread_id IS NULL AND prev_top_score IS NOT NULL;
 
 -- Down Migration
