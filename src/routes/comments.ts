@@ -100,29 +100,20 @@ export async function commentsSection(pool: Queryable, req: Request, video: Vide
  */
 async function rootsPage(pool: Queryable, video: VideoWithOwner, query: Extract<CommentsQuery, { thread: null }>, viewerId: number | null, showHeld: boolean) {
   const options = { limit: COMMENTS_PER_PAGE + 1, viewerId, showHeld };
-  let listed: Comment[];
-  let nextAfter: string | null;
-  let restarted = false;
-  let first = query.after === null;
-  const pinnedOnFirst = () => findPinnedComment(pool, video.id, viewerId, showHeld);
+  const pinnedOn = (first: boolean) => (first ? findPinnedComment(pool, video.id, viewerId, showHeld) : null);
+  const withPin = (pinned: Comment | null, page: { items: Comment[]; nextAfter: string | null }, first: boolean, restarted: boolean) =>
+    ({ items: pinned ? [pinned, ...page.items] : page.items, listed: page.items, nextAfter: page.nextAfter, isFirstPage: first, restarted });
   if (query.sort === 'newest') {
-    const [pinned, rows] = await Promise.all([first ? pinnedOnFirst() : null, listRootComments(pool, video.id, { ...options, after: query.after })]);
-    const page = keysetPage(rows, COMMENTS_PER_PAGE, (c) => String(c.id));
-    return { items: pinned ? [pinned, ...page.items] : page.items, listed: page.items, nextAfter: page.nextAfter, isFirstPage: first, restarted };
+    const [pinned, rows] = await Promise.all([pinnedOn(query.after === null), listRootComments(pool, video.id, { ...options, after: query.after })]);
+    return withPin(pinned, keysetPage(rows, COMMENTS_PER_PAGE, (c) => String(c.id)), query.after === null, false);
   }
-  const [pinned, top] = await Promise.all([first ? pinnedOnFirst() : null, listTopRootComments(pool, video.id, { ...options, after: query.after })]);
-  let result = top;
-  let pin = pinned;
-  if (result === 'stale') {
-    restarted = true;
-    first = true;
-    [pin, result] = await Promise.all([pinnedOnFirst(), listTopRootComments(pool, video.id, { ...options, after: null })]);
-  }
-  const { epoch } = result as TopPage;
-  const page = keysetPage((result as TopPage).comments, COMMENTS_PER_PAGE, (c) => formatTopCursor({ epoch, score: c.score, id: c.id }));
-  listed = page.items;
-  nextAfter = page.nextAfter;
-  return { items: pin ? [pin, ...listed] : listed, listed, nextAfter, isFirstPage: first, restarted };
+  const topPage = (pinned: Comment | null, top: TopPage, first: boolean, restarted: boolean) =>
+    withPin(pinned, keysetPage(top.comments, COMMENTS_PER_PAGE, (c) => formatTopCursor({ epoch: top.epoch, score: c.score, id: c.id })), first, restarted);
+  const [pinned, top] = await Promise.all([pinnedOn(query.after === null), listTopRootComments(pool, video.id, { ...options, after: query.after })]);
+  if (top !== 'stale') return topPage(pinned, top, query.after === null, false);
+  // The cursor's order is gone (two re-ranks since it was made): the first page again, said so.
+  const [pinnedAgain, again] = await Promise.all([pinnedOn(true), listTopRootComments(pool, video.id, { ...options, after: null })]);
+  return topPage(pinnedAgain, again as TopPage, true, true);
 }
 
 export function commentRoutes({ pool }: RouteDeps) {
