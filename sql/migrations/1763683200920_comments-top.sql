@@ -27,6 +27,17 @@ ALTER TABLE comments ADD COLUMN top_score double precision NOT NULL DEFAULT 0;
 ALTER TABLE comments ADD COLUMN prev_top_score double precision;
 UPDATE comments SET top_score = comment_top_score(like_count, dislike_count, reply_count, created_at);
 
+-- Every comment gets its score as it is inserted, whatever inserts it (posting, a seeder's bulk
+-- load with counters already set): the score does not depend on the time it is computed at, so
+-- this one is as right as a re-rank's until the comment's counts change.
+CREATE FUNCTION comments_score_on_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.top_score := comment_top_score(NEW.like_count, NEW.dislike_count, NEW.reply_count, NEW.created_at);
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER comments_score_on_insert BEFORE INSERT ON comments FOR EACH ROW EXECUTE FUNCTION comments_score_on_insert();
+
 -- The epoch of the video's stored scores, and when they were last computed.
 ALTER TABLE videos ADD COLUMN comments_top_epoch integer NOT NULL DEFAULT 0;
 ALTER TABLE videos ADD COLUMN comments_ranked_at timestamptz;
@@ -53,6 +64,8 @@ CREATE INDEX comments_video_top_idx ON comments (video_id, top_score DESC, id DE
 CREATE INDEX comments_video_prev_top_idx ON comments (video_id, prev_top_score DESC, id DESC) WHERE thread_id IS NULL AND prev_top_score IS NOT NULL;
 
 -- Down Migration
+DROP TRIGGER comments_score_on_insert ON comments;
+DROP FUNCTION comments_score_on_insert();
 DROP INDEX comments_video_prev_top_idx;
 DROP INDEX comments_video_top_idx;
 DROP TABLE comment_rank_changes;

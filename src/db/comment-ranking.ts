@@ -106,8 +106,10 @@ export async function rankVideoComments(pool: Pool, videoId: number): Promise<nu
 
 /**
  * Ranks again every video that has comments, RANK_ALL_BATCH videos a transaction: for the
- * seeder after a bulk load that wrote counters without going through the writes here.
- * Returns the number of videos ranked.
+ * seeder after a bulk load. Each comment inserted got its score from the counters it was
+ * inserted with (the insert trigger); likes and replies added to it afterwards without the
+ * writes here (rateComment, insertComment) count only once this has run. Returns the number of
+ * videos ranked.
  */
 export async function rankAllVideoComments(pool: Pool): Promise<number> {
   let after = 0;

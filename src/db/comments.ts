@@ -134,13 +134,11 @@ export async function insertComment(pool: Pool, comment: NewComment): Promise<{ 
       [comment.authorId, comment.videoId, threadId, body, DUPLICATE_WINDOW],
     ));
     if (same.rows[0]) return { id: same.rows[0].id, created: false };
-    // Its Top score from the start (no likes yet, its creation time): the score does not depend
-    // on when it is computed, so it is as right as a re-rank's, and it never moves in the
-    // ranking of the epoch it was posted in (comment-top-listing.ts).
+    // Its Top score is set as it is inserted (the trigger comments_score_on_insert, migration
+    // 920), and it never moves in the ranking of the epoch it was posted in (comment-top-listing.ts).
     const { rows } = await client.query<{ id: number }>(prepared(
       'insert-comment',
-      `INSERT INTO comments (video_id, author_id, thread_id, reply_to_user_id, body, held, top_score)
-       VALUES ($1, $2, $3, $4, $5, $6, comment_top_score(0, 0, 0, now())) RETURNING id`,
+      `INSERT INTO comments (video_id, author_id, thread_id, reply_to_user_id, body, held) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [comment.videoId, comment.authorId, threadId, replyTo, body, comment.held ?? false],
     ));
     // A held comment counts nowhere until approved (approveComment): counters show what all see.

@@ -20,17 +20,20 @@ describe('Query plans of the Top sort of comments', function () {
 
   before(async () => {
     const owner = await createUser();
+    const authors = await Promise.all(Array.from({ length: 20 }, () => createUser()));
     const video = await createVideo(owner);
     videoId = video.id;
     // As a bulk load writes them: counters set directly, then one ranking for the video.
     await testPool().query(
       `INSERT INTO comments (video_id, author_id, body, like_count, dislike_count, reply_count, created_at)
-       SELECT $1, $2, 'Comment ' || i, (i * 7919) % 500, (i * 31) % 7, (i * 13) % 5, now() - make_interval(mins => i)
+       SELECT $1, ($2::bigint[])[1 + i % 20], 'Comment ' || i, (i * 7919) % 500, (i * 31) % 7, (i * 13) % 5, now() - make_interval(mins => i)
        FROM generate_series(1, $3) AS i`,
-      [video.id, owner.id, ROOTS],
+      [video.id, authors.map((a) => a.id), ROOTS],
     );
     await rankVideoComments(testPool(), video.id);
-    await testPool().query('ANALYZE comments');
+    // Statistics as a live site has them (autovacuum's): without them the planner guesses the
+    // join with users at a few dozen rows, and a plan for a few dozen reads them all.
+    await testPool().query('ANALYZE comments, users, videos');
   });
 
   /** The statements a call runs, with their values, recorded as it passes them to the pool. */
@@ -52,17 +55,17 @@ describe('Query plans of the Top sort of comments', function () {
       for (const plan of ['custom', 'generic'] as const) {
         const explained = await explainQuery(client, statement.text, statement.values, { plan, forbidSeqScan: false, analyze: 'reads' });
         const nodes = planNodes(explained.plan);
+        if (process.env.SHOW_PLANS) console.log(label, plan, explained.executionMs, 'ms', process.env.SHOW_PLANS === 'full' ? JSON.stringify(explained.plan, ['Node Type', 'Index Name', 'Relation Name', 'Actual Rows', 'Plan Rows', 'Startup Cost', 'Total Cost', 'Plans', 'Join Type', 'Index Cond', 'Filter', 'Sort Key'], 1) : '');
         const comments = nodes.filter((n: PlanNode) => n['Relation Name'] === 'comments');
         assert.ok(comments.length > 0, `${label} (${plan}): reads comments`);
         for (const node of comments) {
-          assert.match(node['Node Type'], /^Index Scan/, `${label} (${plan}): ${node['Node Type']}`);
+          if (process.env.SHOW_PLANS !== 'full') assert.match(node['Node Type'], /^Index Scan/, `${label} (${plan}): ${node['Node Type']}`);
           assert.match(node['Index Name'] ?? '', /^comments_video_(prev_)?top_idx$/, `${label} (${plan}): ${node['Index Name']}`);
         }
         const read = comments.reduce((sum, n) => sum + rowsRead(n), 0);
         assert.ok(read <= PAGE + 2, `${label} (${plan}): ${read} comment rows read`);
         // A sort, if any, is of the page's rows only (the two branches of a later page), never of the roots.
         for (const sort of nodes.filter((n) => n['Node Type'] === 'Sort')) assert.ok((sort['Actual Rows'] ?? 0) <= PAGE, `${label} (${plan}): sorts ${sort['Actual Rows']} rows`);
-        if (process.env.SHOW_PLANS) console.log(label, plan, read, 'rows', explained.executionMs, 'ms');
       }
     } finally {
       client.release();
@@ -86,7 +89,7 @@ describe('Query plans of the Top sort of comments', function () {
     await assertPageRead(onCurrent[0]!, 'later page');
     await testPool().query('UPDATE comments SET like_count = like_count + (id % 11) WHERE video_id = $1 AND thread_id IS NULL', [videoId]);
     await rankVideoComments(testPool(), videoId);
-    await testPool().query('ANALYZE comments');
+    await testPool().query('ANALYZE comments, users, videos');
     const onPrevious = await statementsOf((db) => listTopRootComments(db, videoId, { after: cursor, limit: PAGE, viewerId: null, showHeld: false }));
     assert.equal(onPrevious.length, 1, 'one statement when it finds rows');
     await assertPageRead(onPrevious[0]!, 'later page on the previous epoch');

@@ -79,6 +79,14 @@ describe('comments: the Top sort', function () {
     const posted = await score(a);
     assert.ok(Math.abs(posted.top_score - expectedScore(0, 0, 0, posted.created_at)) < 1e-6, 'scored at posting');
     assert.equal(posted.prev_top_score, null);
+    // Any insert gets its score, counters and all (a seeder's bulk load does not go through insertComment).
+    const { rows: bulk } = await testPool().query(
+      `INSERT INTO comments (video_id, author_id, body, like_count, dislike_count, reply_count, created_at)
+       VALUES ($1, $2, 'Bulk loaded', 40, 3, 2, now() - interval '3 hours') RETURNING id, top_score, created_at`,
+      [video.id, author.id],
+    );
+    assert.ok(Math.abs(bulk[0].top_score - expectedScore(40, 3, 2, bulk[0].created_at)) < 1e-6, 'scored by the insert trigger');
+    await testPool().query('DELETE FROM comments WHERE id = $1', [bulk[0].id]);
 
     await Promise.all(raters.slice(0, 5).map((r) => rateComment(testPool(), r.id, a, 'like')));
     await rateComment(testPool(), raters[5]!.id, a, 'dislike');
