@@ -81,7 +81,8 @@ export async function commentsSection(pool: Queryable, req: Request, video: Vide
     return { ...empty, thread: shown(video, [thread], ratings)[0]!, items: shown(video, page.items, ratings), nextAfter: page.nextAfter, isFirstPage: after === null };
   }
   // A thread that is not to be shown: the first page of the sort (its `after` was a reply's).
-  const roots = await rootsPage(pool, video, query.thread === null ? query : { thread: null, sort: 'top', after: null }, viewerId, showHeld);
+  const firstOfSort = query.sort === 'newest' ? { thread: null, sort: 'newest' as const, after: null } : { thread: null, sort: 'top' as const, after: null };
+  const roots = await rootsPage(pool, video, query.thread === null ? query : firstOfSort, viewerId, showHeld);
   const ratings = viewerId ? await findCommentRatings(pool, viewerId, roots.items.map((c) => c.id)) : new Map<number, CommentRating>();
   return {
     ...empty,
