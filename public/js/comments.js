@@ -1,5 +1,5 @@
-// The comments section in place: posting a comment or a reply, liking, "More comments" and
-// "N replies" without leaving the page. Everything here is a plain form or link that works
+// The comments section in place: posting a comment or a reply, liking, editing, deleting,
+// "More comments" and "N replies" without leaving the page. Everything here is a plain form or link that works
 // without this script; on any failure we fall back to it (the form is submitted, the link
 // followed), so the server's answer (an error page, 429...) is what the viewer sees.
 // New comments are taken from the server's own HTML for the watch page (fetched and read with
@@ -49,8 +49,8 @@ function repliesList(threadId) {
 /** One comment's item as the server renders it, from the page that starts at it. */
 async function renderedComment(id, threadId) {
   const path = section.dataset.watchPath;
-  // Roots come newest first (after = older than), replies oldest first (after = newer than).
-  const url = threadId ? `${path}?thread=${threadId}&after=${id - 1}` : `${path}?after=${id + 1}`;
+  // Roots in Newest come newest first (after = older than), replies oldest first (after = newer than).
+  const url = threadId ? `${path}?thread=${threadId}&after=${id - 1}` : `${path}?sort=newest&after=${id + 1}`;
   const fetched = await fetchSection(url);
   return { item: fetched.querySelector(`#comment-${id}`), title: fetched.querySelector('#comments-title') };
 }
@@ -94,11 +94,67 @@ async function rate(form) {
   }
 }
 
+/**
+ * Shows a comment's item again as the server now renders it (after an edit, or a delete that
+ * kept it as "[deleted]"), keeping the replies loaded under it in place. A root is looked for in
+ * Newest after it (the pinned one, left out there, on Newest's first page), a reply in its thread.
+ */
+async function refreshItem(item) {
+  const id = Number(item.id.replace('comment-', ''));
+  const threadId = item.dataset.threadId ? Number(item.dataset.threadId) : null;
+  let { item: fresh } = await renderedComment(id, threadId);
+  if (!fresh && !threadId) fresh = (await fetchSection(`${section.dataset.watchPath}?sort=newest`)).querySelector(`#comment-${id}`);
+  if (!fresh) throw new Error('comment not shown');
+  // Replies loaded in place sit at the end of a root's item (the list, then its "More replies").
+  const replies = item.querySelector(':scope > ol.replies');
+  const keep = new Set();
+  for (let el = replies; el; el = el.nextElementSibling) keep.add(el);
+  for (const child of [...item.children]) if (!keep.has(child)) child.remove();
+  for (const child of [...fresh.children]) if (!child.matches('ol.replies')) item.insertBefore(child, replies);
+}
+
+async function editComment(form) {
+  const button = form.querySelector('button[type="submit"]');
+  button.disabled = true;
+  try {
+    await postForm(form);
+    await refreshItem(form.closest('li.comment'));
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function deleteComment(form) {
+  const button = form.querySelector('button[type="submit"]');
+  button.disabled = true;
+  const item = form.closest('li.comment');
+  let result;
+  try {
+    result = await postForm(form);
+  } finally {
+    button.disabled = false;
+  }
+  // Done on the server from here: what follows only updates the page, and a failure of it must
+  // not send the form again (a second delete would be a 404).
+  if (result.outcome === 'kept-as-deleted') {
+    await refreshItem(item).catch(() => { item.querySelector('.comment-text')?.replaceChildren('[deleted]'); });
+  } else {
+    item.remove();
+  }
+  fetchSection(`${section.dataset.watchPath}?sort=newest`).then((fetched) => {
+    const title = fetched.querySelector('#comments-title');
+    if (title) section.querySelector('#comments-title').textContent = title.textContent;
+  }).catch(() => {});
+}
+
 /** "More comments", "More replies" and "N replies": the next items appended where they belong. */
 async function loadMore(link) {
   const url = new URL(link.href);
   const threadId = url.searchParams.get('thread');
   const fetched = await fetchSection(url.pathname + url.search);
+  // The Top order changed twice since this page was read: the server starts again from the top,
+  // which belongs on a page of its own, not appended here.
+  if (fetched.querySelector('[data-comments-restarted]')) throw new Error('restarted');
   const from = threadId ? fetched.querySelector('ol.replies') : topList(fetched);
   const to = threadId ? repliesList(threadId) : topList(section);
   if (!from || !to) throw new Error('no list');
@@ -121,7 +177,11 @@ if (section) {
     const form = event.target;
     if (!(form instanceof HTMLFormElement)) return;
     const action = new URL(form.action).pathname;
-    const job = action.endsWith('/comments') ? submitComment(form) : action.endsWith('/rate') ? rate(form) : null;
+    const job = action.endsWith('/comments') ? submitComment(form)
+      : action.endsWith('/rate') ? rate(form)
+      : /^\/comments\/\d+\/edit$/.test(action) ? editComment(form)
+      : /^\/comments\/\d+\/delete$/.test(action) ? deleteComment(form)
+      : null;
     if (!job) return;
     event.preventDefault();
     job.catch(() => form.submit());

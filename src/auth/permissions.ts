@@ -79,6 +79,16 @@ export function canCommentOn(viewer: Viewer | null | undefined, video: Pick<Vide
 }
 
 /**
+ * Taking part in a video's conversation (posting, replying, editing a comment, rating one): not
+ * while the creator has turned its comments off. Deleting is not refused (canDeleteComment):
+ * the author may always take back what they wrote, even when it is hidden, and the creator may
+ * clear comments out before turning them on again; neither adds to a closed conversation.
+ */
+export function areCommentsOpen(_viewer: Viewer | null | undefined, video: { commentsMode: string }): boolean {
+  return video.commentsMode !== 'off';
+}
+
+/**
  * Editing a comment: its author alone, while it is not deleted. (Deleting: canDeleteComment.)
  */
 export function canChangeComment(viewer: Viewer | null | undefined, comment: { authorId: number; deletedAt: Date | null }): boolean {

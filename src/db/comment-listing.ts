@@ -10,8 +10,8 @@ import { COLUMNS, findComment, toComment, type Comment, type Row } from './comme
  * those SHOWN names.
  */
 
-/** Held comments are listed to their author, and to the creator when `$5` (showHeld) is true. */
-const SHOWN = (viewer = '$3') => `(NOT c.held OR c.author_id = ${viewer} OR $5::boolean)`;
+/** Held comments are listed to their author (`viewer`), and to the creator when `showHeld` is true (parameter names). */
+export const SHOWN = (viewer = '$3', showHeld = '$5') => `(NOT c.held OR c.author_id = ${viewer} OR ${showHeld}::boolean)`;
 
 /**
  * The video's pinned comment, if any and if this viewer may see it (held ones to their author

@@ -1,5 +1,6 @@
 import type { Pool, Queryable } from './pool.js';
 import { prepared, withTransaction } from './pool.js';
+import { holdRankingOfComment, markCommentsChangedOfComment } from './comment-ranking.js';
 
 export type CommentRating = 'like' | 'dislike' | null;
 
@@ -13,6 +14,9 @@ const VALUE = { like: 1, dislike: -1 } as const;
  */
 export async function rateComment(pool: Pool, userId: number, commentId: number, rating: CommentRating): Promise<{ likes: number; dislikes: number } | null> {
   return withTransaction(pool, async (client) => {
+    // The Top ranking (comment-ranking.ts): the video's ranking lock shared first, its changed
+    // mark last. The comment's stored score does not move here; the next re-rank counts the like.
+    await holdRankingOfComment(client, commentId);
     const locked = await client.query(prepared('lock-comment-for-rating', 'SELECT 1 FROM comments WHERE id = $1 AND deleted_at IS NULL FOR UPDATE', [commentId]));
     if (locked.rowCount === 0) return null;
     const { rows: old } = await client.query<{ value: number }>(prepared(
@@ -39,6 +43,7 @@ export async function rateComment(pool: Pool, userId: number, commentId: number,
       'UPDATE comments SET like_count = like_count + $2, dislike_count = dislike_count + $3 WHERE id = $1 RETURNING like_count, dislike_count',
       [commentId, likeDelta, dislikeDelta],
     ));
+    await markCommentsChangedOfComment(client, commentId);
     return { likes: rows[0]!.like_count, dislikes: rows[0]!.dislike_count };
   });
 }

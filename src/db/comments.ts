@@ -1,6 +1,7 @@
 import type { Pool, PoolClient, Queryable } from './pool.js';
 import { prepared, withTransaction } from './pool.js';
 import { ownerLive } from './visibility.js';
+import { holdRanking, holdRankingOfComment, markCommentsChanged } from './comment-ranking.js';
 
 /**
  * Comments under videos: writes (post, edit, delete) that keep the counters on their rows in the
@@ -118,6 +119,8 @@ export async function insertComment(pool: Pool, comment: NewComment): Promise<{ 
     // Keys of the two-integer form (apart from the bigint keys of jobs.ts); ids past 2^31 fold
     // onto others, which only makes two accounts wait for each other.
     await client.query(prepared('lock-comment-author', 'SELECT pg_advisory_xact_lock($1, ($2::bigint % 2147483647)::int)', [POSTING_LOCK, comment.authorId]));
+    // A reply moves its root's reply_count, which the Top score counts (comment-ranking.ts).
+    if (threadId !== null) await holdRanking(client, comment.videoId);
     // The thread's root first, as deleteComment locks it: the two never wait on each other in
     // opposite orders, and a root removed meanwhile is found gone here rather than failing the
     // insert's foreign key.
@@ -135,13 +138,18 @@ export async function insertComment(pool: Pool, comment: NewComment): Promise<{ 
       [comment.authorId, comment.videoId, threadId, body, DUPLICATE_WINDOW],
     ));
     if (same.rows[0]) return { id: same.rows[0].id, created: false };
+    // Its Top score is set as it is inserted (the trigger comments_score_on_insert, migration
+    // 920), and it never moves in the ranking of the epoch it was posted in (comment-top-listing.ts).
     const { rows } = await client.query<{ id: number }>(prepared(
       'insert-comment',
       `INSERT INTO comments (video_id, author_id, thread_id, reply_to_user_id, body, held) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [comment.videoId, comment.authorId, threadId, replyTo, body, comment.held ?? false],
     ));
     // A held comment counts nowhere until approved (approveComment): counters show what all see.
-    if (!comment.held) await moveCounters(client, comment.videoId, threadId, 1, 1);
+    if (!comment.held) {
+      await moveCounters(client, comment.videoId, threadId, 1, 1);
+      if (threadId !== null) await markCommentsChanged(client, comment.videoId);
+    }
     return { id: rows[0]!.id, created: true };
   });
 }
@@ -216,6 +224,8 @@ async function hasReplyRows(client: PoolClient, threadId: number): Promise<boole
  * request deleted it first (found before the locks were taken).
  */
 export async function dropComment(client: PoolClient, id: number, found: { video_id: number; thread_id: number | null; held: boolean }, removed = false): Promise<'removed' | 'kept-as-deleted' | 'nothing'> {
+  // A reply deleted moves its root's reply_count, which the Top score counts (comment-ranking.ts).
+  if (found.thread_id !== null) await holdRanking(client, found.video_id);
   const locked = await client.query<{ reply_count: number }>(prepared(
     'lock-comment-thread',
     'SELECT id, reply_count FROM comments WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE',
@@ -237,6 +247,7 @@ export async function dropComment(client: PoolClient, id: number, found: { video
   if (gone.rowCount === 0) return 'nothing';
   const counted = found.held ? 0 : -1;
   await moveCounters(client, found.video_id, found.thread_id, counted, counted);
+  if (found.thread_id !== null && !found.held) await markCommentsChanged(client, found.video_id);
   // The last reply under a "[deleted]" root takes the root with it: it was kept only for its
   // replies (already out of comment_count, so no counter moves).
   if (found.thread_id !== null) {
@@ -257,6 +268,7 @@ export async function dropComment(client: PoolClient, id: number, found: { video
  */
 export async function approveComment(pool: Pool, id: number): Promise<boolean> {
   return withTransaction(pool, async (client) => {
+    await holdRankingOfComment(client, id);
     const { rows } = await client.query<{ thread_id: number | null }>(prepared('find-comment-thread', 'SELECT thread_id FROM comments WHERE id = $1', [id]));
     if (!rows[0]) return false;
     await client.query(prepared('lock-comment-thread', 'SELECT id, reply_count FROM comments WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [[rows[0].thread_id ?? id, id]]));
@@ -267,6 +279,10 @@ export async function approveComment(pool: Pool, id: number): Promise<boolean> {
     ));
     if (!approved.rows[0]) return false;
     await moveCounters(client, approved.rows[0].video_id, approved.rows[0].thread_id, 1, 1);
+    // Its score is the one stored when it was posted (its creation time, no likes), which stays
+    // its key in the current epoch so that no reader's paging sees it move; the replies it adds
+    // to its root, and any likes it got while held, are counted by the next re-rank.
+    await markCommentsChanged(client, approved.rows[0].video_id);
     return true;
   });
 }

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { can, canChangeComment, canCurateComment, canDeleteComment, canCommentOn, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditChannel, canEditVideo, canManageUpload, canRateVideo, canSeeVideo, canSubscribeTo, isOwnerOr, type Permission, type Viewer } from '../auth/permissions.js';
+import { areCommentsOpen, can, canChangeComment, canCurateComment, canDeleteComment, canCommentOn, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditChannel, canEditVideo, canManageUpload, canRateVideo, canSeeVideo, canSubscribeTo, isOwnerOr, type Permission, type Viewer } from '../auth/permissions.js';
 import { isListed, isWatchableByLink } from '../db/visibility.js';
 import { REMOVAL_REASONS } from '../forms/comment-removal.js';
 import { formatCount, formatDate, formatNumber, plural } from '../format.js';
@@ -56,6 +56,7 @@ function setPredicates(res: Response, viewer: Viewer | null): void {
   res.locals.canEditVideo = (video: Subject<typeof canEditVideo>) => canEditVideo(viewer, video);
   res.locals.canCommentOn = (video: Subject<typeof canCommentOn>) => canCommentOn(viewer, video);
   res.locals.canChangeComment = (comment: Subject<typeof canChangeComment>) => canChangeComment(viewer, comment);
+  res.locals.areCommentsOpen = (video: Subject<typeof areCommentsOpen>) => areCommentsOpen(viewer, video);
   res.locals.canRateComment = (comment: Subject<typeof canRateComment>) => canRateComment(viewer, comment);
   res.locals.canDeleteComment = (comment: Parameters<typeof canDeleteComment>[1], video: Parameters<typeof canDeleteComment>[2]) => canDeleteComment(viewer, comment, video);
   res.locals.canCurateComment = (comment: Parameters<typeof canCurateComment>[1], video: Parameters<typeof canCurateComment>[2]) => canCurateComment(viewer, comment, video);

@@ -11,6 +11,8 @@ export const RELATE_VIDEO = 'video.related';
 export const REFRESH_RELATED = 'video.related.refresh';
 /** Works out again the week's most viewed videos (src/db/popular-videos.ts); sent like REFRESH_RELATED. */
 export const REFRESH_POPULAR = 'video.popular.refresh';
+/** Ranks again the Top order of the comments of videos whose likes and replies changed (src/db/comment-ranking.ts); sent like REFRESH_RELATED. */
+export const RERANK_COMMENTS = 'comments.rerank';
 /** A creator's bulk change of a large selection of videos (src/jobs/handlers/bulk-actions.ts). */
 export const BULK_ACTION = 'studio.bulk-action';
 
@@ -57,6 +59,8 @@ export async function startQueue(databaseUrl: string, logger: Logger, options: {
   await boss.createQueue(REFRESH_RELATED, { name: REFRESH_RELATED, retryLimit: 0 });
   // No retry either: the next period's refresh comes within a minute, and home keeps the last list meanwhile.
   await boss.createQueue(REFRESH_POPULAR, { name: REFRESH_POPULAR, retryLimit: 0 });
+  // No retry: the next period's job takes the videos still due.
+  await boss.createQueue(RERANK_COMMENTS, { name: RERANK_COMMENTS, retryLimit: 0 });
   // A retry goes on where the last try stopped (the row counts what was done).
   await boss.createQueue(BULK_ACTION, { name: BULK_ACTION, retryLimit: RETRY_LIMIT, retryDelay: RETRY_DELAY_SECONDS, retryBackoff: true });
   const inTransaction = (client?: PoolClient) =>

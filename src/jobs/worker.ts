@@ -10,9 +10,10 @@ import { LocalStorage } from '../media/storage.js';
 import { processVideoFailedHandler, processVideoHandler, type VideoJobData } from './handlers/process-video.js';
 import { bulkActionHandler, type BulkActionJobData } from './handlers/bulk-actions.js';
 import { REFRESH_POPULAR_SECONDS, refreshPopularHandler } from './handlers/popular-videos.js';
+import { RERANK_COMMENTS_SECONDS, rerankCommentsHandler } from './handlers/comment-ranking.js';
 import { PUBLISH_INTERVAL_MS, publishScheduledVideos } from './handlers/publish-scheduled.js';
 import { refreshRelatedVideos, relateVideosHandler, type RelatedJobData } from './handlers/related-videos.js';
-import { BULK_ACTION, PROCESS_VIDEO, PROCESS_VIDEO_FAILED, REFRESH_POPULAR, REFRESH_RELATED, RELATE_VIDEO, type JobQueue } from './queue.js';
+import { BULK_ACTION, PROCESS_VIDEO, PROCESS_VIDEO_FAILED, REFRESH_POPULAR, REFRESH_RELATED, RELATE_VIDEO, RERANK_COMMENTS, type JobQueue } from './queue.js';
 
 /** How often every worker looks for jobs whose worker died, and how old such a job must be. */
 const REAP_INTERVAL_MS = 15_000;
@@ -82,6 +83,13 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
   const popularTimer = setInterval(askForPopular, (REFRESH_POPULAR_SECONDS * 1000) / 2);
   popularTimer.unref();
 
+  // The Top order of comments (src/db/comment-ranking.ts), the same way, once a minute.
+  const askForRerank = () => queue.boss.sendThrottled(RERANK_COMMENTS, {}, {}, RERANK_COMMENTS_SECONDS, 'schedule')
+    .catch((err) => logger.warn({ err }, 'scheduling the comments re-rank failed'));
+  await askForRerank();
+  const rerankTimer = setInterval(askForRerank, (RERANK_COMMENTS_SECONDS * 1000) / 2);
+  rerankTimer.unref();
+
   // Scheduled videos: published within PUBLISH_INTERVAL_MS of their time, by whichever worker looks first.
   const publish = () => publishScheduledVideos({ pool, queue, logger }, new Date()).catch((err) => logger.warn({ err }, 'publishing scheduled videos failed'));
   await publish();
@@ -97,6 +105,7 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
   await queue.boss.work<RelatedJobData>(RELATE_VIDEO, { batchSize: RELATE_BATCH, pollingIntervalSeconds: 2 }, relateVideosHandler({ pool }));
   await queue.boss.work(REFRESH_RELATED, { batchSize: 1, pollingIntervalSeconds: 30 }, () => refreshRelatedVideos(pool, logger));
   await queue.boss.work(REFRESH_POPULAR, { batchSize: 1, pollingIntervalSeconds: 5 }, () => refreshPopularHandler(pool, logger));
+  await queue.boss.work(RERANK_COMMENTS, { batchSize: 1, pollingIntervalSeconds: 10 }, () => rerankCommentsHandler(pool, logger));
   await queue.boss.work<BulkActionJobData>(BULK_ACTION, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 2 }, bulkActionHandler({ pool, storage: pipeline.storage, queue, logger }));
 
   return {
@@ -105,11 +114,13 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
       clearInterval(refreshTimer);
       clearInterval(publishTimer);
       clearInterval(popularTimer);
+      clearInterval(rerankTimer);
       await queue.boss.offWork(PROCESS_VIDEO);
       await queue.boss.offWork(PROCESS_VIDEO_FAILED);
       await queue.boss.offWork(RELATE_VIDEO);
       await queue.boss.offWork(REFRESH_RELATED);
       await queue.boss.offWork(REFRESH_POPULAR);
+      await queue.boss.offWork(RERANK_COMMENTS);
       await queue.boss.offWork(BULK_ACTION);
       // A job cut short here stays active in the queue; its lock goes with this process, so the
       // next worker to start (or any running one, within 15 s) puts it back in line.

@@ -1,6 +1,8 @@
 import type { Request, Response } from 'express';
 import { deleteComment, findComment, insertComment, updateCommentBody, type Comment } from '../db/comments.js';
 import { findPinnedComment, listReplies, listRootComments } from '../db/comment-listing.js';
+import { listTopRootComments, type TopPage } from '../db/comment-top-listing.js';
+import { formatTopCursor, parseCommentsQuery, type CommentsQuery } from '../forms/comments-query.js';
 import { findCommentRatings, rateComment, type CommentRating } from '../db/comment-ratings.js';
 import type { Queryable } from '../db/pool.js';
 import type { VideoWithOwner } from '../db/videos.js';
@@ -18,7 +20,6 @@ import { keysetPage } from './pagination.js';
 
 export const COMMENTS_PER_PAGE = 20;
 export const REPLIES_PER_PAGE = 10;
-const COMMENT_ID = /^[1-9]\d{0,15}$/;
 
 /**
  * A comment as the templates show it: its text already made into safe HTML (linkifyComment),
@@ -52,51 +53,69 @@ export function commentMarkers(video: VideoWithOwner, comments: Comment[]): Comm
   return markers;
 }
 
-/** A comment id from the query string (`after`, `thread`), or null for anything else. */
-function idParam(value: unknown): number | null {
-  return typeof value === 'string' && COMMENT_ID.test(value) ? Number(value) : null;
-}
-
 /**
- * What the watch page's comments section shows: the count and the newest top-level comments
- * 20 at a time (`?after=<id>`); or, with `?thread=<id>`, that thread's root and its replies 10
- * at a time (`&after=<id>`). A thread the viewer may not see reads as no thread.
+ * What the watch page's comments section shows: the count and the top-level comments in a sort
+ * (`?sort=top|newest`, Top by default), 20 at a time after a cursor (`&after=`); or, with
+ * `?thread=<id>`, that thread's root and its replies 10 at a time (`&after=<id>`). A thread the
+ * viewer may not see reads as no thread. A malformed sort or cursor is a 400; a Top cursor
+ * whose order is gone (two re-ranks since) starts again at the first page, `restarted` set.
  */
 export async function commentsSection(pool: Queryable, req: Request, video: VideoWithOwner) {
+  const parsed = parseCommentsQuery(req.query);
+  if (!parsed.ok) throw badRequest(parsed.message);
+  const query = parsed.value;
   const viewerId = req.viewer?.id ?? null;
   // Held comments are shown to their author, to the creator, who reviews them, and to moderators.
   const showHeld = canSeeHeldComments(req.viewer, video);
-  const after = idParam(req.query.after);
-  const empty = { count: video.commentCount, mode: video.commentsMode, thread: null, items: [] as ShownComment[], nextAfter: null, isFirstPage: true, markers: [] as ReturnType<typeof commentMarkers>, max: COMMENT_MAX };
+  const empty = { count: video.commentCount, mode: video.commentsMode, sort: query.sort, thread: null, items: [] as ShownComment[], nextAfter: null as string | null, isFirstPage: true, restarted: false, markers: [] as ReturnType<typeof commentMarkers>, max: COMMENT_MAX };
   // Turned off: the comments already there are hidden, to the creator too (turning them on again shows them).
   if (video.commentsMode === 'off') return empty;
-  const threadId = idParam(req.query.thread);
   // Nobody signed in, nothing visible counted, the first page: nothing to read (held comments
   // are never a stranger's to see). Most videos' signed-out pages, two queries fewer.
-  if (video.commentCount === 0 && viewerId === null && threadId === null && after === null) return empty;
-  const root = threadId ? await findComment(pool, threadId) : null;
+  if (video.commentCount === 0 && viewerId === null && query.thread === null && query.after === null) return empty;
+  const root = query.thread ? await findComment(pool, query.thread) : null;
   const thread = root && root.videoId === video.id && root.threadId === null && (!root.held || root.authorId === viewerId || showHeld) ? root : null;
-  const [pinned, rows] = await Promise.all([
-    thread || after !== null ? null : findPinnedComment(pool, video.id, viewerId, showHeld),
-    thread
-      ? listReplies(pool, thread.id, { after, limit: REPLIES_PER_PAGE + 1, viewerId, showHeld })
-      : listRootComments(pool, video.id, { after, limit: COMMENTS_PER_PAGE + 1, viewerId, showHeld }),
-  ]);
-  const page = keysetPage(rows, thread ? REPLIES_PER_PAGE : COMMENTS_PER_PAGE, (c) => String(c.id));
-  // The pinned comment comes first on the first page (listRootComments leaves it out).
-  const items = pinned ? [pinned, ...page.items] : page.items;
-  const ids = [...(thread ? [thread.id] : []), ...items.map((c) => c.id)];
-  const ratings = viewerId ? await findCommentRatings(pool, viewerId, ids) : new Map<number, CommentRating>();
+  if (thread) {
+    const after = query.thread !== null ? query.after : null;
+    const page = keysetPage(await listReplies(pool, thread.id, { after, limit: REPLIES_PER_PAGE + 1, viewerId, showHeld }), REPLIES_PER_PAGE, (c) => String(c.id));
+    const ratings = viewerId ? await findCommentRatings(pool, viewerId, [thread.id, ...page.items.map((c) => c.id)]) : new Map<number, CommentRating>();
+    return { ...empty, thread: shown(video, [thread], ratings)[0]!, items: shown(video, page.items, ratings), nextAfter: page.nextAfter, isFirstPage: after === null };
+  }
+  // A thread that is not to be shown: the first page of the sort (its `after` was a reply's).
+  const firstOfSort = query.sort === 'newest' ? { thread: null, sort: 'newest' as const, after: null } : { thread: null, sort: 'top' as const, after: null };
+  const roots = await rootsPage(pool, video, query.thread === null ? query : firstOfSort, viewerId, showHeld);
+  const ratings = viewerId ? await findCommentRatings(pool, viewerId, roots.items.map((c) => c.id)) : new Map<number, CommentRating>();
   return {
     ...empty,
-    thread: thread ? shown(video, [thread], ratings)[0]! : null,
-    items: shown(video, items, ratings),
-    nextAfter: page.nextAfter,
-    isFirstPage: after === null,
+    items: shown(video, roots.items, ratings),
+    nextAfter: roots.nextAfter,
+    isFirstPage: roots.isFirstPage,
+    restarted: roots.restarted,
     // Only the page already read: the first page of top-level comments, or what the viewer paged to.
-    markers: thread ? [] : commentMarkers(video, page.items),
-    max: COMMENT_MAX,
+    markers: commentMarkers(video, roots.listed),
   };
+}
+
+/**
+ * A page of top-level comments in the sort asked for, with the pinned one first on the first
+ * page of either sort (both listings leave it out, so later pages never repeat it).
+ */
+async function rootsPage(pool: Queryable, video: VideoWithOwner, query: Extract<CommentsQuery, { thread: null }>, viewerId: number | null, showHeld: boolean) {
+  const options = { limit: COMMENTS_PER_PAGE + 1, viewerId, showHeld };
+  const pinnedOn = (first: boolean) => (first ? findPinnedComment(pool, video.id, viewerId, showHeld) : null);
+  const withPin = (pinned: Comment | null, page: { items: Comment[]; nextAfter: string | null }, first: boolean, restarted: boolean) =>
+    ({ items: pinned ? [pinned, ...page.items] : page.items, listed: page.items, nextAfter: page.nextAfter, isFirstPage: first, restarted });
+  if (query.sort === 'newest') {
+    const [pinned, rows] = await Promise.all([pinnedOn(query.after === null), listRootComments(pool, video.id, { ...options, after: query.after })]);
+    return withPin(pinned, keysetPage(rows, COMMENTS_PER_PAGE, (c) => String(c.id)), query.after === null, false);
+  }
+  const topPage = (pinned: Comment | null, top: TopPage, first: boolean, restarted: boolean) =>
+    withPin(pinned, keysetPage(top.comments, COMMENTS_PER_PAGE, (c) => formatTopCursor({ epoch: top.epoch, score: c.score, id: c.id })), first, restarted);
+  const [pinned, top] = await Promise.all([pinnedOn(query.after === null), listTopRootComments(pool, video.id, { ...options, after: query.after })]);
+  if (top !== 'stale') return topPage(pinned, top, query.after === null, false);
+  // The cursor's order is gone (two re-ranks since it was made): the first page again, said so.
+  const [pinnedAgain, again] = await Promise.all([pinnedOn(true), listTopRootComments(pool, video.id, { ...options, after: null })]);
+  return topPage(pinnedAgain, again as TopPage, true, true);
 }
 
 export function commentRoutes({ pool }: RouteDeps) {
@@ -114,7 +133,6 @@ export function commentRoutes({ pool }: RouteDeps) {
       const form = parseComment(req.body);
       const action = `/watch/${video.publicId}/comments`;
       const mode = video.commentsMode;
-      if (mode === 'off') throw forbidden('Comments are turned off on this video.');
       if (parentId === 'invalid') return refuse(req, res, { body: 'Reply to a comment of this video.' }, { body: form.ok ? form.value.body : form.values.body ?? '' }, action);
       const parent = parentId === null ? null : await findComment(pool, parentId);
       if (parentId !== null && (!parent || parent.videoId !== video.id || (parent.held && parent.authorId !== req.viewer!.id && !canSeeHeldComments(req.viewer, video)))) {
@@ -127,7 +145,8 @@ export function commentRoutes({ pool }: RouteDeps) {
       const { id, created } = posted;
       const threadId = parent ? (parent.threadId ?? parent.id) : null;
       if (prefersJson(req)) return void res.status(created ? 201 : 200).json({ id, created, threadId });
-      res.redirect(303, `/watch/${video.publicId}${threadId ? `?thread=${threadId}` : ''}#comment-${id}`);
+      // A new top-level comment is first in Newest (in Top, a new comment without likes may be far down).
+      res.redirect(303, `/watch/${video.publicId}${threadId ? `?thread=${threadId}` : '?sort=newest'}#comment-${id}`);
     },
 
     /** POST /comments/:id/edit — the author's new text; the old one is kept as a revision. */

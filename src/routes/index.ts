@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import { canChangeComment, canCommentOn, canCurateComment, canDeleteComment, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
+import { areCommentsOpen, canChangeComment, canCommentOn, canCurateComment, canDeleteComment, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
 import { allowChannel, allowComment, allowCommentOnVideo, allowVideo, hideVideoUnless, requirePermission, requireUser } from '../http/guards.js';
 import { problemHandler } from '../http/error-handler.js';
 import { uploadGuards } from '../http/upload-limits.js';
@@ -126,9 +126,11 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/watch/:id/rate', requireUser, loadVideo, allowVideo(canRateVideo, 'Your account may not rate this video.'), keepsPages, engagement.rate);
   router.post('/watch/:id/view', limits.viewsByAddress, engagement.checkViewToken, loadSharedVideo, keepsPages, engagement.view);
   // Comments (issue 11): post and reply (limits per account), likes, and the author's edit and delete.
-  router.post('/watch/:id/comments', requirePermission('comment.create'), loadVideo, allowVideo(canCommentOn, 'Comments are not open on this video.'), limits.commentsPerMinuteByAccount, limits.commentsPerDayByAccount, comments.post);
-  router.post('/comments/:id/edit', requireUser, loadComment, allowComment(canChangeComment, 'Only the author can edit this comment.'), comments.edit);
-  router.post('/comments/:id/rate', requireUser, loadComment, allowComment(canRateComment, 'Your account may not rate this comment.'), keepsPages, comments.rate);
+  // With the video's comments turned off, only deleting is left (areCommentsOpen says why).
+  const closedComments = allowVideo(areCommentsOpen, 'Comments are turned off on this video.');
+  router.post('/watch/:id/comments', requirePermission('comment.create'), loadVideo, allowVideo(canCommentOn, 'Comments are not open on this video.'), closedComments, limits.commentsPerMinuteByAccount, limits.commentsPerDayByAccount, comments.post);
+  router.post('/comments/:id/edit', requireUser, loadComment, allowComment(canChangeComment, 'Only the author can edit this comment.'), closedComments, comments.edit);
+  router.post('/comments/:id/rate', requireUser, loadComment, allowComment(canRateComment, 'Your account may not rate this comment.'), closedComments, keepsPages, comments.rate);
   router.post('/comments/:id/delete', requireUser, loadComment, allowCommentOnVideo(canDeleteComment, 'Only the author or the creator can delete this comment.'), comments.remove);
   // The creator's tools on comments under their own videos (issue 11, item 7).
   const curate = allowCommentOnVideo(canCurateComment, 'Only the creator of this video can do that.');

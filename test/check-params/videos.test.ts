@@ -140,6 +140,13 @@ describe('check params: videos', () => {
       assert.equal((await ownerAgent.get(`/watch/${hidden.publicId}`)).status, 200);
     });
 
+    it('fails with a comment sort or cursor that is not one of ours (400)', async () => {
+      const video = await createVideo(owner);
+      for (const query of ['?sort=best', '?sort=', '?sort=top&sort=newest', '?after=garbage', '?sort=newest&after=1_2_3', '?sort=top&after=42', `?after=${'9'.repeat(5000)}`]) {
+        assert.equal((await supertest(t.app).get(`/watch/${video.publicId}${query}`)).status, 400, query.slice(0, 40));
+      }
+    });
+
     it('succeeds with correct parameters, and odd query parameters are ignored', async () => {
       const video = await createVideo(owner);
       for (const query of ['', '?t=1m5s', '?t=-5', '?t=99999999999999999999', '?quality=abc', '?quality[]=1&t[]=2']) {

@@ -65,7 +65,7 @@ describe('comments', function () {
       const token = await tokenFor(agent, `/watch/${video.publicId}`);
       const res = await agent.post(`/watch/${video.publicId}/comments`).type('form').send({ _csrf: token, body: 'First!\nSecond line' });
       assert.equal(res.status, 303);
-      assert.match(String(res.headers.location), new RegExp(`^/watch/${video.publicId}#comment-\\d+$`));
+      assert.match(String(res.headers.location), new RegExp(`^/watch/${video.publicId}\\?sort=newest#comment-\\d+$`), 'a new comment is shown first in Newest');
       const page = await supertest(t.app).get(`/watch/${video.publicId}`);
       assert.match(page.text, /1 comment</);
       assert.match(page.text, /First!<br>\nSecond line/);
@@ -93,15 +93,15 @@ describe('comments', function () {
       assert.match(thread.text, new RegExp(`<a href="/@${other.handle}">@${other.handle}</a> Answering you`));
     });
 
-    it('pages roots 20 at a time by keyset: inserts between pages repeat and skip nothing', async () => {
+    it('pages roots in Newest 20 at a time by keyset: inserts between pages repeat and skip nothing', async () => {
       const video = await createVideo(owner);
       const ids: number[] = [];
       for (let i = 0; i < 25; i++) ids.push(await postOk(agent, video, `Comment number ${i}.`));
-      const first = await supertest(t.app).get(`/watch/${video.publicId}`);
-      const next = /\?after=(\d+)#comments">More comments/.exec(first.text)?.[1];
+      const first = await supertest(t.app).get(`/watch/${video.publicId}?sort=newest`);
+      const next = /\?sort=newest&amp;after=(\d+)#comments">More comments/.exec(first.text)?.[1];
       assert.ok(next, 'a link to the next page');
       await postOk(otherAgent, video, 'Posted while paging.');
-      const second = await supertest(t.app).get(`/watch/${video.publicId}?after=${next}`);
+      const second = await supertest(t.app).get(`/watch/${video.publicId}?sort=newest&after=${next}`);
       const shown = (html: string) => [...html.matchAll(/id="comment-(\d+)"/g)].map((m) => Number(m[1]));
       const seen = [...shown(first.text), ...shown(second.text)];
       assert.deepEqual(seen, [...ids].reverse(), 'every comment once, newest first');

@@ -10,6 +10,7 @@ import { createUser, createVideo } from '../helpers/factories.js';
 import { insertVideoFile } from '../../src/db/video-files.js';
 import { findComment, insertComment } from '../../src/db/comments.js';
 import { heartComment, pinComment } from '../../src/db/comment-curation.js';
+import { rankVideoComments } from '../../src/db/comment-ranking.js';
 import { testPool } from '../helpers/database.js';
 
 // Valid HTML5 and the accessibility rules html-validate checks (labels, headings, landmarks,
@@ -235,6 +236,22 @@ describe('HTML validity and accessibility', () => {
     assert.match(mine, /no longer available/);
     await assertValid(mine, 'GET /settings/comments (every state)');
     await assertValid((await (await signedInAgent(t.app, await createUser())).get('/settings/comments')).text, 'GET /settings/comments (none)');
+  });
+
+  it('holds for the comments sorted by Top and Newest, a later page, and a Top page started again after a re-rank', async () => {
+    const owner = await createUser();
+    const video = await createVideo(owner);
+    for (let i = 0; i < 22; i++) await insertComment(testPool(), { videoId: video.id, authorId: owner.id, body: `Comment ${i}`, parent: null });
+    const top = (await supertest(t.app).get(`/watch/${video.publicId}`)).text;
+    await assertValid(top, 'watch page, comments in Top');
+    await assertValid((await supertest(t.app).get(`/watch/${video.publicId}?sort=newest`)).text, 'watch page, comments in Newest');
+    const next = /href="([^"]+)#comments">More comments/.exec(top)![1]!.replaceAll('&amp;', '&');
+    await assertValid((await supertest(t.app).get(next)).text, 'watch page, a later page of Top');
+    await rankVideoComments(testPool(), video.id);
+    await rankVideoComments(testPool(), video.id);
+    const restarted = (await supertest(t.app).get(next)).text;
+    assert.match(restarted, /data-comments-restarted/);
+    await assertValid(restarted, 'watch page, Top started again with a notice');
   });
 
   it("holds for a video's statistics in the studio, with views, sources and ratings", async () => {
