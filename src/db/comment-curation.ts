@@ -7,14 +7,20 @@ import { prepared, withTransaction } from './pool.js';
  * takes neither (the WHERE clauses), and deleting one with replies clears both (deleteComment).
  */
 
+/** Namespace of the advisory lock that orders the pins of one video (after comments.ts's 11 and 12). */
+const PIN_LOCK = 13;
+
 /**
  * Pins the top-level comment `id` of `videoId`, unpinning the video's previous one in the same
- * transaction. The video row is locked first so two pins at once take turns (comments_pinned_idx
- * would refuse the second otherwise). False when the comment is not a live root of that video.
+ * transaction. Two pins of one video take turns on an advisory lock of that video
+ * (comments_pinned_idx would refuse the second otherwise). Not the video's row: a reply locks
+ * its root and then the video's row (its comment_count), so a pin holding the video's row while
+ * it waits for a root being answered would deadlock with it. False when the comment is not a
+ * live root of that video.
  */
 export async function pinComment(pool: Pool, videoId: number, id: number): Promise<boolean> {
   return withTransaction(pool, async (client) => {
-    await client.query(prepared('lock-video-for-pin', 'SELECT 1 FROM videos WHERE id = $1 FOR UPDATE', [videoId]));
+    await client.query(prepared('lock-video-pins', 'SELECT pg_advisory_xact_lock($1, ($2::bigint % 2147483647)::int)', [PIN_LOCK, videoId]));
     await client.query(prepared(
       'unpin-other-comments',
       'UPDATE comments SET pinned_at = NULL WHERE video_id = $1 AND pinned_at IS NOT NULL AND id <> $2',

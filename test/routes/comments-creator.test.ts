@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
+import { pinComment } from '../../src/db/comment-curation.js';
 import { findComment, insertComment } from '../../src/db/comments.js';
 import { useTestApp } from '../helpers/app.js';
 import { signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
@@ -153,6 +154,21 @@ describe("comments: the creator's tools", function () {
       for (const r of results) assert.equal(r.status, 303);
       const { rows } = await testPool().query('SELECT count(*)::int AS n FROM comments WHERE video_id = $1 AND pinned_at IS NOT NULL', [video.id]);
       assert.equal(rows[0].n, 1);
+    });
+    it('never deadlocks a pin with replies to the roots it pins and unpins', async () => {
+      const video = await createVideo(owner);
+      const roots = [await comment(video, author, 'Root A'), await comment(video, author, 'Root B')];
+      const repliers = await Promise.all([1, 2, 3, 4].map(() => createUser()));
+      const parents = await Promise.all(roots.map((id) => findComment(testPool(), id)));
+      for (let round = 0; round < 15; round += 1) {
+        await Promise.all([
+          pinComment(testPool(), video.id, roots[round % 2]!),
+          pinComment(testPool(), video.id, roots[(round + 1) % 2]!),
+          ...repliers.map((replier, i) => insertComment(testPool(), { videoId: video.id, authorId: replier.id, body: `Reply ${round}.${i}`, parent: parents[i % 2]! })),
+        ]);
+      }
+      const { rows } = await testPool().query('SELECT count(*)::int AS n FROM comments WHERE video_id = $1 AND thread_id IS NOT NULL', [video.id]);
+      assert.equal(rows[0].n, 15 * 4);
     });
   });
 
