@@ -57,27 +57,57 @@ export async function commentsBench(pool: Pool, base: string, uncachedBase: stri
   for (const handle of await findFollowers(pool, POSTERS)) sessions.push(await signIn(base, handle));
   const reader = sessions[0]!;
 
-  async function measure(label: string, url: string, headers: Record<string, string> = {}): Promise<Row> {
+  /** The body's size at `url`, checked to answer 200, then a warm-up. */
+  async function prepare(label: string, url: string, headers: Record<string, string>): Promise<number> {
     const probe = await fetch(url, { headers, redirect: 'manual' });
     if (probe.status !== 200) throw new Error(`${url} answered ${probe.status}`);
     const bytes = (await probe.arrayBuffer()).byteLength;
     options.log(`${label}: ${bytes} bytes…`);
     await autocannon({ url, connections: options.connections, duration: Math.min(3, options.seconds), headers });
-    const result = await autocannon({ url, connections: options.connections, duration: options.seconds, headers });
+    return bytes;
+  }
+  async function run(url: string, headers: Record<string, string>, seconds: number): Promise<Result> {
+    const result = await autocannon({ url, connections: options.connections, duration: seconds, headers });
     if (result.non2xx || result.errors) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-    return { label, url, bytes, result };
+    return result;
+  }
+  async function measure(label: string, url: string, headers: Record<string, string> = {}): Promise<Row> {
+    const bytes = await prepare(label, url, headers);
+    return { label, url, bytes, result: await run(url, headers, options.seconds) };
+  }
+  /**
+   * The busy page and the quiet one in the order A B B A, half the time each run, so that load
+   * from other work rising or falling during the pair weighs on both alike. req/s is the mean of
+   * the two halves; p50 and p99 the mean of the two halves' (an approximation, the halves being
+   * equally long).
+   */
+  async function measurePair(a: [string, string], b: [string, string], headers: Record<string, string> = {}): Promise<[Row, Row]> {
+    const bytesA = await prepare(a[0], a[1], headers);
+    const bytesB = await prepare(b[0], b[1], headers);
+    const half = Math.max(1, Math.round(options.seconds / 2));
+    const a1 = await run(a[1], headers, half);
+    const b1 = await run(b[1], headers, half);
+    const b2 = await run(b[1], headers, half);
+    const a2 = await run(a[1], headers, half);
+    const mean = (x: Result, y: Result): Result => ({
+      ...x,
+      requests: { average: (x.requests.average + y.requests.average) / 2 },
+      latency: { p50: (x.latency.p50 + y.latency.p50) / 2, p99: (x.latency.p99 + y.latency.p99) / 2 },
+    });
+    return [{ label: a[0], url: a[1], bytes: bytesA, result: mean(a1, a2) }, { label: b[0], url: b[1], bytes: bytesB, result: mean(b1, b2) }];
   }
 
   const signedIn = { Cookie: reader.cookie };
   const pairs: [Row, Row][] = [];
-  pairs.push([
-    await measure('`/watch/:id`, 10,000 comments, signed out, page cache off', `${uncachedBase}/watch/${BUSY_VIDEO}`),
-    await measure('`/watch/:id`, no comments, signed out, page cache off', `${uncachedBase}/watch/${QUIET_VIDEO}`),
-  ]);
-  pairs.push([
-    await measure('`/watch/:id`, 10,000 comments, signed in', `${base}/watch/${BUSY_VIDEO}`, signedIn),
-    await measure('`/watch/:id`, no comments, signed in', `${base}/watch/${QUIET_VIDEO}`, signedIn),
-  ]);
+  pairs.push(await measurePair(
+    ['`/watch/:id`, 10,000 comments, signed out, page cache off', `${uncachedBase}/watch/${BUSY_VIDEO}`],
+    ['`/watch/:id`, no comments, signed out, page cache off', `${uncachedBase}/watch/${QUIET_VIDEO}`],
+  ));
+  pairs.push(await measurePair(
+    ['`/watch/:id`, 10,000 comments, signed in', `${base}/watch/${BUSY_VIDEO}`],
+    ['`/watch/:id`, no comments, signed in', `${base}/watch/${QUIET_VIDEO}`],
+    signedIn,
+  ));
   // The second page as the first page links it, whatever the sort and its cursor become.
   const first = await (await fetch(`${uncachedBase}/watch/${BUSY_VIDEO}`)).text();
   const more = /<a data-comments-more href="([^"]+)"/.exec(first)?.[1]?.replace(/&amp;/g, '&').replace(/#.*$/, '');
@@ -90,11 +120,11 @@ export async function commentsBench(pool: Pool, base: string, uncachedBase: stri
   const line = (row: Row, quietRow: Row | null) => {
     const r = row.result;
     const ratio = quietRow ? `${(quietRow.result.requests.average / r.requests.average).toFixed(2)}×` : '–';
-    return `| ${row.label} | ${row.bytes ? `${(row.bytes / 1024).toFixed(1)} KiB` : '–'} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} / ${r.latency.p99} ms | ${ratio} |`;
+    return `| ${row.label} | ${row.bytes ? `${(row.bytes / 1024).toFixed(1)} KiB` : '–'} | ${r.requests.average.toFixed(0)} | ${r.latency.p50.toFixed(0)} / ${r.latency.p99.toFixed(0)} ms | ${ratio} |`;
   };
   const lines = [
     `### Comments (autocannon, ${options.connections} connections × ${options.seconds} s each, after 3 s of warm-up)`, '',
-    `The seeded video with ${BUSY_ROOTS.toLocaleString('en')} top-level comments (${busy.comment_count.toLocaleString('en')} counted with replies; \`${BUSY_VIDEO}\`) against the seeded video of the same shape without comments (\`${QUIET_VIDEO}\`), measured one after the other in this run. "Cost ÷ no comments" is the no-comment page's req/s over this one's: how many times as long a request takes. Signed in as ${reader.handle}; posts from ${sessions.length} accounts in turn.`, '',
+    `The seeded video with ${BUSY_ROOTS.toLocaleString('en')} top-level comments (${busy.comment_count.toLocaleString('en')} counted with replies; \`${BUSY_VIDEO}\`) against the seeded video of the same shape without comments (\`${QUIET_VIDEO}\`), measured in this run in the order with, without, without, with (half the time each, req/s and percentiles the mean of the halves), so that other work's load weighs on both alike. "Cost ÷ no comments" is the no-comment page's req/s over this one's: how many times as long a request takes. Signed in as ${reader.handle}; posts from ${sessions.length} accounts in turn.`, '',
     '| Request | Body | req/s | p50 / p99 | Cost ÷ no comments |', '|---|---|---|---|---|',
   ];
   for (const [withComments, without] of pairs) lines.push(line(withComments, without), line(without, null));
