@@ -46,27 +46,35 @@ const EDITED_SHARE = 0.02;
 const PINNED_SHARE = 0.05;
 
 /** A uniform draw in [0, 1) from `value` under `key` and `salt`: the same in every statement, unlike random(). */
-const draw = (value: string, key: string, salt: number) => `((hashint8extended((${value})::bigint, (${key}) # ${salt}::bigint) & 1048575) / 1048576.0)`;
+const draw = (value: string, key: string, salt: number) => `((hashint8extended((${value})::bigint, (${key}) # ${salt}::bigint) & 1048575)::float8 / 1048576)`;
 /** A video's key for its draws, from its public id (known to seedVideos before the row has an id). */
 const videoKey = (publicId: string) => `hashtextextended(${publicId}, 0)`;
-const isBusy = (publicId: string) => `(${publicId} = '${BUSY_VIDEO}')`;
 
-/** How many top-level comments the video gets: none on a private one nor on the quiet one. */
-function rootsOf(publicId: string, visibility: string): string {
-  return `CASE WHEN ${isBusy(publicId)} THEN ${BUSY_ROOTS} WHEN ${publicId} = '${QUIET_VIDEO}' OR ${visibility} = 'private' THEN 0
-    ELSE floor(power(${draw('0', videoKey(publicId), 1)}, 3) * ${ROOTS_SCALE})::int END`;
+/**
+ * What the draws of a video start from, computed once a video: its key, whether it is the busy
+ * one, and whether it gets no comment at all (the quiet one, and private videos).
+ */
+function videoDraws(publicId: string, visibility: string): string {
+  return `(SELECT ${videoKey(publicId)} AS key, ${publicId} = '${BUSY_VIDEO}' AS busy, ${publicId} = '${QUIET_VIDEO}' OR ${visibility} = 'private' AS no_comments)`;
 }
 
-/** How many replies the video's n-th root gets. */
-function repliesOf(publicId: string, n: string): string {
-  const key = videoKey(publicId);
-  return `CASE WHEN ${isBusy(publicId)} THEN CASE WHEN ${n} % ${BUSY_THREAD_EVERY} = 0 THEN ${BUSY_THREAD_REPLIES} ELSE 0 END
-    WHEN ${draw(n, key, 2)} < ${THREAD_SHARE} THEN 1 + floor(power(${draw(n, key, 3)}, 2) * ${REPLIES_SCALE})::int ELSE 0 END`;
+/** How many top-level comments the video of these draws (`k`, videoDraws) gets. */
+function rootsOf(k: string): string {
+  return `CASE WHEN ${k}.busy THEN ${BUSY_ROOTS} WHEN ${k}.no_comments THEN 0 ELSE floor(power(${draw('0', `${k}.key`, 1)}, 3) * ${ROOTS_SCALE})::int END`;
 }
 
-/** Whether the n-th root is "[deleted]": only one with replies (deleteComment removes any other), never the first (which may be pinned). */
-function deletedRoot(publicId: string, n: string): string {
-  return `(NOT ${isBusy(publicId)} AND ${n} > 1 AND (${repliesOf(publicId, n)}) > 0 AND ${draw(n, videoKey(publicId), 4)} < ${DELETED_SHARE})`;
+/** How many replies its n-th root gets. */
+function repliesOf(k: string, n: string): string {
+  return `CASE WHEN ${k}.busy THEN CASE WHEN ${n} % ${BUSY_THREAD_EVERY} = 0 THEN ${BUSY_THREAD_REPLIES} ELSE 0 END
+    WHEN ${draw(n, `${k}.key`, 2)} < ${THREAD_SHARE} THEN 1 + floor(power(${draw(n, `${k}.key`, 3)}, 2) * ${REPLIES_SCALE})::int ELSE 0 END`;
+}
+
+/**
+ * Whether its n-th root, with `replies`, is "[deleted]": only one with replies (deleteComment
+ * removes any other), never the first (which may be pinned), none on the busy video.
+ */
+function deletedRoot(k: string, n: string, replies: string): string {
+  return `(NOT ${k}.busy AND ${n} > 1 AND ${replies} > 0 AND ${draw(n, `${k}.key`, 4)} < ${DELETED_SHARE})`;
 }
 
 /**
@@ -74,8 +82,10 @@ function deletedRoot(publicId: string, n: string): string {
  * every reply (as deleteComment and insertComment keep it).
  */
 export function commentCountOf(publicId: string, visibility: string): string {
-  return `(SELECT coalesce(sum(CASE WHEN ${deletedRoot(publicId, 'n')} THEN 0 ELSE 1 END + ${repliesOf(publicId, 'n')}), 0)::int
-    FROM generate_series(1, ${rootsOf(publicId, visibility)}) AS n)`;
+  return `(SELECT coalesce(sum(CASE WHEN ${deletedRoot('k', 'n', 'r.replies')} THEN 0 ELSE 1 END + r.replies), 0)::int
+    FROM ${videoDraws(publicId, visibility)} k
+    CROSS JOIN LATERAL generate_series(1, ${rootsOf('k')}) AS n
+    CROSS JOIN LATERAL (SELECT ${repliesOf('k', 'n')} AS replies) r)`;
 }
 
 /** Seeded accounts by number, as in seed.ts. */
@@ -117,13 +127,14 @@ export async function seedRootComments(db: Queryable, after: number, accounts: n
     `WITH ${SEEDED},
      v AS (SELECT id, public_id, visibility, duration_seconds, published_at FROM videos WHERE id > $1 AND comment_count > 0),
      drawn AS (
-       SELECT v.id AS video_id, v.public_id, v.duration_seconds, n,
-              ${repliesOf('v.public_id', 'n')} AS replies,
-              ${deletedRoot('v.public_id', 'n')} AS deleted,
-              n = 1 AND (${isBusy('v.public_id')} OR ${draw('0', videoKey('v.public_id'), 7)} < ${PINNED_SHARE}) AS pinned,
-              v.published_at + power(${draw('n', videoKey('v.public_id'), 5)}, 3) * (now() - v.published_at) AS at,
-              1 + floor(${draw('n', videoKey('v.public_id'), 6)} * $2)::int AS k
-       FROM v CROSS JOIN LATERAL generate_series(1, ${rootsOf('v.public_id', 'v.visibility')}) AS n
+       SELECT v.id AS video_id, k.busy, v.duration_seconds, n, r.replies,
+              ${deletedRoot('k', 'n', 'r.replies')} AS deleted,
+              n = 1 AND (k.busy OR ${draw('0', 'k.key', 7)} < ${PINNED_SHARE}) AS pinned,
+              v.published_at + power(${draw('n', 'k.key', 5)}, 3) * (now() - v.published_at) AS at,
+              1 + floor(${draw('n', 'k.key', 6)} * $2)::int AS k
+       FROM v CROSS JOIN LATERAL ${videoDraws('v.public_id', 'v.visibility')} k
+       CROSS JOIN LATERAL generate_series(1, ${rootsOf('k')}) AS n
+       CROSS JOIN LATERAL (SELECT ${repliesOf('k', 'n')} AS replies) r
      ),
      numbered AS (SELECT d.*, $3::bigint + row_number() OVER (ORDER BY d.at, d.video_id, d.n) AS id FROM drawn d)
      INSERT INTO comments (id, video_id, author_id, body, like_count, dislike_count, reply_count, created_at, edited_at, deleted_at, pinned_at, hearted_at)
@@ -136,7 +147,7 @@ export async function seedRootComments(db: Queryable, after: number, accounts: n
             CASE WHEN c.pinned THEN least(now(), c.at + interval '1 hour') END,
             CASE WHEN NOT c.deleted AND random() < ${HEARTED_SHARE} THEN least(now(), c.at + interval '2 hours') END
      FROM numbered c JOIN seeded a ON a.k = c.k
-     CROSS JOIN LATERAL ${ratingsOf('c.id', isBusy('c.public_id'), 'c.deleted', '$2')} r
+     CROSS JOIN LATERAL ${ratingsOf('c.id', 'c.busy', 'c.deleted', '$2')} r
      CROSS JOIN (SELECT $4::text[] AS w, array_length($4::text[], 1) AS nw) words
      ORDER BY c.id`,
     [after, accounts, before, words],
@@ -154,12 +165,12 @@ export async function seedReplies(db: Queryable, after: number, accounts: number
   const { rowCount } = await db.query(
     `WITH ${SEEDED},
      roots AS (
-       SELECT c.id, c.video_id, c.created_at, c.reply_count, v.duration_seconds, v.public_id
+       SELECT c.id, c.video_id, c.created_at, c.reply_count, v.duration_seconds, v.public_id = '${BUSY_VIDEO}' AS busy
        FROM comments c JOIN videos v ON v.id = c.video_id
        WHERE v.id > $1 AND c.thread_id IS NULL AND c.reply_count > 0
      ),
      drawn AS (
-       SELECT r.id AS thread_id, r.video_id, r.duration_seconds, r.public_id, j,
+       SELECT r.id AS thread_id, r.video_id, r.duration_seconds, r.busy, j,
               r.created_at + power((j - 1 + ${draw('j', 'r.id', 8)}) / r.reply_count, 3) * (now() - r.created_at) AS at,
               1 + floor(${draw('j', 'r.id', 9)} * $2)::int AS k,
               CASE WHEN j > 1 AND ${draw('j', 'r.id', 10)} < 0.33 THEN 1 + floor(${draw('j - 1', 'r.id', 9)} * $2)::int END AS to_k
@@ -174,7 +185,7 @@ export async function seedReplies(db: Queryable, after: number, accounts: number
             CASE WHEN random() < ${EDITED_SHARE} THEN least(now(), c.at + interval '10 minutes') END,
             CASE WHEN random() < ${HEARTED_SHARE} THEN least(now(), c.at + interval '2 hours') END
      FROM numbered c JOIN seeded a ON a.k = c.k LEFT JOIN seeded t ON t.k = c.to_k
-     CROSS JOIN LATERAL ${ratingsOf('c.id', isBusy('c.public_id'), 'false', '$2')} r
+     CROSS JOIN LATERAL ${ratingsOf('c.id', 'c.busy', 'false', '$2')} r
      CROSS JOIN (SELECT $4::text[] AS w, array_length($4::text[], 1) AS nw) words
      ORDER BY c.id`,
     [after, accounts, before, words],
