@@ -54,8 +54,8 @@ export type SeedStep = <T>(label: string, work: () => Promise<T>) => Promise<T>;
 const LOADED_TABLES = ['videos', 'video_files', 'video_views', 'video_view_days', 'video_ratings', 'subscriptions', 'comments', 'comment_ratings', 'comment_revisions'];
 
 /**
- * The catalogue after the accounts and the fixture: videos and their files, views, ratings and
- * subscriptions with their counters, then VACUUM ANALYZE. One transaction, so that a seed that
+ * The catalogue after the accounts and the fixture: videos and their files, views, ratings,
+ * subscriptions and comments with their counters, then VACUUM ANALYZE. One transaction, so that a seed that
  * fails leaves no half a catalogue, and the indexes and keys dropped for the load are back
  * either way. Related lists are left to the caller (src/db/related-videos.ts).
  */
@@ -85,10 +85,12 @@ async function seedComments(db: Queryable, after: number, accounts: number, word
   const firstComment = await maxCommentId(db);
   await step('about 7 top-level comments a listed video (10,000 on the busy one)', () => seedRootComments(db, after, accounts, words));
   await step('about 3.5 replies a listed video (2,000 on the busy one)', () => seedReplies(db, after, accounts, words));
-  await step('about 1.5 likes and dislikes a comment', () => seedCommentRatings(db, firstComment, accounts));
+  await step('about 1.6 likes and dislikes a comment (about 20 on the busy video)', () => seedCommentRatings(db, firstComment, accounts));
   await step('revisions of edited comments', () => seedCommentRevisions(db, firstComment));
-  // The "Top" sort's stored ranking of every video's comments (issue 11, item 5) is computed
-  // here, once the comments and their ratings are in and before the indexes are built.
+  // THE PLACE FOR THE "TOP" SORT: its stored ranking of every video's comments (issue 11, item 5)
+  // is computed here, once the comments and their ratings are in. The indexes of comments are
+  // not built yet (restoreIndexes runs after): a set-based UPDATE is cheapest here; a ranking
+  // that looks comments up by index belongs after restoreIndexes in seedCatalogue instead.
 }
 
 /** Seeded accounts by number (seed-k → id), joined by hash instead of a handle lookup per row. */
@@ -111,7 +113,8 @@ const KEPT_AS_ROWS = `date_trunc('hour', now()) - interval '1 hour'`;
  * fixture's thumbnails and storyboard, with their files. Returns the largest video id before
  * them: the seeded videos are those after it.
  * The counters are drawn here (about `viewsPerVideo` views, `ratingsPerVideo` ratings, nine in
- * ten likes) and the views and ratings made from them, rather than counted afterwards: an
+ * ten likes; comment_count from the video's public id, as seedComments makes them) and the
+ * views, ratings and comments made from them, rather than counted afterwards: an
  * UPDATE of every video wrote the table a second time and scattered it. Rows are inserted in
  * order of publication, as a live site's lie on disk, so no CLUSTER is needed either.
  * search_words (what search plans from) is counted afterwards in one statement, with the
