@@ -23,6 +23,8 @@ const P99_TARGET_MS = 50;
 const POSTERS = 8;
 /** The text of the bench's comments, by which they are found and deleted afterwards. */
 const POSTED_PREFIX = 'Bench comment';
+/** Time for the posts in flight when the run ends to be stored, before they are deleted. */
+const POSTS_SETTLE_MS = 2000;
 
 interface Row { label: string; url: string; bytes: number; result: Result }
 
@@ -43,6 +45,8 @@ async function deletePosted(pool: Pool): Promise<number> {
 
 /** The comments table, as Markdown lines. `uncachedBase` is a server with PAGE_CACHE_SECONDS=0. */
 export async function commentsBench(pool: Pool, base: string, uncachedBase: string, options: { connections: number; seconds: number; log: (line: string) => void }): Promise<string[]> {
+  const leftOver = await deletePosted(pool);
+  if (leftOver) options.log(`comments: ${leftOver} comments of an earlier run deleted`);
   const { rows: videos } = await pool.query<{ public_id: string; comment_count: number; roots: number; duration_seconds: number }>(
     `SELECT v.public_id, v.comment_count, v.duration_seconds, (SELECT count(*) FROM comments c WHERE c.video_id = v.id AND c.thread_id IS NULL)::int AS roots
      FROM videos v WHERE v.public_id = ANY($1::text[])`,
@@ -51,8 +55,6 @@ export async function commentsBench(pool: Pool, base: string, uncachedBase: stri
   const busy = videos.find((v) => v.public_id === BUSY_VIDEO);
   const quiet = videos.find((v) => v.public_id === QUIET_VIDEO);
   if (!busy || !quiet || busy.roots < BUSY_ROOTS) throw new Error('Seed with comments first: npm run seed -- --users 10000 --videos 100000 (the busy video has 10,000 comments).');
-  const leftOver = await deletePosted(pool);
-  if (leftOver) options.log(`comments: ${leftOver} comments of an earlier run deleted`);
   const sessions: Session[] = [];
   for (const handle of await findFollowers(pool, POSTERS)) sessions.push(await signIn(base, handle));
   const reader = sessions[0]!;
@@ -114,7 +116,8 @@ export async function commentsBench(pool: Pool, base: string, uncachedBase: stri
   if (!more) throw new Error('the busy video\'s first page has no "More comments" link');
   const second = await measure('`/watch/:id?after=…`, its second page of comments, signed out, page cache off', uncachedBase + more);
   const post = await measurePost(base, sessions, options);
-
+  // Posts still being answered when autocannon stops would be stored after the delete.
+  await new Promise((resolve) => setTimeout(resolve, POSTS_SETTLE_MS));
   const posted = await deletePosted(pool);
   options.log(`comments: ${posted} posted comments deleted again`);
   const line = (row: Row, quietRow: Row | null) => {
