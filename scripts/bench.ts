@@ -1,7 +1,7 @@
 /**
  * npm run bench: how fast the site answers over a seeded catalogue
- * (`npm run seed -- --users 10000 --videos 100000` first, same DATA_DIR). Three modes, all by
- * default (BENCH_MODE=mixed, single or studio for one):
+ * (`npm run seed -- --users 10000 --videos 100000` first, same DATA_DIR). Four modes, all by
+ * default (BENCH_MODE=mixed, single, studio or comments for one):
  * - mixed: traffic drawn from the whole catalogue as real visitors spread it (bench-mix.ts),
  *   per class req/s, p50/p99 and page cache hits, beside a bare `node:http` server answering
  *   the same client with a body of the mix's average size; then the same mix while a 1080p
@@ -9,7 +9,10 @@
  * - single: one address per page, with the page cache on (as served) and off (every request
  *   rendered), each beside a bare Express route sending a body of the same size (autocannon);
  * - studio: the studio list of a 10,000-video channel and the statistics of a video with a
- *   million views, signed in (bench-studio.ts seeds them into the catalogue).
+ *   million views, signed in (bench-studio.ts seeds them into the catalogue);
+ * - comments: the watch page of the seeded video with 10,000 comments beside one without,
+ *   signed out (page cache off) and signed in, its second page of comments, and posting a
+ *   comment (bench-comments.ts).
  * BENCH_CONNECTIONS (16) and BENCH_SECONDS (10) for each run. Prints Markdown tables (the
  * README keeps the latest).
  */
@@ -27,6 +30,7 @@ import { ROOT_DIR } from '../src/paths.js';
 import { driveMix, mergeResults, summarizeMix } from './bench-client.js';
 import { findFollowers, loadCatalogue, planMix, signIn } from './bench-mix.js';
 import { mixTable, targetLines } from './bench-report.js';
+import { commentsBench } from './bench-comments.js';
 import { studio } from './bench-studio.js';
 import { deleteUpload, makeClip, processingState, startWorker, stopWorker, uploadClip, waitForEncoding } from './bench-upload.js';
 
@@ -35,7 +39,7 @@ const autocannon = require('autocannon') as (opts: object) => Promise<{ requests
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const MODE = process.env.BENCH_MODE ?? 'both';
-if (!['both', 'mixed', 'single', 'studio'].includes(MODE)) throw new Error('BENCH_MODE is mixed, single, studio, or unset for all.');
+if (!['both', 'mixed', 'single', 'studio', 'comments'].includes(MODE)) throw new Error('BENCH_MODE is mixed, single, studio, comments, or unset for all.');
 /** Signed-in visitors of the mix: seeded accounts that follow channels. */
 const SESSIONS = 20;
 /** The draws of the mix, the same every run. */
@@ -63,11 +67,11 @@ async function startServer(env: Record<string, string>) {
     // BENCH_PROFILE=dir writes a V8 CPU profile of the server there (open it in Chrome's DevTools).
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])],
     // Every request comes from one address here, which per-address limits would take for a flood;
-    // the upload's account uploads again at every run.
+    // the upload's account uploads again at every run; the comments run posts from a few accounts.
     env: {
       ...process.env, DATABASE_URL: database.url, PORT: String(port), BARE_PORT: String(barePort), LOG_LEVEL: 'warn', WORKER: 'off',
       SEARCHES_PER_MINUTE: '1000000', VIEWS_PER_HOUR: '1000000', LOGIN_MAX_FAILURES: '1000', LOGIN_MAX_FAILURES_PER_ADDRESS: '10000',
-      UPLOADS_PER_DAY: '1000000', UPLOADS_PROCESSING_MAX: '10000', ...env,
+      UPLOADS_PER_DAY: '1000000', UPLOADS_PROCESSING_MAX: '10000', COMMENTS_PER_MINUTE: '1000000', COMMENTS_PER_DAY: '1000000', ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -227,18 +231,19 @@ async function singleAddress(server: Awaited<ReturnType<typeof startServer>>, un
 // nobody asked for in the last seconds.
 const loadBefore = os.loadavg();
 const server = await startServer({});
-const uncached = MODE === 'both' || MODE === 'single' ? await startServer({ PAGE_CACHE_SECONDS: '0' }) : null;
+const uncached = MODE === 'both' || MODE === 'single' || MODE === 'comments' ? await startServer({ PAGE_CACHE_SECONDS: '0' }) : null;
 try {
   const { rows: seeded } = await pool.query(`SELECT count(*)::int AS n FROM videos`);
   if (seeded[0].n < 1000) throw new Error('Seed first: npm run seed -- --users 10000 --videos 100000 (same DATA_DIR or DATABASE_URL).');
   const tables: string[] = [];
   if (MODE === 'both' || MODE === 'mixed') tables.push(...(await mixed(server)), '');
-  if (uncached) tables.push(...(await singleAddress(server, uncached)), '');
-  if (MODE === 'both' || MODE === 'studio') tables.push(...(await studio(pool, server.base, { connections: CONNECTIONS, seconds: SECONDS, log })));
+  if (uncached && MODE !== 'comments') tables.push(...(await singleAddress(server, uncached)), '');
+  if (MODE === 'both' || MODE === 'studio') tables.push(...(await studio(pool, server.base, { connections: CONNECTIONS, seconds: SECONDS, log })), '');
+  if (uncached && (MODE === 'both' || MODE === 'comments')) tables.push(...(await commentsBench(pool, server.base, uncached.base, { connections: CONNECTIONS, seconds: SECONDS, log })));
   // Views as a running site keeps them: the last hours' as rows, older ones as daily counts (rollUpViews).
-  const { rows: counts } = await pool.query(`SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM videos) AS videos, (SELECT count(*) FROM video_views) + (SELECT coalesce(sum(views), 0) FROM video_view_days) AS views, (SELECT count(*) FROM video_views) AS recent_views, (SELECT count(*) FROM video_ratings) AS ratings, (SELECT count(*) FROM subscriptions) AS subscriptions`);
+  const { rows: counts } = await pool.query(`SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM videos) AS videos, (SELECT count(*) FROM video_views) + (SELECT coalesce(sum(views), 0) FROM video_view_days) AS views, (SELECT count(*) FROM video_views) AS recent_views, (SELECT count(*) FROM video_ratings) AS ratings, (SELECT count(*) FROM subscriptions) AS subscriptions, (SELECT count(*) FROM comments) AS comments, (SELECT count(*) FROM comment_ratings) AS comment_ratings`);
   const c = counts[0];
-  console.log(`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}: ${c.users} users, ${c.videos} videos, ${c.views} views (${c.recent_views} of them as rows of the last hours, the rest as daily counts), ${c.ratings} ratings, ${c.subscriptions} subscriptions; load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before (other work shares the machine).\n`);
+  console.log(`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}: ${c.users} users, ${c.videos} videos, ${c.views} views (${c.recent_views} of them as rows of the last hours, the rest as daily counts), ${c.ratings} ratings, ${c.subscriptions} subscriptions, ${c.comments} comments, ${c.comment_ratings} comment ratings; load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before (other work shares the machine).\n`);
   console.log(tables.join('\n'));
 } finally {
   server.child.kill('SIGTERM');

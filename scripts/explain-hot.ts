@@ -11,7 +11,8 @@
  * transaction rolled back afterwards. Prints, per query, planning and execution milliseconds
  * (the median of a few runs), the rows it returned, and what would grow with the catalogue: seq
  * scans, indexes walked end to end, sorts of many rows. --plans prints each plan tree too.
- * It writes a view and a like of the chosen videos (then takes the like back): use a copy.
+ * It writes a view and a like of the chosen videos (then takes the like back), and posts a
+ * comment to the seed's busy video (then deletes it): use a copy.
  */
 import { loadConfig, resolveSessionSecret } from '../src/config.js';
 import { openDatabase } from '../src/db/connect.js';
@@ -23,6 +24,7 @@ import { createLogger } from '../src/log.js';
 import { findChannelByHandle } from '../src/db/channels.js';
 import { listFollowedChannels } from '../src/db/subscriptions.js';
 import { SEED_PASSWORD } from '../src/cli/seed-words.js';
+import { BUSY_VIDEO } from '../src/db/seed-comments.js';
 import { findFollowers, loadCatalogue } from './bench-mix.js';
 import { recordQueries, visitHotPaths, type HotPathSubjects, type RecordedQuery } from './hot-paths.js';
 
@@ -103,7 +105,7 @@ function tree(node: PlanNode, indent: string): string {
 
 // The page cache would answer the second request of a page without a query; limits are lifted
 // as for the benchmark.
-const config = loadConfig({ ...process.env, PAGE_CACHE_SECONDS: '0', SEARCHES_PER_MINUTE: '100000', VIEWS_PER_HOUR: '100000' });
+const config = loadConfig({ ...process.env, PAGE_CACHE_SECONDS: '0', SEARCHES_PER_MINUTE: '100000', VIEWS_PER_HOUR: '100000', COMMENTS_PER_MINUTE: '100000' });
 const logger = createLogger('warn');
 const database = await openDatabase(config, logger);
 const pool = createPool(database.url, 4);
@@ -118,8 +120,8 @@ try {
   const biggest = (await findChannelByHandle(pool, catalogue.channels[0]!))!;
   const fan = await findFollowerOf(followers, biggest.handle);
   const subjects: Record<string, HotPathSubjects> = {
-    popular: { video: catalogue.videos[0]!, channel: biggest.handle, member: { handle: fan, password: SEED_PASSWORD }, words: ['garden', 'bicycle'] },
-    tail: { video: catalogue.videos.at(-1)!, channel: catalogue.channels.at(-1)!, member: { handle: followers.at(-1)!, password: SEED_PASSWORD }, words: ['pottery', 'telescope'] },
+    popular: { video: catalogue.videos[0]!, channel: biggest.handle, member: { handle: fan, password: SEED_PASSWORD }, words: ['garden', 'bicycle'], commented: BUSY_VIDEO },
+    tail: { video: catalogue.videos.at(-1)!, channel: catalogue.channels.at(-1)!, member: { handle: followers.at(-1)!, password: SEED_PASSWORD }, words: ['pottery', 'telescope'], commented: BUSY_VIDEO },
   };
   for (const [label, s] of Object.entries(subjects)) {
     await visitHotPaths(app, s, (request, work) => recorder.during(`${request} [${label}]`, work));

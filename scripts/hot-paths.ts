@@ -67,12 +67,17 @@ export interface HotPathSubjects {
   member: { handle: string; password: string };
   /** Two search words. */
   words: [string, string];
+  /** A listed video with many comments (the seed's BUSY_VIDEO): its watch page, next page, a thread, a comment posted and deleted. */
+  commented: string;
 }
 
 type Agent = ReturnType<typeof supertest.agent>;
 type Visit = (request: string, work: () => Promise<supertest.Response>, expected?: number[]) => Promise<supertest.Response>;
 
 const nextPageAfter = (html: string): string | null => /[?&]after=([A-Za-z0-9_-]{11})/.exec(html)?.[1] ?? null;
+/** The address of a comments link of the watch page ("More comments", "N replies"), as served. */
+const commentsLink = (html: string, kind: 'more' | 'replies'): string | null =>
+  new RegExp(`<a data-comments-${kind} href="([^"#]+)`).exec(html)?.[1]?.replace(/&amp;/g, '&') ?? null;
 
 /**
  * Requests every hot path once, each under `during` (QueryRecorder.during), and checks it
@@ -97,12 +102,22 @@ export async function visitHotPaths(app: Express, subjects: HotPathSubjects, dur
   const token = /data-view-token="([^"]+)"/.exec(watched.text)?.[1];
   if (!token) throw new Error('the watch page has no view token');
   await visit('POST /watch/:id/view', () => visitor.post(`/watch/${video}/view`).type('form').set('Accept', 'application/json').send({ token }), [200, 201]);
+  // Comments (issue 11): a video with many, its second page and one thread's replies, as linked.
+  const commented = await visit('GET /watch/:id (many comments)', () => visitor.get(`/watch/${subjects.commented}`));
+  const more = commentsLink(commented.text, 'more');
+  if (more) await visit('GET /watch/:id?after= (comments, next page)', () => visitor.get(more));
+  const replies = commentsLink(commented.text, 'replies');
+  if (replies) await visit('GET /watch/:id?thread= (replies)', () => visitor.get(replies));
+  // The first page is in Top (the default); Newest reads another index, and so does its next page.
+  const newest = await visit('GET /watch/:id?sort=newest (many comments)', () => visitor.get(`/watch/${subjects.commented}?sort=newest`));
+  const newestMore = commentsLink(newest.text, 'more');
+  if (newestMore) await visit('GET /watch/:id?sort=newest&after= (comments, next page)', () => visitor.get(newestMore));
 
   const member = await signIn(app, subjects.member);
   await visitSignedIn(member, subjects, visit);
 }
 
-async function visitSignedIn(member: Agent, { video, channel }: HotPathSubjects, visit: Visit): Promise<void> {
+async function visitSignedIn(member: Agent, { video, channel, commented }: HotPathSubjects, visit: Visit): Promise<void> {
   const watched = await visit('GET /watch/:id (signed in)', () => member.get(`/watch/${video}`));
   await visit('GET / (signed in)', () => member.get('/'));
   const feed = await visit('GET /feed/subscriptions', () => member.get('/feed/subscriptions'));
@@ -118,6 +133,10 @@ async function visitSignedIn(member: Agent, { video, channel }: HotPathSubjects,
   for (const value of ['like', 'none']) {
     await visit(`POST /watch/:id/rate (${value})`, () => member.post(`/watch/${video}/rate`).type('form').set('Accept', 'application/json').send({ value, _csrf: csrf }));
   }
+  // Posting a comment as the form does with scripts, then deleting it: the catalogue keeps its shape.
+  await visit('GET /watch/:id (many comments, signed in)', () => member.get(`/watch/${commented}`));
+  const posted = await visit('POST /watch/:id/comments', () => member.post(`/watch/${commented}/comments`).type('form').set('Accept', 'application/json').send({ body: `A hot path's comment ${Date.now()}`, _csrf: csrf }), [201]);
+  await visit('POST /comments/:id/delete', () => member.post(`/comments/${posted.body.id}/delete`).type('form').set('Accept', 'application/json').send({ _csrf: csrf }));
 }
 
 /** An agent signed in through the real sign-in form. */

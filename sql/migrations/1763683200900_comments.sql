@@ -28,12 +28,16 @@ CREATE TABLE comments (
 );
 
 -- A video's roots newest first, 20 at a time after a cursor (listRootComments): id order is
--- creation order, and the keyset is (id) alone.
+-- creation order, and the keyset is (id) alone. EXPLAIN ANALYZE on the seeded 100,000 videos
+-- (1.04 million comments), the 10,000-comment video: 21 rows read for the first page and for
+-- the second (after=), 0.1–0.2 ms, each author by users_pkey. Pinned, held and banned authors'
+-- comments are filtered after the index: a video with many held comments reads past them.
 CREATE INDEX comments_video_roots_idx ON comments (video_id, id DESC) WHERE thread_id IS NULL;
--- A thread's replies oldest first, 10 at a time (listReplies).
+-- A thread's replies oldest first, 10 at a time (listReplies): 10 rows read for a page of a
+-- thread on the seeded catalogue (11 asked), 0.1 ms.
 CREATE INDEX comments_thread_idx ON comments (thread_id, id) WHERE thread_id IS NOT NULL;
 -- An author's comments newest first (my comments, later) and the duplicate check of posting,
--- which reads only the last minute's.
+-- which reads only the last minute's (0 to a few rows; 0.03 ms on the seeded catalogue).
 CREATE INDEX comments_author_idx ON comments (author_id, created_at DESC);
 CREATE INDEX comments_reply_to_user_idx ON comments (reply_to_user_id) WHERE reply_to_user_id IS NOT NULL;
 
@@ -54,6 +58,9 @@ CREATE TABLE comment_ratings (
   rated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (user_id, comment_id)
 );
+-- The primary key serves the watch page's "my ratings of these comments" (findCommentRatings:
+-- one probe per comment shown, at most 21; 0.02 ms on the seeded catalogue). This index: one
+-- comment's ratings, as a deleted comment's cascade reads them.
 CREATE INDEX comment_ratings_comment_idx ON comment_ratings (comment_id);
 
 -- Comments on the video that are not deleted (soft-deleted "[deleted]" ones excluded).

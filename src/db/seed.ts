@@ -1,4 +1,5 @@
 import { dropSecondaryIndexes, restoreIndexes } from './bulk-load.js';
+import { commentCountOf, maxCommentId, seedCommentRatings, seedCommentRevisions, seedReplies, seedRootComments } from './seed-comments.js';
 import { withTransaction, type Pool, type Queryable } from './pool.js';
 
 // The statements of `npm run seed` (src/cli/seed.ts): a made-up catalogue in set-based SQL.
@@ -50,11 +51,11 @@ export type SeedStep = <T>(label: string, work: () => Promise<T>) => Promise<T>;
  * The tables loaded in bulk, whose secondary indexes and foreign keys are built once after the
  * load instead of maintained row by row. Not users: they are few, and the load joins them.
  */
-const LOADED_TABLES = ['videos', 'video_files', 'video_views', 'video_view_days', 'video_ratings', 'subscriptions'];
+const LOADED_TABLES = ['videos', 'video_files', 'video_views', 'video_view_days', 'video_ratings', 'subscriptions', 'comments', 'comment_ratings', 'comment_revisions'];
 
 /**
- * The catalogue after the accounts and the fixture: videos and their files, views, ratings and
- * subscriptions with their counters, then VACUUM ANALYZE. One transaction, so that a seed that
+ * The catalogue after the accounts and the fixture: videos and their files, views, ratings,
+ * subscriptions and comments with their counters, then VACUUM ANALYZE. One transaction, so that a seed that
  * fails leaves no half a catalogue, and the indexes and keys dropped for the load are back
  * either way. Related lists are left to the caller (src/db/related-videos.ts).
  */
@@ -68,11 +69,27 @@ export async function seedCatalogue(pool: Pool, plan: SeedPlan & { subscriptions
     await step(`about ${plan.viewsPerVideo} views a video over the last 30 days (before the last hour as daily counts)`, () => seedViews(client, after));
     await step(`about ${plan.ratingsPerVideo} ratings a video`, () => seedRatings(client, after, plan.accounts));
     await step(`about ${plan.subscriptionsPerAccount} subscriptions an account`, () => seedSubscriptions(client, plan.subscriptionsPerAccount, plan.accounts));
+    await seedComments(client, after, plan.accounts, words, step);
     await step('subscriber counters from the rows', () => recountSubscribers(client));
     await step('indexes and foreign keys, built once over the loaded tables', () => restoreIndexes(client, dropped));
   });
   // Statistics and the visibility map for the new rows: plans and index-only scans depend on them.
   await step('VACUUM ANALYZE', () => pool.query('VACUUM ANALYZE'));
+}
+
+/**
+ * About ten comments a listed video with their replies, likes and revisions (src/db/seed-comments.ts),
+ * after the videos whose comment_count seedVideos drew.
+ */
+async function seedComments(db: Queryable, after: number, accounts: number, words: readonly string[], step: SeedStep): Promise<void> {
+  const firstComment = await maxCommentId(db);
+  await step('about 7 top-level comments a listed video (10,000 on the busy one)', () => seedRootComments(db, after, accounts, words));
+  await step('about 3.5 replies a listed video (2,000 on the busy one)', () => seedReplies(db, after, accounts, words));
+  await step('about 1.6 likes and dislikes a comment (about 20 on the busy video)', () => seedCommentRatings(db, firstComment, accounts));
+  await step('revisions of edited comments', () => seedCommentRevisions(db, firstComment));
+  // The Top sort's scores (comments.top_score) and the inbox's owner (comments.video_owner_id)
+  // are set by the insert triggers of migrations 920 and 930 from each row as inserted: the
+  // counters are drawn with the rows, so the scores are exact and no re-rank is needed.
 }
 
 /** Seeded accounts by number (seed-k → id), joined by hash instead of a handle lookup per row. */
@@ -95,7 +112,8 @@ const KEPT_AS_ROWS = `date_trunc('hour', now()) - interval '1 hour'`;
  * fixture's thumbnails and storyboard, with their files. Returns the largest video id before
  * them: the seeded videos are those after it.
  * The counters are drawn here (about `viewsPerVideo` views, `ratingsPerVideo` ratings, nine in
- * ten likes) and the views and ratings made from them, rather than counted afterwards: an
+ * ten likes; comment_count from the video's public id, as seedComments makes them) and the
+ * views, ratings and comments made from them, rather than counted afterwards: an
  * UPDATE of every video wrote the table a second time and scattered it. Rows are inserted in
  * order of publication, as a live site's lie on disk, so no CLUSTER is needed either.
  * search_words (what search plans from) is counted afterwards in one statement, with the
@@ -113,27 +131,30 @@ export async function seedVideos(db: Queryable, plan: SeedPlan, words: readonly 
     `WITH ${SEEDED},
      drawn AS (
        SELECT i, now() - power(random(), 2) * interval '2 years' AS at, 1 + floor(power(random(), 2) * $2::int)::int AS k,
-              (random() * $9 * 2)::int AS views, least((random() * $10 * 2)::int, $2::int) AS ratings
+              (random() * $9 * 2)::int AS views, least((random() * $10 * 2)::int, $2::int) AS ratings,
+              substr(translate(encode(sha256(('seed' || i)::bytea), 'base64'), '+/=', '-_x'), 1, 11) AS public_id,
+              CASE WHEN i % 50 = 0 THEN 'private' WHEN i % 33 = 0 THEN 'unlisted' ELSE 'public' END AS visibility
        FROM generate_series(1, $1) AS i
      ),
      counted AS (
-       SELECT d.*, s.id AS owner_id, floor(d.ratings * 0.1 + random())::int AS dislikes
+       SELECT d.*, s.id AS owner_id, floor(d.ratings * 0.1 + random())::int AS dislikes,
+              ${commentCountOf('d.public_id', 'd.visibility')} AS comments
        FROM drawn d JOIN seeded s ON s.k = d.k
        -- Sorted here, before the titles and descriptions make the rows wide.
        ORDER BY d.at
      )
      INSERT INTO videos (public_id, owner_id, title, description, tags, visibility, status, progress, duration_seconds, width, height,
                          video_codec, audio_codec, thumbnail_stem, thumbnail_widths, storyboard, created_at, published_at,
-                         view_count, like_count, dislike_count)
-     SELECT substr(translate(encode(sha256(('seed' || i)::bytea), 'base64'), '+/=', '-_x'), 1, 11),
+                         view_count, like_count, dislike_count, comment_count)
+     SELECT c.public_id,
             c.owner_id,
             initcap(w[1 + (i * 31) % n]) || ' ' || w[1 + (i * 17) % n] || ' ' || w[1 + (i * 7 + 3) % n] || ' ' || w[1 + (i * 11 + 5) % n],
             'In this video: ' || w[1 + (i * 5) % n] || ', ' || w[1 + (i * 19) % n] || ' and ' || w[1 + (i * 23) % n] || '. '
               || 'Chapters: 0:00 intro, 1:30 ' || w[1 + (i * 29) % n] || '. More at https://example.org/' || w[1 + (i * 37) % n],
             ARRAY[w[1 + (i * 3) % n], w[1 + (i * 13) % n], w[1 + (i * 41) % n]],
-            CASE WHEN i % 50 = 0 THEN 'private' WHEN i % 33 = 0 THEN 'unlisted' ELSE 'public' END,
+            c.visibility,
             'ready', 100, 30 + (i::bigint * 7919) % 3600, $4, $5, 'h264', 'aac', $6, $8, $7,
-            c.at, c.at, c.views, c.ratings - c.dislikes, c.dislikes
+            c.at, c.at, c.views, c.ratings - c.dislikes, c.dislikes, c.comments
      FROM counted c, (SELECT $3::text[] AS w, array_length($3::text[], 1) AS n) words`,
     [plan.count, plan.accounts, words, fixture[0].width, fixture[0].height, fixture[0].thumbnail_stem, fixture[0].storyboard, fixture[0].thumbnail_widths,
       plan.viewsPerVideo, plan.ratingsPerVideo],

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { createDatabaseIfMissing, dropDatabase } from '../../src/db/embedded.js';
+import { BUSY_REPLIES, BUSY_ROOTS, BUSY_VIDEO, QUIET_VIDEO } from '../../src/db/seed-comments.js';
 import { ROOT_DIR } from '../../src/paths.js';
 import { testDatabaseUrl, testPool } from '../helpers/database.js';
 import { recountedSearchWords, storedSearchWords } from '../helpers/search.js';
@@ -70,6 +71,53 @@ describe('npm run seed', function () {
       const words = await storedSearchWords(db);
       assert.deepEqual([...words].sort(), [...(await recountedSearchWords(db))].sort(), 'search words counted as a recount would');
       assert.equal(words.get(''), c.videos - c.hidden, 'every listed video counted');
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('makes comments, replies, likes and revisions whose counters equal their rows, and the busy video of the benchmark', async () => {
+    const db = new pg.Client({ connectionString: url.toString() });
+    await db.connect();
+    try {
+      const { rows } = await db.query(`SELECT
+        (SELECT count(*) FROM comments)::int AS comments,
+        (SELECT count(*) FROM comments WHERE thread_id IS NOT NULL)::int AS replies,
+        (SELECT count(*) FROM videos v WHERE v.comment_count <> (SELECT count(*) FROM comments c WHERE c.video_id = v.id AND c.deleted_at IS NULL AND NOT c.held))::int AS wrong_comment_count,
+        (SELECT count(*) FROM comments r WHERE r.reply_count <> (SELECT count(*) FROM comments c WHERE c.thread_id = r.id AND NOT c.held))::int AS wrong_reply_count,
+        (SELECT count(*) FROM comments c WHERE c.like_count <> (SELECT count(*) FROM comment_ratings r WHERE r.comment_id = c.id AND r.value = 1)
+           OR c.dislike_count <> (SELECT count(*) FROM comment_ratings r WHERE r.comment_id = c.id AND r.value = -1))::int AS wrong_rating_count,
+        (SELECT count(*) FROM comment_ratings)::int AS ratings,
+        (SELECT count(*) FROM comments c JOIN comments r ON r.id = c.thread_id WHERE r.thread_id IS NOT NULL OR r.video_id <> c.video_id OR c.id < r.id OR c.created_at < r.created_at)::int AS bad_threads,
+        (SELECT count(*) FROM comments c JOIN users u ON u.id = c.reply_to_user_id WHERE c.body NOT LIKE '@' || u.handle || ' %')::int AS unmentioned,
+        (SELECT count(*) FROM comments WHERE reply_to_user_id IS NOT NULL)::int AS replies_to_replies,
+        (SELECT count(*) FROM comments WHERE body ~ '^[0-9]{1,2}:[0-9]{2}')::int AS timecoded,
+        (SELECT count(*) FROM comments c JOIN videos v ON v.id = c.video_id WHERE v.visibility = 'private')::int AS on_private,
+        (SELECT count(*) FROM comments WHERE pinned_at IS NOT NULL)::int AS pinned,
+        (SELECT count(*) FROM comments WHERE hearted_at IS NOT NULL)::int AS hearted,
+        (SELECT count(*) FROM comments WHERE edited_at IS NOT NULL)::int AS edited,
+        (SELECT count(*) FROM comments c WHERE c.edited_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM comment_revisions r WHERE r.comment_id = c.id))::int AS edited_without_revision,
+        (SELECT count(*) FROM comments c JOIN videos v ON v.id = c.video_id WHERE v.public_id = $1 AND c.thread_id IS NULL)::int AS busy_roots,
+        (SELECT count(*) FROM comments c JOIN videos v ON v.id = c.video_id WHERE v.public_id = $1 AND c.thread_id IS NOT NULL)::int AS busy_replies,
+        (SELECT comment_count FROM videos WHERE public_id = $2) AS quiet_comments,
+        (SELECT visibility FROM videos WHERE public_id = $2) AS quiet_visibility,
+        (SELECT max(id) FROM comments) AS last_id, (SELECT last_value FROM comments_id_seq) AS identity`, [BUSY_VIDEO, QUIET_VIDEO]);
+      const c = rows[0];
+      assert.equal(c.busy_roots, BUSY_ROOTS, JSON.stringify(c));
+      assert.equal(c.busy_replies, BUSY_REPLIES);
+      assert.equal(c.quiet_comments, 0, 'the quiet video has none');
+      assert.equal(c.quiet_visibility, 'public');
+      assert.ok(c.comments - c.busy_roots - c.busy_replies > 400 * 5, `about ten a listed video: ${c.comments}`);
+      assert.equal(c.wrong_comment_count, 0, 'videos.comment_count equals its comments not deleted');
+      assert.equal(c.wrong_reply_count, 0, 'comments.reply_count equals its replies');
+      assert.equal(c.wrong_rating_count, 0, 'like and dislike counts equal the ratings');
+      assert.ok(c.ratings > c.comments, 'likes in proportion');
+      assert.equal(c.bad_threads, 0, 'replies join a root of the same video, after it');
+      assert.ok(c.replies_to_replies > 0 && c.unmentioned === 0, 'a reply to a reply starts with @handle');
+      assert.ok(c.timecoded > 0 && c.pinned > 0 && c.hearted > 0 && c.edited > 0, JSON.stringify(c));
+      assert.equal(c.on_private, 0);
+      assert.equal(c.edited_without_revision, 0, 'an edited comment keeps its earlier text');
+      assert.equal(String(c.identity), String(c.last_id), 'the next comment posted takes the next id');
     } finally {
       await db.end();
     }

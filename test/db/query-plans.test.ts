@@ -5,6 +5,7 @@ import { findChannelByHandle } from '../../src/db/channels.js';
 import { estimatedTableRows, explainQuery, planNodes, rowsRead, type ExplainOptions, type PlanNode } from '../../src/db/explain.js';
 import type { Pool } from '../../src/db/pool.js';
 import { seedAccounts, seedCatalogue as seedLoad } from '../../src/db/seed.js';
+import { BUSY_VIDEO } from '../../src/db/seed-comments.js';
 import { refreshPopularVideos } from '../../src/db/popular-videos.js';
 import { listPublicVideos } from '../../src/db/video-listings.js';
 import { insertVideoFile } from '../../src/db/video-files.js';
@@ -157,7 +158,8 @@ describe('Query plans of the hot paths', function () {
     const requests = new Set(recorded.map((q) => q.request));
     assert.equal(requests.size, HOT_REQUESTS.length, `requests seen: ${[...requests].join(', ')}`);
     const names = new Set(recorded.map((q) => q.name));
-    for (const name of ['find-session', 'find-video-by-public-id', 'list-public-videos', 'list-popular-videos', 'list-public-videos-of-channel', 'list-subscription-feed', 'search-videos-newest-matches-by-relevance', 'search-videos-every-match-by-relevance', 'insert-view', 'upsert-rating']) {
+    for (const name of ['find-session', 'find-video-by-public-id', 'list-public-videos', 'list-popular-videos', 'list-public-videos-of-channel', 'list-subscription-feed', 'search-videos-newest-matches-by-relevance', 'search-videos-every-match-by-relevance', 'insert-view', 'upsert-rating',
+      'list-top-comments', 'list-top-comments-after', 'list-root-comments', 'list-comment-replies', 'find-pinned-comment-id', 'find-comment-ratings', 'insert-comment', 'delete-comment']) {
       assert.ok(names.has(name), `${name} was not run`);
     }
   });
@@ -189,6 +191,8 @@ const HOT_REQUESTS = [
   'GET /watch/:id', 'GET /', 'GET /?after= (next page)', 'GET /search?q= (one word)', 'GET /search?q= (two words)', 'GET /@:handle',
   'POST /watch/:id/view', 'GET /watch/:id (signed in)', 'GET / (signed in)', 'GET /feed/subscriptions',
   'GET /feed/subscriptions?after= (next page)', 'GET /@:handle (signed in)', 'GET /studio', 'GET /studio?sort=views', 'POST /watch/:id/rate (like)', 'POST /watch/:id/rate (none)',
+  'GET /watch/:id (many comments)', 'GET /watch/:id?after= (comments, next page)', 'GET /watch/:id?thread= (replies)',
+  'GET /watch/:id?sort=newest (many comments)', 'GET /watch/:id?sort=newest&after= (comments, next page)', 'GET /watch/:id (many comments, signed in)', 'POST /watch/:id/comments', 'POST /comments/:id/delete',
 ];
 
 /**
@@ -209,5 +213,7 @@ async function pickSubjects(pool: Pool): Promise<HotPathSubjects> {
     channel: small!,
     member: { handle: 'seed-2', password: SEED_PASSWORD },
     words: [WORDS[0]!, WORDS[1]!],
+    // The seed's video with 10,000 comments and 2,000 replies.
+    commented: BUSY_VIDEO,
   };
 }
