@@ -1,8 +1,8 @@
 import type { Queryable } from './pool.js';
 import { prepared } from './pool.js';
 import { ownerLive } from './visibility.js';
-import { COLUMNS, toComment, type Comment, type Row } from './comments.js';
-import { SHOWN } from './comment-listing.js';
+import { COLUMNS, RATED_BY, toComment, type Comment, type Row } from './comments.js';
+import { PINNED_BRANCH, SHOWN } from './comment-listing.js';
 
 /**
  * The "Top" sort of a video's top-level comments (the pinned one left out, as in newest), by the
@@ -38,24 +38,31 @@ export interface TopPage {
 
 type RankedRow = Row & { score: number; epoch: number | null };
 
-const FROM_ROOTS = `FROM comments c JOIN users a ON a.id = c.author_id
+/** The video's epoch of scores, read in the same statement (hence snapshot) as the scores. */
+const EPOCH = '(SELECT comments_top_epoch FROM videos WHERE id = $1)';
+
+/** The video's roots but the pinned one, with the viewer's rating of each (parameter `viewer`). */
+const FROM_ROOTS = (viewer: string) => `, ${RATED_BY(viewer).column} FROM comments c JOIN users a ON a.id = c.author_id ${RATED_BY(viewer).join}
      WHERE c.video_id = $1 AND c.thread_id IS NULL AND c.pinned_at IS NULL AND ${ownerLive('a')}`;
 
 /**
  * The first page, on the video's current scores: comments_video_top_idx read from its start,
- * `limit` rows (no sort of all roots). The epoch comes from the same statement, hence the same
- * snapshot as the scores, so a re-rank committing meanwhile cannot pair one epoch with the
- * other's scores.
+ * `limit` rows (no sort of all roots), and the pinned comment before them (PINNED_BRANCH). The
+ * epoch comes from the same statement, hence the same snapshot as the scores, so a re-rank
+ * committing meanwhile cannot pair one epoch with the other's scores.
  */
 async function firstPage(db: Queryable, videoId: number, options: { limit: number; viewerId: number | null; showHeld: boolean }): Promise<TopPage> {
   const { rows } = await db.query<RankedRow>(prepared(
     'list-top-comments',
-    `SELECT ${COLUMNS}, c.top_score AS score, (SELECT comments_top_epoch FROM videos WHERE id = $1) AS epoch
-     ${FROM_ROOTS} AND ${SHOWN('$2', '$4')}
-     ORDER BY c.top_score DESC, c.id DESC LIMIT $3`,
+    `${PINNED_BRANCH(`${COLUMNS}, c.top_score AS score, ${EPOCH} AS epoch, ${RATED_BY('$2').column}`, 'true', '$2', '$4')}
+     UNION ALL
+     (SELECT 1, ${COLUMNS}, c.top_score AS score, ${EPOCH} AS epoch
+      ${FROM_ROOTS('$2')} AND ${SHOWN('$2', '$4')}
+      ORDER BY c.top_score DESC, c.id DESC LIMIT $3)
+     ORDER BY pin_order, score DESC, id DESC`,
     [videoId, options.viewerId ?? 0, options.limit, options.showHeld],
   ));
-  return { comments: rows.map(ranked), epoch: rows[0]?.epoch ?? 0 };
+  return { comments: rows.map(ranked), epoch: rows.find((r) => r.epoch !== null)?.epoch ?? 0 };
 }
 
 /**
@@ -66,7 +73,7 @@ async function firstPage(db: Queryable, videoId: number, options: { limit: numbe
  */
 async function laterPage(db: Queryable, videoId: number, after: TopCursor, options: { limit: number; viewerId: number | null; showHeld: boolean }): Promise<TopPage | 'stale'> {
   const branch = (column: string, epoch: string) => `(SELECT ${COLUMNS}, c.${column} AS score
-     ${FROM_ROOTS} AND ${SHOWN('$4', '$6')} AND ${epoch} = (SELECT comments_top_epoch FROM videos WHERE id = $1)
+     ${FROM_ROOTS('$4')} AND ${SHOWN('$4', '$6')} AND ${epoch} = (SELECT comments_top_epoch FROM videos WHERE id = $1)
        AND c.${column} IS NOT NULL AND (c.${column}, c.id) < ($3::double precision, $7::bigint)
      ORDER BY c.${column} DESC, c.id DESC LIMIT $5)`;
   const { rows } = await db.query<RankedRow>(prepared(

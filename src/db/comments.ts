@@ -25,6 +25,11 @@ export interface Comment {
   deletedAt: Date | null;
   /** Removed by a moderator (comment-moderation.ts): a kept root reads "[removed]", not "[deleted]". */
   removed: boolean;
+  /**
+   * The viewer's own like or dislike of it, when the listing read it in the same statement
+   * (RATED_BY); undefined when it did not (findComment).
+   */
+  viewerRating?: 'like' | 'dislike' | null;
   held: boolean;
   /** Pinned by the creator: shown first on the first page (one per video). */
   pinned: boolean;
@@ -35,6 +40,16 @@ export interface Comment {
 
 export const COLUMNS = `c.id, c.video_id, c.author_id, c.thread_id, c.body, c.like_count, c.reply_count, c.created_at, c.edited_at,
   c.deleted_at, c.removed, c.held, c.pinned_at, c.hearted_at, a.handle, a.display_name, a.avatar_key`;
+
+/**
+ * The viewer's rating of each listed comment, read in the listing's own statement instead of a
+ * query of its own: a probe of comment_ratings_pkey a row (nothing found for 0, signed out).
+ * `viewer` names the statement's parameter.
+ */
+export const RATED_BY = (viewer: string) => ({
+  column: 'cr.value AS viewer_rating',
+  join: `LEFT JOIN comment_ratings cr ON cr.user_id = ${viewer} AND cr.comment_id = c.id`,
+});
 
 export interface Row {
   id: number;
@@ -54,6 +69,7 @@ export interface Row {
   handle: string;
   display_name: string;
   avatar_key: string | null;
+  viewer_rating?: number | null;
 }
 
 export function toComment(r: Row): Comment {
@@ -73,6 +89,7 @@ export function toComment(r: Row): Comment {
     pinned: r.pinned_at !== null,
     hearted: r.hearted_at !== null,
     author: { handle: r.handle, displayName: r.display_name, avatarKey: r.avatar_key },
+    ...(r.viewer_rating === undefined ? {} : { viewerRating: r.viewer_rating === 1 ? 'like' as const : r.viewer_rating === -1 ? 'dislike' as const : null }),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { deleteComment, findComment, insertComment, updateCommentBody, type Comment } from '../db/comments.js';
-import { findPinnedComment, listReplies, listRootComments } from '../db/comment-listing.js';
+import { listReplies, listRootComments } from '../db/comment-listing.js';
 import { listTopRootComments, type TopPage } from '../db/comment-top-listing.js';
 import { formatTopCursor, parseCommentsQuery, type CommentsQuery } from '../forms/comments-query.js';
 import { findCommentRatings, rateComment, type CommentRating } from '../db/comment-ratings.js';
@@ -28,7 +28,7 @@ export const REPLIES_PER_PAGE = 10;
 export type ShownComment = Comment & { html: string; rating: CommentRating };
 
 function shown(video: VideoWithOwner, comments: Comment[], ratings: Map<number, CommentRating>): ShownComment[] {
-  return comments.map((c) => ({ ...c, html: linkifyComment(c.body, `/watch/${video.publicId}`, video.durationSeconds), rating: ratings.get(c.id) ?? null }));
+  return comments.map((c) => ({ ...c, html: linkifyComment(c.body, `/watch/${video.publicId}`, video.durationSeconds), rating: c.viewerRating ?? ratings.get(c.id) ?? null }));
 }
 
 /** How much of a comment a seek-bar marker's tooltip shows. */
@@ -78,16 +78,17 @@ export async function commentsSection(pool: Queryable, req: Request, video: Vide
   if (thread) {
     const after = query.thread !== null ? query.after : null;
     const page = keysetPage(await listReplies(pool, thread.id, { after, limit: REPLIES_PER_PAGE + 1, viewerId, showHeld }), REPLIES_PER_PAGE, (c) => String(c.id));
-    const ratings = viewerId ? await findCommentRatings(pool, viewerId, [thread.id, ...page.items.map((c) => c.id)]) : new Map<number, CommentRating>();
+    // The replies come with the viewer's ratings (RATED_BY); the thread's root, found alone, without.
+    const ratings = viewerId ? await findCommentRatings(pool, viewerId, [thread.id]) : new Map<number, CommentRating>();
     return { ...empty, thread: shown(video, [thread], ratings)[0]!, items: shown(video, page.items, ratings), nextAfter: page.nextAfter, isFirstPage: after === null };
   }
   // A thread that is not to be shown: the first page of the sort (its `after` was a reply's).
   const firstOfSort = query.sort === 'newest' ? { thread: null, sort: 'newest' as const, after: null } : { thread: null, sort: 'top' as const, after: null };
   const roots = await rootsPage(pool, video, query.thread === null ? query : firstOfSort, viewerId, showHeld);
-  const ratings = viewerId ? await findCommentRatings(pool, viewerId, roots.items.map((c) => c.id)) : new Map<number, CommentRating>();
   return {
     ...empty,
-    items: shown(video, roots.items, ratings),
+    // The listings read the viewer's ratings with the comments (RATED_BY).
+    items: shown(video, roots.items, new Map()),
     nextAfter: roots.nextAfter,
     isFirstPage: roots.isFirstPage,
     restarted: roots.restarted,
@@ -102,20 +103,23 @@ export async function commentsSection(pool: Queryable, req: Request, video: Vide
  */
 async function rootsPage(pool: Queryable, video: VideoWithOwner, query: Extract<CommentsQuery, { thread: null }>, viewerId: number | null, showHeld: boolean) {
   const options = { limit: COMMENTS_PER_PAGE + 1, viewerId, showHeld };
-  const pinnedOn = (first: boolean) => (first ? findPinnedComment(pool, video.id, viewerId, showHeld) : null);
-  const withPin = (pinned: Comment | null, page: { items: Comment[]; nextAfter: string | null }, first: boolean, restarted: boolean) =>
-    ({ items: pinned ? [pinned, ...page.items] : page.items, listed: page.items, nextAfter: page.nextAfter, isFirstPage: first, restarted });
+  // A first page's statement also brings the pinned comment (PINNED_BRANCH), first; the page,
+  // and whether there is a next one, are the rows after it.
+  const withPin = <C extends Comment>(rows: C[], cursor: (c: C) => string, first: boolean, restarted: boolean) => {
+    const pinned = rows[0]?.pinned ? rows[0] : null;
+    const page = keysetPage(pinned ? rows.slice(1) : rows, COMMENTS_PER_PAGE, cursor);
+    return { items: pinned ? [pinned, ...page.items] : page.items, listed: page.items, nextAfter: page.nextAfter, isFirstPage: first, restarted };
+  };
   if (query.sort === 'newest') {
-    const [pinned, rows] = await Promise.all([pinnedOn(query.after === null), listRootComments(pool, video.id, { ...options, after: query.after })]);
-    return withPin(pinned, keysetPage(rows, COMMENTS_PER_PAGE, (c) => String(c.id)), query.after === null, false);
+    const rows = await listRootComments(pool, video.id, { ...options, after: query.after });
+    return withPin(rows, (c) => String(c.id), query.after === null, false);
   }
-  const topPage = (pinned: Comment | null, top: TopPage, first: boolean, restarted: boolean) =>
-    withPin(pinned, keysetPage(top.comments, COMMENTS_PER_PAGE, (c) => formatTopCursor({ epoch: top.epoch, score: c.score, id: c.id })), first, restarted);
-  const [pinned, top] = await Promise.all([pinnedOn(query.after === null), listTopRootComments(pool, video.id, { ...options, after: query.after })]);
-  if (top !== 'stale') return topPage(pinned, top, query.after === null, false);
+  const topPage = (top: TopPage, first: boolean, restarted: boolean) =>
+    withPin(top.comments, (c) => formatTopCursor({ epoch: top.epoch, score: c.score, id: c.id }), first, restarted);
+  const top = await listTopRootComments(pool, video.id, { ...options, after: query.after });
+  if (top !== 'stale') return topPage(top, query.after === null, false);
   // The cursor's order is gone (two re-ranks since it was made): the first page again, said so.
-  const [pinnedAgain, again] = await Promise.all([pinnedOn(true), listTopRootComments(pool, video.id, { ...options, after: null })]);
-  return topPage(pinnedAgain, again as TopPage, true, true);
+  return topPage(await listTopRootComments(pool, video.id, { ...options, after: null }) as TopPage, true, true);
 }
 
 export function commentRoutes({ pool }: RouteDeps) {

@@ -159,7 +159,7 @@ describe('Query plans of the hot paths', function () {
     assert.equal(requests.size, HOT_REQUESTS.length, `requests seen: ${[...requests].join(', ')}`);
     const names = new Set(recorded.map((q) => q.name));
     for (const name of ['find-session', 'find-video-by-public-id', 'list-public-videos', 'list-popular-videos', 'list-public-videos-of-channel', 'list-subscription-feed', 'search-videos-newest-matches-by-relevance', 'search-videos-every-match-by-relevance', 'insert-view', 'upsert-rating',
-      'list-top-comments', 'list-top-comments-after', 'list-root-comments', 'list-comment-replies', 'find-pinned-comment-id', 'find-comment-ratings', 'insert-comment', 'delete-comment']) {
+      'list-top-comments', 'list-top-comments-after', 'list-root-comments', 'list-comment-replies', 'insert-comment', 'delete-comment']) {
       assert.ok(names.has(name), `${name} was not run`);
     }
   });
