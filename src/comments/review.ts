@@ -49,15 +49,24 @@ export function holdReason(posting: Posting): HoldReason | null {
 }
 
 /**
- * Whether a comment about to be posted is held: the video's mode, and in 'on' the channel's
- * rules (read only then: the owner's own comments and the other modes need no query).
+ * Why a comment about to be posted is held, or null when it is published at once: the video's
+ * mode, and in 'on' the channel's rules (read only then: the owner's own comments and the other
+ * modes need no query).
  */
-export async function holdsNewComment(db: Queryable, posting: { mode: CommentsMode; ownerId: number; byOwner: boolean; authorId: number; body: string }): Promise<boolean> {
+export async function newCommentHoldReason(db: Queryable, posting: { mode: CommentsMode; ownerId: number; byOwner: boolean; authorId: number; body: string }): Promise<HoldReason | null> {
   const { mode, byOwner, body } = posting;
-  if (byOwner || mode !== 'on') return holdReason({ mode, byOwner, body, authorCreatedAt: new Date(0), rules: NO_RULES }) !== null;
+  if (byOwner || mode !== 'on') return holdReason({ mode, byOwner, body, authorCreatedAt: new Date(0), rules: NO_RULES });
   const { rules, authorCreatedAt } = await findPostingReview(db, posting.ownerId, posting.authorId);
-  return holdReason({ mode, byOwner, body, authorCreatedAt, rules }) !== null;
+  return holdReason({ mode, byOwner, body, authorCreatedAt, rules });
 }
+
+/** How the studio's inbox names each reason. */
+export const HOLD_REASON_LABELS: Record<HoldReason, string> = {
+  'held-mode': 'the video holds all comments',
+  link: 'it contains a link',
+  'new-account': 'its account is less than a day old',
+  'blocked-word': 'it contains a blocked word',
+};
 
 // Characters that show as nothing (zero-width space and joiners, soft hyphen, variation
 // selectors…): dropped before matching, so "b\u200Bad" is "bad".

@@ -1,6 +1,7 @@
 import type { Queryable } from './pool.js';
 import { prepared } from './pool.js';
 import { ownerLive } from './visibility.js';
+import type { HoldReason } from '../comments/review.js';
 
 // The studio's comments inbox (issue 11, item 7): every comment and reply on one creator's
 // videos, whatever the videos' visibility (they are the creator's own), held ones included.
@@ -15,6 +16,8 @@ export interface InboxComment {
   threadId: number | null;
   body: string;
   held: boolean;
+  /** Which rule held it (null: not held, or held before reasons were recorded). */
+  heldReason: HoldReason | null;
   createdAt: Date;
   editedAt: Date | null;
   author: { handle: string; displayName: string };
@@ -47,11 +50,11 @@ const FILTERS: Record<InboxFilter, string> = { all: 'true', held: 'c.held', publ
  */
 export async function listInboxComments(db: Queryable, ownerId: number, options: { filter: InboxFilter; after: number | null; limit: number }): Promise<InboxComment[]> {
   const { rows } = await db.query<{
-    id: number; thread_id: number | null; body: string; held: boolean; created_at: Date; edited_at: Date | null;
+    id: number; thread_id: number | null; body: string; held: boolean; held_reason: HoldReason | null; created_at: Date; edited_at: Date | null;
     handle: string; display_name: string; public_id: string; title: string; duration_seconds: number;
   }>(prepared(
     `comment-inbox-${options.filter}${options.after === null ? '' : '-after'}`,
-    `SELECT c.id, c.thread_id, c.body, c.held, c.created_at, c.edited_at, a.handle, a.display_name, v.public_id, v.title, v.duration_seconds
+    `SELECT c.id, c.thread_id, c.body, c.held, c.held_reason, c.created_at, c.edited_at, a.handle, a.display_name, v.public_id, v.title, v.duration_seconds
      FROM comments c JOIN users a ON a.id = c.author_id JOIN videos v ON v.id = c.video_id
      WHERE c.video_owner_id = $1 AND ${FILTERS[options.filter]}${options.after === null ? '' : ' AND c.id < $3'} AND c.deleted_at IS NULL AND ${ownerLive('a')}
      ORDER BY c.id DESC LIMIT $2`,
@@ -62,6 +65,7 @@ export async function listInboxComments(db: Queryable, ownerId: number, options:
     threadId: r.thread_id,
     body: r.body,
     held: r.held,
+    heldReason: r.held_reason,
     createdAt: r.created_at,
     editedAt: r.edited_at,
     author: { handle: r.handle, displayName: r.display_name },

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient, Queryable } from './pool.js';
 import { prepared, withTransaction } from './pool.js';
 import { ownerLive } from './visibility.js';
+import type { HoldReason } from '../comments/review.js';
 import { holdRanking, holdRankingOfComment, markCommentsChanged } from './comment-ranking.js';
 
 /**
@@ -117,6 +118,8 @@ export interface NewComment {
   parent: Comment | null;
   /** Held for the creator's review (the video's comments_mode is 'held'): not counted until approved. */
   held?: boolean;
+  /** Why it is held (src/comments/review.ts), for the studio's inbox. */
+  heldReason?: HoldReason | null;
 }
 
 /**
@@ -159,8 +162,8 @@ export async function insertComment(pool: Pool, comment: NewComment): Promise<{ 
     // 920), and it never moves in the ranking of the epoch it was posted in (comment-top-listing.ts).
     const { rows } = await client.query<{ id: number }>(prepared(
       'insert-comment',
-      `INSERT INTO comments (video_id, author_id, thread_id, reply_to_user_id, body, held) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [comment.videoId, comment.authorId, threadId, replyTo, body, comment.held ?? false],
+      `INSERT INTO comments (video_id, author_id, thread_id, reply_to_user_id, body, held, held_reason) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [comment.videoId, comment.authorId, threadId, replyTo, body, comment.held ?? false, comment.held ? (comment.heldReason ?? null) : null],
     ));
     // A held comment counts nowhere until approved (approveComment): counters show what all see.
     if (!comment.held) {

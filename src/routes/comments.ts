@@ -12,7 +12,7 @@ import { badRequest, forbidden, notFound } from '../http/errors.js';
 import { canEditVideo, canSeeHeldComments } from '../auth/permissions.js';
 import { loadedComment, loadedVideo } from '../http/guards.js';
 import { timestampSeconds } from '../chapters.js';
-import { holdsNewComment } from '../comments/review.js';
+import { newCommentHoldReason } from '../comments/review.js';
 import { linkifyComment } from '../http/html.js';
 import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
@@ -143,8 +143,8 @@ export function commentRoutes({ pool }: RouteDeps) {
         throw notFound('The comment you are replying to does not exist, or it has been removed.');
       }
       if (!form.ok) return refuse(req, res, form.errors, { ...form.values, parent: parentId === null ? '' : String(parentId) }, action);
-      const held = await holdsNewComment(pool, { mode, ownerId: video.ownerId, byOwner: canEditVideo(req.viewer, video), authorId: req.viewer!.id, body: form.value.body });
-      const posted = await insertComment(pool, { videoId: video.id, authorId: req.viewer!.id, body: form.value.body, parent, held });
+      const heldReason = await newCommentHoldReason(pool, { mode, ownerId: video.ownerId, byOwner: canEditVideo(req.viewer, video), authorId: req.viewer!.id, body: form.value.body });
+      const posted = await insertComment(pool, { videoId: video.id, authorId: req.viewer!.id, body: form.value.body, parent, held: heldReason !== null, heldReason });
       if (!posted) throw notFound('The comment you are replying to does not exist, or it has been removed.');
       const { id, created } = posted;
       const threadId = parent ? (parent.threadId ?? parent.id) : null;

@@ -1,3 +1,4 @@
+import { HOLD_REASON_LABELS } from '../comments/review.js';
 import type { Request, Response } from 'express';
 import { findReviewRules, saveReviewRules } from '../db/comment-review-rules.js';
 import { countHeldComments, findOwnComments, listInboxComments, type InboxComment } from '../db/comment-inbox.js';
@@ -82,7 +83,7 @@ export function studioCommentRoutes({ pool }: RouteDeps) {
         place,
         held,
         heldText: comments(held),
-        items: page.items.map((c) => ({ ...c, href: commentHref(c), html: linkifyComment(c.body, `/watch/${c.video.publicId}`, c.video.durationSeconds) })),
+        items: page.items.map((c) => ({ ...c, href: commentHref(c), html: linkifyComment(c.body, `/watch/${c.video.publicId}`, c.video.durationSeconds), heldBecause: c.heldReason ? HOLD_REASON_LABELS[c.heldReason] : null })),
         firstPageUrl: inboxUrl({ filter: place.filter, after: null }),
         nextUrl: page.nextAfter ? inboxUrl({ filter: place.filter, after: Number(page.nextAfter) }) : null,
         filters: (['all', 'held', 'published'] as const).map((filter) => ({ filter, href: inboxUrl({ filter, after: null }), label: { all: 'All', held: 'Held for review', published: 'Published' }[filter] })),

@@ -12,8 +12,8 @@ import { createUser, createVideo } from '../helpers/factories.js';
 type User = Awaited<ReturnType<typeof createUser>>;
 
 /** The newest comment of this author on this video: its id and whether it is held. */
-async function lastComment(videoId: number, authorId: number): Promise<{ id: number; held: boolean; body: string }> {
-  const { rows } = await testPool().query('SELECT id, held, body FROM comments WHERE video_id = $1 AND author_id = $2 ORDER BY id DESC LIMIT 1', [videoId, authorId]);
+async function lastComment(videoId: number, authorId: number): Promise<{ id: number; held: boolean; held_reason: string | null; body: string }> {
+  const { rows } = await testPool().query('SELECT id, held, held_reason, body FROM comments WHERE video_id = $1 AND author_id = $2 ORDER BY id DESC LIMIT 1', [videoId, authorId]);
   return rows[0];
 }
 
@@ -115,6 +115,21 @@ describe('comments: the channel’s review rules', function () {
       const held = await lastComment(video.id, newcomer.id);
       assert.doesNotMatch((await supertest(t.app).get(`/watch/${video.publicId}`)).text, new RegExp(`id="comment-${held.id}"`));
       assert.match((await ownerAgent.get(`/watch/${video.publicId}`)).text, new RegExp(`id="comment-${held.id}"`));
+    });
+
+    it('records which rule held a comment and names it in the inbox', async () => {
+      await setRules({ holdLinks: 'on', holdNewAccounts: 'on', blockedWords: 'jackpot' });
+      const linked = await post(authorAgent, author, 'See https://example.com/why');
+      const worded = await post(authorAgent, author, 'A JACKPOT for you');
+      const newcomer = await createUser();
+      const fresh = await post(await signedInAgent(t.app, newcomer), newcomer, 'First words here');
+      const plain = await post(authorAgent, author, 'Nothing to hold here');
+      assert.deepEqual([linked, worded, fresh, plain].map((c) => c.held_reason), ['link', 'blocked-word', 'new-account', null]);
+      const inbox = (await ownerAgent.get('/studio/comments?state=held')).text;
+      assert.match(inbox, /Held for review<\/strong>: it contains a link/);
+      assert.match(inbox, /Held for review<\/strong>: it contains a blocked word/);
+      assert.match(inbox, /Held for review<\/strong>: its account is less than a day old/);
+      await setRules({});
     });
 
     it('never holds the owner, whatever the rules; mode held holds everyone else; mode off refuses', async () => {
