@@ -51,6 +51,10 @@ export const plural = (n: number, one: string, many: string): string => `${COMPA
 /** "Mar 4, 2026" (UTC). */
 export const formatDate = (date: Date): string => DATE.format(date);
 
+const DATE_TIME = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+/** "Mar 4, 2026, 3:05 PM UTC": where two moments of one day must be told apart (a comment's versions). */
+export const formatDateTime = (date: Date): string => `${DATE_TIME.format(date)} UTC`;
+
 /** "3 days ago", as video cards show the age of a video. */
 export function timeAgo(date: Date, now = Date.now()): string {
   const seconds = Math.max(0, (now - date.getTime()) / 1000);

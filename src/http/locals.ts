@@ -2,13 +2,14 @@ import type { NextFunction, Request, Response } from 'express';
 import { areCommentsOpen, can, canChangeComment, canCurateComment, canDeleteComment, canCommentOn, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditChannel, canEditVideo, canManageUpload, canRateVideo, canSeeVideo, canSubscribeTo, isOwnerOr, type Permission, type Viewer } from '../auth/permissions.js';
 import { isListed, isWatchableByLink } from '../db/visibility.js';
 import { REMOVAL_REASONS } from '../forms/comment-removal.js';
-import { formatCount, formatDate, formatNumber, plural } from '../format.js';
+import { formatCount, formatDate, formatDateTime, formatNumber, plural } from '../format.js';
 import { avatarSizeFor2x, avatarUrl as avatarFileUrl, type AvatarSize, type Storage } from '../media/index.js';
 
 export interface ViewHelpers {
   avatarUrl(owner: { avatarKey: string | null }, size: AvatarSize): string;
   avatarSrcset(owner: { avatarKey: string | null }, size: AvatarSize): string;
   formatDate(date: Date): string;
+  formatDateTime(date: Date): string;
   /** "1.2K", as counts are shown next to views, likes and subscribers. */
   formatCount(n: number): string;
   /** "1,234,567", as tables of figures show them. */
@@ -31,6 +32,7 @@ export function viewHelpers(storage: Storage, asset: (name: string) => string): 
       return `${avatarUrl(owner, size)} 1x, ${avatarUrl(owner, avatarSizeFor2x(size))} 2x`;
     },
     formatDate,
+    formatDateTime,
     formatCount,
     formatNumber,
     plural,
