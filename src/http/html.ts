@@ -1,3 +1,4 @@
+import { timestampSeconds } from '../chapters.js';
 import { HIGHLIGHT_END, HIGHLIGHT_START } from '../db/search.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' };
@@ -11,11 +12,6 @@ export function highlight(text: string): string {
   return escapeHtml(text.replaceAll(HIGHLIGHT_START, '\u0000S').replaceAll(HIGHLIGHT_END, '\u0000E'))
     .replaceAll('\u0000S', '<mark>')
     .replaceAll('\u0000E', '</mark>');
-}
-
-/** "1:23" or "1:02:03" as seconds. */
-export function timestampSeconds(text: string): number {
-  return text.split(':').reduce((total, part) => total * 60 + Number(part), 0);
 }
 
 const LINK = String.raw`\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]`;
@@ -78,7 +74,7 @@ function linkify(text: string, pattern: RegExp, watchPath: string, durationSecon
       continue;
     }
     const seconds = timestampSeconds(token);
-    const inRange = token.split(':').slice(1).every((part) => Number(part) < 60) && seconds <= durationSeconds;
+    const inRange = seconds !== null && seconds <= durationSeconds;
     html += inRange ? `<a href="${escapeHtml(watchPath)}?t=${seconds}" data-seek="${seconds}">${token}</a>` : escapeHtml(token);
   }
   return html + escapeHtml(text.slice(last));
