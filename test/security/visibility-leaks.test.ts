@@ -11,6 +11,7 @@ import crypto from 'node:crypto';
 import type { Express } from 'express';
 import supertest from 'supertest';
 import { saveCaptionTrack } from '../../src/db/captions.js';
+import { insertComment } from '../../src/db/comments.js';
 import { refreshPopularVideos } from '../../src/db/popular-videos.js';
 import { createTestApp } from '../helpers/app.js';
 import { testPool } from '../helpers/database.js';
@@ -79,6 +80,9 @@ describe('security: hidden videos never leak onto public surfaces', function () 
   let fillerOwnerId: number;
   let channelControl: Made;
   const cases = new Map<string, Case>();
+  /** A comment under each hidden video and its control (video id → comment id), for the comment surfaces. */
+  const commentOn = new Map<number, number>();
+  const commentText = (video: Made) => `A word about ${video.publicId}`;
 
   async function make(user: User, title: string, options: Parameters<typeof createVideo>[1] = {}, withFile = false): Promise<Made> {
     const video = await createVideo(user, { ...options, title });
@@ -102,6 +106,12 @@ describe('security: hidden videos never leak onto public surfaces', function () 
       // A word said only in their captions, which search finds too (weight D of the vector).
       for (const [video, by] of [[hidden, hiddenOwner], [control, controlOwner]] as const) {
         await saveCaptionTrack(testPool(), video.id, by.id, { language: 'en', label: 'English', sourceFormat: 'vtt', vtt: `WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nsaid${rare}\n`, cueCount: 1, cueTexts: [`said${rare}`] });
+      }
+      // Commented on while the video could still be seen (the states are set at creation, the
+      // owners banned or deleted below): the comment is there, its video is not.
+      for (const video of [hidden, control]) {
+        const commenter = await createUser();
+        commentOn.set(video.id, (await insertComment(testPool(), { videoId: video.id, authorId: commenter.id, body: commentText(video), parent: null }))!.id);
       }
       cases.set(state.name, { state, rare, hidden, hiddenOwner, control, anchor });
     }
@@ -224,6 +234,9 @@ describe('security: hidden videos never leak onto public surfaces', function () 
     },
     { name: 'media file', path: (v) => `/media/videos/${v.publicId}/${v.file}`, opened: (res) => assert.equal(res.headers['content-type'], 'video/mp4') },
     { name: 'captions file', path: (v) => `/media/videos/${v.publicId}/captions/en.vtt`, opened: (res) => assert.equal(res.headers['content-type'], 'text/vtt; charset=utf-8') },
+    // Comments (issue 11): a thread opened by its comment's id, and the newest comments.
+    { name: "a comment's thread", path: (v) => `/watch/${v.publicId}?thread=${commentOn.get(v.id)}`, opened: (res, v) => assert.ok(res.text.includes(commentText(v))), refused: (res) => assert.ok(!res.text.includes('A word about')) },
+    { name: 'comments, newest first', path: (v) => `/watch/${v.publicId}?sort=newest`, opened: (res, v) => assert.ok(res.text.includes(commentText(v))), refused: (res) => assert.ok(!res.text.includes('A word about')) },
   ];
 
   for (const state of STATES) {
