@@ -1,5 +1,5 @@
 import { insertAuditEntry } from './audit-log.js';
-import { dropComment } from './comments.js';
+import { dropComment } from './comment-deletion.js';
 import type { Pool, Queryable } from './pool.js';
 import { prepared, withTransaction } from './pool.js';
 

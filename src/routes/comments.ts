@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
-import { deleteComment, findComment, insertComment, updateCommentBody, type Comment } from '../db/comments.js';
+import { findComment, insertComment, updateCommentBody, type Comment } from '../db/comments.js';
+import { deleteComment } from '../db/comment-deletion.js';
 import { listReplies, listRootComments } from '../db/comment-listing.js';
 import { listTopRootComments, type TopPage } from '../db/comment-top-listing.js';
 import { formatTopCursor, parseCommentsQuery, type CommentsQuery } from '../forms/comments-query.js';
