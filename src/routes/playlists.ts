@@ -24,8 +24,9 @@ export function playlistRoutes({ pool, storage, config }: RouteDeps) {
   /** The owner's Playlists page, with the creation form (its errors and typed values on a 422). */
   async function renderMine(req: Request, res: Response, status: number, errors: Record<string, string>, values: Record<string, string>) {
     const viewer = req.viewer!;
-    // Watch later is made on first use (sql/migrations/*_playlists.sql): opening this page is one.
-    if (can(viewer, 'playlist.manage')) await findOrCreateWatchLater(pool, viewer.id);
+    // Watch later is made on first use (sql/migrations/*_playlists.sql): opening this page is one;
+    // a refused creation (422) is not, as a refused request writes nothing.
+    if (status === 200 && can(viewer, 'playlist.manage')) await findOrCreateWatchLater(pool, viewer.id);
     const playlists = await listPlaylistsOfOwner(pool, viewer.id, config.playlistsPerAccount + 1);
     res.status(status).render('playlists/mine', { title: 'Your playlists', playlists, errors, values, limits: LIMITS });
   }
