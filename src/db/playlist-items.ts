@@ -2,6 +2,7 @@ import { canSeeVideo, type Viewer } from '../auth/permissions.js';
 import type { Pool, PoolClient, Queryable } from './pool.js';
 import { withTransaction } from './pool.js';
 import { toVideoWithOwner, WITH_OWNER, type VideoWithOwner } from './videos.js';
+import { watchableByLink } from './visibility.js';
 
 /**
  * A playlist's items: adding (at most once, within PLAYLIST_MAX_ITEMS), removing, moving, and
@@ -165,4 +166,16 @@ export async function listPlaylistItems(db: Queryable, playlistId: number, viewe
       video: video && canSeeVideo(viewer, video) ? video : null,
     };
   });
+}
+
+/**
+ * The playlist's length in seconds, over the videos anyone with the link may watch (the one rule,
+ * as the viewer of a public playlist sees it): unavailable videos add nothing. Reads every item
+ * (at most PLAYLIST_MAX_ITEMS, each video by its primary key).
+ */
+export async function sumPlaylistSeconds(db: Queryable, playlistId: number): Promise<number> {
+  const { rows } = await db.query<{ seconds: number }>(`SELECT coalesce(sum(v.duration_seconds), 0)::float8 AS seconds
+    FROM playlist_items i JOIN videos v ON v.id = i.video_id JOIN users u ON u.id = v.owner_id
+    WHERE i.playlist_id = $1 AND ${watchableByLink('v', 'u')}`, [playlistId]);
+  return Math.round(rows[0]!.seconds);
 }

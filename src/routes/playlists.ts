@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { can } from '../auth/permissions.js';
-import { listPlaylistItems, MOVES, movePlaylistItem, removeVideoFromPlaylist, type MoveTo } from '../db/playlist-items.js';
+import { listPlaylistItems, MOVES, sumPlaylistSeconds, movePlaylistItem, removeVideoFromPlaylist, type MoveTo } from '../db/playlist-items.js';
 import { deletePlaylist, findOrCreateWatchLater, insertPlaylist, listPlaylistsOfOwner, updatePlaylistDetails, type Playlist } from '../db/playlists.js';
 import { field } from '../forms/fields.js';
 import { PLAYLIST_DESCRIPTION_MAX, PLAYLIST_TITLE_MAX, parsePlaylist, parsePlaylistCursor } from '../forms/playlist.js';
@@ -70,7 +70,10 @@ export function playlistRoutes({ pool, storage, config }: RouteDeps) {
       const playlist = loadedPlaylist(req);
       const cursor = parsePlaylistCursor(req.query.after);
       if (cursor === 'invalid') throw badRequest('This page of the playlist does not exist.');
-      const rows = await listPlaylistItems(pool, playlist.id, req.viewer, { after: cursor?.position ?? null, limit: PLAYLIST_ITEMS_PER_PAGE + 1 });
+      const [rows, seconds] = await Promise.all([
+        listPlaylistItems(pool, playlist.id, req.viewer, { after: cursor?.position ?? null, limit: PLAYLIST_ITEMS_PER_PAGE + 1 }),
+        sumPlaylistSeconds(pool, playlist.id),
+      ]);
       const before = cursor?.before ?? 0;
       const page = keysetPage(rows, PLAYLIST_ITEMS_PER_PAGE, (item) => `${item.position}_${before + PLAYLIST_ITEMS_PER_PAGE}`);
       const items = page.items.map((item, i) => ({
@@ -80,7 +83,7 @@ export function playlistRoutes({ pool, storage, config }: RouteDeps) {
       }));
       const description = playlist.description || `A playlist by ${playlist.owner.displayName} (@${playlist.owner.handle}).`;
       res.render('playlists/show', {
-        title: playlist.title, description, playlist, items, nextAfter: page.nextAfter, isFirstPage: cursor === null,
+        title: playlist.title, description, playlist, items, totalDuration: formatDuration(seconds), nextAfter: page.nextAfter, isFirstPage: cursor === null,
         after: typeof req.query.after === 'string' ? req.query.after : '',
       });
     },

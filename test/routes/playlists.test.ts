@@ -150,6 +150,7 @@ describe('playlists', function () {
         for (const secret of ['Secret private clip', 'Soon deleted clip', 'Clip of a banned owner']) assert.ok(!page.text.includes(secret), secret);
         assert.equal(page.text.match(/Unavailable video/g)?.length, 3);
         assert.match(page.text, /4 videos/);
+        assert.match(page.text, /Total duration <\/span>1:00/, 'only the available video counts');
       }
       assert.ok(visible);
       // The owner removes an unavailable (deleted) video.
