@@ -54,6 +54,10 @@ export interface Config {
   avatarUploadsPerHour: number;
   commentsPerMinute: number;
   commentsPerDay: number;
+  /** Videos one playlist may hold (issue 12); at the limit, adding says so. */
+  playlistMaxItems: number;
+  /** Playlists one account may keep, Watch later not counted. */
+  playlistsPerAccount: number;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -175,6 +179,8 @@ export const VARIABLES = [
   { name: 'AVATAR_UPLOADS_PER_HOUR', key: 'avatarUploadsPerHour', default: '10', parse: integer(1, 1_000_000) },
   { name: 'COMMENTS_PER_MINUTE', key: 'commentsPerMinute', default: '5', parse: integer(1, 1_000_000) },
   { name: 'COMMENTS_PER_DAY', key: 'commentsPerDay', default: '200', parse: integer(1, 1_000_000) },
+  { name: 'PLAYLIST_MAX_ITEMS', key: 'playlistMaxItems', default: '5000', parse: integer(1, 100_000) },
+  { name: 'PLAYLISTS_PER_ACCOUNT', key: 'playlistsPerAccount', default: '500', parse: integer(1, 100_000) },
 ] as const satisfies readonly Variable<keyof Config>[];
 
 export class ConfigError extends Error {

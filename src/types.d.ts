@@ -1,5 +1,6 @@
 import type { Viewer } from './auth/permissions.js';
 import type { Comment } from './db/comments.js';
+import type { Playlist } from './db/playlists.js';
 import type { User } from './db/users.js';
 import type { VideoWithOwner } from './db/videos.js';
 
@@ -13,6 +14,8 @@ declare module 'express-serve-static-core' {
     channel?: User;
     /** The comment the URL names, put here by the loadComment step (its video in `video`). */
     comment?: Comment;
+    /** The playlist the URL names, put here by the loadPlaylist step. */
+    playlist?: Playlist;
   }
 }
 

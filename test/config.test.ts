@@ -35,6 +35,16 @@ describe('configuration', () => {
     }
   });
 
+  it('limits playlists to 5,000 videos and an account to 500 playlists by default, and takes whole numbers', () => {
+    assert.equal(loadConfig({}).playlistMaxItems, 5000);
+    assert.equal(loadConfig({}).playlistsPerAccount, 500);
+    assert.equal(loadConfig({ PLAYLIST_MAX_ITEMS: '3', PLAYLISTS_PER_ACCOUNT: '2' }).playlistMaxItems, 3);
+    for (const bad of ['0', 'many', '-5', '1.5']) {
+      assert.throws(() => loadConfig({ PLAYLIST_MAX_ITEMS: bad }), /PLAYLIST_MAX_ITEMS=/);
+      assert.throws(() => loadConfig({ PLAYLISTS_PER_ACCOUNT: bad }), /PLAYLISTS_PER_ACCOUNT=/);
+    }
+  });
+
   it('is documented in the README, variable by variable', () => {
     const readme = fs.readFileSync(path.join(ROOT_DIR, 'README.md'), 'utf8');
     for (const variable of VARIABLES) assert.match(readme, new RegExp(`\\| \`${variable.name}\` \\|`), variable.name);

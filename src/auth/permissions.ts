@@ -168,3 +168,31 @@ export function canEditVideo(viewer: Viewer | null | undefined, video: Pick<Vide
 export function canManageUpload(viewer: Viewer | null | undefined, video: Pick<VideoAccess, 'ownerId'>): boolean {
   return !!viewer && !viewer.banned && viewer.id === video.ownerId;
 }
+
+/** What the playlist rules need of a loaded playlist. */
+interface PlaylistAccess {
+  ownerId: number;
+  privacy: 'public' | 'unlisted' | 'private';
+  kind: 'normal' | 'watch_later';
+}
+
+/**
+ * Who may open a playlist: anyone when it is public or unlisted (its unguessable id is the
+ * secret), its owner alone when private (a 404 to everyone else, moderators included: a private
+ * list is personal, and its videos are decided one by one by canSeeVideo anyway). Which of its
+ * videos show is not this rule's: each item is decided by canSeeVideo.
+ */
+export function canSeePlaylist(viewer: Viewer | null | undefined, playlist: PlaylistAccess): boolean {
+  if (playlist.privacy !== 'private') return true;
+  return !!viewer && !viewer.banned && viewer.id === playlist.ownerId;
+}
+
+/** Adding, removing and ordering a playlist's videos: its owner, with `playlist.manage`, not banned. */
+export function canManagePlaylist(viewer: Viewer | null | undefined, playlist: PlaylistAccess): boolean {
+  return can(viewer, 'playlist.manage') && viewer!.id === playlist.ownerId;
+}
+
+/** Renaming, editing and deleting a playlist: as canManagePlaylist, but never Watch later, which is built in. */
+export function canEditPlaylist(viewer: Viewer | null | undefined, playlist: PlaylistAccess): boolean {
+  return canManagePlaylist(viewer, playlist) && playlist.kind === 'normal';
+}

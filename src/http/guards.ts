@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { can, type Permission, type Viewer } from '../auth/permissions.js';
 import type { Comment } from '../db/comments.js';
+import type { Playlist } from '../db/playlists.js';
 import type { VideoWithOwner } from '../db/videos.js';
 import type { User } from '../db/users.js';
 import { forbidden, notFound } from './errors.js';
@@ -103,6 +104,20 @@ export function allowCommentOnVideo(rule: (viewer: Viewer | null | undefined, co
 export function allowComment(rule: Rule<Comment>, refusal = 'You are not allowed to do that with this comment.') {
   return function allowedOnComment(req: Request, _res: Response, next: NextFunction): void {
     if (!rule(req.viewer, loadedComment(req))) throw forbidden(refusal);
+    next();
+  };
+}
+
+/** The playlist `loadPlaylist` put on the request. */
+export function loadedPlaylist(req: Request): Playlist {
+  if (!req.playlist) throw new Error(`${req.method} ${req.route?.path}: no loadPlaylist before this step`);
+  return req.playlist;
+}
+
+/** 403 unless `rule(viewer, playlist)` holds for the loaded playlist. */
+export function allowPlaylist(rule: Rule<Playlist>, refusal = 'You are not allowed to do that with this playlist.') {
+  return function allowedOnPlaylist(req: Request, _res: Response, next: NextFunction): void {
+    if (!rule(req.viewer, loadedPlaylist(req))) throw forbidden(refusal);
     next();
   };
 }

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { areCommentsOpen, can, canChangeComment, canCurateComment, canDeleteComment, canCommentOn, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditChannel, canEditVideo, canManageUpload, canRateVideo, canSeeVideo, canSubscribeTo, isOwnerOr, type Permission, type Viewer } from '../auth/permissions.js';
+import { areCommentsOpen, can, canChangeComment, canCurateComment, canDeleteComment, canCommentOn, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditChannel, canEditPlaylist, canEditVideo, canManagePlaylist, canManageUpload, canRateVideo, canSeeVideo, canSubscribeTo, isOwnerOr, type Permission, type Viewer } from '../auth/permissions.js';
 import { isListed, isWatchableByLink } from '../db/visibility.js';
 import { REMOVAL_REASONS } from '../forms/comment-removal.js';
 import { formatCount, formatDate, formatDateTime, formatNumber, plural } from '../format.js';
@@ -64,6 +64,8 @@ function setPredicates(res: Response, viewer: Viewer | null): void {
   res.locals.canCurateComment = (comment: Parameters<typeof canCurateComment>[1], video: Parameters<typeof canCurateComment>[2]) => canCurateComment(viewer, comment, video);
   res.locals.canRemoveComment = (comment: Subject<typeof canRemoveComment>) => canRemoveComment(viewer, comment);
   res.locals.canSeeCommentRevisions = () => canSeeCommentRevisions(viewer);
+  res.locals.canManagePlaylist = (playlist: Subject<typeof canManagePlaylist>) => canManagePlaylist(viewer, playlist);
+  res.locals.canEditPlaylist = (playlist: Subject<typeof canEditPlaylist>) => canEditPlaylist(viewer, playlist);
 }
 
 /**

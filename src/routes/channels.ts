@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { listPublicPlaylistsOfChannel } from '../db/playlists.js';
 import { isSubscribed } from '../db/subscriptions.js';
 import { channelStats, listPopularVideosOfChannel, listPublicVideos } from '../db/video-listings.js';
 import { loadedChannel } from '../http/guards.js';
@@ -6,6 +7,10 @@ import type { RouteDeps } from './deps.js';
 import { VIDEOS_PER_PAGE } from './home.js';
 import { afterParam, keysetPage } from './pagination.js';
 import { cardsOf } from './video-cards.js';
+import { thumbnailsOf } from './video-view.js';
+
+/** Public playlists a channel's tab shows, last updated first (no further pages yet). */
+export const CHANNEL_PLAYLISTS_SHOWN = 100;
 
 export function channelRoutes({ pool, storage }: RouteDeps) {
   /** What every tab's header shows about the loaded channel. */
@@ -39,7 +44,11 @@ export function channelRoutes({ pool, storage }: RouteDeps) {
 
     async showPlaylists(req: Request, res: Response): Promise<void> {
       const loaded = await header(req);
-      res.render('channels/playlists', { title: `${loaded.channel.displayName}: playlists`, ...loaded, tab: 'playlists' });
+      const playlists = (await listPublicPlaylistsOfChannel(pool, loaded.channel.id, CHANNEL_PLAYLISTS_SHOWN)).map((p) => ({
+        ...p,
+        thumbnails: p.cover ? thumbnailsOf(storage, p.cover) : null,
+      }));
+      res.render('channels/playlists', { title: `${loaded.channel.displayName}: playlists`, ...loaded, tab: 'playlists', playlists });
     },
 
     async showAbout(req: Request, res: Response): Promise<void> {

@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
-import { areCommentsOpen, canChangeComment, canCommentOn, canCurateComment, canDeleteComment, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditVideo, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
-import { allowChannel, allowComment, allowCommentOnVideo, allowVideo, hideVideoUnless, requirePermission, requireUser } from '../http/guards.js';
+import { areCommentsOpen, canChangeComment, canCommentOn, canCurateComment, canDeleteComment, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditPlaylist, canEditVideo, canManagePlaylist, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
+import { allowChannel, allowComment, allowCommentOnVideo, allowPlaylist, allowVideo, hideVideoUnless, requirePermission, requireUser } from '../http/guards.js';
 import { problemHandler } from '../http/error-handler.js';
 import { uploadGuards } from '../http/upload-limits.js';
 import { apiRoutes } from './api.js';
@@ -15,6 +15,7 @@ import { commentRoutes } from './comments.js';
 import { commentCreatorRoutes } from './comments-creator.js';
 import { commentModerationRoutes } from './comments-moderation.js';
 import { myCommentsRoutes } from './my-comments.js';
+import { playlistRoutes } from './playlists.js';
 import { chapterRoutes } from './chapters.js';
 import { studioChapterRoutes } from './studio-chapters.js';
 import type { RouteDeps } from './deps.js';
@@ -70,7 +71,7 @@ export function buildApiRouter(deps: RouteDeps, viewer: RequestHandler[]): Route
 export function buildRouter(deps: RouteDeps): Router {
   const { limits } = deps;
   const { cacheable, keepsPages } = deps.pageCache;
-  const { loadVideo, loadSharedVideo, loadChannel, loadComment } = loaders(deps.pool);
+  const { loadVideo, loadSharedVideo, loadChannel, loadComment, loadPlaylist } = loaders(deps.pool);
   const accounts = accountRoutes(deps);
   const settings = settingsRoutes(deps);
   const channels = channelRoutes(deps);
@@ -94,6 +95,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const studioComments = studioCommentRoutes(deps);
   const commentModeration = commentModerationRoutes(deps);
   const myComments = myCommentsRoutes(deps);
+  const playlists = playlistRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
 
@@ -194,6 +196,20 @@ export function buildRouter(deps: RouteDeps): Router {
   // the rule the video's files are served by (canSeeVideo): the track is seen by whoever sees them.
   router.get('/media/videos/:id/chapters.vtt', cacheable, loadVideo, chapters.track);
   router.get('/media/videos/:id/:name', media.videoFile);
+
+  // Playlists (issue 12, items 1, 3, 5, 6): a private one is a 404 to all but its owner (loadPlaylist,
+  // canSeePlaylist); changes are the owner's with playlist.manage, the owner in every query's WHERE;
+  // Watch later is never renamed or deleted (canEditPlaylist).
+  const managePlaylist = allowPlaylist(canManagePlaylist, 'Only the owner of this playlist can change it.');
+  const editPlaylist = allowPlaylist(canEditPlaylist, 'Only the owner can change this playlist, and Watch later cannot be renamed or deleted.');
+  router.get('/playlists', requireUser, playlists.showMine);
+  router.post('/playlists', requirePermission('playlist.manage'), playlists.create);
+  router.get('/playlist/:id', cacheable, loadPlaylist, playlists.show);
+  router.get('/playlist/:id/edit', requireUser, loadPlaylist, editPlaylist, playlists.showEdit);
+  router.post('/playlist/:id/edit', requireUser, loadPlaylist, editPlaylist, playlists.saveEdit);
+  router.post('/playlist/:id/delete', requireUser, loadPlaylist, editPlaylist, playlists.remove);
+  router.post('/playlist/:id/items/:videoId/remove', requireUser, loadPlaylist, managePlaylist, playlists.removeItem);
+  router.post('/playlist/:id/items/:videoId/move', requireUser, loadPlaylist, managePlaylist, playlists.moveItem);
 
   router.get('/@:handle', cacheable, loadChannel, channels.showChannel);
   router.get('/@:handle/playlists', cacheable, loadChannel, channels.showPlaylists);

@@ -1,7 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
-import { canSeeHeldComments, canSeeVideo } from '../auth/permissions.js';
+import { canSeeHeldComments, canSeePlaylist, canSeeVideo } from '../auth/permissions.js';
 import { findChannelByHandle } from '../db/channels.js';
 import { findComment } from '../db/comments.js';
+import { findPlaylistByPublicId } from '../db/playlists.js';
 import type { Queryable } from '../db/pool.js';
 import { findVideoByPublicId, type VideoWithOwner } from '../db/videos.js';
 import { isWatchableByLink } from '../db/visibility.js';
@@ -13,6 +14,7 @@ const NO_VIDEO = 'This video does not exist, or it has been removed.';
 const NO_COMMENT = 'This comment does not exist, or it has been removed.';
 const COMMENT_ID = /^[1-9]\d{0,15}$/;
 const NO_CHANNEL = 'There is no channel with this handle.';
+const NO_PLAYLIST = 'This playlist does not exist, or it is private.';
 
 /**
  * Loading steps of the route table: each finds the thing the URL names, answers 404 when it
@@ -67,6 +69,18 @@ export function loaders(pool: Queryable) {
       if (!comment || !video || !shown || !canSeeVideo(req.viewer, video)) throw notFound(NO_COMMENT);
       req.comment = comment;
       req.video = video;
+      next();
+    },
+
+    /**
+     * `:id`'s playlist, if this viewer may see it (canSeePlaylist): a private one is a 404 to
+     * everyone but its owner, as if it did not exist.
+     */
+    async loadPlaylist(req: Request, _res: Response, next: NextFunction): Promise<void> {
+      const publicId = String(req.params.id ?? '');
+      const playlist = PUBLIC_ID_PATTERN.test(publicId) ? await findPlaylistByPublicId(pool, publicId) : null;
+      if (!playlist || !canSeePlaylist(req.viewer, playlist)) throw notFound(NO_PLAYLIST);
+      req.playlist = playlist;
       next();
     },
 

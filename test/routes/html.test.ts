@@ -12,6 +12,8 @@ import { findComment, insertComment } from '../../src/db/comments.js';
 import { heartComment, pinComment } from '../../src/db/comment-curation.js';
 import { rankVideoComments } from '../../src/db/comment-ranking.js';
 import { testPool } from '../helpers/database.js';
+import { addVideoToPlaylist } from '../../src/db/playlist-items.js';
+import { findPlaylistByPublicId, insertPlaylist } from '../../src/db/playlists.js';
 
 // Valid HTML5 and the accessibility rules html-validate checks (labels, headings, landmarks,
 // alt text, unique ids), on every page a person can reach so far, signed in and out.
@@ -67,6 +69,27 @@ describe('HTML validity and accessibility', () => {
     const registerToken = await tokenFor(anonymous, '/register');
     const register = await anonymous.post('/register').type('form').send({ _csrf: registerToken, handle: 'x', displayName: '', password: 'short' });
     await assertValid(register.text, 'POST /register (422)');
+  });
+
+  it('holds for my playlists (and its form sent back with errors), a playlist page with available and unavailable videos for its owner and a visitor, its edit page, and the channel tab with playlists', async () => {
+    const user = await createUser();
+    const agent = await signedInAgent(t.app, user);
+    await assertValid((await agent.get('/playlists')).text, '/playlists');
+    const refused = await agent.post('/playlists').type('form').send({ _csrf: await tokenFor(agent, '/playlists'), title: '', description: 'x'.repeat(5001), privacy: 'secret' });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, 'POST /playlists (422)');
+    const made = await insertPlaylist(testPool(), user.id, { title: 'Valid list', description: 'A list\nof clips', privacy: 'public' }, 500);
+    assert.notEqual(made, 'limit');
+    const playlist = (await findPlaylistByPublicId(testPool(), (made as { publicId: string }).publicId))!;
+    for (const visibility of ['public', 'private'] as const) await addVideoToPlaylist(testPool(), user.id, playlist.id, await createVideo(user, { title: `A ${visibility} clip`, visibility }), 5000);
+    await assertValid((await agent.get('/playlists')).text, '/playlists with playlists');
+    await assertValid((await agent.get(`/playlist/${playlist.publicId}`)).text, 'playlist page, owner');
+    await assertValid((await supertest(t.app).get(`/playlist/${playlist.publicId}`)).text, 'playlist page, visitor (an unavailable video)');
+    await assertValid((await agent.get(`/playlist/${playlist.publicId}/edit`)).text, 'playlist edit page');
+    const badEdit = await agent.post(`/playlist/${playlist.publicId}/edit`).type('form').send({ _csrf: await tokenFor(agent, '/playlists'), title: 'x'.repeat(151), privacy: 'public' });
+    assert.equal(badEdit.status, 422);
+    await assertValid(badEdit.text, 'POST /playlist/:id/edit (422)');
+    await assertValid((await supertest(t.app).get(`/@${user.handle}/playlists`)).text, 'channel playlists tab with a playlist');
   });
 
   it('holds for the studio list, its filters, and the pages of bulk changes', async () => {

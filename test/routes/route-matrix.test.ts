@@ -9,6 +9,8 @@ import supertest from 'supertest';
 import { insertBulkAction } from '../../src/db/bulk-actions.js';
 import { saveCaptionTrack } from '../../src/db/captions.js';
 import { insertComment } from '../../src/db/comments.js';
+import { addVideoToPlaylist } from '../../src/db/playlist-items.js';
+import { insertPlaylist, type PlaylistPrivacy } from '../../src/db/playlists.js';
 import { createTestApp, runDataDir } from '../helpers/app.js';
 import { csrfFrom, signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
@@ -85,6 +87,15 @@ const ownersComment = async (s: Subject) => (await insertComment(testPool(), { v
 
 /** A held comment by someone else on the subject's public video; its id. */
 const heldComment = async (s: Subject) => (await insertComment(testPool(), { videoId: s.video.id, authorId: (await createUser()).id, body: `Held in the matrix ${Math.random()}`, parent: null, held: true }))!.id;
+
+/** A new playlist of the subject's owner holding its public video; its public id. */
+const ownersPlaylist = async (s: Subject, privacy: PlaylistPrivacy = 'public') => {
+  const made = await insertPlaylist(testPool(), s.owner.id, { title: `Matrix playlist ${Math.random()}`, description: '', privacy }, 1000);
+  if (made === 'limit') throw new Error('the matrix owner keeps too many playlists');
+  const { rows } = await testPool().query('SELECT id FROM playlists WHERE public_id = $1', [made.publicId]);
+  await addVideoToPlaylist(testPool(), s.owner.id, Number(rows[0].id), s.video, 5000);
+  return made.publicId;
+};
 
 const ROWS: Record<string, Row> = {
   'GET /': { expect: all(200), request: page(() => '/') },
@@ -273,6 +284,17 @@ const ROWS: Record<string, Row> = {
   'GET /media/videos/:id/chapters.vtt': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/media/videos/${c.subject.privateVideo.publicId}/chapters.vtt`) },
   'GET /media/videos/:id/:name': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/media/videos/${c.subject.privateVideo.publicId}/${c.subject.privateVideo.file}`) },
   'GET /api/v1/videos/:id': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/api/v1/videos/${c.subject.privateVideo.publicId}`) },
+
+  // Playlists: everyone signed in keeps their own; a private one is a 404 to all but its owner
+  // (moderators too); changing one is its owner's alone.
+  'GET /playlists': { expect: signedIn(200), request: page(() => '/playlists') },
+  'POST /playlists': { expect: signedInForm(303), request: () => ({ path: '/playlists', form: { title: 'Made in the matrix', privacy: 'private' } }) },
+  'GET /playlist/:id': { expect: [404, 404, 200, 404, 404, 404], request: async (c) => ({ path: `/playlist/${await ownersPlaylist(c.subject, 'private')}` }) },
+  'GET /playlist/:id/edit': { expect: [L, 403, 200, 403, 403, L], request: async (c) => ({ path: `/playlist/${await ownersPlaylist(c.subject)}/edit` }) },
+  'POST /playlist/:id/edit': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/playlist/${await ownersPlaylist(c.subject)}/edit`, form: { title: 'Renamed in the matrix', privacy: 'public' } }) },
+  'POST /playlist/:id/delete': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/playlist/${await ownersPlaylist(c.subject)}/delete`, form: {} }) },
+  'POST /playlist/:id/items/:videoId/remove': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/playlist/${await ownersPlaylist(c.subject)}/items/${c.subject.video.publicId}/remove`, form: {} }) },
+  'POST /playlist/:id/items/:videoId/move': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/playlist/${await ownersPlaylist(c.subject)}/items/${c.subject.video.publicId}/move`, form: { to: 'bottom' } }) },
 
   'GET /@:handle': { expect: all(200), request: page((c) => `/@${c.subject.owner.handle}`) },
   'GET /@:handle/playlists': { expect: all(200), request: page((c) => `/@${c.subject.owner.handle}/playlists`) },
