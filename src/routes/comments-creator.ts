@@ -6,6 +6,7 @@ import { badRequest, notFound } from '../http/errors.js';
 import { loadedComment, loadedVideo } from '../http/guards.js';
 import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
+import { commentPlace } from './comment-places.js';
 
 /**
  * The creator's tools on comments under their own videos (issue 11, item 7): pin, unpin, heart,
@@ -17,7 +18,7 @@ export function commentCreatorRoutes({ pool }: RouteDeps) {
     const comment = loadedComment(req);
     if (prefersJson(req)) return void res.json({ id: comment.id, ...answer });
     const video = loadedVideo(req);
-    res.redirect(303, `/watch/${video.publicId}${comment.threadId ? `?thread=${comment.threadId}` : ''}#comment-${comment.id}`);
+    res.redirect(303, commentPlace(video.publicId, comment));
   }
 
   return {

@@ -6,6 +6,7 @@ import { loadedComment, loadedVideo } from '../http/guards.js';
 import { linkifyComment } from '../http/html.js';
 import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
+import { commentPlace } from './comment-places.js';
 
 /**
  * Moderators' tools on comments (issue 11, item 8; permission `comment.remove.any`): removing
@@ -17,7 +18,7 @@ export function commentModerationRoutes({ pool }: RouteDeps) {
   /** Where a comment sits on the watch page. */
   function commentPath(req: Request): string {
     const comment = loadedComment(req);
-    return `/watch/${loadedVideo(req).publicId}${comment.threadId ? `?thread=${comment.threadId}` : ''}#comment-${comment.id}`;
+    return commentPlace(loadedVideo(req).publicId, comment);
   }
 
   /** The removal page: the comment, the reason list and the note (with errors: 422, typed values kept). */
@@ -53,7 +54,7 @@ export function commentModerationRoutes({ pool }: RouteDeps) {
       const outcome = await removeComment(pool, { moderatorId: req.viewer!.id, commentId: comment.id, reason: form.value.reason, note: form.value.note });
       if (outcome === 'nothing') throw notFound('This comment does not exist, or it has been removed.');
       if (prefersJson(req)) return void res.json({ id: comment.id, outcome, reason: form.value.reason });
-      res.redirect(303, `/watch/${video.publicId}${comment.threadId ? `?thread=${comment.threadId}` : ''}#comments`);
+      res.redirect(303, commentPlace(video.publicId, comment, 'comments'));
     },
 
     /** GET /comments/:id/revisions — the comment's earlier versions, oldest first, with their times (moderators). */

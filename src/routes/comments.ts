@@ -18,6 +18,7 @@ import { linkifyComment } from '../http/html.js';
 import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
 import { keysetPage } from './pagination.js';
+import { commentPlace } from './comment-places.js';
 
 export const COMMENTS_PER_PAGE = 20;
 export const REPLIES_PER_PAGE = 10;
@@ -162,7 +163,7 @@ export function commentRoutes({ pool }: RouteDeps) {
       if (!form.ok) return refuse(req, res, form.errors, form.values, `/comments/${comment.id}/edit`);
       if (!(await updateCommentBody(pool, req.viewer!.id, comment.id, form.value.body))) throw notFound('This comment does not exist, or it has been removed.');
       if (prefersJson(req)) return void res.json({ id: comment.id, edited: true });
-      res.redirect(303, `/watch/${video.publicId}${comment.threadId ? `?thread=${comment.threadId}` : ''}#comment-${comment.id}`);
+      res.redirect(303, commentPlace(video.publicId, comment));
     },
 
     /** POST /comments/:id/rate — like, dislike, or take it back (value=none); a form post, or JSON for a script. */
@@ -175,7 +176,7 @@ export function commentRoutes({ pool }: RouteDeps) {
       const counts = await rateComment(pool, req.viewer!.id, comment.id, rating);
       if (!counts) throw notFound('This comment does not exist, or it has been removed.');
       if (prefersJson(req)) return void res.json({ rating, likes: counts.likes });
-      res.redirect(303, `/watch/${video.publicId}${comment.threadId ? `?thread=${comment.threadId}` : ''}#comment-${comment.id}`);
+      res.redirect(303, commentPlace(video.publicId, comment));
     },
 
     /** POST /comments/:id/delete — the author or the creator removes a comment ("[deleted]" when it has replies). */
@@ -185,7 +186,7 @@ export function commentRoutes({ pool }: RouteDeps) {
       const outcome = await deleteComment(pool, req.viewer!.id, comment.id);
       if (outcome === 'nothing') throw notFound('This comment does not exist, or it has been removed.');
       if (prefersJson(req)) return void res.json({ id: comment.id, outcome });
-      res.redirect(303, `/watch/${video.publicId}${comment.threadId ? `?thread=${comment.threadId}` : ''}#comments`);
+      res.redirect(303, commentPlace(video.publicId, comment, 'comments'));
     },
   };
 }

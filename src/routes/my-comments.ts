@@ -3,6 +3,7 @@ import { listMyComments, parseMyCommentsCursor } from '../db/my-comments.js';
 import { removalReasonLabel } from '../forms/comment-removal.js';
 import type { RouteDeps } from './deps.js';
 import { keysetPage } from './pagination.js';
+import { commentLink } from './comment-places.js';
 
 export const MY_COMMENTS_PER_PAGE = 20;
 
@@ -15,7 +16,7 @@ export function myCommentsRoutes({ pool }: RouteDeps) {
       const page = keysetPage(rows, MY_COMMENTS_PER_PAGE, (c) => c.cursor);
       res.render('settings/comments', {
         title: 'Your comments',
-        comments: page.items.map((c) => ({ ...c, reasonLabel: removalReasonLabel(c.reason) })),
+        comments: page.items.map((c) => ({ ...c, reasonLabel: removalReasonLabel(c.reason), href: c.video ? commentLink(c.video.publicId, c) : null })),
         nextAfter: page.nextAfter,
         isFirstPage: after === null,
       });

@@ -1,7 +1,7 @@
 import { HOLD_REASON_LABELS } from '../comments/review.js';
 import type { Request, Response } from 'express';
 import { findReviewRules, saveReviewRules } from '../db/comment-review-rules.js';
-import { countHeldComments, findOwnComments, listInboxComments, type InboxComment } from '../db/comment-inbox.js';
+import { countHeldComments, findOwnComments, listInboxComments } from '../db/comment-inbox.js';
 import { approveComment } from '../db/comments.js';
 import { deleteComment } from '../db/comment-deletion.js';
 import { formatNumber } from '../format.js';
@@ -14,6 +14,7 @@ import { prefersJson } from '../http/negotiation.js';
 import { flash } from '../http/session.js';
 import type { RouteDeps } from './deps.js';
 import { keysetPage } from './pagination.js';
+import { commentLink } from './comment-places.js';
 
 // The studio's comments (issue 11, item 7): the inbox of every comment on my videos, newest
 // first, with approve and reject one by one or in bulk; and the channel's review rules.
@@ -22,10 +23,6 @@ export const INBOX_PER_PAGE = 50;
 
 const comments = (n: number) => `${formatNumber(n)} ${n === 1 ? 'comment' : 'comments'}`;
 
-/** Where a comment is on the watch page: its thread (a root opens as its own thread), at the comment. */
-export function commentHref(c: Pick<InboxComment, 'id' | 'threadId' | 'video'>): string {
-  return `/watch/${c.video.publicId}?thread=${c.threadId ?? c.id}#comment-${c.id}`;
-}
 
 export function studioCommentRoutes({ pool }: RouteDeps) {
   /** Approves or rejects those of `ids` under my videos; the rest are reported, never touched. */
@@ -84,7 +81,7 @@ export function studioCommentRoutes({ pool }: RouteDeps) {
         place,
         held,
         heldText: comments(held),
-        items: page.items.map((c) => ({ ...c, href: commentHref(c), html: linkifyComment(c.body, `/watch/${c.video.publicId}`, c.video.durationSeconds), heldBecause: c.heldReason ? HOLD_REASON_LABELS[c.heldReason] : null })),
+        items: page.items.map((c) => ({ ...c, href: commentLink(c.video.publicId, c), html: linkifyComment(c.body, `/watch/${c.video.publicId}`, c.video.durationSeconds), heldBecause: c.heldReason ? HOLD_REASON_LABELS[c.heldReason] : null })),
         firstPageUrl: inboxUrl({ filter: place.filter, after: null }),
         nextUrl: page.nextAfter ? inboxUrl({ filter: place.filter, after: Number(page.nextAfter) }) : null,
         filters: (['all', 'held', 'published'] as const).map((filter) => ({ filter, href: inboxUrl({ filter, after: null }), label: { all: 'All', held: 'Held for review', published: 'Published' }[filter] })),
