@@ -1,10 +1,10 @@
 import type { Pool, Queryable } from './pool.js';
 import { prepared, withTransaction } from './pool.js';
 import { holdRankingOfComment, markCommentsChangedOfComment } from './comment-ranking.js';
+import { ratingDeltas, ratingOf, ratingValue, type Rating } from './ratings.js';
 
-export type CommentRating = 'like' | 'dislike' | null;
-
-const VALUE = { like: 1, dislike: -1 } as const;
+/** A comment's like or dislike: stored and counted as a video's are (ratings.ts). */
+export type CommentRating = Rating;
 
 /**
  * Sets the account's rating of a comment (null takes it back) and moves the comment's
@@ -25,7 +25,7 @@ export async function rateComment(pool: Pool, userId: number, commentId: number,
       [userId, commentId],
     ));
     const before = old[0]?.value ?? 0;
-    const after = rating ? VALUE[rating] : 0;
+    const after = ratingValue(rating);
     if (after === 0) {
       await client.query(prepared('delete-comment-rating', 'DELETE FROM comment_ratings WHERE user_id = $1 AND comment_id = $2', [userId, commentId]));
     } else {
@@ -36,8 +36,7 @@ export async function rateComment(pool: Pool, userId: number, commentId: number,
         [userId, commentId, after],
       ));
     }
-    const likeDelta = (after === 1 ? 1 : 0) - (before === 1 ? 1 : 0);
-    const dislikeDelta = (after === -1 ? 1 : 0) - (before === -1 ? 1 : 0);
+    const { likes: likeDelta, dislikes: dislikeDelta } = ratingDeltas(before, after);
     const { rows } = await client.query<{ like_count: number; dislike_count: number }>(prepared(
       'count-comment-rating',
       'UPDATE comments SET like_count = like_count + $2, dislike_count = dislike_count + $3 WHERE id = $1 RETURNING like_count, dislike_count',
@@ -56,5 +55,5 @@ export async function findCommentRatings(db: Queryable, userId: number, commentI
     'SELECT comment_id, value FROM comment_ratings WHERE user_id = $1 AND comment_id = ANY($2::bigint[])',
     [userId, commentIds],
   ));
-  return new Map(rows.map((r) => [r.comment_id, r.value === 1 ? 'like' : 'dislike']));
+  return new Map(rows.map((r) => [r.comment_id, ratingOf(r.value)]));
 }

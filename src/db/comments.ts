@@ -2,6 +2,7 @@ import type { Pool, PoolClient, Queryable } from './pool.js';
 import { prepared, withTransaction } from './pool.js';
 import { ownerLive } from './visibility.js';
 import type { HoldReason } from '../comments/review.js';
+import { ratingOf, type Rating } from './ratings.js';
 import { holdRanking, holdRankingOfComment, markCommentsChanged } from './comment-ranking.js';
 
 /**
@@ -30,7 +31,7 @@ export interface Comment {
    * The viewer's own like or dislike of it, when the listing read it in the same statement
    * (RATED_BY); undefined when it did not (findComment).
    */
-  viewerRating?: 'like' | 'dislike' | null;
+  viewerRating?: Rating;
   held: boolean;
   /** Pinned by the creator: shown first on the first page (one per video). */
   pinned: boolean;
@@ -90,7 +91,7 @@ export function toComment(r: Row): Comment {
     pinned: r.pinned_at !== null,
     hearted: r.hearted_at !== null,
     author: { handle: r.handle, displayName: r.display_name, avatarKey: r.avatar_key },
-    ...(r.viewer_rating === undefined ? {} : { viewerRating: r.viewer_rating === 1 ? 'like' as const : r.viewer_rating === -1 ? 'dislike' as const : null }),
+    ...(r.viewer_rating === undefined ? {} : { viewerRating: ratingOf(r.viewer_rating) }),
   };
 }
 

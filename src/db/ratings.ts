@@ -3,7 +3,19 @@ import { prepared, withTransaction } from './pool.js';
 
 export type Rating = 'like' | 'dislike' | null;
 
+// A rating as stored, in video_ratings and comment_ratings alike: 1 a like, -1 a dislike, no row none.
 const VALUE = { like: 1, dislike: -1 } as const;
+
+/** The stored value of a rating (0: none, no row). */
+export const ratingValue = (rating: Rating): number => (rating ? VALUE[rating] : 0);
+
+/** The rating a stored value stands for (a missing row: none). */
+export const ratingOf = (value: number | null | undefined): Rating => (value === 1 ? 'like' : value === -1 ? 'dislike' : null);
+
+/** How changing a rating from one stored value to another moves the like and dislike counters. */
+export function ratingDeltas(before: number, after: number): { likes: number; dislikes: number } {
+  return { likes: (after === 1 ? 1 : 0) - (before === 1 ? 1 : 0), dislikes: (after === -1 ? 1 : 0) - (before === -1 ? 1 : 0) };
+}
 
 /**
  * Sets the user's rating of a video (null takes it back) and moves the video's counters and the
@@ -15,8 +27,8 @@ export async function rateVideo(pool: Pool, userId: number, videoId: number, rat
   return withTransaction(pool, async (client) => {
     await client.query(prepared('lock-video', 'SELECT 1 FROM videos WHERE id = $1 FOR UPDATE', [videoId]));
     const old = await findRating(client, userId, videoId);
-    const before = old ? VALUE[old] : 0;
-    const after = rating ? VALUE[rating] : 0;
+    const before = ratingValue(old);
+    const after = ratingValue(rating);
     if (after === 0) await client.query(prepared('delete-rating', 'DELETE FROM video_ratings WHERE user_id = $1 AND video_id = $2', [userId, videoId]));
     else {
       await client.query(prepared(
@@ -26,8 +38,7 @@ export async function rateVideo(pool: Pool, userId: number, videoId: number, rat
         [userId, videoId, after],
       ));
     }
-    const likeDelta = (after === 1 ? 1 : 0) - (before === 1 ? 1 : 0);
-    const dislikeDelta = (after === -1 ? 1 : 0) - (before === -1 ? 1 : 0);
+    const { likes: likeDelta, dislikes: dislikeDelta } = ratingDeltas(before, after);
     // The day's ratings for the owner's statistics; a resubmitted rating changes nothing.
     if (likeDelta !== 0 || dislikeDelta !== 0) {
       await client.query(prepared(
@@ -51,6 +62,5 @@ export async function rateVideo(pool: Pool, userId: number, videoId: number, rat
 /** The viewer's rating of a video, or null (video_ratings_pkey). */
 export async function findRating(db: Queryable, userId: number, videoId: number): Promise<Rating> {
   const { rows } = await db.query<{ value: number }>(prepared('find-rating', 'SELECT value FROM video_ratings WHERE user_id = $1 AND video_id = $2', [userId, videoId]));
-  const value = rows[0]?.value;
-  return value === 1 ? 'like' : value === -1 ? 'dislike' : null;
+  return ratingOf(rows[0]?.value);
 }
