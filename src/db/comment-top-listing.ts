@@ -42,8 +42,11 @@ type RankedRow = Row & { score: number; epoch: number | null };
 const EPOCH = '(SELECT comments_top_epoch FROM videos WHERE id = $1)';
 
 /** The video's roots but the pinned one, with the viewer's rating of each (parameter `viewer`). */
-const FROM_ROOTS = (viewer: string) => `, ${RATED_BY(viewer).column} FROM comments c JOIN users a ON a.id = c.author_id ${RATED_BY(viewer).join}
+function FROM_ROOTS(viewer: string): string {
+  const rated = RATED_BY(viewer);
+  return `, ${rated.column} FROM comments c JOIN users a ON a.id = c.author_id ${rated.join}
      WHERE c.video_id = $1 AND c.thread_id IS NULL AND c.pinned_at IS NULL AND ${ownerLive('a')}`;
+}
 
 /**
  * The first page, on the video's current scores: comments_video_top_idx read from its start,

@@ -29,7 +29,8 @@ export const REPLIES_PER_PAGE = 10;
  */
 export type ShownComment = Comment & { html: string; rating: CommentRating };
 
-function shown(video: VideoWithOwner, comments: Comment[], ratings: Map<number, CommentRating>): ShownComment[] {
+/** `ratings`: the viewer's, for comments read without them (the listings bring their own, RATED_BY). */
+function shown(video: VideoWithOwner, comments: Comment[], ratings = new Map<number, CommentRating>()): ShownComment[] {
   return comments.map((c) => ({ ...c, html: linkifyComment(c.body, `/watch/${video.publicId}`, video.durationSeconds), rating: c.viewerRating ?? ratings.get(c.id) ?? null }));
 }
 
@@ -81,16 +82,15 @@ export async function commentsSection(pool: Queryable, req: Request, video: Vide
     const after = query.thread !== null ? query.after : null;
     const page = keysetPage(await listReplies(pool, thread.id, { after, limit: REPLIES_PER_PAGE + 1, viewerId, showHeld }), REPLIES_PER_PAGE, (c) => String(c.id));
     // The replies come with the viewer's ratings (RATED_BY); the thread's root, found alone, without.
-    const ratings = viewerId ? await findCommentRatings(pool, viewerId, [thread.id]) : new Map<number, CommentRating>();
-    return { ...empty, thread: shown(video, [thread], ratings)[0]!, items: shown(video, page.items, ratings), nextAfter: page.nextAfter, isFirstPage: after === null };
+    const ratings = viewerId ? await findCommentRatings(pool, viewerId, [thread.id]) : undefined;
+    return { ...empty, thread: shown(video, [thread], ratings)[0]!, items: shown(video, page.items), nextAfter: page.nextAfter, isFirstPage: after === null };
   }
   // A thread that is not to be shown: the first page of the sort (its `after` was a reply's).
   const firstOfSort = query.sort === 'newest' ? { thread: null, sort: 'newest' as const, after: null } : { thread: null, sort: 'top' as const, after: null };
   const roots = await rootsPage(pool, video, query.thread === null ? query : firstOfSort, viewerId, showHeld);
   return {
     ...empty,
-    // The listings read the viewer's ratings with the comments (RATED_BY).
-    items: shown(video, roots.items, new Map()),
+    items: shown(video, roots.items),
     nextAfter: roots.nextAfter,
     isFirstPage: roots.isFirstPage,
     restarted: roots.restarted,
