@@ -12,6 +12,7 @@ import { describeVideo, thumbnailsOf } from './video-view.js';
 import { embedCode } from './watch-meta.js';
 import { captionTracksOf } from './studio-captions.js';
 import { chapterLinks, chaptersOfVideo } from './chapters.js';
+import { playlistPanel } from './playlist-playback.js';
 
 const FEED_ENTRIES = 50;
 const SITEMAP_PAGE = /^[1-9][0-9]{0,5}$/;
@@ -63,12 +64,14 @@ export function integrationRoutes({ pool, storage, config, secret }: RouteDeps) 
     /** GET /embed/:id — the bare player, the one page other sites may frame. */
     async embed(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
-      const [files, captions, chapters] = await Promise.all([listVideoFiles(pool, video.id), captionTracksOf(pool, video), chaptersOfVideo(pool, video)]);
+      // ?list=…: played through as anyone with the link sees it (a null viewer), as the video itself is.
+      const [files, captions, chapters, playlist] = await Promise.all([listVideoFiles(pool, video.id), captionTracksOf(pool, video), chaptersOfVideo(pool, video),
+        playlistPanel(pool, storage, req.query, video.publicId, null, 'embed')]);
       const view = describeVideo(video, files, storage);
       allowFraming(res);
       res.render('videos/embed', {
         layout: false, title: video.title, video, view, selected: view.defaultRendition, captions, watchUrl: absolute(`/watch/${video.publicId}`),
-        chapters: chapterLinks(video.publicId, chapters), viewToken: viewToken(secret, video.publicId),
+        chapters: chapterLinks(video.publicId, chapters), viewToken: viewToken(secret, video.publicId), playlist,
       });
     },
 

@@ -25,6 +25,7 @@ import { relatedVideos } from './related.js';
 import { describeVideo } from './video-view.js';
 import { captionTracksOf } from './studio-captions.js';
 import { commentsSection } from './comments.js';
+import { playlistPanel } from './playlist-playback.js';
 
 const RELATED_LIMIT = 12;
 
@@ -103,7 +104,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
     async watch(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
       const viewer = req.viewer;
-      const [files, related, rating, subscribed, captions, chapters, comments] = await Promise.all([
+      const [files, related, rating, subscribed, captions, chapters, comments, playlist] = await Promise.all([
         listVideoFiles(pool, video.id),
         relatedVideos(pool, video.id, RELATED_LIMIT),
         viewer ? findRating(pool, viewer.id, video.id) : Promise.resolve(null),
@@ -111,6 +112,8 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
         captionTracksOf(pool, video),
         chaptersOfVideo(pool, video),
         commentsSection(pool, req, video),
+        // ?list=…: the playlist panel (issue 12, item 4); null without one, or one this viewer may not see.
+        playlistPanel(pool, storage, req.query, video.publicId, viewer ?? null, 'watch'),
       ]);
       const view = describeVideo(video, files, storage);
       const requested = Number(req.query.quality);
@@ -132,6 +135,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
         viewToken: viewToken(secret, video.publicId),
         captions,
         comments,
+        playlist,
       });
     },
 

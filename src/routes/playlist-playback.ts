@@ -1,0 +1,256 @@
+import type { Request, Response } from 'express';
+import { canSeePlaylist, type Viewer } from '../auth/permissions.js';
+import type { PlaybackItem, PlaybackWindow } from '../db/playlist-playback.js';
+import { findPlaybackWindow, listPlaybackItemsByVideoIds, listPlaybackItemsFrom, listPlaylistVideoIds } from '../db/playlist-playback.js';
+import { findPlaylistByPublicId, type Playlist } from '../db/playlists.js';
+import type { Queryable } from '../db/pool.js';
+import { parsePlaybackParams, type PlaybackParams } from '../forms/playlist-playback.js';
+import { formatDuration } from '../format.js';
+import { badRequest, notFound } from '../http/errors.js';
+import { loadedPlaylist } from '../http/guards.js';
+import type { Storage } from '../media/index.js';
+import type { RouteDeps } from './deps.js';
+import { newPublicId } from './public-id.js';
+import { thumbnailsOf, type Thumbnails } from './video-view.js';
+
+/**
+ * The playlist panel of the watch page and the embed player (`?list=…`, issue 12 item 4): the
+ * items around the video playing, its number ("7 / 42"), and the addresses of the next and the
+ * previous available videos. Unavailable videos (the one rule, decided in src/db) show as
+ * "Unavailable video" and are skipped by next, previous and autoplay.
+ *
+ * Cost, without shuffle: two statements beside the page's own queries — the playlist's row and
+ * the window (findPlaybackWindow) — whatever the playlist's length; one more only in the rare
+ * cases where the window holds no available video on a side (a long run of unavailable ones, or
+ * the wrap of a looped playlist at its end). With shuffle, the window's statement becomes two:
+ * every item's id (an index-only scan), then the window's items by id.
+ */
+
+/** Items shown before and after the one playing. */
+export const PANEL_BEFORE = 10;
+export const PANEL_AFTER = 20;
+/** Items read at a time when walking past a window with no available video on one side. */
+const WALK_BATCH = 200;
+
+export interface PanelItem {
+  number: number;
+  videoPublicId: string;
+  /** Where playing it goes; null for an unavailable video, which is not a link. */
+  href: string | null;
+  current: boolean;
+  video: { title: string; ownerName: string; duration: string; thumbnails: Thumbnails | null } | null;
+}
+
+export interface PlaylistPanel {
+  playlist: Pick<Playlist, 'publicId' | 'title' | 'owner' | 'privacy' | 'itemCount'>;
+  /** The playing video's number in the (possibly shuffled) order; null when it is not in the list. */
+  number: number | null;
+  total: number;
+  items: PanelItem[];
+  next: string | null;
+  previous: string | null;
+  loop: boolean;
+  shuffle: string | null;
+  /** The same video with loop turned over, and with shuffle on (a new seed) or off. */
+  loopHref: string;
+  shuffleHref: string;
+}
+
+/** FNV-1a, 32 bits: a cheap, stable hash; the order needs no secrecy, only the same answer every time. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** The playlist's videos in the seed's order: each once, the same seed giving the same order on every reload. */
+export function shuffledOrder(videoPublicIds: readonly string[], seed: string): string[] {
+  return videoPublicIds
+    .map((id) => ({ id, key: hash(`${seed}:${id}`) }))
+    .sort((a, b) => a.key - b.key || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((entry) => entry.id);
+}
+
+/** A random seed for the Shuffle links. */
+export const newShuffleSeed = newPublicId;
+
+/** Where playing item `number` (its video) goes, keeping the list's mode. */
+function playHref(base: 'watch' | 'embed', params: PlaybackParams, videoPublicId: string, number: number | null, over: { shuffle?: string | null; loop?: boolean } = {}): string {
+  const shuffle = over.shuffle === undefined ? params.shuffle : over.shuffle;
+  const loop = over.loop ?? params.loop;
+  return `/${base}/${videoPublicId}?list=${params.list}${number !== null ? `&index=${number}` : ''}${shuffle ? `&shuffle=${shuffle}` : ''}${loop ? '&loop=1' : ''}`;
+}
+
+interface Found { item: PlaybackItem; number: number }
+
+/**
+ * The playlist panel for the video `videoPublicId`, when the address names a playlist this
+ * viewer may see (`viewer` null: as anyone with the link, the embed player's rule); null when it
+ * names none, an unknown one or a private one of someone else's: the page shows without the
+ * panel and says nothing of it. Throws a 400 for a malformed index, shuffle or loop.
+ */
+export async function playlistPanel(db: Queryable, storage: Storage, query: Record<string, unknown>, videoPublicId: string, viewer: Viewer | null, base: 'watch' | 'embed'): Promise<PlaylistPanel | null> {
+  const params = parsePlaybackParams(query);
+  if (!params) return null;
+  const index0 = (params.index ?? 1) - 1;
+  // The playlist's row and the window are read side by side; the window is dropped unseen when
+  // the viewer may not see the playlist.
+  const [playlist, sequence] = await Promise.all([
+    findPlaylistByPublicId(db, params.list),
+    params.shuffle
+      ? shuffledSequence(db, params.list, params.shuffle, videoPublicId, index0, viewer)
+      : orderedSequence(db, params.list, videoPublicId, index0, viewer),
+  ]);
+  if (!playlist || !canSeePlaylist(viewer, playlist)) return null;
+  const seq = sequence ?? EMPTY;
+  const href = (videoId: string, number: number | null, over = {}) => playHref(base, params, videoId, number, over);
+  const [next, previous] = await Promise.all([seq.next(params.loop, playlist.itemCount), seq.previous(params.loop, playlist.itemCount)]);
+  return {
+    playlist: { publicId: playlist.publicId, title: playlist.title, owner: playlist.owner, privacy: playlist.privacy, itemCount: playlist.itemCount },
+    number: seq.currentNumber,
+    total: playlist.itemCount,
+    items: seq.shown.map(({ item, number }) => ({
+      number,
+      videoPublicId: item.videoPublicId,
+      href: item.video ? href(item.videoPublicId, number) : null,
+      current: seq.currentNumber === number,
+      video: item.video ? { title: item.video.title, ownerName: item.video.owner.displayName, duration: formatDuration(item.video.durationSeconds), thumbnails: thumbnailsOf(storage, item.video) } : null,
+    })),
+    next: next ? href(next.item.videoPublicId, next.number) : null,
+    previous: previous ? href(previous.item.videoPublicId, previous.number) : null,
+    loop: params.loop,
+    shuffle: params.shuffle,
+    loopHref: href(videoPublicId, seq.currentNumber ?? params.index, { loop: !params.loop }),
+    // Shuffled: back to the playlist's order, where the video's number is counted again.
+    shuffleHref: params.shuffle ? href(videoPublicId, seq.currentNumber === null ? params.index : null, { shuffle: null }) : href(videoPublicId, null, { shuffle: newShuffleSeed() }),
+  };
+}
+
+/** The window in its order, and how to find the next and previous available videos from it. */
+interface Sequence {
+  shown: Found[];
+  currentNumber: number | null;
+  next(loop: boolean, total: number): Promise<Found | null>;
+  previous(loop: boolean, total: number): Promise<Found | null>;
+}
+
+const EMPTY: Sequence = { shown: [], currentNumber: null, next: async () => null, previous: async () => null };
+
+const firstAvailable = (candidates: Found[]) => candidates.find((c) => c.item.video !== null) ?? null;
+
+/**
+ * The first available item walking by position from `start` (exclusive; null: from that end of
+ * the list), WALK_BATCH items a statement, numbering on from the start's number.
+ */
+async function walk(db: Queryable, playlistId: number, viewer: Viewer | null, start: Found | null, side: '<' | '>', total: number): Promise<Found | null> {
+  const step = side === '>' ? 1 : -1;
+  let position = start?.item.position ?? null;
+  let number = start?.number ?? (side === '>' ? 0 : total + 1);
+  for (let read = 0; read <= total; read += WALK_BATCH) {
+    const batch = await listPlaybackItemsFrom(db, playlistId, position, side, WALK_BATCH, viewer);
+    for (const item of batch) {
+      number += step;
+      if (item.video) return { item, number };
+    }
+    if (batch.length < WALK_BATCH) return null;
+    position = batch.at(-1)!.position;
+  }
+  return null;
+}
+
+/**
+ * Where "Play all" and "Shuffle" on the playlist page go (GET /playlist/:id/play): the first
+ * video this viewer may watch, in the playlist's order or in a new seed's; null when none is.
+ */
+export async function firstPlayable(db: Queryable, playlist: Pick<Playlist, 'id' | 'publicId' | 'itemCount'>, viewer: Viewer | null, shuffle: boolean): Promise<string | null> {
+  const params: PlaybackParams = { list: playlist.publicId, index: null, shuffle: shuffle ? newShuffleSeed() : null, loop: false };
+  if (!params.shuffle) {
+    const found = await walk(db, playlist.id, viewer, null, '>', playlist.itemCount);
+    return found ? playHref('watch', params, found.item.videoPublicId, found.number) : null;
+  }
+  const sequence = await shuffledSequence(db, playlist.publicId, params.shuffle, '', 0, viewer);
+  // Not in the list (''), so next() starts at the anchor, the order's first.
+  const first = sequence ? await sequence.next(false, playlist.itemCount) : null;
+  return first ? playHref('watch', params, first.item.videoPublicId, first.number) : null;
+}
+
+/** The playlist in its own order: the window by position, and walks by position past it. */
+async function orderedSequence(db: Queryable, list: string, videoPublicId: string, index0: number, viewer: Viewer | null): Promise<Sequence | null> {
+  const win: PlaybackWindow | null = await findPlaybackWindow(db, list, videoPublicId, index0, viewer, { before: PANEL_BEFORE, after: PANEL_AFTER });
+  if (!win) return null;
+  const playlistId = win.playlistId;
+  const firstNumber = win.anchorRank - win.anchorAt + 1;
+  const shown = win.items.map((item, i) => ({ item, number: firstNumber + i }));
+  const after = shown.slice(win.inList ? win.anchorAt + 1 : win.anchorAt);
+  const before = shown.slice(0, win.anchorAt).reverse();
+  // A window holding the whole playlist wraps a loop without reading anything more.
+  const whole = win.atStart && win.atEnd;
+  return {
+    shown,
+    currentNumber: win.inList ? shown[win.anchorAt]!.number : null,
+    async next(loop, total) {
+      const found = firstAvailable(after) ?? (win.atEnd ? null : await walk(db, playlistId, viewer, shown.at(-1)!, '>', total));
+      if (found || !loop) return found;
+      return whole ? firstAvailable(shown) : walk(db, playlistId, viewer, null, '>', total);
+    },
+    async previous(loop, total) {
+      const found = firstAvailable(before) ?? (win.atStart ? null : await walk(db, playlistId, viewer, shown[0]!, '<', total));
+      if (found || !loop) return found;
+      return whole ? firstAvailable([...shown].reverse()) : walk(db, playlistId, viewer, null, '<', total);
+    },
+  };
+}
+
+/** The playlist in the seed's order: every id, then the window's items by id, and further ones by id when walking. */
+async function shuffledSequence(db: Queryable, list: string, seed: string, videoPublicId: string, index0: number, viewer: Viewer | null): Promise<Sequence | null> {
+  const all = await listPlaylistVideoIds(db, list);
+  if (!all || all.ids.length === 0) return null;
+  const order = shuffledOrder(all.ids, seed);
+  const found = order.indexOf(videoPublicId);
+  const anchor = found >= 0 ? found : Math.min(index0, order.length - 1);
+  const from = Math.max(0, anchor - PANEL_BEFORE);
+  const known = await listPlaybackItemsByVideoIds(db, all.playlistId, order.slice(from, anchor + PANEL_AFTER + 1), viewer);
+  const at = (i: number): Found => ({ item: known.get(order[i]!) ?? { position: 0, videoPublicId: order[i]!, video: null }, number: i + 1 });
+  const shown = order.slice(from, anchor + PANEL_AFTER + 1).map((_, k) => at(from + k));
+  /** The first available item among the order's indexes `indexes`, reading unknown ones WALK_BATCH at a time. */
+  async function search(indexes: number[]): Promise<Found | null> {
+    for (let k = 0; k < indexes.length; k += WALK_BATCH) {
+      const slice = indexes.slice(k, k + WALK_BATCH);
+      const missing = slice.map((i) => order[i]!).filter((id) => !known.has(id));
+      for (const [id, item] of await listPlaybackItemsByVideoIds(db, all!.playlistId, missing, viewer)) known.set(id, item);
+      const hit = firstAvailable(slice.map(at));
+      if (hit) return hit;
+    }
+    return null;
+  }
+  const range = (start: number, end: number, step: number) => { const out: number[] = []; for (let i = start; step > 0 ? i < end : i > end; i += step) out.push(i); return out; };
+  return {
+    shown,
+    currentNumber: found >= 0 ? found + 1 : null,
+    async next(loop) {
+      const start = found >= 0 ? anchor + 1 : anchor;
+      return (await search(range(start, order.length, 1))) ?? (loop ? search(range(0, start, 1)) : null);
+    },
+    async previous(loop) {
+      return (await search(range(anchor - 1, -1, -1))) ?? (loop ? search(range(order.length - 1, anchor - 1, -1)) : null);
+    },
+  };
+}
+
+export function playlistPlaybackRoutes({ pool }: RouteDeps) {
+  return {
+    /**
+     * GET /playlist/:id/play — "Play all" (the first available video, in order) and, with
+     * shuffle=1, "Shuffle" (a new random seed each time, so the playlist page itself stays the
+     * same for everyone and costs nothing more). A redirect to the watch address that plays it.
+     */
+    async play(req: Request, res: Response): Promise<void> {
+      const playlist = loadedPlaylist(req);
+      const shuffle = req.query.shuffle;
+      if (shuffle !== undefined && shuffle !== '1') throw badRequest('shuffle= must be 1, or left out to play in order.');
+      const target = await firstPlayable(pool, playlist, req.viewer, shuffle === '1');
+      if (!target) throw notFound('This playlist has no video you can watch.');
+      res.redirect(303, target);
+    },
+  };
+}
