@@ -16,6 +16,7 @@ import { commentCreatorRoutes } from './comments-creator.js';
 import { commentModerationRoutes } from './comments-moderation.js';
 import { myCommentsRoutes } from './my-comments.js';
 import { playlistRoutes } from './playlists.js';
+import { playlistPlaybackRoutes } from './playlist-playback.js';
 import { chapterRoutes } from './chapters.js';
 import { studioChapterRoutes } from './studio-chapters.js';
 import type { RouteDeps } from './deps.js';
@@ -96,6 +97,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const commentModeration = commentModerationRoutes(deps);
   const myComments = myCommentsRoutes(deps);
   const playlists = playlistRoutes(deps);
+  const playlistPlayback = playlistPlaybackRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
 
@@ -205,6 +207,8 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/playlists', requireUser, playlists.showMine);
   router.post('/playlists', requirePermission('playlist.manage'), playlists.create);
   router.get('/playlist/:id', cacheable, loadPlaylist, playlists.show);
+  // Play all and Shuffle (issue 12, item 4): a redirect to /watch/:id?list=…; not cacheable, as each Shuffle draws a new seed.
+  router.get('/playlist/:id/play', loadPlaylist, playlistPlayback.play);
   router.get('/playlist/:id/edit', requireUser, loadPlaylist, editPlaylist, playlists.showEdit);
   router.post('/playlist/:id/edit', requireUser, loadPlaylist, editPlaylist, playlists.saveEdit);
   router.post('/playlist/:id/delete', requireUser, loadPlaylist, editPlaylist, playlists.remove);
