@@ -92,6 +92,30 @@ describe('HTML validity and accessibility', () => {
     await assertValid((await supertest(t.app).get(`/@${user.handle}/playlists`)).text, 'channel playlists tab with a playlist');
   });
 
+  it('holds for the watch page and the embed player playing a playlist (the panel with available and unavailable videos, shuffled and looped), and an empty playlist', async () => {
+    const user = await createUser();
+    const agent = await signedInAgent(t.app, user);
+    const made = await insertPlaylist(testPool(), user.id, { title: 'Played <list>', description: '', privacy: 'public' }, 500);
+    assert.notEqual(made, 'limit');
+    const playlist = (await findPlaylistByPublicId(testPool(), (made as { publicId: string }).publicId))!;
+    const videos = [];
+    for (const visibility of ['public', 'private', 'public'] as const) {
+      const video = await createVideo(user, { title: `Played ${visibility} clip`, visibility });
+      await attachRendition(video);
+      await addVideoToPlaylist(testPool(), user.id, playlist.id, video, 5000);
+      videos.push(video);
+    }
+    const list = `list=${playlist.publicId}`;
+    await assertValid((await supertest(t.app).get(`/watch/${videos[0]!.publicId}?${list}&index=1`)).text, 'watch with ?list, visitor (an unavailable video)');
+    await assertValid((await agent.get(`/watch/${videos[1]!.publicId}?${list}&index=2&loop=1`)).text, 'watch with ?list, owner, looped');
+    await assertValid((await supertest(t.app).get(`/watch/${videos[2]!.publicId}?${list}&shuffle=abc`)).text, 'watch with ?list, shuffled');
+    // The embed player is noindex and has no description: only its markup is checked.
+    const embed = await validator.validateString((await supertest(t.app).get(`/embed/${videos[0]!.publicId}?${list}`)).text);
+    assert.deepEqual(embed.results.flatMap((r) => r.messages.map((m) => `${m.ruleId} (line ${m.line}): ${m.message}`)), [], 'embed with ?list');
+    const empty = await insertPlaylist(testPool(), user.id, { title: 'Empty list', description: '', privacy: 'public' }, 500);
+    await assertValid((await supertest(t.app).get(`/watch/${videos[0]!.publicId}?list=${(empty as { publicId: string }).publicId}`)).text, 'watch with an empty ?list');
+  });
+
   it('holds for the studio list, its filters, and the pages of bulk changes', async () => {
     const user = await createUser();
     const agent = await signedInAgent(t.app, user);

@@ -290,6 +290,7 @@ const ROWS: Record<string, Row> = {
   'GET /playlists': { expect: signedIn(200), request: page(() => '/playlists') },
   'POST /playlists': { expect: signedInForm(303), request: () => ({ path: '/playlists', form: { title: 'Made in the matrix', privacy: 'private' } }) },
   'GET /playlist/:id': { expect: [404, 404, 200, 404, 404, 404], request: async (c) => ({ path: `/playlist/${await ownersPlaylist(c.subject, 'private')}` }) },
+  'GET /playlist/:id/play': { expect: [404, 404, 303, 404, 404, 404], request: async (c) => ({ path: `/playlist/${await ownersPlaylist(c.subject, 'private')}/play` }) },
   'GET /playlist/:id/edit': { expect: [L, 403, 200, 403, 403, L], request: async (c) => ({ path: `/playlist/${await ownersPlaylist(c.subject)}/edit` }) },
   'POST /playlist/:id/edit': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/playlist/${await ownersPlaylist(c.subject)}/edit`, form: { title: 'Renamed in the matrix', privacy: 'public' } }) },
   'POST /playlist/:id/delete': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/playlist/${await ownersPlaylist(c.subject)}/delete`, form: {} }) },
