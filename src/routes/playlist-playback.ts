@@ -212,14 +212,22 @@ async function shuffledSequence(db: Queryable, list: string, seed: string, video
   const known = await listPlaybackItemsByVideoIds(db, all.playlistId, order.slice(from, anchor + PANEL_AFTER + 1), viewer);
   const at = (i: number): Found => ({ item: known.get(order[i]!) ?? { position: 0, videoPublicId: order[i]!, video: null }, number: i + 1 });
   const shown = order.slice(from, anchor + PANEL_AFTER + 1).map((_, k) => at(from + k));
-  /** The first available item among the order's indexes `indexes`, reading unknown ones WALK_BATCH at a time. */
+  /**
+   * The first available item among the order's indexes `indexes`, in that order: the window's
+   * items are known already; an unknown one is read with the WALK_BATCH after it (rare: only
+   * past a window with no available video on that side).
+   */
   async function search(indexes: number[]): Promise<Found | null> {
-    for (let k = 0; k < indexes.length; k += WALK_BATCH) {
-      const slice = indexes.slice(k, k + WALK_BATCH);
-      const missing = slice.map((i) => order[i]!).filter((id) => !known.has(id));
-      for (const [id, item] of await listPlaybackItemsByVideoIds(db, all!.playlistId, missing, viewer)) known.set(id, item);
-      const hit = firstAvailable(slice.map(at));
-      if (hit) return hit;
+    for (let k = 0; k < indexes.length; k++) {
+      const id = order[indexes[k]!]!;
+      if (!known.has(id)) {
+        const batch = indexes.slice(k, k + WALK_BATCH).map((i) => order[i]!).filter((other) => !known.has(other));
+        const read = await listPlaybackItemsByVideoIds(db, all!.playlistId, batch, viewer);
+        // An id gone since (removed meanwhile) is unavailable rather than read again.
+        for (const other of batch) known.set(other, read.get(other) ?? { position: 0, videoPublicId: other, video: null });
+      }
+      const found = at(indexes[k]!);
+      if (found.item.video) return found;
     }
     return null;
   }
