@@ -31,6 +31,12 @@ if (toggle) {
   toggle.hidden = false;
 }
 
+// The video playing is the 11th item of the panel's window: scroll the panel's own list (never
+// the page) so that it shows.
+const list = document.querySelector('.playlist-panel-items');
+const current = list?.querySelector('.playlist-panel-item.current');
+if (list && current) list.scrollTop = current.offsetTop - list.offsetTop - list.clientHeight / 3;
+
 if (video && holder) {
   if (read(sessionStorage, ARRIVED_KEY) === '1') {
     write(sessionStorage, ARRIVED_KEY, null);
