@@ -13,6 +13,7 @@ import { embedCode } from './watch-meta.js';
 import { captionTracksOf } from './studio-captions.js';
 import { chapterLinks, chaptersOfVideo } from './chapters.js';
 import { playlistPanel } from './playlist-playback.js';
+import { parsePlaybackParams } from '../forms/playlist-playback.js';
 
 const FEED_ENTRIES = 50;
 const SITEMAP_PAGE = /^[1-9][0-9]{0,5}$/;
@@ -64,9 +65,10 @@ export function integrationRoutes({ pool, storage, config, secret }: RouteDeps) 
     /** GET /embed/:id — the bare player, the one page other sites may frame. */
     async embed(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
+      const playback = parsePlaybackParams(req.query);
       // ?list=…: played through as anyone with the link sees it (a null viewer), as the video itself is.
       const [files, captions, chapters, playlist] = await Promise.all([listVideoFiles(pool, video.id), captionTracksOf(pool, video), chaptersOfVideo(pool, video),
-        playlistPanel(pool, storage, req.query, video.publicId, null, 'embed')]);
+        playlistPanel(pool, storage, playback, video.publicId, null, 'embed')]);
       const view = describeVideo(video, files, storage);
       allowFraming(res);
       res.render('videos/embed', {

@@ -4,7 +4,7 @@ import type { PlaybackItem, PlaybackWindow } from '../db/playlist-playback.js';
 import { findPlaybackWindow, listPlaybackItemsByVideoIds, listPlaybackItemsFrom, listPlaylistVideoIds } from '../db/playlist-playback.js';
 import { findPlaylistByPublicId, type Playlist } from '../db/playlists.js';
 import type { Queryable } from '../db/pool.js';
-import { parsePlaybackParams, type PlaybackParams } from '../forms/playlist-playback.js';
+import type { PlaybackParams } from '../forms/playlist-playback.js';
 import { formatDuration } from '../format.js';
 import { badRequest, notFound } from '../http/errors.js';
 import { loadedPlaylist } from '../http/guards.js';
@@ -87,10 +87,10 @@ interface Found { item: PlaybackItem; number: number }
  * The playlist panel for the video `videoPublicId`, when the address names a playlist this
  * viewer may see (`viewer` null: as anyone with the link, the embed player's rule); null when it
  * names none, an unknown one or a private one of someone else's: the page shows without the
- * panel and says nothing of it. Throws a 400 for a malformed index, shuffle or loop.
+ * panel and says nothing of it. `params` come from parsePlaybackParams, called by the handler
+ * before the page's queries, so that a malformed index, shuffle or loop is a 400 that starts none.
  */
-export async function playlistPanel(db: Queryable, storage: Storage, query: Record<string, unknown>, videoPublicId: string, viewer: Viewer | null, base: 'watch' | 'embed'): Promise<PlaylistPanel | null> {
-  const params = parsePlaybackParams(query);
+export async function playlistPanel(db: Queryable, storage: Storage, params: PlaybackParams | null, videoPublicId: string, viewer: Viewer | null, base: 'watch' | 'embed'): Promise<PlaylistPanel | null> {
   if (!params) return null;
   const index0 = (params.index ?? 1) - 1;
   // The playlist's row and the window are read side by side; the window is dropped unseen when

@@ -26,6 +26,7 @@ import { describeVideo } from './video-view.js';
 import { captionTracksOf } from './studio-captions.js';
 import { commentsSection } from './comments.js';
 import { playlistPanel } from './playlist-playback.js';
+import { parsePlaybackParams } from '../forms/playlist-playback.js';
 
 const RELATED_LIMIT = 12;
 
@@ -104,6 +105,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
     async watch(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
       const viewer = req.viewer;
+      const playback = parsePlaybackParams(req.query);
       const [files, related, rating, subscribed, captions, chapters, comments, playlist] = await Promise.all([
         listVideoFiles(pool, video.id),
         relatedVideos(pool, video.id, RELATED_LIMIT),
@@ -113,7 +115,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
         chaptersOfVideo(pool, video),
         commentsSection(pool, req, video),
         // ?list=…: the playlist panel (issue 12, item 4); null without one, or one this viewer may not see.
-        playlistPanel(pool, storage, req.query, video.publicId, viewer ?? null, 'watch'),
+        playlistPanel(pool, storage, playback, video.publicId, viewer ?? null, 'watch'),
       ]);
       const view = describeVideo(video, files, storage);
       const requested = Number(req.query.quality);
