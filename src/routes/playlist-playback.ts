@@ -140,19 +140,21 @@ const firstAvailable = (candidates: Found[]) => candidates.find((c) => c.item.vi
 
 /**
  * The first available item walking by position from `start` (exclusive; null: from that end of
- * the list), WALK_BATCH items a statement, numbering on from the start's number.
+ * the list), numbering on from the start's number.
  */
 async function walk(db: Queryable, playlistId: number, viewer: Viewer | null, start: Found | null, side: '<' | '>', total: number): Promise<Found | null> {
   const step = side === '>' ? 1 : -1;
   let position = start?.item.position ?? null;
   let number = start?.number ?? (side === '>' ? 0 : total + 1);
-  for (let read = 0; read <= total; read += WALK_BATCH) {
-    const batch = await listPlaybackItemsFrom(db, playlistId, position, side, WALK_BATCH, viewer);
+  // A first read as small as a window: the wrap of a loop usually finds the first item available.
+  let limit = PANEL_AFTER + 1;
+  for (let read = 0; read <= total; read += limit, limit = WALK_BATCH) {
+    const batch = await listPlaybackItemsFrom(db, playlistId, position, side, limit, viewer);
     for (const item of batch) {
       number += step;
       if (item.video) return { item, number };
     }
-    if (batch.length < WALK_BATCH) return null;
+    if (batch.length < limit) return null;
     position = batch.at(-1)!.position;
   }
   return null;
