@@ -196,3 +196,8 @@ export function canManagePlaylist(viewer: Viewer | null | undefined, playlist: P
 export function canEditPlaylist(viewer: Viewer | null | undefined, playlist: PlaylistAccess): boolean {
   return canManagePlaylist(viewer, playlist) && playlist.kind === 'normal';
 }
+
+/** "Remove watched videos" (issue 12, item 7): the owner's own Watch later only, as canManagePlaylist. */
+export function canRemoveWatchedFrom(viewer: Viewer | null | undefined, playlist: PlaylistAccess): boolean {
+  return canManagePlaylist(viewer, playlist) && playlist.kind === 'watch_later';
+}
