@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import { areCommentsOpen, canChangeComment, canCommentOn, canCurateComment, canDeleteComment, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditPlaylist, canEditVideo, canManagePlaylist, canManageUpload, canRateVideo, canRemoveWatchedFrom, canSubscribeTo } from '../auth/permissions.js';
+import { areCommentsOpen, canChangeComment, canCommentOn, canCurateComment, canDeleteComment, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditPlaylist, canEditVideo, canManagePlaylist, canManageUpload, canRateVideo, canRemoveWatchedFrom, canSaveVideo, canSubscribeTo } from '../auth/permissions.js';
 import { allowChannel, allowComment, allowCommentOnVideo, allowPlaylist, allowVideo, hideVideoUnless, requirePermission, requireUser } from '../http/guards.js';
 import { problemHandler } from '../http/error-handler.js';
 import { uploadGuards } from '../http/upload-limits.js';
@@ -213,11 +213,12 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/playlist/:id/items/:videoId/remove', requireUser, loadPlaylist, managePlaylist, playlists.removeItem);
   router.post('/playlist/:id/items/:videoId/move', requireUser, loadPlaylist, managePlaylist, playlists.moveItem);
   // Saving a video to my playlists (issue 12, item 2): the checklist page (JSON for the Save
-  // script), a tick, a new playlist with the video in it; loadVideo lets only a video this viewer
-  // may see be saved. "Remove watched videos" on my Watch later (item 7).
-  router.get('/watch/:id/save', requirePermission('playlist.manage'), loadVideo, saving.show);
-  router.post('/watch/:id/save', requirePermission('playlist.manage'), loadVideo, saving.tick);
-  router.post('/watch/:id/save/new', requirePermission('playlist.manage'), loadVideo, saving.create);
+  // script), a tick, a new playlist with the video in it; only a video anyone with the link may
+  // watch, or my own (canSaveVideo: someone else's private video is a 404, moderators too).
+  // "Remove watched videos" on my Watch later (item 7).
+  router.get('/watch/:id/save', requirePermission('playlist.manage'), loadVideo, hideVideoUnless(canSaveVideo), saving.show);
+  router.post('/watch/:id/save', requirePermission('playlist.manage'), loadVideo, hideVideoUnless(canSaveVideo), saving.tick);
+  router.post('/watch/:id/save/new', requirePermission('playlist.manage'), loadVideo, hideVideoUnless(canSaveVideo), saving.create);
   router.post('/playlist/:id/remove-watched', requireUser, loadPlaylist, allowPlaylist(canRemoveWatchedFrom, 'Only the owner can remove watched videos, and only from Watch later.'), saving.removeWatched);
 
   router.get('/@:handle', cacheable, loadChannel, channels.showChannel);
