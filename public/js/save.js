@@ -79,6 +79,7 @@ function build() {
       // After Watch later, which is always first: the newest playlist, as the page lists them.
       list.insertBefore(choiceItem(result.playlist), list.children[1] ?? null);
       titleInput.value = '';
+      privacySelect.value = 'private';
       say(result.message);
     } catch (error) {
       if (error.fields?.title) titleInput.setAttribute('aria-invalid', 'true');
@@ -101,6 +102,7 @@ async function open(link) {
   list.replaceChildren(...data.playlists.map(choiceItem));
   say('');
   titleInput.value = '';
+  titleInput.removeAttribute('aria-invalid');
   titleInput.maxLength = data.limits.titleMax;
   dialog.showModal();
   list.querySelector('input')?.focus();
