@@ -45,9 +45,9 @@ export async function listSaveChoices(db: Queryable, ownerId: number, videoPubli
 }
 
 /** The owner's own playlist `publicId` names (the owner in the WHERE clause); null for anyone else's. */
-export async function findOwnPlaylistByPublicId(db: Queryable, ownerId: number, publicId: string): Promise<{ id: number; publicId: string; title: string } | null> {
-  const { rows } = await db.query('SELECT id, public_id, title FROM playlists WHERE public_id = $1 AND owner_id = $2', [publicId, ownerId]);
-  return rows[0] ? { id: Number(rows[0].id), publicId: rows[0].public_id as string, title: rows[0].title as string } : null;
+export async function findOwnPlaylistByPublicId(db: Queryable, ownerId: number, publicId: string): Promise<{ id: number; publicId: string; title: string; privacy: PlaylistPrivacy } | null> {
+  const { rows } = await db.query('SELECT id, public_id, title, privacy FROM playlists WHERE public_id = $1 AND owner_id = $2', [publicId, ownerId]);
+  return rows[0] ? { id: Number(rows[0].id), publicId: rows[0].public_id as string, title: rows[0].title as string, privacy: rows[0].privacy as PlaylistPrivacy } : null;
 }
 
 /**

@@ -215,11 +215,11 @@ export function buildRouter(deps: RouteDeps): Router {
   // Saving a video to my playlists (issue 12, item 2): the checklist page (JSON for the Save
   // script), a tick, a new playlist with the video in it; only a video anyone with the link may
   // watch, or my own (canSaveVideo: someone else's private video is a 404, moderators too).
-  // "Remove watched videos" on my Watch later (item 7).
+  // "Remove watched videos" on my Watch later (item 7), private for good: no public page changes.
   router.get('/watch/:id/save', requirePermission('playlist.manage'), loadVideo, hideVideoUnless(canSaveVideo), saving.show);
   router.post('/watch/:id/save', requirePermission('playlist.manage'), loadVideo, hideVideoUnless(canSaveVideo), saving.tick);
   router.post('/watch/:id/save/new', requirePermission('playlist.manage'), loadVideo, hideVideoUnless(canSaveVideo), saving.create);
-  router.post('/playlist/:id/remove-watched', requireUser, loadPlaylist, allowPlaylist(canRemoveWatchedFrom, 'Only the owner can remove watched videos, and only from Watch later.'), saving.removeWatched);
+  router.post('/playlist/:id/remove-watched', requireUser, loadPlaylist, allowPlaylist(canRemoveWatchedFrom, 'Only the owner can remove watched videos, and only from Watch later.'), keepsPages, saving.removeWatched);
 
   router.get('/@:handle', cacheable, loadChannel, channels.showChannel);
   router.get('/@:handle/playlists', cacheable, loadChannel, channels.showPlaylists);

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { addVideoToPlaylist, removeVideoFromPlaylist } from '../db/playlist-items.js';
 import { findOwnPlaylistByPublicId, insertPlaylistWithVideo, listSaveChoices, removeWatchedVideos, type SaveChoice } from '../db/playlist-saving.js';
-import { findOrCreateWatchLater } from '../db/playlists.js';
+import { findOrCreateWatchLater, type PlaylistPrivacy } from '../db/playlists.js';
 import { PLAYLIST_DESCRIPTION_MAX, PLAYLIST_TITLE_MAX, parsePlaylist } from '../forms/playlist.js';
 import { parseSaveTick } from '../forms/playlist-saving.js';
 import { badRequest, notFound } from '../http/errors.js';
@@ -24,7 +24,7 @@ const choiceJson = (c: Pick<SaveChoice, 'publicId' | 'title' | 'privacy' | 'kind
  * 404); a playlist is found with the viewer as owner in the WHERE clause, so anyone else's is a
  * 404 and nothing is written.
  */
-export function playlistSavingRoutes({ pool, config }: RouteDeps) {
+export function playlistSavingRoutes({ pool, config, pageCache }: RouteDeps) {
   const atLimit = `You already keep ${config.playlistsPerAccount.toLocaleString('en')} playlists, the most an account may. Delete one to make another.`;
   const full = (title: string) => `“${title}” already holds ${config.playlistMaxItems.toLocaleString('en')} videos, the most a playlist may. Remove some to add more.`;
 
@@ -41,6 +41,15 @@ export function playlistSavingRoutes({ pool, config }: RouteDeps) {
       title: `Save “${video.title}”`, video, playlists, limits: LIMITS,
       errors: options.errors ?? {}, values: options.values ?? { privacy: 'private' }, notice: options.notice ?? null,
     });
+  }
+
+  /**
+   * A change to a private playlist (Watch later, the most used) alters no page a signed-out
+   * visitor sees, so the page cache keeps its pages, as for a like (keepsPages); any other
+   * change by an account empties them (src/http/page-cache.ts).
+   */
+  function keepPagesIfPrivate(req: Request, res: Response, privacy: PlaylistPrivacy) {
+    if (privacy === 'private') pageCache.keepsPages(req, res, () => {});
   }
 
   /** A refusal (422, nothing written): JSON for the script (the error handler's shape, with the field messages), else the page again. */
@@ -73,6 +82,7 @@ export function playlistSavingRoutes({ pool, config }: RouteDeps) {
         // False when it was not there: taken out already (another tab, a resubmit), which is what was asked.
         await removeVideoFromPlaylist(pool, req.viewer!.id, playlist.id, video.publicId);
       }
+      keepPagesIfPrivate(req, res, playlist.privacy);
       const message = tick.saved ? `Saved to “${playlist.title}”.` : `Removed from “${playlist.title}”.`;
       if (prefersJson(req)) return void res.json({ playlist: playlist.publicId, saved: tick.saved, message });
       flash(req, 'success', message);
@@ -88,6 +98,7 @@ export function playlistSavingRoutes({ pool, config }: RouteDeps) {
       if (created === 'limit') {
         return refuse(req, res, { title: atLimit }, { errors: { title: atLimit }, values: { title: form.value.title, description: form.value.description, privacy: form.value.privacy } });
       }
+      keepPagesIfPrivate(req, res, form.value.privacy);
       const message = `Saved to your new playlist “${form.value.title}”.`;
       if (prefersJson(req)) return void res.status(201).json({ playlist: choiceJson({ ...form.value, publicId: created.publicId, kind: 'normal', hasVideo: true }), message });
       flash(req, 'success', message);

@@ -204,6 +204,26 @@ describe('saving videos to playlists', function () {
     });
   });
 
+  describe('page cache', () => {
+    const cached = useTestApp({ PAGE_CACHE_SECONDS: '30' });
+
+    it('keeps signed-out pages when a private playlist changes, and forgets them when a public one does', async () => {
+      const user = await createUser();
+      const userAgent = await signedInAgent(cached.app, user);
+      const later = await findOrCreateWatchLater(testPool(), user.id);
+      const shown = await playlistOf(user, 'Shown on the channel');
+      const kept = async () => (await supertest(cached.app).get('/')).headers.age !== undefined;
+      await supertest(cached.app).get('/');
+      assert.equal(await kept(), true);
+      assert.equal((await tick(userAgent, video, { playlist: later.publicId, saved: 'true' })).status, 303);
+      assert.equal((await create(userAgent, video, { title: 'Private too', privacy: 'private' })).status, 303);
+      assert.equal((await userAgent.post(`/playlist/${later.publicId}/remove-watched`).type('form').send({ _csrf: await tokenFor(userAgent, '/playlists') })).status, 303);
+      assert.equal(await kept(), true, 'Watch later and a private playlist: nothing public changed');
+      assert.equal((await tick(userAgent, video, { playlist: shown.publicId, saved: 'true' })).status, 303);
+      assert.equal(await kept(), false, 'a public playlist changed: its page and the channel tab are rendered anew');
+    });
+  });
+
   describe('Save buttons and links', () => {
     it('shows signed-out visitors a sign-in link on the watch page and nothing on cards', async () => {
       const watchPage = await supertest(t.app).get(`/watch/${video.publicId}`);
