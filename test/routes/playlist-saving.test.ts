@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
-import { addVideoToPlaylist } from '../../src/db/playlist-items.js';
+import { addVideoToPlaylist, removeVideoFromPlaylist } from '../../src/db/playlist-items.js';
+import { removeWatchedVideos } from '../../src/db/playlist-saving.js';
 import { findOrCreateWatchLater, insertPlaylist } from '../../src/db/playlists.js';
 import { recordView } from '../../src/db/views.js';
 import { useTestApp, type TestApp } from '../helpers/app.js';
@@ -276,6 +277,37 @@ describe('saving videos to playlists', function () {
       assert.equal((await withoutWrites(() => agent.post(`/playlist/${list.publicId}/remove-watched`).type('form').send({ _csrf: token }))).status, 403);
       const theirs = await findOrCreateWatchLater(testPool(), creator.id);
       assert.equal((await withoutWrites(() => agent.post(`/playlist/${theirs.publicId}/remove-watched`).type('form').send({ _csrf: token }))).status, 404);
+    });
+
+    it('keeps item_count equal to the items while saves and removals race with it', async () => {
+      const user = await createUser();
+      const later = await findOrCreateWatchLater(testPool(), user.id);
+      const present: Video[] = [];
+      for (let i = 0; i < 12; i++) {
+        const v = await createVideo(creator);
+        await addVideoToPlaylist(testPool(), user.id, later.id, v, 5000);
+        if (i % 2 === 0) await watch(user, v);
+        present.push(v);
+      }
+      const incoming: Video[] = [];
+      for (let i = 0; i < 8; i++) {
+        const v = await createVideo(creator);
+        if (i % 2 === 0) await watch(user, v);
+        incoming.push(v);
+      }
+      await Promise.all([
+        removeWatchedVideos(testPool(), user.id, later.id),
+        ...incoming.map((v) => addVideoToPlaylist(testPool(), user.id, later.id, v, 5000)),
+        ...present.slice(0, 4).map((v) => removeVideoFromPlaylist(testPool(), user.id, later.id, v.publicId)),
+        removeWatchedVideos(testPool(), user.id, later.id),
+      ]);
+      const { rows } = await testPool().query('SELECT item_count, (SELECT count(*)::int FROM playlist_items WHERE playlist_id = $1) AS n FROM playlists WHERE id = $1', [later.id]);
+      assert.equal(rows[0].item_count, rows[0].n);
+      // Whatever the order, the unwatched of the first ones stay (but the four removed by hand).
+      const { rows: left } = await testPool().query('SELECT video_public_id FROM playlist_items WHERE playlist_id = $1', [later.id]);
+      const ids = new Set(left.map((r) => r.video_public_id as string));
+      for (const [i, v] of present.entries()) if (i >= 4 && i % 2 === 1) assert.ok(ids.has(v.publicId));
+      for (const [i, v] of present.entries()) if (i % 2 === 0) assert.ok(!ids.has(v.publicId));
     });
 
     it('counts a signed-in view as watched once, and a signed-out view never', async () => {
