@@ -36,6 +36,8 @@ export function playlistSavingRoutes({ pool, config, pageCache }: RouteDeps) {
     const video = loadedVideo(req);
     if (status === 200) await findOrCreateWatchLater(pool, req.viewer!.id);
     const playlists = await listSaveChoices(pool, req.viewer!.id, video.publicId, config.playlistsPerAccount + 1);
+    // One address, a page or the script's JSON: a cache must not give one for the other.
+    res.vary('Accept');
     if (prefersJson(req)) return void res.status(status).json({ video: { id: video.publicId, title: video.title }, playlists: playlists.map(choiceJson), limits: LIMITS });
     res.status(status).render('playlists/save', {
       title: `Save “${video.title}”`, video, playlists, limits: LIMITS,

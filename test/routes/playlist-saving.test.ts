@@ -79,6 +79,7 @@ describe('saving videos to playlists', function () {
       assert.equal(res.body.video.id, video.publicId);
       assert.equal(res.body.playlists[0].kind, 'watch_later');
       assert.equal(res.body.playlists.find((p: { title: string }) => p.title === 'Holds it').saved, true);
+      assert.match(String(res.headers.vary), /Accept\b/);
     });
 
     it('sends signed-out visitors to sign in, and is a 404 for a private video of someone else', async () => {
