@@ -171,9 +171,9 @@ export async function playlistsBench(pool: Pool, base: string, uncachedBase: str
     return `| ${row.label} | ${row.bytes ? `${(row.bytes / 1024).toFixed(1)} KiB` : '–'} | ${r.requests.average.toFixed(0)} | ${r.latency.p50.toFixed(0)} / ${r.latency.p99.toFixed(0)} ms | ${cost} |`;
   };
   const slow = [...pages, listRow, ...moves].filter((row) => row.result.latency.p99 >= P99_TARGET_MS);
-  const panel = Math.abs(listBytes - plainBytes) < 256
-    ? ' The two watch pages are the same size: this build ignores `?list` (the playlist panel is not merged yet), so the ratio measures nothing yet.'
-    : '';
+  // The address shows in the page (its canonical and sharing links), so the sizes differ by a few bytes even when ?list is ignored.
+  const ignored = Math.abs(listBytes - plainBytes) < 256;
+  const panel = ignored ? ' The two watch pages are the same size: this build ignores `?list` (no playlist panel yet), so their ratio is only the noise of the run.' : '';
   return [
     `### Playlists (autocannon, ${connections} connections × ${seconds} s each, after ${warm} s of warm-up, page cache off)`, '',
     `The seed's 5,000-video playlists (\`${publicList!.public_id}\` public, \`${unlistedList!.public_id}\` unlisted, \`${movedList!.public_id}\` private), every page rendered. Spread rows cycle through ${DRAWS} addresses drawn at random. The watch pages with and without \`?list\` are the same sequence of videos, measured in the order with, without, without, with (half the time each, req/s and percentiles the mean of the halves); "Cost" is the page without's req/s over this one's.${panel}`, '',
@@ -183,7 +183,7 @@ export async function playlistsBench(pool: Pool, base: string, uncachedBase: str
     line(plainRow, '–'),
     ...moves.map((row) => line(row, '–')),
     '',
-    `- Target: the watch page with \`?list\` within ${RATIO_TARGET}× of the same page without: ${ratio.toFixed(2)}×, ${ratio <= RATIO_TARGET ? 'met' : '**unmet**'}.`,
+    `- Target: the watch page with \`?list\` within ${RATIO_TARGET}× of the same page without: ${ratio.toFixed(2)}×, ${ignored ? 'not judged (`?list` ignored by this build)' : ratio <= RATIO_TARGET ? 'met' : '**unmet**'}.`,
     `- Target: p99 under ${P99_TARGET_MS} ms: ${slow.length ? `**unmet** for ${slow.map((r) => `${r.label} (${r.result.latency.p99} ms)`).join(', ')}` : 'met'}.`,
     '',
     `#### What one move touches (the last item to the top, rolled back)`, '',
