@@ -140,12 +140,13 @@ export function moveRowsTable(moves: MoveRows[]): string[] {
   ];
   const count = Math.max(...moves.map((m) => m.statements.length));
   for (let i = 0; i < count; i++) {
-    const text = moves.find((m) => m.statements[i])!.statements[i]!.text;
+    // A long select list shortened, so that what tells the statements apart (FROM … WHERE … ORDER BY) shows.
+    const text = moves.find((m) => m.statements[i])!.statements[i]!.text.replace(/^SELECT (.{40,}?) FROM /, 'SELECT … FROM ');
     const cells = moves.map((m) => {
       const s = m.statements[i];
       return s ? `${s.indexes.join(', ')}; ${s.rowsRead} → ${s.rowsReturned}; ${s.buffers}; ${s.ms.toFixed(2)}` : '–';
     });
-    lines.push(`| \`${text.length > 90 ? `${text.slice(0, 90)}…` : text}\` | ${cells.join(' | ')} |`);
+    lines.push(`| \`${text.length > 120 ? `${text.slice(0, 120)}…` : text}\` | ${cells.join(' | ')} |`);
   }
   lines.push(`| **Rows written in the move's transaction** (pg_stat_xact_user_tables, from BEGIN to COMMIT) | ${moves.map((m) => writtenText(m.written)).join(' | ')} |`);
   const same = moves.every((m) => writtenText(m.written) === writtenText(moves[0]!.written) && m.statements.length === moves[0]!.statements.length);
