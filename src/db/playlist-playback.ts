@@ -1,5 +1,5 @@
 import { canSeeVideo, type Viewer } from '../auth/permissions.js';
-import type { Queryable } from './pool.js';
+import { prepared, type Queryable } from './pool.js';
 import { ownerLive } from './visibility.js';
 
 /**
@@ -82,7 +82,10 @@ function toItem(r: Row, viewer: Viewer | null): PlaybackItem {
  * null: no such playlist, or it has no items.
  */
 export async function findPlaybackWindow(db: Queryable, playlistPublicId: string, videoPublicId: string, index0: number, viewer: Viewer | null, sides: { before: number; after: number }): Promise<PlaybackWindow | null> {
-  const { rows } = await db.query(`WITH pl AS MATERIALIZED (SELECT id FROM playlists WHERE public_id = $1),
+  // Prepared: planning this statement took about as long as running it (0.9 ms of 2 at 5,000
+  // items), and its plan does not depend on the values (every step is an index probe or an
+  // index range stopped by a LIMIT).
+  const { rows } = await db.query(prepared('playback-window', `WITH pl AS MATERIALIZED (SELECT id FROM playlists WHERE public_id = $1),
     found AS MATERIALIZED (SELECT i.position FROM playlist_items i, pl WHERE i.playlist_id = pl.id AND i.video_public_id = $2),
     anchor AS MATERIALIZED (SELECT pl.id AS playlist_id, coalesce(
         (SELECT position FROM found),
@@ -101,7 +104,7 @@ export async function findPlaybackWindow(db: Queryable, playlistPublicId: string
     SELECT ${ITEM_COLUMNS}, (SELECT id FROM pl) AS playlist_id, (SELECT position FROM anchor) AS anchor_position, EXISTS (SELECT 1 FROM found) AS in_list,
       (SELECT count(*) FROM playlist_items c WHERE c.playlist_id = (SELECT id FROM pl) AND c.position < (SELECT position FROM anchor))::int AS anchor_rank
     FROM win i LEFT JOIN videos v ON v.id = i.video_id LEFT JOIN users u ON u.id = v.owner_id
-    ORDER BY i.position`, [playlistPublicId, videoPublicId, index0, sides.before, sides.after + 1]);
+    ORDER BY i.position`, [playlistPublicId, videoPublicId, index0, sides.before, sides.after + 1]));
   if (rows.length === 0) return null;
   const anchorPosition = Number(rows[0]!.anchor_position);
   const items = rows.map((r) => toItem(r, viewer));

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { canSeePlaylist, type Viewer } from '../auth/permissions.js';
-import type { PlaybackItem, PlaybackWindow } from '../db/playlist-playback.js';
+import type { PlaybackItem, PlaybackVideo, PlaybackWindow } from '../db/playlist-playback.js';
 import { findPlaybackWindow, listPlaybackItemsByVideoIds, listPlaybackItemsFrom, listPlaylistVideoIds } from '../db/playlist-playback.js';
 import { findPlaylistByPublicId, type Playlist } from '../db/playlists.js';
 import type { Queryable } from '../db/pool.js';
@@ -8,10 +8,9 @@ import type { PlaybackParams } from '../forms/playlist-playback.js';
 import { formatDuration } from '../format.js';
 import { badRequest, notFound } from '../http/errors.js';
 import { loadedPlaylist } from '../http/guards.js';
-import type { Storage } from '../media/index.js';
+import { thumbnailUrl, type Storage } from '../media/index.js';
 import type { RouteDeps } from './deps.js';
 import { newPublicId } from './public-id.js';
-import { thumbnailsOf, type Thumbnails } from './video-view.js';
 
 /**
  * The playlist panel of the watch page and the embed player (`?list=…`, issue 12 item 4): the
@@ -26,9 +25,13 @@ import { thumbnailsOf, type Thumbnails } from './video-view.js';
  * every item's id (an index-only scan), then the window's items by id.
  */
 
-/** Items shown before and after the one playing. */
-export const PANEL_BEFORE = 10;
-export const PANEL_AFTER = 20;
+/**
+ * Items shown before and after the one playing: about two panels' height beside the player.
+ * Each item is HTML and a video row on every view of the page, so the window is kept to what
+ * is looked at; the playlist page has the rest.
+ */
+export const PANEL_BEFORE = 5;
+export const PANEL_AFTER = 15;
 /** Items read at a time when walking past a window with no available video on one side. */
 const WALK_BATCH = 200;
 
@@ -38,7 +41,8 @@ export interface PanelItem {
   /** Where playing it goes; null for an unavailable video, which is not a link. */
   href: string | null;
   current: boolean;
-  video: { title: string; ownerName: string; duration: string; thumbnails: Thumbnails | null } | null;
+  /** `thumbnail`: the smallest JPEG (320 px), sharp at the panel's 100 CSS px on a 3× screen; no srcset to send per item. */
+  video: { title: string; ownerName: string; duration: string; thumbnail: string | null } | null;
 }
 
 export interface PlaylistPanel {
@@ -69,6 +73,11 @@ export function shuffledOrder(videoPublicIds: readonly string[], seed: string): 
     .map((id) => ({ id, key: hash(`${seed}:${id}`) }))
     .sort((a, b) => a.key - b.key || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((entry) => entry.id);
+}
+
+function smallestThumbnail(storage: Storage, video: PlaybackVideo): string | null {
+  const width = Math.min(...video.thumbnailWidths);
+  return video.thumbnailStem && Number.isFinite(width) ? thumbnailUrl(storage, video.publicId, video.thumbnailStem, width, 'jpg') : null;
 }
 
 /** A random seed for the Shuffle links. */
@@ -114,7 +123,7 @@ export async function playlistPanel(db: Queryable, storage: Storage, params: Pla
       videoPublicId: item.videoPublicId,
       href: item.video ? href(item.videoPublicId, number) : null,
       current: seq.currentNumber === number,
-      video: item.video ? { title: item.video.title, ownerName: item.video.owner.displayName, duration: formatDuration(item.video.durationSeconds), thumbnails: thumbnailsOf(storage, item.video) } : null,
+      video: item.video ? { title: item.video.title, ownerName: item.video.owner.displayName, duration: formatDuration(item.video.durationSeconds), thumbnail: smallestThumbnail(storage, item.video) } : null,
     })),
     next: next ? href(next.item.videoPublicId, next.number) : null,
     previous: previous ? href(previous.item.videoPublicId, previous.number) : null,

@@ -139,19 +139,20 @@ describe('playing a playlist (GET /watch/:id?list=…)', function () {
   it('walks past a window of unavailable videos, and wraps a long looped list', async () => {
     const list = await playlistOf(owner, 'Long with a gap');
     const v = await fill(owner, list, 60, 'Long');
-    // 2 … 49 unavailable: more than the window's 20 after the first.
+    // 2 … 49 unavailable: more than the window's 15 after the first, and more than the first walk's 16.
     await testPool().query(`UPDATE videos SET visibility = 'private' WHERE id = ANY($1)`, [v.slice(1, 49).map((x) => x.id)]);
     const res = await anonymous().get(`/watch/${v[0]!.publicId}?list=${list.publicId}`);
     assert.equal(hrefOf(res.text, 'next'), `/watch/${v[49]!.publicId}?list=${list.publicId}&index=50`);
     const panel = panelOf(res.text)!;
-    assert.equal(panel.match(/<li /g)?.length, 21, 'the one playing and 20 after it');
+    assert.equal(panel.match(/<li /g)?.length, 16, 'the one playing and 15 after it');
     const back = await anonymous().get(`/watch/${v[49]!.publicId}?list=${list.publicId}`);
     assert.equal(hrefOf(back.text, 'prev'), `/watch/${v[0]!.publicId}?list=${list.publicId}&index=1`);
     assert.match(panelOf(back.text)!, /50 \/ 60/);
-    assert.equal(panelOf(back.text)!.match(/<li /g)?.length, 21, '10 before, the one playing, the last 10');
+    assert.equal(panelOf(back.text)!.match(/<li /g)?.length, 16, '5 before, the one playing, the last 10');
     const middle = await ownerAgent.get(`/watch/${v[20]!.publicId}?list=${list.publicId}`); // private, but the owner's
-    assert.equal(panelOf(middle.text)!.match(/<li /g)?.length, 31, '10 before, the one playing, 20 after');
-    assert.ok(!panelOf(middle.text)!.includes('Long 10<'), 'not the 11th before');
+    assert.equal(panelOf(middle.text)!.match(/<li /g)?.length, 21, '5 before, the one playing, 15 after');
+    assert.ok(panelOf(middle.text)!.includes('Long 16<') && !panelOf(middle.text)!.includes('Long 15<'), 'the 5th before, not the 6th');
+    assert.ok(panelOf(middle.text)!.includes('Long 36<') && !panelOf(middle.text)!.includes('Long 37<'), 'the 15th after, not the 16th');
     const end = await anonymous().get(`/watch/${v[59]!.publicId}?list=${list.publicId}&loop=1`);
     assert.equal(hrefOf(end.text, 'next'), `/watch/${v[0]!.publicId}?list=${list.publicId}&index=1&loop=1`);
   });
