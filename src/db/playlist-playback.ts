@@ -37,8 +37,8 @@ export interface PlaybackWindow {
   items: PlaybackItem[];
   /** The anchor's place in `items`. */
   anchorAt: number;
-  /** How many items of the whole playlist come before the anchor: its number is this + 1. */
-  anchorRank: number;
+  /** How many items of the whole playlist come before the anchor (its number is this + 1); null when not counted. */
+  anchorRank: number | null;
   /** Whether the video in the address is in the playlist (else the anchor is the index-th item). */
   inList: boolean;
   /** Whether the window reaches the first and the last item of the playlist. */
@@ -70,53 +70,90 @@ function toItem(r: Row, viewer: Viewer | null): PlaybackItem {
   };
 }
 
+/** The playlist as the panel shows it, and what canSeePlaylist asks. */
+export interface PlaybackPlaylist {
+  id: number;
+  publicId: string;
+  ownerId: number;
+  kind: 'normal' | 'watch_later';
+  title: string;
+  privacy: 'public' | 'unlisted' | 'private';
+  itemCount: number;
+  owner: { handle: string; displayName: string };
+}
+
 /**
- * The window around the anchor, in one statement: `before` items before it and the anchor with
- * `after` items after it, each side `LIMIT n` on playlist_items_position_key, each video by its
- * primary key. The anchor is the item of `videoPublicId` (playlist_items_video_key), else the
- * `index0`-th item (0-based; an offset on the position index), else the last one. The anchor's
- * rank counts the positions below it: an index-only scan of playlist_items_position_key, at
- * most PLAYLIST_MAX_ITEMS entries (about 0.5 ms at 5,000, measured), so the number shown is
- * right even when the address's index is stale. The playlist is named by its public id so this
- * runs beside the playlist's own lookup; the caller drops it unless the viewer may see the list.
- * null: no such playlist, or it has no items.
+ * The playlist `playlistPublicId` names (if its owner is live, as findPlaylistByPublicId) and the
+ * window around the anchor, in one prepared statement: `before` items before the anchor and the
+ * anchor with `after` items after it, each side `LIMIT n` on playlist_items_position_key, each
+ * video by its primary key. The anchor is the item of `videoPublicId`
+ * (playlist_items_video_key), else the `index0`-th item (0-based; an offset on the position
+ * index), else the last one. null: no such playlist; `window` null: it has no items. Whether
+ * the viewer may see the playlist is the caller's (canSeePlaylist): nothing read here is shown
+ * before that.
+ *
+ * The anchor's rank (its number - 1) is counted (an index-only scan of the positions below it,
+ * up to PLAYLIST_MAX_ITEMS entries: 0.75 ms of the statement's 1.1 at the 4,000th of 5,000,
+ * measured) only when the address gives no index (`index0` null); with one, the caller trusts
+ * it, except near the ends, where the window itself says the exact number.
  */
-export async function findPlaybackWindow(db: Queryable, playlistPublicId: string, videoPublicId: string, index0: number, viewer: Viewer | null, sides: { before: number; after: number }): Promise<PlaybackWindow | null> {
-  // Prepared: planning this statement took about as long as running it (0.9 ms of 2 at 5,000
-  // items), and its plan does not depend on the values (every step is an index probe or an
-  // index range stopped by a LIMIT).
-  const { rows } = await db.query(prepared('playback-window', `WITH pl AS MATERIALIZED (SELECT id FROM playlists WHERE public_id = $1),
+export async function findPlaybackWindow(db: Queryable, playlistPublicId: string, videoPublicId: string, index0: number | null, viewer: Viewer | null, sides: { before: number; after: number }): Promise<{ playlist: PlaybackPlaylist; window: PlaybackWindow | null } | null> {
+  // Prepared: planning this statement took longer than running it (0.74 against 0.49 ms), and
+  // its plan does not depend on the values (every step is an index probe or an index range
+  // stopped by a LIMIT). The window's sides are written into the text, integers from code: with
+  // LIMIT $n the generic plan looked dearer than the custom ones, so Postgres kept planning.
+  const [before, after] = [Math.trunc(sides.before), Math.trunc(sides.after) + 1];
+  const { rows } = await db.query(prepared(`playback-window-${before}-${after}`, `WITH pl AS MATERIALIZED (
+      SELECT p.id, p.public_id, p.owner_id, p.kind, p.title, p.privacy, p.item_count, pu.handle, pu.display_name
+      FROM playlists p JOIN users pu ON pu.id = p.owner_id
+      WHERE p.public_id = $1 AND ${ownerLive('pu')}),
     found AS MATERIALIZED (SELECT i.position FROM playlist_items i, pl WHERE i.playlist_id = pl.id AND i.video_public_id = $2),
-    anchor AS MATERIALIZED (SELECT pl.id AS playlist_id, coalesce(
+    anchor AS MATERIALIZED (SELECT coalesce(
         (SELECT position FROM found),
-        (SELECT i.position FROM playlist_items i WHERE i.playlist_id = pl.id ORDER BY i.position OFFSET $3 LIMIT 1),
+        (SELECT i.position FROM playlist_items i WHERE i.playlist_id = pl.id ORDER BY i.position OFFSET coalesce($3::int, 0) LIMIT 1),
         (SELECT i.position FROM playlist_items i WHERE i.playlist_id = pl.id ORDER BY i.position DESC LIMIT 1)) AS position
       FROM pl),
     -- The anchor as scalars (InitPlans), not a join: then each side is an ordered scan of
     -- playlist_items_position_key stopped by its LIMIT, where a join read every item on that
     -- side and sorted them (measured at 5,000: 10 ms against well under 1).
     win AS (
-      (SELECT i.id, i.position, i.video_public_id, i.video_id FROM playlist_items i
-        WHERE i.playlist_id = (SELECT id FROM pl) AND i.position < (SELECT position FROM anchor) ORDER BY i.position DESC LIMIT $4)
+      (SELECT i.position, i.video_public_id, i.video_id FROM playlist_items i
+        WHERE i.playlist_id = (SELECT id FROM pl) AND i.position < (SELECT position FROM anchor) ORDER BY i.position DESC LIMIT ${before})
       UNION ALL
-      (SELECT i.id, i.position, i.video_public_id, i.video_id FROM playlist_items i
-        WHERE i.playlist_id = (SELECT id FROM pl) AND i.position >= (SELECT position FROM anchor) ORDER BY i.position LIMIT $5))
-    SELECT ${ITEM_COLUMNS}, (SELECT id FROM pl) AS playlist_id, (SELECT position FROM anchor) AS anchor_position, EXISTS (SELECT 1 FROM found) AS in_list,
-      (SELECT count(*) FROM playlist_items c WHERE c.playlist_id = (SELECT id FROM pl) AND c.position < (SELECT position FROM anchor))::int AS anchor_rank
-    FROM win i LEFT JOIN videos v ON v.id = i.video_id LEFT JOIN users u ON u.id = v.owner_id
-    ORDER BY i.position`, [playlistPublicId, videoPublicId, index0, sides.before, sides.after + 1]));
+      (SELECT i.position, i.video_public_id, i.video_id FROM playlist_items i
+        WHERE i.playlist_id = (SELECT id FROM pl) AND i.position >= (SELECT position FROM anchor) ORDER BY i.position LIMIT ${after}))
+    SELECT pl.id AS pl_id, pl.public_id AS pl_public_id, pl.owner_id AS pl_owner_id, pl.kind AS pl_kind, pl.title AS pl_title,
+      pl.privacy AS pl_privacy, pl.item_count AS pl_item_count, pl.handle AS pl_owner_handle, pl.display_name AS pl_owner_display_name,
+      w.*, (SELECT position FROM anchor) AS anchor_position, EXISTS (SELECT 1 FROM found) AS in_list,
+      -- CASE evaluates the count's InitPlan only when no index is given.
+      CASE WHEN $3::int IS NULL THEN (SELECT count(*) FROM playlist_items c
+        WHERE c.playlist_id = (SELECT id FROM pl) AND c.position < (SELECT position FROM anchor))::int END AS anchor_rank
+    FROM pl LEFT JOIN LATERAL (
+      SELECT ${ITEM_COLUMNS} FROM win i LEFT JOIN videos v ON v.id = i.video_id LEFT JOIN users u ON u.id = v.owner_id
+    ) w ON true
+    ORDER BY w.position`, [playlistPublicId, videoPublicId, index0]));
   if (rows.length === 0) return null;
-  const anchorPosition = Number(rows[0]!.anchor_position);
+  const first = rows[0]!;
+  const playlist: PlaybackPlaylist = {
+    id: Number(first.pl_id), publicId: first.pl_public_id as string, ownerId: Number(first.pl_owner_id), kind: first.pl_kind as PlaybackPlaylist['kind'],
+    title: first.pl_title as string, privacy: first.pl_privacy as PlaybackPlaylist['privacy'], itemCount: Number(first.pl_item_count),
+    owner: { handle: first.pl_owner_handle as string, displayName: first.pl_owner_display_name as string },
+  };
+  if (first.position === null) return { playlist, window: null };
+  const anchorPosition = Number(first.anchor_position);
   const items = rows.map((r) => toItem(r, viewer));
   const anchorAt = items.findIndex((item) => item.position === anchorPosition);
   return {
-    playlistId: Number(rows[0]!.playlist_id),
-    items,
-    anchorAt,
-    anchorRank: rows[0]!.anchor_rank as number,
-    inList: rows[0]!.in_list as boolean,
-    atStart: anchorAt < sides.before,
-    atEnd: items.length - anchorAt < sides.after + 1,
+    playlist,
+    window: {
+      playlistId: playlist.id,
+      items,
+      anchorAt,
+      anchorRank: first.anchor_rank === null ? null : Number(first.anchor_rank),
+      inList: first.in_list as boolean,
+      atStart: anchorAt < sides.before,
+      atEnd: items.length - anchorAt < sides.after + 1,
+    },
   };
 }
 

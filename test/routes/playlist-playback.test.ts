@@ -71,7 +71,7 @@ describe('playing a playlist (GET /watch/:id?list=…)', function () {
     assert.match(res.text, /js\/playlist-play/);
   });
 
-  it('counts the position from the list, whatever the address says, and has no next at the end nor previous at the start', async () => {
+  it('knows the position near the ends whatever the address says, and has no next at the end nor previous at the start', async () => {
     const list = await playlistOf(owner, 'Three');
     const v = await fill(owner, list, 3);
     const last = await anonymous().get(`/watch/${v[2]!.publicId}?list=${list.publicId}&index=1`);
@@ -80,6 +80,20 @@ describe('playing a playlist (GET /watch/:id?list=…)', function () {
     assert.match(last.text, /data-playlist-next=""/);
     const first = await anonymous().get(`/watch/${v[0]!.publicId}?list=${list.publicId}`);
     assert.equal(hrefOf(first.text, 'prev'), null);
+  });
+
+  it('counts the position when the address has no index, trusts a given one in the middle of a long list, and knows it exactly near the ends', async () => {
+    const list = await playlistOf(owner, 'Forty');
+    const v = await fill(owner, list, 40, 'Forty');
+    const at = async (query: string, i: number) => /(\d+) \/ 40/.exec(panelOf((await anonymous().get(`/watch/${v[i]!.publicId}?list=${list.publicId}${query}`)).text)!)![1];
+    assert.equal(await at('', 20), '21', 'counted');
+    assert.equal(await at('&index=21', 20), '21');
+    assert.equal(await at('&index=25', 20), '25', 'a stale index in the middle is trusted (no count of every position)');
+    assert.equal(await at('&index=40', 20), '25', 'but only as far as the window allows: 15 items follow');
+    assert.equal(await at('&index=30', 2), '3', 'near the start the window says the exact number');
+    assert.equal(await at('&index=1', 37), '38', 'near the end too');
+    const res = await anonymous().get(`/watch/${v[20]!.publicId}?list=${list.publicId}&index=25`);
+    assert.equal(hrefOf(res.text, 'next'), `/watch/${v[21]!.publicId}?list=${list.publicId}&index=26`, 'next is by position whatever the number');
   });
 
   it('shows unavailable videos without title or picture and skips them with next and previous', async () => {
