@@ -18,10 +18,10 @@ import { newPublicId } from './public-id.js';
  * previous available videos. Unavailable videos (the one rule, decided in src/db) show as
  * "Unavailable video" and are skipped by next, previous and autoplay.
  *
- * Cost, without shuffle: two statements beside the page's own queries — the playlist's row and
- * the window (findPlaybackWindow) — whatever the playlist's length; one more only in the rare
- * cases where the window holds no available video on a side (a long run of unavailable ones, or
- * the wrap of a looped playlist at its end). With shuffle, the window's statement becomes two:
+ * Cost, without shuffle: one prepared statement beside the page's own queries — the playlist's
+ * row and the window (findPlaybackWindow) — whatever the playlist's length; one more only in the
+ * rare cases where the window holds no available video on a side (a long run of unavailable
+ * ones, or the wrap of a looped playlist at its end). With shuffle: the playlist's row beside
  * every item's id (an index-only scan), then the window's items by id.
  */
 
