@@ -178,16 +178,16 @@ export async function listPlaybackItemsFrom(db: Queryable, playlistId: number, p
  * entries, about 2 ms at 5,000 (measured), paid only by shuffled playback.
  */
 export async function listPlaylistVideoIds(db: Queryable, playlistPublicId: string): Promise<{ playlistId: number; ids: string[] } | null> {
-  const { rows } = await db.query<{ playlist_id: number; ids: string[] | null }>(`SELECT p.id AS playlist_id,
+  const { rows } = await db.query<{ playlist_id: number; ids: string[] | null }>(prepared('playback-shuffle-ids', `SELECT p.id AS playlist_id,
       ARRAY(SELECT i.video_public_id FROM playlist_items i WHERE i.playlist_id = p.id) AS ids
-    FROM playlists p WHERE p.public_id = $1`, [playlistPublicId]);
+    FROM playlists p WHERE p.public_id = $1`, [playlistPublicId]));
   return rows[0] ? { playlistId: Number(rows[0].playlist_id), ids: rows[0].ids ?? [] } : null;
 }
 
 /** The items of these videos (playlist_items_video_key probes), keyed by video public id. */
 export async function listPlaybackItemsByVideoIds(db: Queryable, playlistId: number, videoPublicIds: string[], viewer: Viewer | null): Promise<Map<string, PlaybackItem>> {
   if (videoPublicIds.length === 0) return new Map();
-  const { rows } = await db.query(`SELECT ${ITEM_COLUMNS} FROM playlist_items i LEFT JOIN videos v ON v.id = i.video_id LEFT JOIN users u ON u.id = v.owner_id
-    WHERE i.playlist_id = $1 AND i.video_public_id = ANY($2::text[])`, [playlistId, videoPublicIds]);
+  const { rows } = await db.query(prepared('playback-items-by-ids', `SELECT ${ITEM_COLUMNS} FROM playlist_items i LEFT JOIN videos v ON v.id = i.video_id LEFT JOIN users u ON u.id = v.owner_id
+    WHERE i.playlist_id = $1 AND i.video_public_id = ANY($2::text[])`, [playlistId, videoPublicIds]));
   return new Map(rows.map((r) => { const item = toItem(r, viewer); return [item.videoPublicId, item]; }));
 }
