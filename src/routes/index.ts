@@ -16,6 +16,7 @@ import { commentCreatorRoutes } from './comments-creator.js';
 import { commentModerationRoutes } from './comments-moderation.js';
 import { myCommentsRoutes } from './my-comments.js';
 import { playlistRoutes } from './playlists.js';
+import { playlistOrderRoutes } from './playlist-order.js';
 import { chapterRoutes } from './chapters.js';
 import { studioChapterRoutes } from './studio-chapters.js';
 import type { RouteDeps } from './deps.js';
@@ -96,6 +97,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const commentModeration = commentModerationRoutes(deps);
   const myComments = myCommentsRoutes(deps);
   const playlists = playlistRoutes(deps);
+  const playlistOrder = playlistOrderRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
 
@@ -208,8 +210,10 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/playlist/:id/edit', requireUser, loadPlaylist, editPlaylist, playlists.showEdit);
   router.post('/playlist/:id/edit', requireUser, loadPlaylist, editPlaylist, playlists.saveEdit);
   router.post('/playlist/:id/delete', requireUser, loadPlaylist, editPlaylist, playlists.remove);
-  router.post('/playlist/:id/items/:videoId/remove', requireUser, loadPlaylist, managePlaylist, playlists.removeItem);
-  router.post('/playlist/:id/items/:videoId/move', requireUser, loadPlaylist, managePlaylist, playlists.moveItem);
+  // The item list's changes answer JSON to its script as well (src/routes/playlist-order.ts).
+  router.post('/playlist/:id/items/:videoId/remove', requireUser, loadPlaylist, managePlaylist, playlistOrder.removeItem);
+  router.post('/playlist/:id/items/:videoId/move', requireUser, loadPlaylist, managePlaylist, playlistOrder.moveItem);
+  router.post('/playlist/:id/items/:videoId/place', requireUser, loadPlaylist, managePlaylist, playlistOrder.placeItem);
 
   router.get('/@:handle', cacheable, loadChannel, channels.showChannel);
   router.get('/@:handle/playlists', cacheable, loadChannel, channels.showPlaylists);
