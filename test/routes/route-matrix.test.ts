@@ -97,6 +97,14 @@ const ownersPlaylist = async (s: Subject, privacy: PlaylistPrivacy = 'public') =
   return made.publicId;
 };
 
+/** A playlist of the subject's owner with a second item, its private video: where to place the public one. */
+const placeInPlaylist = async (s: Subject) => {
+  const publicId = await ownersPlaylist(s);
+  const { rows } = await testPool().query('SELECT id FROM playlists WHERE public_id = $1', [publicId]);
+  await addVideoToPlaylist(testPool(), s.owner.id, Number(rows[0].id), s.privateVideo, 5000);
+  return `/playlist/${publicId}/items/${s.video.publicId}/place`;
+};
+
 const ROWS: Record<string, Row> = {
   'GET /': { expect: all(200), request: page(() => '/') },
   'GET /search': { expect: all(200), request: page(() => '/search?q=anything') },
@@ -295,6 +303,8 @@ const ROWS: Record<string, Row> = {
   'POST /playlist/:id/delete': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/playlist/${await ownersPlaylist(c.subject)}/delete`, form: {} }) },
   'POST /playlist/:id/items/:videoId/remove': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/playlist/${await ownersPlaylist(c.subject)}/items/${c.subject.video.publicId}/remove`, form: {} }) },
   'POST /playlist/:id/items/:videoId/move': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/playlist/${await ownersPlaylist(c.subject)}/items/${c.subject.video.publicId}/move`, form: { to: 'bottom' } }) },
+  // The drop of drag and drop: the public video placed after the owner's private one, a second item.
+  'POST /playlist/:id/items/:videoId/place': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: await placeInPlaylist(c.subject), form: { after: c.subject.privateVideo.publicId } }) },
 
   'GET /@:handle': { expect: all(200), request: page((c) => `/@${c.subject.owner.handle}`) },
   'GET /@:handle/playlists': { expect: all(200), request: page((c) => `/@${c.subject.owner.handle}/playlists`) },
