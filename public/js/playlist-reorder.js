@@ -157,18 +157,26 @@ function putBack(li, origin) {
   renumber();
 }
 
-/** Moves `li` to where a pointer at clientY points: before the first item whose middle is below it. */
-function followPointer(li, clientY) {
-  const below = items().find((other) => {
-    if (other === li) return false;
+/**
+ * Where a drop at clientY would put `li`: before the first other item whose middle is below the
+ * pointer, or after the last. The item itself stays put while dragging (moving it would end the
+ * handle's pointer capture); a line shows where it will land.
+ */
+function dropTarget(li, clientY) {
+  const others = items().filter((other) => other !== li);
+  const below = others.find((other) => {
     const box = other.getBoundingClientRect();
     return clientY < box.top + box.height / 2;
   });
-  if (below) {
-    if (li.nextElementSibling !== below) below.before(li);
-  } else if (list.lastElementChild !== li) {
-    list.append(li);
-  }
+  return below ? { item: below, side: 'before' } : { item: others.at(-1), side: 'after' };
+}
+
+function showTarget(target) {
+  for (const marked of list.querySelectorAll('.drop-before, .drop-after')) marked.classList.remove('drop-before', 'drop-after');
+  target?.item?.classList.add(`drop-${target.side}`);
+}
+
+function scrollNearEdges(clientY) {
   if (clientY < EDGE_SCROLL_PX) window.scrollBy(0, -EDGE_SCROLL_PX / 4);
   else if (clientY > window.innerHeight - EDGE_SCROLL_PX) window.scrollBy(0, EDGE_SCROLL_PX / 4);
 }
@@ -191,7 +199,7 @@ function addHandle(li) {
 
   handle.addEventListener('pointerdown', (event) => {
     if (event.button !== 0 || grabbed) return;
-    press = { y: event.clientY, origin: { previous: li.previousElementSibling, next: li.nextElementSibling }, dragging: false };
+    press = { y: event.clientY, origin: { previous: li.previousElementSibling, next: li.nextElementSibling }, dragging: false, target: null };
     handle.setPointerCapture(event.pointerId);
   });
   handle.addEventListener('pointermove', (event) => {
@@ -201,24 +209,28 @@ function addHandle(li) {
       press.dragging = true;
       li.classList.add('is-dragging');
     }
-    followPointer(li, event.clientY);
+    press.target = dropTarget(li, event.clientY);
+    showTarget(press.target);
+    scrollNearEdges(event.clientY);
   });
   handle.addEventListener('pointerup', () => {
     if (!press) return;
-    const { origin, dragging } = press;
+    const { origin, dragging, target } = press;
     press = null;
     li.classList.remove('is-dragging');
+    showTarget(null);
     // The click that follows a drag is not a press of the button.
     dragged = dragging;
-    if (dragging) {
-      drop(li, origin);
+    if (dragging && target?.item) {
+      target.item[target.side](li);
       handle.focus();
+      drop(li, origin);
     }
   });
   handle.addEventListener('pointercancel', () => {
     if (!press) return;
     li.classList.remove('is-dragging');
-    if (press.dragging) putBack(li, press.origin);
+    showTarget(null);
     press = null;
   });
 
