@@ -4,7 +4,7 @@ import { addVideoToPlaylist } from '../../src/db/playlist-items.js';
 import { CROWDED_GAP, POSITION_GAP } from '../../src/db/playlist-order.js';
 import { insertPlaylist } from '../../src/db/playlists.js';
 import { RENUMBER_PLAYLIST } from '../../src/jobs/queue.js';
-import { useTestApp } from '../helpers/app.js';
+import { useTestApp, useWorker } from '../helpers/app.js';
 import { signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
 import { createUser, createVideo } from '../helpers/factories.js';
@@ -133,6 +133,21 @@ describe('reordering a playlist', function () {
       assert.equal(await jobs(), 1);
       await scripted(`/playlist/${p.publicId}/items/${p.videos[0]}/move`, { to: 'down' }).expect(200);
       assert.equal(await jobs(), 1, 'still one');
+    });
+  });
+
+  describe('with a worker running', () => {
+    useWorker(t);
+
+    it('renumbers the playlist in the background soon after a move crowded a gap', async () => {
+      const p = await playlistWith(owner, 3);
+      await testPool().query('UPDATE playlist_items SET position = $2 WHERE playlist_id = $1 AND video_public_id = $3', [p.id, POSITION_GAP + CROWDED_GAP, p.videos[1]]);
+      await scripted(`/playlist/${p.publicId}/items/${p.videos[2]}/place`, { after: p.videos[0]! }).expect(200);
+      const positions = async () => (await testPool().query('SELECT position FROM playlist_items WHERE playlist_id = $1 ORDER BY position', [p.id])).rows.map((r) => Number(r.position));
+      const deadline = Date.now() + 20_000;
+      while ((await positions())[1] !== 2 * POSITION_GAP && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+      assert.deepEqual(await positions(), [1, 2, 3].map((n) => n * POSITION_GAP));
+      assert.deepEqual(await order(p.id), [p.videos[0], p.videos[2], p.videos[1]]);
     });
   });
 
