@@ -126,7 +126,8 @@ function removed(li, result) {
   li.remove();
   renumber();
   document.querySelector('[data-playlist-count]').textContent = `${result.itemCount.toLocaleString('en')} ${result.itemCount === 1 ? 'video' : 'videos'}`;
-  document.querySelector('[data-playlist-duration]').textContent = result.totalDuration;
+  // Its last text, after the hidden "Total duration " label.
+  document.querySelector('[data-playlist-duration]').lastChild.textContent = result.totalDuration;
   (neighbour?.querySelector('.drag-handle') ?? document.getElementById('items-title'))?.focus();
   announce(`${title} removed. ${result.itemCount === 1 ? '1 video' : `${result.itemCount.toLocaleString('en')} videos`} left.`);
 }

@@ -73,6 +73,7 @@ describe('reordering a playlist in a real browser', function () {
     await page.getByRole('button', { name: 'Remove video 1' }).click();
     await status.filter({ hasText: 'Bravo removed. 4 videos left.' }).waitFor();
     assert.equal(await page.locator('[data-playlist-count]').textContent(), '4 videos');
+    assert.equal(await page.locator('[data-playlist-duration]').textContent(), 'Total duration 4:00');
     assert.deepEqual(await shown(), ['Echo', 'Delta', 'Charlie', 'Alpha']);
     assert.deepEqual(await order(), await shown());
 
