@@ -64,6 +64,13 @@ async function send(url, fields) {
   return body;
 }
 
+/** Where the focus goes when the item it was on has left the page: the list's heading. */
+function itemsHeading() {
+  const heading = document.getElementById('items-title');
+  heading.tabIndex = -1;
+  return heading;
+}
+
 const itemUrl = (li, action) => `/playlist/${list.dataset.reorder}/items/${li.dataset.videoId}/${action}`;
 const byId = (videoId) => (videoId ? list.querySelector(`:scope > li[data-video-id="${CSS.escape(videoId)}"]`) : null);
 
@@ -73,10 +80,10 @@ const byId = (videoId) => (videoId ? list.querySelector(`:scope > li[data-video-
  * otherwise it has left this page (a move to the top seen from page 2). Returns whether it is here.
  */
 function placeAsTold(li, { previous, next }) {
-  const before = byId(previous);
-  const after = byId(next);
-  if (before && before !== li) before.after(li);
-  else if (after && after !== li) after.before(li);
+  const previousItem = byId(previous);
+  const nextItem = byId(next);
+  if (previousItem && previousItem !== li) previousItem.after(li);
+  else if (nextItem && nextItem !== li) nextItem.before(li);
   else if (previous === null && list.dataset.firstPage === 'true') list.prepend(li);
   else if (next === null && list.dataset.lastPage === 'true') list.append(li);
   else {
@@ -110,12 +117,15 @@ list.addEventListener('submit', (event) => {
         [...li.querySelectorAll('button[type="submit"]')].find((b) => b.textContent.trim() === focusedLabel)?.focus();
         announce(`${title} moved to position ${numberOf(li)}.`);
       } else {
-        list.querySelector('button')?.focus();
-        announce(`${title} moved ${result.previous === null ? 'to the top, on the first page' : 'to the end, on the last page'}.`);
+        (list.querySelector('.drag-handle') ?? itemsHeading()).focus();
+        const earlier = ['up', 'top'].includes(event.submitter?.value);
+        announce(`${title} moved to ${earlier ? 'an earlier' : 'a later'} page of the playlist.`);
       }
     } catch (err) {
-      if (err.unreachable) form.submit();
-      else announce(err.message);
+      if (!err.unreachable) return announce(err.message);
+      // The plain form, as without this script; submit() leaves out the pressed button's to=.
+      if (event.submitter?.name) form.append(Object.assign(document.createElement('input'), { type: 'hidden', name: event.submitter.name, value: event.submitter.value }));
+      form.submit();
     }
   });
 });
@@ -128,7 +138,7 @@ function removed(li, result) {
   document.querySelector('[data-playlist-count]').textContent = `${result.itemCount.toLocaleString('en')} ${result.itemCount === 1 ? 'video' : 'videos'}`;
   // Its last text, after the hidden "Total duration " label.
   document.querySelector('[data-playlist-duration]').lastChild.textContent = result.totalDuration;
-  (neighbour?.querySelector('.drag-handle') ?? document.getElementById('items-title'))?.focus();
+  (neighbour?.querySelector('.drag-handle') ?? itemsHeading()).focus();
   announce(`${title} removed. ${result.itemCount === 1 ? '1 video' : `${result.itemCount.toLocaleString('en')} videos`} left.`);
 }
 

@@ -115,4 +115,30 @@ describe('reordering a playlist in a real browser', function () {
     assert.deepEqual(problems, []);
     await context.close();
   });
+
+  it('on a later page, a move to the top leaves the page, said so, the focus kept on the list', async () => {
+    const owner = await createUser();
+    const made = await insertPlaylist(testPool(), owner.id, { title: 'Long one', description: '', privacy: 'private' }, 1000);
+    if (made === 'limit') throw new Error('limit');
+    const { rows } = await testPool().query('SELECT id FROM playlists WHERE public_id = $1', [made.publicId]);
+    const playlistId = Number(rows[0].id);
+    // 100 items of deleted videos fill the first page; two videos on the second.
+    await testPool().query(`INSERT INTO playlist_items (playlist_id, video_id, video_public_id, position)
+      SELECT $1, NULL, lpad(g::text, 11, '0'), g * 1048576 FROM generate_series(1, 100) g`, [playlistId]);
+    await testPool().query('UPDATE playlists SET item_count = 100 WHERE id = $1', [playlistId]);
+    for (const title of ['Late one', 'Late two']) await addVideoToPlaylist(testPool(), owner.id, playlistId, await createVideo(owner, { title }), 5000);
+    const { context, page, problems } = await openPage(b.browser);
+    await signInThroughPage(page, b.baseUrl, owner);
+    await page.goto(`${b.baseUrl}/playlist/${made.publicId}`);
+    await page.getByRole('link', { name: 'Next videos' }).click();
+    await page.getByRole('button', { name: 'Reorder video 102, Late two' }).waitFor();
+    await page.getByRole('button', { name: 'To top: video 102' }).click();
+    await page.locator('[data-reorder-status]', { hasText: 'Late two moved to an earlier page of the playlist.' }).waitFor();
+    assert.equal(await page.locator('ol[data-reorder] > li').count(), 1);
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } } }).document.activeElement.getAttribute('aria-label')), 'Reorder video 101, Late one');
+    const first = await testPool().query('SELECT v.title FROM playlist_items i JOIN videos v ON v.id = i.video_id WHERE i.playlist_id = $1 ORDER BY i.position LIMIT 1', [playlistId]);
+    assert.equal(first.rows[0].title, 'Late two');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
 });
