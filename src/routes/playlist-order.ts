@@ -21,7 +21,16 @@ const NO_NEIGHBOUR = 'The video you placed it next to is no longer in this playl
  * JSON to the page's script (public/js/playlist-reorder.js, Accept: application/json), which
  * updates the list in place, and otherwise redirects back to the page the form was on.
  */
-export function playlistOrderRoutes({ pool, queue }: RouteDeps) {
+export function playlistOrderRoutes({ pool, queue, pageCache }: RouteDeps) {
+  /**
+   * A private playlist's order and items are its owner's alone to see: the signed-out page cache
+   * keeps its pages (as for a like), so dragging Watch later about does not make every visitor's
+   * page render anew. A public or unlisted one's change empties it (its page, the channel tab).
+   */
+  function keepPagesIfPrivate(req: Request, res: Response, playlist: Playlist) {
+    if (playlist.privacy === 'private') pageCache.keepsPages(req, res, () => {});
+  }
+
   /** Back to the page of the playlist the form was sent from (its cursor, when well formed). */
   function backToPlaylist(req: Request, res: Response, playlist: Playlist, anchor: string) {
     const after = field(req.body, 'after');
@@ -57,6 +66,7 @@ export function playlistOrderRoutes({ pool, queue }: RouteDeps) {
       const to = parseMoveTo(req.body);
       if (!to.ok) throw badRequest(to.message);
       const result = await move(req, playlist, videoId, to.value);
+      keepPagesIfPrivate(req, res, playlist);
       if (prefersJson(req)) return void res.json(answer(videoId, result));
       backToPlaylist(req, res, playlist, `#item-${videoId}`);
     },
@@ -71,6 +81,7 @@ export function playlistOrderRoutes({ pool, queue }: RouteDeps) {
       const place = parsePlacement(req.body, videoId);
       if (!place.ok) throw badRequest(place.message);
       const result = await move(req, playlist, videoId, place.value);
+      keepPagesIfPrivate(req, res, playlist);
       if (prefersJson(req)) return void res.json(answer(videoId, result));
       res.redirect(303, `/playlist/${playlist.publicId}#item-${videoId}`);
     },
@@ -80,6 +91,7 @@ export function playlistOrderRoutes({ pool, queue }: RouteDeps) {
       const playlist = loadedPlaylist(req);
       const videoId = itemParam(req);
       if (!(await removeVideoFromPlaylist(pool, req.viewer!.id, playlist.id, videoId))) throw notFound(NO_ITEM);
+      keepPagesIfPrivate(req, res, playlist);
       if (prefersJson(req)) {
         // The header's count and total duration, as the page would show them now.
         const [now, seconds] = await Promise.all([findPlaylistByPublicId(pool, playlist.publicId), sumPlaylistSeconds(pool, playlist.id)]);

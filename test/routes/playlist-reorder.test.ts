@@ -151,6 +151,29 @@ describe('reordering a playlist', function () {
     });
   });
 
+  describe('page cache', () => {
+    const cached = useTestApp({ PAGE_CACHE_SECONDS: '30' });
+
+    it('keeps signed-out pages when a private playlist is reordered, and forgets them when a public one is', async () => {
+      const user = await createUser();
+      const userAgent = await signedInAgent(cached.app, user);
+      const csrf = await tokenFor(userAgent, '/playlists');
+      const send = (url: string, fields: Record<string, string>) => userAgent.post(url).set('Accept', 'application/json').set('X-CSRF-Token', csrf).type('form').send(fields);
+      const hidden = await playlistWith(user, 3);
+      await testPool().query(`UPDATE playlists SET privacy = 'private' WHERE id = $1`, [hidden.id]);
+      const shown = await playlistWith(user, 2);
+      const kept = async () => (await supertest(cached.app).get('/')).headers.age !== undefined;
+      await supertest(cached.app).get('/');
+      assert.equal(await kept(), true);
+      await send(`/playlist/${hidden.publicId}/items/${hidden.videos[2]}/place`, { before: hidden.videos[0]! }).expect(200);
+      await send(`/playlist/${hidden.publicId}/items/${hidden.videos[2]}/move`, { to: 'bottom' }).expect(200);
+      await send(`/playlist/${hidden.publicId}/items/${hidden.videos[1]}/remove`, {}).expect(200);
+      assert.equal(await kept(), true, 'a private playlist: nothing public changed');
+      await send(`/playlist/${shown.publicId}/items/${shown.videos[1]}/move`, { to: 'top' }).expect(200);
+      assert.equal(await kept(), false, 'a public playlist changed: its page and the channel tab are rendered anew');
+    });
+  });
+
   describe('two tabs of the owner at once', () => {
     it('keeps every item once, positions unique and the count true under parallel moves, places, removes and adds', async () => {
       const p = await playlistWith(owner, 12);
