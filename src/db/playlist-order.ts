@@ -63,13 +63,23 @@ async function itemByVideo(client: PoolClient, playlistId: number, videoPublicId
   return rows[0] ?? null;
 }
 
-/** The item next to `position` on one side ('<' before, '>' after), or at an end when `position` is null: one index entry. */
+/**
+ * Fixed statements (STYLE: a dynamic ORDER BY picks from a fixed list), each one entry of
+ * playlist_items_position_key: the bound on position is its own statement rather than
+ * "$2 IS NULL OR position < $2", which a generic (prepared) plan could not use as an index bound.
+ */
+const NEXT_TO = {
+  before: `SELECT ${COLUMNS} FROM playlist_items WHERE playlist_id = $1 AND position < $2 ORDER BY position DESC LIMIT 1`,
+  after: `SELECT ${COLUMNS} FROM playlist_items WHERE playlist_id = $1 AND position > $2 ORDER BY position ASC LIMIT 1`,
+  last: `SELECT ${COLUMNS} FROM playlist_items WHERE playlist_id = $1 ORDER BY position DESC LIMIT 1`,
+  first: `SELECT ${COLUMNS} FROM playlist_items WHERE playlist_id = $1 ORDER BY position ASC LIMIT 1`,
+};
+
+/** The item next to `position` on one side ('<' before, '>' after); from no position, '<' is the last item and '>' the first. */
 async function nextTo(client: PoolClient, playlistId: number, position: number | null, side: '<' | '>'): Promise<Row | null> {
-  // Two fixed statements rather than an interpolated direction (STYLE: a dynamic ORDER BY picks from a fixed list).
-  const sql = side === '<'
-    ? `SELECT ${COLUMNS} FROM playlist_items WHERE playlist_id = $1 AND ($2::bigint IS NULL OR position < $2) ORDER BY position DESC LIMIT 1`
-    : `SELECT ${COLUMNS} FROM playlist_items WHERE playlist_id = $1 AND ($2::bigint IS NULL OR position > $2) ORDER BY position ASC LIMIT 1`;
-  const { rows } = await client.query<Row>(sql, [playlistId, position]);
+  const { rows } = position === null
+    ? await client.query<Row>(side === '<' ? NEXT_TO.last : NEXT_TO.first, [playlistId])
+    : await client.query<Row>(side === '<' ? NEXT_TO.before : NEXT_TO.after, [playlistId, position]);
   return rows[0] ?? null;
 }
 
