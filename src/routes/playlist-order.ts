@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
-import { movePlaylistItemWithNeighbours, removeVideoFromPlaylist, sumPlaylistSeconds, type Destination, type MoveResult } from '../db/playlist-items.js';
+import { playlistSeconds } from '../db/playlist-durations.js';
+import { movePlaylistItemWithNeighbours, removeVideoFromPlaylist, type Destination, type MoveResult } from '../db/playlist-items.js';
 import { findPlaylistByPublicId, type Playlist } from '../db/playlists.js';
 import { field } from '../forms/fields.js';
 import { parsePlaylistCursor } from '../forms/playlist.js';
@@ -94,7 +95,8 @@ export function playlistOrderRoutes({ pool, queue, pageCache }: RouteDeps) {
       keepPagesIfPrivate(req, res, playlist);
       if (prefersJson(req)) {
         // The header's count and total duration, as the page would show them now.
-        const [now, seconds] = await Promise.all([findPlaylistByPublicId(pool, playlist.publicId), sumPlaylistSeconds(pool, playlist.id)]);
+        const now = await findPlaylistByPublicId(pool, playlist.publicId);
+        const seconds = now ? await playlistSeconds(pool, now) : 0;
         return void res.json({ videoId, removed: true, itemCount: now?.itemCount ?? 0, totalDuration: formatDuration(seconds) });
       }
       backToPlaylist(req, res, playlist, '#items');

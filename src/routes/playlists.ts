@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { can } from '../auth/permissions.js';
-import { listPlaylistItems, sumPlaylistSeconds } from '../db/playlist-items.js';
+import { playlistSeconds } from '../db/playlist-durations.js';
+import { listPlaylistItems } from '../db/playlist-items.js';
 import { deletePlaylist, findOrCreateWatchLater, insertPlaylist, listPlaylistsOfOwner, updatePlaylistDetails, type Playlist } from '../db/playlists.js';
 import { PLAYLIST_DESCRIPTION_MAX, PLAYLIST_TITLE_MAX, parsePlaylist, parsePlaylistCursor } from '../forms/playlist.js';
 import { formatDuration } from '../format.js';
@@ -54,7 +55,7 @@ export function playlistRoutes({ pool, storage, config }: RouteDeps) {
       if (cursor === 'invalid') throw badRequest('This page of the playlist does not exist.');
       const [rows, seconds] = await Promise.all([
         listPlaylistItems(pool, playlist.id, req.viewer, { after: cursor?.position ?? null, limit: PLAYLIST_ITEMS_PER_PAGE + 1 }),
-        sumPlaylistSeconds(pool, playlist.id),
+        playlistSeconds(pool, playlist),
       ]);
       const before = cursor?.before ?? 0;
       const page = keysetPage(rows, PLAYLIST_ITEMS_PER_PAGE, (item) => `${item.position}_${before + PLAYLIST_ITEMS_PER_PAGE}`);
