@@ -79,7 +79,7 @@ function expandPrefix(prefix: string, words: string[] | null): string | null {
 }
 
 /** The last word of a query as a prefix term ("tubest" finds "tubestead"), when it is a plain word. */
-export function prefixTerm(query: string): { rest: string; prefix: string | null } {
+function prefixTerm(query: string): { rest: string; prefix: string | null } {
   const match = /^(.*?)([\p{L}\p{N}]{2,})$/u.exec(query.trim());
   if (!match || /[-"]$/.test(match[1]!.trim())) return { rest: query, prefix: null };
   return { rest: match[1]!, prefix: `${match[2]!.toLowerCase()}:*` };

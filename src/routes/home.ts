@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { prefixTerm, searchChannels, searchVideos, type DurationFilter, type SearchSort, type UploadedFilter } from '../db/search.js';
+import { searchChannels, searchVideos, type DurationFilter, type SearchSort, type UploadedFilter } from '../db/search.js';
 import { searchPlaylists } from '../db/playlist-discovery.js';
 import { listPopularVideos } from '../db/popular-videos.js';
 import { listPublicVideos } from '../db/video-listings.js';
@@ -62,7 +62,7 @@ export function homeRoutes({ pool, storage, config }: RouteDeps) {
       const [channels, hits, playlists] = await Promise.all([
         pageNumber === 1 ? searchChannels(pool, query, CHANNELS_ABOVE_RESULTS) : Promise.resolve([]),
         searchVideos(pool, { query, sort, duration, uploaded, offset: (pageNumber - 1) * RESULTS_PER_PAGE, limit: RESULTS_PER_PAGE + 1 }),
-        withPlaylists ? searchPlaylists(pool, { query, ...prefixTerm(query), limit: PLAYLISTS_IN_RESULTS }) : Promise.resolve([]),
+        withPlaylists ? searchPlaylists(pool, { query, limit: PLAYLISTS_IN_RESULTS }) : Promise.resolve([]),
       ]);
       const page = hits.slice(0, RESULTS_PER_PAGE);
       const cards = cardsOf(page, storage).map((card, i) => ({ ...card, titleHtml: highlight(page[i]!.titleHighlighted), snippetHtml: highlight(page[i]!.snippet) }));
