@@ -131,22 +131,26 @@ export async function findPlaylistCover(db: Queryable, playlistId: number): Prom
   return rows[0] ? coverFrom(rows[0]) : null;
 }
 
-/** Public playlists of live owners, for the sitemap's index. */
+/**
+ * What the sitemap lists: public playlists of live owners that hold something (an empty one is a
+ * page with nothing on it, not worth a crawler's visit; search leaves them out too).
+ */
+const IN_SITEMAP = `p.privacy = 'public' AND p.item_count > 0 AND ${ownerLive('u')}`;
+
+/** Playlists the sitemap lists, for its index. */
 export async function countSitemapPlaylists(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM playlists p JOIN users u ON u.id = p.owner_id WHERE p.privacy = 'public' AND ${ownerLive('u')}`,
-  );
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM playlists p JOIN users u ON u.id = p.owner_id WHERE ${IN_SITEMAP}`);
   return rows[0]!.n;
 }
 
 /**
- * One sitemap file's public playlists of live owners: `limit` from `offset` in id order
- * (playlists_pkey), which keeps a playlist in the same file as new ones arrive.
+ * One sitemap file's playlists (IN_SITEMAP): `limit` from `offset` in id order (playlists_pkey),
+ * which keeps a playlist in the same file as new ones arrive.
  */
 export async function listSitemapPlaylists(db: Queryable, offset: number, limit: number): Promise<{ publicId: string; updatedAt: Date }[]> {
   const { rows } = await db.query<{ public_id: string; updated_at: Date }>(
     `SELECT p.public_id, p.updated_at FROM playlists p JOIN users u ON u.id = p.owner_id
-     WHERE p.privacy = 'public' AND ${ownerLive('u')} ORDER BY p.id LIMIT $1 OFFSET $2`,
+     WHERE ${IN_SITEMAP} ORDER BY p.id LIMIT $1 OFFSET $2`,
     [limit, offset],
   );
   return rows.map((r) => ({ publicId: r.public_id, updatedAt: r.updated_at }));

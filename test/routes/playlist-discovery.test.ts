@@ -164,12 +164,15 @@ describe('playlist discovery', function () {
   });
 
   describe('GET /sitemap.xml and GET /sitemaps/playlists-:page.xml', () => {
-    it('lists public playlists of live owners, never unlisted or private ones', async () => {
+    it('lists public playlists of live owners that hold something, never unlisted or private ones', async () => {
       const shown = await playlistOf(owner, { title: 'Mapped' });
       const unlisted = await playlistOf(owner, { title: 'Not mapped', privacy: 'unlisted' });
       const hidden = await playlistOf(owner, { title: 'Not mapped either', privacy: 'private' });
+      for (const p of [shown, unlisted, hidden]) await fill(owner, p, [first]);
+      const empty = await playlistOf(owner, { title: 'Empty, not mapped' });
       const banned = await createUser();
       const bannedList = await playlistOf(banned, { title: 'Banned list' });
+      await fill(banned, bannedList, [await createVideo(banned)]);
       await banUser(banned);
       const index = await supertest(t.app).get('/sitemap.xml');
       assert.match(index.text, /<loc>http:\/\/localhost:3000\/sitemaps\/playlists-1\.xml<\/loc>/);
@@ -177,7 +180,7 @@ describe('playlist discovery', function () {
       assert.equal(file.status, 200);
       assert.match(String(file.headers['content-type']), /^application\/xml/);
       assert.ok(file.text.includes(`<loc>${ORIGIN}/playlist/${shown.publicId}</loc><lastmod>`));
-      for (const p of [unlisted, hidden, bannedList]) assert.ok(!file.text.includes(p.publicId), p.publicId);
+      for (const p of [unlisted, hidden, empty, bannedList]) assert.ok(!file.text.includes(p.publicId), p.publicId);
     });
 
     it('answers a page past the last, or a malformed one, with 404', async () => {
