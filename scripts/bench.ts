@@ -1,7 +1,7 @@
 /**
  * npm run bench: how fast the site answers over a seeded catalogue
- * (`npm run seed -- --users 10000 --videos 100000` first, same DATA_DIR). Four modes, all by
- * default (BENCH_MODE=mixed, single, studio or comments for one):
+ * (`npm run seed -- --users 10000 --videos 100000` first, same DATA_DIR). Five modes, all by
+ * default (BENCH_MODE=mixed, single, studio, comments or playlists for one):
  * - mixed: traffic drawn from the whole catalogue as real visitors spread it (bench-mix.ts),
  *   per class req/s, p50/p99 and page cache hits, beside a bare `node:http` server answering
  *   the same client with a body of the mix's average size; then the same mix while a 1080p
@@ -12,7 +12,11 @@
  *   million views, signed in (bench-studio.ts seeds them into the catalogue);
  * - comments: the watch page of the seeded video with 10,000 comments beside one without,
  *   signed out (page cache off) and signed in, its second page of comments, and posting a
- *   comment (bench-comments.ts).
+ *   comment (bench-comments.ts);
+ * - playlists: the page of a seeded 5,000-video playlist (first and deep pages), watch pages with
+ *   `?list=` into it beside the same pages without, moving its last item to the top, and the rows
+ *   one move touches (bench-playlists.ts; `npm run seed -- --only playlists` adds the playlists
+ *   to a catalogue seeded before them).
  * BENCH_CONNECTIONS (16) and BENCH_SECONDS (10) for each run. Prints Markdown tables (the
  * README keeps the latest).
  */
@@ -31,6 +35,7 @@ import { driveMix, mergeResults, summarizeMix } from './bench-client.js';
 import { findFollowers, loadCatalogue, planMix, signIn } from './bench-mix.js';
 import { mixTable, targetLines } from './bench-report.js';
 import { commentsBench } from './bench-comments.js';
+import { playlistsBench } from './bench-playlists.js';
 import { studio } from './bench-studio.js';
 import { deleteUpload, makeClip, processingState, startWorker, stopWorker, uploadClip, waitForEncoding } from './bench-upload.js';
 
@@ -39,7 +44,7 @@ const autocannon = require('autocannon') as (opts: object) => Promise<{ requests
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const MODE = process.env.BENCH_MODE ?? 'both';
-if (!['both', 'mixed', 'single', 'studio', 'comments'].includes(MODE)) throw new Error('BENCH_MODE is mixed, single, studio, comments, or unset for all.');
+if (!['both', 'mixed', 'single', 'studio', 'comments', 'playlists'].includes(MODE)) throw new Error('BENCH_MODE is mixed, single, studio, comments, playlists, or unset for all.');
 /** Signed-in visitors of the mix: seeded accounts that follow channels. */
 const SESSIONS = 20;
 /** The draws of the mix, the same every run. */
@@ -231,19 +236,20 @@ async function singleAddress(server: Awaited<ReturnType<typeof startServer>>, un
 // nobody asked for in the last seconds.
 const loadBefore = os.loadavg();
 const server = await startServer({});
-const uncached = MODE === 'both' || MODE === 'single' || MODE === 'comments' ? await startServer({ PAGE_CACHE_SECONDS: '0' }) : null;
+const uncached = ['both', 'single', 'comments', 'playlists'].includes(MODE) ? await startServer({ PAGE_CACHE_SECONDS: '0' }) : null;
 try {
   const { rows: seeded } = await pool.query(`SELECT count(*)::int AS n FROM videos`);
   if (seeded[0].n < 1000) throw new Error('Seed first: npm run seed -- --users 10000 --videos 100000 (same DATA_DIR or DATABASE_URL).');
   const tables: string[] = [];
   if (MODE === 'both' || MODE === 'mixed') tables.push(...(await mixed(server)), '');
-  if (uncached && MODE !== 'comments') tables.push(...(await singleAddress(server, uncached)), '');
+  if (uncached && (MODE === 'both' || MODE === 'single')) tables.push(...(await singleAddress(server, uncached)), '');
   if (MODE === 'both' || MODE === 'studio') tables.push(...(await studio(pool, server.base, { connections: CONNECTIONS, seconds: SECONDS, log })), '');
-  if (uncached && (MODE === 'both' || MODE === 'comments')) tables.push(...(await commentsBench(pool, server.base, uncached.base, { connections: CONNECTIONS, seconds: SECONDS, log })));
+  if (uncached && (MODE === 'both' || MODE === 'comments')) tables.push(...(await commentsBench(pool, server.base, uncached.base, { connections: CONNECTIONS, seconds: SECONDS, log })), '');
+  if (uncached && (MODE === 'both' || MODE === 'playlists')) tables.push(...(await playlistsBench(pool, server.base, uncached.base, { connections: CONNECTIONS, seconds: SECONDS, log })));
   // Views as a running site keeps them: the last hours' as rows, older ones as daily counts (rollUpViews).
-  const { rows: counts } = await pool.query(`SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM videos) AS videos, (SELECT count(*) FROM video_views) + (SELECT coalesce(sum(views), 0) FROM video_view_days) AS views, (SELECT count(*) FROM video_views) AS recent_views, (SELECT count(*) FROM video_ratings) AS ratings, (SELECT count(*) FROM subscriptions) AS subscriptions, (SELECT count(*) FROM comments) AS comments, (SELECT count(*) FROM comment_ratings) AS comment_ratings`);
+  const { rows: counts } = await pool.query(`SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM videos) AS videos, (SELECT count(*) FROM video_views) + (SELECT coalesce(sum(views), 0) FROM video_view_days) AS views, (SELECT count(*) FROM video_views) AS recent_views, (SELECT count(*) FROM video_ratings) AS ratings, (SELECT count(*) FROM subscriptions) AS subscriptions, (SELECT count(*) FROM comments) AS comments, (SELECT count(*) FROM comment_ratings) AS comment_ratings, (SELECT count(*) FROM playlists) AS playlists, (SELECT count(*) FROM playlist_items) AS playlist_items`);
   const c = counts[0];
-  console.log(`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}: ${c.users} users, ${c.videos} videos, ${c.views} views (${c.recent_views} of them as rows of the last hours, the rest as daily counts), ${c.ratings} ratings, ${c.subscriptions} subscriptions, ${c.comments} comments, ${c.comment_ratings} comment ratings; load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before (other work shares the machine).\n`);
+  console.log(`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}: ${c.users} users, ${c.videos} videos, ${c.views} views (${c.recent_views} of them as rows of the last hours, the rest as daily counts), ${c.ratings} ratings, ${c.subscriptions} subscriptions, ${c.comments} comments, ${c.comment_ratings} comment ratings, ${c.playlists} playlists with ${c.playlist_items} items; load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before (other work shares the machine).\n`);
   console.log(tables.join('\n'));
 } finally {
   server.child.kill('SIGTERM');

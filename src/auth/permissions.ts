@@ -196,3 +196,17 @@ export function canManagePlaylist(viewer: Viewer | null | undefined, playlist: P
 export function canEditPlaylist(viewer: Viewer | null | undefined, playlist: PlaylistAccess): boolean {
   return canManagePlaylist(viewer, playlist) && playlist.kind === 'normal';
 }
+
+/** "Remove watched videos" (issue 12, item 7): the owner's own Watch later only, as canManagePlaylist. */
+export function canRemoveWatchedFrom(viewer: Viewer | null | undefined, playlist: PlaylistAccess): boolean {
+  return canManagePlaylist(viewer, playlist) && playlist.kind === 'watch_later';
+}
+
+/**
+ * Saving a video to one's playlists (issue 12, item 2): with `playlist.manage`, a video anyone
+ * with the link may watch, or one's own. A moderator sees others' private videos, but never
+ * saves them: a playlist is personal, not a moderation tool.
+ */
+export function canSaveVideo(viewer: Viewer | null | undefined, video: VideoAccess): boolean {
+  return can(viewer, 'playlist.manage') && (viewer!.id === video.ownerId || isWatchableByLink(video));
+}

@@ -7,7 +7,8 @@ import { hashPassword } from '../auth/passwords.js';
 import type { loadConfig } from '../config.js';
 import type { Pool } from '../db/pool.js';
 import { storeRelatedVideos } from '../db/related-videos.js';
-import { countUnseededAccounts, isSeeded, listVideoIds, seedAccounts, seedCatalogue } from '../db/seed.js';
+import { countSeededAccounts, countUnseededAccounts, findVideoIdByPublicId, isSeeded, listVideoIds, seedAccounts, seedCatalogue } from '../db/seed.js';
+import { hasSeededPlaylists, seedPlaylistsAlone } from '../db/seed-playlists.js';
 import { insertVideo } from '../db/videos.js';
 import { createLogger } from '../log.js';
 import { probe, resolveBinaries } from '../media/ffmpeg.js';
@@ -19,6 +20,7 @@ import { withDatabase } from './with-database.js';
 
 /*
  * npm run seed -- --users 10000 --videos 100000
+ * npm run seed -- --only playlists   (adds the playlists to a catalogue seeded before them)
  * A catalogue for demos and benchmarks, made with set-based SQL: accounts, videos with titles,
  * tags and descriptions from a word list, and views, ratings and subscriptions in proportion.
  * Every seeded video points at the files of one real processed fixture, so pages, thumbnails
@@ -90,8 +92,35 @@ async function storeEveryRelatedList(pool: Pool): Promise<void> {
 
 const users = option('users', 200);
 const videos = option('videos', 2000);
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt < 0 ? null : process.argv[onlyAt + 1];
+if (only !== null && only !== 'playlists') {
+  console.error('--only takes "playlists": the one part that can be added to a catalogue seeded before it');
+  process.exit(2);
+}
+
+/**
+ * --only playlists: the seed's playlists added to a catalogue seeded before they were part of the
+ * seed (a copy of a benchmark's data directory), over its accounts and videos.
+ */
+async function addPlaylists(pool: Pool): Promise<number> {
+  const fixtureId = await findVideoIdByPublicId(pool, FIXTURE_PUBLIC_ID);
+  if (fixtureId === null) {
+    console.error('This database is not seeded: seed it first (npm run seed), which makes playlists too.');
+    return 1;
+  }
+  if (await hasSeededPlaylists(pool)) {
+    console.error('This database has the seed\'s playlists already.');
+    return 1;
+  }
+  const accounts = await countSeededAccounts(pool);
+  const made = await step('playlists over the seeded catalogue', () => seedPlaylistsAlone(pool, { accounts, fixtureId }, WORDS));
+  console.log(`Seeded ${made.playlists} playlists with ${made.items} items.`);
+  return 0;
+}
 
 await withDatabase(async ({ config, pool }) => {
+  if (only === 'playlists') return addPlaylists(pool);
   const storage = new LocalStorage(path.join(config.dataDir, 'media'));
   if ((await countUnseededAccounts(pool)) > 0 && !process.argv.includes('--force')) {
     console.error('This site has accounts of its own; seeding would mix made-up data into it. Use an empty database, or --force.');

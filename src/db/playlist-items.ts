@@ -29,8 +29,8 @@ const POSITION_LIMIT = 2 ** 52;
 export type MoveTo = 'up' | 'down' | 'top' | 'bottom';
 export const MOVES: readonly MoveTo[] = ['up', 'down', 'top', 'bottom'];
 
-/** The playlist's row, locked for this transaction, if it is the owner's; else null. */
-async function lockOwnPlaylist(client: PoolClient, ownerId: number, playlistId: number): Promise<{ itemCount: number } | null> {
+/** The playlist's row, locked for this transaction, if it is the owner's; else null. Every write to its items takes it first (playlist-saving.ts too). */
+export async function lockOwnPlaylist(client: PoolClient, ownerId: number, playlistId: number): Promise<{ itemCount: number } | null> {
   const { rows } = await client.query<{ item_count: number }>('SELECT item_count FROM playlists WHERE id = $1 AND owner_id = $2 FOR UPDATE', [playlistId, ownerId]);
   return rows[0] ? { itemCount: rows[0].item_count } : null;
 }

@@ -1,6 +1,7 @@
 import { dropSecondaryIndexes, restoreIndexes } from './bulk-load.js';
 import { commentCountOf, maxCommentId, seedCommentRatings, seedCommentRevisions, seedReplies, seedRootComments } from './seed-comments.js';
 import { withTransaction, type Pool, type Queryable } from './pool.js';
+import { seedPlaylists } from './seed-playlists.js';
 
 // The statements of `npm run seed` (src/cli/seed.ts): a made-up catalogue in set-based SQL.
 // Seeded accounts are the handles `seed-1` … `seed-N`; every seeded video shares one fixture's files.
@@ -51,11 +52,12 @@ export type SeedStep = <T>(label: string, work: () => Promise<T>) => Promise<T>;
  * The tables loaded in bulk, whose secondary indexes and foreign keys are built once after the
  * load instead of maintained row by row. Not users: they are few, and the load joins them.
  */
-const LOADED_TABLES = ['videos', 'video_files', 'video_views', 'video_view_days', 'video_ratings', 'subscriptions', 'comments', 'comment_ratings', 'comment_revisions'];
+const LOADED_TABLES = ['videos', 'video_files', 'video_views', 'video_view_days', 'video_ratings', 'subscriptions', 'comments', 'comment_ratings', 'comment_revisions',
+  'playlists', 'playlist_items'];
 
 /**
  * The catalogue after the accounts and the fixture: videos and their files, views, ratings,
- * subscriptions and comments with their counters, then VACUUM ANALYZE. One transaction, so that a seed that
+ * subscriptions, comments and playlists with their counters, then VACUUM ANALYZE. One transaction, so that a seed that
  * fails leaves no half a catalogue, and the indexes and keys dropped for the load are back
  * either way. Related lists are left to the caller (src/db/related-videos.ts).
  */
@@ -70,6 +72,7 @@ export async function seedCatalogue(pool: Pool, plan: SeedPlan & { subscriptions
     await step(`about ${plan.ratingsPerVideo} ratings a video`, () => seedRatings(client, after, plan.accounts));
     await step(`about ${plan.subscriptionsPerAccount} subscriptions an account`, () => seedSubscriptions(client, plan.subscriptionsPerAccount, plan.accounts));
     await seedComments(client, after, plan.accounts, words, step);
+    await step('playlists: 0–6 an account, 5–50 videos each, Watch later for about a third, three of 5,000 videos', () => seedPlaylists(client, plan, words));
     await step('subscriber counters from the rows', () => recountSubscribers(client));
     await step('indexes and foreign keys, built once over the loaded tables', () => restoreIndexes(client, dropped));
   });
@@ -259,4 +262,16 @@ export async function recountSubscribers(db: Queryable): Promise<void> {
 export async function listVideoIds(db: Queryable): Promise<number[]> {
   const { rows } = await db.query<{ id: number }>('SELECT id FROM videos ORDER BY id');
   return rows.map((r) => r.id);
+}
+
+/** Seeded accounts (seed-1 … seed-N): what an addition to a seeded catalogue spreads over. */
+export async function countSeededAccounts(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE handle ~ '^seed-[0-9]+$'`);
+  return rows[0]!.n;
+}
+
+/** A video's row id by its public id (the seed's fixture), or null. */
+export async function findVideoIdByPublicId(db: Queryable, publicId: string): Promise<number | null> {
+  const { rows } = await db.query<{ id: number }>('SELECT id FROM videos WHERE public_id = $1', [publicId]);
+  return rows[0]?.id ?? null;
 }

@@ -18,6 +18,8 @@ export interface ViewReport {
  * (video_views_pkey finds the repeat). The view is marked first_today when the viewer was not
  * yet in the day's list (video_day_viewers_pkey): two reports racing for the same viewer wait
  * on that key, and the second then finds the first's view row and does not count.
+ * A signed-in viewer's counted view also marks the video watched by that account
+ * (watched_videos, the first time only), which "Remove watched videos" on Watch later reads.
  */
 export async function recordView(pool: Pool, videoId: number, report: ViewReport): Promise<boolean> {
   const { rows } = await pool.query<{ counted: number }>(prepared(
@@ -39,6 +41,11 @@ export async function recordView(pool: Pool, videoId: number, report: ViewReport
      ),
      bumped AS (
        UPDATE videos SET view_count = view_count + 1 WHERE id IN (SELECT video_id FROM counted)
+     ),
+     watched AS (
+       INSERT INTO watched_videos (user_id, video_id)
+       SELECT $3::bigint, video_id FROM counted WHERE $3::bigint IS NOT NULL
+       ON CONFLICT DO NOTHING
      )
      SELECT count(*)::int AS counted FROM counted`,
     [videoId, report.viewerKey, report.viewerId, report.source],

@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import { areCommentsOpen, canChangeComment, canCommentOn, canCurateComment, canDeleteComment, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditPlaylist, canEditVideo, canManagePlaylist, canManageUpload, canRateVideo, canSubscribeTo } from '../auth/permissions.js';
+import { areCommentsOpen, canChangeComment, canCommentOn, canCurateComment, canDeleteComment, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditPlaylist, canEditVideo, canManagePlaylist, canManageUpload, canRateVideo, canRemoveWatchedFrom, canSaveVideo, canSubscribeTo } from '../auth/permissions.js';
 import { allowChannel, allowComment, allowCommentOnVideo, allowPlaylist, allowVideo, hideVideoUnless, requirePermission, requireUser } from '../http/guards.js';
 import { problemHandler } from '../http/error-handler.js';
 import { uploadGuards } from '../http/upload-limits.js';
@@ -16,6 +16,7 @@ import { commentCreatorRoutes } from './comments-creator.js';
 import { commentModerationRoutes } from './comments-moderation.js';
 import { myCommentsRoutes } from './my-comments.js';
 import { playlistRoutes } from './playlists.js';
+import { playlistSavingRoutes } from './playlist-saving.js';
 import { chapterRoutes } from './chapters.js';
 import { studioChapterRoutes } from './studio-chapters.js';
 import type { RouteDeps } from './deps.js';
@@ -96,6 +97,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const commentModeration = commentModerationRoutes(deps);
   const myComments = myCommentsRoutes(deps);
   const playlists = playlistRoutes(deps);
+  const saving = playlistSavingRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
 
@@ -211,6 +213,14 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/playlist/:id/delete', requireUser, loadPlaylist, editPlaylist, playlists.remove);
   router.post('/playlist/:id/items/:videoId/remove', requireUser, loadPlaylist, managePlaylist, playlists.removeItem);
   router.post('/playlist/:id/items/:videoId/move', requireUser, loadPlaylist, managePlaylist, playlists.moveItem);
+  // Saving a video to my playlists (issue 12, item 2): the checklist page (JSON for the Save
+  // script), a tick, a new playlist with the video in it; only a video anyone with the link may
+  // watch, or my own (canSaveVideo: someone else's private video is a 404, moderators too).
+  // "Remove watched videos" on my Watch later (item 7), private for good: no public page changes.
+  router.get('/watch/:id/save', requirePermission('playlist.manage'), loadVideo, hideVideoUnless(canSaveVideo), saving.show);
+  router.post('/watch/:id/save', requirePermission('playlist.manage'), loadVideo, hideVideoUnless(canSaveVideo), saving.tick);
+  router.post('/watch/:id/save/new', requirePermission('playlist.manage'), loadVideo, hideVideoUnless(canSaveVideo), saving.create);
+  router.post('/playlist/:id/remove-watched', requireUser, loadPlaylist, allowPlaylist(canRemoveWatchedFrom, 'Only the owner can remove watched videos, and only from Watch later.'), keepsPages, saving.removeWatched);
 
   router.get('/@:handle', cacheable, loadChannel, channels.showChannel);
   router.get('/@:handle/playlists', cacheable, loadChannel, channels.showPlaylists);

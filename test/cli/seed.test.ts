@@ -6,7 +6,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { createDatabaseIfMissing, dropDatabase } from '../../src/db/embedded.js';
+import { POSITION_GAP } from '../../src/db/playlist-items.js';
 import { BUSY_REPLIES, BUSY_ROOTS, BUSY_VIDEO, QUIET_VIDEO } from '../../src/db/seed-comments.js';
+import { BIG_PLAYLISTS } from '../../src/db/seed-playlists.js';
 import { ROOT_DIR } from '../../src/paths.js';
 import { testDatabaseUrl, testPool } from '../helpers/database.js';
 import { recountedSearchWords, storedSearchWords } from '../helpers/search.js';
@@ -31,7 +33,7 @@ describe('npm run seed', function () {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const seed = () => exec(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'src/cli/seed.ts'), '--users', '40', '--videos', '400'], {
+  const seed = (...args: string[]) => exec(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'src/cli/seed.ts'), ...(args.length ? args : ['--users', '40', '--videos', '400'])], {
     cwd: ROOT_DIR, env: { ...process.env, DATABASE_URL: url.toString(), DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
   });
 
@@ -123,6 +125,46 @@ describe('npm run seed', function () {
     }
   });
 
+  it('makes playlists of every privacy, Watch later for some accounts, and the three big ones of the benchmark, each with item_count equal to its rows and positions GAP apart', async () => {
+    const db = new pg.Client({ connectionString: url.toString() });
+    await db.connect();
+    try {
+      const c = await playlistFigures(db);
+      assert.ok(c.normal > 40 && c.normal < 40 * 3, `about one or two an account: ${JSON.stringify(c)}`);
+      assert.ok(c.public > 0 && c.unlisted > 0 && c.private > 0, 'every privacy');
+      assert.ok(c.watch_later > 0 && c.watch_later < 40, 'Watch later for some accounts');
+      assert.equal(c.watch_later_not_private, 0);
+      assert.ok(c.accounts_with_many > 0, 'some accounts keep more than three');
+      assert.ok(c.small_median >= 5 && c.small_median <= 30, `sizes mostly small: median ${c.small_median}`);
+      assert.equal(c.wrong_count, 0, 'item_count equals the rows');
+      assert.equal(c.off_gap, 0, 'positions are 1, 2, 3 … × GAP in each playlist');
+      assert.equal(c.with_fixture, 0, 'the media fixture is in no playlist');
+      assert.ok(c.unavailable > 0 && c.unavailable < c.items / 10, `a few private videos among the items: ${c.unavailable} of ${c.items}`);
+      assert.deepEqual(c.big, BIG_PLAYLISTS.map((b) => `${b.publicId} ${b.privacy} 400`), 'the big ones hold every seeded video when there are fewer than 5,000');
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('adds the same playlists to a catalogue seeded without them (--only playlists), and refuses to add them twice', async () => {
+    const db = new pg.Client({ connectionString: url.toString() });
+    await db.connect();
+    try {
+      const seeded = await playlistFigures(db);
+      const { rows: before } = await db.query(`SELECT p.public_id, p.title, p.privacy, p.item_count, array_agg(i.video_public_id ORDER BY i.position) AS videos
+        FROM playlists p JOIN playlist_items i ON i.playlist_id = p.id GROUP BY p.id ORDER BY p.public_id`);
+      await db.query('DELETE FROM playlists');
+      await seed('--only', 'playlists');
+      assert.deepEqual(await playlistFigures(db), seeded);
+      const { rows: after } = await db.query(`SELECT p.public_id, p.title, p.privacy, p.item_count, array_agg(i.video_public_id ORDER BY i.position) AS videos
+        FROM playlists p JOIN playlist_items i ON i.playlist_id = p.id GROUP BY p.id ORDER BY p.public_id`);
+      assert.deepEqual(after, before, 'the same playlists, with the same videos in the same order');
+      await assert.rejects(seed('--only', 'playlists'), (err: { code: number; stderr: string }) => err.code === 1 && /playlists already/.test(err.stderr));
+    } finally {
+      await db.end();
+    }
+  });
+
   it('leaves every index, constraint and trigger as the migrations made them (the load drops some and builds them again)', async () => {
     const db = new pg.Client({ connectionString: url.toString() });
     await db.connect();
@@ -137,6 +179,29 @@ describe('npm run seed', function () {
     await assert.rejects(seed(), (err: { code: number; stderr: string }) => err.code === 1 && /seeded already/.test(err.stderr));
   });
 });
+
+type Counted = 'normal' | 'public' | 'unlisted' | 'private' | 'watch_later' | 'watch_later_not_private' | 'accounts_with_many' | 'small_median' | 'wrong_count' | 'off_gap' | 'with_fixture' | 'unavailable' | 'items';
+
+/** What the playlists tests check, as one row of figures. */
+async function playlistFigures(db: pg.Client): Promise<Record<Counted, number> & { big: string[] }> {
+  const { rows } = await db.query(`SELECT
+    (SELECT count(*) FROM playlists WHERE kind = 'normal')::int AS normal,
+    (SELECT count(*) FROM playlists WHERE kind = 'normal' AND privacy = 'public')::int AS public,
+    (SELECT count(*) FROM playlists WHERE privacy = 'unlisted')::int AS unlisted,
+    (SELECT count(*) FROM playlists WHERE kind = 'normal' AND privacy = 'private')::int AS private,
+    (SELECT count(*) FROM playlists WHERE kind = 'watch_later')::int AS watch_later,
+    (SELECT count(*) FROM playlists WHERE kind = 'watch_later' AND (privacy <> 'private' OR title <> 'Watch later'))::int AS watch_later_not_private,
+    (SELECT count(*) FROM (SELECT owner_id FROM playlists WHERE kind = 'normal' GROUP BY owner_id HAVING count(*) > 3) m)::int AS accounts_with_many,
+    (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY item_count) FROM playlists WHERE kind = 'normal' AND NOT public_id = ANY($1::text[])) AS small_median,
+    (SELECT count(*) FROM playlists p WHERE p.item_count <> (SELECT count(*) FROM playlist_items i WHERE i.playlist_id = p.id))::int AS wrong_count,
+    (SELECT count(*) FROM (SELECT position, row_number() OVER (PARTITION BY playlist_id ORDER BY position) AS n FROM playlist_items) i WHERE i.position <> i.n * $2)::int AS off_gap,
+    (SELECT count(*) FROM playlist_items WHERE video_public_id = 'seedfixture')::int AS with_fixture,
+    (SELECT count(*) FROM playlist_items i JOIN videos v ON v.id = i.video_id WHERE v.visibility = 'private')::int AS unavailable,
+    (SELECT count(*) FROM playlist_items)::int AS items,
+    (SELECT array_agg(public_id || ' ' || privacy || ' ' || item_count ORDER BY array_position($1::text[], public_id)) FROM playlists WHERE public_id = ANY($1::text[])) AS big`,
+  [BIG_PLAYLISTS.map((b) => b.publicId), POSITION_GAP]);
+  return rows[0];
+}
 
 /** The indexes, constraints and triggers of a database, with their definitions. */
 async function schemaObjects(db: Pick<pg.Client, 'query'>): Promise<string[]> {

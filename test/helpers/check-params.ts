@@ -112,6 +112,7 @@ async function countRows(): Promise<Record<string, unknown>> {
     (SELECT count(*) FROM video_files)::int AS video_files,
     (SELECT count(*) FROM video_ratings)::int AS video_ratings,
     (SELECT count(*) FROM video_views)::int AS video_views,
+    (SELECT count(*) FROM watched_videos)::int AS watched_videos,
     (SELECT count(*) FROM subscriptions)::int AS subscriptions,
     (SELECT count(*) FROM comment_revisions)::int AS comment_revisions,
     (SELECT count(*) FROM audit_log)::int AS audit_log,

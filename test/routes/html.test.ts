@@ -13,7 +13,7 @@ import { heartComment, pinComment } from '../../src/db/comment-curation.js';
 import { rankVideoComments } from '../../src/db/comment-ranking.js';
 import { testPool } from '../helpers/database.js';
 import { addVideoToPlaylist } from '../../src/db/playlist-items.js';
-import { findPlaylistByPublicId, insertPlaylist } from '../../src/db/playlists.js';
+import { findOrCreateWatchLater, findPlaylistByPublicId, insertPlaylist } from '../../src/db/playlists.js';
 
 // Valid HTML5 and the accessibility rules html-validate checks (labels, headings, landmarks,
 // alt text, unique ids), on every page a person can reach so far, signed in and out.
@@ -111,6 +111,26 @@ describe('HTML validity and accessibility', () => {
     await assertValid((await supertest(t.app).get(`/@${user.handle}/playlists`)).text, 'channel playlists tab, first page of two');
     await assertValid((await supertest(t.app).get(`/@${user.handle}/playlists?after=${ids[1]}`)).text, 'channel playlists tab, last page');
     await assertValid((await supertest(t.app).get(`/playlist/${playlist.publicId}`)).text, 'playlist page with OpenGraph and JSON-LD');
+  });
+
+  it('holds for the Save page (with a saved playlist, its new-playlist form sent back with errors), Watch later with Remove watched videos, and Save on the watch page and cards signed in', async () => {
+    const user = await createUser();
+    const agent = await signedInAgent(t.app, user);
+    const video = await createVideo(await createUser(), { title: 'A clip to save' });
+    const made = await insertPlaylist(testPool(), user.id, { title: 'Saved here', description: '', privacy: 'unlisted' }, 500);
+    const playlist = (await findPlaylistByPublicId(testPool(), (made as { publicId: string }).publicId))!;
+    await addVideoToPlaylist(testPool(), user.id, playlist.id, video, 5000);
+    await assertValid((await agent.get(`/watch/${video.publicId}/save`)).text, '/watch/:id/save');
+    const refused = await agent.post(`/watch/${video.publicId}/save/new`).type('form').send({ _csrf: await tokenFor(agent, '/playlists'), title: '', privacy: 'secret' });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, 'POST /watch/:id/save/new (422)');
+    const later = await findOrCreateWatchLater(testPool(), user.id);
+    await addVideoToPlaylist(testPool(), user.id, later.id, video, 5000);
+    const laterPage = (await agent.get(`/playlist/${later.publicId}`)).text;
+    assert.match(laterPage, /Remove watched videos/);
+    await assertValid(laterPage, 'Watch later with Remove watched videos');
+    await assertValid((await agent.get(`/watch/${video.publicId}`)).text, 'watch page with Save, signed in');
+    await assertValid((await agent.get('/')).text, 'home with Save on cards, signed in');
   });
 
   it('holds for the studio list, its filters, and the pages of bulk changes', async () => {

@@ -10,7 +10,7 @@ import { insertBulkAction } from '../../src/db/bulk-actions.js';
 import { saveCaptionTrack } from '../../src/db/captions.js';
 import { insertComment } from '../../src/db/comments.js';
 import { addVideoToPlaylist } from '../../src/db/playlist-items.js';
-import { insertPlaylist, type PlaylistPrivacy } from '../../src/db/playlists.js';
+import { findOrCreateWatchLater, insertPlaylist, type PlaylistPrivacy } from '../../src/db/playlists.js';
 import { createTestApp, runDataDir } from '../helpers/app.js';
 import { csrfFrom, signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
@@ -296,6 +296,16 @@ const ROWS: Record<string, Row> = {
   'POST /playlist/:id/delete': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/playlist/${await ownersPlaylist(c.subject)}/delete`, form: {} }) },
   'POST /playlist/:id/items/:videoId/remove': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/playlist/${await ownersPlaylist(c.subject)}/items/${c.subject.video.publicId}/remove`, form: {} }) },
   'POST /playlist/:id/items/:videoId/move': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/playlist/${await ownersPlaylist(c.subject)}/items/${c.subject.video.publicId}/move`, form: { to: 'bottom' } }) },
+  // Saving (issue 12, item 2): to one's own playlists, a video anyone with the link may watch or
+  // one's own; someone else's private video is a 404, moderators' included. "Remove watched
+  // videos": the owner's Watch later only (private: a 404 to everyone else).
+  'GET /watch/:id/save': { expect: [L, 404, 200, 404, 404, L], request: page((c) => `/watch/${c.subject.privateVideo.publicId}/save`) },
+  'POST /watch/:id/save': {
+    expect: signedInForm(303),
+    request: async (c) => ({ path: `/watch/${c.subject.video.publicId}/save`, form: { playlist: c.actor ? (await findOrCreateWatchLater(testPool(), c.actor.id)).publicId : 'AAAAAAAAAAA', saved: 'true' } }),
+  },
+  'POST /watch/:id/save/new': { expect: signedInForm(303), request: (c) => ({ path: `/watch/${c.subject.video.publicId}/save/new`, form: { title: 'Saved in the matrix', privacy: 'private' } }) },
+  'POST /playlist/:id/remove-watched': { expect: [L, 404, 303, 404, 404, B], request: async (c) => ({ path: `/playlist/${(await findOrCreateWatchLater(testPool(), c.subject.owner.id)).publicId}/remove-watched`, form: {} }) },
 
   'GET /@:handle': { expect: all(200), request: page((c) => `/@${c.subject.owner.handle}`) },
   'GET /@:handle/playlists': { expect: all(200), request: page((c) => `/@${c.subject.owner.handle}/playlists`) },
