@@ -365,6 +365,8 @@ describe('security: hidden videos never leak onto public surfaces', function () 
             const firstShown = state.byLink ? l.hidden : l.control;
             assert.ok(names(text, firstShown), `${surface.name} shows ${firstShown.publicId}`);
             if (!state.byLink) assert.ok(!names(text, l.hidden), `${surface.name} names the ${state.name} video ${l.hidden.publicId}`);
+            // Nor its id at all, which would be its link if it were made unlisted later.
+            if (!state.byLink && surface.name === 'the playlist page') assert.ok(!text.includes(l.hidden.publicId), `the page holds the id of the ${state.name} video`);
           });
         }
       });
