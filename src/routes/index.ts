@@ -158,6 +158,7 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/sitemap.xml', cacheable, integration.sitemap);
   router.get('/sitemaps/channels-:page.xml', cacheable, integration.sitemapChannels);
   router.get('/sitemaps/videos-:page.xml', cacheable, integration.sitemapVideos);
+  router.get('/sitemaps/playlists-:page.xml', cacheable, integration.sitemapPlaylists);
   router.get('/robots.txt', integration.robots);
   router.get('/feed/subscriptions', requireUser, engagement.subscriptionFeed);
   router.post('/studio/videos/:id/delete', requireUser, loadVideo, allowVideo(canDeleteVideo, 'You may not delete this video.'), videos.remove);

@@ -10,6 +10,7 @@ import { loadedPlaylist } from '../http/guards.js';
 import { flash } from '../http/session.js';
 import type { RouteDeps } from './deps.js';
 import { keysetPage } from './pagination.js';
+import { coverOfPage, playlistMetadata } from './playlist-meta.js';
 import { thumbnailsOf } from './video-view.js';
 
 export const PLAYLIST_ITEMS_PER_PAGE = 100;
@@ -65,8 +66,12 @@ export function playlistRoutes({ pool, storage, config }: RouteDeps) {
         video: item.video ? { title: item.video.title, owner: item.video.owner, duration: formatDuration(item.video.durationSeconds), thumbnails: thumbnailsOf(storage, item.video) } : null,
       }));
       const description = playlist.description || `A playlist by ${playlist.owner.displayName} (@${playlist.owner.handle}).`;
+      // OpenGraph, JSON-LD and oEmbed discovery (playlist-meta.ts): what anyone with the link may see.
+      const cover = await coverOfPage(pool, playlist, page.items, cursor === null);
+      const pagePath = `/playlist/${playlist.publicId}${cursor ? `?after=${String(req.query.after)}` : ''}`;
+      const meta = playlistMetadata({ playlist, description: description.slice(0, 300), items: page.items, before, pagePath, cover, storage, publicUrl: config.publicUrl, siteName: config.siteName });
       res.render('playlists/show', {
-        title: playlist.title, description, playlist, items, totalDuration: formatDuration(seconds), nextAfter: page.nextAfter, isFirstPage: cursor === null,
+        title: playlist.title, description, meta, playlist, items, totalDuration: formatDuration(seconds), nextAfter: page.nextAfter, isFirstPage: cursor === null,
         after: typeof req.query.after === 'string' ? req.query.after : '',
       });
     },

@@ -201,6 +201,7 @@ const ROWS: Record<string, Row> = {
   'GET /sitemap.xml': { expect: all(200), request: page(() => '/sitemap.xml') },
   'GET /sitemaps/channels-:page.xml': { expect: all(200), request: page(() => '/sitemaps/channels-1.xml') },
   'GET /sitemaps/videos-:page.xml': { expect: all(200), request: page(() => '/sitemaps/videos-1.xml') },
+  'GET /sitemaps/playlists-:page.xml': { expect: all(200), request: page(() => '/sitemaps/playlists-1.xml') },
   'GET /robots.txt': { expect: all(200), request: page(() => '/robots.txt') },
   'GET /feed/subscriptions': { expect: signedIn(200), request: page(() => '/feed/subscriptions') },
   'POST /watch/:id/retry': {
