@@ -1,6 +1,7 @@
 import { canSeeVideo, type Viewer } from '../auth/permissions.js';
 import type { Pool, PoolClient, Queryable } from './pool.js';
 import { withTransaction } from './pool.js';
+import { appendPosition, moveLocked, type Destination, type MoveResult, type RenumberLater } from './playlist-order.js';
 import { toVideoWithOwner, WITH_OWNER, type VideoWithOwner } from './videos.js';
 import { watchableByLink } from './visibility.js';
 
@@ -11,23 +12,11 @@ import { watchableByLink } from './visibility.js';
  * playlist (two tabs of the owner) run one after the other: positions stay unique and
  * item_count stays equal to the rows it counts.
  *
- * Order: `position` is a gapped bigint. An added video goes GAP after the last; a move takes a
- * position between its new neighbours (or GAP beyond the first or the last), found by two or
- * three entries of playlist_items_position_key, so one move writes one item row (and the
- * playlist's updated_at) whatever the playlist's size. When two neighbours have no integer left
- * between them (after about 20 moves into the same gap), the playlist is renumbered GAP apart in
- * the same transaction, one UPDATE over its items, before the move: rare, and bounded by
- * PLAYLIST_MAX_ITEMS rows. (Renumbering in the background, as issue 12 item 6 suggests, is left
- * for later: today a user meets it at most once in a long while, in one statement.)
+ * Order (positions, moves, renumbering) is playlist-order.ts's; the functions here keep their
+ * names for the routes and the other parts of issue 12.
  */
 
-/** Space between neighbours when appended, renumbered or moved to an end. */
-export const POSITION_GAP = 2 ** 20;
-/** Positions stay well inside a JavaScript number (int8 is parsed as one, src/db/pool.ts). */
-const POSITION_LIMIT = 2 ** 52;
-
-export type MoveTo = 'up' | 'down' | 'top' | 'bottom';
-export const MOVES: readonly MoveTo[] = ['up', 'down', 'top', 'bottom'];
+export { MOVES, POSITION_GAP, type Destination, type MoveResult, type MoveTo } from './playlist-order.js';
 
 /** The playlist's row, locked for this transaction, if it is the owner's; else null. Every write to its items takes it first (playlist-saving.ts too). */
 export async function lockOwnPlaylist(client: PoolClient, ownerId: number, playlistId: number): Promise<{ itemCount: number } | null> {
@@ -51,9 +40,7 @@ export async function addVideoToPlaylist(pool: Pool, ownerId: number, playlistId
     const { rows: present } = await client.query('SELECT 1 FROM playlist_items WHERE playlist_id = $1 AND video_public_id = $2', [playlistId, video.publicId]);
     if (present.length > 0) return 'already';
     if (playlist.itemCount >= maxItems) return 'full';
-    const { rows: last } = await client.query<{ position: number }>('SELECT position FROM playlist_items WHERE playlist_id = $1 ORDER BY position DESC LIMIT 1', [playlistId]);
-    let position = (last[0]?.position ?? 0) + POSITION_GAP;
-    if (position > POSITION_LIMIT) position = (await renumber(client, playlistId)) + POSITION_GAP;
+    const position = await appendPosition(client, playlistId);
     await client.query('INSERT INTO playlist_items (playlist_id, video_id, video_public_id, position) VALUES ($1, $2, $3, $4)', [playlistId, video.id, video.publicId, position]);
     await touch(client, playlistId, 1);
     return 'added';
@@ -71,69 +58,28 @@ export async function removeVideoFromPlaylist(pool: Pool, ownerId: number, playl
   });
 }
 
-/** Positions GAP apart in the present order, in one statement (the unique position is checked at its end); returns the last. */
-async function renumber(client: PoolClient, playlistId: number): Promise<number> {
-  const { rows } = await client.query<{ position: number }>(`UPDATE playlist_items i SET position = n.rn * $2
-    FROM (SELECT id, row_number() OVER (ORDER BY position) AS rn FROM playlist_items WHERE playlist_id = $1) n
-    WHERE i.id = n.id RETURNING i.position`, [playlistId, POSITION_GAP]);
-  return Math.max(0, ...rows.map((r) => r.position));
-}
-
-/** Up to two positions next to `position`, nearest first, before it (`<`) or after it (`>`). */
-async function neighbours(client: PoolClient, playlistId: number, position: number, side: '<' | '>'): Promise<number[]> {
-  const sql = side === '<'
-    ? 'SELECT position FROM playlist_items WHERE playlist_id = $1 AND position < $2 ORDER BY position DESC LIMIT 2'
-    : 'SELECT position FROM playlist_items WHERE playlist_id = $1 AND position > $2 ORDER BY position ASC LIMIT 2';
-  const { rows } = await client.query<{ position: number }>(sql, [playlistId, position]);
-  return rows.map((r) => r.position);
-}
-
 /**
- * The position the item at `from` takes for `to`: null when it is already there (first and
- * up/top, last and down/bottom), 'renumber' when its new neighbours leave no room.
+ * Moves the item named by the video's public id in the owner's playlist (a step, or just before
+ * or after another item): 'moved'; 'unchanged' when it is already there; 'nothing' when there is
+ * no such item in a playlist of the owner's. One item row is written, and the playlist's
+ * updated_at (playlist-order.ts explains the rare exceptions). `renumberLater` queues the
+ * background renumbering when the move leaves a small gap (the routes pass the job queue's).
  */
-async function targetPosition(client: PoolClient, playlistId: number, from: number, to: MoveTo): Promise<number | null | 'renumber'> {
-  const side = to === 'up' || to === 'top' ? '<' : '>';
-  const near = await neighbours(client, playlistId, from, side);
-  if (near.length === 0) return null;
-  const sign = side === '<' ? -1 : 1;
-  let target: number;
-  if (to === 'top' || to === 'bottom') {
-    const { rows } = await client.query<{ position: number }>(`SELECT position FROM playlist_items WHERE playlist_id = $1 ORDER BY position ${to === 'top' ? 'ASC' : 'DESC'} LIMIT 1`, [playlistId]);
-    target = rows[0]!.position + sign * POSITION_GAP;
-  } else if (near.length === 1) {
-    target = near[0]! + sign * POSITION_GAP;
-  } else {
-    // Between the neighbour it passes and the one after that.
-    const [a, b] = [near[0]!, near[1]!];
-    if (Math.abs(a - b) < 2) return 'renumber';
-    target = Math.min(a, b) + Math.floor(Math.abs(a - b) / 2);
-  }
-  return Math.abs(target) > POSITION_LIMIT ? 'renumber' : target;
+export async function movePlaylistItem(pool: Pool, ownerId: number, playlistId: number, videoPublicId: string, to: Destination, options: { renumberLater?: RenumberLater } = {}): Promise<'moved' | 'unchanged' | 'nothing' | 'no-neighbour'> {
+  return (await movePlaylistItemWithNeighbours(pool, ownerId, playlistId, videoPublicId, to, options)).outcome;
 }
 
-/**
- * Moves the item named by the video's public id in the owner's playlist: 'moved'; 'unchanged'
- * when it is already first (up, top) or last (down, bottom); 'nothing' when there is no such
- * item in a playlist of the owner's. One item row is written (after a rare renumbering, above).
- */
-export async function movePlaylistItem(pool: Pool, ownerId: number, playlistId: number, videoPublicId: string, to: MoveTo): Promise<'moved' | 'unchanged' | 'nothing'> {
-  return withTransaction(pool, async (client) => {
-    if (!(await lockOwnPlaylist(client, ownerId, playlistId))) return 'nothing';
-    const itemPosition = async () => (await client.query<{ id: number; position: number }>('SELECT id, position FROM playlist_items WHERE playlist_id = $1 AND video_public_id = $2', [playlistId, videoPublicId])).rows[0];
-    let item = await itemPosition();
-    if (!item) return 'nothing';
-    let target = await targetPosition(client, playlistId, item.position, to);
-    if (target === 'renumber') {
-      await renumber(client, playlistId);
-      item = (await itemPosition())!;
-      target = await targetPosition(client, playlistId, item.position, to);
-    }
-    if (target === null || target === 'renumber') return 'unchanged';
-    await client.query('UPDATE playlist_items SET position = $2 WHERE id = $1', [item.id, target]);
-    await touch(client, playlistId, 0);
-    return 'moved';
-  });
+/** movePlaylistItem, answering the item's neighbours afterwards as well (for the page's script). */
+export async function movePlaylistItemWithNeighbours(pool: Pool, ownerId: number, playlistId: number, videoPublicId: string, to: Destination, options: { renumberLater?: RenumberLater } = {}): Promise<MoveResult> {
+  return withTransaction(pool, (client) => moveOwnPlaylistItem(client, ownerId, playlistId, videoPublicId, to, options));
+}
+
+/** The move's work inside the caller's transaction (the row-count test reads its statistics before commit). */
+export async function moveOwnPlaylistItem(client: PoolClient, ownerId: number, playlistId: number, videoPublicId: string, to: Destination, options: { renumberLater?: RenumberLater } = {}): Promise<MoveResult> {
+  if (!(await lockOwnPlaylist(client, ownerId, playlistId))) return { outcome: 'nothing', previous: null, next: null };
+  const result = await moveLocked(client, playlistId, videoPublicId, to, options.renumberLater);
+  if (result.outcome === 'moved') await touch(client, playlistId, 0);
+  return result;
 }
 
 /**

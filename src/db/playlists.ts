@@ -1,11 +1,11 @@
 import { newPublicId } from '../routes/public-id.js';
 import type { Pool, Queryable } from './pool.js';
 import { withTransaction } from './pool.js';
-import { watchableByLink } from './visibility.js';
 
 /**
  * Playlists (issue 12): their details, created, edited and deleted by their owner (the owner's
- * id in every WHERE clause), and the channel tab's listing. Their items, order and limits are in
+ * id in every WHERE clause). How public ones are found (the channel tab, search, the sitemap)
+ * is playlist-discovery.ts; their items, order and limits are in
  * playlist-items.ts. Who may see or change one is src/auth/permissions.ts (canSeePlaylist,
  * canManagePlaylist); which of its videos a viewer may see is the videos' own rule
  * (src/db/visibility.ts), applied per item.
@@ -36,12 +36,13 @@ export interface PlaylistDetails {
   privacy: PlaylistPrivacy;
 }
 
-const COLUMNS = `p.id, p.public_id, p.owner_id, p.kind, p.title, p.description, p.privacy, p.item_count, p.created_at, p.updated_at,
+/** The columns toPlaylist reads, from playlists `p` joined to its owner `u` (playlist-discovery.ts reads them too). */
+export const COLUMNS = `p.id, p.public_id, p.owner_id, p.kind, p.title, p.description, p.privacy, p.item_count, p.created_at, p.updated_at,
   u.handle AS owner_handle, u.display_name AS owner_display_name`;
 
 type Row = Record<string, unknown>;
 
-function toPlaylist(r: Row): Playlist {
+export function toPlaylist(r: Row): Playlist {
   return {
     id: Number(r.id),
     publicId: r.public_id as string,
@@ -84,33 +85,6 @@ export async function listPlaylistsOfOwner(db: Queryable, ownerId: number, limit
   const { rows } = await db.query(`SELECT ${COLUMNS} FROM playlists p JOIN users u ON u.id = p.owner_id WHERE p.owner_id = $1
     ORDER BY p.kind = 'watch_later' DESC, p.updated_at DESC, p.id DESC LIMIT $2`, [ownerId, limit]);
   return rows.map(toPlaylist);
-}
-
-/** A playlist on a channel's tab, with the cover of its first video anyone with the link may watch. */
-export interface PlaylistCard extends Playlist {
-  cover: { publicId: string; thumbnailStem: string | null; thumbnailWidths: number[] } | null;
-}
-
-/**
- * A channel's public playlists, last updated first (playlists_owner_public_idx), each with its
- * cover: the first item by position whose video is watchable by link (the one rule), found by
- * walking playlist_items_position_key until one is. Unavailable videos never give the cover.
- */
-export async function listPublicPlaylistsOfChannel(db: Queryable, ownerId: number, limit: number): Promise<PlaylistCard[]> {
-  const { rows } = await db.query(`SELECT ${COLUMNS}, c.public_id AS cover_public_id, c.thumbnail_stem AS cover_stem, c.thumbnail_widths AS cover_widths
-    FROM playlists p JOIN users u ON u.id = p.owner_id
-    LEFT JOIN LATERAL (
-      SELECT v.public_id, v.thumbnail_stem, v.thumbnail_widths FROM playlist_items i
-      JOIN videos v ON v.id = i.video_id JOIN users vu ON vu.id = v.owner_id
-      WHERE i.playlist_id = p.id AND ${watchableByLink('v', 'vu')}
-      ORDER BY i.position LIMIT 1
-    ) c ON true
-    WHERE p.owner_id = $1 AND p.privacy = 'public'
-    ORDER BY p.updated_at DESC, p.id DESC LIMIT $2`, [ownerId, limit]);
-  return rows.map((r) => ({
-    ...toPlaylist(r),
-    cover: r.cover_public_id ? { publicId: r.cover_public_id as string, thumbnailStem: r.cover_stem as string | null, thumbnailWidths: (r.cover_widths as number[]) ?? [] } : null,
-  }));
 }
 
 /**

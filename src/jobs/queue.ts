@@ -15,6 +15,8 @@ export const REFRESH_POPULAR = 'video.popular.refresh';
 export const RERANK_COMMENTS = 'comments.rerank';
 /** A creator's bulk change of a large selection of videos (src/jobs/handlers/bulk-actions.ts). */
 export const BULK_ACTION = 'studio.bulk-action';
+/** Renumbers one playlist's positions GAP apart after moves crowded a gap (src/db/playlist-order.ts). */
+export const RENUMBER_PLAYLIST = 'playlist.renumber';
 
 /** Tries after the first: 5 s, 10 s, 20 s apart (pg-boss backoff), enough for a restart or a full disk to clear. */
 const RETRY_LIMIT = 3;
@@ -40,6 +42,8 @@ export interface JobQueue {
   enqueueRelated(videoId: number, client?: PoolClient): Promise<void>;
   /** Queues running a bulk action (the bulk_actions row), inside the caller's transaction when a client is given. */
   enqueueBulkAction(bulkActionId: number, client?: PoolClient): Promise<void>;
+  /** Queues renumbering a playlist, inside the moving transaction when a client is given; one waiting job per playlist. */
+  enqueueRenumberPlaylist(playlistId: number, client?: PoolClient): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -63,6 +67,11 @@ export async function startQueue(databaseUrl: string, logger: Logger, options: {
   await boss.createQueue(RERANK_COMMENTS, { name: RERANK_COMMENTS, retryLimit: 0 });
   // A retry goes on where the last try stopped (the row counts what was done).
   await boss.createQueue(BULK_ACTION, { name: BULK_ACTION, retryLimit: RETRY_LIMIT, retryDelay: RETRY_DELAY_SECONDS, retryBackoff: true });
+  // 'stately': at most one waiting and one running job per playlist (the singleton key), so every
+  // move into a crowded gap may ask without piling up jobs; a second send is an ON CONFLICT DO
+  // NOTHING, no error in the mover's transaction. Retried: until it runs, moves only fall back to
+  // renumbering themselves when a gap is quite used up.
+  await boss.createQueue(RENUMBER_PLAYLIST, { name: RENUMBER_PLAYLIST, policy: 'stately', retryLimit: RETRY_LIMIT, retryDelay: RETRY_DELAY_SECONDS, retryBackoff: true });
   const inTransaction = (client?: PoolClient) =>
     client ? { db: { executeSql: (text: string, values: unknown[]) => client.query(text, values) } } : {};
   return {
@@ -76,6 +85,9 @@ export async function startQueue(databaseUrl: string, logger: Logger, options: {
     async enqueueBulkAction(bulkActionId, client) {
       // Up to a few thousand changes and deletes of files: the hour pg-boss allows by default is plenty.
       await boss.send(BULK_ACTION, { bulkActionId }, inTransaction(client));
+    },
+    async enqueueRenumberPlaylist(playlistId, client) {
+      await boss.send(RENUMBER_PLAYLIST, { playlistId }, { singletonKey: String(playlistId), ...inTransaction(client) });
     },
     stop: () => {
       stopping = true;

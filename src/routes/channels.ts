@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { listPublicPlaylistsOfChannel } from '../db/playlists.js';
+import { listPublicPlaylistsOfChannel } from '../db/playlist-discovery.js';
 import { isSubscribed } from '../db/subscriptions.js';
 import { channelStats, listPopularVideosOfChannel, listPublicVideos } from '../db/video-listings.js';
 import { loadedChannel } from '../http/guards.js';
@@ -9,8 +9,8 @@ import { afterParam, keysetPage } from './pagination.js';
 import { cardsOf } from './video-cards.js';
 import { thumbnailsOf } from './video-view.js';
 
-/** Public playlists a channel's tab shows, last updated first (no further pages yet). */
-export const CHANNEL_PLAYLISTS_SHOWN = 100;
+/** Public playlists a page of the channel's tab shows, last updated first. */
+export const CHANNEL_PLAYLISTS_PER_PAGE = 24;
 
 export function channelRoutes({ pool, storage }: RouteDeps) {
   /** What every tab's header shows about the loaded channel. */
@@ -42,13 +42,16 @@ export function channelRoutes({ pool, storage }: RouteDeps) {
       });
     },
 
+    /** GET /@:handle/playlists — its public playlists, last updated first, a page at a time (?after=<playlist id>). */
     async showPlaylists(req: Request, res: Response): Promise<void> {
       const loaded = await header(req);
-      const playlists = (await listPublicPlaylistsOfChannel(pool, loaded.channel.id, CHANNEL_PLAYLISTS_SHOWN)).map((p) => ({
-        ...p,
-        thumbnails: p.cover ? thumbnailsOf(storage, p.cover) : null,
-      }));
-      res.render('channels/playlists', { title: `${loaded.channel.displayName}: playlists`, ...loaded, tab: 'playlists', playlists });
+      const after = afterParam(req);
+      const rows = await listPublicPlaylistsOfChannel(pool, loaded.channel.id, { after, limit: CHANNEL_PLAYLISTS_PER_PAGE + 1 });
+      const page = keysetPage(rows, CHANNEL_PLAYLISTS_PER_PAGE, (p) => p.publicId);
+      const playlists = page.items.map((p) => ({ ...p, thumbnails: p.cover ? thumbnailsOf(storage, p.cover) : null }));
+      res.render('channels/playlists', {
+        title: `${loaded.channel.displayName}: playlists`, ...loaded, tab: 'playlists', playlists, nextAfter: page.nextAfter, isFirstPage: !after,
+      });
     },
 
     async showAbout(req: Request, res: Response): Promise<void> {

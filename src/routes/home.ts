@@ -1,15 +1,24 @@
 import type { Request, Response } from 'express';
 import { searchChannels, searchVideos, type DurationFilter, type SearchSort, type UploadedFilter } from '../db/search.js';
+import { searchPlaylists } from '../db/playlist-discovery.js';
 import { listPopularVideos } from '../db/popular-videos.js';
 import { listPublicVideos } from '../db/video-listings.js';
 import { highlight } from '../http/html.js';
 import type { RouteDeps } from './deps.js';
 import { afterParam, keysetPage } from './pagination.js';
 import { cardsOf } from './video-cards.js';
+import { thumbnailsOf } from './video-view.js';
 
 export const VIDEOS_PER_PAGE = 24;
 const POPULAR_ON_HOME = 8;
 const CHANNELS_ABOVE_RESULTS = 3;
+/**
+ * Playlists whose title matches, on the first page only and without a duration or upload-date
+ * filter (those describe videos): one more statement for such a search, none for the others.
+ */
+const PLAYLISTS_IN_RESULTS = 3;
+/** Where they sit among the video results: after the first row of videos or so, as YouTube puts them. */
+const PLAYLISTS_AFTER_VIDEOS = 4;
 const RESULTS_PER_PAGE = 20;
 const MAX_SEARCH_PAGE = 50;
 /** Longer queries are cut, not refused: someone pasted a paragraph. */
@@ -49,12 +58,15 @@ export function homeRoutes({ pool, storage, config }: RouteDeps) {
       const duration = pick(req.query.duration, DURATIONS);
       const uploaded = pick(req.query.uploaded, UPLOADED);
       const pageNumber = Math.min(MAX_SEARCH_PAGE, Math.max(1, Number.parseInt(String(req.query.page ?? '1'), 10) || 1));
-      const [channels, hits] = await Promise.all([
+      const withPlaylists = pageNumber === 1 && !duration && !uploaded;
+      const [channels, hits, playlists] = await Promise.all([
         pageNumber === 1 ? searchChannels(pool, query, CHANNELS_ABOVE_RESULTS) : Promise.resolve([]),
         searchVideos(pool, { query, sort, duration, uploaded, offset: (pageNumber - 1) * RESULTS_PER_PAGE, limit: RESULTS_PER_PAGE + 1 }),
+        withPlaylists ? searchPlaylists(pool, { query, limit: PLAYLISTS_IN_RESULTS }) : Promise.resolve([]),
       ]);
       const page = hits.slice(0, RESULTS_PER_PAGE);
       const cards = cardsOf(page, storage).map((card, i) => ({ ...card, titleHtml: highlight(page[i]!.titleHighlighted), snippetHtml: highlight(page[i]!.snippet) }));
+      const playlistCards = playlists.map((p) => ({ ...p, thumbnails: p.cover ? thumbnailsOf(storage, p.cover) : null }));
       const params = (overrides: Record<string, string | number | null>) => {
         const p = new URLSearchParams({ q: query });
         const all = { sort: sort === 'relevance' ? null : sort, duration, uploaded, ...overrides };
@@ -64,8 +76,8 @@ export function homeRoutes({ pool, storage, config }: RouteDeps) {
       res.locals.searchQuery = query;
       res.render('search/results', {
         title: `${query} - Search`,
-        description: `Videos and channels about “${query}” on ${config.siteName}.`,
-        query, sort, duration, uploaded, channels, cards,
+        description: `Videos, channels and playlists about “${query}” on ${config.siteName}.`,
+        query, sort, duration, uploaded, channels, cards, playlistCards, playlistsAfter: Math.min(PLAYLISTS_AFTER_VIDEOS, cards.length),
         pageNumber,
         previousUrl: pageNumber > 1 ? params({ page: pageNumber - 1 }) : null,
         nextUrl: hits.length > RESULTS_PER_PAGE && pageNumber < MAX_SEARCH_PAGE ? params({ page: pageNumber + 1 }) : null,

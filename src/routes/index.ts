@@ -17,6 +17,7 @@ import { commentModerationRoutes } from './comments-moderation.js';
 import { myCommentsRoutes } from './my-comments.js';
 import { playlistRoutes } from './playlists.js';
 import { playlistPlaybackRoutes } from './playlist-playback.js';
+import { playlistOrderRoutes } from './playlist-order.js';
 import { playlistSavingRoutes } from './playlist-saving.js';
 import { chapterRoutes } from './chapters.js';
 import { studioChapterRoutes } from './studio-chapters.js';
@@ -99,6 +100,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const myComments = myCommentsRoutes(deps);
   const playlists = playlistRoutes(deps);
   const playlistPlayback = playlistPlaybackRoutes(deps);
+  const playlistOrder = playlistOrderRoutes(deps);
   const saving = playlistSavingRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
@@ -158,6 +160,7 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/sitemap.xml', cacheable, integration.sitemap);
   router.get('/sitemaps/channels-:page.xml', cacheable, integration.sitemapChannels);
   router.get('/sitemaps/videos-:page.xml', cacheable, integration.sitemapVideos);
+  router.get('/sitemaps/playlists-:page.xml', cacheable, integration.sitemapPlaylists);
   router.get('/robots.txt', integration.robots);
   router.get('/feed/subscriptions', requireUser, engagement.subscriptionFeed);
   router.post('/studio/videos/:id/delete', requireUser, loadVideo, allowVideo(canDeleteVideo, 'You may not delete this video.'), videos.remove);
@@ -214,8 +217,10 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/playlist/:id/edit', requireUser, loadPlaylist, editPlaylist, playlists.showEdit);
   router.post('/playlist/:id/edit', requireUser, loadPlaylist, editPlaylist, playlists.saveEdit);
   router.post('/playlist/:id/delete', requireUser, loadPlaylist, editPlaylist, playlists.remove);
-  router.post('/playlist/:id/items/:videoId/remove', requireUser, loadPlaylist, managePlaylist, playlists.removeItem);
-  router.post('/playlist/:id/items/:videoId/move', requireUser, loadPlaylist, managePlaylist, playlists.moveItem);
+  // The item list's changes answer JSON to its script as well (src/routes/playlist-order.ts).
+  router.post('/playlist/:id/items/:videoId/remove', requireUser, loadPlaylist, managePlaylist, playlistOrder.removeItem);
+  router.post('/playlist/:id/items/:videoId/move', requireUser, loadPlaylist, managePlaylist, playlistOrder.moveItem);
+  router.post('/playlist/:id/items/:videoId/place', requireUser, loadPlaylist, managePlaylist, playlistOrder.placeItem);
   // Saving a video to my playlists (issue 12, item 2): the checklist page (JSON for the Save
   // script), a tick, a new playlist with the video in it; only a video anyone with the link may
   // watch, or my own (canSaveVideo: someone else's private video is a 404, moderators too).

@@ -1,4 +1,6 @@
 import type { Request, Response } from 'express';
+import { countSitemapPlaylists, findPlaylistCover, listSitemapPlaylists } from '../db/playlist-discovery.js';
+import { findPlaylistByPublicId } from '../db/playlists.js';
 import { listVideoFiles } from '../db/video-files.js';
 import { countSitemapEntries, listPublicVideos, listSitemapChannels, listSitemapVideos } from '../db/video-listings.js';
 import type { VideoWithOwner } from '../db/videos.js';
@@ -10,6 +12,7 @@ import type { RouteDeps } from './deps.js';
 import { findShareableVideo } from './loaders.js';
 import { describeVideo, thumbnailsOf } from './video-view.js';
 import { embedCode } from './watch-meta.js';
+import { playlistOembed } from './playlist-meta.js';
 import { captionTracksOf } from './studio-captions.js';
 import { chapterLinks, chaptersOfVideo } from './chapters.js';
 import { playlistPanel } from './playlist-playback.js';
@@ -77,7 +80,7 @@ export function integrationRoutes({ pool, storage, config, secret }: RouteDeps) 
       });
     },
 
-    /** GET /oembed?url=…&format=json (https://oembed.com), for watch and embed URLs of this site. */
+    /** GET /oembed?url=…&format=json (https://oembed.com), for watch, embed and playlist URLs of this site. */
     async oembed(req: Request, res: Response): Promise<void> {
       if (req.query.format !== undefined && req.query.format !== 'json') throw new HttpError(501, 'Only format=json is supported.');
       let target: URL;
@@ -86,15 +89,25 @@ export function integrationRoutes({ pool, storage, config, secret }: RouteDeps) 
       } catch {
         throw notFound('Give the address of a video on this site as url.');
       }
-      const match = /^\/(?:watch|embed)\/([A-Za-z0-9_-]{11})$/.exec(target.pathname);
-      const video = target.origin === config.publicUrl.origin && match ? await findShareableVideo(pool, match[1]!) : null;
-      if (!video) throw notFound('There is no video at that address.');
-      const view = describeVideo(video, await listVideoFiles(pool, video.id), storage);
-      const base = view.defaultRendition ?? { width: 1280, height: 720 };
       // oEmbed's limits are positive whole numbers; anything else is no limit.
       const limit = (raw: unknown) => (typeof raw === 'string' && /^[1-9][0-9]{0,4}$/.test(raw) ? Number(raw) : Infinity);
       const maxWidth = limit(req.query.maxwidth);
       const maxHeight = limit(req.query.maxheight);
+      const ours = target.origin === config.publicUrl.origin;
+      // A playlist (issue 12, item 8): public or unlisted, as a video is by its link; never a
+      // private one, whoever asks; and only with a video anyone may watch to start the embed with.
+      const list = /^\/playlist\/([A-Za-z0-9_-]{11})$/.exec(target.pathname);
+      if (ours && list) {
+        const playlist = await findPlaylistByPublicId(pool, list[1]!);
+        const cover = playlist && playlist.privacy !== 'private' ? await findPlaylistCover(pool, playlist.id) : null;
+        if (!playlist || !cover) throw notFound('There is no playlist with a video to play at that address.');
+        return void res.json(playlistOembed({ playlist, cover, storage, publicUrl: config.publicUrl, siteName: config.siteName, maxWidth, maxHeight }));
+      }
+      const match = /^\/(?:watch|embed)\/([A-Za-z0-9_-]{11})$/.exec(target.pathname);
+      const video = ours && match ? await findShareableVideo(pool, match[1]!) : null;
+      if (!video) throw notFound('There is no video at that address.');
+      const view = describeVideo(video, await listVideoFiles(pool, video.id), storage);
+      const base = view.defaultRendition ?? { width: 1280, height: 720 };
       const scale = Math.min(1, maxWidth / base.width, maxHeight / base.height);
       const width = Math.round(base.width * scale);
       const height = Math.round(base.height * scale);
@@ -124,16 +137,16 @@ export function integrationRoutes({ pool, storage, config, secret }: RouteDeps) 
     },
 
     /**
-     * GET /sitemap.xml — a sitemap index: the home page and channels' and videos' files of up to
-     * perFile addresses each, so every listed video and live channel is in one.
+     * GET /sitemap.xml — a sitemap index: the home page and channels', videos' and playlists' files
+     * of up to perFile addresses each, so every listed video, live channel and public playlist is in one.
      */
     async sitemap(_req: Request, res: Response): Promise<void> {
-      const counts = await countSitemapEntries(pool);
+      const [counts, playlists] = await Promise.all([countSitemapEntries(pool), countSitemapPlaylists(pool)]);
       const files = (kind: string, count: number) =>
         Array.from({ length: Math.max(1, Math.ceil(count / perFile)) }, (_, i) => `<sitemap><loc>${escapeXml(absolute(`/sitemaps/${kind}-${i + 1}.xml`))}</loc></sitemap>`);
       res.type('application/xml; charset=utf-8').send(
         `<?xml version="1.0" encoding="utf-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` +
-          `${[...files('channels', counts.channels + 1), ...files('videos', counts.videos)].join('')}</sitemapindex>\n`,
+          `${[...files('channels', counts.channels + 1), ...files('videos', counts.videos), ...files('playlists', playlists)].join('')}</sitemapindex>\n`,
       );
     },
 
@@ -142,6 +155,13 @@ export function integrationRoutes({ pool, storage, config, secret }: RouteDeps) 
       const page = sitemapPage(req, (await countSitemapEntries(pool)).videos);
       const videos = await listSitemapVideos(pool, (page - 1) * perFile, perFile);
       urlset(res, videos.map((v) => `<url><loc>${escapeXml(absolute(`/watch/${v.publicId}`))}</loc><lastmod>${v.updatedAt.toISOString()}</lastmod></url>`));
+    },
+
+    /** GET /sitemaps/playlists-N.xml — the Nth file of public playlists of live owners (never unlisted or private ones). */
+    async sitemapPlaylists(req: Request, res: Response): Promise<void> {
+      const page = sitemapPage(req, await countSitemapPlaylists(pool));
+      const playlists = await listSitemapPlaylists(pool, (page - 1) * perFile, perFile);
+      urlset(res, playlists.map((p) => `<url><loc>${escapeXml(absolute(`/playlist/${p.publicId}`))}</loc><lastmod>${p.updatedAt.toISOString()}</lastmod></url>`));
     },
 
     /** GET /sitemaps/channels-N.xml — the home page (first file) and the Nth file of live channels. */

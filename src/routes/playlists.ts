@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
 import { can } from '../auth/permissions.js';
-import { listPlaylistItems, MOVES, sumPlaylistSeconds, movePlaylistItem, removeVideoFromPlaylist, type MoveTo } from '../db/playlist-items.js';
+import { playlistSeconds } from '../db/playlist-durations.js';
+import { listPlaylistItems } from '../db/playlist-items.js';
 import { deletePlaylist, findOrCreateWatchLater, insertPlaylist, listPlaylistsOfOwner, updatePlaylistDetails, type Playlist } from '../db/playlists.js';
-import { field } from '../forms/fields.js';
 import { PLAYLIST_DESCRIPTION_MAX, PLAYLIST_TITLE_MAX, parsePlaylist, parsePlaylistCursor } from '../forms/playlist.js';
 import { formatDuration } from '../format.js';
 import { badRequest, notFound } from '../http/errors.js';
@@ -10,12 +10,11 @@ import { loadedPlaylist } from '../http/guards.js';
 import { flash } from '../http/session.js';
 import type { RouteDeps } from './deps.js';
 import { keysetPage } from './pagination.js';
-import { PUBLIC_ID_PATTERN } from './public-id.js';
+import { coverOfPage, playlistMetadata } from './playlist-meta.js';
 import { thumbnailsOf } from './video-view.js';
 
 export const PLAYLIST_ITEMS_PER_PAGE = 100;
 const LIMITS = { titleMax: PLAYLIST_TITLE_MAX, descriptionMax: PLAYLIST_DESCRIPTION_MAX };
-const NO_ITEM = 'This video is not in the playlist.';
 
 /** The form's values for a playlist's current details. */
 const valuesOf = (p: Playlist) => ({ title: p.title, description: p.description, privacy: p.privacy });
@@ -29,21 +28,6 @@ export function playlistRoutes({ pool, storage, config }: RouteDeps) {
     if (status === 200 && can(viewer, 'playlist.manage')) await findOrCreateWatchLater(pool, viewer.id);
     const playlists = await listPlaylistsOfOwner(pool, viewer.id, config.playlistsPerAccount + 1);
     res.status(status).render('playlists/mine', { title: 'Your playlists', playlists, errors, values, limits: LIMITS });
-  }
-
-  /** Back to the page of the playlist the form was sent from (its cursor, when well formed). */
-  function backToPlaylist(req: Request, res: Response, playlist: Playlist, anchor: string) {
-    const after = field(req.body, 'after');
-    const cursor = after === '' ? null : parsePlaylistCursor(after);
-    const query = cursor && cursor !== 'invalid' ? `?after=${after}` : '';
-    res.redirect(303, `/playlist/${playlist.publicId}${query}${anchor}`);
-  }
-
-  /** The item's video public id in the URL; a malformed one names nothing (404, no query). */
-  function itemParam(req: Request): string {
-    const videoId = String(req.params.videoId ?? '');
-    if (!PUBLIC_ID_PATTERN.test(videoId)) throw notFound(NO_ITEM);
-    return videoId;
   }
 
   return {
@@ -72,7 +56,7 @@ export function playlistRoutes({ pool, storage, config }: RouteDeps) {
       if (cursor === 'invalid') throw badRequest('This page of the playlist does not exist.');
       const [rows, seconds] = await Promise.all([
         listPlaylistItems(pool, playlist.id, req.viewer, { after: cursor?.position ?? null, limit: PLAYLIST_ITEMS_PER_PAGE + 1 }),
-        sumPlaylistSeconds(pool, playlist.id),
+        playlistSeconds(pool, playlist),
       ]);
       const before = cursor?.before ?? 0;
       const page = keysetPage(rows, PLAYLIST_ITEMS_PER_PAGE, (item) => `${item.position}_${before + PLAYLIST_ITEMS_PER_PAGE}`);
@@ -82,8 +66,12 @@ export function playlistRoutes({ pool, storage, config }: RouteDeps) {
         video: item.video ? { title: item.video.title, owner: item.video.owner, duration: formatDuration(item.video.durationSeconds), thumbnails: thumbnailsOf(storage, item.video) } : null,
       }));
       const description = playlist.description || `A playlist by ${playlist.owner.displayName} (@${playlist.owner.handle}).`;
+      // OpenGraph, JSON-LD and oEmbed discovery (playlist-meta.ts): what anyone with the link may see.
+      const cover = await coverOfPage(pool, playlist, page.items, cursor === null);
+      const pagePath = `/playlist/${playlist.publicId}${cursor ? `?after=${String(req.query.after)}` : ''}`;
+      const meta = playlistMetadata({ playlist, description: description.slice(0, 300), items: page.items, before, pagePath, cover, storage, publicUrl: config.publicUrl, siteName: config.siteName });
       res.render('playlists/show', {
-        title: playlist.title, description, playlist, items, totalDuration: formatDuration(seconds), nextAfter: page.nextAfter, isFirstPage: cursor === null,
+        title: playlist.title, description, meta, playlist, items, totalDuration: formatDuration(seconds), nextAfter: page.nextAfter, isFirstPage: cursor === null,
         after: typeof req.query.after === 'string' ? req.query.after : '',
       });
     },
@@ -110,25 +98,6 @@ export function playlistRoutes({ pool, storage, config }: RouteDeps) {
       if (!(await deletePlaylist(pool, req.viewer!.id, playlist.id))) throw notFound('This playlist does not exist, or it is private.');
       flash(req, 'success', `“${playlist.title}” has been deleted.`);
       res.redirect(303, '/playlists');
-    },
-
-    /** POST /playlist/:id/items/:videoId/remove — an item out, available or not (the owner cleans up unavailable videos). */
-    async removeItem(req: Request, res: Response): Promise<void> {
-      const playlist = loadedPlaylist(req);
-      const videoId = itemParam(req);
-      if (!(await removeVideoFromPlaylist(pool, req.viewer!.id, playlist.id, videoId))) throw notFound(NO_ITEM);
-      backToPlaylist(req, res, playlist, '#items');
-    },
-
-    /** POST /playlist/:id/items/:videoId/move — to=up|down|top|bottom; one item row written. Already there is not an error. */
-    async moveItem(req: Request, res: Response): Promise<void> {
-      const playlist = loadedPlaylist(req);
-      const videoId = itemParam(req);
-      const to = field(req.body, 'to');
-      if (!MOVES.includes(to as MoveTo)) throw badRequest('Move up, down, to the top or to the bottom.');
-      const outcome = await movePlaylistItem(pool, req.viewer!.id, playlist.id, videoId, to as MoveTo);
-      if (outcome === 'nothing') throw notFound(NO_ITEM);
-      backToPlaylist(req, res, playlist, `#item-${videoId}`);
     },
   };
 }

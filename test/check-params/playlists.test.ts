@@ -1,8 +1,8 @@
 // Attack covered: bad parameters on playlists (my playlists, creating, the playlist page,
-// editing, deleting, removing and moving items): signed-out and banned requests, forged posts,
+// editing, deleting, removing, moving and placing items): signed-out and banned requests, forged posts,
 // unknown and malformed playlist and video ids, someone else's playlist, a private playlist by
 // a stranger, Watch later renamed or deleted, empty, oversized and control-character details,
-// unknown privacies and directions, malformed page cursors. Each gets its exact status, never a
+// unknown privacies and directions, missing, doubled, malformed or self neighbours to place by, malformed page cursors. Each gets its exact status, never a
 // 500, and writes nothing.
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
@@ -128,8 +128,8 @@ describe('check params: playlists', () => {
     });
   });
 
-  describe('POST /playlist/:id/items/:videoId/remove and POST /playlist/:id/items/:videoId/move', () => {
-    const actions = [['remove', {}], ['move', { to: 'top' }]] as const;
+  describe('POST /playlist/:id/items/:videoId/remove, POST /playlist/:id/items/:videoId/move and POST /playlist/:id/items/:videoId/place', () => {
+    const actions = [['remove', {}], ['move', { to: 'top' }], ['place', { after: 'BBBBBBBBBBB' }]] as const;
 
     it('fails with a non-authenticated user or a banned account', async () => {
       const target = await playlist();
@@ -166,8 +166,22 @@ describe('check params: playlists', () => {
       assert.equal((await withoutWrites(() => postForm(agent, `/playlist/${target.publicId}/items/${video.publicId}/move`, repeated))).status, 400, 'to=up&to=down');
     });
 
+    it('fails with no neighbour, two, a malformed one or the item itself to place it by (400), and a neighbour not in the playlist (409)', async () => {
+      const target = await playlist();
+      const url = `/playlist/${target.publicId}/items/${video.publicId}/place`;
+      for (const form of [{}, { before: '' }, { before: UNKNOWN_ID, after: UNKNOWN_ID }, { before: video.publicId }, { after: video.publicId }, ...MALFORMED_IDS.map((id) => ({ before: id })), { after: 'x'.repeat(5000) }] as Record<string, string>[]) {
+        assert.equal((await withoutWrites(() => postForm(agent, url, form))).status, 400, JSON.stringify(form).slice(0, 60));
+      }
+      const repeated = { before: [UNKNOWN_ID, UNKNOWN_ID] } as unknown as Record<string, string>;
+      assert.equal((await withoutWrites(() => postForm(agent, url, repeated))).status, 400, 'before=…&before=…');
+      assert.equal((await withoutWrites(() => postForm(agent, url, { before: UNKNOWN_ID }))).status, 409);
+    });
+
     it('succeeds with correct parameters (303)', async () => {
       const target = await playlist();
+      const other = await createVideo(owner);
+      await addVideoToPlaylist(testPool(), owner.id, target.id, other, 5000);
+      assert.equal((await postForm(agent, `/playlist/${target.publicId}/items/${video.publicId}/place`, { after: other.publicId })).status, 303);
       assert.equal((await postForm(agent, `/playlist/${target.publicId}/items/${video.publicId}/move`, { to: 'bottom' })).status, 303);
       assert.equal((await postForm(agent, `/playlist/${target.publicId}/items/${video.publicId}/remove`)).status, 303);
     });

@@ -31,7 +31,7 @@ describe('finding and following in a real browser', function () {
     await page.getByRole('searchbox', { name: 'Search' }).fill(word);
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/search\?q=/);
-    await page.getByRole('link', { name: `The ${word} documentary` }).click();
+    await page.getByRole('link', { name: `The ${word} documentary`, exact: true }).click();
     await page.waitForURL(`${b.baseUrl}/watch/${publicId}`);
 
     await page.getByRole('button', { name: 'Play' }).click();
@@ -48,7 +48,7 @@ describe('finding and following in a real browser', function () {
 
     // And it all held on the server.
     await page.goto(`${b.baseUrl}/feed/subscriptions`);
-    await page.getByRole('link', { name: `The ${word} documentary` }).waitFor();
+    await page.getByRole('link', { name: `The ${word} documentary`, exact: true }).waitFor();
     await page.getByRole('complementary').getByRole('link', { name: 'Searchable Creator' }).waitFor();
     assert.deepEqual(problems, [], 'no console errors or CSP violations');
     await context.close();

@@ -116,6 +116,27 @@ describe('HTML validity and accessibility', () => {
     await assertValid((await supertest(t.app).get(`/watch/${videos[0]!.publicId}?list=${(empty as { publicId: string }).publicId}`)).text, 'watch with an empty ?list');
   });
 
+  it('holds for playlists found: search results with playlist cards, the channel tab paged and empty, a playlist page with its metadata', async () => {
+    const user = await createUser();
+    await assertValid((await supertest(t.app).get(`/@${user.handle}/playlists`)).text, 'channel playlists tab, empty, visitor');
+    await assertValid((await (await signedInAgent(t.app, user)).get(`/@${user.handle}/playlists`)).text, 'channel playlists tab, empty, owner');
+    const word = `validlist${Date.now().toString(36).replace(/[0-9]/g, 'q')}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      const made = await insertPlaylist(testPool(), user.id, { title: `${word} <i>shelf</i> ${i}`, description: '', privacy: 'public' }, 500);
+      ids.push((made as { publicId: string }).publicId);
+    }
+    const playlist = (await findPlaylistByPublicId(testPool(), ids.at(-1)!))!;
+    const video = await createVideo(user, { title: `${word} clip` });
+    await testPool().query(`UPDATE videos SET thumbnail_stem = 'thumb', thumbnail_widths = '{320,1280}' WHERE id = $1`, [video.id]);
+    await addVideoToPlaylist(testPool(), user.id, playlist.id, await createVideo(user, { title: 'Hidden', visibility: 'private' }), 5000);
+    await addVideoToPlaylist(testPool(), user.id, playlist.id, video, 5000);
+    await assertValid((await supertest(t.app).get(`/search?q=${word}`)).text, 'search with a video and playlist cards');
+    await assertValid((await supertest(t.app).get(`/@${user.handle}/playlists`)).text, 'channel playlists tab, first page of two');
+    await assertValid((await supertest(t.app).get(`/@${user.handle}/playlists?after=${ids[1]}`)).text, 'channel playlists tab, last page');
+    await assertValid((await supertest(t.app).get(`/playlist/${playlist.publicId}`)).text, 'playlist page with OpenGraph and JSON-LD');
+  });
+
   it('holds for the Save page (with a saved playlist, its new-playlist form sent back with errors), Watch later with Remove watched videos, and Save on the watch page and cards signed in', async () => {
     const user = await createUser();
     const agent = await signedInAgent(t.app, user);

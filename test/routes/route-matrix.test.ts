@@ -97,6 +97,14 @@ const ownersPlaylist = async (s: Subject, privacy: PlaylistPrivacy = 'public') =
   return made.publicId;
 };
 
+/** A playlist of the subject's owner with a second item, its private video: where to place the public one. */
+const placeInPlaylist = async (s: Subject) => {
+  const publicId = await ownersPlaylist(s);
+  const { rows } = await testPool().query('SELECT id FROM playlists WHERE public_id = $1', [publicId]);
+  await addVideoToPlaylist(testPool(), s.owner.id, Number(rows[0].id), s.privateVideo, 5000);
+  return `/playlist/${publicId}/items/${s.video.publicId}/place`;
+};
+
 const ROWS: Record<string, Row> = {
   'GET /': { expect: all(200), request: page(() => '/') },
   'GET /search': { expect: all(200), request: page(() => '/search?q=anything') },
@@ -193,6 +201,7 @@ const ROWS: Record<string, Row> = {
   'GET /sitemap.xml': { expect: all(200), request: page(() => '/sitemap.xml') },
   'GET /sitemaps/channels-:page.xml': { expect: all(200), request: page(() => '/sitemaps/channels-1.xml') },
   'GET /sitemaps/videos-:page.xml': { expect: all(200), request: page(() => '/sitemaps/videos-1.xml') },
+  'GET /sitemaps/playlists-:page.xml': { expect: all(200), request: page(() => '/sitemaps/playlists-1.xml') },
   'GET /robots.txt': { expect: all(200), request: page(() => '/robots.txt') },
   'GET /feed/subscriptions': { expect: signedIn(200), request: page(() => '/feed/subscriptions') },
   'POST /watch/:id/retry': {
@@ -296,6 +305,8 @@ const ROWS: Record<string, Row> = {
   'POST /playlist/:id/delete': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/playlist/${await ownersPlaylist(c.subject)}/delete`, form: {} }) },
   'POST /playlist/:id/items/:videoId/remove': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/playlist/${await ownersPlaylist(c.subject)}/items/${c.subject.video.publicId}/remove`, form: {} }) },
   'POST /playlist/:id/items/:videoId/move': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: `/playlist/${await ownersPlaylist(c.subject)}/items/${c.subject.video.publicId}/move`, form: { to: 'bottom' } }) },
+  // The drop of drag and drop: the public video placed after the owner's private one, a second item.
+  'POST /playlist/:id/items/:videoId/place': { expect: [L, 403, 303, 403, 403, B], request: async (c) => ({ path: await placeInPlaylist(c.subject), form: { after: c.subject.privateVideo.publicId } }) },
   // Saving (issue 12, item 2): to one's own playlists, a video anyone with the link may watch or
   // one's own; someone else's private video is a 404, moderators' included. "Remove watched
   // videos": the owner's Watch later only (private: a 404 to everyone else).

@@ -6,13 +6,22 @@
 // Unlisted is the one exception: watchable by its link (watch page, embed, oEmbed, API, media),
 // listed nowhere. One table of states × surfaces; every check has a visible control video that
 // must appear on the same surface, so that each check can fail.
+// Playlists (issue 12, items 5, 8 and 10): a public playlist holding a hidden (or deleted) video
+// before its control never names it or shows its picture on the playlist page, its JSON-LD, the
+// channel tab's cover, search's playlist card or its oEmbed (an unlisted video may show, as by
+// its link); a private playlist is a 404 to strangers on its page, its edit page and oEmbed, and a
+// banned owner's public playlist is gone from every surface.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import type { Express } from 'express';
 import supertest from 'supertest';
 import { saveCaptionTrack } from '../../src/db/captions.js';
 import { insertComment } from '../../src/db/comments.js';
+import { addVideoToPlaylist } from '../../src/db/playlist-items.js';
+import { insertPlaylist, type PlaylistPrivacy } from '../../src/db/playlists.js';
+import { deleteVideo } from '../../src/db/videos.js';
 import { refreshPopularVideos } from '../../src/db/popular-videos.js';
+import { signedInAgent } from '../helpers/agent.js';
 import { createTestApp } from '../helpers/app.js';
 import { testPool } from '../helpers/database.js';
 import { banUser, createUser, createVideo, deleteUser } from '../helpers/factories.js';
@@ -291,4 +300,110 @@ describe('security: hidden videos never leak onto public surfaces', function () 
       }
     });
   }
+  describe('playlists', () => {
+    /** A live account keeping the playlists: whatever hides a video, it is not its owner's state. */
+    let curator: User;
+    /** Per state (and 'deleted', a video deleted after it was added): the public playlist holding the hidden video, then its control. */
+    const lists = new Map<string, { publicId: string; word: string; hidden: Made; control: Made }>();
+
+    async function playlistOf(by: User, title: string, privacy: PlaylistPrivacy, videos: Made[]): Promise<string> {
+      const made = await insertPlaylist(testPool(), by.id, { title, description: '', privacy }, 1000);
+      if (made === 'limit') throw new Error('limit');
+      const { rows } = await testPool().query('SELECT id FROM playlists WHERE public_id = $1', [made.publicId]);
+      for (const video of videos) await addVideoToPlaylist(testPool(), by.id, Number(rows[0].id), video, 5000);
+      return made.publicId;
+    }
+
+    /** A thumbnail recorded for the video: its address names the video's id, as a cover would show it. */
+    const withThumbnail = (video: Made) => testPool().query(`UPDATE videos SET thumbnail_stem = 'thumb', thumbnail_widths = '{320,1280}' WHERE id = $1`, [video.id]);
+    /** What would name a video on a playlist surface: its title, its picture, a link to watch or embed it. */
+    const names = (text: string, video: Made) => [video.title, `/media/videos/${video.publicId}/`, `/watch/${video.publicId}`, `/embed/${video.publicId}`].some((s) => text.includes(s));
+
+    before(async () => {
+      curator = await createUser();
+      for (const c of cases.values()) {
+        for (const video of [c.hidden, c.control]) await withThumbnail(video);
+        const word = `list${c.rare}`;
+        lists.set(c.state.name, { publicId: await playlistOf(curator, `${word} mix`, 'public', [c.hidden, c.control]), word, hidden: c.hidden, control: c.control });
+      }
+      // A video deleted after it was added: its item stays, as "Unavailable video".
+      const word = `listdeleted${letters(6)}`;
+      const gone = await make(owner, `${word} gone video`);
+      const control = await make(owner, `${word} kept video`);
+      for (const video of [gone, control]) await withThumbnail(video);
+      lists.set('deleted', { publicId: await playlistOf(curator, `${word} mix`, 'public', [gone, control]), word, hidden: gone, control });
+      await deleteVideo(testPool(), gone.id);
+    });
+
+    const STATES_AND_DELETED = [...STATES.map((s) => ({ name: s.name, label: s.label, byLink: !!s.byLink })), { name: 'deleted', label: 'a deleted video', byLink: false }];
+
+    /** Playlist surfaces: where the list's first available video, or a video of it, would show. */
+    const SURFACES: { name: string; text(list: { publicId: string; word: string }): Promise<string> }[] = [
+      { name: 'the playlist page', text: async (l) => (await listing(`/playlist/${l.publicId}`)) },
+      {
+        name: "the playlist page's JSON-LD",
+        text: async (l) => /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(await listing(`/playlist/${l.publicId}`))?.[1] ?? '',
+      },
+      { name: "the channel's Playlists tab (the cover)", text: async () => listing(`/@${curator.handle}/playlists`) },
+      { name: "search's playlist card (the cover)", text: async (l) => between('class="video-card playlist-card"', '</li>')(await listing(`/search?q=${l.word}`)) },
+      {
+        name: 'oEmbed (the embed starts with the first available video)',
+        text: async (l) => {
+          const res = await get(`/oembed?url=${encodeURIComponent(`http://localhost:3000/playlist/${l.publicId}`)}`);
+          assert.equal(res.status, 200);
+          return res.text;
+        },
+      },
+    ];
+
+    for (const state of STATES_AND_DELETED) {
+      describe(`a public playlist holding ${state.label} before a visible one`, () => {
+        for (const surface of SURFACES) {
+          it(`${state.byLink ? 'shows it, as by its link,' : 'never names it or shows its picture'} on: ${surface.name}`, async () => {
+            const l = lists.get(state.name)!;
+            const text = await surface.text(l);
+            const firstShown = state.byLink ? l.hidden : l.control;
+            assert.ok(names(text, firstShown), `${surface.name} shows ${firstShown.publicId}`);
+            if (!state.byLink) assert.ok(!names(text, l.hidden), `${surface.name} names the ${state.name} video ${l.hidden.publicId}`);
+            // Nor its id at all, which would be its link if it were made unlisted later.
+            if (!state.byLink && surface.name === 'the playlist page') assert.ok(!text.includes(l.hidden.publicId), `the page holds the id of the ${state.name} video`);
+          });
+        }
+      });
+    }
+
+    it('a private playlist is a 404 to strangers and visitors on its page, its edit page and oEmbed, and is found nowhere', async () => {
+      const c = cases.get('private')!;
+      const word = `listprivate${letters(6)}`;
+      const hidden = await playlistOf(curator, `${word} secret list`, 'private', [c.control]);
+      const stranger = await signedInAgent(app, await createUser());
+      for (const ask of [(path: string) => supertest(app).get(path), (path: string) => stranger.get(path)]) {
+        for (const path of [`/playlist/${hidden}`, `/oembed?url=${encodeURIComponent(`http://localhost:3000/playlist/${hidden}`)}`]) {
+          const res = await ask(path);
+          assert.equal(res.status, 404, path);
+          assert.ok(!res.text.includes('secret list'), path);
+        }
+        const edit = await ask(`/playlist/${hidden}/edit`);
+        assert.ok(edit.status === 404 || (edit.status === 303 && /^\/login/.test(edit.headers.location ?? '')), `edit page answered ${edit.status}`);
+        assert.ok(!edit.text.includes('secret list'));
+      }
+      assert.equal((await stranger.get(`/playlist/${hidden}/edit`)).status, 404);
+      for (const path of [`/search?q=${word}`, `/@${curator.handle}/playlists`, '/sitemap.xml']) assert.ok(!(await listing(path)).includes(hidden), path);
+    });
+
+    it("a banned owner's public playlist is gone: its page, oEmbed, search, the sitemap", async () => {
+      const c = cases.get('private')!;
+      const keeper = await createUser();
+      const word = `listbanned${letters(6)}`;
+      const list = await playlistOf(keeper, `${word} list`, 'public', [c.control]);
+      const control = await playlistOf(curator, `${word} control list`, 'public', [c.control]);
+      await banUser(keeper);
+      for (const path of [`/playlist/${list}`, `/oembed?url=${encodeURIComponent(`http://localhost:3000/playlist/${list}`)}`]) assert.equal((await get(path)).status, 404, path);
+      for (const path of [`/search?q=${word}`, '/sitemap.xml']) {
+        const text = await listing(path);
+        assert.ok(text.includes(control), `the control is on ${path}`);
+        assert.ok(!text.includes(list), `${path} shows the banned owner's playlist`);
+      }
+    });
+  });
 });
