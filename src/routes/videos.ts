@@ -29,6 +29,12 @@ import { playlistPanel } from './playlist-playback.js';
 import { parsePlaybackParams } from '../forms/playlist-playback.js';
 
 const RELATED_LIMIT = 12;
+/**
+ * With a playlist playing (?list=…), its panel is what comes next and takes the side column;
+ * the related videos go below it, half as many. Each card is a good part of the page's render
+ * (measured: twelve cards cost about what the panel's 21 items and its query do together).
+ */
+const RELATED_BESIDE_PLAYLIST = 6;
 
 export function videoRoutes({ config, pool, storage, queue, binaries, secret }: RouteDeps) {
   function renderUpload(res: Response, status: number, values: Record<string, string> = {}, errors: Record<string, string> = {}) {
@@ -108,7 +114,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
       const playback = parsePlaybackParams(req.query);
       const [files, related, rating, subscribed, captions, chapters, comments, playlist] = await Promise.all([
         listVideoFiles(pool, video.id),
-        relatedVideos(pool, video.id, RELATED_LIMIT),
+        relatedVideos(pool, video.id, playback ? RELATED_BESIDE_PLAYLIST : RELATED_LIMIT),
         viewer ? findRating(pool, viewer.id, video.id) : Promise.resolve(null),
         viewer ? isSubscribed(pool, viewer.id, video.ownerId) : Promise.resolve(false),
         captionTracksOf(pool, video),

@@ -71,6 +71,20 @@ describe('playing a playlist (GET /watch/:id?list=…)', function () {
     assert.match(res.text, /js\/playlist-play/);
   });
 
+  it('puts half as many related videos below the panel, as "More videos": the panel is what comes next', async () => {
+    const list = await playlistOf(owner, 'Related below the panel');
+    const v = await fill(owner, list, 3, 'Kayak lesson');
+    for (let i = 0; i < 10; i++) await createVideo(owner, { title: `Kayak lesson extra ${i + 1}` });
+    const relatedOf = (html: string) => html.slice(html.indexOf('id="related-title"'));
+    const cards = (html: string) => (relatedOf(html).match(/class="video-card"/g) ?? []).length;
+    const plain = (await anonymous().get(`/watch/${v[0]!.publicId}`).expect(200)).text;
+    assert.match(relatedOf(plain), /^id="related-title">Up next</);
+    assert.ok(cards(plain) > 6, `${cards(plain)} related videos without a list`);
+    const listed = (await anonymous().get(`/watch/${v[0]!.publicId}?list=${list.publicId}&index=1`).expect(200)).text;
+    assert.match(relatedOf(listed), /^id="related-title">More videos</);
+    assert.equal(cards(listed), 6);
+  });
+
   it('knows the position near the ends whatever the address says, and has no next at the end nor previous at the start', async () => {
     const list = await playlistOf(owner, 'Three');
     const v = await fill(owner, list, 3);
