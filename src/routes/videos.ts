@@ -32,7 +32,7 @@ const RELATED_LIMIT = 12;
 /**
  * With a playlist playing (?list=…), its panel is what comes next and takes the side column;
  * the related videos go below it, half as many. Each card is a good part of the page's render
- * (measured: twelve cards cost about what the panel's 21 items and its query do together).
+ * (measured: twelve cards cost about what the panel's items and its query do together).
  */
 const RELATED_BESIDE_PLAYLIST = 6;
 

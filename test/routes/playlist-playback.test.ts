@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import supertest from 'supertest';
 import { addVideoToPlaylist } from '../../src/db/playlist-items.js';
 import { insertPlaylist, type PlaylistPrivacy } from '../../src/db/playlists.js';
-import { shuffledOrder } from '../../src/routes/playlist-playback.js';
+import { PANEL_AFTER, PANEL_BEFORE, shuffledOrder } from '../../src/routes/playlist-playback.js';
 import { useTestApp } from '../helpers/app.js';
 import { signedInAgent, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
@@ -103,7 +103,7 @@ describe('playing a playlist (GET /watch/:id?list=…)', function () {
     assert.equal(await at('', 20), '21', 'counted');
     assert.equal(await at('&index=21', 20), '21');
     assert.equal(await at('&index=25', 20), '25', 'a stale index in the middle is trusted (no count of every position)');
-    assert.equal(await at('&index=40', 20), '25', 'but only as far as the window allows: 15 items follow');
+    assert.equal(await at('&index=40', 20), String(40 - PANEL_AFTER), `but only as far as the window allows: ${PANEL_AFTER} items follow`);
     assert.equal(await at('&index=30', 2), '3', 'near the start the window says the exact number');
     assert.equal(await at('&index=1', 37), '38', 'near the end too');
     const res = await anonymous().get(`/watch/${v[20]!.publicId}?list=${list.publicId}&index=25`);
@@ -167,20 +167,20 @@ describe('playing a playlist (GET /watch/:id?list=…)', function () {
   it('walks past a window of unavailable videos, and wraps a long looped list', async () => {
     const list = await playlistOf(owner, 'Long with a gap');
     const v = await fill(owner, list, 60, 'Long');
-    // 2 … 49 unavailable: more than the window's 15 after the first, and more than the first walk's 16.
+    // 2 … 49 unavailable: more than the window's items after the first, and more than the first walk reads.
     await testPool().query(`UPDATE videos SET visibility = 'private' WHERE id = ANY($1)`, [v.slice(1, 49).map((x) => x.id)]);
     const res = await anonymous().get(`/watch/${v[0]!.publicId}?list=${list.publicId}`);
     assert.equal(hrefOf(res.text, 'next'), `/watch/${v[49]!.publicId}?list=${list.publicId}&index=50`);
     const panel = panelOf(res.text)!;
-    assert.equal(panel.match(/<li /g)?.length, 16, 'the one playing and 15 after it');
+    assert.equal(panel.match(/<li /g)?.length, PANEL_AFTER + 1, 'the one playing and the window after it');
     const back = await anonymous().get(`/watch/${v[49]!.publicId}?list=${list.publicId}`);
     assert.equal(hrefOf(back.text, 'prev'), `/watch/${v[0]!.publicId}?list=${list.publicId}&index=1`);
     assert.match(panelOf(back.text)!, /50 \/ 60/);
-    assert.equal(panelOf(back.text)!.match(/<li /g)?.length, 16, '5 before, the one playing, the last 10');
+    assert.equal(panelOf(back.text)!.match(/<li /g)?.length, PANEL_BEFORE + 1 + Math.min(PANEL_AFTER, 10), 'the window before, the one playing, up to the last 10');
     const middle = await ownerAgent.get(`/watch/${v[20]!.publicId}?list=${list.publicId}`); // private, but the owner's
-    assert.equal(panelOf(middle.text)!.match(/<li /g)?.length, 21, '5 before, the one playing, 15 after');
-    assert.ok(panelOf(middle.text)!.includes('Long 16<') && !panelOf(middle.text)!.includes('Long 15<'), 'the 5th before, not the 6th');
-    assert.ok(panelOf(middle.text)!.includes('Long 36<') && !panelOf(middle.text)!.includes('Long 37<'), 'the 15th after, not the 16th');
+    assert.equal(panelOf(middle.text)!.match(/<li /g)?.length, PANEL_BEFORE + 1 + PANEL_AFTER, 'the window before, the one playing, the window after');
+    assert.ok(panelOf(middle.text)!.includes(`Long ${21 - PANEL_BEFORE}<`) && !panelOf(middle.text)!.includes(`Long ${20 - PANEL_BEFORE}<`), 'the last before, not one more');
+    assert.ok(panelOf(middle.text)!.includes(`Long ${21 + PANEL_AFTER}<`) && !panelOf(middle.text)!.includes(`Long ${22 + PANEL_AFTER}<`), 'the last after, not one more');
     const end = await anonymous().get(`/watch/${v[59]!.publicId}?list=${list.publicId}&loop=1`);
     assert.equal(hrefOf(end.text, 'next'), `/watch/${v[0]!.publicId}?list=${list.publicId}&index=1&loop=1`);
   });
