@@ -29,17 +29,29 @@ async function touch(client: PoolClient, playlistId: number, countChange: number
 }
 
 /**
+ * Whether the video is still there, held so until the transaction ends: loadVideo read it
+ * before, and a delete committed since would make the item's INSERT fail its foreign key (a
+ * 500). FOR KEY SHARE makes a DELETE starting now wait for this transaction; one committed
+ * already finds nothing here.
+ */
+export async function holdVideo(client: PoolClient, videoId: number): Promise<boolean> {
+  const { rows } = await client.query('SELECT 1 FROM videos WHERE id = $1 FOR KEY SHARE', [videoId]);
+  return rows.length === 1;
+}
+
+/**
  * Adds a video at the end of the owner's playlist: 'added'; 'already' when it is there (a
  * resubmit or a second tick is not an error); 'full' at `maxItems`; 'nothing' when the playlist
  * is not the owner's. Whether the viewer may see the video is the caller's (loadVideo).
  */
-export async function addVideoToPlaylist(pool: Pool, ownerId: number, playlistId: number, video: { id: number; publicId: string }, maxItems: number): Promise<'added' | 'already' | 'full' | 'nothing'> {
+export async function addVideoToPlaylist(pool: Pool, ownerId: number, playlistId: number, video: { id: number; publicId: string }, maxItems: number): Promise<'added' | 'already' | 'full' | 'gone' | 'nothing'> {
   return withTransaction(pool, async (client) => {
     const playlist = await lockOwnPlaylist(client, ownerId, playlistId);
     if (!playlist) return 'nothing';
     const { rows: present } = await client.query('SELECT 1 FROM playlist_items WHERE playlist_id = $1 AND video_public_id = $2', [playlistId, video.publicId]);
     if (present.length > 0) return 'already';
     if (playlist.itemCount >= maxItems) return 'full';
+    if (!(await holdVideo(client, video.id))) return 'gone';
     const position = await appendPosition(client, playlistId);
     await client.query('INSERT INTO playlist_items (playlist_id, video_id, video_public_id, position) VALUES ($1, $2, $3, $4)', [playlistId, video.id, video.publicId, position]);
     await touch(client, playlistId, 1);

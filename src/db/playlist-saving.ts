@@ -1,5 +1,5 @@
 import { newPublicId } from '../routes/public-id.js';
-import { lockOwnPlaylist, POSITION_GAP } from './playlist-items.js';
+import { holdVideo, lockOwnPlaylist, POSITION_GAP } from './playlist-items.js';
 import type { Pool, Queryable } from './pool.js';
 import { withTransaction } from './pool.js';
 import type { PlaylistDetails, PlaylistKind, PlaylistPrivacy } from './playlists.js';
@@ -56,11 +56,12 @@ export async function findOwnPlaylistByPublicId(db: Queryable, ownerId: number, 
  * counted under the owner's row lock so two creations at once cannot both pass it. The video
  * is its first item, so PLAYLIST_MAX_ITEMS (at least 1, src/config.ts) cannot refuse it.
  */
-export async function insertPlaylistWithVideo(pool: Pool, ownerId: number, details: PlaylistDetails, video: { id: number; publicId: string }, maxPerAccount: number): Promise<{ publicId: string } | 'limit'> {
+export async function insertPlaylistWithVideo(pool: Pool, ownerId: number, details: PlaylistDetails, video: { id: number; publicId: string }, maxPerAccount: number): Promise<{ publicId: string } | 'limit' | 'gone'> {
   return withTransaction(pool, async (client) => {
     await client.query('SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE', [ownerId]);
     const { rows: counted } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM playlists WHERE owner_id = $1 AND kind = 'normal'`, [ownerId]);
     if (counted[0]!.n >= maxPerAccount) return 'limit' as const;
+    if (!(await holdVideo(client, video.id))) return 'gone' as const;
     const publicId = newPublicId();
     const { rows } = await client.query<{ id: number }>(`INSERT INTO playlists (public_id, owner_id, title, description, privacy, item_count)
       VALUES ($1, $2, $3, $4, $5, 1) RETURNING id`, [publicId, ownerId, details.title, details.description, details.privacy]);

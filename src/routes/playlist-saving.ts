@@ -12,6 +12,7 @@ import type { RouteDeps } from './deps.js';
 
 const LIMITS = { titleMax: PLAYLIST_TITLE_MAX, descriptionMax: PLAYLIST_DESCRIPTION_MAX };
 const NO_PLAYLIST = 'This playlist does not exist, or it is private.';
+const GONE = 'This video does not exist, or it has been removed.';
 
 /** A checklist entry as the Save script reads it (GET /watch/:id/save with Accept: application/json). */
 const choiceJson = (c: Pick<SaveChoice, 'publicId' | 'title' | 'privacy' | 'kind' | 'hasVideo'>) => ({ id: c.publicId, title: c.title, privacy: c.privacy, kind: c.kind, saved: c.hasVideo });
@@ -79,6 +80,7 @@ export function playlistSavingRoutes({ pool, config, pageCache }: RouteDeps) {
       if (tick.saved) {
         const outcome = await addVideoToPlaylist(pool, req.viewer!.id, playlist.id, video, config.playlistMaxItems);
         if (outcome === 'nothing') throw notFound(NO_PLAYLIST);
+        if (outcome === 'gone') throw notFound(GONE);
         if (outcome === 'full') return refuse(req, res, { playlist: full(playlist.title) }, { notice: full(playlist.title) });
       } else {
         // False when it was not there: taken out already (another tab, a resubmit), which is what was asked.
@@ -97,6 +99,7 @@ export function playlistSavingRoutes({ pool, config, pageCache }: RouteDeps) {
       const form = parsePlaylist(req.body);
       if (!form.ok) return refuse(req, res, form.errors, { errors: form.errors, values: form.values });
       const created = await insertPlaylistWithVideo(pool, req.viewer!.id, form.value, video, config.playlistsPerAccount);
+      if (created === 'gone') throw notFound(GONE);
       if (created === 'limit') {
         return refuse(req, res, { title: atLimit }, { errors: { title: atLimit }, values: { title: form.value.title, description: form.value.description, privacy: form.value.privacy } });
       }

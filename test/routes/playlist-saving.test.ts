@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
 import { addVideoToPlaylist, removeVideoFromPlaylist } from '../../src/db/playlist-items.js';
-import { removeWatchedVideos } from '../../src/db/playlist-saving.js';
+import { insertPlaylistWithVideo, removeWatchedVideos } from '../../src/db/playlist-saving.js';
 import { findOrCreateWatchLater, insertPlaylist } from '../../src/db/playlists.js';
 import { recordView } from '../../src/db/views.js';
 import { useTestApp, type TestApp } from '../helpers/app.js';
@@ -171,6 +171,33 @@ describe('saving videos to playlists', function () {
       const json = await withoutWrites(() => create(agent, video, { title: 'x'.repeat(151) }, true));
       assert.equal(json.status, 422);
       assert.match(json.body.error.fields.title, /at most 150/);
+    });
+  });
+
+  describe('a video deleted while it is being saved', () => {
+    // The routes load the video first (loadVideo), then save it in a transaction of their own: a
+    // delete committed in between must give "gone" (a 404), not a foreign key error (a 500).
+    it("adds nothing and makes no playlist when the video's row is gone, and a delete waits for a save under way", async () => {
+      const owner = await createUser();
+      const list = await playlistOf(owner, 'Race with a delete');
+      const video = await createVideo(await createUser());
+      const loaded = { id: video.id, publicId: video.publicId };
+      await testPool().query('DELETE FROM videos WHERE id = $1', [video.id]);
+      assert.equal(await addVideoToPlaylist(testPool(), owner.id, list.id, loaded, 5000), 'gone');
+      assert.deepEqual(await state(list.id, loaded), { rows: 0, count: 0 });
+      const before = (await testPool().query('SELECT count(*)::int AS n FROM playlists WHERE owner_id = $1', [owner.id])).rows[0].n;
+      assert.equal(await insertPlaylistWithVideo(testPool(), owner.id, { title: 'Never made', description: '', privacy: 'private' }, loaded, 500), 'gone');
+      assert.equal((await testPool().query('SELECT count(*)::int AS n FROM playlists WHERE owner_id = $1', [owner.id])).rows[0].n, before, 'no playlist written');
+
+      // Racing: whichever commits first, the save is 'added' with its item (then set to NULL by
+      // the delete, "Unavailable video") or 'gone' with nothing; never an error.
+      const other = await createVideo(await createUser());
+      const [saved] = await Promise.all([
+        addVideoToPlaylist(testPool(), owner.id, list.id, { id: other.id, publicId: other.publicId }, 5000),
+        testPool().query('DELETE FROM videos WHERE id = $1', [other.id]),
+      ]);
+      assert.ok(saved === 'added' || saved === 'gone', saved);
+      assert.deepEqual(await state(list.id, other), saved === 'added' ? { rows: 1, count: 1 } : { rows: 0, count: 0 });
     });
   });
 
