@@ -61,3 +61,8 @@ export function timeAgo(date: Date, now = Date.now()): string {
   for (const [unit, size] of STEPS) if (seconds >= size) return RELATIVE.format(-Math.floor(seconds / size), unit);
   return 'just now';
 }
+
+/** The first `max` characters (code points) of `text`: a cut never splits an emoji into a lone surrogate. */
+export function firstCharacters(text: string, max: number): string {
+  return text.length <= max ? text : Array.from(text).slice(0, max).join('');
+}

@@ -33,6 +33,8 @@ export function parsePlaylist(body: unknown): FormResult<PlaylistDetails> {
 export function parsePlaylistCursor(value: unknown): { position: number; before: number } | null | 'invalid' {
   if (value === undefined) return null;
   const match = typeof value === 'string' ? /^(-?\d{1,16})_(\d{1,6})$/.exec(value) : null;
-  if (!match) return 'invalid';
+  // `before` numbers the page's items; beyond the most items a playlist may hold (100,000, the
+  // config's bound) it is no page's, and its Next link's cursor would not parse.
+  if (!match || Number(match[2]) > 100_000) return 'invalid';
   return { position: Number(match[1]), before: Number(match[2]) };
 }

@@ -4,7 +4,7 @@ import { playlistSeconds } from '../db/playlist-durations.js';
 import { listPlaylistItems } from '../db/playlist-items.js';
 import { deletePlaylist, findOrCreateWatchLater, insertPlaylist, listPlaylistsOfOwner, updatePlaylistDetails, type Playlist } from '../db/playlists.js';
 import { PLAYLIST_DESCRIPTION_MAX, PLAYLIST_TITLE_MAX, parsePlaylist, parsePlaylistCursor } from '../forms/playlist.js';
-import { formatDuration } from '../format.js';
+import { firstCharacters, formatDuration } from '../format.js';
 import { badRequest, notFound } from '../http/errors.js';
 import { loadedPlaylist } from '../http/guards.js';
 import { flash } from '../http/session.js';
@@ -69,7 +69,7 @@ export function playlistRoutes({ pool, storage, config }: RouteDeps) {
       // OpenGraph, JSON-LD and oEmbed discovery (playlist-meta.ts): what anyone with the link may see.
       const cover = await coverOfPage(pool, playlist, page.items, cursor === null);
       const pagePath = `/playlist/${playlist.publicId}${cursor ? `?after=${String(req.query.after)}` : ''}`;
-      const meta = playlistMetadata({ playlist, description: description.slice(0, 300), items: page.items, before, pagePath, cover, storage, publicUrl: config.publicUrl, siteName: config.siteName });
+      const meta = playlistMetadata({ playlist, description: firstCharacters(description, 300), items: page.items, before, pagePath, cover, storage, publicUrl: config.publicUrl, siteName: config.siteName });
       res.render('playlists/show', {
         title: playlist.title, description, meta, playlist, items, totalDuration: formatDuration(seconds), nextAfter: page.nextAfter, isFirstPage: cursor === null,
         after: typeof req.query.after === 'string' ? req.query.after : '',

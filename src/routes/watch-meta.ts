@@ -2,6 +2,7 @@ import { withEnds, type Chapter } from '../chapters.js';
 import type { VideoWithOwner } from '../db/videos.js';
 import { isListed } from '../db/visibility.js';
 import { categoryLabel } from '../forms/video-choices.js';
+import { firstCharacters } from '../format.js';
 import type { describeVideo } from './video-view.js';
 
 type View = ReturnType<typeof describeVideo>;
@@ -21,7 +22,7 @@ export function watchMetadata(video: VideoWithOwner, view: View, publicUrl: URL,
   const watchUrl = absolute(`/watch/${video.publicId}`);
   const embedUrl = absolute(`/embed/${video.publicId}`);
   const rendition = view.defaultRendition;
-  const description = video.description.slice(0, 300) || `${video.title} by ${video.owner.displayName}`;
+  const description = firstCharacters(video.description, 300) || `${video.title} by ${video.owner.displayName}`;
   const jsonLd = {
     '@context': 'https://schema.org',
     '@type': 'VideoObject',
