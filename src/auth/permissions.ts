@@ -17,6 +17,7 @@ export const PERMISSIONS = {
   'user.ban': 'Ban and unban users',
   'role.assign': 'Give and take roles',
   'admin.access': 'Open the administration pages',
+  'audit.read': 'Read the audit log',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
