@@ -140,15 +140,20 @@ export async function countVideoJobs(db: Queryable, queue: string): Promise<JobC
   return { waiting: Number(rows[0]!.waiting), running: Number(rows[0]!.running), failed: Number(rows[0]!.failed) };
 }
 
-/** One waiting or running job of `queue` with its video id, locked for the cancelling transaction; null when it is gone or finished. */
-export async function findOpenJobForUpdate(client: PoolClient, queue: string, jobId: string): Promise<{ id: string; state: JobState; videoId: number | null } | null> {
+/**
+ * A job of `queue` with its video id and owner, locked for the cancelling transaction (a worker
+ * finishing it meanwhile waits, and the state read is the one cancelled); null when pg-boss has
+ * no such job (any more: finished jobs are archived after a while).
+ */
+export async function findJobForUpdate(client: PoolClient, queue: string, jobId: string): Promise<{ id: string; state: JobState; videoId: number | null; ownerId: number | null } | null> {
   const { rows } = await client.query(
-    `SELECT id, state, (data ->> 'videoId')::bigint AS video_id FROM pgboss.job
-     WHERE name = $1 AND id = $2::uuid AND state < 'completed' FOR UPDATE`,
+    `SELECT j.id, j.state, v.id AS video_id, v.owner_id FROM pgboss.job j
+     LEFT JOIN videos v ON v.id = (j.data ->> 'videoId')::bigint
+     WHERE j.name = $1 AND j.id = $2::uuid FOR UPDATE OF j`,
     [queue, jobId],
   );
   const r = rows[0];
-  return r ? { id: r.id, state: r.state, videoId: r.video_id === null ? null : Number(r.video_id) } : null;
+  return r ? { id: r.id, state: r.state, videoId: r.video_id === null ? null : Number(r.video_id), ownerId: r.owner_id === null ? null : Number(r.owner_id) } : null;
 }
 
 /** What a cancelled video shows its creator; they may retry it. */
@@ -170,13 +175,13 @@ export async function failCancelledVideo(client: PoolClient, videoId: number): P
 }
 
 /** A job action's record: the video as target (the job's id in before/after), its owner as the person affected. */
-export async function recordJobAction(client: PoolClient, entry: { actorId: number; action: 'job.retry' | 'job.cancel'; videoId: number | null; jobId: string; ownerId: number | null; before: unknown; after: unknown }): Promise<void> {
+export async function recordJobAction(client: PoolClient, entry: { actorId: number; action: 'job.retry' | 'job.cancel'; videoId: number | null; jobId: string | null; ownerId: number | null; before: unknown; after: unknown }): Promise<void> {
   // A job whose video was deleted is recorded by its own id: there is no video to name.
   await insertAuditEntry(client, {
     actorId: entry.actorId,
     action: entry.action,
     targetKind: entry.videoId === null ? 'job' : 'video',
-    targetId: entry.videoId ?? entry.jobId,
+    targetId: entry.videoId ?? entry.jobId ?? '-',
     subjectUserId: entry.ownerId,
     reason: null,
     note: null,

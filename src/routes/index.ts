@@ -33,6 +33,8 @@ import { studioEditRoutes } from './studio-edit.js';
 import { studioThumbRoutes } from './studio-thumbs.js';
 import { studioStatsRoutes } from './studio-stats.js';
 import { studioCommentRoutes } from './studio-comments.js';
+import { adminAuditRoutes } from './admin-audit.js';
+import { adminJobRoutes } from './admin-jobs.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -103,6 +105,8 @@ export function buildRouter(deps: RouteDeps): Router {
   const playlistOrder = playlistOrderRoutes(deps);
   const saving = playlistSavingRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
+  const adminAudit = adminAuditRoutes(deps);
+  const adminJobs = adminJobRoutes(deps);
   const router = Router();
 
   router.get('/', cacheable, home.showHome);
@@ -229,6 +233,15 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/watch/:id/save', requirePermission('playlist.manage'), loadVideo, hideVideoUnless(canSaveVideo), saving.tick);
   router.post('/watch/:id/save/new', requirePermission('playlist.manage'), loadVideo, hideVideoUnless(canSaveVideo), saving.create);
   router.post('/playlist/:id/remove-watched', requireUser, loadPlaylist, allowPlaylist(canRemoveWatchedFrom, 'Only the owner can remove watched videos, and only from Watch later.'), keepsPages, saving.removeWatched);
+
+  // Administration (issue 13): the dashboard and the processing jobs are the running of the site
+  // (admin.access, admins); the audit log is read by moderators too (audit.read). Every action
+  // writes its audit row in its own transaction.
+  router.get('/admin', requirePermission('admin.access'), adminJobs.showDashboard);
+  router.get('/admin/audit', requirePermission('audit.read'), adminAudit.show);
+  router.get('/admin/jobs', requirePermission('admin.access'), adminJobs.showJobs);
+  router.post('/admin/jobs/videos/:id/retry', requirePermission('admin.access'), adminJobs.retry);
+  router.post('/admin/jobs/:id/cancel', requirePermission('admin.access'), adminJobs.cancel);
 
   router.get('/@:handle', cacheable, loadChannel, channels.showChannel);
   router.get('/@:handle/playlists', cacheable, loadChannel, channels.showPlaylists);
