@@ -25,7 +25,7 @@ function targetLink(viewer: Viewer | null, target: AuditTarget | undefined): { h
  */
 export function adminAuditRoutes({ pool }: RouteDeps) {
   function render(res: Response, status: number, view: { values: Record<string, string>; errors: Record<string, string>; rows: unknown[]; next: string | null; first?: string | null; filtered: boolean }) {
-    res.status(status).render('admin/audit', { title: 'Audit log', fields: AUDIT_FILTER_FIELDS, ...view });
+    res.status(status).render('admin/audit', { title: 'Audit log', fields: AUDIT_FILTER_FIELDS, first: null, ...view });
   }
 
   async function present(viewer: Viewer | null, rows: AuditRow[]) {
