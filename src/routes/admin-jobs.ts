@@ -22,7 +22,10 @@ const ERROR_LINES_SHOWN = 6;
 /** The last lines of a failed run: ffmpeg's own, one a line. */
 export function errorLines(message: string | null): string[] {
   if (!message) return [];
-  return message.split(/ \| |\n/).map((l) => l.trim()).filter(Boolean).slice(-ERROR_LINES_SHOWN);
+  // "ffmpeg failed: exited with code 1 (line | line | line)": the outcome, then ffmpeg's lines.
+  const wrapped = /^(ffmpeg failed: [^(]*?) \((.*)\)$/s.exec(message);
+  const lines = wrapped ? [wrapped[1]!, ...wrapped[2]!.split(' | ')] : message.split('\n');
+  return lines.map((l) => l.trim()).filter(Boolean).slice(-ERROR_LINES_SHOWN);
 }
 
 /**
