@@ -13,7 +13,8 @@ import { addVideoToPlaylist } from '../../src/db/playlist-items.js';
 import { findOrCreateWatchLater, insertPlaylist, type PlaylistPrivacy } from '../../src/db/playlists.js';
 import { createTestApp, runDataDir } from '../helpers/app.js';
 import { csrfFrom, signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
-import { testPool } from '../helpers/database.js';
+import { testPool, testQueue } from '../helpers/database.js';
+import { PROCESS_VIDEO } from '../../src/jobs/queue.js';
 import { banUser, createUser, createVideo, uniqueHandle } from '../helpers/factories.js';
 import { fixture } from '../helpers/fixtures.js';
 import { jpegWithExif } from '../helpers/images.js';
@@ -317,6 +318,19 @@ const ROWS: Record<string, Row> = {
   },
   'POST /watch/:id/save/new': { expect: signedInForm(303), request: (c) => ({ path: `/watch/${c.subject.video.publicId}/save/new`, form: { title: 'Saved in the matrix', privacy: 'private' } }) },
   'POST /playlist/:id/remove-watched': { expect: [L, 404, 303, 404, 404, B], request: async (c) => ({ path: `/playlist/${(await findOrCreateWatchLater(testPool(), c.subject.owner.id)).publicId}/remove-watched`, form: {} }) },
+
+  // Administration (issue 13): the dashboard and the processing jobs are admin.access (admins
+  // alone); the audit log is audit.read (moderators too). Retry and cancel change the queue: a
+  // fresh subject each, the cancelled job one sent for the owner's private video.
+  'GET /admin': { expect: [L, 403, 403, 403, 200, L], request: page(() => '/admin') },
+  'GET /admin/audit': { expect: [L, 403, 403, 200, 200, L], request: page(() => '/admin/audit') },
+  'GET /admin/jobs': { expect: [L, 403, 403, 403, 200, L], request: page(() => '/admin/jobs') },
+  'POST /admin/jobs/videos/:id/retry': { fresh: true, expect: [L, 403, 403, 403, 303, B], request: (c) => ({ path: `/admin/jobs/videos/${c.subject.failedVideo.publicId}/retry`, form: {} }) },
+  'POST /admin/jobs/:id/cancel': {
+    fresh: true,
+    expect: [L, 403, 403, 403, 303, B],
+    request: async (c) => ({ path: `/admin/jobs/${await testQueue().boss.send(PROCESS_VIDEO, { videoId: c.subject.privateVideo.id })}/cancel`, form: {} }),
+  },
 
   'GET /@:handle': { expect: all(200), request: page((c) => `/@${c.subject.owner.handle}`) },
   'GET /@:handle/playlists': { expect: all(200), request: page((c) => `/@${c.subject.owner.handle}/playlists`) },
