@@ -11,7 +11,8 @@ import { insertVideoFile } from '../../src/db/video-files.js';
 import { findComment, insertComment } from '../../src/db/comments.js';
 import { heartComment, pinComment } from '../../src/db/comment-curation.js';
 import { rankVideoComments } from '../../src/db/comment-ranking.js';
-import { testPool } from '../helpers/database.js';
+import { testPool, testQueue } from '../helpers/database.js';
+import { PROCESS_VIDEO } from '../../src/jobs/queue.js';
 import { addVideoToPlaylist } from '../../src/db/playlist-items.js';
 import { findOrCreateWatchLater, findPlaylistByPublicId, insertPlaylist } from '../../src/db/playlists.js';
 
@@ -355,6 +356,28 @@ describe('HTML validity and accessibility', () => {
     }
     const empty = await createVideo(user);
     await assertValid((await agent.get(`/studio/videos/${empty.publicId}/stats`)).text, 'statistics of a video nobody watched');
+  });
+
+  it('holds for the administration pages: dashboard, audit log (entries, filters sent back with errors), jobs (waiting, running, failed), as admin and moderator', async () => {
+    const owner = await createUser();
+    const admin = await createUser({ roles: ['admin'] });
+    const failed = await createVideo(owner, { status: 'failed', title: 'Failed for the HTML check' });
+    const waiting = await createVideo(owner, { status: 'uploaded' });
+    const running = await createVideo(owner, { status: 'processing' });
+    await testQueue().boss.send(PROCESS_VIDEO, { videoId: waiting.id });
+    const runningJob = (await testQueue().boss.send(PROCESS_VIDEO, { videoId: running.id }))!;
+    await testPool().query(`UPDATE pgboss.job SET state = 'active', started_on = now() WHERE name = $1 AND id = $2`, [PROCESS_VIDEO, runningJob]);
+    await testPool().query(
+      `INSERT INTO audit_log (actor_id, action, target_kind, target_id, subject_user_id, reason, note, before, after)
+       VALUES ($1, 'job.retry', 'video', $2, $3, 'other', 'A note', '{"status":"failed"}', '{"status":"uploaded"}')`,
+      [admin.id, failed.id, owner.id],
+    );
+    const agent = await signedInAgent(t.app, admin);
+    for (const path of ['/admin', '/admin/jobs', '/admin/audit', `/admin/audit?actor=${admin.handle}&kind=video`, '/admin/audit?from=2025-02-30&kind=Bad', '/admin/audit?after=x']) {
+      await assertValid((await agent.get(path)).text, path);
+    }
+    const moderator = await signedInAgent(t.app, await createUser({ roles: ['moderator'] }));
+    await assertValid((await moderator.get('/admin/audit')).text, '/admin/audit as a moderator');
   });
 
   describe('video pages', function () {
