@@ -49,8 +49,8 @@ const person = (id: number | null, handle: string | null, displayName: string | 
  * One page (and whether there is another). The WHERE clause is put together from fixed
  * fragments, each with its own parameter, rather than `$1 IS NULL OR actor_id = $1`: a generic
  * plan could not use the actor or target index behind an OR. Ordered by (created_at, id) so that
- * the actor and target indexes (audit_log_actor_idx, audit_log_target_idx: created_at DESC after
- * their keys) give the order and the page stops at its LIMIT; the cursor is the last row's id,
+ * the indexes (actor, target, action: created_at DESC after their keys; audit_log_created_idx
+ * without a filter) give the order and the page stops at its LIMIT; the cursor is the last row's id,
  * its time read back from the primary key, so a cursor is one number a person can type.
  */
 export async function listAuditEntries(db: Queryable, filters: AuditFilters, pageSize = AUDIT_PAGE_SIZE): Promise<{ rows: AuditRow[]; hasMore: boolean }> {
@@ -68,6 +68,9 @@ export async function listAuditEntries(db: Queryable, filters: AuditFilters, pag
   if (filters.to !== null) where.push(`a.created_at < (${param(filters.to)}::date + 1)::timestamp AT TIME ZONE 'UTC'`);
   if (filters.after !== null) {
     const after = param(filters.after);
+    // The first half bounds the index scan (an index condition on created_at for every index
+    // above, the actor's and target's included); the row comparison breaks ties within a time.
+    where.push(`a.created_at <= (SELECT c.created_at FROM audit_log c WHERE c.id = ${after})`);
     where.push(`(a.created_at, a.id) < (SELECT c.created_at, c.id FROM audit_log c WHERE c.id = ${after})`);
   }
   const limit = param(pageSize + 1);
