@@ -152,7 +152,7 @@ export function createRateLimiters(pool: Pool, settings: RateLimitSettings & Pic
      * included: each is a moderator's time. Refused before the form is read, so nothing is
      * written; a form sent back with errors (422) does not count.
      */
-    reportsPerHourByAccount: perAccount('reports-hour:', ONE_HOUR_MS, settings.reportsPerHour, `You have sent ${settings.reportsPerHour} reports in the last hour, the most an account may send. Please wait before reporting more; moderators will look at the ones you sent.`),
-    reportsPerDayByAccount: perAccount('reports-day:', ONE_DAY_MS, settings.reportsPerDay, `You have sent ${settings.reportsPerDay} reports today, the most an account may send in a day. Please wait before reporting more; moderators will look at the ones you sent.`),
+    reportsPerHourByAccount: perAccount('reports-hour:', ONE_HOUR_MS, settings.reportsPerHour, `You have sent ${settings.reportsPerHour} report${settings.reportsPerHour === 1 ? '' : 's'} in the last hour, the most an account may send. Please wait before reporting more; moderators will look at the ones you sent.`),
+    reportsPerDayByAccount: perAccount('reports-day:', ONE_DAY_MS, settings.reportsPerDay, `You have sent ${settings.reportsPerDay} report${settings.reportsPerDay === 1 ? '' : 's'} today, the most an account may send in a day. Please wait before reporting more; moderators will look at the ones you sent.`),
   };
 }
