@@ -20,6 +20,7 @@ import { playlistPlaybackRoutes } from './playlist-playback.js';
 import { playlistOrderRoutes } from './playlist-order.js';
 import { playlistSavingRoutes } from './playlist-saving.js';
 import { reportRoutes } from './reports.js';
+import { adminReportRoutes } from './admin-reports.js';
 import { chapterRoutes } from './chapters.js';
 import { studioChapterRoutes } from './studio-chapters.js';
 import type { RouteDeps } from './deps.js';
@@ -104,6 +105,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const playlistOrder = playlistOrderRoutes(deps);
   const saving = playlistSavingRoutes(deps);
   const reports = reportRoutes(deps);
+  const adminReports = adminReportRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
 
@@ -253,6 +255,8 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/@:handle/report', requirePermission('report.create'), loadChannel, reportChannel, reports.show('channel'));
   router.post('/@:handle/report', requirePermission('report.create'), loadChannel, reportChannel, ...reportLimits, keepsPages, reports.save('channel'));
   router.get('/settings/reports', requireUser, reports.showMine);
+  // The moderators' queue (issue 13, item 2): a list of open items so far.
+  router.get('/admin/reports', requirePermission('report.handle'), adminReports.showQueue);
 
   return router;
 }

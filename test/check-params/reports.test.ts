@@ -132,4 +132,31 @@ describe('check params: reports', () => {
       assert.equal((await reporter.get('/settings/reports')).status, 200);
     });
   });
+
+  describe('GET /admin/reports', () => {
+    let moderator: Agent;
+    before(async () => {
+      moderator = await signedInAgent(t.app, await createUser({ roles: ['moderator'] }));
+    });
+
+    it('fails with a non-authenticated user or a banned account (sign in), and without report.handle (403)', async () => {
+      assertSignIn(await supertest(t.app).get('/admin/reports'), '/admin/reports');
+      assertSignIn(await (await bannedAgent(t.app)).get('/admin/reports'));
+      for (const who of [reporter, owner]) assert.equal((await who.get('/admin/reports')).status, 403);
+    });
+
+    it('fails with an unknown or repeated filter (400)', async () => {
+      for (const q of ['kind=user', 'kind=VIDEO', 'reason=SPAM', 'reason=__proto__', 'reason=hasOwnProperty', `reason=${'x'.repeat(5000)}`, 'kind=video&kind=comment', 'reason=spam&reason=hate']) {
+        assert.equal((await moderator.get(`/admin/reports?${q}`)).status, 400, q.slice(0, 40));
+      }
+    });
+
+    it('reads a malformed cursor as the first page (200)', async () => {
+      for (const after of ['x', '0-1-1-1', '10-1-1-1', '9-1-1', '9-1-1-0', '9-1-99999999999999999999-1', '%00']) assert.equal((await moderator.get(`/admin/reports?after=${after}`)).status, 200, after);
+    });
+
+    it('succeeds with correct parameters', async () => {
+      for (const q of ['', '?kind=video', '?reason=spam', '?kind=comment&reason=hate', '?kind=&reason=', '?after=9-1-1-1']) assert.equal((await moderator.get(`/admin/reports${q}`)).status, 200, q);
+    });
+  });
 });

@@ -371,6 +371,9 @@ describe('HTML validity and accessibility', () => {
     assert.match(mine, /no longer available/);
     assert.match(mine, /Handled/);
     await assertValid(mine, 'GET /settings/reports (every state)');
+    const moderator = await signedInAgent(t.app, await createUser({ roles: ['moderator'] }));
+    await assertValid((await moderator.get('/admin/reports')).text, 'GET /admin/reports');
+    await assertValid((await moderator.get('/admin/reports?kind=channel&reason=child_safety')).text, 'GET /admin/reports (filtered, none)');
   });
 
   it("holds for a video's statistics in the studio, with views, sources and ratings", async () => {

@@ -334,6 +334,8 @@ const ROWS: Record<string, Row> = {
   'GET /@:handle/report': { expect: [L, 200, 403, 200, 200, L], request: page((c) => `/@${c.subject.owner.handle}/report`) },
   'POST /@:handle/report': { expect: [L, 303, 403, 303, 303, B], request: (c) => ({ path: `/@${c.subject.owner.handle}/report`, form: { reason: 'other' } }) },
   'GET /settings/reports': { expect: signedIn(200), request: page(() => '/settings/reports') },
+  // The moderators' queue: report.handle (moderators, admins).
+  'GET /admin/reports': { expect: [L, 403, 403, 200, 200, L], request: page(() => '/admin/reports') },
 };
 
 const MATRIX_UPLOAD = 'Uploaded by the route matrix';
