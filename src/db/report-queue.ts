@@ -38,6 +38,27 @@ export function parseQueueCursor(value: unknown): QueueCursor | null {
   return m ? { severity: Number(m[1]), count: Number(m[2]), micros: m[3]!, id: Number(m[4]) } : null;
 }
 
+/** The queue's page query ($1 kind, $2 severity, $3–$6 the cursor, $7 the limit); exported for its plan's test. */
+export const QUEUE_PAGE = `WITH page AS (
+    SELECT i.id, i.target_kind, i.target_id, i.target_owner_id, i.severity, i.report_count, i.first_reported_at, i.last_reported_at
+    FROM report_items i
+    WHERE i.status = 'open'
+      AND ($1::text IS NULL OR i.target_kind = $1)
+      AND ($2::int IS NULL OR -i.severity = -$2::int)
+      AND ($3::int IS NULL OR (-i.severity, -i.report_count, i.first_reported_at, i.id)
+           > (-$3::int, -$4::int, timestamptz 'epoch' + $5::bigint * interval '1 microsecond', $6::bigint))
+    ORDER BY -i.severity, -i.report_count, i.first_reported_at, i.id
+    LIMIT $7
+  )
+  SELECT p.*, (extract(epoch FROM p.first_reported_at) * 1000000)::bigint::text AS micros,
+         o.handle AS owner_handle, o.display_name AS owner_display_name,
+         v.public_id, v.title, c.id AS comment_id, c.thread_id, c.body AS comment_body
+  FROM page p
+  JOIN users o ON o.id = p.target_owner_id
+  LEFT JOIN comments c ON p.target_kind = 'comment' AND c.id = p.target_id AND c.deleted_at IS NULL
+  LEFT JOIN videos v ON v.id = CASE p.target_kind WHEN 'video' THEN p.target_id WHEN 'comment' THEN c.video_id END
+  ORDER BY -p.severity, -p.report_count, p.first_reported_at, p.id`;
+
 /**
  * One page of open items after `after` (ask for one more than a page: keysetPage). The order
  * and the cursor are the columns of report_items_queue_idx (or report_items_queue_kind_idx with
@@ -48,25 +69,7 @@ export function parseQueueCursor(value: unknown): QueueCursor | null {
 export async function listOpenReportItems(db: Queryable, filter: QueueFilter, options: { after: QueueCursor | null; limit: number }): Promise<QueueItem[]> {
   const a = options.after;
   const { rows } = await db.query(
-    `WITH page AS (
-       SELECT i.id, i.target_kind, i.target_id, i.target_owner_id, i.severity, i.report_count, i.first_reported_at, i.last_reported_at
-       FROM report_items i
-       WHERE i.status = 'open'
-         AND ($1::text IS NULL OR i.target_kind = $1)
-         AND ($2::int IS NULL OR -i.severity = -$2::int)
-         AND ($3::int IS NULL OR (-i.severity, -i.report_count, i.first_reported_at, i.id)
-              > (-$3::int, -$4::int, timestamptz 'epoch' + $5::bigint * interval '1 microsecond', $6::bigint))
-       ORDER BY -i.severity, -i.report_count, i.first_reported_at, i.id
-       LIMIT $7
-     )
-     SELECT p.*, (extract(epoch FROM p.first_reported_at) * 1000000)::bigint::text AS micros,
-            o.handle AS owner_handle, o.display_name AS owner_display_name,
-            v.public_id, v.title, c.id AS comment_id, c.thread_id, c.body AS comment_body
-     FROM page p
-     JOIN users o ON o.id = p.target_owner_id
-     LEFT JOIN comments c ON p.target_kind = 'comment' AND c.id = p.target_id AND c.deleted_at IS NULL
-     LEFT JOIN videos v ON v.id = CASE p.target_kind WHEN 'video' THEN p.target_id WHEN 'comment' THEN c.video_id END
-     ORDER BY -p.severity, -p.report_count, p.first_reported_at, p.id`,
+    QUEUE_PAGE,
     [filter.kind, filter.severity, a?.severity ?? null, a?.count ?? null, a?.micros ?? null, a?.id ?? null, options.limit],
   );
   return rows.map((r) => ({
