@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { canSeeComment, canSeeVideo } from '../auth/permissions.js';
 import { findOpenReport, listMyReports, saveReport, type MyReport } from '../db/reports.js';
-import { formatDuration } from '../format.js';
+import { firstCharacters, formatDuration } from '../format.js';
 import { parseReport, REPORT_REASONS, REPORT_TEXT_MAX, reportReasonLabel, type ReportKind } from '../forms/report.js';
 import { notFound } from '../http/errors.js';
 import { loadedChannel, loadedComment, loadedVideo } from '../http/guards.js';
@@ -30,8 +30,8 @@ interface Target {
 }
 
 function quote(text: string): string {
-  const chars = [...text];
-  return chars.length > COMMENT_QUOTE_MAX ? `${chars.slice(0, COMMENT_QUOTE_MAX).join('')}…` : text;
+  const start = firstCharacters(text, COMMENT_QUOTE_MAX);
+  return start.length < text.length ? `${start}…` : text;
 }
 
 /** The loaded thing of this kind (the route table's loader ran: it is one the viewer may see). */
