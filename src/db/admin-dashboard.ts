@@ -68,3 +68,11 @@ export async function sumStorage(db: Queryable): Promise<StorageFigures> {
   );
   return { originalsBytes: Number(rows[0]!.originals), renditionsBytes: Number(rows[0]!.renditions), imagesBytes: Number(rows[0]!.images) };
 }
+
+/** Open queue items (things reported) and the reports in them, through the queue's partial index (report_items_queue_idx). */
+export async function countOpenReports(db: Queryable): Promise<{ items: number; reports: number }> {
+  const { rows } = await db.query<{ items: string; reports: string }>(
+    `SELECT count(*) AS items, coalesce(sum(report_count), 0) AS reports FROM report_items WHERE status = 'open'`,
+  );
+  return { items: Number(rows[0]!.items), reports: Number(rows[0]!.reports) };
+}

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Request, Response } from 'express';
-import { countPeople, countVideosByStatus, sumStorage, type PeopleFigures, type StorageFigures } from '../db/admin-dashboard.js';
+import { countOpenReports, countPeople, countVideosByStatus, sumStorage, type PeopleFigures, type StorageFigures } from '../db/admin-dashboard.js';
 import { countVideoJobs, failCancelledVideo, findJobForUpdate, listFailedVideos, listVideoJobs, recordJobAction, JOBS_SHOWN } from '../db/admin-jobs.js';
 import { withTransaction } from '../db/pool.js';
 import { resetFailedVideo } from '../db/video-processing.js';
@@ -54,9 +54,9 @@ export function adminJobRoutes({ pool, queue, config }: RouteDeps) {
   }
 
   return {
-    /** GET /admin — the dashboard; jobs and disk live, the whole-table figures up to a minute old. */
+    /** GET /admin — the dashboard; jobs, open reports and disk live, the whole-table figures up to a minute old. */
     async showDashboard(_req: Request, res: Response): Promise<void> {
-      const [figures, jobs, space] = await Promise.all([slowFigures(), countVideoJobs(pool, PROCESS_VIDEO), disk()]);
+      const [figures, jobs, space, reports] = await Promise.all([slowFigures(), countVideoJobs(pool, PROCESS_VIDEO), disk(), countOpenReports(pool)]);
       const { people, videos, storage } = figures;
       res.render('admin/dashboard', {
         title: 'Administration',
@@ -70,6 +70,7 @@ export function adminJobRoutes({ pool, queue, config }: RouteDeps) {
         ],
         disk: space && { free: formatBytes(space.free), total: formatBytes(space.total), percentFree: space.total > 0 ? Math.round((space.free / space.total) * 100) : 0 },
         jobs,
+        reports,
         countedAt: new Date(figures.at),
       });
     },

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
+import { saveReport } from '../../src/db/reports.js';
 import { insertVideoFile } from '../../src/db/video-files.js';
 import { formatBytes } from '../../src/format.js';
 import { PROCESS_VIDEO } from '../../src/jobs/queue.js';
@@ -39,6 +40,9 @@ describe('GET /admin', () => {
     await insertVideoFile(testPool(), ready.id, { kind: 'rendition', name: 'dash-360p.mp4', storageKey: `videos/${ready.publicId}/dash-360p.mp4`, mimeType: 'video/mp4', width: 640, height: 360, bytes: 3_000_000 });
     await insertVideoFile(testPool(), ready.id, { kind: 'thumbnail', name: 'dash-thumb.jpg', storageKey: `videos/${ready.publicId}/dash-thumb.jpg`, mimeType: 'image/jpeg', width: 320, height: 180, bytes: 20_000 });
     await testQueue().boss.send(PROCESS_VIDEO, { videoId: waiting.id });
+    for (const reporter of [await createUser(), await createUser()]) {
+      await saveReport(testPool(), { reporterId: reporter.id, kind: 'video', targetId: ready.id, targetOwnerId: owner.id, reason: 'spam', severity: 1, text: '', videoTimeSeconds: null });
+    }
 
     const { app } = createTestApp();
     const res = await (await signedInAgent(app, await createUser({ roles: ['admin'] }))).get('/admin');
@@ -64,6 +68,10 @@ describe('GET /admin', () => {
     const jobs = res.text.slice(res.text.indexOf('id="jobs-title"'));
     assert.equal(n(figure(jobs, 'Waiting')), await scalar(`SELECT count(*) AS n FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry')`, [PROCESS_VIDEO]));
     assert.ok(n(figure(jobs, 'Waiting')) >= 1);
+    assert.ok(n(figure(res.text, 'Things reported')) >= 1);
+    assert.equal(n(figure(res.text, 'Things reported')), await scalar(`SELECT count(*) AS n FROM report_items WHERE status = 'open'`));
+    assert.equal(n(figure(res.text, 'Reports')), await scalar(`SELECT coalesce(sum(report_count), 0) AS n FROM report_items WHERE status = 'open'`));
+    assert.match(res.text, /href="\/admin\/reports">See the queue/);
     assert.match(res.text, /href="\/admin" aria-current="page">Dashboard/);
   });
 
