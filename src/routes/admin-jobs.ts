@@ -1,19 +1,14 @@
-import fs from 'node:fs';
 import type { Request, Response } from 'express';
-import { countOpenReports, countPeople, countVideosByStatus, sumStorage, type PeopleFigures, type StorageFigures } from '../db/admin-dashboard.js';
 import { countVideoJobs, failCancelledVideo, findJobForUpdate, listFailedVideos, listVideoJobs, recordJobAction, JOBS_SHOWN } from '../db/admin-jobs.js';
 import { withTransaction } from '../db/pool.js';
 import { resetFailedVideo } from '../db/video-processing.js';
 import { findVideoByPublicId } from '../db/videos.js';
-import { formatBytes } from '../format.js';
 import { notFound } from '../http/errors.js';
 import { flash } from '../http/session.js';
 import { PROCESS_VIDEO } from '../jobs/queue.js';
 import type { RouteDeps } from './deps.js';
 import { PUBLIC_ID_PATTERN } from './public-id.js';
 
-/** How long the dashboard's whole-table counts and sums are kept (src/db/admin-dashboard.ts says why). */
-export const DASHBOARD_CACHE_SECONDS = 60;
 /** pg-boss's job ids are UUIDs; anything else in their place is a 404 without a query. */
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Lines of a failed run's message shown: runFfmpeg keeps ffmpeg's last three, joined with " | ". */
@@ -29,52 +24,12 @@ export function errorLines(message: string | null): string[] {
 }
 
 /**
- * The dashboard and the processing jobs (issue 13, items 7 and 8; permission admin.access, which
- * moderators do not have: the server's disk, its queue and other people's failed uploads are
- * the running of the site, not moderation).
+ * The processing jobs (issue 13, item 8; permission admin.access, which moderators do not have:
+ * the server's queue and other people's failed uploads are the running of the site, not
+ * moderation).
  */
-export function adminJobRoutes({ pool, queue, config }: RouteDeps) {
-  let kept: { at: number; people: PeopleFigures; videos: Record<string, number>; storage: StorageFigures } | null = null;
-
-  async function slowFigures() {
-    if (kept && Date.now() - kept.at < DASHBOARD_CACHE_SECONDS * 1000) return kept;
-    const [people, videos, storage] = await Promise.all([countPeople(pool, new Date()), countVideosByStatus(pool), sumStorage(pool)]);
-    kept = { at: Date.now(), people, videos, storage };
-    return kept;
-  }
-
-  /** Free and total bytes of the file system DATA_DIR is on; null where statfs cannot tell. */
-  async function disk(): Promise<{ free: number; total: number } | null> {
-    try {
-      const s = await fs.promises.statfs(config.dataDir);
-      return { free: s.bavail * s.bsize, total: s.blocks * s.bsize };
-    } catch {
-      return null;
-    }
-  }
-
+export function adminJobRoutes({ pool, queue }: RouteDeps) {
   return {
-    /** GET /admin — the dashboard; jobs, open reports and disk live, the whole-table figures up to a minute old. */
-    async showDashboard(_req: Request, res: Response): Promise<void> {
-      const [figures, jobs, space, reports] = await Promise.all([slowFigures(), countVideoJobs(pool, PROCESS_VIDEO), disk(), countOpenReports(pool)]);
-      const { people, videos, storage } = figures;
-      res.render('admin/dashboard', {
-        title: 'Administration',
-        people,
-        newThisWeek: people.signups.slice(-7).reduce((sum, d) => sum + d.count, 0),
-        videos,
-        storage: [
-          { label: 'Originals', bytes: formatBytes(storage.originalsBytes) },
-          { label: 'Renditions', bytes: formatBytes(storage.renditionsBytes) },
-          { label: 'Images', bytes: formatBytes(storage.imagesBytes) },
-        ],
-        disk: space && { free: formatBytes(space.free), total: formatBytes(space.total), percentFree: space.total > 0 ? Math.round((space.free / space.total) * 100) : 0 },
-        jobs,
-        reports,
-        countedAt: new Date(figures.at),
-      });
-    },
-
     /** GET /admin/jobs — waiting, running and failed processing, each list up to JOBS_SHOWN. */
     async showJobs(_req: Request, res: Response): Promise<void> {
       const [waiting, running, failed, counts] = await Promise.all([

@@ -36,6 +36,7 @@ import { studioThumbRoutes } from './studio-thumbs.js';
 import { studioStatsRoutes } from './studio-stats.js';
 import { studioCommentRoutes } from './studio-comments.js';
 import { adminAuditRoutes } from './admin-audit.js';
+import { adminDashboardRoutes } from './admin-dashboard.js';
 import { adminJobRoutes } from './admin-jobs.js';
 
 /**
@@ -110,6 +111,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const adminReports = adminReportRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
   const adminAudit = adminAuditRoutes(deps);
+  const adminDashboard = adminDashboardRoutes(deps);
   const adminJobs = adminJobRoutes(deps);
   const router = Router();
 
@@ -241,7 +243,7 @@ export function buildRouter(deps: RouteDeps): Router {
   // Administration (issue 13): the dashboard and the processing jobs are the running of the site
   // (admin.access, admins); the audit log is read by moderators too (audit.read). Every action
   // writes its audit row in its own transaction.
-  router.get('/admin', requirePermission('admin.access'), adminJobs.showDashboard);
+  router.get('/admin', requirePermission('admin.access'), adminDashboard.show);
   router.get('/admin/audit', requirePermission('audit.read'), adminAudit.show);
   router.get('/admin/jobs', requirePermission('admin.access'), adminJobs.showJobs);
   router.post('/admin/jobs/videos/:id/retry', requirePermission('admin.access'), adminJobs.retry);
