@@ -10,10 +10,10 @@ import { prepared } from './pool.js';
  */
 
 /** What was acted on; issue 13 adds 'video', 'user', 'role', 'report', 'settings'. */
-export type AuditTargetKind = 'comment';
+export type AuditTargetKind = 'comment' | 'role' | 'user';
 
 /** Actions recorded so far. */
-export type AuditAction = 'comment.remove';
+export type AuditAction = 'comment.remove' | 'role.create' | 'role.update' | 'role.delete' | 'role.grant' | 'role.revoke';
 
 export interface AuditEntry {
   actorId: number | null;

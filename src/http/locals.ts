@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { canGiveRole, canSeePeople } from '../auth/permissions.js';
 import { areCommentsOpen, can, canChangeComment, canCurateComment, canDeleteComment, canCommentOn, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditChannel, canEditPlaylist, canEditVideo, canManagePlaylist, canManageUpload, canRateVideo, canRemoveWatchedFrom, canSaveVideo, canSeeVideo, canSubscribeTo, isOwnerOr, type Permission, type Viewer } from '../auth/permissions.js';
 import { isListed, isWatchableByLink } from '../db/visibility.js';
 import { REMOVAL_REASONS } from '../forms/comment-removal.js';
@@ -68,6 +69,8 @@ function setPredicates(res: Response, viewer: Viewer | null): void {
   res.locals.canEditPlaylist = (playlist: Subject<typeof canEditPlaylist>) => canEditPlaylist(viewer, playlist);
   res.locals.canRemoveWatchedFrom = (playlist: Subject<typeof canRemoveWatchedFrom>) => canRemoveWatchedFrom(viewer, playlist);
   res.locals.canSaveVideo = (video: Subject<typeof canSaveVideo>) => canSaveVideo(viewer, video);
+  res.locals.canSeePeople = () => canSeePeople(viewer);
+  res.locals.canGiveRole = (permissions: readonly string[]) => canGiveRole(viewer, permissions);
 }
 
 /**

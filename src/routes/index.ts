@@ -33,6 +33,10 @@ import { studioEditRoutes } from './studio-edit.js';
 import { studioThumbRoutes } from './studio-thumbs.js';
 import { studioStatsRoutes } from './studio-stats.js';
 import { studioCommentRoutes } from './studio-comments.js';
+import { adminRoleRoutes } from './admin-roles.js';
+import { adminUserRoutes } from './admin-users.js';
+import { allowRole, peopleLoaders, requireViewer } from './people-loaders.js';
+import { canGiveRole, canSeePeople } from '../auth/permissions.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -236,6 +240,25 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/@:handle/feed.atom', cacheable, loadChannel, integration.channelFeed);
   router.post('/@:handle/subscribe', requireUser, loadChannel, allowChannel(canSubscribeTo, 'You cannot subscribe to this channel.'), keepsPages, engagement.subscribe);
   router.post('/@:handle/unsubscribe', requireUser, loadChannel, keepsPages, engagement.unsubscribe);
+
+  // People and roles (issue 13, item 5). Roles: `role.assign`, and a role is changed or deleted only
+  // by someone holding all its permissions (canGiveRole). People: `role.assign` or `user.ban`
+  // (canSeePeople); giving and taking roles: `role.assign` (canGiveRole on the role, in the handler).
+  const { loadRole, loadPerson } = peopleLoaders(deps.pool);
+  const adminRoles = adminRoleRoutes(deps);
+  const adminUsers = adminUserRoutes(deps);
+  const assignsRoles = requirePermission('role.assign');
+  const givesRole = allowRole(canGiveRole, 'You may only change or delete roles whose permissions you hold yourself.');
+  const seesPeople = requireViewer(canSeePeople, 'Your account may not see the people of this site.');
+  router.get('/admin/roles', assignsRoles, adminRoles.list);
+  router.post('/admin/roles', assignsRoles, adminRoles.create);
+  router.get('/admin/roles/:name', assignsRoles, loadRole, adminRoles.show);
+  router.post('/admin/roles/:name', assignsRoles, loadRole, givesRole, adminRoles.save);
+  router.post('/admin/roles/:name/delete', assignsRoles, loadRole, givesRole, adminRoles.remove);
+  router.get('/admin/users', seesPeople, adminUsers.list);
+  router.get('/admin/users/:handle', seesPeople, loadPerson, adminUsers.show);
+  router.post('/admin/users/:handle/roles', assignsRoles, loadPerson, adminUsers.grant);
+  router.post('/admin/users/:handle/roles/:role/remove', assignsRoles, loadPerson, adminUsers.revoke);
 
   return router;
 }
