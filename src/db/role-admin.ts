@@ -130,7 +130,8 @@ export async function deleteRole(pool: Pool, actorId: number, name: string, allo
 }
 
 export interface Assignment {
-  actorId: number;
+  /** Who gives or takes it; null for the site itself (npm run create-admin, from the server's shell). */
+  actorId: number | null;
   userId: number;
   role: string;
 }

@@ -84,7 +84,7 @@ describe('check params: people and roles', () => {
         { name: freshName(), description: 'x', permissions: '*' }, { name: freshName(), description: 'x', permissions: '__proto__' },
       ];
       for (const form of forms) assert.equal((await withoutWrites(() => postForm(admin, '/admin/roles', form as never))).status, 422, JSON.stringify(form).slice(0, 80));
-      for (const form of [{}, { description: '' }, { description: 'x', permissions: '*' }, { description: 'x', permissions: 'hasOwnProperty' }]) {
+      for (const form of <Record<string, string>[]>[{}, { description: '' }, { description: 'x', permissions: '*' }, { description: 'x', permissions: 'hasOwnProperty' }]) {
         assert.equal((await withoutWrites(() => postForm(admin, `/admin/roles/${name}`, form))).status, 422, JSON.stringify(form));
       }
       const token = await tokenOf(admin, '/');
@@ -153,7 +153,7 @@ describe('check params: people and roles', () => {
     });
 
     it('fails with a missing, unknown, malformed or repeated role (422)', async () => {
-      for (const form of [{}, { role: '' }, { role: 'no-such-role' }, { role: '*' }, { role: 'ADMIN' }, { role: 'x'.repeat(5000) }, { role: '__proto__' }]) {
+      for (const form of <Record<string, string>[]>[{}, { role: '' }, { role: 'no-such-role' }, { role: '*' }, { role: 'ADMIN' }, { role: 'x'.repeat(5000) }, { role: '__proto__' }]) {
         assert.equal((await withoutWrites(() => postForm(admin, `/admin/users/${person.handle}/roles`, form))).status, 422, JSON.stringify(form).slice(0, 60));
       }
       const token = await tokenOf(admin, '/');

@@ -142,7 +142,7 @@ describe('admin: roles', function () {
     it('refuses bad input (422), unknown roles (404), moderators (403), writing nothing', async () => {
       const name = newRoleName();
       await makeRole(name, ['video.upload']);
-      for (const form of [{ description: '' }, { description: 'x', permissions: '*' }, { description: 'x', permissions: 'nope' }]) {
+      for (const form of <Record<string, string>[]>[{ description: '' }, { description: 'x', permissions: '*' }, { description: 'x', permissions: 'nope' }]) {
         assert.equal((await withoutWrites(() => postForm(admin, `/admin/roles/${name}`, form))).status, 422, JSON.stringify(form));
       }
       for (const bad of ['no-such-role', 'UPPER', 'x', '%00', 'a'.repeat(40)]) assert.equal((await withoutWrites(() => postForm(admin, `/admin/roles/${bad}`, { description: 'x' }))).status, 404, bad);
