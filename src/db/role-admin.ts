@@ -139,9 +139,10 @@ export interface Assignment {
 /**
  * The user's roles, their row locked so that two changes of one person's roles are recorded in
  * order (NO KEY UPDATE: their comments, videos and sessions, which only reference the row, go on).
+ * Null for a deleted account: its roles no longer matter, and they stay as they were when it went.
  */
 async function lockUserRoles(client: PoolClient, userId: number): Promise<string[] | null> {
-  const user = await client.query('SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE', [userId]);
+  const user = await client.query('SELECT id FROM users WHERE id = $1 AND deleted_at IS NULL FOR NO KEY UPDATE', [userId]);
   if (user.rowCount === 0) return null;
   const { rows } = await client.query<{ role: string }>('SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role', [userId]);
   return rows.map((r) => r.role);

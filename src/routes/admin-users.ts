@@ -72,7 +72,7 @@ export function adminUserRoutes({ pool }: RouteDeps) {
       const outcome = await grantRoleTo(pool, { actorId: req.viewer!.id, userId: loadedPerson(req).id, role }, mayGive(req));
       if (outcome === 'no-role') return renderPerson(req, res, 422, { role: 'Choose a role from the list.' });
       if (outcome === 'forbidden') throw forbidden(REFUSED);
-      if (outcome === 'nothing') throw notFound('There is no account with this handle.');
+      if (outcome === 'nothing') throw notFound('This account has been deleted: its roles no longer change.');
       flash(req, 'success', outcome === 'granted' ? `@${loadedPerson(req).handle} now has the role ${role}.` : `@${loadedPerson(req).handle} already had the role ${role}.`);
       backToPerson(req, res);
     },
@@ -83,7 +83,7 @@ export function adminUserRoutes({ pool }: RouteDeps) {
       if (!ROLE_NAME_PATTERN.test(role)) throw notFound('There is no role with this name.');
       const outcome = await revokeRoleFrom(pool, { actorId: req.viewer!.id, userId: loadedPerson(req).id, role }, mayGive(req));
       if (outcome === 'no-role') throw notFound('There is no role with this name.');
-      if (outcome === 'nothing') throw notFound('There is no account with this handle.');
+      if (outcome === 'nothing') throw notFound('This account has been deleted: its roles no longer change.');
       if (outcome === 'forbidden') throw forbidden(REFUSED);
       if (outcome === 'last-admin') throw new HttpError(409, 'This is the last admin who can act: give the admin role to someone else first.');
       flash(req, 'success', outcome === 'revoked' ? `@${loadedPerson(req).handle} no longer has the role ${role}.` : `@${loadedPerson(req).handle} did not have the role ${role}.`);

@@ -5,7 +5,7 @@ import { useTestApp } from '../helpers/app.js';
 import { signedInAgent, type Agent } from '../helpers/agent.js';
 import { postForm, tokenOf, withoutWrites } from '../helpers/check-params.js';
 import { testPool } from '../helpers/database.js';
-import { banUser, createUser, createVideo, uniqueHandle } from '../helpers/factories.js';
+import { banUser, createUser, createVideo, deleteUser, uniqueHandle } from '../helpers/factories.js';
 
 async function rolesOf(userId: number): Promise<string[]> {
   const { rows } = await testPool().query('SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role', [userId]);
@@ -159,6 +159,17 @@ describe('admin: people', function () {
       assert.equal((await withoutWrites(() => postForm(admin, `/admin/users/${person.handle}/roles/no-such-role/remove`))).status, 404);
       assert.equal((await withoutWrites(() => postForm(admin, '/admin/users/no_such_person_here/roles', { role: 'moderator' }))).status, 404);
       assert.equal((await withoutWrites(() => admin.post(`/admin/users/${person.handle}/roles`).type('form').send({ role: 'moderator' }))).status, 403, 'no CSRF token');
+    });
+
+    it('shows a deleted account with its roles as they were, and changes them no more (404)', async () => {
+      const person = await createUser({ roles: ['user', 'moderator'] });
+      await deleteUser(person);
+      const page = await admin.get(`/admin/users/${person.handle}`);
+      assert.equal(page.status, 200);
+      assert.match(page.text, /<dt>Status<\/dt><dd>Deleted<\/dd>/);
+      assert.ok(!page.text.includes('Give role') && !page.text.includes('/remove"'));
+      assert.equal((await withoutWrites(() => postForm(admin, `/admin/users/${person.handle}/roles`, { role: 'admin' }))).status, 404);
+      assert.equal((await withoutWrites(() => postForm(admin, `/admin/users/${person.handle}/roles/moderator/remove`))).status, 404);
     });
 
     it('lets a holder of role.assign give only roles within their own permissions', async () => {
