@@ -54,6 +54,9 @@ export interface Config {
   avatarUploadsPerHour: number;
   commentsPerMinute: number;
   commentsPerDay: number;
+  /** Reports one account may send (issue 13); beyond, 429 and nothing written. */
+  reportsPerHour: number;
+  reportsPerDay: number;
   /** Videos one playlist may hold (issue 12); at the limit, adding says so. */
   playlistMaxItems: number;
   /** Playlists one account may keep, Watch later not counted. */
@@ -179,6 +182,8 @@ export const VARIABLES = [
   { name: 'AVATAR_UPLOADS_PER_HOUR', key: 'avatarUploadsPerHour', default: '10', parse: integer(1, 1_000_000) },
   { name: 'COMMENTS_PER_MINUTE', key: 'commentsPerMinute', default: '5', parse: integer(1, 1_000_000) },
   { name: 'COMMENTS_PER_DAY', key: 'commentsPerDay', default: '200', parse: integer(1, 1_000_000) },
+  { name: 'REPORTS_PER_HOUR', key: 'reportsPerHour', default: '20', parse: integer(1, 1_000_000) },
+  { name: 'REPORTS_PER_DAY', key: 'reportsPerDay', default: '100', parse: integer(1, 1_000_000) },
   { name: 'PLAYLIST_MAX_ITEMS', key: 'playlistMaxItems', default: '5000', parse: integer(1, 100_000) },
   { name: 'PLAYLISTS_PER_ACCOUNT', key: 'playlistsPerAccount', default: '500', parse: integer(1, 100_000) },
 ] as const satisfies readonly Variable<keyof Config>[];

@@ -13,6 +13,7 @@ export const PERMISSIONS = {
   'video.remove.any': 'Remove any video',
   'video.hide.any': 'Hide any video from listings',
   'comment.remove.any': 'Remove any comment',
+  'report.create': 'Report videos, comments and channels to moderators',
   'report.handle': 'Work the report queue',
   'user.ban': 'Ban and unban users',
   'role.assign': 'Give and take roles',
@@ -232,4 +233,34 @@ export function canRemoveWatchedFrom(viewer: Viewer | null | undefined, playlist
  */
 export function canSaveVideo(viewer: Viewer | null | undefined, video: VideoAccess): boolean {
   return can(viewer, 'playlist.manage') && (viewer!.id === video.ownerId || isWatchableByLink(video));
+}
+
+/**
+ * Whether a comment may be shown to this viewer, as loadComment decides (src/routes/loaders.ts):
+ * its video is one they may see, its author is live, it is not deleted, and a held one only to
+ * its author, the creator and moderators (canSeeHeldComments). For lists that meet a comment
+ * again later, such as a reporter's reports.
+ */
+export function canSeeComment(viewer: Viewer | null | undefined, comment: { authorId: number; held: boolean; deleted: boolean; authorLive: boolean }, video: VideoAccess): boolean {
+  if (comment.deleted || !comment.authorLive || !canSeeVideo(viewer, video)) return false;
+  return !comment.held || (!!viewer && viewer.id === comment.authorId) || canSeeHeldComments(viewer, video);
+}
+
+/**
+ * Reporting something to moderators (issue 13, item 1): with `report.create`, anything one may
+ * see (the loaders decide that: a hidden thing is a 404) except one's own, which one can delete
+ * or change instead. Pages also offer the link to signed-out visitors, whom it takes to sign in.
+ */
+export function canReportVideo(viewer: Viewer | null | undefined, video: Pick<VideoAccess, 'ownerId'>): boolean {
+  return can(viewer, 'report.create') && viewer!.id !== video.ownerId;
+}
+
+/** As canReportVideo, for a comment not deleted (a deleted one shows nothing to report). */
+export function canReportComment(viewer: Viewer | null | undefined, comment: { authorId: number; deletedAt: Date | null }): boolean {
+  return can(viewer, 'report.create') && viewer!.id !== comment.authorId && comment.deletedAt === null;
+}
+
+/** As canReportVideo, for a channel (an account): not one's own. */
+export function canReportChannel(viewer: Viewer | null | undefined, channel: { id: number }): boolean {
+  return can(viewer, 'report.create') && viewer!.id !== channel.id;
 }

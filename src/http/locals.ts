@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { canGiveRole, canSeePeople } from '../auth/permissions.js';
-import { areCommentsOpen, can, canChangeComment, canCurateComment, canDeleteComment, canCommentOn, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditChannel, canEditPlaylist, canEditVideo, canManagePlaylist, canManageUpload, canRateVideo, canRemoveWatchedFrom, canSaveVideo, canSeeVideo, canSubscribeTo, isOwnerOr, type Permission, type Viewer } from '../auth/permissions.js';
+import { areCommentsOpen, can, canChangeComment, canCurateComment, canDeleteComment, canCommentOn, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditChannel, canEditPlaylist, canEditVideo, canManagePlaylist, canManageUpload, canRateVideo, canRemoveWatchedFrom, canReportChannel, canReportComment, canReportVideo, canSaveVideo, canSeeVideo, canSubscribeTo, isOwnerOr, type Permission, type Viewer } from '../auth/permissions.js';
 import { isListed, isWatchableByLink } from '../db/visibility.js';
 import { REMOVAL_REASONS } from '../forms/comment-removal.js';
 import { formatCount, formatDate, formatDateTime, formatNumber, plural } from '../format.js';
@@ -69,6 +69,10 @@ function setPredicates(res: Response, viewer: Viewer | null): void {
   res.locals.canEditPlaylist = (playlist: Subject<typeof canEditPlaylist>) => canEditPlaylist(viewer, playlist);
   res.locals.canRemoveWatchedFrom = (playlist: Subject<typeof canRemoveWatchedFrom>) => canRemoveWatchedFrom(viewer, playlist);
   res.locals.canSaveVideo = (video: Subject<typeof canSaveVideo>) => canSaveVideo(viewer, video);
+  // Reports (issue 13): templates offer the link to signed-out visitors too (`!viewer || …`): it leads to sign in.
+  res.locals.canReportVideo = (video: Subject<typeof canReportVideo>) => canReportVideo(viewer, video);
+  res.locals.canReportComment = (comment: Subject<typeof canReportComment>) => canReportComment(viewer, comment);
+  res.locals.canReportChannel = (channel: Subject<typeof canReportChannel>) => canReportChannel(viewer, channel);
   res.locals.canSeePeople = () => canSeePeople(viewer);
   res.locals.canGiveRole = (permissions: readonly string[]) => canGiveRole(viewer, permissions);
 }

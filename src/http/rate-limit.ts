@@ -55,6 +55,12 @@ function refuse(req: Request, _res: Response, next: NextFunction): void {
   next(tooManyRequests(retryAfterSeconds));
 }
 
+/** As `refuse`, with a message that says which limit was reached. */
+const refuseSaying = (message: string) => function refuseWithMessage(req: Request, _res: Response, next: NextFunction): void {
+  const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+  next(tooManyRequests(resetTime ? (resetTime.getTime() - Date.now()) / 1000 : 60, message));
+};
+
 const byAddress = (req: Request): string => ipKeyGenerator(req.ip ?? 'unknown');
 /** After requireUser in the chain; a request without a viewer never gets here. */
 const byAccount = (req: Request): string => String(req.viewer?.id ?? 'nobody');
@@ -68,6 +74,8 @@ export interface RateLimitSettings {
   avatarUploadsPerHour: number;
   commentsPerMinute: number;
   commentsPerDay: number;
+  reportsPerHour: number;
+  reportsPerDay: number;
 }
 
 export function createRateLimiters(pool: Pool, settings: RateLimitSettings & Pick<Config, 'publicUrl'>, secret: string) {
@@ -76,8 +84,8 @@ export function createRateLimiters(pool: Pool, settings: RateLimitSettings & Pic
   const perAddress = (prefix: string, windowMs: number, limit: number, counting: Pick<Partial<Options>, 'skipSuccessfulRequests' | 'skipFailedRequests'> = {}) =>
     rateLimit({ ...common, windowMs, limit, ...counting, keyGenerator: byAddress, store: new PostgresStore(pool, prefix) });
   /** At most `limit` requests per signed-in account in `windowMs`; refused forms (4xx) do not count. */
-  const perAccount = (prefix: string, windowMs: number, limit: number) =>
-    rateLimit({ ...common, windowMs, limit, skipFailedRequests: true, keyGenerator: byAccount, store: new PostgresStore(pool, prefix) });
+  const perAccount = (prefix: string, windowMs: number, limit: number, message?: string) =>
+    rateLimit({ ...common, ...(message ? { handler: refuseSaying(message) } : {}), windowMs, limit, skipFailedRequests: true, keyGenerator: byAccount, store: new PostgresStore(pool, prefix) });
   return {
     /** Failed sign-ins from one address (a successful one takes its hit back). */
     loginByAddress: perAddress('login-address:', FIFTEEN_MINUTES_MS, settings.loginMaxFailuresPerAddress, { skipSuccessfulRequests: true }),
@@ -139,5 +147,12 @@ export function createRateLimiters(pool: Pool, settings: RateLimitSettings & Pic
      */
     commentsPerMinuteByAccount: perAccount('comments-minute:', ONE_MINUTE_MS, settings.commentsPerMinute),
     commentsPerDayByAccount: perAccount('comments-day:', ONE_DAY_MS, settings.commentsPerDay),
+    /**
+     * Reports one account sends, an hour and a day (issue 13), updates of an open report
+     * included: each is a moderator's time. Refused before the form is read, so nothing is
+     * written; a form sent back with errors (422) does not count.
+     */
+    reportsPerHourByAccount: perAccount('reports-hour:', ONE_HOUR_MS, settings.reportsPerHour, `You have sent ${settings.reportsPerHour} report${settings.reportsPerHour === 1 ? '' : 's'} in the last hour, the most an account may send. Please wait before reporting more; moderators will look at the ones you sent.`),
+    reportsPerDayByAccount: perAccount('reports-day:', ONE_DAY_MS, settings.reportsPerDay, `You have sent ${settings.reportsPerDay} report${settings.reportsPerDay === 1 ? '' : 's'} today, the most an account may send in a day. Please wait before reporting more; moderators will look at the ones you sent.`),
   };
 }

@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import { areCommentsOpen, canChangeComment, canCommentOn, canCurateComment, canDeleteComment, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditPlaylist, canEditVideo, canManagePlaylist, canManageUpload, canRateVideo, canRemoveWatchedFrom, canSaveVideo, canSubscribeTo } from '../auth/permissions.js';
+import { areCommentsOpen, canChangeComment, canCommentOn, canCurateComment, canDeleteComment, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditPlaylist, canEditVideo, canManagePlaylist, canManageUpload, canRateVideo, canRemoveWatchedFrom, canReportChannel, canReportComment, canReportVideo, canSaveVideo, canSubscribeTo } from '../auth/permissions.js';
 import { allowChannel, allowComment, allowCommentOnVideo, allowPlaylist, allowVideo, hideVideoUnless, requirePermission, requireUser } from '../http/guards.js';
 import { problemHandler } from '../http/error-handler.js';
 import { uploadGuards } from '../http/upload-limits.js';
@@ -19,6 +19,8 @@ import { playlistRoutes } from './playlists.js';
 import { playlistPlaybackRoutes } from './playlist-playback.js';
 import { playlistOrderRoutes } from './playlist-order.js';
 import { playlistSavingRoutes } from './playlist-saving.js';
+import { reportRoutes } from './reports.js';
+import { adminReportRoutes } from './admin-reports.js';
 import { chapterRoutes } from './chapters.js';
 import { studioChapterRoutes } from './studio-chapters.js';
 import type { RouteDeps } from './deps.js';
@@ -106,6 +108,8 @@ export function buildRouter(deps: RouteDeps): Router {
   const playlistPlayback = playlistPlaybackRoutes(deps);
   const playlistOrder = playlistOrderRoutes(deps);
   const saving = playlistSavingRoutes(deps);
+  const reports = reportRoutes(deps);
+  const adminReports = adminReportRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
   const router = Router();
 
@@ -241,6 +245,22 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/@:handle/subscribe', requireUser, loadChannel, allowChannel(canSubscribeTo, 'You cannot subscribe to this channel.'), keepsPages, engagement.subscribe);
   router.post('/@:handle/unsubscribe', requireUser, loadChannel, keepsPages, engagement.unsubscribe);
 
+  // Reports (issue 13, item 1): signed in with report.create; only what the reporter may see (the
+  // loaders' 404), never their own (403); a post counts against the per-account limits (429,
+  // nothing written) and changes nothing a visitor sees (keepsPages). My reports: /settings/reports.
+  const reportLimits = [limits.reportsPerHourByAccount, limits.reportsPerDayByAccount];
+  const reportVideo = allowVideo(canReportVideo, 'You cannot report your own video.');
+  const reportComment = allowComment(canReportComment, 'You cannot report your own comment.');
+  const reportChannel = allowChannel(canReportChannel, 'You cannot report your own channel.');
+  router.get('/watch/:id/report', requirePermission('report.create'), loadVideo, reportVideo, reports.show('video'));
+  router.post('/watch/:id/report', requirePermission('report.create'), loadVideo, reportVideo, ...reportLimits, keepsPages, reports.save('video'));
+  router.get('/comments/:id/report', requirePermission('report.create'), loadComment, reports.commentNotDeleted, reportComment, reports.show('comment'));
+  router.post('/comments/:id/report', requirePermission('report.create'), loadComment, reports.commentNotDeleted, reportComment, ...reportLimits, keepsPages, reports.save('comment'));
+  router.get('/@:handle/report', requirePermission('report.create'), loadChannel, reportChannel, reports.show('channel'));
+  router.post('/@:handle/report', requirePermission('report.create'), loadChannel, reportChannel, ...reportLimits, keepsPages, reports.save('channel'));
+  router.get('/settings/reports', requireUser, reports.showMine);
+  // The moderators' queue (issue 13, item 2): a list of open items so far.
+  router.get('/admin/reports', requirePermission('report.handle'), adminReports.showQueue);
   // People and roles (issue 13, item 5). Roles: `role.assign`, and a role is changed or deleted only
   // by someone holding all its permissions (canGiveRole). People: `role.assign` or `user.ban`
   // (canSeePeople); giving and taking roles: `role.assign` (canGiveRole on the role, in the handler).

@@ -4,7 +4,7 @@ import { findViewerById } from '../../src/db/roles.js';
 import { testPool } from '../helpers/database.js';
 import { createUser } from '../helpers/factories.js';
 
-const USER: Permission[] = ['video.upload', 'video.rate', 'comment.create', 'channel.subscribe', 'playlist.manage'];
+const USER: Permission[] = ['video.upload', 'video.rate', 'comment.create', 'channel.subscribe', 'playlist.manage', 'report.create'];
 const MODERATOR: Permission[] = ['video.remove.any', 'video.hide.any', 'comment.remove.any', 'report.handle', 'user.ban', 'audit.read', 'video.takedown'];
 const ADMIN_ONLY: Permission[] = ['role.assign', 'admin.access', 'settings.edit'];
 

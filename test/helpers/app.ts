@@ -56,6 +56,8 @@ export function createTestApp(env: Record<string, string> = {}, pool: Pool = tes
     AVATAR_UPLOADS_PER_HOUR: '1000',
     COMMENTS_PER_MINUTE: '1000',
     COMMENTS_PER_DAY: '1000',
+    REPORTS_PER_HOUR: '1000',
+    REPORTS_PER_DAY: '1000',
     UPLOADS_PER_DAY: '1000',
     UPLOADS_PROCESSING_MAX: '1000',
     PAGE_CACHE_SECONDS: '0',

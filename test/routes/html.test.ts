@@ -342,6 +342,40 @@ describe('HTML validity and accessibility', () => {
     await assertValid(restarted, 'watch page, Top started again with a notice');
   });
 
+  it('holds for the report pages of a video, a comment and a channel, a report sent back with errors, and my reports', async () => {
+    const owner = await createUser();
+    const reporter = await createUser();
+    const agent = await signedInAgent(t.app, reporter);
+    const video = await createVideo(owner, { title: 'Reported <video>', durationSeconds: 90 });
+    const comment = (await insertComment(testPool(), { videoId: video.id, authorId: owner.id, body: 'Reported \u202Ecomment <b>x</b>', parent: null }))!.id;
+    const watch = (await agent.get(`/watch/${video.publicId}`)).text;
+    assert.match(watch, /\/report"/);
+    await assertValid(watch, 'watch page with Report links');
+    await assertValid((await agent.get(`/@${owner.handle}/about`)).text, 'channel About with its Report link');
+    await assertValid((await supertest(t.app).get(`/watch/${video.publicId}`)).text, 'watch page with Report links, signed out');
+    for (const path of [`/watch/${video.publicId}/report`, `/comments/${comment}/report`, `/@${owner.handle}/report`]) await assertValid((await agent.get(path)).text, path);
+    const token = await tokenFor(agent, `/watch/${video.publicId}/report`);
+    const refused = await agent.post(`/watch/${video.publicId}/report`).type('form').send({ _csrf: token, reason: '', text: 'x'.repeat(3001), time: '9:99' });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, 'POST /watch/:id/report (422)');
+    await assertValid((await agent.get('/settings/reports')).text, 'GET /settings/reports (none)');
+    assert.equal((await agent.post(`/watch/${video.publicId}/report`).type('form').send({ _csrf: token, reason: 'spam', text: 'Spam <here>', time: '1:00' })).status, 303);
+    assert.equal((await agent.post(`/comments/${comment}/report`).type('form').send({ _csrf: token, reason: 'hate' })).status, 303);
+    assert.equal((await agent.post(`/@${owner.handle}/report`).type('form').send({ _csrf: token, reason: 'other' })).status, 303);
+    await assertValid((await agent.get(`/watch/${video.publicId}/report`)).text, 'GET /watch/:id/report (updating my open report)');
+    const gone = await createVideo(owner);
+    assert.equal((await agent.post(`/watch/${gone.publicId}/report`).type('form').send({ _csrf: token, reason: 'violence' })).status, 303);
+    await testPool().query(`UPDATE videos SET visibility = 'private' WHERE id = $1`, [gone.id]);
+    await testPool().query(`UPDATE reports SET status = 'handled', handled_at = now() WHERE reporter_id = $1 AND target_kind = 'channel'`, [reporter.id]);
+    const mine = (await agent.get('/settings/reports')).text;
+    assert.match(mine, /no longer available/);
+    assert.match(mine, /Handled/);
+    await assertValid(mine, 'GET /settings/reports (every state)');
+    const moderator = await signedInAgent(t.app, await createUser({ roles: ['moderator'] }));
+    await assertValid((await moderator.get('/admin/reports')).text, 'GET /admin/reports');
+    await assertValid((await moderator.get('/admin/reports?kind=channel&reason=child_safety')).text, 'GET /admin/reports (filtered, none)');
+  });
+
   it("holds for a video's statistics in the studio, with views, sources and ratings", async () => {
     const user = await createUser();
     const video = await createVideo(user, { title: 'Statistics <page>' });

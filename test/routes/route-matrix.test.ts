@@ -335,6 +335,18 @@ const ROWS: Record<string, Row> = {
   'GET /@:handle/feed.atom': { expect: all(200), request: page((c) => `/@${c.subject.owner.handle}/feed.atom`) },
   'POST /@:handle/subscribe': { expect: [L, 303, 403, 303, 303, B], request: (c) => ({ path: `/@${c.subject.owner.handle}/subscribe`, form: {} }) },
   'POST /@:handle/unsubscribe': { expect: signedInForm(303), request: (c) => ({ path: `/@${c.subject.owner.handle}/unsubscribe`, form: {} }) },
+
+  // Reports (issue 13, item 1): everyone signed in with report.create, never of their own (403);
+  // the private video is a 404 to all who may not see it (moderators see it, so may report it).
+  'GET /watch/:id/report': { expect: [L, 404, 403, 200, 200, L], request: page((c) => `/watch/${c.subject.privateVideo.publicId}/report`) },
+  'POST /watch/:id/report': { fresh: true, expect: [L, 303, 403, 303, 303, B], request: (c) => ({ path: `/watch/${c.subject.video.publicId}/report`, form: { reason: 'spam' } }) },
+  'GET /comments/:id/report': { expect: [L, 200, 403, 200, 200, L], request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/report` }) },
+  'POST /comments/:id/report': { expect: [L, 303, 403, 303, 303, B], request: async (c) => ({ path: `/comments/${await ownersComment(c.subject)}/report`, form: { reason: 'hate', text: 'Matrix' } }) },
+  'GET /@:handle/report': { expect: [L, 200, 403, 200, 200, L], request: page((c) => `/@${c.subject.owner.handle}/report`) },
+  'POST /@:handle/report': { expect: [L, 303, 403, 303, 303, B], request: (c) => ({ path: `/@${c.subject.owner.handle}/report`, form: { reason: 'other' } }) },
+  'GET /settings/reports': { expect: signedIn(200), request: page(() => '/settings/reports') },
+  // The moderators' queue: report.handle (moderators, admins).
+  'GET /admin/reports': { expect: [L, 403, 403, 200, 200, L], request: page(() => '/admin/reports') },
   // People and roles (issue 13, item 5): roles are role.assign's (admins; moderators refused);
   // the people pages role.assign's or user.ban's (moderators see them), their role forms role.assign's.
   'GET /admin/roles': { expect: [L, 403, 403, 403, 200, L], request: page(() => '/admin/roles') },
