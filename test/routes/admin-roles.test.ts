@@ -52,7 +52,7 @@ describe('admin: roles', function () {
       const res = await admin.get('/admin/roles');
       assert.equal(res.status, 200);
       for (const text of ['audit.read', 'video.takedown', 'settings.edit', 'Give and take roles', 'moderator', 'Every permission']) assert.ok(res.text.includes(text), text);
-      assert.match(res.text, /<nav class="tabs" aria-label="Administration">[\s\S]*href="\/admin\/users"[\s\S]*href="\/admin\/roles"/);
+      assert.match(res.text, /<nav class="tabs admin-nav" aria-label="Administration">[\s\S]*href="\/admin\/reports"[\s\S]*href="\/admin\/users"[\s\S]*href="\/admin\/roles"/);
     });
 
     it('gives moderators audit.read and video.takedown, and settings.edit to admins alone (through *)', async () => {
