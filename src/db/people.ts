@@ -85,23 +85,30 @@ export async function listPeople(db: Queryable, query: PeopleQuery): Promise<{ p
 export interface Person extends PersonSummary {
   videoCount: number;
   commentCount: number;
+  /** Queue items about their videos, comments or channel still open, and all there ever were. */
+  openReportItems: number;
+  reportItems: number;
 }
 
 /**
  * Anyone by handle, deleted accounts included (their page shows what happened to them), with the
- * number of their videos (videos_owner_created_idx) and of their comments not deleted
- * (comments_author_idx).
+ * number of their videos (videos_owner_created_idx), of their comments not deleted
+ * (comments_author_idx), and of the report queue's items about them (report_items_owner_idx).
  */
 export async function findPersonByHandle(db: Queryable, handle: string): Promise<Person | null> {
-  const { rows } = await db.query<PersonRow & { video_count: number; comment_count: number }>(
+  const { rows } = await db.query<PersonRow & { video_count: number; comment_count: number; open_report_items: number; report_items: number }>(
     `SELECT ${PERSON_COLUMNS},
        (SELECT count(*) FROM videos v WHERE v.owner_id = u.id)::int AS video_count,
-       (SELECT count(*) FROM comments c WHERE c.author_id = u.id AND c.deleted_at IS NULL)::int AS comment_count
-     FROM users u WHERE u.handle = lower($1)`,
+       (SELECT count(*) FROM comments c WHERE c.author_id = u.id AND c.deleted_at IS NULL)::int AS comment_count,
+       r.open_report_items, r.report_items
+     FROM users u
+     CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE ri.status = 'open')::int AS open_report_items, count(*)::int AS report_items
+                         FROM report_items ri WHERE ri.target_owner_id = u.id) r
+     WHERE u.handle = lower($1)`,
     [handle],
   );
   const row = rows[0];
-  return row ? { ...toPerson(row), videoCount: row.video_count, commentCount: row.comment_count } : null;
+  return row ? { ...toPerson(row), videoCount: row.video_count, commentCount: row.comment_count, openReportItems: row.open_report_items, reportItems: row.report_items } : null;
 }
 
 export interface ActionOnPerson {

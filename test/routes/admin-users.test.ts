@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
 import { insertComment } from '../../src/db/comments.js';
+import { saveReport } from '../../src/db/reports.js';
 import { useTestApp } from '../helpers/app.js';
 import { signedInAgent, type Agent } from '../helpers/agent.js';
 import { postForm, tokenOf, withoutWrites } from '../helpers/check-params.js';
@@ -102,11 +103,14 @@ describe('admin: people', function () {
       const video = await createVideo(person);
       await createVideo(person, { visibility: 'private' });
       await insertComment(testPool(), { videoId: video.id, authorId: person.id, body: 'Hello', parent: null });
+      const reporter = await createUser();
+      await saveReport(testPool(), { reporterId: reporter.id, kind: 'video', targetId: video.id, targetOwnerId: person.id, reason: 'spam', severity: 2, text: '', videoTimeSeconds: null });
       await postForm(admin, `/admin/users/${person.handle}/roles`, { role: 'moderator' });
       const res = await admin.get(`/admin/users/${person.handle}`);
       assert.equal(res.status, 200);
       assert.match(res.text, /<dt>Videos<\/dt><dd><a href="\/@[^"]+">2 on the channel<\/a>/);
       assert.match(res.text, /<dt>Comments<\/dt><dd>1<\/dd>/);
+      assert.match(res.text, /<dt>Reported<\/dt><dd>1 open item in <a href="\/admin\/reports">the queue<\/a>[^<]*; 1 in all<\/dd>/);
       assert.match(res.text, /role\.grant/);
       assert.match(res.text, /roles: user → moderator, user/);
       assert.match(res.text, /action="\/admin\/users\/[^"]+\/roles\/moderator\/remove"/);
