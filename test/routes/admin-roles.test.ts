@@ -153,6 +153,13 @@ describe('admin: roles', function () {
       const assigner = newRoleName();
       await makeRole(assigner, ['role.assign']);
       const agent = await signedInAgent(t.app, await createUser({ roles: [assigner] }));
+      const page = await agent.get('/admin/roles/moderator');
+      assert.equal(page.status, 200);
+      assert.match(page.text, /you may not change it/);
+      assert.ok(!page.text.includes('action="/admin/roles/moderator"') && !page.text.includes('Delete role'), 'no forms offered');
+      const list = await agent.get('/admin/roles');
+      assert.match(list.text, /value="user.ban" id="permission-user-ban" disabled>/, 'a permission they lack cannot be ticked');
+      assert.match(list.text, /value="role.assign" id="permission-role-assign">/);
       assert.equal((await withoutWrites(() => postForm(agent, '/admin/roles/moderator', { description: 'Weakened' }))).status, 403);
       assert.equal((await withoutWrites(() => postForm(agent, '/admin/roles/admin', { description: 'Mine now' }))).status, 403);
     });
