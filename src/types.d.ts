@@ -1,6 +1,8 @@
 import type { Viewer } from './auth/permissions.js';
 import type { Comment } from './db/comments.js';
+import type { Person } from './db/people.js';
 import type { Playlist } from './db/playlists.js';
+import type { Role } from './db/role-admin.js';
 import type { User } from './db/users.js';
 import type { VideoWithOwner } from './db/videos.js';
 
@@ -16,6 +18,10 @@ declare module 'express-serve-static-core' {
     comment?: Comment;
     /** The playlist the URL names, put here by the loadPlaylist step. */
     playlist?: Playlist;
+    /** The role /admin/roles/:name names, put here by loadRole (src/routes/people-loaders.ts). */
+    adminRole?: Role;
+    /** The account /admin/users/:handle names, put here by loadPerson. */
+    person?: Person;
   }
 }
 

@@ -28,6 +28,10 @@ describe('npm run create-admin', function () {
     assert.match(result.stdout, new RegExp(`@${user.handle} is now an administrator`));
     const { rows } = await testPool().query('SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role', [user.id]);
     assert.deepEqual(rows.map((r) => r.role), ['admin', 'user']);
+    const audit = await testPool().query(`SELECT actor_id, action, before, after FROM audit_log WHERE subject_user_id = $1`, [user.id]);
+    assert.deepEqual(audit.rows, [{ actor_id: null, action: 'role.grant', before: { roles: ['user'] }, after: { roles: ['admin', 'user'] } }]);
+    const again = await createAdmin(user.handle);
+    assert.match(again.stdout, /was already an administrator/);
   });
 
   it('says so when there is no such account, and exits non-zero', async () => {

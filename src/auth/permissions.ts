@@ -18,7 +18,9 @@ export const PERMISSIONS = {
   'user.ban': 'Ban and unban users',
   'role.assign': 'Give and take roles',
   'admin.access': 'Open the administration pages',
-  'audit.read': 'Read the audit log',
+  'audit.read': 'Read the audit log of moderation and administration',
+  'video.takedown': 'Take videos down, and decide appeals against it',
+  'settings.edit': 'Change the site settings',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -50,6 +52,26 @@ export function isOwnerOr(viewer: Viewer | null | undefined, ownerId: number, pe
 /** A channel's profile and settings are its owner's alone. */
 export function canEditChannel(viewer: Viewer | null | undefined, channelOwnerId: number): boolean {
   return !!viewer && !viewer.banned && viewer.id === channelOwnerId;
+}
+
+/**
+ * The people pages (/admin/users and a person's page): whoever assigns roles, and whoever bans
+ * (moderators), since both must first find the person; changing roles on them is canGiveRole's.
+ */
+export function canSeePeople(viewer: Viewer | null | undefined): boolean {
+  return can(viewer, 'role.assign') || can(viewer, 'user.ban');
+}
+
+/**
+ * Giving, taking, creating, editing or deleting a role holding `permissions`: `role.assign`, and
+ * every one of those permissions held oneself, so that nobody hands out (or takes away from
+ * others) more than they may do. Admins ('*') pass for every role; a role holding '*' (admin)
+ * only for them.
+ */
+export function canGiveRole(viewer: Viewer | null | undefined, permissions: readonly string[]): boolean {
+  if (!can(viewer, 'role.assign')) return false;
+  if (viewer!.permissions.has(ALL_PERMISSIONS)) return true;
+  return permissions.every((p) => p !== ALL_PERMISSIONS && viewer!.permissions.has(p));
 }
 
 interface VideoAccess extends VideoState {

@@ -1,4 +1,4 @@
-import { grantRole } from '../db/roles.js';
+import { grantRoleTo } from '../db/role-admin.js';
 import { findUserByHandle } from '../db/users.js';
 import { withDatabase } from './with-database.js';
 
@@ -15,7 +15,8 @@ await withDatabase(async ({ pool }) => {
     console.error(`There is no account with the handle "${handle}". Sign up first, then run this again.`);
     return 1;
   }
-  await grantRole(pool, user.id, 'admin');
-  console.log(`@${user.handle} is now an administrator.`);
+  // Recorded in the audit log as any grant is, with no actor: it came from the server's shell.
+  const outcome = await grantRoleTo(pool, { actorId: null, userId: user.id, role: 'admin' }, () => true);
+  console.log(outcome === 'unchanged' ? `@${user.handle} was already an administrator.` : `@${user.handle} is now an administrator.`);
   return 0;
 });

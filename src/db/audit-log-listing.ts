@@ -106,7 +106,8 @@ export async function listAuditEntries(db: Queryable, filters: AuditFilters, pag
 export type AuditTarget =
   | { kind: 'video'; publicId: string; title: string; access: VideoState & { ownerId: number } }
   | { kind: 'comment'; commentId: number; threadId: number | null; videoPublicId: string; access: VideoState & { ownerId: number } }
-  | { kind: 'user'; handle: string; live: boolean };
+  | { kind: 'user'; handle: string; live: boolean }
+  | { kind: 'role'; name: string };
 
 /**
  * The targets of a page's rows that still exist, keyed `kind:id`: one statement per kind, by
@@ -145,6 +146,12 @@ export async function findAuditTargets(db: Queryable, rows: Pick<AuditRow, 'targ
   if (userIds.length) {
     const { rows: users } = await db.query('SELECT id, handle, (deleted_at IS NULL) AS live FROM users WHERE id = ANY($1::bigint[])', [userIds]);
     for (const u of users) found.set(`user:${u.id}`, { kind: 'user', handle: u.handle, live: u.live });
+  }
+  // Roles are named, not numbered; a deleted role's entries name it still, unlinked.
+  const roleNames = [...new Set(rows.filter((r) => r.targetKind === 'role').map((r) => r.targetId))];
+  if (roleNames.length) {
+    const { rows: roles } = await db.query<{ name: string }>('SELECT name FROM roles WHERE name = ANY($1::text[])', [roleNames]);
+    for (const r of roles) found.set(`role:${r.name}`, { kind: 'role', name: r.name });
   }
   return found;
 }

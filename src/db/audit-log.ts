@@ -10,10 +10,10 @@ import { prepared } from './pool.js';
  */
 
 /** What was acted on; issue 13 adds 'video', 'user', 'role', 'report', 'settings'. */
-export type AuditTargetKind = 'comment' | 'video' | 'job';
+export type AuditTargetKind = 'comment' | 'role' | 'user' | 'video' | 'job';
 
 /** Actions recorded so far. */
-export type AuditAction = 'comment.remove' | 'job.retry' | 'job.cancel';
+export type AuditAction = 'comment.remove' | 'role.create' | 'role.update' | 'role.delete' | 'role.grant' | 'role.revoke' | 'job.retry' | 'job.cancel';
 
 export interface AuditEntry {
   actorId: number | null;

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { canGiveRole, canSeePeople } from '../auth/permissions.js';
 import { areCommentsOpen, can, canChangeComment, canCurateComment, canDeleteComment, canCommentOn, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditChannel, canEditPlaylist, canEditVideo, canManagePlaylist, canManageUpload, canRateVideo, canRemoveWatchedFrom, canReportChannel, canReportComment, canReportVideo, canSaveVideo, canSeeVideo, canSubscribeTo, isOwnerOr, type Permission, type Viewer } from '../auth/permissions.js';
 import { isListed, isWatchableByLink } from '../db/visibility.js';
 import { REMOVAL_REASONS } from '../forms/comment-removal.js';
@@ -72,6 +73,8 @@ function setPredicates(res: Response, viewer: Viewer | null): void {
   res.locals.canReportVideo = (video: Subject<typeof canReportVideo>) => canReportVideo(viewer, video);
   res.locals.canReportComment = (comment: Subject<typeof canReportComment>) => canReportComment(viewer, comment);
   res.locals.canReportChannel = (channel: Subject<typeof canReportChannel>) => canReportChannel(viewer, channel);
+  res.locals.canSeePeople = () => canSeePeople(viewer);
+  res.locals.canGiveRole = (permissions: readonly string[]) => canGiveRole(viewer, permissions);
 }
 
 /**

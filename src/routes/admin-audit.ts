@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { canSeeVideo, type Viewer } from '../auth/permissions.js';
+import { can, canSeePeople, canSeeVideo, type Viewer } from '../auth/permissions.js';
 import { auditDiff } from '../audit/diff.js';
 import { findAuditTargets, findUserIdByHandle, listAuditEntries, type AuditRow, type AuditTarget } from '../db/audit-log-listing.js';
 import { AUDIT_FILTER_FIELDS, auditQueryString, parseAuditQuery, type AuditQuery } from '../forms/audit-filters.js';
@@ -15,7 +15,11 @@ function targetLink(viewer: Viewer | null, target: AuditTarget | undefined): { h
     case 'comment':
       return canSeeVideo(viewer, target.access) ? { href: commentLink(target.videoPublicId, { id: target.commentId, threadId: target.threadId }), label: 'the comment' } : null;
     case 'user':
+      // The person's administration page for who may see it (their history is there), else their channel.
+      if (canSeePeople(viewer)) return { href: `/admin/users/${target.handle}`, label: `@${target.handle}` };
       return target.live ? { href: `/@${target.handle}`, label: `@${target.handle}` } : null;
+    case 'role':
+      return can(viewer, 'role.assign') ? { href: `/admin/roles/${target.name}`, label: target.name } : null;
   }
 }
 

@@ -38,6 +38,10 @@ import { studioCommentRoutes } from './studio-comments.js';
 import { adminAuditRoutes } from './admin-audit.js';
 import { adminDashboardRoutes } from './admin-dashboard.js';
 import { adminJobRoutes } from './admin-jobs.js';
+import { adminRoleRoutes } from './admin-roles.js';
+import { adminUserRoutes } from './admin-users.js';
+import { allowRole, peopleLoaders, requireViewer } from './people-loaders.js';
+import { canGiveRole, canSeePeople } from '../auth/permissions.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -240,15 +244,6 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/watch/:id/save/new', requirePermission('playlist.manage'), loadVideo, hideVideoUnless(canSaveVideo), saving.create);
   router.post('/playlist/:id/remove-watched', requireUser, loadPlaylist, allowPlaylist(canRemoveWatchedFrom, 'Only the owner can remove watched videos, and only from Watch later.'), keepsPages, saving.removeWatched);
 
-  // Administration (issue 13): the dashboard and the processing jobs are the running of the site
-  // (admin.access, admins); the audit log is read by moderators too (audit.read). Every action
-  // writes its audit row in its own transaction.
-  router.get('/admin', requirePermission('admin.access'), adminDashboard.show);
-  router.get('/admin/audit', requirePermission('audit.read'), adminAudit.show);
-  router.get('/admin/jobs', requirePermission('admin.access'), adminJobs.showJobs);
-  router.post('/admin/jobs/videos/:id/retry', requirePermission('admin.access'), adminJobs.retry);
-  router.post('/admin/jobs/:id/cancel', requirePermission('admin.access'), adminJobs.cancel);
-
   router.get('/@:handle', cacheable, loadChannel, channels.showChannel);
   router.get('/@:handle/playlists', cacheable, loadChannel, channels.showPlaylists);
   router.get('/@:handle/about', cacheable, loadChannel, channels.showAbout);
@@ -272,6 +267,32 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/settings/reports', requireUser, reports.showMine);
   // The moderators' queue (issue 13, item 2): a list of open items so far.
   router.get('/admin/reports', requirePermission('report.handle'), adminReports.showQueue);
+  // People and roles (issue 13, item 5). Roles: `role.assign`, and a role is changed or deleted only
+  // by someone holding all its permissions (canGiveRole). People: `role.assign` or `user.ban`
+  // (canSeePeople); giving and taking roles: `role.assign` (canGiveRole on the role, in the handler).
+  const { loadRole, loadPerson } = peopleLoaders(deps.pool);
+  const adminRoles = adminRoleRoutes(deps);
+  const adminUsers = adminUserRoutes(deps);
+  const assignsRoles = requirePermission('role.assign');
+  const givesRole = allowRole(canGiveRole, 'You may only change or delete roles whose permissions you hold yourself.');
+  const seesPeople = requireViewer(canSeePeople, 'Your account may not see the people of this site.');
+  router.get('/admin/roles', assignsRoles, adminRoles.list);
+  router.post('/admin/roles', assignsRoles, adminRoles.create);
+  router.get('/admin/roles/:name', assignsRoles, loadRole, adminRoles.show);
+  router.post('/admin/roles/:name', assignsRoles, loadRole, givesRole, adminRoles.save);
+  router.post('/admin/roles/:name/delete', assignsRoles, loadRole, givesRole, adminRoles.remove);
+  router.get('/admin/users', seesPeople, adminUsers.list);
+  router.get('/admin/users/:handle', seesPeople, loadPerson, adminUsers.show);
+  router.post('/admin/users/:handle/roles', assignsRoles, loadPerson, adminUsers.grant);
+  router.post('/admin/users/:handle/roles/:role/remove', assignsRoles, loadPerson, adminUsers.revoke);
+  // Administration (issue 13): the dashboard and the processing jobs are the running of the site
+  // (admin.access, admins); the audit log is read by moderators too (audit.read). Every action
+  // writes its audit row in its own transaction.
+  router.get('/admin', requirePermission('admin.access'), adminDashboard.show);
+  router.get('/admin/audit', requirePermission('audit.read'), adminAudit.show);
+  router.get('/admin/jobs', requirePermission('admin.access'), adminJobs.showJobs);
+  router.post('/admin/jobs/videos/:id/retry', requirePermission('admin.access'), adminJobs.retry);
+  router.post('/admin/jobs/:id/cancel', requirePermission('admin.access'), adminJobs.cancel);
 
   return router;
 }

@@ -116,6 +116,7 @@ async function countRows(): Promise<Record<string, unknown>> {
     (SELECT count(*) FROM subscriptions)::int AS subscriptions,
     (SELECT count(*) FROM comment_revisions)::int AS comment_revisions,
     (SELECT count(*) FROM audit_log)::int AS audit_log,
+    (SELECT md5(coalesce(string_agg(concat_ws('|', r.name, r.description, rp.permission), ',' ORDER BY r.name, rp.permission), '')) FROM roles r LEFT JOIN role_permissions rp ON rp.role = r.name) AS roles_sum,
     (SELECT md5(coalesce(string_agg(concat_ws('|', id, reason, body, video_time_seconds, status, updated_at), ',' ORDER BY id), '')) FROM reports) AS reports_sum,
     (SELECT md5(coalesce(string_agg(concat_ws('|', id, status, severity, report_count, last_reported_at), ',' ORDER BY id), '')) FROM report_items) AS report_items_sum,
     (SELECT md5(coalesce(string_agg(concat_ws('|', id, title, description, privacy, item_count), ',' ORDER BY id), '')) FROM playlists) AS playlists_sum,

@@ -108,6 +108,23 @@ describe('GET /admin/audit', () => {
     });
   });
 
+  it("links a person to their administration page and a role to its page for who may open them; others get the channel, or no link", async () => {
+    const actor = await createUser({ roles: ['admin'] });
+    const person = await createUser();
+    await record({ actorId: actor.id, action: 'role.grant', targetKind: 'user', targetId: person.id, subjectUserId: person.id, reason: null });
+    await record({ actorId: actor.id, action: 'role.create', targetKind: 'role', targetId: 'moderator', reason: null });
+    await record({ actorId: actor.id, action: 'role.delete', targetKind: 'role', targetId: 'gone-role', reason: null });
+    const byAdmin = await (await signedInAgent(t.app, admin)).get(`/admin/audit?actor=${actor.handle}`);
+    assert.match(byAdmin.text, new RegExp(`<a href="/admin/users/${person.handle}">@${person.handle}</a>`));
+    assert.match(byAdmin.text, /<a href="\/admin\/roles\/moderator">moderator<\/a>/);
+    assert.equal(byAdmin.text.match(/Gone, or not shown to you/g)?.length, 1);
+    await testPool().query(`INSERT INTO roles (name, description) VALUES ('auditor', 'Reads the audit log.') ON CONFLICT DO NOTHING`);
+    await testPool().query(`INSERT INTO role_permissions (role, permission) VALUES ('auditor', 'audit.read') ON CONFLICT DO NOTHING`);
+    const byAuditor = await (await signedInAgent(t.app, await createUser({ roles: ['auditor'] }))).get(`/admin/audit?actor=${actor.handle}`);
+    assert.match(byAuditor.text, new RegExp(`<a href="/@${person.handle}">@${person.handle}</a>`));
+    assert.doesNotMatch(byAuditor.text, /href="\/admin\/roles/);
+  });
+
   describe('filters', () => {
     let actor: User;
     let other: User;

@@ -414,6 +414,29 @@ describe('HTML validity and accessibility', () => {
     await assertValid((await moderator.get('/admin/audit')).text, '/admin/audit as a moderator');
   });
 
+  it('holds for the people and roles pages (lists, a person, a role, forms sent back with errors), for an admin and a moderator', async () => {
+    const admin = await signedInAgent(t.app, await createUser({ roles: ['user', 'admin'] }));
+    const moderator = await signedInAgent(t.app, await createUser({ roles: ['user', 'moderator'] }));
+    const person = await createUser({ roles: ['user'], email: `html-${Date.now()}@example.test` });
+    const token = await tokenFor(admin, '/admin/roles');
+    await admin.post(`/admin/users/${person.handle}/roles`).type('form').send({ _csrf: token, role: 'moderator' });
+    const role = `html-${Date.now() % 100000}`;
+    await admin.post('/admin/roles').type('form').send({ _csrf: token, name: role, description: 'For the validity test', permissions: 'video.upload' });
+    for (const path of ['/admin/roles', '/admin/roles/admin', '/admin/roles/moderator', `/admin/roles/${role}`, '/admin/users', `/admin/users?q=${person.handle}&role=user&status=active`, '/admin/users?q=nobody-matches-this', `/admin/users/${person.handle}`]) {
+      await assertValid((await admin.get(path)).text, path);
+    }
+    for (const path of ['/admin/users', `/admin/users/${person.handle}`]) await assertValid((await moderator.get(path)).text, `${path} (moderator)`);
+    const refused = await admin.post('/admin/roles').type('form').send({ _csrf: token, name: 'Bad Name', description: '', permissions: 'nope' });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, 'POST /admin/roles (422)');
+    const refusedEdit = await admin.post(`/admin/roles/${role}`).type('form').send({ _csrf: token, description: '' });
+    assert.equal(refusedEdit.status, 422);
+    await assertValid(refusedEdit.text, 'POST /admin/roles/:name (422)');
+    const refusedGrant = await admin.post(`/admin/users/${person.handle}/roles`).type('form').send({ _csrf: token, role: 'no-such-role' });
+    assert.equal(refusedGrant.status, 422);
+    await assertValid(refusedGrant.text, 'POST /admin/users/:handle/roles (422)');
+  });
+
   describe('video pages', function () {
     this.timeout(60_000);
     useWorker(t);

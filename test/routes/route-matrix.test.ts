@@ -106,6 +106,17 @@ const placeInPlaylist = async (s: Subject) => {
   return `/playlist/${publicId}/items/${s.video.publicId}/place`;
 };
 
+let matrixRoles = 0;
+/** A role name of its own for each request that creates one. */
+const matrixRoleName = () => `matrix-${process.pid % 10000}-${(matrixRoles += 1)}`;
+/** A role (not built in) made for one request to change or delete; its name. */
+const matrixRole = async () => {
+  const name = matrixRoleName();
+  await testPool().query(`INSERT INTO roles (name, description) VALUES ($1, 'A role of the matrix')`, [name]);
+  await testPool().query(`INSERT INTO role_permissions (role, permission) VALUES ($1, 'video.upload')`, [name]);
+  return name;
+};
+
 const ROWS: Record<string, Row> = {
   'GET /': { expect: all(200), request: page(() => '/') },
   'GET /search': { expect: all(200), request: page(() => '/search?q=anything') },
@@ -350,6 +361,17 @@ const ROWS: Record<string, Row> = {
   'GET /settings/reports': { expect: signedIn(200), request: page(() => '/settings/reports') },
   // The moderators' queue: report.handle (moderators, admins).
   'GET /admin/reports': { expect: [L, 403, 403, 200, 200, L], request: page(() => '/admin/reports') },
+  // People and roles (issue 13, item 5): roles are role.assign's (admins; moderators refused);
+  // the people pages role.assign's or user.ban's (moderators see them), their role forms role.assign's.
+  'GET /admin/roles': { expect: [L, 403, 403, 403, 200, L], request: page(() => '/admin/roles') },
+  'POST /admin/roles': { expect: [L, 403, 403, 403, 303, B], request: () => ({ path: '/admin/roles', form: { name: matrixRoleName(), description: 'Made in the matrix', permissions: 'video.upload' } }) },
+  'GET /admin/roles/:name': { expect: [L, 403, 403, 403, 200, L], request: page(() => '/admin/roles/moderator') },
+  'POST /admin/roles/:name': { expect: [L, 403, 403, 403, 303, B], request: async () => ({ path: `/admin/roles/${await matrixRole()}`, form: { description: 'Changed in the matrix', permissions: 'video.rate' } }) },
+  'POST /admin/roles/:name/delete': { expect: [L, 403, 403, 403, 303, B], request: async () => ({ path: `/admin/roles/${await matrixRole()}/delete`, form: {} }) },
+  'GET /admin/users': { expect: [L, 403, 403, 200, 200, L], request: page(() => '/admin/users') },
+  'GET /admin/users/:handle': { expect: [L, 403, 403, 200, 200, L], request: page((c) => `/admin/users/${c.subject.owner.handle}`) },
+  'POST /admin/users/:handle/roles': { expect: [L, 403, 403, 403, 303, B], request: async () => ({ path: `/admin/users/${(await createUser()).handle}/roles`, form: { role: 'user' } }) },
+  'POST /admin/users/:handle/roles/:role/remove': { expect: [L, 403, 403, 403, 303, B], request: async () => ({ path: `/admin/users/${(await createUser({ roles: ['user'] })).handle}/roles/user/remove`, form: {} }) },
 };
 
 const MATRIX_UPLOAD = 'Uploaded by the route matrix';
