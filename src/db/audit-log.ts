@@ -10,10 +10,10 @@ import { prepared } from './pool.js';
  */
 
 /** What was acted on; issue 13 adds 'video', 'user', 'role', 'report', 'settings'. */
-export type AuditTargetKind = 'comment';
+export type AuditTargetKind = 'comment' | 'user';
 
 /** Actions recorded so far. */
-export type AuditAction = 'comment.remove';
+export type AuditAction = 'comment.remove' | 'user.ban' | 'user.unban' | 'user.delete';
 
 export interface AuditEntry {
   actorId: number | null;

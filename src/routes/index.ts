@@ -33,6 +33,7 @@ import { studioEditRoutes } from './studio-edit.js';
 import { studioThumbRoutes } from './studio-thumbs.js';
 import { studioStatsRoutes } from './studio-stats.js';
 import { studioCommentRoutes } from './studio-comments.js';
+import { banRoutes } from './bans.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -103,7 +104,11 @@ export function buildRouter(deps: RouteDeps): Router {
   const playlistOrder = playlistOrderRoutes(deps);
   const saving = playlistSavingRoutes(deps);
   const uploads = uploadGuards(deps.pool, deps.config);
+  const bans = banRoutes(deps);
   const router = Router();
+
+  // Signed in while banned: every page is the ban notice (403), only signing out goes through.
+  router.use(bans.showBanToBanned);
 
   router.get('/', cacheable, home.showHome);
   router.get('/search', cacheable, limits.searchesByAddress, home.search);
@@ -236,6 +241,15 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/@:handle/feed.atom', cacheable, loadChannel, integration.channelFeed);
   router.post('/@:handle/subscribe', requireUser, loadChannel, allowChannel(canSubscribeTo, 'You cannot subscribe to this channel.'), keepsPages, engagement.subscribe);
   router.post('/@:handle/unsubscribe', requireUser, loadChannel, keepsPages, engagement.unsubscribe);
+
+  // Bans and admins' deletions of accounts (issue 13, item 4): user.ban, user.delete (admins,
+  // through '*'); nobody acts on their own account or an admin's, moderators not on each other
+  // (banRefusal, accountDeletionRefusal in permissions.ts).
+  router.get('/admin/users/:handle/ban', requirePermission('user.ban'), bans.loadBanTarget, bans.allowBan, bans.showBan);
+  router.post('/admin/users/:handle/ban', requirePermission('user.ban'), bans.loadBanTarget, bans.allowBan, bans.ban);
+  router.post('/admin/users/:handle/unban', requirePermission('user.ban'), bans.loadBanTarget, bans.allowBan, bans.unban);
+  router.get('/admin/users/:handle/delete', requirePermission('user.delete'), bans.loadBanTarget, bans.allowAccountDeletion, bans.showDelete);
+  router.post('/admin/users/:handle/delete', requirePermission('user.delete'), bans.loadBanTarget, bans.allowAccountDeletion, bans.deleteAccount);
 
   return router;
 }
