@@ -137,7 +137,7 @@ export async function liftEndedBans(db: Queryable, now: Date, userId: number | n
      )
      INSERT INTO audit_log (actor_id, action, target_kind, target_id, subject_user_id, reason, note, before, after)
      SELECT NULL, 'user.unban', 'user', id::text, id, 'ban_ended', NULL,
-            jsonb_build_object('banned', true, 'reason', ban_reason, 'note', ban_note, 'until', to_jsonb(banned_until)),
+            jsonb_build_object('banned', true, 'reason', ban_reason, 'note', ban_note, 'until', to_char(banned_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
             jsonb_build_object('banned', false)
      FROM lifted
      RETURNING subject_user_id AS id`,
