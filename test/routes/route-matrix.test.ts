@@ -324,6 +324,15 @@ const ROWS: Record<string, Row> = {
   'GET /@:handle/feed.atom': { expect: all(200), request: page((c) => `/@${c.subject.owner.handle}/feed.atom`) },
   'POST /@:handle/subscribe': { expect: [L, 303, 403, 303, 303, B], request: (c) => ({ path: `/@${c.subject.owner.handle}/subscribe`, form: {} }) },
   'POST /@:handle/unsubscribe': { expect: signedInForm(303), request: (c) => ({ path: `/@${c.subject.owner.handle}/unsubscribe`, form: {} }) },
+
+  // Bans and admins' deletions of accounts (issue 13, item 4), on the subject's owner, an ordinary
+  // account: user.ban (moderators, admins), user.delete (admins); the owner may not act on itself.
+  'GET /admin/users/:handle/ban': { expect: [L, 403, 403, 200, 200, L], request: page((c) => `/admin/users/${c.subject.owner.handle}/ban`) },
+  'POST /admin/users/:handle/ban': { fresh: true, expect: [L, 403, 403, 303, 303, B], request: (c) => ({ path: `/admin/users/${c.subject.owner.handle}/ban`, form: { reason: 'spam' } }) },
+  // Not banned: the unban is accepted and changes nothing (a form sent twice).
+  'POST /admin/users/:handle/unban': { expect: [L, 403, 403, 303, 303, B], request: (c) => ({ path: `/admin/users/${c.subject.owner.handle}/unban`, form: {} }) },
+  'GET /admin/users/:handle/delete': { expect: [L, 403, 403, 403, 200, L], request: page((c) => `/admin/users/${c.subject.owner.handle}/delete`) },
+  'POST /admin/users/:handle/delete': { fresh: true, expect: [L, 403, 403, 403, 303, B], request: (c) => ({ path: `/admin/users/${c.subject.owner.handle}/delete`, form: { reason: 'spam', confirm: c.subject.owner.handle } }) },
 };
 
 const MATRIX_UPLOAD = 'Uploaded by the route matrix';
