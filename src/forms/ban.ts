@@ -48,6 +48,12 @@ export function banReasonLabel(code: string | null): string {
   return code === 'ban_ended' ? 'The ban reached its end' : code;
 }
 
+/** The field was sent, but not as one piece of text (repeated, or an object). */
+function sentButNotText(body: unknown, name: string): boolean {
+  const value = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
+  return value !== undefined && typeof value !== 'string';
+}
+
 function parseNote(body: unknown, errors: Record<string, string>): string {
   const note = field(body, 'note').replace(/\r\n?/g, '\n').trim();
   if (length(note) > BAN_NOTE_MAX) errors.note = `Use at most ${BAN_NOTE_MAX.toLocaleString('en')} characters.`;
@@ -76,7 +82,9 @@ export function parseBan(body: unknown, now: Date): FormResult<BanForm> {
   else if (!isBanReason(reason)) errors.reason = 'Choose one of the reasons in the list.';
   const note = parseNote(body, errors);
   let until: Date | null = null;
-  if (untilDate === '' && untilTime !== '') errors.untilDate = 'Enter the date the ban ends, or leave both empty for a permanent ban.';
+  // A repeated date (an array, which field() reads as empty) must not turn into "permanent".
+  if (['untilDate', 'untilTime'].some((name) => sentButNotText(body, name))) errors.untilDate = 'Enter one date and one time.';
+  else if (untilDate === '' && untilTime !== '') errors.untilDate = 'Enter the date the ban ends, or leave both empty for a permanent ban.';
   else if (untilDate !== '') {
     until = zonedTimeToUtc(untilDate, untilTime === '' ? '00:00' : untilTime, 'UTC');
     if (!until) errors.untilDate = 'Enter a real date (year-month-day) and time (hours:minutes).';
