@@ -94,13 +94,13 @@ describe('check params: bans and deleted accounts', () => {
     });
 
     it('unban: fails with an unknown reason or an oversized note (422)', async () => {
-      for (const form of [{ reason: 'bribe' }, { note: 'n'.repeat(1001) }]) {
+      for (const form of [{ reason: 'bribe' }, { note: 'n'.repeat(1001) }] as Record<string, string>[]) {
         assert.equal((await withoutWrites(() => postForm(moderator, `/admin/users/${targetHandle}/unban`, form))).status, 422);
       }
     });
 
     it('delete: fails without a reason or the handle typed again (422)', async () => {
-      for (const form of [{ confirm: targetHandle }, { reason: 'spam' }, { reason: 'spam', confirm: 'someone_else' }, { reason: 'nope', confirm: targetHandle }]) {
+      for (const form of [{ confirm: targetHandle }, { reason: 'spam' }, { reason: 'spam', confirm: 'someone_else' }, { reason: 'nope', confirm: targetHandle }] as Record<string, string>[]) {
         assert.equal((await withoutWrites(() => postForm(admin, `/admin/users/${targetHandle}/delete`, form))).status, 422, JSON.stringify(form));
       }
     });
