@@ -102,6 +102,13 @@ describe('bans and deleted accounts (issue 13, item 4)', function () {
       assert.equal((await adminAgent.get(`/admin/users/${admin.handle}/delete`)).status, 403);
     });
 
+    it('links the ban page from a channel for those who may ban, and for nobody else', async () => {
+      const target = await createUser();
+      assert.match((await moderatorAgent.get(`/@${target.handle}`)).text, new RegExp(`href="/admin/users/${target.handle}/ban"`));
+      for (const who of [userAgent, supertest.agent(t.app)]) assert.doesNotMatch((await who.get(`/@${target.handle}`)).text, /\/admin\/users\//);
+      assert.doesNotMatch((await moderatorAgent.get(`/@${moderator.handle}`)).text, /\/admin\/users\//);
+    });
+
     it('answers 404 for an unknown, malformed or deleted account', async () => {
       const gone = await createUser();
       await testPool().query('UPDATE users SET deleted_at = now() WHERE id = $1', [gone.id]);
