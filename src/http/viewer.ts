@@ -26,7 +26,7 @@ export function loadViewer(pool: Pool, takeViewer: (sid: string) => ViewerRow | 
     if (!row || (row.bannedAt && !limited)) {
       delete req.session.userId;
       delete req.session.signedInAt;
-      if (row?.bannedAt) (req.session.flash ??= []).push({ kind: 'error', text: 'Your account has been suspended.' });
+      if (row?.bannedAt) (req.session.flash ??= []).push({ kind: 'error', text: 'Your account has been suspended. Sign in to see why and until when.' });
       return next();
     }
     const viewer: Viewer = {

@@ -289,6 +289,8 @@ describe('bans and deleted accounts (issue 13, item 4)', function () {
       const target = await createUser();
       const video = await createVideo(target);
       await ban(moderatorAgent, target.handle, { reason: 'spam' });
+      const targetAgent = await signedInAgent(t.app, target);
+      assert.equal((await targetAgent.get('/settings')).status, 403);
       const res = await postForm(moderatorAgent, `/admin/users/${target.handle}/unban`, { reason: 'appeal', note: 'Explained by mail' });
       assert.equal(res.status, 303);
       assert.equal((await account(target.id)).banned_at, null);
@@ -299,6 +301,8 @@ describe('bans and deleted accounts (issue 13, item 4)', function () {
       assert.equal(entry.note, 'Explained by mail');
       assert.equal(entry.before.reason, 'spam');
       assert.equal((await supertest(t.app).get(`/watch/${video.publicId}`)).status, 200);
+      // The limited session it signed in to while banned is an ordinary one now.
+      assert.equal((await targetAgent.get('/settings')).status, 200);
       assert.equal((await withoutWrites(() => postForm(moderatorAgent, `/admin/users/${target.handle}/unban`, {}))).status, 303);
     });
 
