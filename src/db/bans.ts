@@ -118,17 +118,9 @@ export async function unbanAccount(pool: Pool, unban: { actorId: number; userId:
   });
 }
 
-/**
- * Lifts every ban whose end is at or before `now` (the caller's clock), each with its
- * 'user.unban' row by the site (actor NULL, reason 'ban_ended'), in one statement: run by every
- * worker on a timer, a run that finds nothing is one probe of users_ban_end_idx. Two workers at
- * once cannot lift a ban twice: the second waits on the row lock, then finds banned_at NULL.
- * With `userId`, only that account (the banned page, when its ban has just ended). Returns the
- * ids lifted.
- */
-export async function liftEndedBans(db: Queryable, now: Date, userId: number | null = null): Promise<number[]> {
-  const { rows } = await db.query<{ id: number }>(
-    `WITH lifted AS (
+/** The statement of liftEndedBans ($1: now, $2: one account or NULL), exported for its plan test. */
+export const LIFT_ENDED_BANS_SQL =
+  `WITH lifted AS (
        UPDATE users u SET banned_at = NULL, ban_reason = NULL, ban_note = NULL, banned_until = NULL
        FROM users old
        WHERE old.id = u.id AND u.banned_at IS NOT NULL AND u.banned_until IS NOT NULL AND u.banned_until <= $1
@@ -140,7 +132,19 @@ export async function liftEndedBans(db: Queryable, now: Date, userId: number | n
             jsonb_build_object('banned', true, 'reason', ban_reason, 'note', ban_note, 'until', to_char(banned_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
             jsonb_build_object('banned', false)
      FROM lifted
-     RETURNING subject_user_id AS id`,
+     RETURNING subject_user_id AS id`;
+
+/**
+ * Lifts every ban whose end is at or before `now` (the caller's clock), each with its
+ * 'user.unban' row by the site (actor NULL, reason 'ban_ended'), in one statement: run by every
+ * worker on a timer, a run that finds nothing is one probe of users_ban_end_idx. Two workers at
+ * once cannot lift a ban twice: the second waits on the row lock, then finds banned_at NULL.
+ * With `userId`, only that account (the banned page, when its ban has just ended). Returns the
+ * ids lifted.
+ */
+export async function liftEndedBans(db: Queryable, now: Date, userId: number | null = null): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(
+    LIFT_ENDED_BANS_SQL,
     [now, userId],
   );
   return rows.map((r) => Number(r.id));
