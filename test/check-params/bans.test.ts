@@ -84,6 +84,18 @@ describe('check params: bans and deleted accounts', () => {
       });
     }
 
+    it('fails for a moderator who signed in while banned: the ban notice (403), nothing written', async () => {
+      const bannedModerator = await createUser({ roles: ['moderator'] });
+      await testPool().query('UPDATE users SET banned_at = now() WHERE id = $1', [bannedModerator.id]);
+      const agent = await signedInAgent(t.app, bannedModerator);
+      for (const action of ['ban', 'unban', 'delete']) {
+        const res = await withoutWrites(() => postForm(agent, `/admin/users/${targetHandle}/${action}`, valid(action, targetHandle)));
+        assert.equal(res.status, 403, action);
+        assert.match(res.text, /Your account is suspended/, action);
+      }
+      assert.equal((await agent.get(`/admin/users/${targetHandle}/ban`)).status, 403);
+    });
+
     it('ban: fails with a missing, unknown, repeated or oversized field, or an impossible end (422)', async () => {
       const forms: Record<string, string | string[]>[] = [
         {}, { reason: 'x'.repeat(5000) }, { reason: ['spam', 'hate'] }, { reason: 'spam', note: 'n'.repeat(1001) },
