@@ -109,6 +109,22 @@ describe('bans and deleted accounts (issue 13, item 4)', function () {
       assert.doesNotMatch((await moderatorAgent.get(`/@${moderator.handle}`)).text, /\/admin\/users\//);
     });
 
+    it('follows the permission, not the role: a custom role with user.ban alone bans and unbans, but does not delete; one without it may not ban', async () => {
+      const db = testPool();
+      await db.query(`INSERT INTO roles (name, description) VALUES ('bans-only', 'Bans, nothing else'), ('comments-only', 'Removes comments') ON CONFLICT DO NOTHING`);
+      await db.query(`INSERT INTO role_permissions (role, permission) VALUES ('bans-only', 'user.ban'), ('comments-only', 'comment.remove.any') ON CONFLICT DO NOTHING`);
+      const banner = await signedInAgent(t.app, await createUser({ roles: ['bans-only'] }));
+      const commentModerator = await signedInAgent(t.app, await createUser({ roles: ['comments-only'] }));
+      const target = await createUser();
+      assert.equal((await withoutWrites(() => ban(commentModerator, target.handle, { reason: 'spam' }))).status, 403);
+      assert.equal((await ban(banner, target.handle, { reason: 'spam' })).status, 303);
+      assert.equal((await postForm(banner, `/admin/users/${target.handle}/unban`, {})).status, 303);
+      assert.equal((await withoutWrites(() => postForm(banner, `/admin/users/${target.handle}/delete`, { reason: 'spam', confirm: target.handle }))).status, 403);
+      // A holder of user.ban counts as a moderator: the custom role's holders do not ban each other.
+      const otherBanner = await createUser({ roles: ['bans-only'] });
+      assert.equal((await withoutWrites(() => ban(banner, otherBanner.handle, { reason: 'spam' }))).status, 403);
+    });
+
     it('answers 404 for an unknown, malformed or deleted account', async () => {
       const gone = await createUser();
       await testPool().query('UPDATE users SET deleted_at = now() WHERE id = $1', [gone.id]);
