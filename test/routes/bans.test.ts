@@ -111,17 +111,19 @@ describe('bans and deleted accounts (issue 13, item 4)', function () {
 
     it('follows the permission, not the role: a custom role with user.ban alone bans and unbans, but does not delete; one without it may not ban', async () => {
       const db = testPool();
-      await db.query(`INSERT INTO roles (name, description) VALUES ('bans-only', 'Bans, nothing else'), ('comments-only', 'Removes comments') ON CONFLICT DO NOTHING`);
-      await db.query(`INSERT INTO role_permissions (role, permission) VALUES ('bans-only', 'user.ban'), ('comments-only', 'comment.remove.any') ON CONFLICT DO NOTHING`);
-      const banner = await signedInAgent(t.app, await createUser({ roles: ['bans-only'] }));
-      const commentModerator = await signedInAgent(t.app, await createUser({ roles: ['comments-only'] }));
+      const suffix = Math.random().toString(36).slice(2, 8);
+      const [bansOnly, commentsOnly] = [`bans-only-${suffix}`, `comments-only-${suffix}`];
+      await db.query(`INSERT INTO roles (name, description) VALUES ($1, 'Bans, nothing else'), ($2, 'Removes comments')`, [bansOnly, commentsOnly]);
+      await db.query(`INSERT INTO role_permissions (role, permission) VALUES ($1, 'user.ban'), ($2, 'comment.remove.any')`, [bansOnly, commentsOnly]);
+      const banner = await signedInAgent(t.app, await createUser({ roles: [bansOnly] }));
+      const commentModerator = await signedInAgent(t.app, await createUser({ roles: [commentsOnly] }));
       const target = await createUser();
       assert.equal((await withoutWrites(() => ban(commentModerator, target.handle, { reason: 'spam' }))).status, 403);
       assert.equal((await ban(banner, target.handle, { reason: 'spam' })).status, 303);
       assert.equal((await postForm(banner, `/admin/users/${target.handle}/unban`, {})).status, 303);
       assert.equal((await withoutWrites(() => postForm(banner, `/admin/users/${target.handle}/delete`, { reason: 'spam', confirm: target.handle }))).status, 403);
       // A holder of user.ban counts as a moderator: the custom role's holders do not ban each other.
-      const otherBanner = await createUser({ roles: ['bans-only'] });
+      const otherBanner = await createUser({ roles: [bansOnly] });
       assert.equal((await withoutWrites(() => ban(banner, otherBanner.handle, { reason: 'spam' }))).status, 403);
     });
 
