@@ -13,7 +13,7 @@ import { prepared } from './pool.js';
 export type AuditTargetKind = 'comment' | 'role' | 'user';
 
 /** Actions recorded so far. */
-export type AuditAction = 'comment.remove' | 'role.create' | 'role.update' | 'role.delete' | 'role.grant' | 'role.revoke';
+export type AuditAction = 'comment.remove' | 'role.create' | 'role.update' | 'role.delete' | 'role.grant' | 'role.revoke' | 'user.ban' | 'user.unban' | 'user.delete';
 
 export interface AuditEntry {
   actorId: number | null;
