@@ -3,6 +3,7 @@ import type { Comment } from './db/comments.js';
 import type { Person } from './db/people.js';
 import type { Playlist } from './db/playlists.js';
 import type { Role } from './db/role-admin.js';
+import type { BanTarget } from './db/bans.js';
 import type { User } from './db/users.js';
 import type { VideoWithOwner } from './db/videos.js';
 
@@ -22,6 +23,8 @@ declare module 'express-serve-static-core' {
     adminRole?: Role;
     /** The account /admin/users/:handle names, put here by loadPerson. */
     person?: Person;
+    /** The account an /admin/users/:handle/… moderation page acts on, put here by loadBanTarget. */
+    banTarget?: BanTarget;
   }
 }
 
@@ -30,6 +33,12 @@ declare module 'express-session' {
     userId?: number;
     /** When the user signed in (ms since the epoch); the absolute lifetime counts from here. */
     signedInAt?: number;
+    /**
+     * Signed in while banned (src/routes/accounts.ts): the limited state in which every page is
+     * the ban notice (src/routes/bans.ts showBanToBanned). A session signed in before its ban
+     * lacks it, and is signed out instead (src/http/viewer.ts).
+     */
+    bannedSignIn?: true;
     flash?: { kind: 'success' | 'error' | 'info'; text: string }[];
     /** Set in the stored copy when the session's row is first written (see http/session.ts). */
     persisted?: true;

@@ -16,6 +16,7 @@ export const PERMISSIONS = {
   'report.create': 'Report videos, comments and channels to moderators',
   'report.handle': 'Work the report queue',
   'user.ban': 'Ban and unban users',
+  'user.delete': 'Delete any account (admins only, through *)',
   'role.assign': 'Give and take roles',
   'admin.access': 'Open the administration pages',
   'audit.read': 'Read the audit log of moderation and administration',
@@ -263,4 +264,47 @@ export function canReportComment(viewer: Viewer | null | undefined, comment: { a
 /** As canReportVideo, for a channel (an account): not one's own. */
 export function canReportChannel(viewer: Viewer | null | undefined, channel: { id: number }): boolean {
   return can(viewer, 'report.create') && viewer!.id !== channel.id;
+}
+
+/** An account a moderator acts on (src/db/bans.ts findBanTarget): who, and what it may do. */
+export interface ModerationTarget {
+  id: number;
+  permissions: readonly string[];
+}
+
+/**
+ * Why this viewer may not ban (or unban) `target`, or null when they may. The rule:
+ * - the permission `user.ban`;
+ * - never yourself (a moderator who bans themselves by mistake could not undo it);
+ * - never an admin (an account holding '*'): an admin who must be stopped first loses the role
+ *   on the roles page, whose last-admin rule then applies, so a ban can never leave the site
+ *   without an admin, and two admins cannot lock each other out with bans;
+ * - a fellow moderator (an account holding `user.ban`) only by an admin: moderators cannot ban
+ *   each other, one rogue moderator cannot silence the others.
+ */
+export function banRefusal(viewer: Viewer | null | undefined, target: ModerationTarget): string | null {
+  if (!can(viewer, 'user.ban')) return 'Your account is not allowed to ban users.';
+  if (viewer!.id === target.id) return 'You cannot ban or unban your own account.';
+  if (target.permissions.includes(ALL_PERMISSIONS)) return 'Admins cannot be banned: an admin first loses the admin role on the roles page.';
+  if (target.permissions.includes('user.ban') && !viewer!.permissions.has(ALL_PERMISSIONS)) return 'Only an admin can ban or unban a moderator.';
+  return null;
+}
+
+export function canBanUser(viewer: Viewer | null | undefined, target: ModerationTarget): boolean {
+  return banRefusal(viewer, target) === null;
+}
+
+/**
+ * Why this viewer may not delete `target`'s account, or null: `user.delete` (admins, through
+ * '*'), not their own (that is /settings/delete), never another admin (as for bans).
+ */
+export function accountDeletionRefusal(viewer: Viewer | null | undefined, target: ModerationTarget): string | null {
+  if (!can(viewer, 'user.delete')) return 'Only admins can delete accounts.';
+  if (viewer!.id === target.id) return 'Delete your own account from your settings.';
+  if (target.permissions.includes(ALL_PERMISSIONS)) return 'Admins cannot be deleted: an admin first loses the admin role on the roles page.';
+  return null;
+}
+
+export function canDeleteAccount(viewer: Viewer | null | undefined, target: ModerationTarget): boolean {
+  return accountDeletionRefusal(viewer, target) === null;
 }

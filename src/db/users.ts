@@ -165,15 +165,22 @@ export async function replaceAvatarKey(db: Queryable, userId: number, avatarKey:
  * Returns the avatar key whose files the caller should delete.
  */
 export async function softDeleteAccount(pool: Pool, userId: number): Promise<string | null> {
-  return withTransaction(pool, async (client) => {
-    const { rows } = await client.query<{ avatar_key: string | null }>(
-      `UPDATE users SET deleted_at = now(), email = NULL, password_hash = '', bio = '', avatar_key = NULL
-       FROM users AS old
-       WHERE users.id = $1 AND old.id = users.id AND users.deleted_at IS NULL
-       RETURNING old.avatar_key`,
-      [userId],
-    );
-    await client.query(`DELETE FROM sessions WHERE sess ->> 'userId' = $1`, [String(userId)]);
-    return rows[0]?.avatar_key ?? null;
-  });
+  return withTransaction(pool, async (client) => (await markAccountDeleted(client, userId))?.avatarKey ?? null);
+}
+
+/**
+ * The soft delete itself, in the caller's transaction (the owner's own, or an admin's with its
+ * audit row, src/db/bans.ts). Null when the account was already deleted; else the avatar key
+ * it had (its files are the caller's to delete).
+ */
+export async function markAccountDeleted(client: Queryable, userId: number): Promise<{ avatarKey: string | null } | null> {
+  const { rows } = await client.query<{ avatar_key: string | null }>(
+    `UPDATE users SET deleted_at = now(), email = NULL, password_hash = '', bio = '', avatar_key = NULL
+     FROM users AS old
+     WHERE users.id = $1 AND old.id = users.id AND users.deleted_at IS NULL
+     RETURNING old.avatar_key`,
+    [userId],
+  );
+  await client.query(`DELETE FROM sessions WHERE sess ->> 'userId' = $1`, [String(userId)]);
+  return rows[0] ? { avatarKey: rows[0].avatar_key } : null;
 }

@@ -175,14 +175,18 @@ export function enforceAbsoluteLifetime(maxDays: number) {
   };
 }
 
-/** Starts a signed-in session under a new id, so an id planted before sign-in is worthless. */
-export function beginSession(req: Request, userId: number): Promise<void> {
+/**
+ * Starts a signed-in session under a new id, so an id planted before sign-in is worthless.
+ * `banned`: the account is banned, and the session is the limited one that shows the ban notice.
+ */
+export function beginSession(req: Request, userId: number, options: { banned?: boolean } = {}): Promise<void> {
   const flash = req.session.flash;
   return new Promise((resolve, reject) => {
     req.session.regenerate((err) => {
       if (err) return reject(err);
       req.session.userId = userId;
       req.session.signedInAt = Date.now();
+      if (options.banned) req.session.bannedSignIn = true;
       if (flash) req.session.flash = flash;
       req.session.save((saveErr) => (saveErr ? reject(saveErr) : resolve()));
     });

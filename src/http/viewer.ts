@@ -5,7 +5,14 @@ import { findViewerById, type ViewerRow } from '../db/roles.js';
 
 /**
  * Loads the signed-in user on every request. An account deleted or banned since it signed in
- * is signed out here, so the change takes effect on its next request.
+ * is signed out here, so the change takes effect on its next request (a ban also deletes the
+ * account's sessions, src/db/bans.ts; this covers a ban written otherwise).
+ *
+ * An account that signed in while banned (the session's `bannedSignIn`) stays signed in, as a
+ * viewer that is `banned` and may do nothing (permissions.ts `can`); every page then shows it
+ * the ban notice (routes/bans.ts showBanToBanned). This costs the other requests nothing: the
+ * viewer row already carried banned_at, and the ban's reason and end are read only for the
+ * notice. Once the ban is lifted the same session is an ordinary one again.
  */
 export function loadViewer(pool: Pool, takeViewer: (sid: string) => ViewerRow | null | undefined) {
   return async function viewer(req: Request, _res: Response, next: NextFunction): Promise<void> {
@@ -15,10 +22,11 @@ export function loadViewer(pool: Pool, takeViewer: (sid: string) => ViewerRow | 
     const userId = req.session?.userId;
     if (!userId) return next();
     const row = taken === null || taken?.id === userId ? taken : await findViewerById(pool, userId);
-    if (!row || row.bannedAt) {
+    const limited = !!row?.bannedAt && req.session.bannedSignIn === true;
+    if (!row || (row.bannedAt && !limited)) {
       delete req.session.userId;
       delete req.session.signedInAt;
-      if (row?.bannedAt) (req.session.flash ??= []).push({ kind: 'error', text: 'Your account has been suspended.' });
+      if (row?.bannedAt) (req.session.flash ??= []).push({ kind: 'error', text: 'Your account has been suspended. Sign in to see why and until when.' });
       return next();
     }
     const viewer: Viewer = {
@@ -26,9 +34,10 @@ export function loadViewer(pool: Pool, takeViewer: (sid: string) => ViewerRow | 
       handle: row.handle,
       displayName: row.displayName,
       avatarKey: row.avatarKey,
-      permissions: new Set(row.permissions),
-      banned: false,
+      permissions: limited ? new Set() : new Set(row.permissions),
+      banned: limited,
     };
+    if (!limited && req.session.bannedSignIn) delete req.session.bannedSignIn;
     req.viewer = viewer;
     next();
   };

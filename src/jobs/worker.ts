@@ -12,6 +12,7 @@ import { bulkActionHandler, type BulkActionJobData } from './handlers/bulk-actio
 import { REFRESH_POPULAR_SECONDS, refreshPopularHandler } from './handlers/popular-videos.js';
 import { RERANK_COMMENTS_SECONDS, rerankCommentsHandler } from './handlers/comment-ranking.js';
 import { PUBLISH_INTERVAL_MS, publishScheduledVideos } from './handlers/publish-scheduled.js';
+import { LIFT_BANS_INTERVAL_MS, liftBans } from './handlers/lift-bans.js';
 import { renumberPlaylistHandler, type RenumberPlaylistJobData } from './handlers/renumber-playlist.js';
 import { refreshRelatedVideos, relateVideosHandler, type RelatedJobData } from './handlers/related-videos.js';
 import { BULK_ACTION, PROCESS_VIDEO, PROCESS_VIDEO_FAILED, REFRESH_POPULAR, REFRESH_RELATED, RELATE_VIDEO, RENUMBER_PLAYLIST, RERANK_COMMENTS, type JobQueue } from './queue.js';
@@ -97,6 +98,12 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
   const publishTimer = setInterval(publish, PUBLISH_INTERVAL_MS);
   publishTimer.unref();
 
+  // Bans at their end: lifted within LIFT_BANS_INTERVAL_MS, with their audit row, by whichever worker looks first.
+  const lift = () => liftBans({ pool, logger }, new Date()).catch((err) => logger.warn({ err }, 'lifting ended bans failed'));
+  await lift();
+  const liftTimer = setInterval(lift, LIFT_BANS_INTERVAL_MS);
+  liftTimer.unref();
+
   // pg-boss 10 runs one job at a time per work() call; concurrency is that many calls.
   const handler = processVideoHandler(pipeline);
   for (let i = 0; i < config.workerConcurrency; i++) {
@@ -115,6 +122,7 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
       clearInterval(timer);
       clearInterval(refreshTimer);
       clearInterval(publishTimer);
+      clearInterval(liftTimer);
       clearInterval(popularTimer);
       clearInterval(rerankTimer);
       await queue.boss.offWork(PROCESS_VIDEO);

@@ -66,12 +66,12 @@ export function accountRoutes({ pool, storage, config, secret }: RouteDeps) {
       if (!account || !verified.ok) {
         return renderLogin(res, 401, next, { login: field(req.body, 'login').trim() }, {}, 'That handle or email and password do not match an account.');
       }
-      if (account.bannedAt) {
-        return renderLogin(res, 403, next, { login: field(req.body, 'login').trim() }, {}, 'This account has been suspended by the moderators.');
-      }
       if (verified.rehash) await updatePasswordHash(pool, account.id, verified.rehash);
 
-      await beginSession(req, account.id);
+      // A banned account signs in to the limited session in which every page is the ban notice
+      // with its reason and end (routes/bans.ts showBanToBanned): the person learns why and until
+      // when, which a refused sign-in could not tell without telling anyone with the password.
+      await beginSession(req, account.id, { banned: account.bannedAt !== null });
       rememberDevice(res, secret, isHttps(config), account.id);
       res.redirect(303, next ?? '/');
     },

@@ -42,6 +42,7 @@ import { adminRoleRoutes } from './admin-roles.js';
 import { adminUserRoutes } from './admin-users.js';
 import { allowRole, peopleLoaders, requireViewer } from './people-loaders.js';
 import { canGiveRole, canSeePeople } from '../auth/permissions.js';
+import { banRoutes } from './bans.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -117,7 +118,11 @@ export function buildRouter(deps: RouteDeps): Router {
   const adminAudit = adminAuditRoutes(deps);
   const adminDashboard = adminDashboardRoutes(deps);
   const adminJobs = adminJobRoutes(deps);
+  const bans = banRoutes(deps);
   const router = Router();
+
+  // Signed in while banned: every page is the ban notice (403), only signing out goes through.
+  router.use(bans.showBanToBanned);
 
   router.get('/', cacheable, home.showHome);
   router.get('/search', cacheable, limits.searchesByAddress, home.search);
@@ -285,6 +290,14 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/admin/users/:handle', seesPeople, loadPerson, adminUsers.show);
   router.post('/admin/users/:handle/roles', assignsRoles, loadPerson, adminUsers.grant);
   router.post('/admin/users/:handle/roles/:role/remove', assignsRoles, loadPerson, adminUsers.revoke);
+  // Bans and admins' deletions of accounts (issue 13, item 4): user.ban, user.delete (admins,
+  // through '*'); nobody acts on their own account or an admin's, moderators not on each other
+  // (banRefusal, accountDeletionRefusal in permissions.ts).
+  router.get('/admin/users/:handle/ban', requirePermission('user.ban'), bans.loadBanTarget, bans.allowBan, bans.showBan);
+  router.post('/admin/users/:handle/ban', requirePermission('user.ban'), bans.loadBanTarget, bans.allowBan, bans.ban);
+  router.post('/admin/users/:handle/unban', requirePermission('user.ban'), bans.loadBanTarget, bans.allowBan, bans.unban);
+  router.get('/admin/users/:handle/delete', requirePermission('user.delete'), bans.loadBanTarget, bans.allowAccountDeletion, bans.showDelete);
+  router.post('/admin/users/:handle/delete', requirePermission('user.delete'), bans.loadBanTarget, bans.allowAccountDeletion, bans.deleteAccount);
   // Administration (issue 13): the dashboard and the processing jobs are the running of the site
   // (admin.access, admins); the audit log is read by moderators too (audit.read). Every action
   // writes its audit row in its own transaction.

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { ALL_PERMISSIONS, PERMISSIONS, can, canEditChannel, isOwnerOr, type Permission, type Viewer } from '../../src/auth/permissions.js';
+import { ALL_PERMISSIONS, PERMISSIONS, accountDeletionRefusal, banRefusal, can, canEditChannel, isOwnerOr, type Permission, type Viewer } from '../../src/auth/permissions.js';
 import { findViewerById } from '../../src/db/roles.js';
 import { testPool } from '../helpers/database.js';
 import { createUser } from '../helpers/factories.js';
 
 const USER: Permission[] = ['video.upload', 'video.rate', 'comment.create', 'channel.subscribe', 'playlist.manage', 'report.create'];
 const MODERATOR: Permission[] = ['video.remove.any', 'video.hide.any', 'comment.remove.any', 'report.handle', 'user.ban', 'audit.read', 'video.takedown'];
-const ADMIN_ONLY: Permission[] = ['role.assign', 'admin.access', 'settings.edit'];
+const ADMIN_ONLY: Permission[] = ['role.assign', 'admin.access', 'settings.edit', 'user.delete'];
 
 /** Expected answer of can() for each role, permission by permission. */
 const TABLE: Record<string, { roles: string[]; allowed: Permission[] }> = {
@@ -48,6 +48,32 @@ describe('permissions', () => {
     const banned = { ...admin, banned: true };
     for (const permission of Object.keys(PERMISSIONS) as Permission[]) assert.equal(can(banned, permission), false);
     assert.equal(isOwnerOr(banned, banned.id, 'video.remove.any'), false);
+  });
+
+  it('banRefusal and accountDeletionRefusal: never oneself or an admin; a moderator only by an admin; deleting by admins', async () => {
+    const moderator = await viewerFor(['moderator']);
+    const admin = await viewerFor(['admin']);
+    const user = await viewerFor([]);
+    const target = (v: Viewer) => ({ id: v.id, permissions: [...v.permissions] });
+    const otherUser = target(await viewerFor([]));
+    const otherModerator = target(await viewerFor(['moderator']));
+    const otherAdmin = target(await viewerFor(['admin']));
+    assert.equal(banRefusal(moderator, otherUser), null);
+    assert.equal(banRefusal(admin, otherUser), null);
+    assert.equal(banRefusal(admin, otherModerator), null);
+    assert.match(banRefusal(user, otherUser)!, /not allowed/);
+    assert.match(banRefusal(null, otherUser)!, /not allowed/);
+    assert.match(banRefusal(moderator, target(moderator))!, /your own/);
+    assert.match(banRefusal(moderator, otherModerator)!, /Only an admin/);
+    assert.match(banRefusal(moderator, otherAdmin)!, /Admins cannot be banned/);
+    assert.match(banRefusal(admin, otherAdmin)!, /Admins cannot be banned/);
+    assert.match(banRefusal(admin, target(admin))!, /your own/);
+    assert.match(banRefusal({ ...admin, banned: true }, otherUser)!, /not allowed/);
+    assert.equal(accountDeletionRefusal(admin, otherUser), null);
+    assert.equal(accountDeletionRefusal(admin, otherModerator), null);
+    assert.match(accountDeletionRefusal(moderator, otherUser)!, /Only admins/);
+    assert.match(accountDeletionRefusal(admin, otherAdmin)!, /Admins cannot be deleted/);
+    assert.match(accountDeletionRefusal(admin, target(admin))!, /your settings/);
   });
 
   it('isOwnerOr: the owner, or the holder of the permission', async () => {

@@ -139,11 +139,13 @@ describe('check params: accounts', () => {
       assert.equal(unknown.status, 401);
     });
 
-    it('fails with a banned account (403)', async () => {
+    it('lets a banned account in only to the ban notice: every page is a 403 (issue 13, test/routes/bans.test.ts)', async () => {
       const banned = await createUser();
       await testPool().query('UPDATE users SET banned_at = now() WHERE id = $1', [banned.id]);
-      const res = await postForm(await anonymousAgent(t.app), '/login', { login: banned.handle, password: banned.password });
-      assert.equal(res.status, 403);
+      const agent = await anonymousAgent(t.app);
+      const res = await postForm(agent, '/login', { login: banned.handle, password: banned.password });
+      assert.equal(res.status, 303);
+      assert.equal((await agent.get('/settings')).status, 403);
     });
 
     it('succeeds with correct parameters, by handle or by @handle', async () => {

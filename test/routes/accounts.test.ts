@@ -197,14 +197,16 @@ describe('POST /login', () => {
     for (let i = 0; i < 4; i++) await signedInAgent(limited, user);
   });
 
-  it('refuses a banned account', async () => {
+  it('lets a banned account in only to the ban notice (issue 13: every page is it, test/routes/bans.test.ts)', async () => {
     const user = await createUser();
     await testPool().query('UPDATE users SET banned_at = now() WHERE id = $1', [user.id]);
     const agent = supertest.agent(t.app);
     const token = await tokenFor(agent);
     const res = await agent.post('/login').type('form').send({ _csrf: token, login: user.handle, password: user.password });
-    assert.equal(res.status, 403);
-    assert.match(res.text, /suspended/);
+    assert.equal(res.status, 303);
+    const page = await agent.get('/');
+    assert.equal(page.status, 403);
+    assert.match(page.text, /suspended/);
   });
 
   it('rehashes a password hashed at a lower cost', async () => {

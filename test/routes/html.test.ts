@@ -437,6 +437,34 @@ describe('HTML validity and accessibility', () => {
     await assertValid(refusedGrant.text, 'POST /admin/users/:handle/roles (422)');
   });
 
+  it('holds for the ban, unban and account deletion pages (issue 13, item 4), with their errors, and the ban notice', async () => {
+    const moderatorAgent = await signedInAgent(t.app, await createUser({ roles: ['moderator'] }));
+    const adminAgent = await signedInAgent(t.app, await createUser({ roles: ['admin'] }));
+    const target = await createUser({ displayName: 'Banned <person> \u202Eevil' });
+    const banPage = `/admin/users/${target.handle}/ban`;
+    await assertValid((await moderatorAgent.get(banPage)).text, 'GET /admin/users/:handle/ban (not banned)');
+    await assertValid((await adminAgent.get(banPage)).text, 'GET /admin/users/:handle/ban (as an admin, with the delete link)');
+    const modToken = await tokenFor(moderatorAgent, banPage);
+    const refused = await moderatorAgent.post(banPage).type('form').send({ _csrf: modToken, reason: '', note: 'x'.repeat(1001), untilDate: '2020-01-01' });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, 'POST /admin/users/:handle/ban (422)');
+    assert.equal((await moderatorAgent.post(banPage).type('form').send({ _csrf: modToken, reason: 'spam', note: 'A <note>', untilDate: '2030-01-01', untilTime: '08:30' })).status, 303);
+    await assertValid((await moderatorAgent.get(banPage)).text, 'GET /admin/users/:handle/ban (banned, with the unban form)');
+    const unbanRefused = await moderatorAgent.post(`/admin/users/${target.handle}/unban`).type('form').send({ _csrf: modToken, reason: 'bribe' });
+    assert.equal(unbanRefused.status, 422);
+    await assertValid(unbanRefused.text, 'POST /admin/users/:handle/unban (422)');
+    const banned = await signedInAgent(t.app, target);
+    const notice = await banned.get('/');
+    assert.equal(notice.status, 403);
+    await assertValid(notice.text, 'the ban notice');
+    const deletePage = `/admin/users/${target.handle}/delete`;
+    await assertValid((await adminAgent.get(deletePage)).text, 'GET /admin/users/:handle/delete');
+    const adminToken = await tokenFor(adminAgent, deletePage);
+    const deleteRefused = await adminAgent.post(deletePage).type('form').send({ _csrf: adminToken, reason: 'spam', confirm: 'not the handle' });
+    assert.equal(deleteRefused.status, 422);
+    await assertValid(deleteRefused.text, 'POST /admin/users/:handle/delete (422)');
+  });
+
   describe('video pages', function () {
     this.timeout(60_000);
     useWorker(t);

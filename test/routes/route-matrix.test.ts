@@ -372,6 +372,14 @@ const ROWS: Record<string, Row> = {
   'GET /admin/users/:handle': { expect: [L, 403, 403, 200, 200, L], request: page((c) => `/admin/users/${c.subject.owner.handle}`) },
   'POST /admin/users/:handle/roles': { expect: [L, 403, 403, 403, 303, B], request: async () => ({ path: `/admin/users/${(await createUser()).handle}/roles`, form: { role: 'user' } }) },
   'POST /admin/users/:handle/roles/:role/remove': { expect: [L, 403, 403, 403, 303, B], request: async () => ({ path: `/admin/users/${(await createUser({ roles: ['user'] })).handle}/roles/user/remove`, form: {} }) },
+  // Bans and admins' deletions of accounts (issue 13, item 4), on the subject's owner, an ordinary
+  // account: user.ban (moderators, admins), user.delete (admins); the owner may not act on itself.
+  'GET /admin/users/:handle/ban': { expect: [L, 403, 403, 200, 200, L], request: page((c) => `/admin/users/${c.subject.owner.handle}/ban`) },
+  'POST /admin/users/:handle/ban': { fresh: true, expect: [L, 403, 403, 303, 303, B], request: (c) => ({ path: `/admin/users/${c.subject.owner.handle}/ban`, form: { reason: 'spam' } }) },
+  // Not banned: the unban is accepted and changes nothing (a form sent twice).
+  'POST /admin/users/:handle/unban': { expect: [L, 403, 403, 303, 303, B], request: (c) => ({ path: `/admin/users/${c.subject.owner.handle}/unban`, form: {} }) },
+  'GET /admin/users/:handle/delete': { expect: [L, 403, 403, 403, 200, L], request: page((c) => `/admin/users/${c.subject.owner.handle}/delete`) },
+  'POST /admin/users/:handle/delete': { fresh: true, expect: [L, 403, 403, 403, 303, B], request: (c) => ({ path: `/admin/users/${c.subject.owner.handle}/delete`, form: { reason: 'spam', confirm: c.subject.owner.handle } }) },
 };
 
 const MATRIX_UPLOAD = 'Uploaded by the route matrix';
