@@ -60,8 +60,11 @@ describe('GET /admin/audit', () => {
       }
     });
 
-    it('shows a moderator only the entries of the nav they may open (Audit log, not Dashboard or Jobs)', async () => {
+    it('shows a moderator only the entries of the nav they may open (Audit log, not Dashboard or Jobs), and the account menu leads to their first page', async () => {
       const res = await (await signedInAgent(t.app, moderator)).get('/admin/audit');
+      assert.match(res.text, /<a href="\/admin\/reports">Administration<\/a>/);
+      assert.doesNotMatch((await (await signedInAgent(t.app, await createUser())).get('/')).text, />Administration</);
+      assert.match((await (await signedInAgent(t.app, admin)).get('/')).text, /<a href="\/admin">Administration<\/a>/);
       assert.match(res.text, /href="\/admin\/audit" aria-current="page">Audit log/);
       assert.doesNotMatch(res.text, /href="\/admin\/jobs"/);
       assert.doesNotMatch(res.text, /href="\/admin">Dashboard/);
