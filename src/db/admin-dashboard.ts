@@ -26,7 +26,7 @@ export async function countPeople(db: Queryable, now: Date): Promise<PeopleFigur
             count(*) FILTER (WHERE deleted_at IS NULL AND banned_at IS NOT NULL) AS banned
      FROM users`,
   );
-  // users_created_idx (migration 1763683202210) bounds this to the days shown.
+  // users_created_idx (migration 1763683202410) bounds this to the days shown.
   const { rows: days } = await db.query<{ day: string; count: string }>(
     `SELECT to_char(d.day, 'YYYY-MM-DD') AS day, count(u.id) AS count
      FROM generate_series(($1::timestamptz AT TIME ZONE 'UTC')::date - ($2::int - 1), ($1::timestamptz AT TIME ZONE 'UTC')::date, interval '1 day') AS d (day)
