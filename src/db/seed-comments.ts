@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from './pool.js';
+import { ratingStep, SEEDED } from './seed-accounts.js';
 
 /*
  * The comments of `npm run seed` (issue 11): about ten a listed video (a third of them have
@@ -88,8 +89,6 @@ export function commentCountOf(publicId: string, visibility: string): string {
     CROSS JOIN LATERAL (SELECT ${repliesOf('k', 'n')} AS replies) r)`;
 }
 
-/** Seeded accounts by number, as in seed.ts. */
-const SEEDED = `seeded AS MATERIALIZED (SELECT id, substr(handle, 6)::bigint AS k FROM users WHERE handle ~ '^seed-[0-9]+$')`;
 
 /** A comment's made-up text from the words $w (nw of them, in the join `words`), sometimes with an address. */
 const BODY = `initcap(w[1 + floor(random() * nw)::int]) || ' ' || w[1 + floor(random() * nw)::int] || ' ' || w[1 + floor(random() * nw)::int]
@@ -199,7 +198,7 @@ export async function seedReplies(db: Queryable, after: number, accounts: number
  * text of each edited one. Then the identity of comments moves past the ids given here.
  */
 export async function seedCommentRatings(db: Queryable, after: number, accounts: number): Promise<number> {
-  const step = accounts % 7919 === 0 ? 7907 : 7919;
+  const step = ratingStep(accounts);
   const { rowCount } = await db.query(
     `WITH ${SEEDED}
      INSERT INTO comment_ratings (user_id, comment_id, value, rated_at)

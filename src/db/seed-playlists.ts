@@ -3,6 +3,7 @@ import { dropSecondaryIndexes, restoreIndexes } from './bulk-load.js';
 import { POSITION_GAP } from './playlist-items.js';
 import { withTransaction, type Pool, type Queryable } from './pool.js';
 import { WATCH_LATER_TITLE } from './playlists.js';
+import { SEEDED } from './seed-accounts.js';
 
 /*
  * The playlists of `npm run seed` (issue 12, item 9), in two set-based statements: the playlists
@@ -53,8 +54,6 @@ const WATCH_LATER_MAX = 30;
 const draw = (value: string, salt: number) => `((hashint8extended((${value})::bigint, ${salt}) & 1048575)::float8 / 1048576)`;
 /** The SQL twin of seededPlaylistId. */
 const publicIdOf = (n: string) => `substr(translate(encode(sha256(('playlist' || ${n})::bytea), 'base64'), '+/=', '-_x'), 1, 11)`;
-/** Seeded accounts by number, as in seed.ts. */
-const SEEDED = `seeded AS MATERIALIZED (SELECT id, substr(handle, 6)::bigint AS k FROM users WHERE handle ~ '^seed-[0-9]+$')`;
 
 export interface PlaylistSeedPlan {
   accounts: number;

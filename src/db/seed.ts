@@ -2,6 +2,7 @@ import { dropSecondaryIndexes, restoreIndexes } from './bulk-load.js';
 import { commentCountOf, maxCommentId, seedCommentRatings, seedCommentRevisions, seedReplies, seedRootComments } from './seed-comments.js';
 import { withTransaction, type Pool, type Queryable } from './pool.js';
 import { seedPlaylists } from './seed-playlists.js';
+import { ratingStep, SEEDED } from './seed-accounts.js';
 
 // The statements of `npm run seed` (src/cli/seed.ts): a made-up catalogue in set-based SQL.
 // Seeded accounts are the handles `seed-1` … `seed-N`; every seeded video shares one fixture's files.
@@ -95,8 +96,6 @@ async function seedComments(db: Queryable, after: number, accounts: number, word
   // counters are drawn with the rows, so the scores are exact and no re-rank is needed.
 }
 
-/** Seeded accounts by number (seed-k → id), joined by hash instead of a handle lookup per row. */
-const SEEDED = `seeded AS MATERIALIZED (SELECT id, substr(handle, 6)::bigint AS k FROM users WHERE handle ~ '^seed-[0-9]+$')`;
 
 /**
  * A view's time, the same in every statement of the transaction (now() is the transaction's):
@@ -222,7 +221,7 @@ export async function seedViews(db: Queryable, after: number): Promise<void> {
  * `accounts` have no common factor.
  */
 export async function seedRatings(db: Queryable, after: number, accounts: number): Promise<void> {
-  const step = accounts % 7919 === 0 ? 7907 : 7919;
+  const step = ratingStep(accounts);
   await db.query(
     `WITH ${SEEDED}
      INSERT INTO video_ratings (user_id, video_id, value)
