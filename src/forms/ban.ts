@@ -1,12 +1,13 @@
 import { REMOVAL_REASONS } from './comment-removal.js';
+import { REPORT_REASONS } from './report.js';
 import { field, hasForbiddenCharacters, length, type FormResult } from './fields.js';
 import { zonedTimeToUtc } from './video-edit.js';
 
 /**
  * Why an account is banned or deleted: a fixed list, so that the person reads a reason they can
- * look up and the audit log can be filtered by it. The codes shared with comment removals keep
- * their labels (one wording per reason across the site); the codes are stored (users.ban_reason,
- * audit_log.reason), the labels are what people read.
+ * look up and the audit log can be filtered by it. The codes shared with comment removals and
+ * reports keep their labels (one wording per reason across the site); the codes are stored
+ * (users.ban_reason, audit_log.reason), the labels are what people read.
  */
 export const BAN_REASONS = {
   spam: REMOVAL_REASONS.spam,
@@ -14,8 +15,8 @@ export const BAN_REASONS = {
   hate: REMOVAL_REASONS.hate,
   violence: REMOVAL_REASONS.violence,
   sexual: REMOVAL_REASONS.sexual,
-  child_safety: 'Child safety',
-  copyright: 'Copyright infringement',
+  child_safety: REPORT_REASONS.child_safety.label,
+  copyright: REPORT_REASONS.copyright.label,
   impersonation: 'Impersonation',
   other: REMOVAL_REASONS.other,
 } as const;
