@@ -10,6 +10,7 @@ import { badRequest, HttpError, notFound } from '../http/errors.js';
 import { loadedPlaylist } from '../http/guards.js';
 import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
+import { keepPagesIfPrivate } from './playlist-cache.js';
 import { PUBLIC_ID_PATTERN } from './public-id.js';
 
 const NO_ITEM = 'This video is not in the playlist.';
@@ -23,15 +24,6 @@ const NO_NEIGHBOUR = 'The video you placed it next to is no longer in this playl
  * updates the list in place, and otherwise redirects back to the page the form was on.
  */
 export function playlistOrderRoutes({ pool, queue, pageCache }: RouteDeps) {
-  /**
-   * A private playlist's order and items are its owner's alone to see: the signed-out page cache
-   * keeps its pages (as for a like), so dragging Watch later about does not make every visitor's
-   * page render anew. A public or unlisted one's change empties it (its page, the channel tab).
-   */
-  function keepPagesIfPrivate(req: Request, res: Response, playlist: Playlist) {
-    if (playlist.privacy === 'private') pageCache.keepsPages(req, res, () => {});
-  }
-
   /** Back to the page of the playlist the form was sent from (its cursor, when well formed). */
   function backToPlaylist(req: Request, res: Response, playlist: Playlist, anchor: string) {
     const after = field(req.body, 'after');
@@ -67,7 +59,7 @@ export function playlistOrderRoutes({ pool, queue, pageCache }: RouteDeps) {
       const to = parseMoveTo(req.body);
       if (!to.ok) throw badRequest(to.message);
       const result = await move(req, playlist, videoId, to.value);
-      keepPagesIfPrivate(req, res, playlist);
+      keepPagesIfPrivate(pageCache, req, res, playlist.privacy);
       if (prefersJson(req)) return void res.json(answer(videoId, result));
       backToPlaylist(req, res, playlist, `#item-${videoId}`);
     },
@@ -82,7 +74,7 @@ export function playlistOrderRoutes({ pool, queue, pageCache }: RouteDeps) {
       const place = parsePlacement(req.body, videoId);
       if (!place.ok) throw badRequest(place.message);
       const result = await move(req, playlist, videoId, place.value);
-      keepPagesIfPrivate(req, res, playlist);
+      keepPagesIfPrivate(pageCache, req, res, playlist.privacy);
       if (prefersJson(req)) return void res.json(answer(videoId, result));
       res.redirect(303, `/playlist/${playlist.publicId}#item-${videoId}`);
     },
@@ -92,7 +84,7 @@ export function playlistOrderRoutes({ pool, queue, pageCache }: RouteDeps) {
       const playlist = loadedPlaylist(req);
       const videoId = itemParam(req);
       if (!(await removeVideoFromPlaylist(pool, req.viewer!.id, playlist.id, videoId))) throw notFound(NO_ITEM);
-      keepPagesIfPrivate(req, res, playlist);
+      keepPagesIfPrivate(pageCache, req, res, playlist.privacy);
       if (prefersJson(req)) {
         // The header's count and total duration, as the page would show them now.
         const now = await findPlaylistByPublicId(pool, playlist.publicId);

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { addVideoToPlaylist, removeVideoFromPlaylist } from '../db/playlist-items.js';
 import { findOwnPlaylistByPublicId, insertPlaylistWithVideo, listSaveChoices, removeWatchedVideos, type SaveChoice } from '../db/playlist-saving.js';
-import { findOrCreateWatchLater, type PlaylistPrivacy } from '../db/playlists.js';
+import { findOrCreateWatchLater } from '../db/playlists.js';
 import { PLAYLIST_DESCRIPTION_MAX, PLAYLIST_TITLE_MAX, parsePlaylist } from '../forms/playlist.js';
 import { parseSaveTick } from '../forms/playlist-saving.js';
 import { badRequest, notFound } from '../http/errors.js';
@@ -9,6 +9,7 @@ import { loadedPlaylist, loadedVideo } from '../http/guards.js';
 import { prefersJson } from '../http/negotiation.js';
 import { flash } from '../http/session.js';
 import type { RouteDeps } from './deps.js';
+import { keepPagesIfPrivate } from './playlist-cache.js';
 
 const LIMITS = { titleMax: PLAYLIST_TITLE_MAX, descriptionMax: PLAYLIST_DESCRIPTION_MAX };
 const NO_PLAYLIST = 'This playlist does not exist, or it is private.';
@@ -46,15 +47,6 @@ export function playlistSavingRoutes({ pool, config, pageCache }: RouteDeps) {
     });
   }
 
-  /**
-   * A change to a private playlist (Watch later, the most used) alters no page a signed-out
-   * visitor sees, so the page cache keeps its pages, as for a like (keepsPages); any other
-   * change by an account empties them (src/http/page-cache.ts).
-   */
-  function keepPagesIfPrivate(req: Request, res: Response, privacy: PlaylistPrivacy) {
-    if (privacy === 'private') pageCache.keepsPages(req, res, () => {});
-  }
-
   /** A refusal (422, nothing written): JSON for the script (the error handler's shape, with the field messages), else the page again. */
   function refuse(req: Request, res: Response, fields: Record<string, string>, page: { errors?: Record<string, string>; values?: Record<string, string>; notice?: string }) {
     if (prefersJson(req)) return void res.status(422).json({ error: { status: 422, message: Object.values(fields)[0], fields } });
@@ -86,7 +78,7 @@ export function playlistSavingRoutes({ pool, config, pageCache }: RouteDeps) {
         // False when it was not there: taken out already (another tab, a resubmit), which is what was asked.
         await removeVideoFromPlaylist(pool, req.viewer!.id, playlist.id, video.publicId);
       }
-      keepPagesIfPrivate(req, res, playlist.privacy);
+      keepPagesIfPrivate(pageCache, req, res, playlist.privacy);
       const message = tick.saved ? `Saved to “${playlist.title}”.` : `Removed from “${playlist.title}”.`;
       if (prefersJson(req)) return void res.json({ playlist: playlist.publicId, saved: tick.saved, message });
       flash(req, 'success', message);
@@ -103,7 +95,7 @@ export function playlistSavingRoutes({ pool, config, pageCache }: RouteDeps) {
       if (created === 'limit') {
         return refuse(req, res, { title: atLimit }, { errors: { title: atLimit }, values: { title: form.value.title, description: form.value.description, privacy: form.value.privacy } });
       }
-      keepPagesIfPrivate(req, res, form.value.privacy);
+      keepPagesIfPrivate(pageCache, req, res, form.value.privacy);
       const message = `Saved to your new playlist “${form.value.title}”.`;
       if (prefersJson(req)) return void res.status(201).json({ playlist: choiceJson({ ...form.value, publicId: created.publicId, kind: 'normal', hasVideo: true }), message });
       flash(req, 'success', message);
