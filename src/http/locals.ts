@@ -5,6 +5,7 @@ import { isListed, isWatchableByLink } from '../db/visibility.js';
 import { REMOVAL_REASONS } from '../forms/comment-removal.js';
 import { formatCount, formatDate, formatDateTime, formatNumber, plural } from '../format.js';
 import { avatarSizeFor2x, avatarUrl as avatarFileUrl, type AvatarSize, type Storage } from '../media/index.js';
+import { adminPagesFor } from '../auth/admin-pages.js';
 
 export interface ViewHelpers {
   avatarUrl(owner: { avatarKey: string | null }, size: AvatarSize): string;
@@ -75,6 +76,7 @@ function setPredicates(res: Response, viewer: Viewer | null): void {
   res.locals.canReportChannel = (channel: Subject<typeof canReportChannel>) => canReportChannel(viewer, channel);
   res.locals.canSeePeople = () => canSeePeople(viewer);
   res.locals.canGiveRole = (permissions: readonly string[]) => canGiveRole(viewer, permissions);
+  res.locals.adminPages = () => adminPagesFor(viewer);
 }
 
 /**
