@@ -7,7 +7,7 @@ import { createAssets } from './http/assets.js';
 import { compressResponses } from './http/compression.js';
 import { csrfProtection } from './http/csrf.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
-import { baseLocals, sessionLocals, viewHelpers } from './http/locals.js';
+import { baseLocals, sessionLocals, siteLocals, viewHelpers } from './http/locals.js';
 import { requestLogger } from './http/logging.js';
 import { createRateLimiters } from './http/rate-limit.js';
 import { securityHeaders } from './http/security.js';
@@ -21,6 +21,7 @@ import type { Logger } from './log.js';
 import { resolveBinaries } from './media/ffmpeg.js';
 import { LocalStorage } from './media/storage.js';
 import { PUBLIC_DIR } from './paths.js';
+import { createSiteSettings, type SiteSettingsStore } from './settings/site-settings.js';
 import { buildApiRouter, buildOpenRouter, buildRouter } from './routes/index.js';
 
 export interface AppDeps {
@@ -34,6 +35,8 @@ export interface AppDeps {
    * others' (db/page-events.ts), given the function that makes its kept pages stale.
    */
   pageEvents?: (markStale: () => void) => PageEvents;
+  /** The site settings' store; made here unless given (tests keep theirs to change settings). */
+  settings?: SiteSettingsStore;
 }
 
 /** Form bodies are small; anything larger is refused with 413 before it is parsed. */
@@ -77,8 +80,13 @@ export function createApp(deps: AppDeps): Express {
 
   let events: PageEvents | null = null;
   const pageCache = createPageCache({ seconds: config.pageCacheSeconds, maxBytes: config.pageCacheMb * 1024 * 1024, sessionCookie: sessionCookieName(https), onStale: () => events?.publish() });
-  events = deps.pageEvents?.(pageCache.markStale) ?? null;
-  const routeDeps = { config, pool, storage, queue: deps.queue, binaries: resolveBinaries(config), limits: createRateLimiters(pool, config, deps.sessionSecret), secret: deps.sessionSecret, pageCache };
+  const settings = deps.settings ?? createSiteSettings(pool, config);
+  // Another process's change may be a setting: forget this process's copy with its pages.
+  events = deps.pageEvents?.(() => {
+    pageCache.markStale();
+    settings.forget();
+  }) ?? null;
+  const routeDeps = { config, pool, storage, queue: deps.queue, binaries: resolveBinaries(config), limits: createRateLimiters(pool, config, deps.sessionSecret), secret: deps.sessionSecret, pageCache, settings };
   const sessions = createSessions(pool, { secret: deps.sessionSecret, secure: https, idleHours: config.sessionIdleHours, maxDays: config.sessionMaxDays });
   const viewer = [sessions.middleware, enforceAbsoluteLifetime(config.sessionMaxDays), loadViewer(pool, sessions.takeViewer)];
   app.use(buildOpenRouter(routeDeps));
@@ -86,6 +94,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', buildApiRouter(routeDeps, viewer));
   // Public pages for signed-out visitors, from memory when rendered in the last few seconds.
   app.use(pageCache.middleware);
+  app.use(siteLocals(settings));
 
   const forms = express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 100 });
   const commentForms = express.urlencoded({ extended: false, limit: COMMENT_FORM_BODY_LIMIT, parameterLimit: 100 });

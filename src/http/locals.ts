@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import type { SiteSettingsStore } from '../settings/site-settings.js';
 import { canGiveRole, canSeePeople } from '../auth/permissions.js';
 import { areCommentsOpen, can, canChangeComment, canCurateComment, canDeleteComment, canCommentOn, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditChannel, canEditPlaylist, canEditVideo, canManagePlaylist, canManageUpload, canRateVideo, canRemoveWatchedFrom, canReportChannel, canReportComment, canReportVideo, canSaveVideo, canSeeVideo, canSubscribeTo, isOwnerOr, type Permission, type Viewer } from '../auth/permissions.js';
 import { isListed, isWatchableByLink } from '../db/visibility.js';
@@ -99,6 +100,20 @@ export function baseLocals(options: { siteName: string; helpers: ViewHelpers; as
     res.locals.csrfToken = () => '';
     res.locals.flash = [];
     next();
+  };
+}
+
+/**
+ * The site settings of this request (src/settings/site-settings.ts) as `site`, and the site name
+ * from them: after the page cache, so kept pages cost no read.
+ */
+export function siteLocals(settings: SiteSettingsStore) {
+  return function locals(_req: Request, res: Response, next: NextFunction): void {
+    settings.get().then((site) => {
+      res.locals.site = site;
+      res.locals.siteName = site.siteName;
+      next();
+    }, next);
   };
 }
 

@@ -46,7 +46,7 @@ export function accountRoutes({ pool, storage, config, secret }: RouteDeps) {
 
       await beginSession(req, created.user.id);
       rememberDevice(res, secret, isHttps(config), created.user.id);
-      flash(req, 'success', `Welcome to ${config.siteName}, ${created.user.displayName}! Your channel is at @${created.user.handle}.`);
+      flash(req, 'success', `Welcome to ${String(res.locals.siteName)}, ${created.user.displayName}! Your channel is at @${created.user.handle}.`);
       res.redirect(303, next ?? `/@${created.user.handle}`);
     },
 

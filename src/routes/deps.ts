@@ -4,6 +4,7 @@ import type { PageCache } from '../http/page-cache.js';
 import type { createRateLimiters } from '../http/rate-limit.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Binaries, Storage } from '../media/index.js';
+import type { SiteSettingsStore } from '../settings/site-settings.js';
 
 /** What route handlers are built with. */
 export interface RouteDeps {
@@ -16,4 +17,6 @@ export interface RouteDeps {
   /** The session secret, also the key for view tokens and signed-out viewer hashes. */
   secret: string;
   pageCache: PageCache;
+  /** The settings administrators change in the browser (src/settings/site-settings.ts). */
+  settings: SiteSettingsStore;
 }

@@ -4,6 +4,7 @@ import { searchPlaylists } from '../db/playlist-discovery.js';
 import { listPopularVideos } from '../db/popular-videos.js';
 import { listPublicVideos } from '../db/video-listings.js';
 import { highlight } from '../http/html.js';
+import type { SiteSettings } from '../settings/site-settings.js';
 import type { RouteDeps } from './deps.js';
 import { afterParam, keysetPage } from './pagination.js';
 import { cardsOf } from './video-cards.js';
@@ -42,7 +43,7 @@ export function homeRoutes({ pool, storage, config }: RouteDeps) {
       const page = keysetPage(videos, VIDEOS_PER_PAGE, (v) => v.publicId);
       res.render('home/index', {
         title: after ? 'Older videos' : 'Home',
-        description: `The latest and most watched videos on ${config.siteName}.`,
+        description: (res.locals.site as SiteSettings).siteDescription || `The latest and most watched videos on ${String(res.locals.siteName)}.`,
         cards: cardsOf(page.items, storage),
         popular: cardsOf(popularVideos, storage),
         nextAfter: page.nextAfter,
@@ -76,7 +77,7 @@ export function homeRoutes({ pool, storage, config }: RouteDeps) {
       res.locals.searchQuery = query;
       res.render('search/results', {
         title: `${query} - Search`,
-        description: `Videos, channels and playlists about “${query}” on ${config.siteName}.`,
+        description: `Videos, channels and playlists about “${query}” on ${String(res.locals.siteName)}.`,
         query, sort, duration, uploaded, channels, cards, playlistCards, playlistsAfter: Math.min(PLAYLISTS_AFTER_VIDEOS, cards.length),
         pageNumber,
         previousUrl: pageNumber > 1 ? params({ page: pageNumber - 1 }) : null,

@@ -29,7 +29,9 @@ function allowFraming(res: Response): void {
   res.removeHeader('X-Frame-Options');
 }
 
-export function integrationRoutes({ pool, storage, config, secret }: RouteDeps) {
+export function integrationRoutes({ pool, storage, config, secret, settings }: RouteDeps) {
+  // Before the site's locals (the open router): the name from the settings themselves.
+  const siteName = async () => (await settings.get()).siteName;
   const perFile = config.sitemapUrlsPerFile;
   const absolute = (path: string) => new URL(path, config.publicUrl).href;
 
@@ -101,7 +103,7 @@ export function integrationRoutes({ pool, storage, config, secret }: RouteDeps) 
         const playlist = await findPlaylistByPublicId(pool, list[1]!);
         const cover = playlist && playlist.privacy !== 'private' ? await findPlaylistCover(pool, playlist.id) : null;
         if (!playlist || !cover) throw notFound('There is no playlist with a video to play at that address.');
-        return void res.json(playlistOembed({ playlist, cover, storage, publicUrl: config.publicUrl, siteName: config.siteName, maxWidth, maxHeight }));
+        return void res.json(playlistOembed({ playlist, cover, storage, publicUrl: config.publicUrl, siteName: await siteName(), maxWidth, maxHeight }));
       }
       const match = /^\/(?:watch|embed)\/([A-Za-z0-9_-]{11})$/.exec(target.pathname);
       const video = ours && match ? await findShareableVideo(pool, match[1]!) : null;
@@ -115,7 +117,7 @@ export function integrationRoutes({ pool, storage, config, secret }: RouteDeps) 
       res.json({
         version: '1.0',
         type: 'video',
-        provider_name: config.siteName,
+        provider_name: await siteName(),
         provider_url: config.publicUrl.href,
         title: video.title,
         author_name: video.owner.displayName,
@@ -128,12 +130,12 @@ export function integrationRoutes({ pool, storage, config, secret }: RouteDeps) 
     },
 
     async siteFeed(_req: Request, res: Response): Promise<void> {
-      atom(res, `${config.siteName}: latest videos`, '/feeds/videos.atom', '/', await listPublicVideos(pool, { limit: FEED_ENTRIES }));
+      atom(res, `${await siteName()}: latest videos`, '/feeds/videos.atom', '/', await listPublicVideos(pool, { limit: FEED_ENTRIES }));
     },
 
     async channelFeed(req: Request, res: Response): Promise<void> {
       const channel = loadedChannel(req);
-      atom(res, `${channel.displayName} on ${config.siteName}`, `/@${channel.handle}/feed.atom`, `/@${channel.handle}`, await listPublicVideos(pool, { ownerId: channel.id, limit: FEED_ENTRIES }));
+      atom(res, `${channel.displayName} on ${await siteName()}`, `/@${channel.handle}/feed.atom`, `/@${channel.handle}`, await listPublicVideos(pool, { ownerId: channel.id, limit: FEED_ENTRIES }));
     },
 
     /**

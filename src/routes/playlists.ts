@@ -69,7 +69,7 @@ export function playlistRoutes({ pool, storage, config }: RouteDeps) {
       // OpenGraph, JSON-LD and oEmbed discovery (playlist-meta.ts): what anyone with the link may see.
       const cover = await coverOfPage(pool, playlist, page.items, cursor === null);
       const pagePath = `/playlist/${playlist.publicId}${cursor ? `?after=${String(req.query.after)}` : ''}`;
-      const meta = playlistMetadata({ playlist, description: firstCharacters(description, 300), items: page.items, before, pagePath, cover, storage, publicUrl: config.publicUrl, siteName: config.siteName });
+      const meta = playlistMetadata({ playlist, description: firstCharacters(description, 300), items: page.items, before, pagePath, cover, storage, publicUrl: config.publicUrl, siteName: String(res.locals.siteName) });
       res.render('playlists/show', {
         title: playlist.title, description, meta, playlist, items, totalDuration: formatDuration(seconds), nextAfter: page.nextAfter, isFirstPage: cursor === null,
         after: typeof req.query.after === 'string' ? req.query.after : '',

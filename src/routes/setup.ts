@@ -56,7 +56,7 @@ export function setupRoutes({ pool, storage, config, secret }: RouteDeps) {
       }
       await beginSession(req, created.user.id);
       rememberDevice(res, secret, isHttps(config), created.user.id);
-      flash(req, 'success', `Welcome to ${config.siteName}, ${created.user.displayName}! ${ADMIN_WELCOME}`);
+      flash(req, 'success', `Welcome to ${String(res.locals.siteName)}, ${created.user.displayName}! ${ADMIN_WELCOME}`);
       res.redirect(303, `/@${created.user.handle}`);
     },
   };

@@ -137,7 +137,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
         subscribed,
         related: cardsOf(related, storage),
         descriptionHtml: linkifyDescription(video.description, `/watch/${video.publicId}`, video.durationSeconds),
-        meta: watchMetadata(video, view, config.publicUrl, config.siteName, chapters),
+        meta: watchMetadata(video, view, config.publicUrl, String(res.locals.siteName), chapters),
         chapters: chapterLinks(video.publicId, chapters),
         details: { category: categoryLabel(video.category), language: languageLabel(video.language) },
         viewToken: viewToken(secret, video.publicId),

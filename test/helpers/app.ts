@@ -7,12 +7,15 @@ import { loadConfig, type Config } from '../../src/config.js';
 import type { Pool } from '../../src/db/pool.js';
 import { startWorker, type Worker } from '../../src/jobs/worker.js';
 import { createLogger } from '../../src/log.js';
+import { createSiteSettings, type SiteSettings, type SiteSettingsStore } from '../../src/settings/site-settings.js';
 import { testDatabaseUrl, testPool, testQueue } from './database.js';
 
 export interface TestApp {
   app: Express;
   config: Config;
   pool: Pool;
+  /** The app's site settings; a test that changes them puts them back (see changeSiteSettings). */
+  settings: SiteSettingsStore;
 }
 
 const dataDirs: string[] = [];
@@ -63,8 +66,9 @@ export function createTestApp(env: Record<string, string> = {}, pool: Pool = tes
     PAGE_CACHE_SECONDS: '0',
     ...env,
   });
-  const app = createApp({ config, pool, logger: createLogger(config.logLevel), sessionSecret: 'test-secret-that-is-long-enough-for-sessions', queue: testQueue() });
-  return { app, config, pool };
+  const settings = createSiteSettings(pool, config);
+  const app = createApp({ config, pool, logger: createLogger(config.logLevel), sessionSecret: 'test-secret-that-is-long-enough-for-sessions', queue: testQueue(), settings });
+  return { app, config, pool, settings };
 }
 
 /** For a describe block: the app is made in a `before` hook, once the test database is up. */
@@ -85,4 +89,29 @@ export function useWorker(t: TestApp): void {
   after(async () => {
     await worker?.stop();
   });
+}
+
+/**
+ * Stores site settings for one test app, as /admin/settings would, and forgets its kept copy.
+ * Every test file shares the database: call `resetSiteSettings` in an `after` hook.
+ */
+export async function changeSiteSettings(t: TestApp, changes: Partial<SiteSettings>): Promise<void> {
+  const client = await t.pool.connect();
+  try {
+    await client.query('BEGIN');
+    await t.settings.save(client, changes, null);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK');
+    throw err;
+  } finally {
+    client.release();
+  }
+  t.settings.forget();
+}
+
+/** Back to the defaults for every app of the run (each made after this, or forgetting its copy). */
+export async function resetSiteSettings(...apps: TestApp[]): Promise<void> {
+  await testPool().query('DELETE FROM site_settings');
+  for (const t of apps) t.settings.forget();
 }
