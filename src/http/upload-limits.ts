@@ -5,8 +5,20 @@ import { findUploadUsage, type UploadUsage } from '../db/upload-quotas.js';
 import { payloadTooLarge, tooManyRequests, type HttpError } from './errors.js';
 import { probeGate } from './probe-gate.js';
 import { formatBytes, formatMinutes } from '../format.js';
+import { findUploadLimits, type UploadLimits } from '../settings/upload-limits.js';
+import type { SiteSettingsStore } from '../settings/site-settings.js';
 
-type Limits = Pick<Config, 'uploadsPerDay' | 'uploadBytesPerDay' | 'uploadsProcessingMax' | 'storageQuotaBytes'>;
+type Limits = UploadLimits & Pick<Config, 'uploadsProcessingMax'>;
+
+/** The limits beforeFile found for a request, for multer's size limit and afterFile. */
+const limitsOfRequest = new WeakMap<Request, Limits>();
+
+/** The limits that apply to this upload request (beforeFile has run). */
+export function uploadLimitsOf(req: Request): UploadLimits {
+  const limits = limitsOfRequest.get(req);
+  if (!limits) throw new Error(`${req.method} ${req.route?.path}: no uploadGuards.beforeFile before this step`);
+  return limits;
+}
 
 /**
  * A multipart body is the file plus the form's other fields and the part headers, which multer
@@ -25,19 +37,25 @@ const DRAIN_AT_MOST_BYTES = 64 * 1024 * 1024;
 const PROCESSING_RETRY_SECONDS = 60;
 
 /**
- * Per-account upload limits (UPLOADS_PER_DAY, UPLOAD_BYTES_PER_DAY, UPLOADS_PROCESSING_MAX,
- * STORAGE_QUOTA_BYTES), counted from the account's videos. `beforeFile` runs before multer reads
- * the body, so a refused client is answered before it streams gigabytes (judging the file's size
- * by Content-Length); `afterFile` checks the bytes again with the file's real size. Concurrent
- * uploads of one account are each checked against what is recorded, so they may pass a limit by
- * the few sent at the same moment.
+ * Per-account upload limits (the site settings maxUploadBytes, uploadsPerDay, uploadBytesPerDay
+ * and storageQuotaBytes, or the account's own exceptions: src/settings/upload-limits.ts, read
+ * afresh for each request; UPLOADS_PROCESSING_MAX from the environment), counted from the
+ * account's videos. `beforeFile` runs before multer reads the body, so a refused client is
+ * answered before it streams gigabytes (judging the file's size by Content-Length), and keeps the
+ * limits for multer's size limit (uploadLimitsOf) and for `afterFile`, which checks the bytes
+ * again with the file's real size: one request is judged by one set of limits, even if an
+ * administrator changes them meanwhile. Concurrent uploads of one account are each checked
+ * against what is recorded, so they may pass a limit by the few sent at the same moment.
  */
-export function uploadLimits(pool: Pool, limits: Limits) {
+export function uploadLimits(pool: Pool, settings: SiteSettingsStore, processing: Pick<Config, 'uploadsProcessingMax'>) {
   return {
     async beforeFile(req: Request, res: Response, next: NextFunction): Promise<void> {
       const announced = Number(req.get('content-length'));
       const incoming = Number.isFinite(announced) ? Math.max(0, announced - FORM_OVERHEAD_BYTES) : 0;
-      const refusal = refusalFor(await findUploadUsage(pool, req.viewer!.id), limits, incoming, 'estimated');
+      const [own, usage] = await Promise.all([findUploadLimits(pool, settings, req.viewer!.id), findUploadUsage(pool, req.viewer!.id)]);
+      const limits: Limits = { ...own, uploadsProcessingMax: processing.uploadsProcessingMax };
+      limitsOfRequest.set(req, limits);
+      const refusal = refusalFor(usage, limits, incoming, 'estimated');
       if (refusal) {
         // A body of unknown length (chunked) could be any size: it is not read either.
         if (!(announced <= DRAIN_AT_MOST_BYTES)) res.set('Connection', 'close');
@@ -49,7 +67,7 @@ export function uploadLimits(pool: Pool, limits: Limits) {
 
     async afterFile(req: Request, _res: Response, next: NextFunction): Promise<void> {
       if (req.file) {
-        const refusal = refusalFor(await findUploadUsage(pool, req.viewer!.id), limits, req.file.size, 'exact');
+        const refusal = refusalFor(await findUploadUsage(pool, req.viewer!.id), limitsOfRequest.get(req)!, req.file.size, 'exact');
         if (refusal) throw refusal;
       }
       next();
@@ -58,8 +76,8 @@ export function uploadLimits(pool: Pool, limits: Limits) {
 }
 
 /** The steps of POST /upload around multer: limits before and after the file, then a probe slot. */
-export function uploadGuards(pool: Pool, config: Config) {
-  const limits = uploadLimits(pool, config);
+export function uploadGuards(pool: Pool, config: Config, settings: SiteSettingsStore) {
+  const limits = uploadLimits(pool, settings, config);
   return {
     beforeFile: limits.beforeFile,
     afterFile: limits.afterFile,
@@ -80,6 +98,9 @@ function drained(req: Request): Promise<void> {
 /** The first limit an upload of `incoming` bytes would pass, as the error to answer with. */
 export function refusalFor(usage: UploadUsage, limits: Limits, incoming: number, size: 'estimated' | 'exact'): HttpError | null {
   const { recent, now } = usage;
+  // The estimate is below the file's real size (the form's overhead taken off generously), so a
+  // file that fits is never refused here; multer stops one that passes the limit unannounced.
+  if (incoming > limits.maxUploadBytes) return payloadTooLarge(tooLargeMessage(limits.maxUploadBytes, incoming));
   if (usage.processing >= limits.uploadsProcessingMax) {
     const videos = usage.processing === 1 ? '1 of your videos is' : `${usage.processing} of your videos are`;
     return tooManyRequests(PROCESSING_RETRY_SECONDS, `${videos} still being processed, the most at once. Upload this one when one of them is ready.`);
@@ -108,6 +129,12 @@ export function refusalFor(usage: UploadUsage, limits: Limits, incoming: number,
     return payloadTooLarge(`${what} Delete videos you no longer need to make room.`);
   }
   return null;
+}
+
+/** The answer to a file over the largest upload allowed (before it is sent, and from multer). */
+export function tooLargeMessage(maxUploadBytes: number, incoming?: number): string {
+  const file = incoming === undefined ? 'This file' : `This file (about ${formatBytes(incoming)})`;
+  return `${file} is larger than the ${formatBytes(maxUploadBytes)} limit for one upload.`;
 }
 
 /** When enough of the oldest uploads have left the window for `needed` more bytes to fit. */

@@ -114,7 +114,7 @@ export function buildRouter(deps: RouteDeps): Router {
   const saving = playlistSavingRoutes(deps);
   const reports = reportRoutes(deps);
   const adminReports = adminReportRoutes(deps);
-  const uploads = uploadGuards(deps.pool, deps.config);
+  const uploads = uploadGuards(deps.pool, deps.config, deps.settings);
   const adminAudit = adminAuditRoutes(deps);
   const adminDashboard = adminDashboardRoutes(deps);
   const adminJobs = adminJobRoutes(deps);

@@ -16,7 +16,9 @@ import { categoryLabel, languageLabel } from '../forms/video-choices.js';
 import { loadedVideo } from '../http/guards.js';
 import { flash } from '../http/session.js';
 import { receiveOneFile } from '../http/uploads.js';
-import { formatBytes, formatDuration } from '../format.js';
+import { formatDuration } from '../format.js';
+import { tooLargeMessage, uploadLimitsOf } from '../http/upload-limits.js';
+import { findUploadAllowance } from './upload-allowance.js';
 import { MediaRejected, describePixelLimit, judgeUpload, removeVideoMedia, storeOriginal } from '../media/index.js';
 import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
@@ -36,25 +38,28 @@ const RELATED_LIMIT = 12;
  */
 const RELATED_BESIDE_PLAYLIST = 6;
 
-export function videoRoutes({ config, pool, storage, queue, binaries, secret }: RouteDeps) {
-  function renderUpload(res: Response, status: number, values: Record<string, string> = {}, errors: Record<string, string> = {}) {
+export function videoRoutes({ config, pool, storage, queue, binaries, secret, settings }: RouteDeps) {
+  /** The form, with this account's limits (the site's or its own) and what it has used of them. */
+  async function renderUpload(req: Request, res: Response, status: number, values: Record<string, string> = {}, errors: Record<string, string> = {}) {
+    const allowance = await findUploadAllowance(pool, settings, req.viewer!.id);
     res.status(status).render('videos/upload', {
       title: 'Upload a video',
       values: { visibility: 'public', ...values },
       errors,
-      limits: { titleMax: TITLE_MAX, descriptionMax: DESCRIPTION_MAX, tagsMax: TAGS_MAX, maxUpload: formatBytes(config.maxUploadBytes), maxUploadBytes: config.maxUploadBytes, maxDuration: formatDuration(config.maxVideoSeconds), maxPicture: describePixelLimit(config.maxVideoPixels) },
+      limits: { titleMax: TITLE_MAX, descriptionMax: DESCRIPTION_MAX, tagsMax: TAGS_MAX, maxUpload: allowance.maxUpload, maxUploadBytes: allowance.maxUploadBytes, maxDuration: formatDuration(config.maxVideoSeconds), maxPicture: describePixelLimit(config.maxVideoPixels) },
+      allowance,
       bundledFfmpeg: binaries.bundled,
     });
   }
 
   /** A refused upload: 422 with the reason, as the form again or as JSON for the upload script. */
-  function refuse(req: Request, res: Response, values: Record<string, string>, errors: Record<string, string>) {
+  async function refuse(req: Request, res: Response, values: Record<string, string>, errors: Record<string, string>) {
     if (prefersJson(req)) return void res.status(422).json({ error: { status: 422, message: Object.values(errors)[0], fields: errors } });
-    renderUpload(res, 422, values, errors);
+    await renderUpload(req, res, 422, values, errors);
   }
 
   /** Checks and stores an upload; returns how to answer, once its temporary file is removed. */
-  async function acceptUpload(req: Request, res: Response, file: Express.Multer.File | undefined): Promise<() => void> {
+  async function acceptUpload(req: Request, res: Response, file: Express.Multer.File | undefined): Promise<() => void | Promise<void>> {
     const form = parseVideoDetails(req.body, file?.originalname);
     if (!file) return () => refuse(req, res, form.ok ? {} : form.values, { file: 'Choose a video file to upload.', ...(form.ok ? {} : form.errors) });
     if (!form.ok) return () => refuse(req, res, form.values, form.errors);
@@ -91,13 +96,14 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
   }
 
   return {
-    showUpload: (_req: Request, res: Response) => renderUpload(res, 200),
+    showUpload: (req: Request, res: Response) => renderUpload(req, res, 200),
 
-    receiveVideo: receiveOneFile({ dataDir: config.dataDir, fieldName: 'file', maxBytes: config.maxUploadBytes }),
+    // The account's largest upload, found by uploadGuards.beforeFile for this request.
+    receiveVideo: receiveOneFile({ dataDir: config.dataDir, fieldName: 'file', maxBytes: (req) => uploadLimitsOf(req).maxUploadBytes, tooLarge: (max) => tooLargeMessage(max) }),
 
     async upload(req: Request, res: Response): Promise<void> {
       const file = req.file;
-      let answer: () => void;
+      let answer: () => void | Promise<void>;
       try {
         answer = await acceptUpload(req, res, file);
       } finally {
@@ -105,7 +111,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
         // before the answer goes out (a client may look at once).
         if (file) await fs.promises.rm(file.path, { force: true });
       }
-      answer();
+      await answer();
     },
 
     async watch(req: Request, res: Response): Promise<void> {
