@@ -13,7 +13,7 @@ import { prepared } from './pool.js';
 export type AuditTargetKind = 'comment' | 'role' | 'user' | 'video' | 'job';
 
 /** Actions recorded so far. */
-export type AuditAction = 'comment.remove' | 'role.create' | 'role.update' | 'role.delete' | 'role.grant' | 'role.revoke' | 'user.ban' | 'user.unban' | 'user.delete' | 'job.retry' | 'job.cancel';
+export type AuditAction = 'comment.remove' | 'role.create' | 'role.update' | 'role.delete' | 'role.grant' | 'role.revoke' | 'user.ban' | 'user.unban' | 'user.delete' | 'job.retry' | 'job.cancel' | 'user.limits' | 'comment.approve';
 
 export interface AuditEntry {
   actorId: number | null;

@@ -1,5 +1,6 @@
-import type { Queryable, PoolClient } from './pool.js';
-import { prepared } from './pool.js';
+import type { Pool, Queryable, PoolClient } from './pool.js';
+import { prepared, withTransaction } from './pool.js';
+import { insertAuditEntry } from './audit-log.js';
 
 // An account's exceptions to the site's upload limits (upload_overrides, one row per account at
 // most; no row is no exception). What they mean and how they combine with the site settings is
@@ -38,7 +39,7 @@ export async function findUploadOverride(db: Queryable, userId: number): Promise
  * a row not yet there cannot be locked), so each records the other's values as "before". All
  * null: the row goes. The exceptions as they were.
  */
-export async function replaceUploadOverride(client: PoolClient, userId: number, override: UploadOverride, actorId: number): Promise<UploadOverride> {
+async function replaceUploadOverride(client: PoolClient, userId: number, override: UploadOverride, actorId: number): Promise<UploadOverride> {
   await client.query("SELECT pg_advisory_xact_lock(hashtext('upload_overrides'), ($1::bigint % 2147483647)::int)", [userId]);
   const { rows } = await client.query<Row>(
     'SELECT max_upload_bytes, uploads_per_day, upload_bytes_per_day, storage_quota_bytes FROM upload_overrides WHERE user_id = $1',
@@ -58,4 +59,34 @@ export async function replaceUploadOverride(client: PoolClient, userId: number, 
     );
   }
   return before;
+}
+
+const sameOverride = (a: UploadOverride, b: UploadOverride) =>
+  a.maxUploadBytes === b.maxUploadBytes && a.uploadsPerDay === b.uploadsPerDay && a.uploadBytesPerDay === b.uploadBytesPerDay && a.storageQuotaBytes === b.storageQuotaBytes;
+
+/**
+ * An administrator sets an account's exceptions (null: the site's setting), with the audit row
+ * ('user.limits', the exceptions before and after) in the same transaction. 'unchanged' when the
+ * form said what was already there (a resubmit: nothing written, no audit row); 'nothing' when
+ * the account is deleted (its limits no longer matter, as its roles).
+ */
+export async function saveUploadOverride(pool: Pool, change: { actorId: number; userId: number; override: UploadOverride }): Promise<'changed' | 'unchanged' | 'nothing'> {
+  return withTransaction(pool, async (client) => {
+    const live = await client.query('SELECT 1 FROM users WHERE id = $1 AND deleted_at IS NULL FOR SHARE', [change.userId]);
+    if (live.rowCount === 0) return 'nothing';
+    const before = await replaceUploadOverride(client, change.userId, change.override, change.actorId);
+    if (sameOverride(before, change.override)) return 'unchanged';
+    await insertAuditEntry(client, {
+      actorId: change.actorId,
+      action: 'user.limits',
+      targetKind: 'user',
+      targetId: change.userId,
+      subjectUserId: change.userId,
+      reason: null,
+      note: null,
+      before,
+      after: change.override,
+    });
+    return 'changed';
+  });
 }

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { canGiveRole } from '../auth/permissions.js';
+import { can, canGiveRole } from '../auth/permissions.js';
 import { listActionsOnPerson, listPeople } from '../db/people.js';
 import { grantRoleTo, listRoles, revokeRoleFrom } from '../db/role-admin.js';
 import { field } from '../forms/fields.js';
@@ -8,6 +8,7 @@ import { badRequest, forbidden, HttpError, notFound } from '../http/errors.js';
 import { flash } from '../http/session.js';
 import type { RouteDeps } from './deps.js';
 import { loadedPerson } from './people-loaders.js';
+import { uploadLimitsPanel } from './admin-user-limits.js';
 
 /** People per page of /admin/users. */
 export const PEOPLE_PAGE_SIZE = 50;
@@ -20,7 +21,7 @@ const REFUSED = 'You may only give or take roles whose permissions you hold your
  * `user.ban` (canSeePeople: both must find the person first); giving and taking roles takes
  * `role.assign` and canGiveRole, checked again under the role's lock in src/db/role-admin.ts.
  */
-export function adminUserRoutes({ pool }: RouteDeps) {
+export function adminUserRoutes({ pool, settings }: RouteDeps) {
   const mayGive = (req: Request) => (permissions: readonly string[]) => canGiveRole(req.viewer, permissions);
 
   async function renderPerson(req: Request, res: Response, status: number, errors: Record<string, string>): Promise<void> {
@@ -32,6 +33,8 @@ export function adminUserRoutes({ pool }: RouteDeps) {
       roles: await listRoles(pool),
       actions: await listActionsOnPerson(pool, person.id, PERSON_ACTIONS_SHOWN),
       errors,
+      // Their upload limits, for those who change them (src/routes/admin-user-limits.ts).
+      uploadLimits: can(req.viewer, 'settings.edit') && !person.deletedAt ? await uploadLimitsPanel(pool, settings, person.id) : null,
     });
   }
 

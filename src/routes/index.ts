@@ -43,6 +43,7 @@ import { adminUserRoutes } from './admin-users.js';
 import { allowRole, peopleLoaders, requireViewer } from './people-loaders.js';
 import { canGiveRole, canSeePeople } from '../auth/permissions.js';
 import { banRoutes } from './bans.js';
+import { adminUserLimitRoutes } from './admin-user-limits.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -306,6 +307,11 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/admin/jobs', requirePermission('admin.access'), adminJobs.showJobs);
   router.post('/admin/jobs/videos/:id/retry', requirePermission('admin.access'), adminJobs.retry);
   router.post('/admin/jobs/:id/cancel', requirePermission('admin.access'), adminJobs.cancel);
+  // An account's own upload limits (issue 13, item 9): settings.edit, as the site's limits are;
+  // each blank follows the site setting; audited ('user.limits'). Uploads read them per request.
+  const userLimits = adminUserLimitRoutes(deps);
+  router.get('/admin/users/:handle/limits', requirePermission('settings.edit'), loadPerson, userLimits.show);
+  router.post('/admin/users/:handle/limits', requirePermission('settings.edit'), loadPerson, userLimits.save);
 
   return router;
 }
