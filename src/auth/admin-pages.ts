@@ -1,4 +1,4 @@
-import { can, canSeePeople, type Viewer } from './permissions.js';
+import { can, canReviewSiteHolds, canSeePeople, type Viewer } from './permissions.js';
 
 /**
  * The administration pages in the order of their nav (src/views/partials/admin-nav.ejs), each
@@ -12,6 +12,7 @@ const ADMIN_PAGES = [
   { key: 'roles', href: '/admin/roles', label: 'Roles', allowed: (v: Viewer | null) => can(v, 'role.assign') },
   { key: 'audit', href: '/admin/audit', label: 'Audit log', allowed: (v: Viewer | null) => can(v, 'audit.read') },
   { key: 'jobs', href: '/admin/jobs', label: 'Jobs', allowed: (v: Viewer | null) => can(v, 'admin.access') },
+  { key: 'held-comments', href: '/admin/comments/held', label: 'Held comments', allowed: (v: Viewer | null) => canReviewSiteHolds(v) },
 ] as const;
 
 export type AdminPage = Pick<(typeof ADMIN_PAGES)[number], 'key' | 'href' | 'label'>;

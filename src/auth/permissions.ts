@@ -1,4 +1,5 @@
 import { isWatchableByLink, type VideoState } from '../db/visibility.js';
+import { isHeldForSite, type HoldReason } from '../comments/review.js';
 
 /**
  * Every permission a role can grant, with what it allows. Roles get them through the
@@ -307,4 +308,26 @@ export function accountDeletionRefusal(viewer: Viewer | null | undefined, target
 
 export function canDeleteAccount(viewer: Viewer | null | undefined, target: ModerationTarget): boolean {
   return accountDeletionRefusal(viewer, target) === null;
+}
+
+/**
+ * The comments the site holds for its watched words (issue 13, item 9): reviewed by those who
+ * may remove any comment (`comment.remove.any`, moderators), at /admin/comments/held. Approving
+ * is less than removing, so no permission of its own. Their own comments are not held.
+ */
+export function canReviewSiteHolds(viewer: Viewer | null | undefined): boolean {
+  return can(viewer, 'comment.remove.any');
+}
+
+/** Approving or removing one comment from /admin/comments/held: one the site holds, not deleted. */
+export function canReviewSiteHold(viewer: Viewer | null | undefined, comment: { held: boolean; heldReason: HoldReason | null; deletedAt: Date | null }): boolean {
+  return canReviewSiteHolds(viewer) && comment.held && isHeldForSite(comment) && comment.deletedAt === null;
+}
+
+/**
+ * The creator approving a held comment under their video (as canCurateComment), except one the
+ * site holds for a watched word: that is the site's moderators' to approve (canReviewSiteHold).
+ */
+export function canApproveComment(viewer: Viewer | null | undefined, comment: { deletedAt: Date | null; heldReason: HoldReason | null }, video: Pick<VideoAccess, 'ownerId'>): boolean {
+  return canCurateComment(viewer, comment, video) && !isHeldForSite(comment);
 }

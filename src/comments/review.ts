@@ -7,7 +7,8 @@ import type { Queryable } from '../db/pool.js';
  * Whether a new comment is held for the creator's review (issue 11, item 7): the one rule,
  * used by posting (src/routes/comments.ts). The video's mode decides first ('held' holds all,
  * 'off' never gets here); in 'on', the channel's own rules (comment_review_rules, set in the
- * studio) may hold it. The creator's own comments are never held: they are the reviewer.
+ * studio) may hold it. The creator's own comments are never held by those: they are the
+ * reviewer. The site's watched words come before all of these (newCommentHoldReason).
  */
 
 /** A channel's review rules; no rules at all is the default. */
@@ -25,7 +26,7 @@ export const NO_RULES: ReviewRules = { holdLinks: false, holdNewAccounts: false,
 /** An account younger than this is "new" for holdNewAccounts. */
 export const NEW_ACCOUNT_MS = 24 * 60 * 60 * 1000;
 
-export type HoldReason = 'held-mode' | 'link' | 'new-account' | 'blocked-word';
+export type HoldReason = 'held-mode' | 'link' | 'new-account' | 'blocked-word' | 'watched-word';
 
 export interface Posting {
   mode: CommentsMode;
@@ -49,15 +50,39 @@ export function holdReason(posting: Posting): HoldReason | null {
 }
 
 /**
- * Why a comment about to be posted is held, or null when it is published at once: the video's
- * mode, and in 'on' the channel's rules (read only then: the owner's own comments and the other
- * modes need no query).
+ * Why a comment about to be posted is held, or null when it is published at once. First the
+ * site's watched words (site setting watchedWords, issue 13 item 9): whoever writes it, on any
+ * video and whatever its mode, held for the site's moderators ('watched-word'), who alone
+ * approve it — the creator included, whose own channel is no exception to the site's rules. Not
+ * the moderators' own comments (`siteReviewer`: they would approve them themselves). Then the
+ * video's mode, and in 'on' the channel's rules (read only then: the owner's own comments and
+ * the other modes need no query).
  */
-export async function newCommentHoldReason(db: Queryable, posting: { mode: CommentsMode; ownerId: number; byOwner: boolean; authorId: number; body: string }): Promise<HoldReason | null> {
+export async function newCommentHoldReason(db: Queryable, posting: { mode: CommentsMode; ownerId: number; byOwner: boolean; authorId: number; body: string; watchedWords?: readonly string[]; siteReviewer?: boolean }): Promise<HoldReason | null> {
   const { mode, byOwner, body } = posting;
+  if (mode !== 'off' && !posting.siteReviewer && containsWatchedWord(body, posting.watchedWords ?? [])) return 'watched-word';
   if (byOwner || mode !== 'on') return holdReason({ mode, byOwner, body, authorCreatedAt: new Date(0), rules: NO_RULES });
   const { rules, authorCreatedAt } = await findPostingReview(db, posting.ownerId, posting.authorId);
   return holdReason({ mode, byOwner, body, authorCreatedAt, rules });
+}
+
+/**
+ * Whether the text holds one of the site's watched words: the channels' blocked-word matching
+ * (whole words, case-insensitive, after normalizeForMatching), the list normalized as channels'
+ * lists are when saved (the settings keep words as typed, lower case).
+ */
+export function containsWatchedWord(text: string, watchedWords: readonly string[]): boolean {
+  if (watchedWords.length === 0) return false;
+  const words = [...new Set(watchedWords.map(normalizeForMatching).filter((w) => w !== ''))];
+  return containsBlockedWord(text, words);
+}
+
+/**
+ * Held by the site (a watched word), not by the channel: the site's moderators approve it
+ * (/admin/comments/held), the creator only removes it if they wish.
+ */
+export function isHeldForSite(comment: { heldReason: HoldReason | null }): boolean {
+  return comment.heldReason === 'watched-word';
 }
 
 /** How the studio's inbox names each reason. */
@@ -66,6 +91,7 @@ export const HOLD_REASON_LABELS: Record<HoldReason, string> = {
   link: 'it contains a link',
   'new-account': 'its account is less than a day old',
   'blocked-word': 'it contains a blocked word',
+  'watched-word': "it contains a word the site's moderators watch; they review it",
 };
 
 // Characters that show as nothing (zero-width space and joiners, soft hyphen, variation

@@ -88,13 +88,13 @@ export async function countHeldComments(db: Queryable, ownerId: number): Promise
 
 /**
  * Of these comment ids, those under my videos and not deleted (comments_pkey), with whether
- * they are held; the others (another account's, gone, never there) are left out, for the
+ * they are held and why; the others (another account's, gone, never there) are left out, for the
  * caller to report. An approve or reject acts only on what this returns.
  */
-export async function findOwnComments(db: Queryable, ownerId: number, ids: number[]): Promise<{ id: number; held: boolean }[]> {
-  const { rows } = await db.query<{ id: number; held: boolean }>(prepared(
+export async function findOwnComments(db: Queryable, ownerId: number, ids: number[]): Promise<{ id: number; held: boolean; heldReason: HoldReason | null }[]> {
+  const { rows } = await db.query<{ id: number; held: boolean; heldReason: HoldReason | null }>(prepared(
     'find-own-comments',
-    'SELECT c.id, c.held FROM comments c WHERE c.id = ANY($2::bigint[]) AND c.video_owner_id = $1 AND c.deleted_at IS NULL ORDER BY c.id',
+    'SELECT c.id, c.held, c.held_reason AS "heldReason" FROM comments c WHERE c.id = ANY($2::bigint[]) AND c.video_owner_id = $1 AND c.deleted_at IS NULL ORDER BY c.id',
     [ownerId, ids],
   ));
   return rows;

@@ -33,6 +33,8 @@ export interface Comment {
    */
   viewerRating?: Rating;
   held: boolean;
+  /** Which rule held it (src/comments/review.ts); null when not held, or held before reasons were kept. */
+  heldReason: HoldReason | null;
   /** Pinned by the creator: shown first on the first page (one per video). */
   pinned: boolean;
   /** Hearted by the creator ("♥ by the creator"). */
@@ -41,7 +43,7 @@ export interface Comment {
 }
 
 export const COLUMNS = `c.id, c.video_id, c.author_id, c.thread_id, c.body, c.like_count, c.reply_count, c.created_at, c.edited_at,
-  c.deleted_at, c.removed, c.held, c.pinned_at, c.hearted_at, a.handle, a.display_name, a.avatar_key`;
+  c.deleted_at, c.removed, c.held, c.held_reason, c.pinned_at, c.hearted_at, a.handle, a.display_name, a.avatar_key`;
 
 /**
  * The viewer's rating of each listed comment, read in the listing's own statement instead of a
@@ -66,6 +68,7 @@ export interface Row {
   deleted_at: Date | null;
   removed: boolean;
   held: boolean;
+  held_reason: HoldReason | null;
   pinned_at: Date | null;
   hearted_at: Date | null;
   handle: string;
@@ -88,6 +91,7 @@ export function toComment(r: Row): Comment {
     deletedAt: r.deleted_at,
     removed: r.removed,
     held: r.held,
+    heldReason: r.held_reason,
     pinned: r.pinned_at !== null,
     hearted: r.hearted_at !== null,
     author: { handle: r.handle, displayName: r.display_name, avatarKey: r.avatar_key },
@@ -191,10 +195,19 @@ export async function moveCounters(client: PoolClient, videoId: number, threadId
 
 /**
  * The author's new text; the text it replaces is kept in comment_revisions. The author is in
- * the WHERE clause; a deleted comment is not edited. False when nothing matched.
+ * the WHERE clause; a deleted comment is not edited. False when nothing matched. With
+ * `holdForWatchedWord`, the edited comment is held for the site's moderators.
  */
-export async function updateCommentBody(pool: Pool, authorId: number, id: number, body: string): Promise<boolean> {
+export async function updateCommentBody(pool: Pool, authorId: number, id: number, body: string, options: { holdForWatchedWord?: boolean } = {}): Promise<boolean> {
   return withTransaction(pool, async (client) => {
+    if (options.holdForWatchedWord) {
+      // The new text holds a site watched word (src/comments/review.ts): held for the site's
+      // moderators with the edit, its thread locked first (holdForWatchedWord), as every change
+      // of counts locks it; a resubmit of the same text changes nothing.
+      const current = await client.query<{ body: string }>(prepared('find-comment-to-edit', 'SELECT body FROM comments WHERE id = $1 AND author_id = $2 AND deleted_at IS NULL', [id, authorId]));
+      if (!current.rows[0]) return false;
+      if (current.rows[0].body !== body && !(await holdForWatchedWord(client, id))) return false;
+    }
     const { rows } = await client.query<{ body: string }>(prepared(
       'lock-comment-for-edit',
       'SELECT body FROM comments WHERE id = $1 AND author_id = $2 AND deleted_at IS NULL FOR UPDATE',
@@ -210,29 +223,67 @@ export async function updateCommentBody(pool: Pool, authorId: number, id: number
 }
 
 /**
- * The creator approves a held comment: it is shown to all and counted from now on. The thread's
- * root and the comment are locked in id order first, as deleteComment does. False when there
- * was no held comment to approve.
+ * The creator approves a held comment: it is shown to all and counted from now on. Not one the
+ * site held for its watched words, which the site's moderators review (approveHeld 'site').
+ * False when there was no such held comment to approve.
  */
 export async function approveComment(pool: Pool, id: number): Promise<boolean> {
-  return withTransaction(pool, async (client) => {
-    await holdRankingOfComment(client, id);
-    const { rows } = await client.query<{ thread_id: number | null }>(prepared('find-comment-thread', 'SELECT thread_id FROM comments WHERE id = $1', [id]));
-    if (!rows[0]) return false;
-    await client.query(prepared('lock-comment-thread', 'SELECT id, reply_count FROM comments WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [[rows[0].thread_id ?? id, id]]));
-    const approved = await client.query<{ video_id: number; thread_id: number | null }>(prepared(
-      'approve-comment',
-      'UPDATE comments SET held = false WHERE id = $1 AND held AND deleted_at IS NULL RETURNING video_id, thread_id',
-      [id],
-    ));
-    if (!approved.rows[0]) return false;
-    await moveCounters(client, approved.rows[0].video_id, approved.rows[0].thread_id, 1, 1);
-    // Its score is the one stored when it was posted (its creation time, no likes), which stays
-    // its key in the current epoch so that no reader's paging sees it move; the replies it adds
-    // to its root, and any likes it got while held, are counted by the next re-rank.
-    await markCommentsChanged(client, approved.rows[0].video_id);
-    return true;
-  });
+  return withTransaction(pool, async (client) => (await approveHeld(client, id, 'creator')) !== null);
+}
+
+/**
+ * Approves a held comment in the caller's transaction: the creator's holds ('creator': any
+ * reason but 'watched-word') or the site's ('site': 'watched-word' only, src/routes/admin-held-comments.ts).
+ * The thread's root and the comment are locked in id order first, as deleteComment does. What
+ * was approved (for the audit log), or null when nothing was.
+ */
+export async function approveHeld(client: PoolClient, id: number, reviewer: 'creator' | 'site'): Promise<{ videoId: number; threadId: number | null; authorId: number; body: string; heldReason: HoldReason | null } | null> {
+  await holdRankingOfComment(client, id);
+  const { rows } = await client.query<{ thread_id: number | null }>(prepared('find-comment-thread', 'SELECT thread_id FROM comments WHERE id = $1', [id]));
+  if (!rows[0]) return null;
+  await client.query(prepared('lock-comment-thread', 'SELECT id, reply_count FROM comments WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [[rows[0].thread_id ?? id, id]]));
+  const approved = await client.query<{ video_id: number; thread_id: number | null; author_id: number; body: string; held_reason: HoldReason | null }>(prepared(
+    'approve-held-comment',
+    `UPDATE comments c SET held = false FROM comments old
+     WHERE c.id = $1 AND old.id = c.id AND c.held AND c.deleted_at IS NULL AND (c.held_reason IS NOT DISTINCT FROM 'watched-word') = $2
+     RETURNING c.video_id, c.thread_id, c.author_id, c.body, old.held_reason`,
+    [id, reviewer === 'site'],
+  ));
+  const row = approved.rows[0];
+  if (!row) return null;
+  await moveCounters(client, row.video_id, row.thread_id, 1, 1);
+  // Its score is the one stored when it was posted (its creation time, no likes), which stays
+  // its key in the current epoch so that no reader's paging sees it move; the replies it adds
+  // to its root, and any likes it got while held, are counted by the next re-rank.
+  await markCommentsChanged(client, row.video_id);
+  return { videoId: row.video_id, threadId: row.thread_id, authorId: row.author_id, body: row.body, heldReason: row.held_reason };
+}
+
+/**
+ * Holds a comment again for the site's moderators after its author edited a watched word into
+ * it (the caller's transaction, the comment's thread locked as approveHeld locks it): a
+ * published one leaves the counts it was in; one already held by the creator's rules is the
+ * moderators' from now on. False when it is deleted.
+ */
+export async function holdForWatchedWord(client: PoolClient, id: number): Promise<boolean> {
+  await holdRankingOfComment(client, id);
+  const { rows } = await client.query<{ thread_id: number | null }>(prepared('find-comment-thread', 'SELECT thread_id FROM comments WHERE id = $1', [id]));
+  if (!rows[0]) return false;
+  await client.query(prepared('lock-comment-thread', 'SELECT id, reply_count FROM comments WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [[rows[0].thread_id ?? id, id]]));
+  const held = await client.query<{ video_id: number; thread_id: number | null; was_held: boolean }>(prepared(
+    'hold-for-watched-word',
+    `UPDATE comments c SET held = true, held_reason = 'watched-word' FROM comments old
+     WHERE c.id = $1 AND old.id = c.id AND c.deleted_at IS NULL
+     RETURNING c.video_id, c.thread_id, old.held AS was_held`,
+    [id],
+  ));
+  const row = held.rows[0];
+  if (!row) return false;
+  if (!row.was_held) {
+    await moveCounters(client, row.video_id, row.thread_id, -1, -1);
+    await markCommentsChanged(client, row.video_id);
+  }
+  return true;
 }
 
 export type CommentsMode = 'on' | 'off' | 'held';

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { SiteSettingsStore } from '../settings/site-settings.js';
 import { canGiveRole, canSeePeople } from '../auth/permissions.js';
+import { canApproveComment } from '../auth/permissions.js';
 import { areCommentsOpen, can, canChangeComment, canCurateComment, canDeleteComment, canCommentOn, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditChannel, canEditPlaylist, canEditVideo, canManagePlaylist, canManageUpload, canRateVideo, canRemoveWatchedFrom, canReportChannel, canReportComment, canReportVideo, canSaveVideo, canSeeVideo, canSubscribeTo, isOwnerOr, type Permission, type Viewer } from '../auth/permissions.js';
 import { isListed, isWatchableByLink } from '../db/visibility.js';
 import { REMOVAL_REASONS } from '../forms/comment-removal.js';
@@ -65,6 +66,7 @@ function setPredicates(res: Response, viewer: Viewer | null): void {
   res.locals.canRateComment = (comment: Subject<typeof canRateComment>) => canRateComment(viewer, comment);
   res.locals.canDeleteComment = (comment: Parameters<typeof canDeleteComment>[1], video: Parameters<typeof canDeleteComment>[2]) => canDeleteComment(viewer, comment, video);
   res.locals.canCurateComment = (comment: Parameters<typeof canCurateComment>[1], video: Parameters<typeof canCurateComment>[2]) => canCurateComment(viewer, comment, video);
+  res.locals.canApproveComment = (comment: Parameters<typeof canApproveComment>[1], video: Parameters<typeof canApproveComment>[2]) => canApproveComment(viewer, comment, video);
   res.locals.canRemoveComment = (comment: Subject<typeof canRemoveComment>) => canRemoveComment(viewer, comment);
   res.locals.canSeeCommentRevisions = () => canSeeCommentRevisions(viewer);
   res.locals.canManagePlaylist = (playlist: Subject<typeof canManagePlaylist>) => canManagePlaylist(viewer, playlist);

@@ -13,7 +13,8 @@ import { badRequest, forbidden, notFound } from '../http/errors.js';
 import { canEditVideo, canSeeHeldComments } from '../auth/permissions.js';
 import { loadedComment, loadedVideo } from '../http/guards.js';
 import { timestampSeconds } from '../chapters.js';
-import { newCommentHoldReason } from '../comments/review.js';
+import { containsWatchedWord, newCommentHoldReason } from '../comments/review.js';
+import { canReviewSiteHolds } from '../auth/permissions.js';
 import { linkifyComment } from '../http/html.js';
 import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
@@ -124,7 +125,7 @@ async function rootsPage(pool: Queryable, video: VideoWithOwner, query: Extract<
   return topPage(await listTopRootComments(pool, video.id, { ...options, after: null }) as TopPage, true, true);
 }
 
-export function commentRoutes({ pool }: RouteDeps) {
+export function commentRoutes({ pool, settings }: RouteDeps) {
   /** A refused comment: 422 with the reason, as the form again (typed text kept) or as JSON. */
   function refuse(req: Request, res: Response, errors: Record<string, string>, values: Record<string, string>, action: string) {
     if (prefersJson(req)) return void res.status(422).json({ error: { status: 422, message: Object.values(errors)[0], fields: errors } });
@@ -145,7 +146,8 @@ export function commentRoutes({ pool }: RouteDeps) {
         throw notFound('The comment you are replying to does not exist, or it has been removed.');
       }
       if (!form.ok) return refuse(req, res, form.errors, { ...form.values, parent: parentId === null ? '' : String(parentId) }, action);
-      const heldReason = await newCommentHoldReason(pool, { mode, ownerId: video.ownerId, byOwner: canEditVideo(req.viewer, video), authorId: req.viewer!.id, body: form.value.body });
+      const { watchedWords } = await settings.get();
+      const heldReason = await newCommentHoldReason(pool, { mode, ownerId: video.ownerId, byOwner: canEditVideo(req.viewer, video), authorId: req.viewer!.id, body: form.value.body, watchedWords, siteReviewer: canReviewSiteHolds(req.viewer) });
       const posted = await insertComment(pool, { videoId: video.id, authorId: req.viewer!.id, body: form.value.body, parent, held: heldReason !== null, heldReason });
       if (!posted) throw notFound('The comment you are replying to does not exist, or it has been removed.');
       const { id, created } = posted;
@@ -161,8 +163,11 @@ export function commentRoutes({ pool }: RouteDeps) {
       const video = loadedVideo(req);
       const form = parseComment(req.body);
       if (!form.ok) return refuse(req, res, form.errors, form.values, `/comments/${comment.id}/edit`);
-      if (!(await updateCommentBody(pool, req.viewer!.id, comment.id, form.value.body))) throw notFound('This comment does not exist, or it has been removed.');
-      if (prefersJson(req)) return void res.json({ id: comment.id, edited: true });
+      // A watched word edited in is held for the site's moderators as a new comment with it is.
+      const { watchedWords } = await settings.get();
+      const holdForWatchedWord = !canReviewSiteHolds(req.viewer) && containsWatchedWord(form.value.body, watchedWords);
+      if (!(await updateCommentBody(pool, req.viewer!.id, comment.id, form.value.body, { holdForWatchedWord }))) throw notFound('This comment does not exist, or it has been removed.');
+      if (prefersJson(req)) return void res.json({ id: comment.id, edited: true, ...(holdForWatchedWord ? { held: true } : {}) });
       res.redirect(303, commentPlace(video.publicId, comment));
     },
 

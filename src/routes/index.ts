@@ -42,8 +42,10 @@ import { adminRoleRoutes } from './admin-roles.js';
 import { adminUserRoutes } from './admin-users.js';
 import { allowRole, peopleLoaders, requireViewer } from './people-loaders.js';
 import { canGiveRole, canSeePeople } from '../auth/permissions.js';
+import { canApproveComment, canReviewSiteHold } from '../auth/permissions.js';
 import { banRoutes } from './bans.js';
 import { adminUserLimitRoutes } from './admin-user-limits.js';
+import { adminHeldCommentRoutes } from './admin-held-comments.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -166,7 +168,9 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/comments/:id/unpin', requireUser, loadComment, curate, commentCreator.unpin);
   router.post('/comments/:id/heart', requireUser, loadComment, curate, commentCreator.heart(true));
   router.post('/comments/:id/unheart', requireUser, loadComment, curate, commentCreator.heart(false));
-  router.post('/comments/:id/approve', requireUser, loadComment, curate, commentCreator.approve);
+  // Not a comment the site holds for a watched word: the site's moderators approve those (/admin/comments/held).
+  const approve = allowCommentOnVideo(canApproveComment, "The site's moderators review this comment: it holds a word the site watches.");
+  router.post('/comments/:id/approve', requireUser, loadComment, approve, commentCreator.approve);
   // Moderators (comment.remove.any, issue 11 item 8): removal with a reason, written to the audit log; an edited comment's earlier versions.
   const moderate = allowComment(canRemoveComment, 'Only moderators can remove comments with a reason.');
   router.get('/comments/:id/remove', requireUser, loadComment, moderate, commentModeration.showRemove);
@@ -194,7 +198,7 @@ export function buildRouter(deps: RouteDeps): Router {
   // creator's rule, as pin and heart), and the channel's review rules.
   router.get('/studio/comments', requireUser, studioComments.showInbox);
   router.post('/studio/comments/bulk', requireUser, studioComments.bulk);
-  router.post('/studio/comments/:id/approve', requireUser, loadComment, curate, studioComments.one('approve'));
+  router.post('/studio/comments/:id/approve', requireUser, loadComment, approve, studioComments.one('approve'));
   router.post('/studio/comments/:id/reject', requireUser, loadComment, curate, studioComments.one('reject'));
   router.get('/studio/comments/settings', requireUser, studioComments.showSettings);
   router.post('/studio/comments/settings', requireUser, studioComments.saveSettings);
@@ -312,6 +316,13 @@ export function buildRouter(deps: RouteDeps): Router {
   const userLimits = adminUserLimitRoutes(deps);
   router.get('/admin/users/:handle/limits', requirePermission('settings.edit'), loadPerson, userLimits.show);
   router.post('/admin/users/:handle/limits', requirePermission('settings.edit'), loadPerson, userLimits.save);
+  // Comments held for the site's watched words (issue 13, item 9): the site's moderators
+  // (comment.remove.any) approve or remove them, audited; not the creator (canApproveComment).
+  const heldComments = adminHeldCommentRoutes(deps);
+  const reviewSiteHold = allowComment(canReviewSiteHold, 'This comment is not waiting for the moderators: it is not held for a watched word.');
+  router.get('/admin/comments/held', requirePermission('comment.remove.any'), heldComments.show);
+  router.post('/admin/comments/held/:id/approve', requirePermission('comment.remove.any'), loadComment, reviewSiteHold, heldComments.approve);
+  router.post('/admin/comments/held/:id/remove', requirePermission('comment.remove.any'), loadComment, reviewSiteHold, heldComments.remove);
 
   return router;
 }

@@ -1,4 +1,4 @@
-import { HOLD_REASON_LABELS } from '../comments/review.js';
+import { HOLD_REASON_LABELS, isHeldForSite } from '../comments/review.js';
 import type { Request, Response } from 'express';
 import { findReviewRules, saveReviewRules } from '../db/comment-review-rules.js';
 import { countHeldComments, findOwnComments, listInboxComments } from '../db/comment-inbox.js';
@@ -31,7 +31,13 @@ export function studioCommentRoutes({ pool }: RouteDeps) {
     const ownIds = new Set(own.map((c) => c.id));
     let changed = 0;
     let unchanged = 0;
+    // Held for the site's watched words: the site's moderators approve them, not the creator (isHeldForSite).
+    let forModerators = 0;
     for (const comment of own) {
+      if (action === 'approve' && comment.held && isHeldForSite(comment)) {
+        forModerators++;
+        continue;
+      }
       // One transaction per comment, as the watch page's buttons: counters move with each, and
       // one gone meanwhile (deleted by its author) is only "unchanged".
       const done = action === 'approve'
@@ -40,12 +46,13 @@ export function studioCommentRoutes({ pool }: RouteDeps) {
       if (done) changed++;
       else unchanged++;
     }
-    return { changed, unchanged, notYours: ids.filter((id) => !ownIds.has(id)) };
+    return { changed, unchanged, forModerators, notYours: ids.filter((id) => !ownIds.has(id)) };
   }
 
   function report(req: Request, action: 'approve' | 'reject', outcome: Awaited<ReturnType<typeof act>>): void {
     const verb = action === 'approve' ? 'approved' : 'removed';
-    if (outcome.changed > 0 || (outcome.unchanged === 0 && outcome.notYours.length === 0)) flash(req, 'success', `${comments(outcome.changed)} ${verb}.`);
+    if (outcome.forModerators > 0) flash(req, 'info', `${comments(outcome.forModerators)} left for the site's moderators: ${outcome.forModerators === 1 ? 'it holds' : 'they hold'} a word the site watches, and only they approve ${outcome.forModerators === 1 ? 'it' : 'them'}.`);
+    if (outcome.changed > 0 || (outcome.unchanged === 0 && outcome.forModerators === 0 && outcome.notYours.length === 0)) flash(req, 'success', `${comments(outcome.changed)} ${verb}.`);
     if (outcome.unchanged > 0) flash(req, 'info', `${comments(outcome.unchanged)} left as ${outcome.unchanged === 1 ? 'it was' : 'they were'} (${action === 'approve' ? 'already published' : 'already removed'}).`);
     if (outcome.notYours.length > 0) {
       flash(req, 'error', `Not changed, not comments on your videos (or removed since): ${outcome.notYours.map((id) => `#${id}`).join(', ')}.`);
@@ -81,7 +88,7 @@ export function studioCommentRoutes({ pool }: RouteDeps) {
         place,
         held,
         heldText: comments(held),
-        items: page.items.map((c) => ({ ...c, href: commentLink(c.video.publicId, c), html: linkifyComment(c.body, `/watch/${c.video.publicId}`, c.video.durationSeconds), heldBecause: c.heldReason ? HOLD_REASON_LABELS[c.heldReason] : null })),
+        items: page.items.map((c) => ({ ...c, href: commentLink(c.video.publicId, c), html: linkifyComment(c.body, `/watch/${c.video.publicId}`, c.video.durationSeconds), heldBecause: c.heldReason ? HOLD_REASON_LABELS[c.heldReason] : null, approvable: c.held && !isHeldForSite(c) })),
         firstPageUrl: inboxUrl({ filter: place.filter, after: null }),
         nextUrl: page.nextAfter ? inboxUrl({ filter: place.filter, after: Number(page.nextAfter) }) : null,
         filters: (['all', 'held', 'published'] as const).map((filter) => ({ filter, href: inboxUrl({ filter, after: null }), label: { all: 'All', held: 'Held for review', published: 'Published' }[filter] })),
