@@ -75,7 +75,8 @@ export async function approveSiteHeldComment(pool: Pool, approval: { moderatorId
       targetKind: 'comment',
       targetId: approval.commentId,
       subjectUserId: approved.authorId,
-      reason: 'watched-word',
+      // Reason codes are a-z and _ (audit_log's check): the rule that held it.
+      reason: 'watched_word',
       note: null,
       before: { held: true, heldReason: approved.heldReason, body: approved.body, videoId: approved.videoId, threadId: approved.threadId },
       after: { held: false },
