@@ -465,6 +465,33 @@ describe('HTML validity and accessibility', () => {
     await assertValid(deleteRefused.text, 'POST /admin/users/:handle/delete (422)');
   });
 
+  it('holds for the upload limits form (issue 13, item 9) on the person\'s page and its own, with errors, and the upload page\'s limits', async () => {
+    const admin = await signedInAgent(t.app, await createUser({ roles: ['user', 'admin'] }));
+    const person = await createUser();
+    await createVideo(person);
+    for (const path of [`/admin/users/${person.handle}`, `/admin/users/${person.handle}/limits`]) await assertValid((await admin.get(path)).text, path);
+    const token = await tokenFor(admin, `/admin/users/${person.handle}/limits`);
+    const refused = await admin.post(`/admin/users/${person.handle}/limits`).type('form').send({ _csrf: token, maxUploadBytes: 'lots', maxUploadBytesUnit: 'TB', uploadsPerDay: '0', uploadBytesPerDay: '', uploadBytesPerDayUnit: 'GB', storageQuotaBytes: '-1', storageQuotaBytesUnit: 'GB' });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, 'POST /admin/users/:handle/limits (422)');
+    await assertValid((await (await signedInAgent(t.app, person)).get('/upload')).text, '/upload with usage');
+  });
+
+  it('holds for the comments held for watched words (issue 13, item 9), with a refused removal', async () => {
+    const moderator = await signedInAgent(t.app, await createUser({ roles: ['user', 'moderator'] }));
+    const owner = await createUser();
+    const video = await createVideo(owner);
+    const author = await createUser({ displayName: 'Held <author> \u202Eevil' });
+    const root = (await insertComment(testPool(), { videoId: video.id, authorId: author.id, body: 'A scam, see https://example.com at 0:10', parent: null, held: true, heldReason: 'watched-word' }))!;
+    await insertComment(testPool(), { videoId: video.id, authorId: author.id, body: 'Another scam', parent: null, held: true, heldReason: 'watched-word' });
+    await assertValid((await moderator.get('/admin/comments/held')).text, '/admin/comments/held');
+    await assertValid((await moderator.get('/admin/comments/held?after=1')).text, '/admin/comments/held (a later page, empty)');
+    const token = await tokenFor(moderator, '/admin/comments/held');
+    const refused = await moderator.post(`/admin/comments/held/${root.id}/remove`).type('form').send({ _csrf: token, reason: '', note: 'x'.repeat(1001) });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, 'POST /admin/comments/held/:id/remove (422)');
+  });
+
   describe('video pages', function () {
     this.timeout(60_000);
     useWorker(t);

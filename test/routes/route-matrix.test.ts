@@ -89,6 +89,9 @@ const ownersComment = async (s: Subject) => (await insertComment(testPool(), { v
 /** A held comment by someone else on the subject's public video; its id. */
 const heldComment = async (s: Subject) => (await insertComment(testPool(), { videoId: s.video.id, authorId: (await createUser()).id, body: `Held in the matrix ${Math.random()}`, parent: null, held: true }))!.id;
 
+/** A comment by someone else on the subject's public video, held for a site watched word; its id. */
+const watchedHeldComment = async (s: Subject) => (await insertComment(testPool(), { videoId: s.video.id, authorId: (await createUser()).id, body: `Watched in the matrix ${Math.random()}`, parent: null, held: true, heldReason: 'watched-word' }))!.id;
+
 /** A new playlist of the subject's owner holding its public video; its public id. */
 const ownersPlaylist = async (s: Subject, privacy: PlaylistPrivacy = 'public') => {
   const made = await insertPlaylist(testPool(), s.owner.id, { title: `Matrix playlist ${Math.random()}`, description: '', privacy }, 1000);
@@ -380,6 +383,13 @@ const ROWS: Record<string, Row> = {
   'POST /admin/users/:handle/unban': { expect: [L, 403, 403, 303, 303, B], request: (c) => ({ path: `/admin/users/${c.subject.owner.handle}/unban`, form: {} }) },
   'GET /admin/users/:handle/delete': { expect: [L, 403, 403, 403, 200, L], request: page((c) => `/admin/users/${c.subject.owner.handle}/delete`) },
   'POST /admin/users/:handle/delete': { fresh: true, expect: [L, 403, 403, 403, 303, B], request: (c) => ({ path: `/admin/users/${c.subject.owner.handle}/delete`, form: { reason: 'spam', confirm: c.subject.owner.handle } }) },
+  // An account's upload limits (issue 13, item 9): settings.edit (admins; moderators refused).
+  'GET /admin/users/:handle/limits': { expect: [L, 403, 403, 403, 200, L], request: page((c) => `/admin/users/${c.subject.owner.handle}/limits`) },
+  'POST /admin/users/:handle/limits': { expect: [L, 403, 403, 403, 303, B], request: async () => ({ path: `/admin/users/${(await createUser()).handle}/limits`, form: { uploadsPerDay: '7', maxUploadBytes: '', maxUploadBytesUnit: 'MB' } }) },
+  // Comments held for the site's watched words: comment.remove.any (moderators, admins); not the creator.
+  'GET /admin/comments/held': { expect: [L, 403, 403, 200, 200, L], request: page(() => '/admin/comments/held') },
+  'POST /admin/comments/held/:id/approve': { expect: [L, 403, 403, 303, 303, B], request: async (c) => ({ path: `/admin/comments/held/${await watchedHeldComment(c.subject)}/approve`, form: {} }) },
+  'POST /admin/comments/held/:id/remove': { expect: [L, 403, 403, 303, 303, B], request: async (c) => ({ path: `/admin/comments/held/${await watchedHeldComment(c.subject)}/remove`, form: { reason: 'spam' } }) },
 };
 
 const MATRIX_UPLOAD = 'Uploaded by the route matrix';
