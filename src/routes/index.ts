@@ -53,8 +53,11 @@ import { adminHeldCommentRoutes } from './admin-held-comments.js';
  */
 export function buildOpenRouter(deps: RouteDeps): Router {
   const media = mediaRoutes(deps);
+  const health = healthRoutes(deps);
   const router = Router();
   router.get('/media/videos/:id/:name', media.openVideoFile);
+  // Asks the database itself, and nothing else: no session, no site settings.
+  router.get('/healthz', health.check);
   return router;
 }
 
@@ -92,7 +95,6 @@ export function buildRouter(deps: RouteDeps): Router {
   const settings = settingsRoutes(deps);
   const channels = channelRoutes(deps);
   const home = homeRoutes(deps);
-  const health = healthRoutes(deps);
   const videos = videoRoutes(deps);
   const media = mediaRoutes(deps);
   const engagement = engagementRoutes(deps);
@@ -129,7 +131,6 @@ export function buildRouter(deps: RouteDeps): Router {
 
   router.get('/', cacheable, home.showHome);
   router.get('/search', cacheable, limits.searchesByAddress, home.search);
-  router.get('/healthz', health.check);
   router.get('/favicon.ico', home.favicon);
 
   router.get('/register', accounts.showRegister);
