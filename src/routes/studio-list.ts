@@ -7,6 +7,7 @@ import { VISIBILITIES } from '../forms/upload.js';
 import { badRequest } from '../http/errors.js';
 import type { Storage } from '../media/index.js';
 import type { RouteDeps } from './deps.js';
+import { findUploadAllowance, type UploadAllowance } from './upload-allowance.js';
 import { keysetPage } from './pagination.js';
 import { thumbnailsOf } from './video-view.js';
 
@@ -57,13 +58,16 @@ function rowsOf(videos: StudioVideo[], storage: Storage) {
   }));
 }
 
-export function studioListRoutes({ pool, storage }: RouteDeps) {
-  const kept = new Map<number, { totals: ChannelTotals; until: number }>();
-  async function totalsOf(ownerId: number): Promise<ChannelTotals> {
+export function studioListRoutes({ pool, storage, settings }: RouteDeps) {
+  // The storage used against the quota is kept with the totals: a figure to read, a minute old
+  // at most; uploads are judged by the limits and usage of their own request (upload-limits.ts).
+  const kept = new Map<number, { totals: ChannelTotals & { storage: UploadAllowance }; until: number }>();
+  async function totalsOf(ownerId: number): Promise<ChannelTotals & { storage: UploadAllowance }> {
     const now = Date.now();
     const hit = kept.get(ownerId);
     if (hit && hit.until > now) return hit.totals;
-    const totals = await channelTotals(pool, ownerId);
+    const [channel, allowance] = await Promise.all([channelTotals(pool, ownerId), findUploadAllowance(pool, settings, ownerId)]);
+    const totals = { ...channel, storage: allowance };
     if (kept.size >= TOTALS_KEPT_MAX) kept.clear();
     kept.set(ownerId, { totals, until: now + TOTALS_KEPT_MS });
     return totals;
@@ -93,7 +97,7 @@ export function studioListRoutes({ pool, storage }: RouteDeps) {
         firstPage: after === null,
         firstPageUrl: studioUrl(filter, sort),
         nextUrl: page.nextAfter ? studioUrl(filter, sort, page.nextAfter) : null,
-        totals: { views: formatNumber(totals.views), newSubscribers: formatNumber(totals.newSubscribers) },
+        totals: { views: formatNumber(totals.views), newSubscribers: formatNumber(totals.newSubscribers), storage: totals.storage },
         totalsDays: TOTALS_DAYS,
         bulkActions: bulkActions.map((action) => ({ ...action, description: describeAction(action) })),
         options: { visibilities: VISIBILITIES, states: STATES, searchMax: SEARCH_MAX },

@@ -91,6 +91,7 @@ describe('upload limits: the site settings and per-account overrides', function 
       assert.match(page, /Up to 500 MiB/);
       assert.match(page, /1 of 7 uploads/);
       assert.match(page, /of 2 GiB used/);
+      assert.match((await agent.get('/studio')).text, /<dt>Storage used<\/dt><dd>[\d.]+ (bytes|KiB|MiB) <span class="muted">of 2 GiB<\/span>/);
     });
   });
 
