@@ -159,3 +159,29 @@ export async function releaseReportItem(pool: Pool, release: { itemId: number; m
     return 'released';
   });
 }
+
+export interface ReportedComment {
+  id: number;
+  threadId: number | null;
+  body: string;
+  held: boolean;
+  deletedAt: Date | null;
+  createdAt: Date;
+  editedAt: Date | null;
+  video: { id: number; publicId: string; title: string; durationSeconds: number };
+}
+
+/** The reported comment in any state (moderators see held and removed ones), or null once its row is gone. */
+export async function findReportedComment(db: Queryable, id: number): Promise<ReportedComment | null> {
+  const { rows } = await db.query(
+    `SELECT c.id, c.thread_id, c.body, c.held, c.deleted_at, c.created_at, c.edited_at, v.id AS video_id, v.public_id, v.title, v.duration_seconds
+     FROM comments c JOIN videos v ON v.id = c.video_id WHERE c.id = $1`,
+    [id],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    id: r.id, threadId: r.thread_id, body: r.body, held: r.held, deletedAt: r.deleted_at, createdAt: r.created_at, editedAt: r.edited_at,
+    video: { id: r.video_id, publicId: r.public_id, title: r.title, durationSeconds: Number(r.duration_seconds) },
+  };
+}
