@@ -285,6 +285,9 @@ describe('a queue item: page, claims and actions (issue 13, item 2)', function (
       assert.equal((await postForm(adm, `/admin/reports/${id}/claim`, { takeOver: String(moderator.id) })).status, 409);
       const claims = await audit('report.claim', 'report', id);
       assert.deepEqual(claims.map((c) => [c.actor_id, c.before.claimedBy, c.after.claimedBy]), [[moderator.id, null, moderator.id], [moderator2.id, moderator.id, moderator2.id]]);
+      const log = await mod.get(`/admin/audit?kind=report&target=${id}`);
+      assert.equal(log.status, 200);
+      assert.match(log.text, new RegExp(`href="/admin/reports/${id}"`), 'the audit log links to the item');
       // Only the holder releases.
       assert.equal((await withoutWrites(() => postForm(mod, `/admin/reports/${id}/release`))).status, 403);
       assert.equal((await postForm(mod2, `/admin/reports/${id}/release`)).status, 303);
