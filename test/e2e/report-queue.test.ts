@@ -22,10 +22,12 @@ describe('in a real browser: the report queue (issue 13, item 2)', function () {
     await signInThroughPage(mod.page, b.baseUrl, moderator);
     await mod.page.goto(`${b.baseUrl}/admin/reports`);
     const row = mod.page.locator(`#item-${itemId}`);
+    await mod.page.screenshot({ path: '/tmp/report-queue.png', fullPage: true });
     await row.getByRole('button', { name: `Claim item ${itemId}` }).click();
     await mod.page.waitForURL(`${b.baseUrl}/admin/reports/${itemId}`);
     await mod.page.getByRole('button', { name: 'Release my claim' }).waitFor();
     assert.match((await mod.page.locator('main').textContent()) ?? '', /Please look at this/);
+    await mod.page.screenshot({ path: '/tmp/report-item.png', fullPage: true });
     await mod.page.getByLabel('Why nothing is done').selectOption('no_violation');
     await mod.page.locator('#dismiss-note').fill('Checked the whole clip');
     await mod.page.getByRole('button', { name: 'Dismiss the reports' }).click();
