@@ -3,7 +3,7 @@ import { banRefusal, can, canBanUser, canRemoveComment, canWarnUser, warnRefusal
 import { findBanTarget } from '../db/bans.js';
 import { listActionsOnPerson } from '../db/people.js';
 import { banAuthorOfItem, dismissReportItem, removeCommentOfItem, warnAuthorOfItem, type ActionOutcome } from '../db/report-actions.js';
-import { claimReportItem, findReportItem, findReportedComment, listItemsAboutOwner, listReportsOfItem, releaseReportItem, type ReportItem } from '../db/report-items.js';
+import { claimReportItem, findReportItem, findReportedComment, listItemsAboutOwner, listReportsOfItem, releaseReportItem, type ItemReport, type ReportItem } from '../db/report-items.js';
 import { listVideoFiles } from '../db/video-files.js';
 import { findVideoById } from '../db/videos.js';
 import { listWarningsOf } from '../db/warnings.js';
@@ -53,6 +53,23 @@ const actionLabel = (action: string | null) => (action ? ACTION_LABELS[action] ?
  * the db functions resolve the item in the action's transaction and refuse an item closed since.
  */
 export function reportItemRoutes({ pool, storage }: RouteDeps) {
+  /** The reported video with its player's files, starting at `?t=`, else the gravest report's time (reports come gravest first). */
+  async function videoOnPage(id: number, reports: ItemReport[], t: unknown) {
+    const found = await findVideoById(pool, id);
+    if (!found) return null;
+    const view = describeVideo(found, await listVideoFiles(pool, found.id), storage);
+    const reported = reports.find((r) => r.videoTimeSeconds !== null)?.videoTimeSeconds ?? 0;
+    const start = Math.min(parseStartTime(t) ?? reported, Math.floor(found.durationSeconds));
+    return { ...found, view, start, startLabel: formatDuration(start) };
+  }
+
+  /** The reported comment in any state, its text rendered as the comments render it, and its place. */
+  async function commentOnPage(id: number) {
+    const found = await findReportedComment(pool, id);
+    if (!found) return null;
+    return { ...found, html: linkifyComment(found.body, `/watch/${found.video.publicId}`, found.video.durationSeconds), href: commentLink(found.video.publicId, found) };
+  }
+
   async function renderItem(req: Request, res: Response, status: number, form: { name: Form; values: Record<string, string>; errors: Record<string, string> } | null, conflict: string | null = null): Promise<void> {
     const item = loadedItem(req);
     const viewer = req.viewer;
@@ -63,22 +80,8 @@ export function reportItemRoutes({ pool, storage }: RouteDeps) {
       listWarningsOf(pool, item.owner.id, HISTORY_SHOWN),
       findBanTarget(pool, item.owner.handle),
     ]);
-    let video = null;
-    let comment = null;
-    if (item.kind === 'video') {
-      const found = await findVideoById(pool, item.targetId);
-      if (found) {
-        const view = describeVideo(found, await listVideoFiles(pool, found.id), storage);
-        // The gravest report's time, unless the page asks for another (?t=, each report's time links there).
-        const reported = reports.find((r) => r.videoTimeSeconds !== null)?.videoTimeSeconds ?? 0;
-        const start = Math.min(parseStartTime(req.query.t) ?? reported, Math.floor(found.durationSeconds));
-        video = { ...found, view, start, startLabel: formatDuration(start) };
-      }
-    }
-    if (item.kind === 'comment') {
-      const found = await findReportedComment(pool, item.targetId);
-      if (found) comment = { ...found, html: linkifyComment(found.body, `/watch/${found.video.publicId}`, found.video.durationSeconds), href: commentLink(found.video.publicId, found) };
-    }
+    const video = item.kind === 'video' ? await videoOnPage(item.targetId, reports, req.query.t) : null;
+    const comment = item.kind === 'comment' ? await commentOnPage(item.targetId) : null;
     const open = item.status === 'open';
     const offers = {
       remove: open && !!comment && canRemoveComment(viewer, { deletedAt: comment.deletedAt }),

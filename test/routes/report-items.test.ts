@@ -158,7 +158,8 @@ describe('a queue item: page, claims and actions (issue 13, item 2)', function (
       const owner = await createUser();
       const video = await createVideo(owner);
       const c = await comment(video.id, owner.id);
-      await fileReport('comment', c, owner.id);
+      const reporter = await createUser();
+      await fileReport('comment', c, owner.id, { reporterId: reporter.id });
       await fileReport('comment', c, owner.id, { reason: 'hate' });
       const id = (await openItemId('comment', c))!;
       assert.equal((await withoutWrites(() => postForm(custom, `/admin/reports/${id}/remove-comment`, { reason: 'spam' }))).status, 403);
@@ -171,6 +172,7 @@ describe('a queue item: page, claims and actions (issue 13, item 2)', function (
       assert.deepEqual(await reportStates(id), Array(2).fill(`handled:${moderator.id}`));
       const [entry] = await audit('comment.remove', 'comment', c);
       assert.deepEqual([entry.actor_id, entry.subject_user_id, entry.reason, entry.note], [moderator.id, owner.id, 'hate', 'Slur']);
+      assert.match((await (await signedInAgent(t.app, reporter)).get('/settings/reports')).text, /Handled: a moderator acted on it/);
     });
 
     it('is a 404 on an item that is not about a comment; a removal from the comment\'s own page resolves its reports too', async () => {
