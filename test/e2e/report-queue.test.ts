@@ -28,6 +28,8 @@ describe('in a real browser: the report queue (issue 13, item 2)', function () {
     await mod.page.getByRole('button', { name: 'Release my claim' }).waitFor();
     assert.match((await mod.page.locator('main').textContent()) ?? '', /Please look at this/);
     await mod.page.screenshot({ path: '/tmp/report-item.png', fullPage: true });
+    await mod.page.setViewportSize({ width: 390, height: 844 });
+    assert.ok(await mod.page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), 'the item page fits a 390 px screen');
     await mod.page.getByLabel('Why nothing is done').selectOption('no_violation');
     await mod.page.locator('#dismiss-note').fill('Checked the whole clip');
     await mod.page.getByRole('button', { name: 'Dismiss the reports' }).click();
