@@ -325,11 +325,3 @@ export function warnRefusal(viewer: Viewer | null | undefined, target: { id: num
 export function canWarnUser(viewer: Viewer | null | undefined, target: { id: number }): boolean {
   return warnRefusal(viewer, target) === null;
 }
-
-/**
- * Claims on queue items (issue 13, item 2) are signposts, not locks: whoever works the queue
- * claims, releases their own, and takes over another's after a confirmation.
- */
-export function canClaimReports(viewer: Viewer | null | undefined): boolean {
-  return can(viewer, 'report.handle');
-}
