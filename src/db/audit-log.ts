@@ -10,10 +10,11 @@ import { prepared } from './pool.js';
  */
 
 /** What was acted on; issue 13 adds 'video', 'user', 'role', 'report', 'settings'. */
-export type AuditTargetKind = 'comment' | 'role' | 'user' | 'video' | 'job';
+export type AuditTargetKind = 'comment' | 'role' | 'user' | 'video' | 'job' | 'report';
 
 /** Actions recorded so far. */
-export type AuditAction = 'comment.remove' | 'role.create' | 'role.update' | 'role.delete' | 'role.grant' | 'role.revoke' | 'user.ban' | 'user.unban' | 'user.delete' | 'job.retry' | 'job.cancel';
+export type AuditAction = 'comment.remove' | 'role.create' | 'role.update' | 'role.delete' | 'role.grant' | 'role.revoke' | 'user.ban' | 'user.unban' | 'user.delete' | 'job.retry' | 'job.cancel'
+  | 'report.claim' | 'report.release' | 'report.dismiss' | 'user.warn';
 
 export interface AuditEntry {
   actorId: number | null;
