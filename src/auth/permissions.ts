@@ -22,6 +22,7 @@ export const PERMISSIONS = {
   'audit.read': 'Read the audit log of moderation and administration',
   'video.takedown': 'Take videos down, and decide appeals against it',
   'settings.edit': 'Change the site settings',
+  'user.approve': 'Approve or reject sign-ups waiting for approval',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -60,7 +61,8 @@ export function canEditChannel(viewer: Viewer | null | undefined, channelOwnerId
  * (moderators), since both must first find the person; changing roles on them is canGiveRole's.
  */
 export function canSeePeople(viewer: Viewer | null | undefined): boolean {
-  return can(viewer, 'role.assign') || can(viewer, 'user.ban');
+  return can(viewer, 'role.assign') || can(viewer, 'user.ban')
+    || can(viewer, 'user.approve'); // sign-ups waiting for approval are found there too
 }
 
 /**

@@ -43,6 +43,9 @@ import { adminUserRoutes } from './admin-users.js';
 import { allowRole, peopleLoaders, requireViewer } from './people-loaders.js';
 import { canGiveRole, canSeePeople } from '../auth/permissions.js';
 import { banRoutes } from './bans.js';
+import { adminSettingsRoutes } from './admin-settings.js';
+import { adminRegistrationRoutes } from './admin-registrations.js';
+import { sitePageRoutes } from './site-pages.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -306,6 +309,18 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/admin/jobs', requirePermission('admin.access'), adminJobs.showJobs);
   router.post('/admin/jobs/videos/:id/retry', requirePermission('admin.access'), adminJobs.retry);
   router.post('/admin/jobs/:id/cancel', requirePermission('admin.access'), adminJobs.cancel);
+  // Site settings (issue 13, item 9): settings.edit (admins). The site's own pages from them:
+  // /about always, /rules while rules are set (404 otherwise). Sign-ups waiting for approval
+  // (registration 'approval'): user.approve (moderators, admins); rejecting deletes the account.
+  const adminSettings = adminSettingsRoutes(deps);
+  const sitePages = sitePageRoutes(deps);
+  const registrations = adminRegistrationRoutes(deps);
+  router.get('/admin/settings', requirePermission('settings.edit'), adminSettings.show);
+  router.post('/admin/settings', requirePermission('settings.edit'), adminSettings.save);
+  router.get('/about', cacheable, sitePages.about);
+  router.get('/rules', cacheable, sitePages.rules);
+  router.post('/admin/users/:handle/approve', requirePermission('user.approve'), loadPerson, registrations.approve);
+  router.post('/admin/users/:handle/reject', requirePermission('user.approve'), loadPerson, registrations.reject);
 
   return router;
 }
