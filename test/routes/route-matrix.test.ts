@@ -20,6 +20,7 @@ import { fixture } from '../helpers/fixtures.js';
 import { jpegWithExif } from '../helpers/images.js';
 import { declaredRoutes, routeKey } from '../helpers/routes.js';
 import { attachRendition } from '../helpers/videos.js';
+import { settingsFormValues } from '../../src/forms/site-settings.js';
 
 type User = Awaited<ReturnType<typeof createUser>>;
 const ROLES = ['anonymous', 'stranger', 'owner', 'moderator', 'admin', 'banned'] as const;
@@ -115,6 +116,13 @@ const matrixRole = async () => {
   await testPool().query(`INSERT INTO roles (name, description) VALUES ($1, 'A role of the matrix')`, [name]);
   await testPool().query(`INSERT INTO role_permissions (role, permission) VALUES ($1, 'video.upload')`, [name]);
   return name;
+};
+
+/** An account waiting for approval, as a sign-up while registration needs it makes one. */
+const pendingUser = async () => {
+  const user = await createUser();
+  await testPool().query('UPDATE users SET pending_at = now() WHERE id = $1', [user.id]);
+  return user;
 };
 
 const ROWS: Record<string, Row> = {
@@ -380,6 +388,15 @@ const ROWS: Record<string, Row> = {
   'POST /admin/users/:handle/unban': { expect: [L, 403, 403, 303, 303, B], request: (c) => ({ path: `/admin/users/${c.subject.owner.handle}/unban`, form: {} }) },
   'GET /admin/users/:handle/delete': { expect: [L, 403, 403, 403, 200, L], request: page((c) => `/admin/users/${c.subject.owner.handle}/delete`) },
   'POST /admin/users/:handle/delete': { fresh: true, expect: [L, 403, 403, 403, 303, B], request: (c) => ({ path: `/admin/users/${c.subject.owner.handle}/delete`, form: { reason: 'spam', confirm: c.subject.owner.handle } }) },
+  // Site settings (issue 13, item 9): settings.edit (admins). The form is posted as shown, so the
+  // admin's save changes nothing. /about always; /rules a 404 while no rules are set (the default).
+  'GET /admin/settings': { expect: [L, 403, 403, 403, 200, L], request: page(() => '/admin/settings') },
+  'POST /admin/settings': { expect: [L, 403, 403, 403, 303, B], request: async () => ({ path: '/admin/settings', form: settingsFormValues(await createTestApp().settings.get()) }) },
+  'GET /about': { expect: all(200), request: page(() => '/about') },
+  'GET /rules': { expect: all(404), request: page(() => '/rules') },
+  // Sign-ups waiting for approval: user.approve (moderators, admins), each on an account of its own.
+  'POST /admin/users/:handle/approve': { expect: [L, 403, 403, 303, 303, B], request: async () => ({ path: `/admin/users/${(await pendingUser()).handle}/approve`, form: {} }) },
+  'POST /admin/users/:handle/reject': { expect: [L, 403, 403, 303, 303, B], request: async () => ({ path: `/admin/users/${(await pendingUser()).handle}/reject`, form: {} }) },
 };
 
 const MATRIX_UPLOAD = 'Uploaded by the route matrix';
