@@ -104,6 +104,11 @@ describe('site settings (issue 13, item 9): /admin/settings', function () {
       assert.match(page.text, /name="storageQuotaBytes" type="text" inputmode="decimal" value="500"/);
       assert.match(page.text, />spoiler\nfree money<\/textarea>/);
       assert.match((await supertest(t.app).get('/')).text, /<span>Valley Videos<\/span>/);
+      // The audit log shows the change, linked to the settings, with its before and after.
+      const audit = await adminAgent.get('/admin/audit?action=settings.update');
+      assert.equal(audit.status, 200);
+      assert.match(audit.text, /<a href="\/admin\/settings">the site settings<\/a>/);
+      assert.match(audit.text, /registration: <del>open<\/del> → <ins>approval<\/ins>/);
     });
 
     it('writes nothing and records nothing when the form is sent again as shown', async () => {
