@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
-import { changeSiteSettings, resetSiteSettings, useTestApp } from '../helpers/app.js';
-import { signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
+import { prepareSetupAddress } from '../../src/auth/setup.js';
+import { changeSiteSettings, createTestApp, resetSiteSettings, useTestApp } from '../helpers/app.js';
+import { csrfFrom, signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { withoutWrites } from '../helpers/check-params.js';
-import { testPool } from '../helpers/database.js';
-import { createUser, uniqueHandle } from '../helpers/factories.js';
+import { freshDatabase, testPool } from '../helpers/database.js';
+import { DEFAULT_PASSWORD, createUser, uniqueHandle } from '../helpers/factories.js';
 
 const PASSWORD = 'a long and unusual passphrase 42';
 
@@ -190,6 +191,27 @@ describe('registration modes (issue 13, item 9): open, needing approval, closed'
       assert.equal((await approver.post(`/admin/users/${handle}/approve`).type('form').send({ _csrf: token })).status, 303);
       assert.equal((await account(handle)).pending_at, null);
       assert.equal((await approver.get('/admin/settings')).status, 403);
+    });
+
+    it('never makes the first admin (the setup page) wait, whether sign-ups need approval or are closed', async () => {
+      for (const registration of ['approval', 'closed']) {
+        const fresh = await freshDatabase();
+        try {
+          await fresh.pool.query(`INSERT INTO site_settings (key, value) VALUES ('registration', $1::jsonb)`, [JSON.stringify(registration)]);
+          const app = createTestApp({}, fresh.pool).app;
+          const address = (await prepareSetupAddress(fresh.pool, new URL('https://videos.example.org/')))!;
+          const agent = supertest.agent(app);
+          const page = await agent.get(address.pathname + address.search);
+          const handle = uniqueHandle('owner');
+          const res = await agent.post('/setup').type('form').send({ _csrf: csrfFrom(page.text), token: address.searchParams.get('token')!, handle, displayName: 'Site Owner', password: DEFAULT_PASSWORD });
+          assert.equal(res.status, 303, registration);
+          const { rows } = await fresh.pool.query('SELECT pending_at FROM users WHERE handle = $1', [handle]);
+          assert.equal(rows[0].pending_at, null, registration);
+          assert.equal((await agent.get('/admin/settings')).status, 200, registration);
+        } finally {
+          await fresh.drop();
+        }
+      }
     });
 
     it('leaves accounts made while sign-ups were open, and the first admin, active', async () => {
