@@ -15,8 +15,11 @@ import { createUser } from '../helpers/factories.js';
 
 const MALFORMED_HANDLES = ['x'.repeat(31), '%00', '..%2F..', 'a%20b', 'no_such_person_anywhere'];
 
+const waiting: number[] = [];
+
 async function pendingUser() {
   const user = await createUser();
+  waiting.push(user.id);
   await testPool().query('UPDATE users SET pending_at = now() WHERE id = $1', [user.id]);
   return user;
 }
@@ -34,7 +37,11 @@ describe('check params: site settings and sign-ups waiting for approval', () => 
     plain = await signedInAgent(t.app, await createUser());
   });
 
-  after(() => resetSiteSettings(t));
+  after(async () => {
+    await resetSiteSettings(t);
+    // Other files list people: the accounts left waiting here wait no more.
+    await testPool().query('UPDATE users SET pending_at = NULL WHERE id = ANY($1::bigint[])', [waiting]);
+  });
 
   const shown = async () => settingsFormValues(await t.settings.get());
 

@@ -491,6 +491,7 @@ describe('HTML validity and accessibility', () => {
       await assertValid((await admin.get(`/admin/users/${handle}`)).text, 'GET /admin/users/:handle (waiting)');
       await changeSiteSettings(t, { registration: 'closed' });
       for (const path of ['/register', '/login', '/']) await assertValid((await supertest(t.app).get(path)).text, `GET ${path} (sign-ups closed)`);
+      await testPool().query('UPDATE users SET pending_at = NULL WHERE handle = $1', [handle]);
     } finally {
       await resetSiteSettings(t);
     }

@@ -119,8 +119,10 @@ const matrixRole = async () => {
 };
 
 /** An account waiting for approval, as a sign-up while registration needs it makes one. */
+const pendingUsers: number[] = [];
 const pendingUser = async () => {
   const user = await createUser();
+  pendingUsers.push(user.id);
   await testPool().query('UPDATE users SET pending_at = now() WHERE id = $1', [user.id]);
   return user;
 };
@@ -435,6 +437,7 @@ describe('the route × role matrix', function () {
   after(async () => {
     // Jobs queued by uploads and retries find their video gone and stop (see process-video.ts).
     await testPool().query('DELETE FROM videos WHERE title = $1 OR owner_id = ANY($2::bigint[])', [MATRIX_UPLOAD, made.map((s) => s.owner.id)]);
+    await testPool().query('UPDATE users SET pending_at = NULL WHERE id = ANY($1::bigint[])', [pendingUsers]);
   });
 
   /** The agent for a role: shared and signed in once, or new (fresh rows, and every banned cell). */
