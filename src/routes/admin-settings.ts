@@ -6,7 +6,7 @@ import {
   SITE_DESCRIPTION_MAX, SITE_NAME_MAX, SIZE_FIELDS, SIZE_UNITS, UPLOADS_PER_DAY_MAX, WATCHED_WORDS_MAX,
 } from '../forms/site-settings.js';
 import { flash } from '../http/session.js';
-import { defaultSettings, type SettingKey } from '../settings/site-settings.js';
+import type { SettingKey } from '../settings/site-settings.js';
 import type { RouteDeps } from './deps.js';
 
 /** What each setting is called in the saved message. */
@@ -25,7 +25,6 @@ const SETTING_LABELS: Record<SettingKey, string> = {
  * uses the new values. A form sent as it was shown writes nothing.
  */
 export function adminSettingsRoutes({ pool, config, settings }: RouteDeps) {
-  const defaults = settingsFormValues(defaultSettings(config));
   const environmentDefaults: Record<string, string> = {
     maxUploadBytes: formatSize(config.maxUploadBytes),
     uploadBytesPerDay: formatSize(config.uploadBytesPerDay),
@@ -50,9 +49,6 @@ export function adminSettingsRoutes({ pool, config, settings }: RouteDeps) {
   }
 
   return {
-    /** The environment's defaults as the form would show them (tests post them back). */
-    defaults,
-
     /** GET /admin/settings */
     async show(_req: Request, res: Response): Promise<void> {
       render(res, 200, settingsFormValues(await settings.get()), {});

@@ -200,6 +200,17 @@ describe('site settings (issue 13, item 9): /admin/settings', function () {
       assert.match((await supertest(t.app).get('/')).text, /<meta name="description" content="Videos of the valley.">/);
     });
 
+    it('empties the page cache when saved: a kept /about shows the new text on the next request', async () => {
+      const cached = createTestApp({ PAGE_CACHE_SECONDS: '30' });
+      const agent = await signedInAgent(cached.app, admin);
+      assert.doesNotMatch((await supertest(cached.app).get('/about')).text, /Cached no more/);
+      const token = await tokenFor(agent, '/admin/settings');
+      const res = await agent.post('/admin/settings').type('form').send({ _csrf: token, ...(await formOf(cached, { aboutText: 'Cached no more.' })) });
+      assert.equal(res.status, 303);
+      assert.match((await supertest(cached.app).get('/about')).text, /Cached no more/);
+      await resetSiteSettings(cached);
+    });
+
     it('/about says what the site is when nothing is written', async () => {
       const res = await supertest(t.app).get('/about');
       assert.equal(res.status, 200);
