@@ -1,6 +1,5 @@
 import type { Request, Response } from 'express';
-import { insertAuditEntry } from '../db/audit-log.js';
-import { withTransaction } from '../db/pool.js';
+import { updateSiteSettings } from '../db/site-settings-update.js';
 import {
   changedSettings, formatSize, NEW_UPLOAD_MODES, PAGE_TEXT_MAX, parseSiteSettings, REGISTRATION_MODES, settingsFormValues,
   SITE_DESCRIPTION_MAX, SITE_NAME_MAX, SIZE_FIELDS, SIZE_UNITS, UPLOADS_PER_DAY_MAX, WATCHED_WORDS_MAX,
@@ -65,13 +64,7 @@ export function adminSettingsRoutes({ pool, config, settings }: RouteDeps) {
         flash(req, 'info', 'Nothing changed: the settings are as they were.');
         return res.redirect(303, '/admin/settings');
       }
-      await withTransaction(pool, async (client) => {
-        const before = await settings.save(client, changes, req.viewer!.id);
-        await insertAuditEntry(client, {
-          actorId: req.viewer!.id, action: 'settings.update', targetKind: 'settings', targetId: 'site', subjectUserId: null,
-          reason: null, note: null, before, after: changes,
-        });
-      });
+      await updateSiteSettings(pool, settings, changes, req.viewer!.id);
       settings.forget();
       flash(req, 'success', `Saved: ${keys.map((k) => SETTING_LABELS[k]).join(', ')}.`);
       res.redirect(303, '/admin/settings');
