@@ -30,7 +30,7 @@ describe('the administration pages on a phone, in a real browser', function () {
     );
     const { context, page, problems } = await openPage(b.browser, [], { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
     await signInThroughPage(page, b.baseUrl, admin);
-    for (const [name, url] of [['dashboard', '/admin'], ['audit', '/admin/audit'], ['jobs', '/admin/jobs']] as const) {
+    for (const [name, url] of [['dashboard', '/admin'], ['audit', '/admin/audit'], ['jobs', '/admin/jobs'], ['settings', '/admin/settings'], ['about', '/about']] as const) {
       await page.goto(`${b.baseUrl}${url}`);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, `admin-${name}.png`), fullPage: true });

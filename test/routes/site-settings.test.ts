@@ -104,6 +104,7 @@ describe('site settings (issue 13, item 9): /admin/settings', function () {
       assert.match(page.text, /name="storageQuotaBytes" type="text" inputmode="decimal" value="500"/);
       assert.match(page.text, />spoiler\nfree money<\/textarea>/);
       assert.match((await supertest(t.app).get('/')).text, /<span>Valley Videos<\/span>/);
+      assert.match((await supertest(t.app).get('/feeds/videos.atom')).text, /Valley Videos/);
       // The audit log shows the change, linked to the settings, with its before and after.
       const audit = await adminAgent.get('/admin/audit?action=settings.update');
       assert.equal(audit.status, 200);
