@@ -1,5 +1,5 @@
 import { insertAuditEntry } from './audit-log.js';
-import type { Pool, PoolClient, Queryable } from './pool.js';
+import type { Pool, PoolClient } from './pool.js';
 import { withTransaction } from './pool.js';
 import { insertAccount, markAccountDeleted, type CreateAccountResult, type NewAccount } from './users.js';
 
@@ -20,12 +20,6 @@ export async function createPendingAccount(pool: Pool, account: NewAccount): Pro
     await client.query('UPDATE users SET pending_at = now() WHERE id = $1', [created.user.id]);
     return created;
   });
-}
-
-/** Since when the live account waits for approval, or null (approved, never pending, or deleted). */
-export async function findPendingSince(db: Queryable, userId: number): Promise<Date | null> {
-  const { rows } = await db.query<{ pending_at: Date | null }>('SELECT pending_at FROM users WHERE id = $1 AND deleted_at IS NULL', [userId]);
-  return rows[0]?.pending_at ?? null;
 }
 
 /** The account locked for the decision: what it is now, whatever the page showed. */
