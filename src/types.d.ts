@@ -4,6 +4,7 @@ import type { Person } from './db/people.js';
 import type { Playlist } from './db/playlists.js';
 import type { Role } from './db/role-admin.js';
 import type { BanTarget } from './db/bans.js';
+import type { ReportItem } from './db/report-items.js';
 import type { User } from './db/users.js';
 import type { VideoWithOwner } from './db/videos.js';
 
@@ -25,6 +26,8 @@ declare module 'express-serve-static-core' {
     person?: Person;
     /** The account an /admin/users/:handle/… moderation page acts on, put here by loadBanTarget. */
     banTarget?: BanTarget;
+    /** The queue item /admin/reports/:id names, put here by loadReportItem (src/routes/report-items.ts). */
+    reportItem?: ReportItem;
   }
 }
 

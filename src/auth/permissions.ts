@@ -22,6 +22,7 @@ export const PERMISSIONS = {
   'audit.read': 'Read the audit log of moderation and administration',
   'video.takedown': 'Take videos down, and decide appeals against it',
   'settings.edit': 'Change the site settings',
+  'user.warn': 'Warn the author of something reported (the warning is shown to them)',
   'user.approve': 'Approve or reject sign-ups waiting for approval',
 } as const;
 
@@ -37,6 +38,8 @@ export interface Viewer {
   avatarKey: string | null;
   permissions: ReadonlySet<string>;
   banned: boolean;
+  /** A moderator's warning waits to be read (src/routes/warnings.ts shows it on every page until acknowledged). */
+  warned?: boolean;
 }
 
 /** May this viewer (or nobody signed in) do `permission`? A banned account may do nothing. */
@@ -309,4 +312,18 @@ export function accountDeletionRefusal(viewer: Viewer | null | undefined, target
 
 export function canDeleteAccount(viewer: Viewer | null | undefined, target: ModerationTarget): boolean {
   return accountDeletionRefusal(viewer, target) === null;
+}
+
+/**
+ * Why this viewer may not warn `target` (the author of a reported thing), or null: `user.warn`,
+ * and never their own account (a warning is for someone else to read).
+ */
+export function warnRefusal(viewer: Viewer | null | undefined, target: { id: number }): string | null {
+  if (!can(viewer, 'user.warn')) return 'Your account is not allowed to warn users.';
+  if (viewer!.id === target.id) return 'You cannot warn your own account.';
+  return null;
+}
+
+export function canWarnUser(viewer: Viewer | null | undefined, target: { id: number }): boolean {
+  return warnRefusal(viewer, target) === null;
 }

@@ -107,7 +107,8 @@ export type AuditTarget =
   | { kind: 'video'; publicId: string; title: string; access: VideoState & { ownerId: number } }
   | { kind: 'comment'; commentId: number; threadId: number | null; videoPublicId: string; access: VideoState & { ownerId: number } }
   | { kind: 'user'; handle: string; live: boolean }
-  | { kind: 'role'; name: string };
+  | { kind: 'role'; name: string }
+  | { kind: 'report'; itemId: number };
 
 /**
  * The targets of a page's rows that still exist, keyed `kind:id`: one statement per kind, by
@@ -153,6 +154,8 @@ export async function findAuditTargets(db: Queryable, rows: Pick<AuditRow, 'targ
     const { rows: roles } = await db.query<{ name: string }>('SELECT name FROM roles WHERE name = ANY($1::text[])', [roleNames]);
     for (const r of roles) found.set(`role:${r.name}`, { kind: 'role', name: r.name });
   }
+  // Report items are never deleted (sql/migrations/1763683202000_reports.sql): no query needed.
+  for (const id of idsOf('report')) found.set(`report:${id}`, { kind: 'report', itemId: Number(id) });
   return found;
 }
 

@@ -79,24 +79,27 @@ export interface BanAction {
  * again under the row lock: a role granted since the page was shown (made admin) counts.
  */
 export async function banAccount(pool: Pool, ban: BanAction, allowed: (target: BanTarget) => boolean): Promise<'banned' | 'gone' | 'refused'> {
-  return withTransaction(pool, async (client) => {
-    const target = await lockTarget(client, ban.userId);
-    if (!target) return 'gone';
-    if (!allowed(target)) return 'refused';
-    const { rows } = await client.query<{ banned_at: Date }>(
-      `UPDATE users SET banned_at = coalesce(banned_at, now()), ban_reason = $2, ban_note = $3, banned_until = $4
-       WHERE id = $1 RETURNING banned_at`,
-      [ban.userId, ban.reason, ban.note, ban.until],
-    );
-    await endSessions(client, ban.userId);
-    await insertAuditEntry(client, {
-      actorId: ban.actorId, action: 'user.ban', targetKind: 'user', targetId: ban.userId, subjectUserId: ban.userId,
-      reason: ban.reason, note: ban.note,
-      before: banState(target),
-      after: banState({ bannedAt: rows[0]!.banned_at, banReason: ban.reason, banNote: ban.note, bannedUntil: ban.until }),
-    });
-    return 'banned';
+  return withTransaction(pool, (client) => banAccountWith(client, ban, allowed));
+}
+
+/** banAccount inside the caller's transaction (a report item's ban: src/db/report-actions.ts, with the item resolved). */
+export async function banAccountWith(client: PoolClient, ban: BanAction, allowed: (target: BanTarget) => boolean): Promise<'banned' | 'gone' | 'refused'> {
+  const target = await lockTarget(client, ban.userId);
+  if (!target) return 'gone';
+  if (!allowed(target)) return 'refused';
+  const { rows } = await client.query<{ banned_at: Date }>(
+    `UPDATE users SET banned_at = coalesce(banned_at, now()), ban_reason = $2, ban_note = $3, banned_until = $4
+     WHERE id = $1 RETURNING banned_at`,
+    [ban.userId, ban.reason, ban.note, ban.until],
+  );
+  await endSessions(client, ban.userId);
+  await insertAuditEntry(client, {
+    actorId: ban.actorId, action: 'user.ban', targetKind: 'user', targetId: ban.userId, subjectUserId: ban.userId,
+    reason: ban.reason, note: ban.note,
+    before: banState(target),
+    after: banState({ bannedAt: rows[0]!.banned_at, banReason: ban.reason, banNote: ban.note, bannedUntil: ban.until }),
   });
+  return 'banned';
 }
 
 /**

@@ -1,6 +1,7 @@
 import { insertAuditEntry } from './audit-log.js';
 import { dropComment } from './comment-deletion.js';
-import type { Pool, Queryable } from './pool.js';
+import type { Pool, PoolClient, Queryable } from './pool.js';
+import { resolveReportsAbout } from './report-resolution.js';
 import { prepared, withTransaction } from './pool.js';
 
 /**
@@ -41,41 +42,49 @@ export interface RemovedCommentRecord {
  * first and is what the record shows, or waits. 'nothing' when the comment is already deleted.
  */
 export async function removeComment(pool: Pool, removal: Removal): Promise<'removed' | 'kept-as-deleted' | 'nothing'> {
-  return withTransaction(pool, async (client) => {
-    const thread = await client.query<{ thread_id: number | null }>(prepared('find-comment-thread', 'SELECT thread_id FROM comments WHERE id = $1', [removal.commentId]));
-    if (!thread.rows[0]) return 'nothing';
-    await client.query(prepared(
-      'lock-comment-thread',
-      'SELECT id, reply_count FROM comments WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE',
-      [[thread.rows[0].thread_id ?? removal.commentId, removal.commentId]],
-    ));
-    const { rows } = await client.query<RemovedCommentRecord & { video_id: number; thread_id: number | null; held: boolean }>(prepared(
-      'snapshot-comment-for-removal',
-      `SELECT c.id, c.video_id, c.thread_id, c.held, c.video_id AS "videoId", c.thread_id AS "threadId", c.author_id AS "authorId", c.body,
-              to_json(c.created_at) AS "createdAt", to_json(c.edited_at) AS "editedAt", c.like_count AS "likeCount", c.reply_count AS "replyCount",
-              COALESCE((SELECT json_agg(json_build_object('body', r.body, 'replacedAt', r.replaced_at) ORDER BY r.id)
-                        FROM comment_revisions r WHERE r.comment_id = c.id), '[]') AS revisions
-       FROM comments c WHERE c.id = $1 AND c.deleted_at IS NULL`,
-      [removal.commentId],
-    ));
-    const found = rows[0];
-    if (!found) return 'nothing';
-    const outcome = await dropComment(client, removal.commentId, found, true);
-    if (outcome === 'nothing') return outcome;
-    const { video_id: _v, thread_id: _t, ...before } = found;
-    await insertAuditEntry(client, {
-      actorId: removal.moderatorId,
-      action: 'comment.remove',
-      targetKind: 'comment',
-      targetId: removal.commentId,
-      subjectUserId: found.authorId,
-      reason: removal.reason,
-      note: removal.note,
-      before,
-      after: { state: outcome === 'kept-as-deleted' ? 'kept-as-removed' : 'gone' },
-    });
-    return outcome;
+  return withTransaction(pool, async (client) => (await removeCommentWith(client, removal)).outcome);
+}
+
+/**
+ * removeComment inside the caller's transaction. The open report item about the comment (issue
+ * 13, item 2) is resolved with it, after the comment's locks (the order every action takes:
+ * the thing, then its item, then the item's reports); `itemId` is that item's id, or 0.
+ */
+export async function removeCommentWith(client: PoolClient, removal: Removal): Promise<{ outcome: 'removed' | 'kept-as-deleted' | 'nothing'; itemId: number }> {
+  const thread = await client.query<{ thread_id: number | null }>(prepared('find-comment-thread', 'SELECT thread_id FROM comments WHERE id = $1', [removal.commentId]));
+  if (!thread.rows[0]) return { outcome: 'nothing', itemId: 0 };
+  await client.query(prepared(
+    'lock-comment-thread',
+    'SELECT id, reply_count FROM comments WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE',
+    [[thread.rows[0].thread_id ?? removal.commentId, removal.commentId]],
+  ));
+  const { rows } = await client.query<RemovedCommentRecord & { video_id: number; thread_id: number | null; held: boolean }>(prepared(
+    'snapshot-comment-for-removal',
+    `SELECT c.id, c.video_id, c.thread_id, c.held, c.video_id AS "videoId", c.thread_id AS "threadId", c.author_id AS "authorId", c.body,
+            to_json(c.created_at) AS "createdAt", to_json(c.edited_at) AS "editedAt", c.like_count AS "likeCount", c.reply_count AS "replyCount",
+            COALESCE((SELECT json_agg(json_build_object('body', r.body, 'replacedAt', r.replaced_at) ORDER BY r.id)
+                      FROM comment_revisions r WHERE r.comment_id = c.id), '[]') AS revisions
+     FROM comments c WHERE c.id = $1 AND c.deleted_at IS NULL`,
+    [removal.commentId],
+  ));
+  const found = rows[0];
+  if (!found) return { outcome: 'nothing', itemId: 0 };
+  const outcome = await dropComment(client, removal.commentId, found, true);
+  if (outcome === 'nothing') return { outcome, itemId: 0 };
+  const { video_id: _v, thread_id: _t, ...before } = found;
+  await insertAuditEntry(client, {
+    actorId: removal.moderatorId,
+    action: 'comment.remove',
+    targetKind: 'comment',
+    targetId: removal.commentId,
+    subjectUserId: found.authorId,
+    reason: removal.reason,
+    note: removal.note,
+    before,
+    after: { state: outcome === 'kept-as-deleted' ? 'kept-as-removed' : 'gone' },
   });
+  const itemId = await resolveReportsAbout(client, { kind: 'comment', id: removal.commentId }, { status: 'handled', moderatorId: removal.moderatorId, action: 'comment.remove' });
+  return { outcome, itemId };
 }
 
 export interface CommentRevision {

@@ -18,6 +18,8 @@ export interface QueueItem {
   /** What the item is about, as moderators see it (every state); null once it is gone. */
   video: { publicId: string; title: string } | null;
   comment: { id: number; threadId: number | null; body: string } | null;
+  /** Who claimed it (a signpost for the other moderators), or null. */
+  claim: { id: number; handle: string; at: Date } | null;
   /** The keyset cursor of this row: severity, count, first report in microseconds, id. */
   cursor: string;
 }
@@ -40,7 +42,7 @@ export function parseQueueCursor(value: unknown): QueueCursor | null {
 
 /** The queue's page query ($1 kind, $2 severity, $3–$6 the cursor, $7 the limit); exported for its plan's test. */
 export const QUEUE_PAGE = `WITH page AS (
-    SELECT i.id, i.target_kind, i.target_id, i.target_owner_id, i.severity, i.report_count, i.first_reported_at, i.last_reported_at
+    SELECT i.id, i.target_kind, i.target_id, i.target_owner_id, i.severity, i.report_count, i.first_reported_at, i.last_reported_at, i.claimed_by, i.claimed_at
     FROM report_items i
     WHERE i.status = 'open'
       AND ($1::text IS NULL OR i.target_kind = $1)
@@ -52,9 +54,10 @@ export const QUEUE_PAGE = `WITH page AS (
   )
   SELECT p.*, (extract(epoch FROM p.first_reported_at) * 1000000)::bigint::text AS micros,
          o.handle AS owner_handle, o.display_name AS owner_display_name,
-         v.public_id, v.title, c.id AS comment_id, c.thread_id, c.body AS comment_body
+         v.public_id, v.title, c.id AS comment_id, c.thread_id, c.body AS comment_body, cb.handle AS claimed_by_handle
   FROM page p
   JOIN users o ON o.id = p.target_owner_id
+  LEFT JOIN users cb ON cb.id = p.claimed_by
   LEFT JOIN comments c ON p.target_kind = 'comment' AND c.id = p.target_id AND c.deleted_at IS NULL
   LEFT JOIN videos v ON v.id = CASE p.target_kind WHEN 'video' THEN p.target_id WHEN 'comment' THEN c.video_id END
   ORDER BY -p.severity, -p.report_count, p.first_reported_at, p.id`;
@@ -82,6 +85,7 @@ export async function listOpenReportItems(db: Queryable, filter: QueueFilter, op
     owner: { handle: r.owner_handle, displayName: r.owner_display_name },
     video: r.public_id ? { publicId: r.public_id, title: r.title } : null,
     comment: r.comment_id ? { id: r.comment_id, threadId: r.thread_id, body: r.comment_body } : null,
+    claim: r.claimed_by ? { id: r.claimed_by, handle: r.claimed_by_handle, at: r.claimed_at } : null,
     cursor: `${r.severity}-${r.report_count}-${r.micros}-${r.id}`,
   }));
 }

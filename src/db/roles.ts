@@ -13,9 +13,11 @@ export interface ViewerRow {
   avatarKey: string | null;
   bannedAt: Date | null;
   permissions: string[];
+  /** A moderator's warning is waiting to be read (warnings_unseen_idx). */
+  warned: boolean;
 }
 
-type ViewerColumns = { id: number; handle: string; display_name: string; avatar_key: string | null; banned_at: Date | null; permissions: string[] };
+type ViewerColumns = { id: number; handle: string; display_name: string; avatar_key: string | null; banned_at: Date | null; permissions: string[]; warned: boolean | null };
 
 /**
  * What a request needs to know about the signed-in user `u` (users_pkey, user_roles' primary
@@ -23,10 +25,11 @@ type ViewerColumns = { id: number; handle: string; display_name: string; avatar_
  * not which roles grant it.
  */
 export const VIEWER_COLUMNS = `u.id, u.handle, u.display_name, u.avatar_key, u.banned_at,
-  ARRAY(SELECT DISTINCT rp.permission FROM user_roles ur JOIN role_permissions rp ON rp.role = ur.role WHERE ur.user_id = u.id) AS permissions`;
+  ARRAY(SELECT DISTINCT rp.permission FROM user_roles ur JOIN role_permissions rp ON rp.role = ur.role WHERE ur.user_id = u.id) AS permissions,
+  EXISTS (SELECT 1 FROM warnings w WHERE w.user_id = u.id AND w.seen_at IS NULL) AS warned`;
 
 export function toViewerRow(row: ViewerColumns): ViewerRow {
-  return { id: row.id, handle: row.handle, displayName: row.display_name, avatarKey: row.avatar_key, bannedAt: row.banned_at, permissions: row.permissions };
+  return { id: row.id, handle: row.handle, displayName: row.display_name, avatarKey: row.avatar_key, bannedAt: row.banned_at, permissions: row.permissions, warned: row.warned === true };
 }
 
 /** The signed-in user by id, unless the account is deleted. */

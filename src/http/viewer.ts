@@ -36,6 +36,7 @@ export function loadViewer(pool: Pool, takeViewer: (sid: string) => ViewerRow | 
       avatarKey: row.avatarKey,
       permissions: limited ? new Set() : new Set(row.permissions),
       banned: limited,
+      warned: row.warned,
     };
     if (!limited && req.session.bannedSignIn) delete req.session.bannedSignIn;
     req.viewer = viewer;

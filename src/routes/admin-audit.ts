@@ -20,6 +20,8 @@ function targetLink(viewer: Viewer | null, target: AuditTarget | undefined): { h
       return target.live ? { href: `/@${target.handle}`, label: `@${target.handle}` } : null;
     case 'role':
       return can(viewer, 'role.assign') ? { href: `/admin/roles/${target.name}`, label: target.name } : null;
+    case 'report':
+      return can(viewer, 'report.handle') ? { href: `/admin/reports/${target.itemId}`, label: `report item ${target.itemId}` } : null;
   }
 }
 

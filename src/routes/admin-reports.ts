@@ -26,14 +26,14 @@ function shownItem(item: QueueItem) {
   if (item.kind === 'video' && item.video) thing = { name: item.video.title, href: `/watch/${item.video.publicId}` };
   if (item.kind === 'comment' && item.comment && item.video) thing = { name: firstCharacters(item.comment.body, QUOTE_MAX), href: commentLink(item.video.publicId, item.comment) };
   if (item.kind === 'channel') thing = { name: `${item.owner.displayName} (@${item.owner.handle})`, href: `/@${item.owner.handle}` };
-  return { ...item, reasonLabel: reportReasonLabel(reasonOfSeverity(item.severity)), waiting: timeAgo(item.firstReportedAt), thing };
+  return { ...item, reasonLabel: reportReasonLabel(reasonOfSeverity(item.severity)), waiting: timeAgo(item.firstReportedAt), thing, claimedAgo: item.claim ? timeAgo(item.claim.at) : null };
 }
 
 /**
  * GET /admin/reports (issue 13, item 2; permission report.handle): the queue of open report
  * items, gravest first, then the most reported, then the longest waiting, filtered by kind and
- * by reason (an item's gravest), 50 a page by keyset. A list only so far: claiming, the item
- * page and the actions are still to come (README, Moderation, Reports).
+ * by reason (an item's gravest), 50 a page by keyset, each with who claimed it. Claims, the item
+ * page and its actions: src/routes/report-items.ts.
  */
 export function adminReportRoutes({ pool }: RouteDeps) {
   return {

@@ -2,6 +2,8 @@ import type { Request, Response } from 'express';
 import { canGiveRole } from '../auth/permissions.js';
 import { listActionsOnPerson, listPeople } from '../db/people.js';
 import { listPersonComments, listPersonVideos } from '../db/person-content.js';
+import { listWarningsOf } from '../db/warnings.js';
+import { banReasonLabel } from '../forms/ban.js';
 import { grantRoleTo, listRoles, revokeRoleFrom } from '../db/role-admin.js';
 import { field } from '../forms/fields.js';
 import { parsePeopleQuery, PERSON_STATUSES, ROLE_NAME_PATTERN } from '../forms/role.js';
@@ -42,6 +44,7 @@ export function adminUserRoutes({ pool }: RouteDeps) {
       videos,
       comments,
       commentLink,
+      warnings: (await listWarningsOf(pool, person.id, PERSON_ACTIONS_SHOWN)).map((w) => ({ ...w, reasonLabel: banReasonLabel(w.reason) })),
       errors,
     });
   }

@@ -21,6 +21,8 @@ import { playlistOrderRoutes } from './playlist-order.js';
 import { playlistSavingRoutes } from './playlist-saving.js';
 import { reportRoutes } from './reports.js';
 import { adminReportRoutes } from './admin-reports.js';
+import { reportItemRoutes } from './report-items.js';
+import { warningRoutes } from './warnings.js';
 import { chapterRoutes } from './chapters.js';
 import { studioChapterRoutes } from './studio-chapters.js';
 import type { RouteDeps } from './deps.js';
@@ -53,8 +55,11 @@ import { sitePageRoutes } from './site-pages.js';
  */
 export function buildOpenRouter(deps: RouteDeps): Router {
   const media = mediaRoutes(deps);
+  const health = healthRoutes(deps);
   const router = Router();
   router.get('/media/videos/:id/:name', media.openVideoFile);
+  // Asks the database itself, and nothing else: no session, no site settings.
+  router.get('/healthz', health.check);
   return router;
 }
 
@@ -92,7 +97,6 @@ export function buildRouter(deps: RouteDeps): Router {
   const settings = settingsRoutes(deps);
   const channels = channelRoutes(deps);
   const home = homeRoutes(deps);
-  const health = healthRoutes(deps);
   const videos = videoRoutes(deps);
   const media = mediaRoutes(deps);
   const engagement = engagementRoutes(deps);
@@ -122,14 +126,17 @@ export function buildRouter(deps: RouteDeps): Router {
   const adminDashboard = adminDashboardRoutes(deps);
   const adminJobs = adminJobRoutes(deps);
   const bans = banRoutes(deps);
+  const reportItems = reportItemRoutes(deps);
+  const warnings = warningRoutes(deps);
   const router = Router();
 
   // Signed in while banned: every page is the ban notice (403), only signing out goes through.
   router.use(bans.showBanToBanned);
+  // Warned by a moderator (issue 13, item 2): the warning on every page until acknowledged.
+  router.use(warnings.showWarningNotice);
 
   router.get('/', cacheable, home.showHome);
   router.get('/search', cacheable, limits.searchesByAddress, home.search);
-  router.get('/healthz', health.check);
   router.get('/favicon.ico', home.favicon);
 
   router.get('/register', accounts.showRegister);
@@ -275,6 +282,21 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/settings/reports', requireUser, reports.showMine);
   // The moderators' queue (issue 13, item 2): a list of open items so far.
   router.get('/admin/reports', requirePermission('report.handle'), adminReports.showQueue);
+  // A queue item (issue 13, item 2): its page, claims (signposts, not locks), and the actions, each
+  // with its own permission and resolving every report of the item in its transaction. The take-down
+  // is the take-down page's (GET|POST /admin/videos/:id/takedown?item=), linked from the item.
+  const workQueue = requirePermission('report.handle');
+  const loadReportItem = reportItems.loadReportItem;
+  router.get('/admin/reports/:id', workQueue, loadReportItem, reportItems.show);
+  router.post('/admin/reports/:id/claim', workQueue, loadReportItem, keepsPages, reportItems.claim);
+  router.post('/admin/reports/:id/release', workQueue, loadReportItem, keepsPages, reportItems.release);
+  router.post('/admin/reports/:id/dismiss', workQueue, loadReportItem, keepsPages, reportItems.dismiss);
+  router.post('/admin/reports/:id/remove-comment', workQueue, requirePermission('comment.remove.any'), loadReportItem, reportItems.allowCommentRemoval, reportItems.removeComment);
+  router.post('/admin/reports/:id/warn', workQueue, requirePermission('user.warn'), loadReportItem, reportItems.allowWarning, keepsPages, reportItems.warn);
+  router.post('/admin/reports/:id/ban', workQueue, requirePermission('user.ban'), loadReportItem, reportItems.allowItemBan, reportItems.ban);
+  // My warnings (issue 13, item 2): the list in Settings, and "I understand" on the notice.
+  router.get('/settings/warnings', requireUser, warnings.showMine);
+  router.post('/settings/warnings/:id/acknowledge', requireUser, keepsPages, warnings.acknowledge);
   // People and roles (issue 13, item 5). Roles: `role.assign`, and a role is changed or deleted only
   // by someone holding all its permissions (canGiveRole). People: `role.assign` or `user.ban`
   // (canSeePeople); giving and taking roles: `role.assign` (canGiveRole on the role, in the handler).

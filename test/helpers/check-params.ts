@@ -119,6 +119,8 @@ async function countRows(): Promise<Record<string, unknown>> {
     (SELECT md5(coalesce(string_agg(concat_ws('|', r.name, r.description, rp.permission), ',' ORDER BY r.name, rp.permission), '')) FROM roles r LEFT JOIN role_permissions rp ON rp.role = r.name) AS roles_sum,
     (SELECT md5(coalesce(string_agg(concat_ws('|', id, reason, body, video_time_seconds, status, updated_at), ',' ORDER BY id), '')) FROM reports) AS reports_sum,
     (SELECT md5(coalesce(string_agg(concat_ws('|', id, status, severity, report_count, last_reported_at), ',' ORDER BY id), '')) FROM report_items) AS report_items_sum,
+    (SELECT md5(coalesce(string_agg(concat_ws('|', id, claimed_by, claimed_at, action, handled_by), ',' ORDER BY id), '')) FROM report_items) AS report_claims_sum,
+    (SELECT md5(coalesce(string_agg(concat_ws('|', id, user_id, reason, message, note, seen_at), ',' ORDER BY id), '')) FROM warnings) AS warnings_sum,
     (SELECT md5(coalesce(string_agg(concat_ws('|', id, title, description, privacy, item_count), ',' ORDER BY id), '')) FROM playlists) AS playlists_sum,
     (SELECT md5(coalesce(string_agg(concat_ws('|', id, playlist_id, video_public_id, position), ',' ORDER BY id), '')) FROM playlist_items) AS playlist_items_sum,
     (SELECT md5(coalesce(string_agg(concat_ws('|', id, body, reply_count, like_count, dislike_count, deleted_at, edited_at), ',' ORDER BY id), '')) FROM comments) AS comments_sum,

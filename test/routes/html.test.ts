@@ -16,6 +16,7 @@ import { testPool, testQueue } from '../helpers/database.js';
 import { PROCESS_VIDEO } from '../../src/jobs/queue.js';
 import { addVideoToPlaylist } from '../../src/db/playlist-items.js';
 import { findOrCreateWatchLater, findPlaylistByPublicId, insertPlaylist } from '../../src/db/playlists.js';
+import { reportedItem } from '../helpers/report-items.js';
 
 // Valid HTML5 and the accessibility rules html-validate checks (labels, headings, landmarks,
 // alt text, unique ids), on every page a person can reach so far, signed in and out.
@@ -523,5 +524,47 @@ describe('HTML validity and accessibility', () => {
       }
       await assertValid((await supertest(t.app).get(`/watch/${publicId}`)).text, 'watch page, signed out');
     });
+  });
+});
+
+describe('HTML validity and accessibility: a queue item and warnings (issue 13, item 2)', function () {
+  this.timeout(60_000);
+  const t = useTestApp();
+
+  it('holds for the item pages of each kind, a refused action, the take-over page, the warning notice and my warnings', async () => {
+    const owner = await createUser();
+    const ownerAgent = await signedInAgent(t.app, owner);
+    const moderatorUser = await createUser({ roles: ['moderator'] });
+    const moderator = await signedInAgent(t.app, moderatorUser);
+    const other = await signedInAgent(t.app, await createUser({ roles: ['moderator'] }));
+    const video = await createVideo(owner, { title: 'Reported <video>', durationSeconds: 90 });
+    await attachRendition(video);
+    const videoItem = await reportedItem('video', video.id, owner.id, { reason: 'violence', seconds: 42, text: 'Look at <this>' });
+    const comment = (await insertComment(testPool(), { videoId: video.id, authorId: owner.id, body: 'Reported \u202Ecomment <b>x</b>', parent: null }))!.id;
+    const commentItem = await reportedItem('comment', comment, owner.id, { reason: 'hate' });
+    const channelItem = await reportedItem('channel', owner.id, owner.id, { reason: 'other' });
+    await assertValid((await moderator.get(`/admin/reports/${videoItem}`)).text, 'GET /admin/reports/:id (video)');
+    await assertValid((await moderator.get(`/admin/reports/${commentItem}`)).text, 'GET /admin/reports/:id (comment)');
+    await assertValid((await moderator.get(`/admin/reports/${channelItem}`)).text, 'GET /admin/reports/:id (channel)');
+    const token = await tokenFor(moderator, `/admin/reports/${videoItem}`);
+    for (const [action, form] of [['dismiss', { reason: '' }], ['warn', { reason: 'x', message: '', note: 'n'.repeat(1001) }], ['ban', { reason: 'spam', untilDate: '2000-01-01' }]] as const) {
+      const refused = await moderator.post(`/admin/reports/${videoItem}/${action}`).type('form').send({ _csrf: token, ...form });
+      assert.equal(refused.status, 422);
+      await assertValid(refused.text, `POST /admin/reports/:id/${action} (422)`);
+    }
+    assert.equal((await moderator.post(`/admin/reports/${commentItem}/claim`).type('form').send({ _csrf: token })).status, 303);
+    await assertValid((await moderator.get('/admin/reports')).text, 'GET /admin/reports (with a claim)');
+    await assertValid((await moderator.get(`/admin/reports/${commentItem}`)).text, 'GET /admin/reports/:id (claimed by me)');
+    const otherToken = await tokenFor(other, '/admin/reports');
+    const ask = await other.post(`/admin/reports/${commentItem}/claim`).type('form').send({ _csrf: otherToken });
+    assert.equal(ask.status, 409);
+    await assertValid(ask.text, 'POST /admin/reports/:id/claim (someone else holds it)');
+    assert.equal((await moderator.post(`/admin/reports/${videoItem}/warn`).type('form').send({ _csrf: token, reason: 'violence', message: 'Please read the rules <now>.' })).status, 303);
+    const warned = await ownerAgent.get('/');
+    assert.match(warned.text, /A warning from the moderators/);
+    await assertValid(warned.text, 'a page with the warning notice');
+    await assertValid((await ownerAgent.get('/settings/warnings')).text, 'GET /settings/warnings');
+    await assertValid((await moderator.get(`/admin/reports/${videoItem}`)).text, 'GET /admin/reports/:id (handled)');
+    await assertValid((await moderator.get(`/admin/users/${owner.handle}`)).text, 'GET /admin/users/:handle (with a warning)');
   });
 });

@@ -20,6 +20,7 @@ import { fixture } from '../helpers/fixtures.js';
 import { jpegWithExif } from '../helpers/images.js';
 import { declaredRoutes, routeKey } from '../helpers/routes.js';
 import { attachRendition } from '../helpers/videos.js';
+import { reportedItem } from '../helpers/report-items.js';
 import { settingsFormValues } from '../../src/forms/site-settings.js';
 
 type User = Awaited<ReturnType<typeof createUser>>;
@@ -105,6 +106,15 @@ const placeInPlaylist = async (s: Subject) => {
   const { rows } = await testPool().query('SELECT id FROM playlists WHERE public_id = $1', [publicId]);
   await addVideoToPlaylist(testPool(), s.owner.id, Number(rows[0].id), s.privateVideo, 5000);
   return `/playlist/${publicId}/items/${s.video.publicId}/place`;
+};
+
+/** An open report item about a new video of the subject's owner; its id. */
+const matrixItem = async (s: Subject) => reportedItem('video', (await createVideo(s.owner)).id, s.owner.id);
+
+/** A warning to the subject's owner, not yet acknowledged; its id. */
+const matrixWarning = async (s: Subject) => {
+  const { rows } = await testPool().query(`INSERT INTO warnings (user_id, reason, message) VALUES ($1, 'spam', 'A warning of the matrix') RETURNING id`, [s.owner.id]);
+  return Number(rows[0].id);
 };
 
 let matrixRoles = 0;
@@ -371,6 +381,19 @@ const ROWS: Record<string, Row> = {
   'GET /settings/reports': { expect: signedIn(200), request: page(() => '/settings/reports') },
   // The moderators' queue: report.handle (moderators, admins).
   'GET /admin/reports': { expect: [L, 403, 403, 200, 200, L], request: page(() => '/admin/reports') },
+  // A queue item (issue 13, item 2): report.handle, and each action's own permission (comment.remove.any,
+  // user.warn, user.ban: moderators and admins). Each request gets an item of its own (a new video of the owner).
+  'GET /admin/reports/:id': { expect: [L, 403, 403, 200, 200, L], request: async (c) => ({ path: `/admin/reports/${await matrixItem(c.subject)}` }) },
+  'POST /admin/reports/:id/claim': { expect: [L, 403, 403, 303, 303, B], request: async (c) => ({ path: `/admin/reports/${await matrixItem(c.subject)}/claim`, form: {} }) },
+  // Not claimed: the release is accepted and changes nothing (a form sent twice).
+  'POST /admin/reports/:id/release': { expect: [L, 403, 403, 303, 303, B], request: async (c) => ({ path: `/admin/reports/${await matrixItem(c.subject)}/release`, form: {} }) },
+  'POST /admin/reports/:id/dismiss': { expect: [L, 403, 403, 303, 303, B], request: async (c) => ({ path: `/admin/reports/${await matrixItem(c.subject)}/dismiss`, form: { reason: 'other' } }) },
+  'POST /admin/reports/:id/remove-comment': { expect: [L, 403, 403, 303, 303, B], request: async (c) => ({ path: `/admin/reports/${await reportedItem('comment', await ownersComment(c.subject), c.subject.owner.id)}/remove-comment`, form: { reason: 'spam' } }) },
+  'POST /admin/reports/:id/warn': { expect: [L, 403, 403, 303, 303, B], request: async (c) => ({ path: `/admin/reports/${await matrixItem(c.subject)}/warn`, form: { reason: 'spam', message: 'A warning of the matrix' } }) },
+  'POST /admin/reports/:id/ban': { fresh: true, expect: [L, 403, 403, 303, 303, B], request: async (c) => ({ path: `/admin/reports/${await matrixItem(c.subject)}/ban`, form: { reason: 'spam' } }) },
+  // My warnings: anyone signed in; acknowledging someone else's warning changes nothing (the owner is in the WHERE clause).
+  'GET /settings/warnings': { expect: signedIn(200), request: page(() => '/settings/warnings') },
+  'POST /settings/warnings/:id/acknowledge': { expect: signedInForm(303), request: async (c) => ({ path: `/settings/warnings/${await matrixWarning(c.subject)}/acknowledge`, form: { next: '/' } }) },
   // People and roles (issue 13, item 5): roles are role.assign's (admins; moderators refused);
   // the people pages role.assign's or user.ban's (moderators see them), their role forms role.assign's.
   'GET /admin/roles': { expect: [L, 403, 403, 403, 200, L], request: page(() => '/admin/roles') },
