@@ -48,6 +48,11 @@ const FORM_BODY_LIMIT = '64kb';
  */
 const COMMENT_FORM_BODY_LIMIT = '128kb';
 const COMMENT_FORM = /^\/(?:watch\/[^/]+\/comments|comments\/[^/]+\/edit)$/;
+/**
+ * The site settings' form (/admin/settings) carries the about and rules texts, 20,000 characters
+ * each, and up to 500 watched words: percent-encoded, up to about 600 kB.
+ */
+const SETTINGS_FORM_BODY_LIMIT = '1mb';
 const MEDIA_MAX_AGE_MS = 365 * 24 * 60 * 60 * 1000;
 
 export function createApp(deps: AppDeps): Express {
@@ -98,7 +103,8 @@ export function createApp(deps: AppDeps): Express {
 
   const forms = express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 100 });
   const commentForms = express.urlencoded({ extended: false, limit: COMMENT_FORM_BODY_LIMIT, parameterLimit: 100 });
-  app.use((req, res, next) => (req.method === 'POST' && COMMENT_FORM.test(req.path) ? commentForms : forms)(req, res, next));
+  const settingsForms = express.urlencoded({ extended: false, limit: SETTINGS_FORM_BODY_LIMIT, parameterLimit: 100 });
+  app.use((req, res, next) => (req.method === 'POST' && req.path === '/admin/settings' ? settingsForms : req.method === 'POST' && COMMENT_FORM.test(req.path) ? commentForms : forms)(req, res, next));
   app.use(express.json({ limit: FORM_BODY_LIMIT }));
   app.use(refuseNulBytes);
   app.use(viewer);

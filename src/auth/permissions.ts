@@ -24,6 +24,7 @@ export const PERMISSIONS = {
   'video.takedown': 'Take videos down, and decide appeals against it',
   'settings.edit': 'Change the site settings',
   'user.warn': 'Warn the author of something reported (the warning is shown to them)',
+  'user.approve': 'Approve or reject sign-ups waiting for approval',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -64,7 +65,8 @@ export function canEditChannel(viewer: Viewer | null | undefined, channelOwnerId
  * (moderators), since both must first find the person; changing roles on them is canGiveRole's.
  */
 export function canSeePeople(viewer: Viewer | null | undefined): boolean {
-  return can(viewer, 'role.assign') || can(viewer, 'user.ban');
+  return can(viewer, 'role.assign') || can(viewer, 'user.ban')
+    || can(viewer, 'user.approve'); // sign-ups waiting for approval are found there too
 }
 
 /**

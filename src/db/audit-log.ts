@@ -10,12 +10,14 @@ import { prepared } from './pool.js';
  */
 
 /** What was acted on; issue 13 adds 'video', 'user', 'role', 'report', 'settings'. */
-export type AuditTargetKind = 'comment' | 'role' | 'user' | 'video' | 'job' | 'report';
+export type AuditTargetKind = 'comment' | 'role' | 'user' | 'video' | 'job' | 'report'
+  | 'settings';
 
 /** Actions recorded so far. */
 export type AuditAction = 'comment.remove' | 'role.create' | 'role.update' | 'role.delete' | 'role.grant' | 'role.revoke' | 'user.ban' | 'user.unban' | 'user.delete' | 'job.retry' | 'job.cancel'
   | 'report.claim' | 'report.release' | 'report.dismiss' | 'user.warn'
-  | 'user.limits' | 'comment.approve';
+  | 'user.limits' | 'comment.approve'
+  | 'settings.update' | 'user.approve' | 'user.reject';
 
 export interface AuditEntry {
   actorId: number | null;

@@ -5,7 +5,7 @@ import type { Queryable } from './pool.js';
  * searched and filtered; one person with their roles, what they made and what was done to them.
  */
 
-export type PersonStatus = 'active' | 'banned' | 'deleted';
+export type PersonStatus = 'active' | 'banned' | 'deleted' | 'pending';
 
 export interface PeopleQuery {
   /** The start of a handle, or (holding an '@' after its first character) of an email address; lower case. */
@@ -25,22 +25,26 @@ export interface PersonSummary {
   createdAt: Date;
   bannedAt: Date | null;
   deletedAt: Date | null;
+  /** A sign-up waiting for approval (registration 'approval'), since then; null once approved. */
+  pendingAt: Date | null;
   roles: string[];
 }
 
-type PersonRow = { id: number; handle: string; display_name: string; email: string | null; created_at: Date; banned_at: Date | null; deleted_at: Date | null; roles: string[] };
+type PersonRow = { id: number; handle: string; display_name: string; email: string | null; created_at: Date; banned_at: Date | null; deleted_at: Date | null; pending_at: Date | null; roles: string[] };
 
 const toPerson = (r: PersonRow): PersonSummary => ({
-  id: Number(r.id), handle: r.handle, displayName: r.display_name, email: r.email, createdAt: r.created_at, bannedAt: r.banned_at, deletedAt: r.deleted_at, roles: r.roles,
+  id: Number(r.id), handle: r.handle, displayName: r.display_name, email: r.email, createdAt: r.created_at, bannedAt: r.banned_at, deletedAt: r.deleted_at, pendingAt: r.pending_at, roles: r.roles,
 });
 
-const PERSON_COLUMNS = `u.id, u.handle, u.display_name, u.email, u.created_at, u.banned_at, u.deleted_at,
+const PERSON_COLUMNS = `u.id, u.handle, u.display_name, u.email, u.created_at, u.banned_at, u.deleted_at, u.pending_at,
   ARRAY(SELECT ur.role FROM user_roles ur WHERE ur.user_id = u.id ORDER BY ur.role) AS roles`;
 
 const STATUS_CONDITIONS: Record<PersonStatus, string> = {
-  active: 'u.deleted_at IS NULL AND u.banned_at IS NULL',
+  active: 'u.deleted_at IS NULL AND u.banned_at IS NULL AND u.pending_at IS NULL',
   banned: 'u.deleted_at IS NULL AND u.banned_at IS NOT NULL',
   deleted: 'u.deleted_at IS NOT NULL',
+  // users_pending_idx: the accounts waiting, in handle order.
+  pending: 'u.pending_at IS NOT NULL AND u.deleted_at IS NULL',
 };
 
 /** `text` as a LIKE pattern matching itself only ('_' is a handle character and a wildcard). */

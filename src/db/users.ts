@@ -60,17 +60,19 @@ export interface Credentials {
   id: number;
   passwordHash: string;
   bannedAt: Date | null;
+  /** A sign-up waiting for approval (src/db/registrations.ts): no session until approved. */
+  pendingAt: Date | null;
 }
 
 /** The password hash of the live account whose handle or email is `login`. */
 export async function findCredentials(db: Queryable, login: string): Promise<Credentials | null> {
   const column = login.includes('@') ? 'lower(email)' : 'handle';
-  const { rows } = await db.query<{ id: number; password_hash: string; banned_at: Date | null }>(
-    `SELECT id, password_hash, banned_at FROM users WHERE ${column} = lower($1) AND deleted_at IS NULL`,
+  const { rows } = await db.query<{ id: number; password_hash: string; banned_at: Date | null; pending_at: Date | null }>(
+    `SELECT id, password_hash, banned_at, pending_at FROM users WHERE ${column} = lower($1) AND deleted_at IS NULL`,
     [login],
   );
   const row = rows[0];
-  return row ? { id: row.id, passwordHash: row.password_hash, bannedAt: row.banned_at } : null;
+  return row ? { id: row.id, passwordHash: row.password_hash, bannedAt: row.banned_at, pendingAt: row.pending_at } : null;
 }
 
 /** `text` lowercased by the database's rules, which findCredentials compares with. */

@@ -37,8 +37,12 @@ export const listed = (v = 'v', u = 'u') => `${videoListed(v)} AND ${ownerLive(u
 /** Watchable by link: the video's state and its owner's. */
 export const watchableByLink = (v = 'v', u = 'u') => `${videoWatchableByLink(v)} AND ${ownerLive(u)}`;
 
-/** A channel (an account) anyone may open. */
-export const channelLive = ownerLive;
+/**
+ * A channel (an account) anyone may open: its owner live, and not a sign-up waiting for approval
+ * (users.pending_at). A pending account was never signed in, so it has no videos, comments or
+ * playlists for ownerLive to hide; the partial indexes built on ownerLive stay as they are.
+ */
+export const channelLive = (u = 'u') => `${ownerLive(u)} AND ${u}.pending_at IS NULL`;
 
 export type Visibility = 'public' | 'unlisted' | 'private' | 'scheduled';
 export type VideoStatus = 'uploaded' | 'processing' | 'ready' | 'failed';

@@ -49,7 +49,7 @@ export function parseRoleForm(body: unknown, creating: boolean): FormResult<Role
   return { ok: true, value: { name, description, permissions: [...new Set(chosen as Permission[])].sort() } };
 }
 
-export const PERSON_STATUSES: Record<PersonStatus, string> = { active: 'Active', banned: 'Banned', deleted: 'Deleted' };
+export const PERSON_STATUSES: Record<PersonStatus, string> = { active: 'Active', banned: 'Banned', deleted: 'Deleted', pending: 'Waiting for approval' };
 const SEARCH_MAX = 254;
 const HANDLE_CURSOR = /^[a-z0-9_.-]{1,30}$/;
 

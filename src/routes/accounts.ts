@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { isHttps } from '../config.js';
 import { verifyPassword } from '../auth/passwords.js';
 import { signUp } from '../auth/sign-up.js';
+import { createPendingAccount } from '../db/registrations.js';
 import { createAccount, findCredentials, updatePasswordHash } from '../db/users.js';
 import { field } from '../forms/fields.js';
 import { parseLogin } from '../forms/login.js';
@@ -18,7 +19,7 @@ function nextPath(req: Request): string | null {
   return path === '' ? null : path;
 }
 
-export function accountRoutes({ pool, storage, config, secret }: RouteDeps) {
+export function accountRoutes({ pool, storage, config, secret, settings }: RouteDeps) {
   function renderRegister(res: Response, status: number, next: string | null, values: Record<string, string> = {}, errors: Record<string, string> = {}) {
     res.status(status).render('accounts/register', { title: 'Create an account', next, values, errors });
   }
@@ -35,15 +36,25 @@ export function accountRoutes({ pool, storage, config, secret }: RouteDeps) {
 
     async register(req: Request, res: Response): Promise<void> {
       const next = nextPath(req);
+      // The site settings' registration (issue 13, item 9): closed refuses before the form is
+      // read (the page says so, nothing is written); 'approval' makes the account pending.
+      const { registration } = await settings.get();
+      if (registration === 'closed') return renderRegister(res, 403, next);
       const form = parseRegistration(req.body);
       if (!form.ok) return renderRegister(res, 422, next, form.values, form.errors);
 
-      const created = await signUp(pool, storage, form.value, (account) => createAccount(pool, account));
+      const create = registration === 'approval' ? createPendingAccount : createAccount;
+      const created = await signUp(pool, storage, form.value, (account) => create(pool, account));
       if (!created.ok) {
         const { displayName, email } = form.value;
         return renderRegister(res, 422, next, { handle: field(req.body, 'handle').trim(), displayName, email: email ?? '' }, 'errors' in created ? created.errors : {});
       }
 
+      if (registration === 'approval') {
+        // No session: a pending account may not use the site (sign-in shows why, accounts/pending).
+        flash(req, 'info', `Your account @${created.user.handle} is made and waits for a moderator's approval. You can sign in once it is approved.`);
+        return res.redirect(303, '/login');
+      }
       await beginSession(req, created.user.id);
       rememberDevice(res, secret, isHttps(config), created.user.id);
       flash(req, 'success', `Welcome to ${String(res.locals.siteName)}, ${created.user.displayName}! Your channel is at @${created.user.handle}.`);
@@ -67,6 +78,11 @@ export function accountRoutes({ pool, storage, config, secret }: RouteDeps) {
         return renderLogin(res, 401, next, { login: field(req.body, 'login').trim() }, {}, 'That handle or email and password do not match an account.');
       }
       if (verified.rehash) await updatePasswordHash(pool, account.id, verified.rehash);
+      // A sign-up waiting for approval gets no session at all, only this page (403): there is
+      // nothing to limit, and the viewer of every other request stays as it was.
+      if (account.pendingAt) {
+        return void res.status(403).render('accounts/pending', { title: 'Your account waits for approval', pendingAt: account.pendingAt });
+      }
 
       // A banned account signs in to the limited session in which every page is the ban notice
       // with its reason and end (routes/bans.ts showBanToBanned): the person learns why and until

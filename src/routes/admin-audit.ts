@@ -38,7 +38,7 @@ export function adminAuditRoutes({ pool }: RouteDeps) {
     const targets = await findAuditTargets(pool, rows);
     return rows.map((row) => ({
       ...row,
-      link: targetLink(viewer, targets.get(`${row.targetKind}:${row.targetId}`)),
+      link: row.targetKind === 'settings' ? (can(viewer, 'settings.edit') ? { href: '/admin/settings', label: 'the site settings' } : null) : targetLink(viewer, targets.get(`${row.targetKind}:${row.targetId}`)),
       diff: auditDiff(row.before, row.after),
     }));
   }

@@ -48,6 +48,9 @@ import { canApproveComment, canReviewSiteHold } from '../auth/permissions.js';
 import { banRoutes } from './bans.js';
 import { adminUserLimitRoutes } from './admin-user-limits.js';
 import { adminHeldCommentRoutes } from './admin-held-comments.js';
+import { adminSettingsRoutes } from './admin-settings.js';
+import { adminRegistrationRoutes } from './admin-registrations.js';
+import { sitePageRoutes } from './site-pages.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -345,6 +348,18 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/admin/comments/held', requirePermission('comment.remove.any'), heldComments.show);
   router.post('/admin/comments/held/:id/approve', requirePermission('comment.remove.any'), loadComment, reviewSiteHold, heldComments.approve);
   router.post('/admin/comments/held/:id/remove', requirePermission('comment.remove.any'), loadComment, reviewSiteHold, heldComments.remove);
+  // Site settings (issue 13, item 9): settings.edit (admins). The site's own pages from them:
+  // /about always, /rules while rules are set (404 otherwise). Sign-ups waiting for approval
+  // (registration 'approval'): user.approve (moderators, admins); rejecting deletes the account.
+  const adminSettings = adminSettingsRoutes(deps);
+  const sitePages = sitePageRoutes(deps);
+  const registrations = adminRegistrationRoutes(deps);
+  router.get('/admin/settings', requirePermission('settings.edit'), adminSettings.show);
+  router.post('/admin/settings', requirePermission('settings.edit'), adminSettings.save);
+  router.get('/about', cacheable, sitePages.about);
+  router.get('/rules', cacheable, sitePages.rules);
+  router.post('/admin/users/:handle/approve', requirePermission('user.approve'), loadPerson, registrations.approve);
+  router.post('/admin/users/:handle/reject', requirePermission('user.approve'), loadPerson, registrations.reject);
 
   return router;
 }

@@ -122,8 +122,8 @@ describe('check params: people and roles', () => {
     });
 
     it('fails with a query no form sends (400); reads a malformed cursor as the first page (200)', async () => {
-      for (const q of ['role=UPPER', 'role=%00', 'status=pending', 'status=__proto__', `q=${'x'.repeat(300)}`, 'q=%EF%BF%BE']) assert.equal((await admin.get(`/admin/users?${q}`)).status, 400, q);
-      for (const q of ['after=%00', 'after=x'.repeat(40), 'after[]=a', 'q[]=a', 'role[]=admin', 'q=%25', 'q=_', 'q=%5C', 'q=a%40']) assert.equal((await admin.get(`/admin/users?${q}`)).status, 200, q);
+      for (const q of ['role=UPPER', 'role=%00', 'status=waiting', 'status=__proto__', `q=${'x'.repeat(300)}`, 'q=%EF%BF%BE']) assert.equal((await admin.get(`/admin/users?${q}`)).status, 400, q);
+      for (const q of ['after=%00', 'after=x'.repeat(40), 'after[]=a', 'q[]=a', 'role[]=admin', 'q=%25', 'q=_', 'q=%5C', 'q=a%40', 'status=pending']) assert.equal((await admin.get(`/admin/users?${q}`)).status, 200, q);
     });
 
     it('succeeds with correct parameters', async () => {

@@ -32,7 +32,7 @@ describe('the administration pages on a phone, in a real browser', function () {
     await signInThroughPage(page, b.baseUrl, admin);
     // A comment held for a watched word (issue 13, item 9), long and without a break, and the upload limits form.
     await testPool().query(`INSERT INTO comments (video_id, author_id, body, held, held_reason) VALUES ($1, $2, $3, true, 'watched-word')`, [failed.id, owner.id, `scam ${'y'.repeat(300)}`]);
-    for (const [name, url] of [['dashboard', '/admin'], ['audit', '/admin/audit'], ['jobs', '/admin/jobs'], ['held-comments', '/admin/comments/held'], ['user-limits', `/admin/users/${owner.handle}/limits`]] as const) {
+    for (const [name, url] of [['dashboard', '/admin'], ['audit', '/admin/audit'], ['jobs', '/admin/jobs'], ['held-comments', '/admin/comments/held'], ['user-limits', `/admin/users/${owner.handle}/limits`], ['settings', '/admin/settings'], ['about', '/about']] as const) {
       await page.goto(`${b.baseUrl}${url}`);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, `admin-${name}.png`), fullPage: true });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { HtmlValidate } from 'html-validate';
 import supertest from 'supertest';
-import { useTestApp, useWorker } from '../helpers/app.js';
+import { changeSiteSettings, resetSiteSettings, useTestApp, useWorker } from '../helpers/app.js';
+import { settingsFormValues } from '../../src/forms/site-settings.js';
 import { fixtures } from '../helpers/fixtures.js';
 import { attachRendition, publicIdFrom, uploadVideo, waitForProcessing } from '../helpers/videos.js';
 import { uploadCaptions } from '../helpers/captions.js';
@@ -491,6 +492,37 @@ describe('HTML validity and accessibility', () => {
     const refused = await moderator.post(`/admin/comments/held/${root.id}/remove`).type('form').send({ _csrf: token, reason: '', note: 'x'.repeat(1001) });
     assert.equal(refused.status, 422);
     await assertValid(refused.text, 'POST /admin/comments/held/:id/remove (422)');
+  });
+
+  it('holds for the site settings (issue 13, item 9): the form, sent back with errors, /about, /rules, sign-up closed or needing approval, the waiting page, pending accounts', async () => {
+    try {
+      const admin = await signedInAgent(t.app, await createUser({ roles: ['admin'] }));
+      await assertValid((await admin.get('/admin/settings')).text, 'GET /admin/settings');
+      const token = await tokenFor(admin, '/admin/settings');
+      const form = settingsFormValues(await t.settings.get());
+      const refused = await admin.post('/admin/settings').type('form').send({ _csrf: token, ...form, siteName: '', registration: 'x', maxUploadBytes: 'lots', uploadsPerDay: '0', watchedWords: 'w'.repeat(101) });
+      assert.equal(refused.status, 422);
+      await assertValid(refused.text, 'POST /admin/settings (422)');
+      await assertValid((await supertest(t.app).get('/about')).text, 'GET /about (nothing written)');
+      const saved = await admin.post('/admin/settings').type('form').send({ _csrf: token, ...form, siteDescription: 'Videos of the valley.', aboutText: 'Run by <us>.\nLine two.\n\nSecond.', rulesText: 'Be kind.\n\nNo spam.', registration: 'approval' });
+      assert.equal(saved.status, 303);
+      for (const path of ['/about', '/rules', '/register', '/']) await assertValid((await supertest(t.app).get(path)).text, `GET ${path} (with the settings)`);
+      const handle = `wait${Date.now() % 1_000_000}`;
+      const visitor = supertest.agent(t.app);
+      const signUpToken = await tokenFor(visitor, '/register');
+      assert.equal((await visitor.post('/register').type('form').send({ _csrf: signUpToken, handle, displayName: 'Waiting person', email: '', password: 'a long and unusual passphrase 42' })).status, 303);
+      await assertValid((await visitor.get('/login')).text, 'GET /login (after a sign-up waiting for approval)');
+      const waiting = await visitor.post('/login').type('form').send({ _csrf: signUpToken, login: handle, password: 'a long and unusual passphrase 42' });
+      assert.equal(waiting.status, 403);
+      await assertValid(waiting.text, 'the waiting-for-approval page');
+      await assertValid((await admin.get('/admin/users?status=pending')).text, 'GET /admin/users?status=pending');
+      await assertValid((await admin.get(`/admin/users/${handle}`)).text, 'GET /admin/users/:handle (waiting)');
+      await changeSiteSettings(t, { registration: 'closed' });
+      for (const path of ['/register', '/login', '/']) await assertValid((await supertest(t.app).get(path)).text, `GET ${path} (sign-ups closed)`);
+      await testPool().query('UPDATE users SET pending_at = NULL WHERE handle = $1', [handle]);
+    } finally {
+      await resetSiteSettings(t);
+    }
   });
 
   describe('video pages', function () {

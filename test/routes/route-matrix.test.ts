@@ -21,6 +21,7 @@ import { jpegWithExif } from '../helpers/images.js';
 import { declaredRoutes, routeKey } from '../helpers/routes.js';
 import { attachRendition } from '../helpers/videos.js';
 import { reportedItem } from '../helpers/report-items.js';
+import { settingsFormValues } from '../../src/forms/site-settings.js';
 
 type User = Awaited<ReturnType<typeof createUser>>;
 const ROLES = ['anonymous', 'stranger', 'owner', 'moderator', 'admin', 'banned'] as const;
@@ -128,6 +129,15 @@ const matrixRole = async () => {
   await testPool().query(`INSERT INTO roles (name, description) VALUES ($1, 'A role of the matrix')`, [name]);
   await testPool().query(`INSERT INTO role_permissions (role, permission) VALUES ($1, 'video.upload')`, [name]);
   return name;
+};
+
+/** An account waiting for approval, as a sign-up while registration needs it makes one. */
+const pendingUsers: number[] = [];
+const pendingUser = async () => {
+  const user = await createUser();
+  pendingUsers.push(user.id);
+  await testPool().query('UPDATE users SET pending_at = now() WHERE id = $1', [user.id]);
+  return user;
 };
 
 const ROWS: Record<string, Row> = {
@@ -413,6 +423,15 @@ const ROWS: Record<string, Row> = {
   'GET /admin/comments/held': { expect: [L, 403, 403, 200, 200, L], request: page(() => '/admin/comments/held') },
   'POST /admin/comments/held/:id/approve': { expect: [L, 403, 403, 303, 303, B], request: async (c) => ({ path: `/admin/comments/held/${await watchedHeldComment(c.subject)}/approve`, form: {} }) },
   'POST /admin/comments/held/:id/remove': { expect: [L, 403, 403, 303, 303, B], request: async (c) => ({ path: `/admin/comments/held/${await watchedHeldComment(c.subject)}/remove`, form: { reason: 'spam' } }) },
+  // Site settings (issue 13, item 9): settings.edit (admins). The form is posted as shown, so the
+  // admin's save changes nothing. /about always; /rules a 404 while no rules are set (the default).
+  'GET /admin/settings': { expect: [L, 403, 403, 403, 200, L], request: page(() => '/admin/settings') },
+  'POST /admin/settings': { expect: [L, 403, 403, 403, 303, B], request: async () => ({ path: '/admin/settings', form: settingsFormValues(await createTestApp().settings.get()) }) },
+  'GET /about': { expect: all(200), request: page(() => '/about') },
+  'GET /rules': { expect: all(404), request: page(() => '/rules') },
+  // Sign-ups waiting for approval: user.approve (moderators, admins), each on an account of its own.
+  'POST /admin/users/:handle/approve': { expect: [L, 403, 403, 303, 303, B], request: async () => ({ path: `/admin/users/${(await pendingUser()).handle}/approve`, form: {} }) },
+  'POST /admin/users/:handle/reject': { expect: [L, 403, 403, 303, 303, B], request: async () => ({ path: `/admin/users/${(await pendingUser()).handle}/reject`, form: {} }) },
 };
 
 const MATRIX_UPLOAD = 'Uploaded by the route matrix';
@@ -451,6 +470,7 @@ describe('the route × role matrix', function () {
   after(async () => {
     // Jobs queued by uploads and retries find their video gone and stop (see process-video.ts).
     await testPool().query('DELETE FROM videos WHERE title = $1 OR owner_id = ANY($2::bigint[])', [MATRIX_UPLOAD, made.map((s) => s.owner.id)]);
+    await testPool().query('UPDATE users SET pending_at = NULL WHERE id = ANY($1::bigint[])', [pendingUsers]);
   });
 
   /** The agent for a role: shared and signed in once, or new (fresh rows, and every banned cell). */
