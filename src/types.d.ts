@@ -6,6 +6,8 @@ import type { Role } from './db/role-admin.js';
 import type { BanTarget } from './db/bans.js';
 import type { User } from './db/users.js';
 import type { VideoWithOwner } from './db/videos.js';
+import type { Takedown } from './db/takedowns.js';
+import type { Appeal } from './db/appeals.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -25,6 +27,10 @@ declare module 'express-serve-static-core' {
     person?: Person;
     /** The account an /admin/users/:handle/… moderation page acts on, put here by loadBanTarget. */
     banTarget?: BanTarget;
+    /** The take-down in force on the loaded video (null: none), put here by loadTakedown (src/routes/takedowns.ts). */
+    takedown?: Takedown | null;
+    /** The appeal /admin/appeals/:id names, put here by loadAppeal (src/routes/admin-appeals.ts). */
+    appeal?: Appeal;
   }
 }
 

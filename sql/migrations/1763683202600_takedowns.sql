@@ -40,6 +40,7 @@ CREATE TABLE video_takedowns (
   decided_at timestamptz,
   restored_at timestamptz,
   restored_by bigint REFERENCES users (id) ON DELETE SET NULL,
+  restore_message text CHECK (char_length(restore_message) <= 2000),
   CHECK ((appeal_text IS NULL) = (appealed_at IS NULL)),
   CHECK ((decision IS NULL) = (decided_at IS NULL)),
   CHECK (decided_at IS NULL OR appealed_at IS NOT NULL)

@@ -10,6 +10,8 @@ const ADMIN_PAGES = [
   { key: 'reports', href: '/admin/reports', label: 'Reports', allowed: (v: Viewer | null) => can(v, 'report.handle') },
   { key: 'users', href: '/admin/users', label: 'Users', allowed: (v: Viewer | null) => canSeePeople(v) },
   { key: 'roles', href: '/admin/roles', label: 'Roles', allowed: (v: Viewer | null) => can(v, 'role.assign') },
+  { key: 'appeals', href: '/admin/appeals', label: 'Appeals', allowed: (v: Viewer | null) => can(v, 'video.takedown') },
+  { key: 'pending', href: '/admin/videos/pending', label: 'Pending videos', allowed: (v: Viewer | null) => can(v, 'video.approve') },
   { key: 'audit', href: '/admin/audit', label: 'Audit log', allowed: (v: Viewer | null) => can(v, 'audit.read') },
   { key: 'jobs', href: '/admin/jobs', label: 'Jobs', allowed: (v: Viewer | null) => can(v, 'admin.access') },
 ] as const;

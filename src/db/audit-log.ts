@@ -13,7 +13,8 @@ import { prepared } from './pool.js';
 export type AuditTargetKind = 'comment' | 'role' | 'user' | 'video' | 'job';
 
 /** Actions recorded so far. */
-export type AuditAction = 'comment.remove' | 'role.create' | 'role.update' | 'role.delete' | 'role.grant' | 'role.revoke' | 'user.ban' | 'user.unban' | 'user.delete' | 'job.retry' | 'job.cancel';
+export type AuditAction = 'comment.remove' | 'role.create' | 'role.update' | 'role.delete' | 'role.grant' | 'role.revoke' | 'user.ban' | 'user.unban' | 'user.delete' | 'job.retry' | 'job.cancel'
+  | 'video.takedown' | 'video.restore' | 'video.approve' | 'video.reject' | 'appeal.submit' | 'appeal.restore' | 'appeal.uphold';
 
 export interface AuditEntry {
   actorId: number | null;

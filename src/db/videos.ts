@@ -121,16 +121,16 @@ export type NewVideo = Pick<
   Video,
   'publicId' | 'ownerId' | 'title' | 'description' | 'tags' | 'visibility' | 'originalName' | 'originalBytes' |
   'durationSeconds' | 'width' | 'height' | 'frameRate' | 'videoCodec' | 'audioCodec'
-> & { originalKey: string; probe: unknown };
+> & { originalKey: string; probe: unknown; /** 'held' when the site holds new uploads for approval; 'none' by default. */ moderation?: Moderation };
 
 export async function insertVideo(db: Queryable, v: NewVideo): Promise<Video> {
   const { rows } = await db.query(
     `INSERT INTO videos AS v (public_id, owner_id, title, description, tags, visibility, original_key, original_name, original_bytes,
-       duration_seconds, width, height, frame_rate, video_codec, audio_codec, probe)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+       duration_seconds, width, height, frame_rate, video_codec, audio_codec, probe, moderation)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
      RETURNING ${COLUMNS}`,
     [v.publicId, v.ownerId, v.title, v.description, v.tags, v.visibility, v.originalKey, v.originalName, v.originalBytes,
-      v.durationSeconds, v.width, v.height, v.frameRate, v.videoCodec, v.audioCodec, JSON.stringify(v.probe)],
+      v.durationSeconds, v.width, v.height, v.frameRate, v.videoCodec, v.audioCodec, JSON.stringify(v.probe), v.moderation ?? 'none'],
   );
   return toVideo(rows[0]!);
 }

@@ -36,7 +36,7 @@ const RELATED_LIMIT = 12;
  */
 const RELATED_BESIDE_PLAYLIST = 6;
 
-export function videoRoutes({ config, pool, storage, queue, binaries, secret }: RouteDeps) {
+export function videoRoutes({ config, pool, storage, queue, binaries, secret, settings }: RouteDeps) {
   function renderUpload(res: Response, status: number, values: Record<string, string> = {}, errors: Record<string, string> = {}) {
     res.status(status).render('videos/upload', {
       title: 'Upload a video',
@@ -67,6 +67,8 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
       throw err;
     }
 
+    // Held for a moderator's approval when the site says so (issue 13, item 9; src/db/held-uploads.ts).
+    const moderation = (await settings.get()).newUploads === 'held' ? 'held' : 'none';
     const publicId = newPublicId();
     const key = await storeOriginal(storage, publicId, file.path);
     let video;
@@ -76,7 +78,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret }: 
           publicId, ownerId: req.viewer!.id, ...form.value,
           originalKey: key, originalName: file.originalname.slice(0, 255), originalBytes: file.size,
           durationSeconds: probed.durationSeconds, width: probed.width, height: probed.height, frameRate: probed.frameRate,
-          videoCodec: probed.videoCodec, audioCodec: probed.audioCodec, probe: probed.raw,
+          videoCodec: probed.videoCodec, audioCodec: probed.audioCodec, probe: probed.raw, moderation,
         });
         await queue.enqueueVideo(inserted.id, probed.durationSeconds, client);
         return inserted;
