@@ -126,7 +126,9 @@ async function countRows(): Promise<Record<string, unknown>> {
     (SELECT md5(coalesce(string_agg(concat_ws('|', video_id, language, label, md5(vtt)), ',' ORDER BY video_id, language), '')) FROM video_captions) AS captions_sum,
     (SELECT md5(coalesce(string_agg(concat_ws('|', id, display_name, bio, email, avatar_key, password_hash, deleted_at, banned_at, ban_reason, ban_note, banned_until, subscriber_count), ',' ORDER BY id), '')) FROM users) AS users_sum,
     (SELECT md5(coalesce(string_agg(concat_ws('|', id, title, description, visibility, status, progress, view_count, like_count, dislike_count), ',' ORDER BY id), '')) FROM videos) AS videos_sum,
-    (SELECT md5(coalesce(string_agg(concat_ws('|', v.id, v.chapters_source, c.start_seconds, c.title), ',' ORDER BY v.id, c.start_seconds), '')) FROM videos v LEFT JOIN video_chapters c ON c.video_id = v.id) AS chapters_sum`);
+    (SELECT md5(coalesce(string_agg(concat_ws('|', v.id, v.chapters_source, c.start_seconds, c.title), ',' ORDER BY v.id, c.start_seconds), '')) FROM videos v LEFT JOIN video_chapters c ON c.video_id = v.id) AS chapters_sum,
+    (SELECT md5(coalesce(string_agg(concat_ws('|', id, moderation), ',' ORDER BY id), '')) FROM videos) AS moderation_sum,
+    (SELECT md5(coalesce(string_agg(concat_ws('|', id, appealed_at, decided_at, restored_at), ',' ORDER BY id), '')) FROM video_takedowns) AS takedowns_sum`);
   return rows[0];
 }
 
