@@ -117,6 +117,19 @@ const matrixRole = async () => {
   return name;
 };
 
+/** The subject's public video taken down by a moderator of its own, with the owner's appeal when `appealed`; the take-down's id. */
+const takenDown = async (s: Subject, appealed = false) => {
+  const taker = await createUser({ roles: ['moderator'] });
+  await testPool().query(`UPDATE videos SET moderation = 'taken_down' WHERE id = $1`, [s.video.id]);
+  const { rows } = await testPool().query(
+    `INSERT INTO video_takedowns (video_id, reason, policy, taken_by, appeal_text, appealed_at) VALUES ($1, 'spam', 'Rule 1', $2, $3, $4) RETURNING id`,
+    [s.video.id, taker.id, appealed ? 'Please' : null, appealed ? new Date() : null],
+  );
+  return Number(rows[0].id);
+};
+/** The subject's public video held for approval. */
+const held = async (s: Subject) => { await testPool().query(`UPDATE videos SET moderation = 'held' WHERE id = $1`, [s.video.id]); };
+
 const ROWS: Record<string, Row> = {
   'GET /': { expect: all(200), request: page(() => '/') },
   'GET /search': { expect: all(200), request: page(() => '/search?q=anything') },
@@ -380,6 +393,20 @@ const ROWS: Record<string, Row> = {
   'POST /admin/users/:handle/unban': { expect: [L, 403, 403, 303, 303, B], request: (c) => ({ path: `/admin/users/${c.subject.owner.handle}/unban`, form: {} }) },
   'GET /admin/users/:handle/delete': { expect: [L, 403, 403, 403, 200, L], request: page((c) => `/admin/users/${c.subject.owner.handle}/delete`) },
   'POST /admin/users/:handle/delete': { fresh: true, expect: [L, 403, 403, 403, 303, B], request: (c) => ({ path: `/admin/users/${c.subject.owner.handle}/delete`, form: { reason: 'spam', confirm: c.subject.owner.handle } }) },
+  // Take-downs, appeals and held uploads (issue 13, items 3 and 9): video.takedown and video.approve (moderators).
+  'GET /admin/videos/:id/takedown': { expect: [L, 403, 403, 200, 200, L], request: page((c) => `/admin/videos/${c.subject.video.publicId}/takedown`) },
+  'POST /admin/videos/:id/takedown': { fresh: true, expect: [L, 403, 403, 303, 303, B], request: (c) => ({ path: `/admin/videos/${c.subject.video.publicId}/takedown`, form: { reason: 'spam', policy: 'Rule 1' } }) },
+  'POST /admin/videos/:id/restore': { fresh: true, expect: [L, 403, 403, 303, 303, B], request: async (c) => { await takenDown(c.subject); return { path: `/admin/videos/${c.subject.video.publicId}/restore`, form: { message: 'Back' } }; } },
+  'GET /admin/appeals': { expect: [L, 403, 403, 200, 200, L], request: page(() => '/admin/appeals') },
+  'GET /admin/appeals/:id': { fresh: true, expect: [L, 403, 403, 200, 200, L], request: async (c) => ({ path: `/admin/appeals/${await takenDown(c.subject, true)}` }) },
+  'POST /admin/appeals/:id': { fresh: true, expect: [L, 403, 403, 303, 303, B], request: async (c) => ({ path: `/admin/appeals/${await takenDown(c.subject, true)}`, form: { decision: 'uphold', message: 'Stays down' } }) },
+  'GET /admin/videos/pending': { expect: [L, 403, 403, 200, 200, L], request: page(() => '/admin/videos/pending') },
+  'POST /admin/videos/:id/approve': { fresh: true, expect: [L, 403, 403, 303, 303, B], request: async (c) => { await held(c.subject); return { path: `/admin/videos/${c.subject.video.publicId}/approve`, form: {} }; } },
+  'GET /admin/videos/:id/reject': { fresh: true, expect: [L, 403, 403, 200, 200, L], request: async (c) => { await held(c.subject); return { path: `/admin/videos/${c.subject.video.publicId}/reject` }; } },
+  'POST /admin/videos/:id/reject': { fresh: true, expect: [L, 403, 403, 303, 303, B], request: async (c) => { await held(c.subject); return { path: `/admin/videos/${c.subject.video.publicId}/reject`, form: { reason: 'spam', policy: 'Rule 1' } }; } },
+  // The owner's appeal: the studio's, so 404 to everyone else (moderators included).
+  'GET /studio/videos/:id/appeal': { fresh: true, expect: [L, 404, 200, 404, 404, L], request: async (c) => { await takenDown(c.subject); return { path: `/studio/videos/${c.subject.video.publicId}/appeal` }; } },
+  'POST /studio/videos/:id/appeal': { fresh: true, expect: [L, 404, 303, 404, 404, B], request: async (c) => { await takenDown(c.subject); return { path: `/studio/videos/${c.subject.video.publicId}/appeal`, form: { text: 'Please' } }; } },
 };
 
 const MATRIX_UPLOAD = 'Uploaded by the route matrix';
