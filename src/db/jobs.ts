@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Pool } from './pool.js';
+import type { Pool, Queryable } from './pool.js';
 
 /*
  * pg-boss 10 has no heartbeat: a job whose worker died stays 'active' until it expires. Liveness
@@ -66,4 +66,10 @@ export async function findOrphanedJobs(pool: Pool, queue: string, graceSeconds: 
     if (!(await isVideoLocked(pool, row.video_id))) orphaned.push({ jobId: row.id, videoId: row.video_id });
   }
   return orphaned;
+}
+
+/** A job's state in pg-boss now ('cancelled' once an administrator stopped it); null once archived. */
+export async function findJobState(db: Queryable, jobId: string): Promise<string | null> {
+  const { rows } = await db.query<{ state: string }>('SELECT state FROM pgboss.job WHERE id = $1::uuid', [jobId]);
+  return rows[0]?.state ?? null;
 }

@@ -231,6 +231,8 @@ export interface RunOptions {
   onProgress?: (fraction: number) => void;
   /** Added to ffmpeg's niceness so encoding yields the CPU to the web process. */
   niceness?: number;
+  /** Stops ffmpeg at once (its job was cancelled); the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 const running = new Set<ChildProcess>();
@@ -238,6 +240,11 @@ const running = new Set<ChildProcess>();
 /** Stops every ffmpeg this process started (at shutdown: an orphaned encode would run on for nothing). */
 export function killRunningFfmpeg(): void {
   for (const child of running) child.kill('SIGKILL');
+}
+
+/** How many ffmpeg processes this process has running (for the tests of cancelling). */
+export function runningFfmpegCount(): number {
+  return running.size;
 }
 
 const TIME = /time=(\d+):(\d\d):(\d\d(?:\.\d+)?)/;
@@ -255,10 +262,13 @@ export class TimeLimitExceeded extends MediaRejected {}
  */
 export function runFfmpeg(binaries: Binaries, input: string, inputOptions: string[], output: string, outputOptions: string[], options: RunOptions): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (options.signal?.aborted) return reject(options.signal.reason);
     const { command, prefix } = bounded(binaries, binaries.ffmpeg, binaries.ffmpegMemoryBytes);
     const args = [...prefix, '-nostdin', '-hide_banner', ...SAFE_INPUT, ...inputOptions, '-i', input, '-y', ...outputOptions, output];
     const child = spawn('nice', ['-n', String(options.niceness ?? 10), command, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     running.add(child);
+    const stop = () => child.kill('SIGKILL');
+    options.signal?.addEventListener('abort', stop, { once: true });
     let outOfMemory = false;
     let timedOut = false;
     const tail: string[] = [];
@@ -280,7 +290,9 @@ export function runFfmpeg(binaries: Binaries, input: string, inputOptions: strin
     const finish = (err: Error | null) => {
       clearTimeout(timer);
       running.delete(child);
+      options.signal?.removeEventListener('abort', stop);
       if (!err) return resolve();
+      if (options.signal?.aborted) return reject(options.signal.reason);
       if (timedOut) {
         return reject(new TimeLimitExceeded(`Processing took longer than this server allows for a video of this length and size (${formatMinutes(options.timeoutSeconds)}), so it was stopped: the file may be damaged. You can try again.`));
       }

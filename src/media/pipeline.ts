@@ -30,6 +30,9 @@ export interface PipelineDeps {
 /** The video was deleted while it was being processed: stop, and leave nothing behind. */
 export class VideoGone extends Error {}
 
+/** An administrator cancelled the job (/admin/jobs): stop, keeping what was made before. */
+export class JobCancelled extends Error {}
+
 /** How often progress is written at most; pages poll it every couple of seconds. */
 const PROGRESS_WRITE_INTERVAL_MS = 1500;
 
@@ -42,7 +45,7 @@ export const workDirFor = (dataDir: string, publicId: string) => path.join(proce
  * the other renditions, small to large. Safe to run again: renditions already recorded are
  * kept and skipped. Copes with the video being deleted at any point.
  */
-export async function processVideo(deps: PipelineDeps, videoId: number): Promise<void> {
+export async function processVideo(deps: PipelineDeps, videoId: number, signal?: AbortSignal): Promise<void> {
   const { pool, storage } = deps;
   const video = await findVideoById(pool, videoId);
   if (!video) throw new VideoGone();
@@ -65,7 +68,8 @@ export async function processVideo(deps: PipelineDeps, videoId: number): Promise
     let hasStoryboard = video.storyboard !== null;
     for (const rendition of plan) {
       if (done.has(rendition.height)) continue;
-      const file = await makeRendition(deps, video, probed, input, rendition, workDir, progress.onStep(rendition));
+      signal?.throwIfAborted();
+      const file = await makeRendition(deps, video, probed, input, rendition, workDir, progress.onStep(rendition), signal);
       progress.finished(rendition);
       if (!playable) {
         await storePreviews(deps, video, probed, input, workDir);
@@ -82,6 +86,7 @@ export async function processVideo(deps: PipelineDeps, videoId: number): Promise
       const smallest = (await listVideoFiles(pool, videoId)).filter((f) => f.kind === 'rendition').sort((a, b) => a.bytes - b.bytes)[0];
       if (smallest) await storeStoryboard(deps, video, smallest.storageKey, workDir);
     }
+    signal?.throwIfAborted();
     await storeCandidateFrames(deps, video, input);
     await progress.settled();
     if (!(await setVideoProgress(pool, videoId, 100))) throw new VideoGone();
@@ -101,13 +106,14 @@ export async function processVideo(deps: PipelineDeps, videoId: number): Promise
   }
 }
 
-async function makeRendition(deps: PipelineDeps, video: Video, probed: Probe, input: string, rendition: Rendition, workDir: string, onProgress: (f: number) => void): Promise<VideoFile> {
+async function makeRendition(deps: PipelineDeps, video: Video, probed: Probe, input: string, rendition: Rendition, workDir: string, onProgress: (f: number) => void, signal?: AbortSignal): Promise<VideoFile> {
   const name = renditionName(rendition.rung, fileStamp());
   const output = path.join(workDir, name);
   await runFfmpeg(deps.binaries, input, [], output, renditionArgs(probed, rendition, deps.preset), {
     durationSeconds: probed.durationSeconds,
     timeoutSeconds: encodeTimeLimitSeconds(probed, rendition, deps.encodeTimeLimitFactor),
     onProgress,
+    signal,
   });
   const file: VideoFile = {
     kind: 'rendition',

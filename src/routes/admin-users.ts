@@ -1,18 +1,22 @@
 import type { Request, Response } from 'express';
 import { canGiveRole } from '../auth/permissions.js';
 import { listActionsOnPerson, listPeople } from '../db/people.js';
+import { listPersonComments, listPersonVideos } from '../db/person-content.js';
 import { grantRoleTo, listRoles, revokeRoleFrom } from '../db/role-admin.js';
 import { field } from '../forms/fields.js';
 import { parsePeopleQuery, PERSON_STATUSES, ROLE_NAME_PATTERN } from '../forms/role.js';
 import { badRequest, forbidden, HttpError, notFound } from '../http/errors.js';
 import { flash } from '../http/session.js';
 import type { RouteDeps } from './deps.js';
+import { commentLink } from './comment-places.js';
 import { loadedPerson } from './people-loaders.js';
 
 /** People per page of /admin/users. */
 export const PEOPLE_PAGE_SIZE = 50;
 /** Actions on a person shown on their page, newest first (the audit log has them all). */
 export const PERSON_ACTIONS_SHOWN = 50;
+/** Their newest videos and comments on their page; the counts above say how many more there are. */
+export const PERSON_CONTENT_SHOWN = 10;
 const REFUSED = 'You may only give or take roles whose permissions you hold yourself.';
 
 /**
@@ -25,12 +29,19 @@ export function adminUserRoutes({ pool }: RouteDeps) {
 
   async function renderPerson(req: Request, res: Response, status: number, errors: Record<string, string>): Promise<void> {
     const person = loadedPerson(req);
+    const [videos, comments] = await Promise.all([
+      listPersonVideos(pool, person.id, PERSON_CONTENT_SHOWN),
+      listPersonComments(pool, person.id, PERSON_CONTENT_SHOWN),
+    ]);
     res.status(status).render('admin/user', {
       title: `@${person.handle}`,
       description: `The account @${person.handle}: roles, videos, comments and actions on it.`,
       person,
       roles: await listRoles(pool),
       actions: await listActionsOnPerson(pool, person.id, PERSON_ACTIONS_SHOWN),
+      videos,
+      comments,
+      commentLink,
       errors,
     });
   }

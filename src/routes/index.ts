@@ -52,8 +52,11 @@ import { banRoutes } from './bans.js';
  */
 export function buildOpenRouter(deps: RouteDeps): Router {
   const media = mediaRoutes(deps);
+  const health = healthRoutes(deps);
   const router = Router();
   router.get('/media/videos/:id/:name', media.openVideoFile);
+  // Asks the database itself, and nothing else: no session, no site settings.
+  router.get('/healthz', health.check);
   return router;
 }
 
@@ -91,7 +94,6 @@ export function buildRouter(deps: RouteDeps): Router {
   const settings = settingsRoutes(deps);
   const channels = channelRoutes(deps);
   const home = homeRoutes(deps);
-  const health = healthRoutes(deps);
   const videos = videoRoutes(deps);
   const media = mediaRoutes(deps);
   const engagement = engagementRoutes(deps);
@@ -130,7 +132,6 @@ export function buildRouter(deps: RouteDeps): Router {
 
   router.get('/', cacheable, home.showHome);
   router.get('/search', cacheable, limits.searchesByAddress, home.search);
-  router.get('/healthz', health.check);
   router.get('/favicon.ico', home.favicon);
 
   router.get('/register', accounts.showRegister);

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import supertest from 'supertest';
 import { CANCELLED_REASON } from '../../src/db/admin-jobs.js';
 import { PROCESS_VIDEO } from '../../src/jobs/queue.js';
-import { useTestApp } from '../helpers/app.js';
+import { CANCEL_CHECK_MS } from '../../src/jobs/handlers/process-video.js';
+import { runningFfmpegCount } from '../../src/media/ffmpeg.js';
+import { useTestApp, useWorker } from '../helpers/app.js';
+import { fixture } from '../helpers/fixtures.js';
+import { publicIdFrom, uploadVideo, videoRow } from '../helpers/videos.js';
 import { signedInAgent, type Agent } from '../helpers/agent.js';
 import { assertSignIn, postForm } from '../helpers/check-params.js';
 import { testPool, testQueue } from '../helpers/database.js';
@@ -167,5 +171,40 @@ describe('GET /admin/jobs', () => {
       const audit = await testPool().query(`SELECT target_kind FROM audit_log WHERE action = 'job.cancel' AND target_id = $1`, [id]);
       assert.deepEqual(audit.rows, [{ target_kind: 'job' }]);
     });
+  });
+});
+
+describe('cancelling a job that is encoding (real worker and ffmpeg)', function () {
+  this.timeout(180_000);
+  const t = useTestApp();
+  useWorker(t);
+
+  it('stops its ffmpeg within seconds and starts no further rendition; the video shows the cancellation', async () => {
+    const admin = await signedInAgent(t.app, await createUser({ roles: ['admin'] }));
+    const creator = await signedInAgent(t.app, await createUser({ roles: ['user'] }));
+    // Long enough that its four encodes take far longer than the few seconds the cancel may take.
+    const file = await fixture('cancel-long', { width: 1280, height: 720, seconds: 90 });
+    const upload = await uploadVideo(creator, file, { title: 'Cancelled midway' });
+    const video = await videoRow(publicIdFrom(upload.headers.location));
+    const deadline = Date.now() + 60_000;
+    while (runningFfmpegCount() === 0) {
+      assert.ok(Date.now() < deadline, 'ffmpeg never started');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const { rows } = await testPool().query(`SELECT id FROM pgboss.job WHERE name = $1 AND (data ->> 'videoId')::bigint = $2 AND state = 'active'`, [PROCESS_VIDEO, video.id]);
+    assert.equal(rows.length, 1);
+    assert.equal((await postForm(admin, `/admin/jobs/${rows[0].id}/cancel`)).status, 303);
+    const cancelledAt = Date.now();
+    while (runningFfmpegCount() > 0) {
+      assert.ok(Date.now() - cancelledAt < CANCEL_CHECK_MS + 5_000, 'ffmpeg still running after the cancel');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Nothing starts again: no next rendition, no retry of the job.
+    await new Promise((r) => setTimeout(r, CANCEL_CHECK_MS + 1_000));
+    assert.equal(runningFfmpegCount(), 0);
+    assert.equal(await jobState(rows[0].id), 'cancelled');
+    const after = await videoRow(video.public_id);
+    assert.ok(after.progress < 100, `stopped before the end (${after.progress} %)`);
+    if (after.status !== 'ready') assert.deepEqual({ status: after.status, reason: after.failure_reason }, { status: 'failed', reason: CANCELLED_REASON });
   });
 });

@@ -121,6 +121,30 @@ describe('admin: people', function () {
       assert.equal((await plain.get(`/admin/users/${person.handle}`)).status, 403);
       assert.equal((await admin.get('/admin/users/no_such_person_here')).status, 404);
     });
+
+    it('lists their newest videos in every state and their newest comments, held and deleted ones included', async () => {
+      const person = await createUser({ roles: ['user'] });
+      const video = await createVideo(person, { title: 'Public <one>' });
+      await createVideo(person, { title: 'Kept private', visibility: 'private' });
+      await createVideo(person, { title: 'Still processing', status: 'processing' });
+      const said = (await insertComment(testPool(), { videoId: video.id, authorId: person.id, body: 'First & only', parent: null }))!;
+      const held = (await insertComment(testPool(), { videoId: video.id, authorId: person.id, body: 'Wait for me', parent: null }))!;
+      await testPool().query('UPDATE comments SET held = true WHERE id = $1', [held.id]);
+      const gone = (await insertComment(testPool(), { videoId: video.id, authorId: person.id, body: 'Regretted', parent: null }))!;
+      await testPool().query(`UPDATE comments SET deleted_at = now(), body = '' WHERE id = $1`, [gone.id]);
+      const res = await moderator.get(`/admin/users/${person.handle}`);
+      assert.equal(res.status, 200);
+      assert.match(res.text, /<bdi>Public &lt;one&gt;<\/bdi><\/a> <span class="muted">public ·/);
+      assert.match(res.text, /<bdi>Kept private<\/bdi><\/a> <span class="muted">private ·/);
+      assert.match(res.text, /<bdi>Still processing<\/bdi><\/a> <span class="muted">public, processing ·/);
+      assert.ok(res.text.includes(`#comment-${said.id}`) && res.text.includes('<q><bdi>First &amp; only</bdi></q>'));
+      assert.match(res.text, /Wait for me<\/bdi><\/q> <span class="muted">\(held for review\)/);
+      assert.ok(!res.text.includes('Regretted') && res.text.includes('<span class="muted">Deleted</span>'));
+      const empty = await createUser({ roles: ['user'] });
+      const none = await moderator.get(`/admin/users/${empty.handle}`);
+      assert.match(none.text, /<h2 id="videos-title">Newest videos<\/h2>\s*<p>None\.<\/p>/);
+      assert.match(none.text, /<h2 id="comments-title">Newest comments<\/h2>\s*<p>None\.<\/p>/);
+    });
   });
 
   describe('POST /admin/users/:handle/roles and /admin/users/:handle/roles/:role/remove', () => {

@@ -1,8 +1,8 @@
 import type PgBoss from 'pg-boss';
-import { tryLockVideo } from '../../db/jobs.js';
+import { findJobState, tryLockVideo } from '../../db/jobs.js';
 import { markFailed, noteFailureReason } from '../../db/video-processing.js';
 import { MediaRejected } from '../../media/ffmpeg.js';
-import { processVideo, VideoGone, type PipelineDeps } from '../../media/pipeline.js';
+import { JobCancelled, processVideo, VideoGone, type PipelineDeps } from '../../media/pipeline.js';
 
 export interface VideoJobData {
   videoId: number;
@@ -18,6 +18,24 @@ function reasonFor(err: unknown): string {
   return 'Processing failed on the server. You can try again; if it fails again, the file may be damaged.';
 }
 
+/** How often a running job looks whether an administrator cancelled it. */
+export const CANCEL_CHECK_MS = 2_000;
+
+/**
+ * Aborts when the job's row in pg-boss says 'cancelled' (/admin/jobs cancels it there): pg-boss
+ * does not tell a running handler, so without this ffmpeg would encode on for nothing.
+ */
+function watchForCancel(deps: PipelineDeps, jobId: string): { signal: AbortSignal; stop(): void } {
+  const controller = new AbortController();
+  const timer = setInterval(() => {
+    findJobState(deps.pool, jobId).then((state) => {
+      if (state === 'cancelled') controller.abort(new JobCancelled());
+    }, (err) => deps.logger.warn({ err, jobId }, 'could not read the job state'));
+  }, CANCEL_CHECK_MS);
+  timer.unref();
+  return { signal: controller.signal, stop: () => clearInterval(timer) };
+}
+
 export function processVideoHandler(deps: PipelineDeps & { databaseUrl: string }) {
   return async function handle(jobs: PgBoss.JobWithMetadata<VideoJobData>[]): Promise<void> {
     for (const job of jobs) {
@@ -25,10 +43,16 @@ export function processVideoHandler(deps: PipelineDeps & { databaseUrl: string }
       const lock = await tryLockVideo(deps.databaseUrl, videoId);
       // Another worker is on it (a retry caught up with a slow run): try later, never twice at once.
       if (!lock) throw new Error(`video ${videoId} is being processed by another worker`);
+      const cancel = watchForCancel(deps, job.id);
       try {
-        await processVideo(deps, videoId);
+        await processVideo(deps, videoId, cancel.signal);
         deps.logger.info({ videoId, jobId: job.id }, 'video processed');
       } catch (err) {
+        if (err instanceof JobCancelled) {
+          // The cancel already failed the video (or left a playable one ready) and recorded it.
+          deps.logger.info({ videoId, jobId: job.id }, 'processing cancelled by an administrator; stopped');
+          continue;
+        }
         if (err instanceof VideoGone) {
           deps.logger.info({ videoId }, 'video deleted while processing; stopped');
           continue;
@@ -43,6 +67,7 @@ export function processVideoHandler(deps: PipelineDeps & { databaseUrl: string }
         await noteFailureReason(deps.pool, videoId, reasonFor(err)).catch(() => {});
         throw err;
       } finally {
+        cancel.stop();
         await lock.release().catch(() => {});
       }
     }
