@@ -22,16 +22,15 @@ function toAppeal(r: Record<string, any>): Appeal {
   return { ...toTakedown(r), video: { id: Number(r.video_id), publicId: r.public_id, title: r.title, ownerId: Number(r.owner_id), ownerHandle: r.owner_handle } };
 }
 
-/** Appeals waiting for a decision, oldest first, and how many there are (video_takedowns_open_appeals_idx). */
+/** The page of open appeals, oldest first: a walk of video_takedowns_open_appeals_idx, which holds only them. */
+export const OPEN_APPEALS_SQL = `SELECT ${APPEAL_COLUMNS} FROM ${APPEAL_FROM}
+  WHERE t.appealed_at IS NOT NULL AND t.decided_at IS NULL ORDER BY t.appealed_at, t.id LIMIT $1`;
+export const OPEN_APPEALS_COUNT_SQL = 'SELECT count(*)::int AS n FROM video_takedowns WHERE appealed_at IS NOT NULL AND decided_at IS NULL';
+
+/** Appeals waiting for a decision, oldest first, and how many there are. */
 export async function listOpenAppeals(db: Queryable, limit: number): Promise<{ appeals: Appeal[]; total: number }> {
-  const { rows } = await db.query(
-    `SELECT ${APPEAL_COLUMNS} FROM ${APPEAL_FROM}
-     WHERE t.appealed_at IS NOT NULL AND t.decided_at IS NULL ORDER BY t.appealed_at, t.id LIMIT $1`,
-    [limit],
-  );
-  const { rows: count } = await db.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM video_takedowns WHERE appealed_at IS NOT NULL AND decided_at IS NULL',
-  );
+  const { rows } = await db.query(OPEN_APPEALS_SQL, [limit]);
+  const { rows: count } = await db.query<{ n: number }>(OPEN_APPEALS_COUNT_SQL);
   return { appeals: rows.map(toAppeal), total: count[0]!.n };
 }
 

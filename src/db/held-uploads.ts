@@ -24,15 +24,16 @@ export interface HeldVideo {
   ownerHandle: string;
 }
 
-/** Held videos, oldest first (videos_held_idx, which holds only them), and how many there are. */
+/** The page of held videos, oldest first: a walk of videos_held_idx, which holds only them (test/db/takedown-plans.test.ts). */
+export const HELD_VIDEOS_SQL = `SELECT v.id, v.public_id, v.title, v.status, v.visibility, v.duration_seconds, v.created_at, u.handle
+  FROM videos v JOIN users u ON u.id = v.owner_id
+  WHERE v.moderation = 'held' ORDER BY v.created_at, v.id LIMIT $1`;
+export const HELD_COUNT_SQL = `SELECT count(*)::int AS n FROM videos WHERE moderation = 'held'`;
+
+/** Held videos, oldest first, and how many there are. */
 export async function listHeldVideos(db: Queryable, limit: number): Promise<{ videos: HeldVideo[]; total: number }> {
-  const { rows } = await db.query(
-    `SELECT v.id, v.public_id, v.title, v.status, v.visibility, v.duration_seconds, v.created_at, u.handle
-     FROM videos v JOIN users u ON u.id = v.owner_id
-     WHERE v.moderation = 'held' ORDER BY v.created_at, v.id LIMIT $1`,
-    [limit],
-  );
-  const { rows: count } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM videos WHERE moderation = 'held'`);
+  const { rows } = await db.query(HELD_VIDEOS_SQL, [limit]);
+  const { rows: count } = await db.query<{ n: number }>(HELD_COUNT_SQL);
   return {
     videos: rows.map((r) => ({
       id: Number(r.id), publicId: r.public_id, title: r.title, status: r.status, visibility: r.visibility,
