@@ -13,7 +13,9 @@ ALTER TABLE videos
 -- 'none'` is checked on the rows they return (a filter after the index). Taken-down and held
 -- videos are a handful among the listed, so a page reads about as many rows as before; rebuilding
 -- both indexes with the new condition would lock or (CONCURRENTLY, outside a transaction) scan
--- the whole table for a gain of a few rows per page. See README "Take-downs and appeals".
+-- the whole table for a gain of a few rows per page. A site that holds every upload for long would
+-- see held videos pile up in them; then rebuild them with the condition, CONCURRENTLY, outside a
+-- migration. See README "Take-downs and appeals".
 
 -- The videos waiting for approval, oldest first (/admin/videos/pending): only held ones.
 CREATE INDEX videos_held_idx ON videos (created_at, id) WHERE moderation = 'held';

@@ -4,9 +4,11 @@ import { ownerLive } from './visibility.js';
 // Things that happened to a video which other parts of the site act on afterwards (the
 // video_events table). Today one kind, 'published': a scheduled video became public, at its time
 // (publishDueVideos) or earlier by its owner's choice (the edit page), and was listed then
-// (processed, not held or taken down by a moderator, its owner neither banned nor deleted). A scheduled video that turns public while
-// still processing, failed, or with its owner banned gets no event, then or later: like a video
-// uploaded as public, it becomes listed when its processing ends, which no event records today.
+// (processed, not held or taken down by a moderator, its owner neither banned nor deleted). A
+// scheduled video that turns public while still processing, failed, held, taken down or with its
+// owner banned gets no event, then or later: like a video uploaded as public, it becomes listed
+// when its processing ends (or a moderator approves it: held-uploads.ts records the event then),
+// which no event records today otherwise.
 // The notifications issue reads these in id order to tell subscribers; rows are only ever inserted.
 
 export type VideoEventKind = 'published';
