@@ -2,8 +2,6 @@ import { insertAuditEntry } from './audit-log.js';
 import type { Pool, Queryable } from './pool.js';
 import { withTransaction } from './pool.js';
 import { lockVideoModeration, takeDownLocked, type TakedownAction } from './takedowns.js';
-import { insertPublishedEvent } from './video-events.js';
-import { ownerLive } from './visibility.js';
 
 /**
  * Uploads held until a moderator approves them (issue 13, item 9), when the site setting
@@ -45,22 +43,20 @@ export async function listHeldVideos(db: Queryable, limit: number): Promise<{ vi
 
 /**
  * Approves a held video: shown from now as its visibility says. A video that was already
- * processed takes now as its publication date (it is new to everyone) and, listed now, gets its
- * 'published' event, as a scheduled one does at its time. A video no longer held (approved or
- * rejected meanwhile) is 'not_held', nothing written.
+ * processed takes now as its publication date (it is new to everyone, so it comes first in the
+ * listings and feeds). Like an upload that becomes listed when its processing ends, it records no
+ * 'published' event (video-events.ts). A video no longer held (approved or rejected meanwhile)
+ * is 'not_held', nothing written.
  */
 export async function approveHeldVideo(pool: Pool, approval: { actorId: number; videoId: number }): Promise<'approved' | 'not_held' | 'gone'> {
   return withTransaction(pool, async (client) => {
     const before = await lockVideoModeration(client, approval.videoId);
     if (!before) return 'gone';
     if (before.moderation !== 'held') return 'not_held';
-    const { rows } = await client.query<{ published_at: Date | null; listed: boolean }>(
-      `UPDATE videos v SET moderation = 'none', published_at = CASE WHEN v.published_at IS NULL THEN NULL ELSE now() END, updated_at = now()
-       FROM users u WHERE v.id = $1 AND u.id = v.owner_id
-       RETURNING v.published_at, (v.status = 'ready' AND v.visibility = 'public' AND ${ownerLive('u')}) AS listed`,
+    await client.query(
+      `UPDATE videos SET moderation = 'none', published_at = CASE WHEN published_at IS NULL THEN NULL ELSE now() END, updated_at = now() WHERE id = $1`,
       [approval.videoId],
     );
-    if (rows[0]!.listed && rows[0]!.published_at) await insertPublishedEvent(client, approval.videoId, rows[0]!.published_at);
     await insertAuditEntry(client, {
       actorId: approval.actorId, action: 'video.approve', targetKind: 'video', targetId: approval.videoId, subjectUserId: before.ownerId,
       reason: null, note: null, before: { moderation: 'held' }, after: { moderation: 'none' },

@@ -7,8 +7,7 @@ import { ownerLive } from './visibility.js';
 // (processed, not held or taken down by a moderator, its owner neither banned nor deleted). A
 // scheduled video that turns public while still processing, failed, held, taken down or with its
 // owner banned gets no event, then or later: like a video uploaded as public, it becomes listed
-// when its processing ends (or a moderator approves it: held-uploads.ts records the event then),
-// which no event records today otherwise.
+// when its processing ends or a moderator approves it, which no event records today.
 // The notifications issue reads these in id order to tell subscribers; rows are only ever inserted.
 
 export type VideoEventKind = 'published';
