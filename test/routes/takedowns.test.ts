@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import supertest from 'supertest';
+import { decideAppeal, submitAppeal } from '../../src/db/appeals.js';
 import { changeSiteSettings, resetSiteSettings, useTestApp } from '../helpers/app.js';
 import { signedInAgent, type Agent } from '../helpers/agent.js';
 import { assertSignIn, postForm, withoutWrites } from '../helpers/check-params.js';
@@ -256,6 +257,17 @@ describe('take-downs, appeals and held uploads (issue 13, items 3 and 9)', funct
       assert.match(page.text, /upheld/);
       assert.match(page.text, /The licence is for another film\./);
       assert.equal((await withoutWrites(() => appeal(video.publicId))).status, 409);
+    });
+
+    it('asks the different-moderator rule again in the transaction, and makes one appeal of two sent at once', async () => {
+      const video = await listedVideo();
+      await takeDown(moderatorAgent, video.publicId);
+      const outcomes = await Promise.all([1, 2, 3].map((n) => submitAppeal(testPool(), { ownerId: owner.id, videoId: video.id, text: `Appeal ${n}` })));
+      assert.deepEqual(outcomes.sort(), ['already', 'already', 'appealed']);
+      const id = await takedownId(video.id);
+      const outcome = await withoutWrites(() => decideAppeal(testPool(), { actorId: moderator.id, takedownId: id, decision: 'restore', message: 'Mine.' }));
+      assert.equal(outcome, 'same_moderator');
+      assert.equal(await moderationOf(video.id), 'taken_down');
     });
 
     it('404 for an unknown or malformed appeal id', async () => {
