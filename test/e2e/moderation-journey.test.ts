@@ -18,7 +18,7 @@ describe('in a real browser: report → take-down → appeal → restore (issue 
     await attachRendition(video);
     const watch = `${b.baseUrl}/watch/${video.publicId}`;
 
-    // The watch page lists related videos of the shared test database, some with thumbnails other
+    // The home page (after signing in) and the watch page list videos of the shared test database, some with thumbnails other
     // tests recorded without files (404): not this journey's business.
     const missingPictures = [/status of 404/];
     // The reporter reports it.
@@ -79,7 +79,7 @@ describe('in a real browser: report → take-down → appeal → restore (issue 
     await mod.context.close();
 
     // Another moderator restores it.
-    const dec = await openPage(b.browser);
+    const dec = await openPage(b.browser, missingPictures);
     await signInThroughPage(dec.page, b.baseUrl, decider);
     await dec.page.goto(`${b.baseUrl}/admin/appeals`);
     await dec.page.getByRole('link', { name: 'Journey clip' }).click();
