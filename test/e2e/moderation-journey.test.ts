@@ -18,8 +18,9 @@ describe('in a real browser: report → take-down → appeal → restore (issue 
     await attachRendition(video);
     const watch = `${b.baseUrl}/watch/${video.publicId}`;
 
-    // The home page (after signing in) and the watch page list videos of the shared test database, some with thumbnails other
-    // tests recorded without files (404): not this journey's business.
+    // The home page (after signing in) and the watch page list videos of the shared test
+    // database, some with thumbnails other tests recorded without files (404): not this
+    // journey's business.
     const missingPictures = [/status of 404/];
     // The reporter reports it.
     const rep = await openPage(b.browser, missingPictures);
