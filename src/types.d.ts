@@ -7,6 +7,8 @@ import type { BanTarget } from './db/bans.js';
 import type { ReportItem } from './db/report-items.js';
 import type { User } from './db/users.js';
 import type { VideoWithOwner } from './db/videos.js';
+import type { Takedown } from './db/takedowns.js';
+import type { Appeal } from './db/appeals.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -28,6 +30,10 @@ declare module 'express-serve-static-core' {
     banTarget?: BanTarget;
     /** The queue item /admin/reports/:id names, put here by loadReportItem (src/routes/report-items.ts). */
     reportItem?: ReportItem;
+    /** The take-down in force on the loaded video (null: none), put here by loadTakedown (src/routes/takedowns.ts). */
+    takedown?: Takedown | null;
+    /** The appeal /admin/appeals/:id names, put here by loadAppeal (src/routes/admin-appeals.ts). */
+    appeal?: Appeal;
   }
 }
 

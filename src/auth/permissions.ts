@@ -25,6 +25,7 @@ export const PERMISSIONS = {
   'settings.edit': 'Change the site settings',
   'user.warn': 'Warn the author of something reported (the warning is shown to them)',
   'user.approve': 'Approve or reject sign-ups waiting for approval',
+  'video.approve': 'Approve or reject uploads held for approval',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -85,9 +86,12 @@ interface VideoAccess extends VideoState {
   ownerId: number;
 }
 
-/** Moderators see every video, whatever its visibility or state, to act on it. */
+/**
+ * Moderators see every video, whatever its visibility or state, to act on it: who takes videos
+ * down (and decides appeals) or approves held uploads must watch them first.
+ */
 export function canModerateVideos(viewer: Viewer | null | undefined): boolean {
-  return can(viewer, 'video.remove.any') || can(viewer, 'video.hide.any');
+  return can(viewer, 'video.remove.any') || can(viewer, 'video.hide.any') || can(viewer, 'video.takedown') || can(viewer, 'video.approve');
 }
 
 /**
@@ -349,4 +353,29 @@ export function canReviewSiteHold(viewer: Viewer | null | undefined, comment: { 
  */
 export function canApproveComment(viewer: Viewer | null | undefined, comment: { deletedAt: Date | null; heldReason: HoldReason | null }, video: Pick<VideoAccess, 'ownerId'>): boolean {
   return canCurateComment(viewer, comment, video) && !isHeldForSite(comment);
+}
+
+/** Taking a video down: `video.takedown`, on a video not already down. */
+export function canTakeDown(viewer: Viewer | null | undefined, video: { moderation: VideoState['moderation'] }): boolean {
+  return can(viewer, 'video.takedown') && video.moderation !== 'taken_down';
+}
+
+/** Restoring a taken-down video without an appeal: `video.takedown`, whoever took it down. */
+export function canRestore(viewer: Viewer | null | undefined, video: { moderation: VideoState['moderation'] }): boolean {
+  return can(viewer, 'video.takedown') && video.moderation === 'taken_down';
+}
+
+/**
+ * Deciding an appeal: `video.takedown`, and not the moderator who took the video down (a second
+ * pair of eyes); the reason, for the 403 and for the page that shows the appeal without its form.
+ */
+export function appealDecisionRefusal(viewer: Viewer | null | undefined, takedown: { takenBy: number | null }): string | null {
+  if (!can(viewer, 'video.takedown')) return 'You may not decide appeals.';
+  if (takedown.takenBy === viewer!.id) return 'You took this video down: another moderator decides its appeal.';
+  return null;
+}
+
+/** The owner's one appeal against the take-down in force on their video. */
+export function canAppeal(viewer: Viewer | null | undefined, video: { ownerId: number }, takedown: { appealedAt: Date | null } | null): boolean {
+  return !!viewer && !viewer.banned && viewer.id === video.ownerId && !!takedown && takedown.appealedAt === null;
 }

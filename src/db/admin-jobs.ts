@@ -48,7 +48,7 @@ export interface JobRow {
 }
 
 const JOB_COLUMNS = `j.id, j.state, j.retry_count, j.retry_limit, j.created_on, j.started_on, j.start_after, j.completed_on, j.output ->> 'message' AS error`;
-const VIDEO_COLUMNS = `v.id AS video_id, v.public_id, v.title, v.status, v.failure_reason, v.owner_id, v.visibility,
+const VIDEO_COLUMNS = `v.id AS video_id, v.public_id, v.title, v.status, v.failure_reason, v.owner_id, v.visibility, v.moderation,
   u.handle AS owner_handle, (u.deleted_at IS NULL AND u.banned_at IS NULL) AS owner_live`;
 
 function toJob(r: Record<string, any>): AdminJob {
@@ -75,7 +75,7 @@ function toVideo(r: Record<string, any>): JobVideo | null {
     failureReason: r.failure_reason,
     ownerId: Number(r.owner_id),
     ownerHandle: r.owner_handle,
-    access: { ownerId: Number(r.owner_id), visibility: r.visibility, status: r.status, ownerLive: r.owner_live },
+    access: { ownerId: Number(r.owner_id), visibility: r.visibility, status: r.status, moderation: r.moderation, ownerLive: r.owner_live },
   };
 }
 

@@ -120,18 +120,18 @@ export async function findAuditTargets(db: Queryable, rows: Pick<AuditRow, 'targ
   const videoIds = idsOf('video');
   if (videoIds.length) {
     const { rows: videos } = await db.query(
-      `SELECT v.id, v.public_id, v.title, v.owner_id, v.visibility, v.status, (u.deleted_at IS NULL AND u.banned_at IS NULL) AS owner_live
+      `SELECT v.id, v.public_id, v.title, v.owner_id, v.visibility, v.status, v.moderation, (u.deleted_at IS NULL AND u.banned_at IS NULL) AS owner_live
        FROM videos v JOIN users u ON u.id = v.owner_id WHERE v.id = ANY($1::bigint[])`,
       [videoIds],
     );
     for (const v of videos) {
-      found.set(`video:${v.id}`, { kind: 'video', publicId: v.public_id, title: v.title, access: { ownerId: Number(v.owner_id), visibility: v.visibility, status: v.status, ownerLive: v.owner_live } });
+      found.set(`video:${v.id}`, { kind: 'video', publicId: v.public_id, title: v.title, access: { ownerId: Number(v.owner_id), visibility: v.visibility, status: v.status, moderation: v.moderation, ownerLive: v.owner_live } });
     }
   }
   const commentIds = idsOf('comment');
   if (commentIds.length) {
     const { rows: comments } = await db.query(
-      `SELECT c.id, c.thread_id, v.public_id, v.owner_id, v.visibility, v.status, (u.deleted_at IS NULL AND u.banned_at IS NULL) AS owner_live
+      `SELECT c.id, c.thread_id, v.public_id, v.owner_id, v.visibility, v.status, v.moderation, (u.deleted_at IS NULL AND u.banned_at IS NULL) AS owner_live
        FROM comments c JOIN videos v ON v.id = c.video_id JOIN users u ON u.id = v.owner_id
        WHERE c.id = ANY($1::bigint[]) AND c.deleted_at IS NULL`,
       [commentIds],
@@ -139,7 +139,7 @@ export async function findAuditTargets(db: Queryable, rows: Pick<AuditRow, 'targ
     for (const c of comments) {
       found.set(`comment:${c.id}`, {
         kind: 'comment', commentId: Number(c.id), threadId: c.thread_id === null ? null : Number(c.thread_id), videoPublicId: c.public_id,
-        access: { ownerId: Number(c.owner_id), visibility: c.visibility, status: c.status, ownerLive: c.owner_live },
+        access: { ownerId: Number(c.owner_id), visibility: c.visibility, status: c.status, moderation: c.moderation, ownerLive: c.owner_live },
       });
     }
   }

@@ -17,7 +17,8 @@ export type AuditTargetKind = 'comment' | 'role' | 'user' | 'video' | 'job' | 'r
 export type AuditAction = 'comment.remove' | 'role.create' | 'role.update' | 'role.delete' | 'role.grant' | 'role.revoke' | 'user.ban' | 'user.unban' | 'user.delete' | 'job.retry' | 'job.cancel'
   | 'report.claim' | 'report.release' | 'report.dismiss' | 'user.warn'
   | 'user.limits' | 'comment.approve'
-  | 'settings.update' | 'user.approve' | 'user.reject';
+  | 'settings.update' | 'user.approve' | 'user.reject'
+  | 'video.takedown' | 'video.restore' | 'video.approve' | 'video.reject' | 'appeal.submit' | 'appeal.restore' | 'appeal.uphold';
 
 export interface AuditEntry {
   actorId: number | null;

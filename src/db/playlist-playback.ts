@@ -47,7 +47,7 @@ export interface PlaybackWindow {
 }
 
 // Only what the panel and canSeeVideo need: 31 rows with a description each would be waste.
-const ITEM_COLUMNS = `i.position, i.video_public_id AS item_video_public_id, v.id AS video_id, v.public_id, v.owner_id, v.title, v.visibility, v.status,
+const ITEM_COLUMNS = `i.position, i.video_public_id AS item_video_public_id, v.id AS video_id, v.public_id, v.owner_id, v.title, v.visibility, v.status, v.moderation,
   v.duration_seconds, v.thumbnail_stem, v.thumbnail_widths, u.handle AS owner_handle, u.display_name AS owner_display_name, (${ownerLive('u')}) AS owner_live`;
 
 type Row = Record<string, unknown>;
@@ -55,7 +55,7 @@ type Row = Record<string, unknown>;
 function toItem(r: Row, viewer: Viewer | null): PlaybackItem {
   const item = { position: Number(r.position), videoPublicId: r.item_video_public_id as string };
   if (r.video_id === null) return { ...item, video: null };
-  const access = { ownerId: Number(r.owner_id), visibility: r.visibility as never, status: r.status as never, ownerLive: r.owner_live as boolean };
+  const access = { ownerId: Number(r.owner_id), visibility: r.visibility as never, status: r.status as never, moderation: r.moderation as never, ownerLive: r.owner_live as boolean };
   if (!canSeeVideo(viewer, access)) return { ...item, video: null };
   return {
     ...item,

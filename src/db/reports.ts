@@ -1,7 +1,7 @@
 import type { Pool, Queryable } from './pool.js';
 import { withTransaction } from './pool.js';
 import type { ReportKind } from '../forms/report.js';
-import type { Visibility, VideoStatus } from './visibility.js';
+import type { Moderation, Visibility, VideoStatus } from './visibility.js';
 import { ownerLive } from './visibility.js';
 
 /**
@@ -101,7 +101,7 @@ export interface MyReport {
   updatedAt: Date;
   handledAt: Date | null;
   /** The video reported, or the one the reported comment is under. */
-  video: { publicId: string; title: string; ownerId: number; visibility: Visibility; status: VideoStatus; ownerLive: boolean } | null;
+  video: { publicId: string; title: string; ownerId: number; visibility: Visibility; status: VideoStatus; moderation: Moderation; ownerLive: boolean } | null;
   comment: { id: number; threadId: number | null; body: string; authorId: number; held: boolean; deleted: boolean; authorLive: boolean } | null;
   channel: { handle: string; displayName: string } | null;
 }
@@ -114,7 +114,7 @@ export interface MyReport {
 export async function listMyReports(db: Queryable, reporterId: number, options: { beforeId: number | null; limit: number }): Promise<MyReport[]> {
   const { rows } = await db.query(
     `SELECT r.id, r.target_kind, r.reason, r.body, r.video_time_seconds, r.status, r.created_at, r.updated_at, r.handled_at,
-            v.public_id, v.title, v.owner_id, v.visibility, v.status AS video_status, (${ownerLive('vu')}) AS video_owner_live,
+            v.public_id, v.title, v.owner_id, v.visibility, v.status AS video_status, v.moderation, (${ownerLive('vu')}) AS video_owner_live,
             c.id AS comment_id, c.thread_id, c.body AS comment_body, c.author_id, c.held, (c.deleted_at IS NOT NULL) AS comment_deleted, (${ownerLive('ca')}) AS author_live,
             ch.handle, ch.display_name
      FROM reports r
@@ -138,7 +138,7 @@ export async function listMyReports(db: Queryable, reporterId: number, options: 
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     handledAt: r.handled_at,
-    video: r.public_id ? { publicId: r.public_id, title: r.title, ownerId: r.owner_id, visibility: r.visibility, status: r.video_status, ownerLive: r.video_owner_live } : null,
+    video: r.public_id ? { publicId: r.public_id, title: r.title, ownerId: r.owner_id, visibility: r.visibility, status: r.video_status, moderation: r.moderation, ownerLive: r.video_owner_live } : null,
     comment: r.comment_id ? { id: r.comment_id, threadId: r.thread_id, body: r.comment_body, authorId: r.author_id, held: r.held, deleted: r.comment_deleted, authorLive: r.author_live } : null,
     channel: r.handle ? { handle: r.handle, displayName: r.display_name } : null,
   }));

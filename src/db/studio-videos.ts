@@ -1,6 +1,6 @@
 import type { Queryable } from './pool.js';
 import { prepared } from './pool.js';
-import type { VideoStatus, Visibility } from './visibility.js';
+import type { Moderation, VideoStatus, Visibility } from './visibility.js';
 
 // The studio's list of one creator's videos, in every state, and the channel's totals. Every
 // query has the owner in its WHERE clause: nothing here reads another account's videos.
@@ -21,6 +21,8 @@ export interface StudioVideo {
   title: string;
   visibility: Visibility;
   status: VideoStatus;
+  /** Held for approval or taken down by a moderator (the list's badge). */
+  moderation: Moderation;
   progress: number;
   failureReason: string | null;
   thumbnailStem: string | null;
@@ -34,7 +36,7 @@ export interface StudioVideo {
   commentCount: number;
 }
 
-const COLUMNS = `v.id, v.public_id, v.title, v.visibility, v.status, v.progress, v.failure_reason, v.thumbnail_stem,
+const COLUMNS = `v.id, v.public_id, v.title, v.visibility, v.status, v.moderation, v.progress, v.failure_reason, v.thumbnail_stem,
   v.thumbnail_widths, v.duration_seconds, v.created_at, v.view_count, v.like_count, v.dislike_count, v.comment_count`;
 
 function toStudioVideo(r: Record<string, unknown>): StudioVideo {
@@ -44,6 +46,7 @@ function toStudioVideo(r: Record<string, unknown>): StudioVideo {
     title: r.title as string,
     visibility: r.visibility as Visibility,
     status: r.status as VideoStatus,
+    moderation: r.moderation as Moderation,
     progress: r.progress as number,
     failureReason: r.failure_reason as string | null,
     thumbnailStem: r.thumbnail_stem as string | null,

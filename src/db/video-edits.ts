@@ -47,7 +47,7 @@ const plain = (value: unknown) => (value instanceof Date ? value.toISOString() :
  */
 export async function saveVideoDetails(client: PoolClient, ids: { videoId: number; ownerId: number }, next: VideoDetailsChange, now = new Date()): Promise<Changes | null | typeof TIME_PASSED> {
   const { rows } = await client.query(
-    `SELECT v.title, v.description, v.tags, v.visibility, v.publish_at, v.category, v.language, v.status, ${ownerLive('u')} AS owner_live
+    `SELECT v.title, v.description, v.tags, v.visibility, v.publish_at, v.category, v.language, v.status, v.moderation, ${ownerLive('u')} AS owner_live
      FROM videos v JOIN users u ON u.id = v.owner_id WHERE v.id = $1 AND v.owner_id = $2 FOR UPDATE OF v`,
     [ids.videoId, ids.ownerId],
   );
@@ -73,7 +73,7 @@ export async function saveVideoDetails(client: PoolClient, ids: { videoId: numbe
   );
   await client.query('INSERT INTO video_edits (video_id, editor_id, changes) VALUES ($1, $2, $3)', [ids.videoId, ids.ownerId, JSON.stringify(changes)]);
   // Announced only if listed now, as publishDueVideos does (video-events.ts).
-  if (publishedNow && isListed({ visibility: 'public', status: row.status, ownerLive: row.owner_live })) await insertPublishedEvent(client, ids.videoId, updated[0]!.published_at!);
+  if (publishedNow && isListed({ visibility: 'public', status: row.status, moderation: row.moderation, ownerLive: row.owner_live })) await insertPublishedEvent(client, ids.videoId, updated[0]!.published_at!);
   return changes;
 }
 

@@ -4,9 +4,10 @@ import { ownerLive } from './visibility.js';
 // Things that happened to a video which other parts of the site act on afterwards (the
 // video_events table). Today one kind, 'published': a scheduled video became public, at its time
 // (publishDueVideos) or earlier by its owner's choice (the edit page), and was listed then
-// (processed, its owner neither banned nor deleted). A scheduled video that turns public while
-// still processing, failed, or with its owner banned gets no event, then or later: like a video
-// uploaded as public, it becomes listed when its processing ends, which no event records today.
+// (processed, not held or taken down by a moderator, its owner neither banned nor deleted). A
+// scheduled video that turns public while still processing, failed, held, taken down or with its
+// owner banned gets no event, then or later: like a video uploaded as public, it becomes listed
+// when its processing ends or a moderator approves it, which no event records today.
 // The notifications issue reads these in id order to tell subscribers; rows are only ever inserted.
 
 export type VideoEventKind = 'published';
@@ -33,11 +34,11 @@ export async function publishDueVideos(db: Queryable, now: Date): Promise<number
     `WITH due AS (
        UPDATE videos SET visibility = 'public', published_at = publish_at, publish_at = NULL, updated_at = now()
        WHERE visibility = 'scheduled' AND publish_at <= $1
-       RETURNING id, owner_id, status, published_at
+       RETURNING id, owner_id, status, moderation, published_at
      ), announced AS (
        INSERT INTO video_events (video_id, kind, at)
        SELECT due.id, 'published', due.published_at FROM due JOIN users u ON u.id = due.owner_id
-       WHERE due.status = 'ready' AND ${ownerLive('u')}
+       WHERE due.status = 'ready' AND due.moderation = 'none' AND ${ownerLive('u')}
        ORDER BY due.published_at, due.id
      )
      SELECT id AS video_id FROM due ORDER BY published_at, id`,

@@ -46,7 +46,7 @@ export interface ServableFile extends VideoFile {
 export async function findServableFile(db: Queryable, publicId: string, name: string): Promise<ServableFile | null> {
   const { rows } = await db.query(prepared(
     'find-servable-file',
-    `SELECT f.kind, f.name, f.storage_key, f.mime_type, f.width, f.height, f.bytes, v.id AS video_id, v.owner_id, v.visibility, v.status,
+    `SELECT f.kind, f.name, f.storage_key, f.mime_type, f.width, f.height, f.bytes, v.id AS video_id, v.owner_id, v.visibility, v.status, v.moderation,
        (${ownerLive('u')}) AS owner_live
      FROM videos v JOIN video_files f ON f.video_id = v.id JOIN users u ON u.id = v.owner_id
      WHERE v.public_id = $1 AND f.name = $2`,
@@ -54,5 +54,5 @@ export async function findServableFile(db: Queryable, publicId: string, name: st
   ));
   const r = rows[0];
   if (!r) return null;
-  return { ...toFile(r), video: { id: r.video_id, ownerId: r.owner_id, visibility: r.visibility, status: r.status, ownerLive: r.owner_live } };
+  return { ...toFile(r), video: { id: r.video_id, ownerId: r.owner_id, visibility: r.visibility, status: r.status, moderation: r.moderation, ownerLive: r.owner_live } };
 }

@@ -3,9 +3,9 @@ import type { ChapterSource } from '../chapters.js';
 import type { StoryboardIndex } from '../media/previews.js';
 import type { Queryable } from './pool.js';
 import { prepared } from './pool.js';
-import { ownerLive, type Visibility, type VideoStatus } from './visibility.js';
+import { ownerLive, type Moderation, type Visibility, type VideoStatus } from './visibility.js';
 
-export type { Visibility, VideoStatus } from './visibility.js';
+export type { Moderation, Visibility, VideoStatus } from './visibility.js';
 
 // The video row: its columns, reading one, recording and deleting it. Listings are in
 // video-listings.ts, files in video-files.ts, processing state in video-processing.ts.
@@ -24,6 +24,8 @@ export interface Video {
   category: string | null;
   language: string | null;
   status: VideoStatus;
+  /** A moderator's hold: 'held' waiting for approval, 'taken_down' (src/db/takedowns.ts); 'none' otherwise. */
+  moderation: Moderation;
   progress: number;
   failureReason: string | null;
   originalKey: string | null;
@@ -58,7 +60,7 @@ export interface VideoWithOwner extends Video {
   ownerLive: boolean;
 }
 
-export const COLUMNS = `v.id, v.public_id, v.owner_id, v.title, v.description, v.tags, v.visibility, v.publish_at, v.category, v.language, v.status, v.progress,
+export const COLUMNS = `v.id, v.public_id, v.owner_id, v.title, v.description, v.tags, v.visibility, v.publish_at, v.category, v.language, v.status, v.moderation, v.progress,
   v.failure_reason, v.original_key, v.original_name, v.original_bytes, v.duration_seconds, v.width, v.height,
   v.frame_rate, v.video_codec, v.audio_codec, v.thumbnail_stem, v.thumbnail_widths, v.storyboard, v.created_at, v.published_at,
   v.view_count, v.like_count, v.dislike_count, v.comment_count, v.comments_mode, v.chapters_source`;
@@ -80,6 +82,7 @@ export function toVideo(r: Row): Video {
     category: r.category as string | null,
     language: r.language as string | null,
     status: r.status as VideoStatus,
+    moderation: r.moderation as Moderation,
     progress: r.progress as number,
     failureReason: r.failure_reason as string | null,
     originalKey: r.original_key as string | null,
@@ -118,16 +121,16 @@ export type NewVideo = Pick<
   Video,
   'publicId' | 'ownerId' | 'title' | 'description' | 'tags' | 'visibility' | 'originalName' | 'originalBytes' |
   'durationSeconds' | 'width' | 'height' | 'frameRate' | 'videoCodec' | 'audioCodec'
-> & { originalKey: string; probe: unknown };
+> & { originalKey: string; probe: unknown; /** 'held' when the site holds new uploads for approval; 'none' by default. */ moderation?: Moderation };
 
 export async function insertVideo(db: Queryable, v: NewVideo): Promise<Video> {
   const { rows } = await db.query(
     `INSERT INTO videos AS v (public_id, owner_id, title, description, tags, visibility, original_key, original_name, original_bytes,
-       duration_seconds, width, height, frame_rate, video_codec, audio_codec, probe)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+       duration_seconds, width, height, frame_rate, video_codec, audio_codec, probe, moderation)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
      RETURNING ${COLUMNS}`,
     [v.publicId, v.ownerId, v.title, v.description, v.tags, v.visibility, v.originalKey, v.originalName, v.originalBytes,
-      v.durationSeconds, v.width, v.height, v.frameRate, v.videoCodec, v.audioCodec, JSON.stringify(v.probe)],
+      v.durationSeconds, v.width, v.height, v.frameRate, v.videoCodec, v.audioCodec, JSON.stringify(v.probe), v.moderation ?? 'none'],
   );
   return toVideo(rows[0]!);
 }

@@ -15,6 +15,12 @@
  * "public with a future time" so that the partial indexes below keep holding only what may be
  * listed now, and no query has to compare times.
  *
+ * A video a moderator took down, or one waiting for a moderator's approval (videos.moderation
+ * 'taken_down' or 'held', sql/migrations/1763683202600_takedowns.sql), is neither listed nor
+ * watchable by link, whatever its visibility: only its owner (and moderators) see it. The
+ * condition is added to the video's half below; the partial indexes keep their predicate and
+ * the few such videos are filtered out of what they return.
+ *
  * The SQL comes in two halves, the video's own state and its owner's, because some queries
  * walk videos first (through the partial indexes below) and join the owner later. The video's
  * half must keep implying the partial indexes' predicate (`status = 'ready' AND visibility =
@@ -23,10 +29,10 @@
  */
 
 /** The video's own state lets it be listed; `v` is the videos alias. */
-export const videoListed = (v = 'v') => `${v}.status = 'ready' AND ${v}.visibility = 'public'`;
+export const videoListed = (v = 'v') => `${v}.status = 'ready' AND ${v}.visibility = 'public' AND ${v}.moderation = 'none'`;
 
 /** The video's own state lets anyone with its id watch it. */
-export const videoWatchableByLink = (v = 'v') => `${v}.status = 'ready' AND ${v}.visibility IN ('public', 'unlisted')`;
+export const videoWatchableByLink = (v = 'v') => `${v}.status = 'ready' AND ${v}.visibility IN ('public', 'unlisted') AND ${v}.moderation = 'none'`;
 
 /** The account is neither banned nor deleted; `u` is the users alias. */
 export const ownerLive = (u = 'u') => `${u}.deleted_at IS NULL AND ${u}.banned_at IS NULL`;
@@ -46,20 +52,23 @@ export const channelLive = (u = 'u') => `${ownerLive(u)} AND ${u}.pending_at IS 
 
 export type Visibility = 'public' | 'unlisted' | 'private' | 'scheduled';
 export type VideoStatus = 'uploaded' | 'processing' | 'ready' | 'failed';
+/** A moderator's hold on a video: none, waiting for approval, or taken down. */
+export type Moderation = 'none' | 'held' | 'taken_down';
 
 /** What deciding needs about a loaded video: its own state and whether its owner is live. */
 export interface VideoState {
   visibility: Visibility;
   status: VideoStatus;
+  moderation: Moderation;
   ownerLive: boolean;
 }
 
 /** Mirrors `listed()`. */
 export function isListed(video: VideoState): boolean {
-  return video.status === 'ready' && video.visibility === 'public' && video.ownerLive;
+  return video.status === 'ready' && video.visibility === 'public' && video.moderation === 'none' && video.ownerLive;
 }
 
 /** Mirrors `watchableByLink()`. */
 export function isWatchableByLink(video: VideoState): boolean {
-  return video.status === 'ready' && (video.visibility === 'public' || video.visibility === 'unlisted') && video.ownerLive;
+  return video.status === 'ready' && (video.visibility === 'public' || video.visibility === 'unlisted') && video.moderation === 'none' && video.ownerLive;
 }

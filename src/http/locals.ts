@@ -3,6 +3,7 @@ import type { SiteSettingsStore } from '../settings/site-settings.js';
 import { canGiveRole, canSeePeople } from '../auth/permissions.js';
 import { canApproveComment } from '../auth/permissions.js';
 import { areCommentsOpen, can, canChangeComment, canCurateComment, canDeleteComment, canCommentOn, canRateComment, canRemoveComment, canSeeCommentRevisions, canDeleteVideo, canEditChannel, canEditPlaylist, canEditVideo, canManagePlaylist, canManageUpload, canRateVideo, canRemoveWatchedFrom, canReportChannel, canReportComment, canReportVideo, canSaveVideo, canSeeVideo, canSubscribeTo, isOwnerOr, type Permission, type Viewer } from '../auth/permissions.js';
+import { canRestore, canTakeDown } from '../auth/permissions.js';
 import { isListed, isWatchableByLink } from '../db/visibility.js';
 import { REMOVAL_REASONS } from '../forms/comment-removal.js';
 import { formatCount, formatDate, formatDateTime, formatNumber, plural } from '../format.js';
@@ -80,6 +81,8 @@ function setPredicates(res: Response, viewer: Viewer | null): void {
   res.locals.canSeePeople = () => canSeePeople(viewer);
   res.locals.canGiveRole = (permissions: readonly string[]) => canGiveRole(viewer, permissions);
   res.locals.adminPages = () => adminPagesFor(viewer);
+  res.locals.canTakeDown = (video: Subject<typeof canTakeDown>) => canTakeDown(viewer, video);
+  res.locals.canRestore = (video: Subject<typeof canRestore>) => canRestore(viewer, video);
 }
 
 /**

@@ -42,6 +42,8 @@ import { adminDashboardRoutes } from './admin-dashboard.js';
 import { adminJobRoutes } from './admin-jobs.js';
 import { adminRoleRoutes } from './admin-roles.js';
 import { adminUserRoutes } from './admin-users.js';
+import { takedownRoutes } from './takedowns.js';
+import { adminAppealRoutes } from './admin-appeals.js';
 import { allowRole, peopleLoaders, requireViewer } from './people-loaders.js';
 import { canGiveRole, canSeePeople } from '../auth/permissions.js';
 import { canApproveComment, canReviewSiteHold } from '../auth/permissions.js';
@@ -132,6 +134,8 @@ export function buildRouter(deps: RouteDeps): Router {
   const reportItems = reportItemRoutes(deps);
   const warnings = warningRoutes(deps);
   const router = Router();
+  // The take-down in force, for its owner's watch and studio pages (src/routes/takedowns.ts).
+  const takedownNotice = takedownRoutes(deps).loadTakedown;
 
   // Signed in while banned: every page is the ban notice (403), only signing out goes through.
   router.use(bans.showBanToBanned);
@@ -162,7 +166,7 @@ export function buildRouter(deps: RouteDeps): Router {
 
   router.get('/upload', requirePermission('video.upload'), videos.showUpload);
   router.post('/upload', requirePermission('video.upload'), uploads.beforeFile, videos.receiveVideo, uploads.afterFile, uploads.probeSlot, videos.upload);
-  router.get('/watch/:id', cacheable, loadVideo, videos.watch);
+  router.get('/watch/:id', cacheable, loadVideo, takedownNotice, videos.watch);
   router.post('/watch/:id/rate', requireUser, loadVideo, allowVideo(canRateVideo, 'Your account may not rate this video.'), keepsPages, engagement.rate);
   router.post('/watch/:id/view', limits.viewsByAddress, engagement.checkViewToken, loadSharedVideo, keepsPages, engagement.view);
   // Comments (issue 11): post and reply (limits per account), likes, and the author's edit and delete.
@@ -213,8 +217,8 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/studio/comments/settings', requireUser, studioComments.showSettings);
   router.post('/studio/comments/settings', requireUser, studioComments.saveSettings);
   // Studio, a video's details: edit, schedule, download the original.
-  router.get('/studio/videos/:id', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioEdit.show);
-  router.post('/studio/videos/:id', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioEdit.save);
+  router.get('/studio/videos/:id', requireUser, loadVideo, hideVideoUnless(canEditVideo), takedownNotice, studioEdit.show);
+  router.post('/studio/videos/:id', requireUser, loadVideo, hideVideoUnless(canEditVideo), takedownNotice, studioEdit.save);
   router.get('/studio/videos/:id/original', requireUser, loadVideo, hideVideoUnless(canEditVideo), studioEdit.downloadOriginal);
   // Studio, a video's thumbnail: one of three frames, the frame at a time, or an uploaded picture.
   router.get('/studio/videos/:id/thumbnail', requireUser, loadVideo, hideVideoUnless(canEditVideo), thumbs.frameSlot, thumbs.show);
@@ -360,6 +364,25 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/rules', cacheable, sitePages.rules);
   router.post('/admin/users/:handle/approve', requirePermission('user.approve'), loadPerson, registrations.approve);
   router.post('/admin/users/:handle/reject', requirePermission('user.approve'), loadPerson, registrations.reject);
+  // Take-downs and appeals (issue 13, item 3; video.takedown) and uploads held for approval
+  // (item 9; video.approve). The owner appeals once per take-down from the studio; an appeal is
+  // decided by a moderator other than the one who took the video down (appealDecisionRefusal).
+  const takedowns = takedownRoutes(deps);
+  const appeals = adminAppealRoutes(deps);
+  const takesDown = requirePermission('video.takedown');
+  const approves = requirePermission('video.approve');
+  router.get('/admin/videos/pending', approves, takedowns.showPending);
+  router.post('/admin/videos/:id/approve', approves, loadVideo, takedowns.approve);
+  router.get('/admin/videos/:id/reject', approves, loadVideo, takedowns.loadTakedown, takedowns.showReject);
+  router.post('/admin/videos/:id/reject', approves, loadVideo, takedowns.loadTakedown, takedowns.reject);
+  router.get('/admin/videos/:id/takedown', takesDown, loadVideo, takedowns.loadTakedown, takedowns.showTakedown);
+  router.post('/admin/videos/:id/takedown', takesDown, loadVideo, takedowns.loadTakedown, takedowns.takeDown);
+  router.post('/admin/videos/:id/restore', takesDown, loadVideo, takedowns.loadTakedown, takedowns.restore);
+  router.get('/admin/appeals', takesDown, appeals.list);
+  router.get('/admin/appeals/:id', takesDown, appeals.loadAppeal, appeals.show);
+  router.post('/admin/appeals/:id', takesDown, appeals.loadAppeal, appeals.allowDecision, appeals.decide);
+  router.get('/studio/videos/:id/appeal', requireUser, loadVideo, hideVideoUnless(canEditVideo), takedowns.loadTakedown, takedowns.showAppeal);
+  router.post('/studio/videos/:id/appeal', requireUser, loadVideo, hideVideoUnless(canEditVideo), takedowns.loadTakedown, takedowns.appeal);
 
   return router;
 }

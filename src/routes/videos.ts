@@ -72,6 +72,8 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret, se
       throw err;
     }
 
+    // Held for a moderator's approval when the site says so (issue 13, item 9; src/db/held-uploads.ts).
+    const moderation = (await settings.get()).newUploads === 'held' ? 'held' : 'none';
     const publicId = newPublicId();
     const key = await storeOriginal(storage, publicId, file.path);
     let video;
@@ -81,7 +83,7 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret, se
           publicId, ownerId: req.viewer!.id, ...form.value,
           originalKey: key, originalName: file.originalname.slice(0, 255), originalBytes: file.size,
           durationSeconds: probed.durationSeconds, width: probed.width, height: probed.height, frameRate: probed.frameRate,
-          videoCodec: probed.videoCodec, audioCodec: probed.audioCodec, probe: probed.raw,
+          videoCodec: probed.videoCodec, audioCodec: probed.audioCodec, probe: probed.raw, moderation,
         });
         await queue.enqueueVideo(inserted.id, probed.durationSeconds, client);
         return inserted;

@@ -5,7 +5,7 @@ import { testPool } from '../helpers/database.js';
 import { createUser } from '../helpers/factories.js';
 
 const USER: Permission[] = ['video.upload', 'video.rate', 'comment.create', 'channel.subscribe', 'playlist.manage', 'report.create'];
-const MODERATOR: Permission[] = ['video.remove.any', 'video.hide.any', 'comment.remove.any', 'report.handle', 'user.ban', 'audit.read', 'video.takedown', 'user.warn', 'user.approve'];
+const MODERATOR: Permission[] = ['video.remove.any', 'video.hide.any', 'comment.remove.any', 'report.handle', 'user.ban', 'audit.read', 'video.takedown', 'user.warn', 'user.approve', 'video.approve'];
 const ADMIN_ONLY: Permission[] = ['role.assign', 'admin.access', 'settings.edit', 'user.delete'];
 
 /** Expected answer of can() for each role, permission by permission. */

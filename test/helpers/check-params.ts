@@ -132,7 +132,9 @@ async function countRows(): Promise<Record<string, unknown>> {
     (SELECT md5(coalesce(string_agg(concat_ws('|', user_id, max_upload_bytes, uploads_per_day, upload_bytes_per_day, storage_quota_bytes), ',' ORDER BY user_id), '')) FROM upload_overrides) AS upload_overrides_sum,
     (SELECT md5(coalesce(string_agg(concat_ws('|', id, held, held_reason), ',' ORDER BY id), '')) FROM comments WHERE held) AS comment_holds_sum,
     (SELECT md5(coalesce(string_agg(concat_ws('|', key, value::text, updated_at), ',' ORDER BY key), '')) FROM site_settings) AS site_settings_sum,
-    (SELECT md5(coalesce(string_agg(concat_ws('|', id, pending_at), ',' ORDER BY id), '')) FROM users WHERE pending_at IS NOT NULL) AS pending_sum`);
+    (SELECT md5(coalesce(string_agg(concat_ws('|', id, pending_at), ',' ORDER BY id), '')) FROM users WHERE pending_at IS NOT NULL) AS pending_sum,
+    (SELECT md5(coalesce(string_agg(concat_ws('|', id, moderation), ',' ORDER BY id), '')) FROM videos) AS moderation_sum,
+    (SELECT md5(coalesce(string_agg(concat_ws('|', id, appealed_at, decided_at, restored_at), ',' ORDER BY id), '')) FROM video_takedowns) AS takedowns_sum`);
   return rows[0];
 }
 

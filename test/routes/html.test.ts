@@ -525,6 +525,49 @@ describe('HTML validity and accessibility', () => {
     }
   });
 
+  it('holds for the take-down pages (issue 13, item 3): the form and its errors, the take-down in force, the owner\'s notice and appeal, the appeals queue, an appeal for the taker and for another moderator, pending uploads and the reject form', async () => {
+    const owner = await createUser();
+    const ownerAgent = await signedInAgent(t.app, owner);
+    const taker = await signedInAgent(t.app, await createUser({ roles: ['moderator'] }));
+    const other = await signedInAgent(t.app, await createUser({ roles: ['moderator'] }));
+    const video = await createVideo(owner, { title: 'Taken <down> clip' });
+    await attachRendition(video);
+    const page = `/admin/videos/${video.publicId}/takedown`;
+    await assertValid((await taker.get(page)).text, 'GET /admin/videos/:id/takedown');
+    await assertValid((await taker.get(`${page}?item=3`)).text, 'GET /admin/videos/:id/takedown?item=');
+    await assertValid((await taker.get(`/watch/${video.publicId}`)).text, 'watch page with Take down');
+    const token = await tokenFor(taker, page);
+    const refused = await taker.post(page).type('form').send({ _csrf: token, reason: '', policy: 'x'.repeat(2001) });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, 'POST /admin/videos/:id/takedown (422)');
+    assert.equal((await taker.post(page).type('form').send({ _csrf: token, reason: 'spam', policy: 'Rule 1:\nno <spam>.', note: 'A note' })).status, 303);
+    await assertValid((await taker.get(page)).text, 'GET /admin/videos/:id/takedown (taken down, with Restore)');
+    await assertValid((await ownerAgent.get(`/watch/${video.publicId}`)).text, 'watch page of a taken-down video, owner');
+    await assertValid((await ownerAgent.get(`/studio/videos/${video.publicId}`)).text, 'studio page of a taken-down video');
+    await assertValid((await ownerAgent.get('/studio')).text, 'studio list with a taken-down video');
+    const appealPage = `/studio/videos/${video.publicId}/appeal`;
+    await assertValid((await ownerAgent.get(appealPage)).text, 'GET /studio/videos/:id/appeal');
+    const ownerToken = await tokenFor(ownerAgent, appealPage);
+    const badAppeal = await ownerAgent.post(appealPage).type('form').send({ _csrf: ownerToken, text: '' });
+    assert.equal(badAppeal.status, 422);
+    await assertValid(badAppeal.text, 'POST /studio/videos/:id/appeal (422)');
+    assert.equal((await ownerAgent.post(appealPage).type('form').send({ _csrf: ownerToken, text: 'My <own> film.' })).status, 303);
+    await assertValid((await ownerAgent.get(appealPage)).text, 'GET /studio/videos/:id/appeal (appealed)');
+    const { rows } = await testPool().query('SELECT id FROM video_takedowns WHERE video_id = $1', [video.id]);
+    const appeal = `/admin/appeals/${rows[0].id}`;
+    await assertValid((await other.get('/admin/appeals')).text, 'GET /admin/appeals');
+    await assertValid((await taker.get(appeal)).text, 'GET /admin/appeals/:id (the taker: no form)');
+    await assertValid((await other.get(appeal)).text, 'GET /admin/appeals/:id');
+    const badDecision = await other.post(appeal).type('form').send({ _csrf: await tokenFor(other, appeal), decision: 'maybe', message: '' });
+    assert.equal(badDecision.status, 422);
+    await assertValid(badDecision.text, 'POST /admin/appeals/:id (422)');
+    const heldVideo = await createVideo(owner, { title: 'Held <clip>' });
+    await testPool().query(`UPDATE videos SET moderation = 'held' WHERE id = $1`, [heldVideo.id]);
+    await assertValid((await other.get('/admin/videos/pending')).text, 'GET /admin/videos/pending');
+    await assertValid((await other.get(`/admin/videos/${heldVideo.publicId}/reject`)).text, 'GET /admin/videos/:id/reject');
+    await assertValid((await ownerAgent.get(`/watch/${heldVideo.publicId}`)).text, 'watch page of a held video, owner');
+  });
+
   describe('video pages', function () {
     this.timeout(60_000);
     useWorker(t);

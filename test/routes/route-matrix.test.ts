@@ -139,6 +139,18 @@ const pendingUser = async () => {
   await testPool().query('UPDATE users SET pending_at = now() WHERE id = $1', [user.id]);
   return user;
 };
+/** The subject's public video taken down by a moderator of its own, with the owner's appeal when `appealed`; the take-down's id. */
+const takenDown = async (s: Subject, appealed = false) => {
+  const taker = await createUser({ roles: ['moderator'] });
+  await testPool().query(`UPDATE videos SET moderation = 'taken_down' WHERE id = $1`, [s.video.id]);
+  const { rows } = await testPool().query(
+    `INSERT INTO video_takedowns (video_id, reason, policy, taken_by, appeal_text, appealed_at) VALUES ($1, 'spam', 'Rule 1', $2, $3, $4) RETURNING id`,
+    [s.video.id, taker.id, appealed ? 'Please' : null, appealed ? new Date() : null],
+  );
+  return Number(rows[0].id);
+};
+/** The subject's public video held for approval. */
+const held = async (s: Subject) => { await testPool().query(`UPDATE videos SET moderation = 'held' WHERE id = $1`, [s.video.id]); };
 
 const ROWS: Record<string, Row> = {
   'GET /': { expect: all(200), request: page(() => '/') },
@@ -432,6 +444,20 @@ const ROWS: Record<string, Row> = {
   // Sign-ups waiting for approval: user.approve (moderators, admins), each on an account of its own.
   'POST /admin/users/:handle/approve': { expect: [L, 403, 403, 303, 303, B], request: async () => ({ path: `/admin/users/${(await pendingUser()).handle}/approve`, form: {} }) },
   'POST /admin/users/:handle/reject': { expect: [L, 403, 403, 303, 303, B], request: async () => ({ path: `/admin/users/${(await pendingUser()).handle}/reject`, form: {} }) },
+  // Take-downs, appeals and held uploads (issue 13, items 3 and 9): video.takedown and video.approve (moderators).
+  'GET /admin/videos/:id/takedown': { expect: [L, 403, 403, 200, 200, L], request: page((c) => `/admin/videos/${c.subject.video.publicId}/takedown`) },
+  'POST /admin/videos/:id/takedown': { fresh: true, expect: [L, 403, 403, 303, 303, B], request: (c) => ({ path: `/admin/videos/${c.subject.video.publicId}/takedown`, form: { reason: 'spam', policy: 'Rule 1' } }) },
+  'POST /admin/videos/:id/restore': { fresh: true, expect: [L, 403, 403, 303, 303, B], request: async (c) => { await takenDown(c.subject); return { path: `/admin/videos/${c.subject.video.publicId}/restore`, form: { message: 'Back' } }; } },
+  'GET /admin/appeals': { expect: [L, 403, 403, 200, 200, L], request: page(() => '/admin/appeals') },
+  'GET /admin/appeals/:id': { fresh: true, expect: [L, 403, 403, 200, 200, L], request: async (c) => ({ path: `/admin/appeals/${await takenDown(c.subject, true)}` }) },
+  'POST /admin/appeals/:id': { fresh: true, expect: [L, 403, 403, 303, 303, B], request: async (c) => ({ path: `/admin/appeals/${await takenDown(c.subject, true)}`, form: { decision: 'uphold', message: 'Stays down' } }) },
+  'GET /admin/videos/pending': { expect: [L, 403, 403, 200, 200, L], request: page(() => '/admin/videos/pending') },
+  'POST /admin/videos/:id/approve': { fresh: true, expect: [L, 403, 403, 303, 303, B], request: async (c) => { await held(c.subject); return { path: `/admin/videos/${c.subject.video.publicId}/approve`, form: {} }; } },
+  'GET /admin/videos/:id/reject': { fresh: true, expect: [L, 403, 403, 200, 200, L], request: async (c) => { await held(c.subject); return { path: `/admin/videos/${c.subject.video.publicId}/reject` }; } },
+  'POST /admin/videos/:id/reject': { fresh: true, expect: [L, 403, 403, 303, 303, B], request: async (c) => { await held(c.subject); return { path: `/admin/videos/${c.subject.video.publicId}/reject`, form: { reason: 'spam', policy: 'Rule 1' } }; } },
+  // The owner's appeal: the studio's, so 404 to everyone else (moderators included).
+  'GET /studio/videos/:id/appeal': { fresh: true, expect: [L, 404, 200, 404, 404, L], request: async (c) => { await takenDown(c.subject); return { path: `/studio/videos/${c.subject.video.publicId}/appeal` }; } },
+  'POST /studio/videos/:id/appeal': { fresh: true, expect: [L, 404, 303, 404, 404, B], request: async (c) => { await takenDown(c.subject); return { path: `/studio/videos/${c.subject.video.publicId}/appeal`, form: { text: 'Please' } }; } },
 };
 
 const MATRIX_UPLOAD = 'Uploaded by the route matrix';

@@ -1,5 +1,5 @@
 // Attack covered: a hidden video leaking. A video that is private, scheduled, unlisted, still processing,
-// failed, or whose owner is banned or deleted must not be found by a signed-out visitor on any
+// failed, taken down or held for approval by a moderator, or whose owner is banned or deleted must not be found by a signed-out visitor on any
 // public surface: home (both sections), search (common word, rare word, typo), channel tabs,
 // related videos, both Atom feeds, the sitemap, oEmbed, the embed, the API and the media files
 // (captions too, and search by a word said only in them).
@@ -27,7 +27,7 @@ import { testPool } from '../helpers/database.js';
 import { banUser, createUser, createVideo, deleteUser } from '../helpers/factories.js';
 import { insertVideos } from '../helpers/search.js';
 import { attachRendition } from '../helpers/videos.js';
-import type { VideoStatus, Visibility } from '../../src/db/visibility.js';
+import type { Moderation, VideoStatus, Visibility } from '../../src/db/visibility.js';
 
 type User = Awaited<ReturnType<typeof createUser>>;
 interface Made {
@@ -44,6 +44,8 @@ interface State {
   /** How the hidden video is made; `ownOwner` gives it an owner of its own (banned or deleted after). */
   video: { visibility?: Visibility; status?: VideoStatus };
   ownOwner?: (owner: User) => Promise<void>;
+  /** A moderator's hold (videos.moderation), set once the popular list is worked out, as a take-down comes later. */
+  moderation?: Moderation;
   /** Unlisted: listed nowhere, but watchable by anyone who has the link. */
   byLink?: boolean;
 }
@@ -54,6 +56,8 @@ const STATES: State[] = [
   { name: 'unlisted', label: 'an unlisted video', video: { visibility: 'unlisted' }, byLink: true },
   { name: 'processing', label: 'a video still processing', video: { status: 'processing' } },
   { name: 'failed', label: 'a video that failed processing', video: { status: 'failed' } },
+  { name: 'taken down', label: 'a video taken down by a moderator', video: {}, moderation: 'taken_down' },
+  { name: 'held', label: 'an upload held for approval', video: {}, moderation: 'held' },
   { name: 'owner banned', label: "a banned owner's video", video: {}, ownOwner: banUser },
   { name: 'owner deleted', label: "a deleted owner's video", video: {}, ownOwner: deleteUser },
 ];
@@ -134,6 +138,9 @@ describe('security: hidden videos never leak onto public surfaces', function () 
     // states it is the page's own check that keeps their videos out.
     await refreshPopularVideos(testPool(), { rebuildBase: true });
     for (const c of cases.values()) await c.state.ownOwner?.(c.hiddenOwner);
+    for (const c of cases.values()) {
+      if (c.state.moderation) await testPool().query('UPDATE videos SET moderation = $2 WHERE id = $1', [c.hidden.id, c.state.moderation]);
+    }
     app = createTestApp().app;
   });
 
