@@ -1,4 +1,5 @@
 import type { Queryable } from './pool.js';
+import { prepared } from './pool.js';
 
 /** What an account's per-account upload limits are checked against, all counted from its videos. */
 export interface UploadUsage {
@@ -18,7 +19,8 @@ export interface UploadUsage {
  * separate log of uploads would be needed to keep.
  */
 export async function findUploadUsage(db: Queryable, ownerId: number): Promise<UploadUsage> {
-  const { rows } = await db.query<{ now: Date; processing: number; stored_bytes: string; recent: { bytes: number; countsUntil: string }[] }>(
+  const { rows } = await db.query<{ now: Date; processing: number; stored_bytes: string; recent: { bytes: number; countsUntil: string }[] }>(prepared(
+    'find-upload-usage',
     `SELECT now() AS now,
        (SELECT count(*)::int FROM videos
          WHERE owner_id = $1 AND (status IN ('uploaded', 'processing') OR (status = 'ready' AND progress < 100))) AS processing,
@@ -27,7 +29,7 @@ export async function findUploadUsage(db: Queryable, ownerId: number): Promise<U
        (SELECT coalesce(json_agg(json_build_object('bytes', original_bytes, 'countsUntil', created_at + interval '24 hours') ORDER BY created_at), '[]')
           FROM videos WHERE owner_id = $1 AND created_at > now() - interval '24 hours') AS recent`,
     [ownerId],
-  );
+  ));
   const row = rows[0]!;
   return {
     now: row.now,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import supertest from 'supertest';
 import { createTestApp, useTestApp } from '../helpers/app.js';
 import { refreshPopularVideos } from '../../src/db/popular-videos.js';
+import { channelLive, listed as listedSql } from '../../src/db/visibility.js';
 import { testPool } from '../helpers/database.js';
 import { createUser, createVideo } from '../helpers/factories.js';
 import { insertVideos } from '../helpers/search.js';
@@ -308,8 +309,8 @@ describe('GET /sitemap.xml on a catalogue larger than one file', function () {
     assert.equal(index.status, 200);
     const files = [...index.text.matchAll(/<loc>http:\/\/localhost:3000(\/sitemaps\/[a-z]+-\d+\.xml)<\/loc>/g)].map((m) => m[1]!);
     const { rows: [counts] } = await testPool().query(
-      `SELECT (SELECT count(*)::int FROM videos v JOIN users u ON u.id = v.owner_id WHERE v.status = 'ready' AND v.visibility = 'public' AND u.banned_at IS NULL AND u.deleted_at IS NULL) AS videos,
-         (SELECT count(*)::int FROM users WHERE banned_at IS NULL AND deleted_at IS NULL) AS channels`,
+      `SELECT (SELECT count(*)::int FROM videos v JOIN users u ON u.id = v.owner_id WHERE ${listedSql('v', 'u')}) AS videos,
+         (SELECT count(*)::int FROM users u WHERE ${channelLive('u')}) AS channels`,
     );
     assert.equal(files.filter((f) => f.includes('videos-')).length, Math.ceil(counts.videos / 3));
     assert.equal(files.filter((f) => f.includes('channels-')).length, Math.ceil((counts.channels + 1) / 3));

@@ -261,7 +261,9 @@ describe('security: hidden videos never leak onto public surfaces', function () 
         it(`is not listed on: ${surface.name}`, async () => {
           const c = cases.get(state.name)!;
           const control = surface.control(c);
-          assert.ok(shows(await listing(control.path, control.section), control.video), `the control ${control.video.publicId} is on ${control.path}`);
+          const shown = await listing(control.path, control.section);
+          // On failure, what the page listed instead (titles), so that a crowded list can be told from a leak check gone wrong.
+          assert.ok(shows(shown, control.video), `the control ${control.video.publicId} is on ${control.path}; it listed: ${[...shown.matchAll(/<h3[^>]*>\s*<a[^>]*>([^<]*)</g)].map((m) => m[1]).join(' | ').slice(0, 2000)}`);
           const hidden = surface.hidden(c);
           const res = await read(hidden.path);
           // A banned or deleted owner's channel may be gone altogether; any other page is there.
