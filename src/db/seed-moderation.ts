@@ -16,7 +16,7 @@ import { channelLive, listed, ownerLive } from './visibility.js';
  *   acts with a share that falls with m (busyModerator).
  * - Open queue items over listed videos, live comments on them and live channels (VIDEO_SHARE,
  *   CHANNEL_SHARE, the rest comments), each thing at most once (the queue's unique key), with
- *   their reports: 1 for about 60 %, up to REPORTS_MAX, each from another seeded account and
+ *   their reports: 1 for about 70 %, up to REPORTS_MAX, each from another seeded account and
  *   never the thing's owner; the reasons drawn per kind (REASON_SHARES), the item's severity the
  *   gravest of its reports; waiting from minutes to OPEN_AGE_DAYS, most not long.
  * - Handled and dismissed items (HANDLED_PER_OPEN of them for each open one, over the last year),
