@@ -16,7 +16,10 @@
  * - playlists: the page of a seeded 5,000-video playlist (first and deep pages), watch pages with
  *   `?list=` into it beside the same pages without, moving its last item to the top, and the rows
  *   one move touches (bench-playlists.ts; `npm run seed -- --only playlists` adds the playlists
- *   to a catalogue seeded before them).
+ *   to a catalogue seeded before them);
+ * - admin: the moderators' queue and audit log, signed in as a seeded moderator, first and later
+ *   pages with every filter drawn over the whole queue and log (bench-admin.ts; `npm run seed --
+ *   --only moderation` adds them to a catalogue seeded before them). Not part of the default run.
  * BENCH_CONNECTIONS (16) and BENCH_SECONDS (10) for each run. Prints Markdown tables (the
  * README keeps the latest).
  */
@@ -36,6 +39,7 @@ import { findFollowers, loadCatalogue, planMix, signIn } from './bench-mix.js';
 import { mixTable, targetLines } from './bench-report.js';
 import { commentsBench } from './bench-comments.js';
 import { playlistsBench } from './bench-playlists.js';
+import { adminBench } from './bench-admin.js';
 import { studio } from './bench-studio.js';
 import { deleteUpload, makeClip, processingState, startWorker, stopWorker, uploadClip, waitForEncoding } from './bench-upload.js';
 
@@ -44,7 +48,7 @@ const autocannon = require('autocannon') as (opts: object) => Promise<{ requests
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const MODE = process.env.BENCH_MODE ?? 'both';
-if (!['both', 'mixed', 'single', 'studio', 'comments', 'playlists'].includes(MODE)) throw new Error('BENCH_MODE is mixed, single, studio, comments, playlists, or unset for all.');
+if (!['both', 'mixed', 'single', 'studio', 'comments', 'playlists', 'admin'].includes(MODE)) throw new Error('BENCH_MODE is mixed, single, studio, comments, playlists, admin, or unset for all but admin.');
 /** Signed-in visitors of the mix: seeded accounts that follow channels. */
 const SESSIONS = 20;
 /** The draws of the mix, the same every run. */
@@ -246,10 +250,11 @@ try {
   if (MODE === 'both' || MODE === 'studio') tables.push(...(await studio(pool, server.base, { connections: CONNECTIONS, seconds: SECONDS, log })), '');
   if (uncached && (MODE === 'both' || MODE === 'comments')) tables.push(...(await commentsBench(pool, server.base, uncached.base, { connections: CONNECTIONS, seconds: SECONDS, log })), '');
   if (uncached && (MODE === 'both' || MODE === 'playlists')) tables.push(...(await playlistsBench(pool, server.base, uncached.base, { connections: CONNECTIONS, seconds: SECONDS, log })));
+  if (MODE === 'admin') tables.push(...(await adminBench(pool, server.base, { connections: CONNECTIONS, seconds: SECONDS, log })));
   // Views as a running site keeps them: the last hours' as rows, older ones as daily counts (rollUpViews).
-  const { rows: counts } = await pool.query(`SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM videos) AS videos, (SELECT count(*) FROM video_views) + (SELECT coalesce(sum(views), 0) FROM video_view_days) AS views, (SELECT count(*) FROM video_views) AS recent_views, (SELECT count(*) FROM video_ratings) AS ratings, (SELECT count(*) FROM subscriptions) AS subscriptions, (SELECT count(*) FROM comments) AS comments, (SELECT count(*) FROM comment_ratings) AS comment_ratings, (SELECT count(*) FROM playlists) AS playlists, (SELECT count(*) FROM playlist_items) AS playlist_items`);
+  const { rows: counts } = await pool.query(`SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM videos) AS videos, (SELECT count(*) FROM video_views) + (SELECT coalesce(sum(views), 0) FROM video_view_days) AS views, (SELECT count(*) FROM video_views) AS recent_views, (SELECT count(*) FROM video_ratings) AS ratings, (SELECT count(*) FROM subscriptions) AS subscriptions, (SELECT count(*) FROM comments) AS comments, (SELECT count(*) FROM comment_ratings) AS comment_ratings, (SELECT count(*) FROM playlists) AS playlists, (SELECT count(*) FROM playlist_items) AS playlist_items, (SELECT count(*) FROM report_items WHERE status = 'open') AS open_items, (SELECT count(*) FROM reports) AS reports, (SELECT count(*) FROM audit_log) AS audit_rows`);
   const c = counts[0];
-  console.log(`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}: ${c.users} users, ${c.videos} videos, ${c.views} views (${c.recent_views} of them as rows of the last hours, the rest as daily counts), ${c.ratings} ratings, ${c.subscriptions} subscriptions, ${c.comments} comments, ${c.comment_ratings} comment ratings, ${c.playlists} playlists with ${c.playlist_items} items; load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before (other work shares the machine).\n`);
+  console.log(`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}: ${c.users} users, ${c.videos} videos, ${c.views} views (${c.recent_views} of them as rows of the last hours, the rest as daily counts), ${c.ratings} ratings, ${c.subscriptions} subscriptions, ${c.comments} comments, ${c.comment_ratings} comment ratings, ${c.playlists} playlists with ${c.playlist_items} items, ${c.open_items} open report items (${c.reports} reports in all), ${c.audit_rows} audit log rows; load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} before (other work shares the machine).\n`);
   console.log(tables.join('\n'));
 } finally {
   server.child.kill('SIGTERM');

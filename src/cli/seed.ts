@@ -7,7 +7,8 @@ import { hashPassword } from '../auth/passwords.js';
 import type { loadConfig } from '../config.js';
 import type { Pool } from '../db/pool.js';
 import { storeRelatedVideos } from '../db/related-videos.js';
-import { countSeededAccounts, countUnseededAccounts, findVideoIdByPublicId, isSeeded, listVideoIds, seedAccounts, seedCatalogue } from '../db/seed.js';
+import { countSeededAccounts, countSeededVideos, countUnseededAccounts, findVideoIdByPublicId, isSeeded, listVideoIds, seedAccounts, seedCatalogue } from '../db/seed.js';
+import { hasSeededModeration, moderationSizeFor, seedModerationAlone } from '../db/seed-moderation.js';
 import { hasSeededPlaylists, seedPlaylistsAlone } from '../db/seed-playlists.js';
 import { insertVideo } from '../db/videos.js';
 import { createLogger } from '../log.js';
@@ -21,6 +22,9 @@ import { withDatabase } from './with-database.js';
 /*
  * npm run seed -- --users 10000 --videos 100000
  * npm run seed -- --only playlists   (adds the playlists to a catalogue seeded before them)
+ * npm run seed -- --only moderation  (adds moderators, the report queue and the audit log likewise;
+ *                                     --reports N open items and --audit N log rows, by default
+ *                                     one and ten a video of the catalogue)
  * A catalogue for demos and benchmarks, made with set-based SQL: accounts, videos with titles,
  * tags and descriptions from a word list, and views, ratings and subscriptions in proportion.
  * Every seeded video points at the files of one real processed fixture, so pages, thumbnails
@@ -94,8 +98,8 @@ const users = option('users', 200);
 const videos = option('videos', 2000);
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt < 0 ? null : process.argv[onlyAt + 1];
-if (only !== null && only !== 'playlists') {
-  console.error('--only takes "playlists": the one part that can be added to a catalogue seeded before it');
+if (only !== null && only !== 'playlists' && only !== 'moderation') {
+  console.error('--only takes "playlists" or "moderation": the parts that can be added to a catalogue seeded before them');
   process.exit(2);
 }
 
@@ -119,8 +123,30 @@ async function addPlaylists(pool: Pool): Promise<number> {
   return 0;
 }
 
+/**
+ * --only moderation: the seed's moderators, report queue and audit log (src/db/seed-moderation.ts)
+ * added to a catalogue seeded before they were part of the seed.
+ */
+async function addModeration(pool: Pool): Promise<number> {
+  const fixtureId = await findVideoIdByPublicId(pool, FIXTURE_PUBLIC_ID);
+  if (fixtureId === null) {
+    console.error('This database is not seeded: seed it first (npm run seed), which makes the queue and the log too.');
+    return 1;
+  }
+  if (await hasSeededModeration(pool)) {
+    console.error('This database has the seed\'s moderators, queue and log already.');
+    return 1;
+  }
+  const size = moderationSizeFor(await countSeededVideos(pool, fixtureId));
+  const plan = { fixtureId, openItems: option('reports', size.openItems), auditRows: option('audit', size.auditRows) };
+  const made = await step(`moderators, ${plan.openItems} open report items with their reports and handled ones, ${plan.auditRows} audit rows`, () => seedModerationAlone(pool, plan, WORDS));
+  console.log(`Seeded ${made.moderators} moderators, ${made.openItems} open items and ${made.handledItems} handled ones with ${made.reports} reports, ${made.auditRows} audit rows.`);
+  return 0;
+}
+
 await withDatabase(async ({ config, pool }) => {
   if (only === 'playlists') return addPlaylists(pool);
+  if (only === 'moderation') return addModeration(pool);
   const storage = new LocalStorage(path.join(config.dataDir, 'media'));
   if ((await countUnseededAccounts(pool)) > 0 && !process.argv.includes('--force')) {
     console.error('This site has accounts of its own; seeding would mix made-up data into it. Use an empty database, or --force.');

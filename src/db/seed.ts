@@ -274,3 +274,9 @@ export async function findVideoIdByPublicId(db: Queryable, publicId: string): Pr
   const { rows } = await db.query<{ id: number }>('SELECT id FROM videos WHERE public_id = $1', [publicId]);
   return rows[0]?.id ?? null;
 }
+
+/** Seeded videos: every video but the media fixture. */
+export async function countSeededVideos(db: Queryable, fixtureId: number): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM videos WHERE id <> $1', [fixtureId]);
+  return rows[0]!.n;
+}

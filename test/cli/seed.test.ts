@@ -165,6 +165,58 @@ describe('npm run seed', function () {
     }
   });
 
+  it('adds moderators, the report queue and the audit log to a seeded catalogue (--only moderation), consistent with themselves, and refuses to add them twice', async () => {
+    await seed('--only', 'moderation');
+    const db = new pg.Client({ connectionString: url.toString() });
+    await db.connect();
+    try {
+      const { rows } = await db.query(`SELECT
+        (SELECT count(*) FROM user_roles r JOIN users u ON u.id = r.user_id WHERE r.role = 'moderator' AND u.handle LIKE 'seed-%')::int AS moderators,
+        (SELECT count(*) FROM user_roles WHERE role = 'admin')::int AS admins,
+        (SELECT count(*) FROM report_items WHERE status = 'open')::int AS open,
+        (SELECT count(DISTINCT target_kind) FROM report_items WHERE status = 'open')::int AS kinds,
+        (SELECT count(DISTINCT severity) FROM report_items WHERE status = 'open')::int AS severities,
+        (SELECT count(*) FROM report_items WHERE status = 'open' AND report_count > 1)::int AS several,
+        (SELECT count(*) FROM report_items WHERE status <> 'open')::int AS closed,
+        (SELECT count(*) FROM report_items i WHERE i.status <> 'open' AND NOT EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = i.handled_by AND r.role = 'moderator'))::int AS closed_by_others,
+        (SELECT count(*) FROM report_items i WHERE ROW(i.report_count, i.severity, i.first_reported_at, i.last_reported_at)
+           IS DISTINCT FROM (SELECT ROW(count(*)::int, max(r.severity), min(r.created_at), max(r.created_at)) FROM reports r WHERE r.item_id = i.id))::int AS inconsistent,
+        (SELECT count(*) FROM reports r JOIN report_items i ON i.id = r.item_id WHERE r.status <> i.status OR r.reporter_id = i.target_owner_id
+           OR (r.target_kind, r.target_id) <> (i.target_kind, i.target_id))::int AS bad_reports,
+        (SELECT count(*) FROM report_items i WHERE i.target_owner_id <> CASE i.target_kind WHEN 'video' THEN (SELECT owner_id FROM videos WHERE id = i.target_id)
+           WHEN 'comment' THEN (SELECT author_id FROM comments WHERE id = i.target_id) ELSE i.target_id END)::int AS wrong_owner,
+        (SELECT count(*) FROM audit_log)::int AS audit,
+        (SELECT count(DISTINCT actor_id) FROM audit_log)::int AS actors,
+        (SELECT count(*) FROM audit_log WHERE actor_id IS NULL)::int AS by_site,
+        (SELECT count(DISTINCT action) FROM audit_log)::int AS actions,
+        (SELECT count(*) FROM audit_log a WHERE a.action = 'report.dismiss' AND NOT EXISTS (SELECT 1 FROM report_items i WHERE i.id = a.target_id::bigint AND i.status = 'dismissed'))::int AS dangling_dismissals,
+        (SELECT count(*) FROM (SELECT created_at < lag(created_at) OVER (ORDER BY id) AS back FROM audit_log) x WHERE back)::int AS out_of_order,
+        (SELECT max(n) FROM (SELECT count(*) AS n FROM audit_log WHERE actor_id IS NOT NULL GROUP BY actor_id) x)::int AS busiest,
+        (SELECT min(n) FROM (SELECT count(*) AS n FROM audit_log WHERE actor_id IS NOT NULL GROUP BY actor_id) x)::int AS rarest`);
+      const c = rows[0];
+      assert.equal(c.moderators, 12, JSON.stringify(c));
+      assert.equal(c.admins, 1);
+      assert.ok(c.open >= 380 && c.open <= 400, `about one open item a video: ${c.open}`);
+      assert.equal(c.kinds, 3, 'videos, comments and channels');
+      assert.ok(c.severities >= 6, 'reasons of every kind of gravity');
+      assert.ok(c.several > 20 && c.several < c.open / 2, `several reports for some items: ${c.several}`);
+      assert.ok(c.closed > c.open, 'handled and dismissed items besides');
+      assert.equal(c.closed_by_others, 0, 'closed by the seeded moderators');
+      assert.equal(c.inconsistent, 0, 'count, severity and times of every item are its reports\'');
+      assert.equal(c.bad_reports, 0, 'reports share their item\'s state and thing, and nobody reports their own');
+      assert.equal(c.wrong_owner, 0, 'the item is about the thing\'s owner');
+      assert.equal(c.audit, 4000, 'ten audit rows a video');
+      assert.ok(c.actors > 20, `the moderators, the admin and many creators: ${c.actors}`);
+      assert.ok(c.by_site > 0 && c.actions >= 8, JSON.stringify(c));
+      assert.ok(c.busiest > 20 * c.rarest, `a few busy actors, many rare: ${c.busiest} and ${c.rarest}`);
+      assert.equal(c.dangling_dismissals, 0, 'each dismissal names a dismissed item');
+      assert.equal(c.out_of_order, 0, 'ids follow time, as in a log appended over the year');
+    } finally {
+      await db.end();
+    }
+    await assert.rejects(seed('--only', 'moderation'), (err: { code: number; stderr: string }) => err.code === 1 && /already/.test(err.stderr));
+  });
+
   it('leaves every index, constraint and trigger as the migrations made them (the load drops some and builds them again)', async () => {
     const db = new pg.Client({ connectionString: url.toString() });
     await db.connect();
