@@ -323,13 +323,16 @@ export function canDeleteAccount(viewer: Viewer | null | undefined, target: Mode
  * Why this viewer may not warn `target` (the author of a reported thing), or null: `user.warn`,
  * and never their own account (a warning is for someone else to read).
  */
-export function warnRefusal(viewer: Viewer | null | undefined, target: { id: number }): string | null {
+export function warnRefusal(viewer: Viewer | null | undefined, target: { id: number; permissions?: readonly string[] }): string | null {
   if (!can(viewer, 'user.warn')) return 'Your account is not allowed to warn users.';
   if (viewer!.id === target.id) return 'You cannot warn your own account.';
+  // As for bans: staff are answered by an admin, not warned by their peers.
+  if (target.permissions?.includes(ALL_PERMISSIONS)) return 'Admins cannot be warned.';
+  if (target.permissions?.includes('user.ban') && !viewer!.permissions.has(ALL_PERMISSIONS)) return 'Only an admin can warn a moderator.';
   return null;
 }
 
-export function canWarnUser(viewer: Viewer | null | undefined, target: { id: number }): boolean {
+export function canWarnUser(viewer: Viewer | null | undefined, target: { id: number; permissions?: readonly string[] }): boolean {
   return warnRefusal(viewer, target) === null;
 }
 
@@ -360,18 +363,38 @@ export function canTakeDown(viewer: Viewer | null | undefined, video: { moderati
   return can(viewer, 'video.takedown') && video.moderation !== 'taken_down';
 }
 
-/** Restoring a taken-down video without an appeal: `video.takedown`, whoever took it down. */
-export function canRestore(viewer: Viewer | null | undefined, video: { moderation: VideoState['moderation'] }): boolean {
-  return can(viewer, 'video.takedown') && video.moderation === 'taken_down';
+/**
+ * Why this viewer may not restore a taken-down video (without an appeal), or null:
+ * `video.takedown`, whoever took it down (undoing one's own act needs no second opinion), but
+ * never on their own video: a moderator's video, taken down by another, comes back only through
+ * its appeal, decided by a third.
+ */
+export function restoreRefusal(viewer: Viewer | null | undefined, video: { ownerId: number }): string | null {
+  if (!can(viewer, 'video.takedown')) return 'You may not restore videos.';
+  if (viewer!.id === video.ownerId) return 'This is your own video: another moderator decides whether it comes back (appeal the take-down from your studio).';
+  return null;
+}
+
+/** Restoring a taken-down video without an appeal (restoreRefusal): offered on the watch page. */
+export function canRestore(viewer: Viewer | null | undefined, video: { moderation: VideoState['moderation']; ownerId: number }): boolean {
+  return video.moderation === 'taken_down' && restoreRefusal(viewer, video) === null;
+}
+
+/** Why this viewer may not approve or reject a held upload, or null: `video.approve`, never their own. */
+export function heldUploadRefusal(viewer: Viewer | null | undefined, video: { ownerId: number }): string | null {
+  if (!can(viewer, 'video.approve')) return 'You may not approve uploads.';
+  if (viewer!.id === video.ownerId) return 'This is your own upload: another moderator approves it.';
+  return null;
 }
 
 /**
  * Deciding an appeal: `video.takedown`, and not the moderator who took the video down (a second
  * pair of eyes); the reason, for the 403 and for the page that shows the appeal without its form.
  */
-export function appealDecisionRefusal(viewer: Viewer | null | undefined, takedown: { takenBy: number | null }): string | null {
+export function appealDecisionRefusal(viewer: Viewer | null | undefined, takedown: { takenBy: number | null; video: { ownerId: number } }): string | null {
   if (!can(viewer, 'video.takedown')) return 'You may not decide appeals.';
   if (takedown.takenBy === viewer!.id) return 'You took this video down: another moderator decides its appeal.';
+  if (takedown.video.ownerId === viewer!.id) return 'This is your own video: another moderator decides its appeal.';
   return null;
 }
 

@@ -86,7 +86,7 @@ export async function decideAppeal(pool: Pool, decision: { actorId: number; take
     const takedown = rows[0] ? toTakedown(rows[0]) : null;
     if (!takedown || !takedown.appealedAt) return 'gone';
     if (takedown.decidedAt || takedown.restoredAt) return 'decided_already';
-    if (takedown.takenBy === decision.actorId) return 'same_moderator';
+    if (takedown.takenBy === decision.actorId || video.ownerId === decision.actorId) return 'same_moderator';
     if (decision.decision === 'restore') {
       await restoreLocked(client, { actorId: decision.actorId, videoId, message: decision.message });
     } else {
@@ -97,7 +97,7 @@ export async function decideAppeal(pool: Pool, decision: { actorId: number; take
     }
     await insertAuditEntry(client, {
       actorId: decision.actorId, action: decision.decision === 'restore' ? 'appeal.restore' : 'appeal.uphold', targetKind: 'video', targetId: videoId,
-      subjectUserId: video.ownerId, reason: takedown.reason, note: decision.message,
+      subjectUserId: video.ownerId, reason: takedown.reason, note: null,
       before: { moderation: video.moderation, appeal: 'open' },
       after: { moderation: decision.decision === 'restore' ? 'none' : video.moderation, appeal: decision.decision === 'restore' ? 'restored' : 'upheld', message: decision.message },
     });

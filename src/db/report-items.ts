@@ -67,13 +67,16 @@ export interface ItemReport {
   updatedAt: Date;
 }
 
-/** Every report of the item, gravest first, then oldest (reports_item_idx). */
-export async function listReportsOfItem(db: Queryable, itemId: number): Promise<ItemReport[]> {
+/**
+ * The item's reports, gravest first, then oldest (reports_item_idx), at most `limit`: a thing
+ * reported by thousands of accounts (a raid) must not make its page read and render them all.
+ */
+export async function listReportsOfItem(db: Queryable, itemId: number, limit: number): Promise<ItemReport[]> {
   const { rows } = await db.query(
     `SELECT r.id, u.handle, u.display_name, r.reason, r.body, r.video_time_seconds, r.status, r.created_at, r.updated_at
      FROM reports r JOIN users u ON u.id = r.reporter_id
-     WHERE r.item_id = $1 ORDER BY r.severity DESC, r.id`,
-    [itemId],
+     WHERE r.item_id = $1 ORDER BY r.severity DESC, r.id LIMIT $2`,
+    [itemId, limit],
   );
   return rows.map((r) => ({
     id: r.id, reporter: { handle: r.handle, displayName: r.display_name }, reason: r.reason, text: r.body,

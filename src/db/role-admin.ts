@@ -144,12 +144,22 @@ export interface Assignment {
 async function lockUserRoles(client: PoolClient, userId: number): Promise<string[] | null> {
   const user = await client.query('SELECT id FROM users WHERE id = $1 AND deleted_at IS NULL FOR NO KEY UPDATE', [userId]);
   if (user.rowCount === 0) return null;
+  return listRolesOf(client, userId);
+}
+
+/** Whether the account waits for approval (users.pending_at): it gets no role until approved. */
+async function isPending(client: PoolClient, userId: number): Promise<boolean> {
+  const { rows } = await client.query<{ pending: boolean }>('SELECT pending_at IS NOT NULL AS pending FROM users WHERE id = $1', [userId]);
+  return rows[0]?.pending ?? false;
+}
+
+async function listRolesOf(client: PoolClient, userId: number): Promise<string[]> {
   const { rows } = await client.query<{ role: string }>('SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role', [userId]);
   return rows.map((r) => r.role);
 }
 
 /** Gives a role ('unchanged', without an audit row, when the person already has it). */
-export async function grantRoleTo(pool: Pool, assignment: Assignment, allowed: (permissions: readonly string[]) => boolean): Promise<'granted' | 'unchanged' | 'no-role' | 'nothing' | 'forbidden'> {
+export async function grantRoleTo(pool: Pool, assignment: Assignment, allowed: (permissions: readonly string[]) => boolean): Promise<'granted' | 'unchanged' | 'no-role' | 'nothing' | 'forbidden' | 'pending'> {
   return withTransaction(pool, async (client) => {
     // The role first, then the person (as revokeRoleFrom), so that the two never wait on each other in turn.
     const role = await lockRole(client, assignment.role, 'SHARE');
@@ -158,6 +168,9 @@ export async function grantRoleTo(pool: Pool, assignment: Assignment, allowed: (
     const roles = await lockUserRoles(client, assignment.userId);
     if (!roles) return 'nothing';
     if (roles.includes(assignment.role)) return 'unchanged';
+    // A sign-up still waiting is approved (or rejected, which deletes it) before it holds any role:
+    // a waiting admin could not sign in, yet would count as one, and rejecting would delete staff.
+    if (await isPending(client, assignment.userId)) return 'pending';
     await client.query('INSERT INTO user_roles (user_id, role) VALUES ($1, $2)', [assignment.userId, assignment.role]);
     await insertAuditEntry(client, {
       actorId: assignment.actorId, action: 'role.grant', targetKind: 'user', targetId: assignment.userId, subjectUserId: assignment.userId, reason: null, note: null,
@@ -184,7 +197,7 @@ export async function revokeRoleFrom(pool: Pool, assignment: Assignment, allowed
     if (assignment.role === ADMIN_ROLE) {
       const others = await client.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM user_roles ur JOIN users u ON u.id = ur.user_id
-         WHERE ur.role = $1 AND ur.user_id <> $2 AND u.deleted_at IS NULL AND u.banned_at IS NULL`,
+         WHERE ur.role = $1 AND ur.user_id <> $2 AND u.deleted_at IS NULL AND u.banned_at IS NULL AND u.pending_at IS NULL`,
         [ADMIN_ROLE, assignment.userId],
       );
       if (others.rows[0]!.n === 0) return 'last-admin';

@@ -10,7 +10,7 @@ export const SETUP_TOKEN_HOURS = 24;
 /** Whether a live (not deleted) account holds the admin role (user_roles_role_idx). */
 export async function hasAdmin(db: Queryable): Promise<boolean> {
   const { rows } = await db.query<{ found: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM user_roles r JOIN users u ON u.id = r.user_id WHERE r.role = 'admin' AND u.deleted_at IS NULL) AS found`,
+    `SELECT EXISTS (SELECT 1 FROM user_roles r JOIN users u ON u.id = r.user_id WHERE r.role = 'admin' AND u.deleted_at IS NULL AND u.pending_at IS NULL) AS found`,
   );
   return rows[0]!.found;
 }

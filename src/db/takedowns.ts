@@ -124,17 +124,21 @@ export async function restoreLocked(client: PoolClient, restore: { actorId: numb
 /**
  * A moderator restores a taken-down video without an appeal (or while one waits: it is closed as
  * restored). Any moderator may, the one who took it down too: undoing one's own act needs no
- * second opinion. A video not taken down (restored meanwhile) is 'not_taken_down', nothing written.
+ * second opinion; never their own video ('own_video'). A video not taken down (restored meanwhile)
+ * is 'not_taken_down', nothing written.
  */
-export async function restoreVideo(pool: Pool, restore: { actorId: number; videoId: number; message: string }): Promise<'restored' | 'not_taken_down' | 'gone'> {
+export async function restoreVideo(pool: Pool, restore: { actorId: number; videoId: number; message: string }): Promise<'restored' | 'not_taken_down' | 'own_video' | 'gone'> {
   return withTransaction(pool, async (client) => {
     const before = await lockVideoModeration(client, restore.videoId);
     if (!before) return 'gone';
     if (before.moderation !== 'taken_down') return 'not_taken_down';
+    // Asked again under the lock (restoreRefusal): never a moderator's own video.
+    if (before.ownerId === restore.actorId) return 'own_video';
     const takedown = await restoreLocked(client, restore);
     await insertAuditEntry(client, {
       actorId: restore.actorId, action: 'video.restore', targetKind: 'video', targetId: restore.videoId, subjectUserId: before.ownerId,
-      reason: null, note: restore.message,
+      // The message is the owner's to read, kept in `after`; `note` is for moderators only (and shorter).
+      reason: null, note: null,
       before: { moderation: 'taken_down', takedown: takedown?.id ?? null, appealed: !!takedown?.appealedAt },
       after: { moderation: 'none', message: restore.message },
     });

@@ -71,7 +71,7 @@ export function adminAppealRoutes({ pool, storage }: RouteDeps) {
       if (!form.ok) return render(req, res, 422, form.values, form.errors);
       const outcome = await decideAppeal(pool, { actorId: req.viewer!.id, takedownId: appeal.id, ...form.value });
       if (outcome === 'gone') throw notFound(NO_APPEAL);
-      if (outcome === 'same_moderator') throw forbidden('You took this video down: another moderator decides its appeal.');
+      if (outcome === 'same_moderator') throw forbidden(appealDecisionRefusal(req.viewer, appeal) ?? 'Another moderator decides this appeal.');
       if (outcome === 'decided_already') flash(req, 'info', 'This appeal was decided already.');
       else flash(req, 'success', outcome === 'restored' ? `“${appeal.video.title}” is restored.` : 'The take-down is upheld.');
       res.redirect(303, `/admin/appeals/${appeal.id}`);

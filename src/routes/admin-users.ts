@@ -90,6 +90,7 @@ export function adminUserRoutes({ pool, settings }: RouteDeps) {
       if (outcome === 'no-role') return renderPerson(req, res, 422, { role: 'Choose a role from the list.' });
       if (outcome === 'forbidden') throw forbidden(REFUSED);
       if (outcome === 'nothing') throw notFound('This account has been deleted: its roles no longer change.');
+      if (outcome === 'pending') return renderPerson(req, res, 409, { role: 'This sign-up waits for approval: approve the account before giving it a role.' });
       flash(req, 'success', outcome === 'granted' ? `@${loadedPerson(req).handle} now has the role ${role}.` : `@${loadedPerson(req).handle} already had the role ${role}.`);
       backToPerson(req, res);
     },

@@ -297,10 +297,10 @@ export function buildRouter(deps: RouteDeps): Router {
   const workQueue = requirePermission('report.handle');
   const loadReportItem = reportItems.loadReportItem;
   router.get('/admin/reports/:id', workQueue, loadReportItem, reportItems.show);
-  router.post('/admin/reports/:id/claim', workQueue, loadReportItem, keepsPages, reportItems.claim);
+  router.post('/admin/reports/:id/claim', workQueue, loadReportItem, reportItems.notAboutViewer, keepsPages, reportItems.claim);
   router.post('/admin/reports/:id/release', workQueue, loadReportItem, keepsPages, reportItems.release);
-  router.post('/admin/reports/:id/dismiss', workQueue, loadReportItem, keepsPages, reportItems.dismiss);
-  router.post('/admin/reports/:id/remove-comment', workQueue, requirePermission('comment.remove.any'), loadReportItem, reportItems.allowCommentRemoval, reportItems.removeComment);
+  router.post('/admin/reports/:id/dismiss', workQueue, loadReportItem, reportItems.notAboutViewer, keepsPages, reportItems.dismiss);
+  router.post('/admin/reports/:id/remove-comment', workQueue, requirePermission('comment.remove.any'), loadReportItem, reportItems.notAboutViewer, reportItems.allowCommentRemoval, reportItems.removeComment);
   router.post('/admin/reports/:id/warn', workQueue, requirePermission('user.warn'), loadReportItem, reportItems.allowWarning, keepsPages, reportItems.warn);
   router.post('/admin/reports/:id/ban', workQueue, requirePermission('user.ban'), loadReportItem, reportItems.allowItemBan, reportItems.ban);
   // My warnings (issue 13, item 2): the list in Settings, and "I understand" on the notice.

@@ -52,6 +52,9 @@ const actionLabel = (action: string | null) => (action ? ACTION_LABELS[action] ?
  * The route table's guards have run (requirePermission, loadReportItem, the action's allow step);
  * the db functions resolve the item in the action's transaction and refuse an item closed since.
  */
+/** Reports shown on an item's page, gravest first; the rest are counted, not listed. */
+export const REPORTS_SHOWN = 200;
+
 export function reportItemRoutes({ pool, storage }: RouteDeps) {
   /** The reported video with its player's files, starting at `?t=`, else the gravest report's time (reports come gravest first). */
   async function videoOnPage(id: number, reports: ItemReport[], t: unknown) {
@@ -74,7 +77,7 @@ export function reportItemRoutes({ pool, storage }: RouteDeps) {
     const item = loadedItem(req);
     const viewer = req.viewer;
     const [reports, others, actions, warnings, banTarget] = await Promise.all([
-      listReportsOfItem(pool, item.id),
+      listReportsOfItem(pool, item.id, REPORTS_SHOWN + 1),
       listItemsAboutOwner(pool, item.owner.id, item.id, HISTORY_SHOWN),
       listActionsOnPerson(pool, item.owner.id, HISTORY_SHOWN),
       listWarningsOf(pool, item.owner.id, HISTORY_SHOWN),
@@ -86,7 +89,7 @@ export function reportItemRoutes({ pool, storage }: RouteDeps) {
     const offers = {
       remove: open && !!comment && canRemoveComment(viewer, { deletedAt: comment.deletedAt }),
       takedown: open && !!video && can(viewer, 'video.takedown'),
-      warn: open && !item.owner.deletedAt && canWarnUser(viewer, item.owner),
+      warn: open && !item.owner.deletedAt && canWarnUser(viewer, banTarget ?? item.owner),
       ban: open && !!banTarget && canBanUser(viewer, banTarget),
     };
     res.status(status).render('admin/report-item', {
@@ -95,7 +98,8 @@ export function reportItemRoutes({ pool, storage }: RouteDeps) {
       item,
       reasonLabel: reportReasonLabel(reasonOfSeverity(item.severity)),
       outcome: { label: actionLabel(item.action) },
-      reports: reports.map((r) => ({ ...r, reasonLabel: reportReasonLabel(r.reason), time: r.videoTimeSeconds === null ? null : formatDuration(r.videoTimeSeconds) })),
+      moreReports: reports.length > REPORTS_SHOWN,
+      reports: reports.slice(0, REPORTS_SHOWN).map((r) => ({ ...r, reasonLabel: reportReasonLabel(r.reason), time: r.videoTimeSeconds === null ? null : formatDuration(r.videoTimeSeconds) })),
       video,
       comment,
       others: others.map((o) => ({ ...o, reasonLabel: reportReasonLabel(reasonOfSeverity(o.severity)), outcome: actionLabel(o.action) })),
@@ -142,8 +146,19 @@ export function reportItemRoutes({ pool, storage }: RouteDeps) {
       next();
     },
 
-    allowWarning(req: Request, _res: Response, next: NextFunction): void {
-      const refusal = warnRefusal(req.viewer, loadedItem(req).owner);
+    /**
+     * Nobody handles reports about themselves (their video, comment or channel): another
+     * moderator claims, dismisses or acts on them, or a moderator could bury what is said of them.
+     */
+    notAboutViewer(req: Request, _res: Response, next: NextFunction): void {
+      if (loadedItem(req).owner.id === req.viewer?.id) throw forbidden('This item is about you: another moderator handles it.');
+      next();
+    },
+
+    /** Warning the item's author: warnRefusal on the account with its roles as they are now (staff are not warned by peers). */
+    async allowWarning(req: Request, _res: Response, next: NextFunction): Promise<void> {
+      const owner = loadedItem(req).owner;
+      const refusal = warnRefusal(req.viewer, (await findBanTarget(pool, owner.handle)) ?? owner);
       if (refusal) throw forbidden(refusal);
       next();
     },

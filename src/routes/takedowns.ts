@@ -1,10 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
-import { canAppeal } from '../auth/permissions.js';
+import { canAppeal, heldUploadRefusal, restoreRefusal } from '../auth/permissions.js';
 import { submitAppeal } from '../db/appeals.js';
 import { approveHeldVideo, listHeldVideos, rejectHeldVideo } from '../db/held-uploads.js';
 import { findCurrentTakedown, restoreVideo, takeDownVideo, type Takedown } from '../db/takedowns.js';
 import { APPEAL_TEXT_MAX, parseAppeal, parseRestore, parseTakedown, TAKEDOWN_MESSAGE_MAX, TAKEDOWN_NOTE_MAX, TAKEDOWN_REASONS, takedownReasonLabel } from '../forms/takedown.js';
-import { badRequest, notFound } from '../http/errors.js';
+import { badRequest, forbidden, notFound } from '../http/errors.js';
 import { loadedVideo } from '../http/guards.js';
 import { flash } from '../http/session.js';
 import type { RouteDeps } from './deps.js';
@@ -89,8 +89,11 @@ export function takedownRoutes({ pool }: RouteDeps) {
       const form = parseRestore(req.body);
       if (!form.ok) return renderTakedown(req, res, 422, 'takedown', {}, {}, form.values, form.errors);
       const video = loadedVideo(req);
+      const refusal = restoreRefusal(req.viewer, video);
+      if (refusal) throw forbidden(refusal);
       const outcome = await restoreVideo(pool, { actorId: req.viewer!.id, videoId: video.id, message: form.value.message });
       if (outcome === 'gone') throw notFound(NO_VIDEO);
+      if (outcome === 'own_video') throw forbidden(restoreRefusal(req.viewer, video) ?? 'This is your own video.');
       flash(req, outcome === 'restored' ? 'success' : 'info', outcome === 'restored' ? `“${video.title}” is restored.` : 'This video is not taken down.');
       res.redirect(303, `/admin/videos/${video.publicId}/takedown`);
     },
@@ -125,6 +128,8 @@ export function takedownRoutes({ pool }: RouteDeps) {
     /** POST /admin/videos/:id/approve — shown as its visibility says. Approved already: no error. */
     async approve(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
+      const refusal = heldUploadRefusal(req.viewer, video);
+      if (refusal) throw forbidden(refusal);
       const outcome = await approveHeldVideo(pool, { actorId: req.viewer!.id, videoId: video.id });
       if (outcome === 'gone') throw notFound(NO_VIDEO);
       flash(req, outcome === 'approved' ? 'success' : 'info', outcome === 'approved' ? `“${video.title}” is approved.` : `“${video.title}” was not waiting for approval.`);
