@@ -1,4 +1,5 @@
 import type { SettingKey, SiteSettings } from '../settings/site-settings.js';
+import { decimal, formatSize, SIZE_UNITS, sizeInUnits, type SizeUnit } from './sizes.js';
 import { field, hasForbiddenCharacters, length, type FormResult } from './fields.js';
 
 /**
@@ -10,8 +11,7 @@ import { field, hasForbiddenCharacters, length, type FormResult } from './fields
  * value of 1000000000).
  */
 
-export const SIZE_UNITS = { MB: 1024 ** 2, GB: 1024 ** 3 } as const;
-export type SizeUnit = keyof typeof SIZE_UNITS;
+export { formatSize, SIZE_UNITS, sizeInUnits, type SizeUnit } from './sizes.js';
 
 export const SITE_NAME_MAX = 60;
 export const SITE_DESCRIPTION_MAX = 300;
@@ -39,23 +39,6 @@ export const SIZE_FIELDS = {
 } as const;
 type SizeKey = keyof typeof SIZE_FIELDS;
 const SIZE_KEYS = Object.keys(SIZE_FIELDS) as SizeKey[];
-
-/** A number with at most three decimals, without trailing zeros: 4, 1.5, 953.674. */
-function decimal(n: number): string {
-  return String(Number(n.toFixed(3)));
-}
-
-/** How the form shows a size: in GB from 1 GB up, in MB below. */
-export function sizeInUnits(bytes: number): { amount: string; unit: SizeUnit } {
-  const unit: SizeUnit = bytes >= SIZE_UNITS.GB ? 'GB' : 'MB';
-  return { amount: decimal(bytes / SIZE_UNITS[unit]), unit };
-}
-
-/** A size for people: "4 GB", "500 MB". */
-export function formatSize(bytes: number): string {
-  const { amount, unit } = sizeInUnits(bytes);
-  return `${Number(amount).toLocaleString('en')} ${unit}`;
-}
 
 /** The form's fields for these settings, as the page shows them. */
 export function settingsFormValues(settings: SiteSettings): Record<string, string> {

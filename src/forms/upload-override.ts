@@ -1,4 +1,5 @@
 import type { UploadOverride } from '../db/upload-overrides.js';
+import { decimal, formatSize, SIZE_UNITS, sizeInUnits, type SizeUnit } from './sizes.js';
 import { field, type FormResult } from './fields.js';
 
 /**
@@ -9,8 +10,7 @@ import { field, type FormResult } from './fields.js';
  * shown changes nothing. The ranges are the site settings' (SETTING_CHECKS) and the table's.
  */
 
-export const SIZE_UNITS = { MB: 1024 ** 2, GB: 1024 ** 3 } as const;
-export type SizeUnit = keyof typeof SIZE_UNITS;
+export { formatSize, SIZE_UNITS, sizeInUnits, type SizeUnit } from './sizes.js';
 
 export const OVERRIDE_SIZE_FIELDS = {
   maxUploadBytes: { label: 'Largest upload', min: SIZE_UNITS.MB, max: 1024 * SIZE_UNITS.GB },
@@ -24,23 +24,6 @@ export const UPLOADS_PER_DAY_MAX = 1_000_000;
 
 const AMOUNT = /^\d{1,9}(\.\d{1,3})?$/;
 const WHOLE = /^\d{1,7}$/;
-
-/** A number with at most three decimals, without trailing zeros: 4, 1.5, 953.674. */
-function decimal(n: number): string {
-  return String(Number(n.toFixed(3)));
-}
-
-/** How the form shows a size: in GB from 1 GB up, in MB below. */
-export function sizeInUnits(bytes: number): { amount: string; unit: SizeUnit } {
-  const unit: SizeUnit = bytes >= SIZE_UNITS.GB ? 'GB' : 'MB';
-  return { amount: decimal(bytes / SIZE_UNITS[unit]), unit };
-}
-
-/** A size for people: "4 GB", "500 MB". */
-export function formatSize(bytes: number): string {
-  const { amount, unit } = sizeInUnits(bytes);
-  return `${Number(amount).toLocaleString('en')} ${unit}`;
-}
 
 /** The form's values for an account's exceptions as they are (blank where there is none). */
 export function overrideFormValues(override: UploadOverride): Record<string, string> {
