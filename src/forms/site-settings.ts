@@ -1,5 +1,5 @@
 import type { SettingKey, SiteSettings } from '../settings/site-settings.js';
-import { decimal, formatSize, SIZE_UNITS, sizeInUnits, type SizeUnit } from './sizes.js';
+import { decimal, formatSize, SIZE_UNITS, sizeInUnits, UPLOAD_SIZE_RANGES, type SizeUnit } from './sizes.js';
 import { field, hasForbiddenCharacters, length, type FormResult } from './fields.js';
 
 /**
@@ -33,9 +33,9 @@ export const NEW_UPLOAD_MODES: Record<SiteSettings['newUploads'], string> = {
 
 /** The size fields: what each is called, and its smallest and largest value in bytes. */
 export const SIZE_FIELDS = {
-  maxUploadBytes: { label: 'Largest upload', min: SIZE_UNITS.MB, max: 1024 * SIZE_UNITS.GB },
-  uploadBytesPerDay: { label: 'Bytes uploaded per account per day', min: SIZE_UNITS.MB, max: 1024 ** 2 * SIZE_UNITS.GB },
-  storageQuotaBytes: { label: 'Storage per account', min: SIZE_UNITS.MB, max: 1024 ** 2 * SIZE_UNITS.GB },
+  maxUploadBytes: { label: 'Largest upload', ...UPLOAD_SIZE_RANGES.maxUploadBytes },
+  uploadBytesPerDay: { label: 'Bytes uploaded per account per day', ...UPLOAD_SIZE_RANGES.uploadBytesPerDay },
+  storageQuotaBytes: { label: 'Storage per account', ...UPLOAD_SIZE_RANGES.storageQuotaBytes },
 } as const;
 type SizeKey = keyof typeof SIZE_FIELDS;
 const SIZE_KEYS = Object.keys(SIZE_FIELDS) as SizeKey[];

@@ -21,3 +21,14 @@ export function formatSize(bytes: number): string {
   const { amount, unit } = sizeInUnits(bytes);
   return `${Number(amount).toLocaleString('en')} ${unit}`;
 }
+
+/**
+ * The ranges a form accepts for the upload limits, the site's (/admin/settings) and an account's
+ * own (/admin/users/:handle/limits) alike: from 1 MB, up to 1,024 GB for one upload and
+ * 1,048,576 GB a day or stored.
+ */
+export const UPLOAD_SIZE_RANGES = {
+  maxUploadBytes: { min: SIZE_UNITS.MB, max: 1024 * SIZE_UNITS.GB },
+  uploadBytesPerDay: { min: SIZE_UNITS.MB, max: 1024 ** 2 * SIZE_UNITS.GB },
+  storageQuotaBytes: { min: SIZE_UNITS.MB, max: 1024 ** 2 * SIZE_UNITS.GB },
+} as const;

@@ -1,5 +1,5 @@
 import type { UploadOverride } from '../db/upload-overrides.js';
-import { decimal, formatSize, SIZE_UNITS, sizeInUnits, type SizeUnit } from './sizes.js';
+import { decimal, formatSize, SIZE_UNITS, sizeInUnits, UPLOAD_SIZE_RANGES, type SizeUnit } from './sizes.js';
 import { field, type FormResult } from './fields.js';
 
 /**
@@ -13,9 +13,9 @@ import { field, type FormResult } from './fields.js';
 export { formatSize, SIZE_UNITS, sizeInUnits, type SizeUnit } from './sizes.js';
 
 export const OVERRIDE_SIZE_FIELDS = {
-  maxUploadBytes: { label: 'Largest upload', min: SIZE_UNITS.MB, max: 1024 * SIZE_UNITS.GB },
-  uploadBytesPerDay: { label: 'Bytes uploaded per day', min: SIZE_UNITS.MB, max: 1024 ** 2 * SIZE_UNITS.GB },
-  storageQuotaBytes: { label: 'Storage', min: SIZE_UNITS.MB, max: 1024 ** 2 * SIZE_UNITS.GB },
+  maxUploadBytes: { label: 'Largest upload', ...UPLOAD_SIZE_RANGES.maxUploadBytes },
+  uploadBytesPerDay: { label: 'Bytes uploaded per day', ...UPLOAD_SIZE_RANGES.uploadBytesPerDay },
+  storageQuotaBytes: { label: 'Storage', ...UPLOAD_SIZE_RANGES.storageQuotaBytes },
 } as const;
 type SizeKey = keyof typeof OVERRIDE_SIZE_FIELDS;
 const SIZE_KEYS = Object.keys(OVERRIDE_SIZE_FIELDS) as SizeKey[];
