@@ -37,6 +37,8 @@ export interface AppDeps {
   pageEvents?: (markStale: () => void) => PageEvents;
   /** The site settings' store; made here unless given (tests keep theirs to change settings). */
   settings?: SiteSettingsStore;
+  /** The clock expiring links are judged by; the real one unless a test gives its own. */
+  now?: () => Date;
 }
 
 /** Form bodies are small; anything larger is refused with 413 before it is parsed. */
@@ -91,7 +93,7 @@ export function createApp(deps: AppDeps): Express {
     pageCache.markStale();
     settings.forget();
   }) ?? null;
-  const routeDeps = { config, pool, storage, queue: deps.queue, binaries: resolveBinaries(config), limits: createRateLimiters(pool, config, deps.sessionSecret), secret: deps.sessionSecret, pageCache, settings };
+  const routeDeps = { config, pool, storage, queue: deps.queue, binaries: resolveBinaries(config), limits: createRateLimiters(pool, config, deps.sessionSecret), secret: deps.sessionSecret, pageCache, settings, now: deps.now ?? (() => new Date()) };
   const sessions = createSessions(pool, { secret: deps.sessionSecret, secure: https, idleHours: config.sessionIdleHours, maxDays: config.sessionMaxDays });
   const viewer = [sessions.middleware, enforceAbsoluteLifetime(config.sessionMaxDays), loadViewer(pool, sessions.takeViewer)];
   app.use(buildOpenRouter(routeDeps));

@@ -61,6 +61,13 @@ export interface Config {
   playlistMaxItems: number;
   /** Playlists one account may keep, Watch later not counted. */
   playlistsPerAccount: number;
+  /** Where mail goes (issue 14): an SMTP server's URL; with MAIL_FROM, mail is on. */
+  smtpUrl: string | null;
+  mailFrom: string | null;
+  /** smtp (through SMTP_URL), log (each mail written to the log, for development) or off. */
+  mailTransport: 'smtp' | 'log' | 'off';
+  /** How long notification mail waits, so that a burst goes as one message. */
+  mailBatchSeconds: number;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -134,6 +141,20 @@ const onOff: Parser<boolean> = (raw) => {
   throw new BadValue('must be on or off');
 };
 
+const smtpUrl: Parser<string> = (raw) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new BadValue('must be a URL such as smtps://user:password@mail.example.org:465');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new BadValue('must start with smtp:// or smtps://');
+  return raw;
+};
+
+// An address, optionally with a name: "Videos <videos@example.org>" or videos@example.org.
+const mailFrom = text(/^(?:[^<>\r\n]{0,100}<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, 'must be an address such as videos@example.org or "Videos <videos@example.org>"');
+
 const logLevel = text(/^(fatal|error|warn|info|debug|trace|silent)$/, 'must be one of fatal, error, warn, info, debug, trace, silent');
 
 export const VARIABLES = [
@@ -186,6 +207,10 @@ export const VARIABLES = [
   { name: 'REPORTS_PER_DAY', key: 'reportsPerDay', default: '100', parse: integer(1, 1_000_000) },
   { name: 'PLAYLIST_MAX_ITEMS', key: 'playlistMaxItems', default: '5000', parse: integer(1, 100_000) },
   { name: 'PLAYLISTS_PER_ACCOUNT', key: 'playlistsPerAccount', default: '500', parse: integer(1, 100_000) },
+  { name: 'SMTP_URL', key: 'smtpUrl', default: null, parse: smtpUrl },
+  { name: 'MAIL_FROM', key: 'mailFrom', default: null, parse: mailFrom },
+  { name: 'MAIL_TRANSPORT', key: 'mailTransport', default: 'smtp', parse: text(/^(smtp|log|off)$/, 'must be smtp, log or off') as Parser<'smtp' | 'log' | 'off'> },
+  { name: 'MAIL_BATCH_SECONDS', key: 'mailBatchSeconds', default: '60', parse: integer(0, 3600) },
 ] as const satisfies readonly Variable<keyof Config>[];
 
 export class ConfigError extends Error {
@@ -217,6 +242,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const config = values as unknown as Config;
   config.publicUrl ??= new URL(`http://localhost:${config.port}/`);
   return config;
+}
+
+/**
+ * Whether the site sends mail: MAIL_TRANSPORT=log always (to the log), smtp once SMTP_URL and
+ * MAIL_FROM are both set. Without mail, the pages that need it say so.
+ */
+export function mailEnabled(config: Pick<Config, 'mailTransport' | 'smtpUrl' | 'mailFrom'>): boolean {
+  return config.mailTransport === 'log' || (config.mailTransport === 'smtp' && config.smtpUrl !== null && config.mailFrom !== null);
 }
 
 export function isHttps(config: Pick<Config, 'publicUrl'>): boolean {

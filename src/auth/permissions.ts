@@ -42,6 +42,8 @@ export interface Viewer {
   banned: boolean;
   /** A moderator's warning waits to be read (src/routes/warnings.ts shows it on every page until acknowledged). */
   warned?: boolean;
+  /** Unread notifications, up to UNREAD_CAP (src/db/roles.ts): the bell in the header. */
+  unread?: number;
 }
 
 /** May this viewer (or nobody signed in) do `permission`? A banned account may do nothing. */

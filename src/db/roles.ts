@@ -15,9 +15,14 @@ export interface ViewerRow {
   permissions: string[];
   /** A moderator's warning is waiting to be read (warnings_unseen_idx). */
   warned: boolean;
+  /** Unread notifications shown in the site, counted up to UNREAD_CAP (the bell in the header). */
+  unread: number;
 }
 
-type ViewerColumns = { id: number; handle: string; display_name: string; avatar_key: string | null; banned_at: Date | null; permissions: string[]; warned: boolean | null };
+/** The bell counts unread notifications up to this, and shows "99+" beyond (notifications_unread_idx). */
+export const UNREAD_CAP = 100;
+
+type ViewerColumns = { id: number; handle: string; display_name: string; avatar_key: string | null; banned_at: Date | null; permissions: string[]; warned: boolean | null; unread: number | null };
 
 /**
  * What a request needs to know about the signed-in user `u` (users_pkey, user_roles' primary
@@ -26,10 +31,11 @@ type ViewerColumns = { id: number; handle: string; display_name: string; avatar_
  */
 export const VIEWER_COLUMNS = `u.id, u.handle, u.display_name, u.avatar_key, u.banned_at,
   ARRAY(SELECT DISTINCT rp.permission FROM user_roles ur JOIN role_permissions rp ON rp.role = ur.role WHERE ur.user_id = u.id) AS permissions,
-  EXISTS (SELECT 1 FROM warnings w WHERE w.user_id = u.id AND w.seen_at IS NULL) AS warned`;
+  EXISTS (SELECT 1 FROM warnings w WHERE w.user_id = u.id AND w.seen_at IS NULL) AS warned,
+  (SELECT count(*)::int FROM (SELECT 1 FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL AND n.in_site LIMIT ${UNREAD_CAP}) unread) AS unread`;
 
 export function toViewerRow(row: ViewerColumns): ViewerRow {
-  return { id: row.id, handle: row.handle, displayName: row.display_name, avatarKey: row.avatar_key, bannedAt: row.banned_at, permissions: row.permissions, warned: row.warned === true };
+  return { id: row.id, handle: row.handle, displayName: row.display_name, avatarKey: row.avatar_key, bannedAt: row.banned_at, permissions: row.permissions, warned: row.warned === true, unread: row.unread ?? 0 };
 }
 
 /** The signed-in user by id, unless the account is deleted. */

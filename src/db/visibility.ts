@@ -72,3 +72,17 @@ export function isListed(video: VideoState): boolean {
 export function isWatchableByLink(video: VideoState): boolean {
   return video.status === 'ready' && (video.visibility === 'public' || video.visibility === 'unlisted') && video.moderation === 'none' && video.ownerLive;
 }
+
+/**
+ * The video may be seen by the account whose id is the SQL expression `reader`: watchable by
+ * link, or its own. Notifications ask it when they are made and again when they are shown
+ * (src/db/notifications.ts), so that none points its reader at what they may not see.
+ */
+export const videoSeenBy = (reader: string, v = 'v', u = 'u') => `(${v}.owner_id = ${reader} OR (${watchableByLink(v, u)}))`;
+
+/**
+ * The comment may be seen by `reader` (an SQL expression), its video aside: not deleted or
+ * removed, its author live, and not held unless the reader wrote it or owns its video.
+ */
+export const commentSeenBy = (reader: string, c = 'c', a = 'a') =>
+  `(${c}.deleted_at IS NULL AND NOT ${c}.removed AND ${ownerLive(a)} AND (NOT ${c}.held OR ${c}.author_id = ${reader} OR ${c}.video_owner_id = ${reader}))`;

@@ -37,6 +37,7 @@ export function loadViewer(pool: Pool, takeViewer: (sid: string) => ViewerRow | 
       permissions: limited ? new Set() : new Set(row.permissions),
       banned: limited,
       warned: row.warned,
+      unread: row.unread,
     };
     if (!limited && req.session.bannedSignIn) delete req.session.bannedSignIn;
     req.viewer = viewer;

@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
-import type { PoolClient } from '../db/pool.js';
+import type { PoolClient, Queryable } from '../db/pool.js';
 import type { Logger } from '../log.js';
+import type { MailMessage } from '../mail/mailer.js';
 
 export const PROCESS_VIDEO = 'video.process';
 /** Where pg-boss moves a processing job that used up its retries; its handler marks the video failed. */
@@ -17,6 +18,21 @@ export const RERANK_COMMENTS = 'comments.rerank';
 export const BULK_ACTION = 'studio.bulk-action';
 /** Renumbers one playlist's positions GAP apart after moves crowded a gap (src/db/playlist-order.ts). */
 export const RENUMBER_PLAYLIST = 'playlist.renumber';
+/** Sends one message (src/mail/mailer.ts); retried with backoff while the server is down or refuses. */
+export const SEND_MAIL = 'mail.send';
+/** Mails one person what is due for them at once (src/jobs/handlers/notification-mail.ts); one waiting job per person. */
+export const NOTIFICATION_MAIL = 'notifications.mail';
+/** Sends the daily and weekly digests that are due; sent on a schedule by every worker. */
+export const NOTIFICATION_DIGESTS = 'notifications.digests';
+/** Tells subscribers of new videos, in batches (src/jobs/handlers/notification-fanout.ts); one waiting job at a time. */
+export const NOTIFICATION_FANOUT = 'notifications.fanout';
+
+/**
+ * Mail is tried for about a day: 30 s, 1 min, 2 min … apart (pg-boss doubles the delay), so a
+ * mail server down for hours delays mail and loses none; pages only queue it.
+ */
+const MAIL_RETRY_LIMIT = 12;
+const MAIL_RETRY_DELAY_SECONDS = 30;
 
 /** Tries after the first: 5 s, 10 s, 20 s apart (pg-boss backoff), enough for a restart or a full disk to clear. */
 const RETRY_LIMIT = 3;
@@ -44,6 +60,15 @@ export interface JobQueue {
   enqueueBulkAction(bulkActionId: number, client?: PoolClient): Promise<void>;
   /** Queues renumbering a playlist, inside the moving transaction when a client is given; one waiting job per playlist. */
   enqueueRenumberPlaylist(playlistId: number, client?: PoolClient): Promise<void>;
+  /** Queues one mail, inside the caller's transaction when a client is given (a refused request sends nothing). */
+  enqueueMail(message: MailMessage, client?: Queryable): Promise<void>;
+  /**
+   * Queues mailing one person what is due for them, after `afterSeconds` so that a burst goes as
+   * one message; a person with a job already waiting gets no second one.
+   */
+  enqueueNotificationMail(userId: number, afterSeconds: number, client?: Queryable): Promise<void>;
+  /** Queues telling subscribers of newly published videos; one waiting job covers every event recorded before it runs. */
+  enqueueFanout(client?: Queryable): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -72,7 +97,13 @@ export async function startQueue(databaseUrl: string, logger: Logger, options: {
   // NOTHING, no error in the mover's transaction. Retried: until it runs, moves only fall back to
   // renumbering themselves when a gap is quite used up.
   await boss.createQueue(RENUMBER_PLAYLIST, { name: RENUMBER_PLAYLIST, policy: 'stately', retryLimit: RETRY_LIMIT, retryDelay: RETRY_DELAY_SECONDS, retryBackoff: true });
-  const inTransaction = (client?: PoolClient) =>
+  await boss.createQueue(SEND_MAIL, { name: SEND_MAIL, retryLimit: MAIL_RETRY_LIMIT, retryDelay: MAIL_RETRY_DELAY_SECONDS, retryBackoff: true });
+  // 'stately' with the person's id as singleton key: one waiting job per person, as for RENUMBER_PLAYLIST.
+  await boss.createQueue(NOTIFICATION_MAIL, { name: NOTIFICATION_MAIL, policy: 'stately', retryLimit: MAIL_RETRY_LIMIT, retryDelay: MAIL_RETRY_DELAY_SECONDS, retryBackoff: true });
+  await boss.createQueue(NOTIFICATION_DIGESTS, { name: NOTIFICATION_DIGESTS, retryLimit: 0 });
+  // 'stately' with one key: one waiting job, however many videos are published meanwhile.
+  await boss.createQueue(NOTIFICATION_FANOUT, { name: NOTIFICATION_FANOUT, policy: 'stately', retryLimit: RETRY_LIMIT, retryDelay: RETRY_DELAY_SECONDS, retryBackoff: true });
+  const inTransaction = (client?: Queryable) =>
     client ? { db: { executeSql: (text: string, values: unknown[]) => client.query(text, values) } } : {};
   return {
     boss,
@@ -88,6 +119,15 @@ export async function startQueue(databaseUrl: string, logger: Logger, options: {
     },
     async enqueueRenumberPlaylist(playlistId, client) {
       await boss.send(RENUMBER_PLAYLIST, { playlistId }, { singletonKey: String(playlistId), ...inTransaction(client) });
+    },
+    async enqueueMail(message, client) {
+      await boss.send(SEND_MAIL, message, inTransaction(client));
+    },
+    async enqueueNotificationMail(userId, afterSeconds, client) {
+      await boss.send(NOTIFICATION_MAIL, { userId }, { singletonKey: String(userId), startAfter: afterSeconds, ...inTransaction(client) });
+    },
+    async enqueueFanout(client) {
+      await boss.send(NOTIFICATION_FANOUT, {}, { singletonKey: 'fanout', ...inTransaction(client) });
     },
     stop: () => {
       stopping = true;

@@ -5,6 +5,7 @@ import { findOrphanedJobs } from '../db/jobs.js';
 import { notifyPagesStale } from '../db/page-events.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../log.js';
+import { createMailer, type MailMessage } from '../mail/mailer.js';
 import { killRunningFfmpeg, resolveBinaries } from '../media/ffmpeg.js';
 import { LocalStorage } from '../media/storage.js';
 import { processVideoFailedHandler, processVideoHandler, type VideoJobData } from './handlers/process-video.js';
@@ -13,9 +14,10 @@ import { REFRESH_POPULAR_SECONDS, refreshPopularHandler } from './handlers/popul
 import { RERANK_COMMENTS_SECONDS, rerankCommentsHandler } from './handlers/comment-ranking.js';
 import { PUBLISH_INTERVAL_MS, publishScheduledVideos } from './handlers/publish-scheduled.js';
 import { LIFT_BANS_INTERVAL_MS, liftBans } from './handlers/lift-bans.js';
+import { sendMailHandler } from './handlers/send-mail.js';
 import { renumberPlaylistHandler, type RenumberPlaylistJobData } from './handlers/renumber-playlist.js';
 import { refreshRelatedVideos, relateVideosHandler, type RelatedJobData } from './handlers/related-videos.js';
-import { BULK_ACTION, PROCESS_VIDEO, PROCESS_VIDEO_FAILED, REFRESH_POPULAR, REFRESH_RELATED, RELATE_VIDEO, RENUMBER_PLAYLIST, RERANK_COMMENTS, type JobQueue } from './queue.js';
+import { BULK_ACTION, PROCESS_VIDEO, PROCESS_VIDEO_FAILED, REFRESH_POPULAR, REFRESH_RELATED, RELATE_VIDEO, RENUMBER_PLAYLIST, RERANK_COMMENTS, SEND_MAIL, type JobQueue } from './queue.js';
 
 /** How often every worker looks for jobs whose worker died, and how old such a job must be. */
 const REAP_INTERVAL_MS = 15_000;
@@ -115,6 +117,8 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
   await queue.boss.work(REFRESH_POPULAR, { batchSize: 1, pollingIntervalSeconds: 5 }, () => refreshPopularHandler(pool, logger));
   await queue.boss.work(RERANK_COMMENTS, { batchSize: 1, pollingIntervalSeconds: 10 }, () => rerankCommentsHandler(pool, logger));
   await queue.boss.work<BulkActionJobData>(BULK_ACTION, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 2 }, bulkActionHandler({ pool, storage: pipeline.storage, queue, logger }));
+  const mailer = createMailer(config, logger);
+  await queue.boss.work<MailMessage>(SEND_MAIL, { batchSize: 1, pollingIntervalSeconds: 2 }, sendMailHandler({ mailer, logger }));
   await queue.boss.work<RenumberPlaylistJobData>(RENUMBER_PLAYLIST, { batchSize: 1, pollingIntervalSeconds: 2 }, renumberPlaylistHandler({ pool, logger }));
 
   return {

@@ -19,4 +19,6 @@ export interface RouteDeps {
   pageCache: PageCache;
   /** The settings administrators change in the browser (src/settings/site-settings.ts). */
   settings: SiteSettingsStore;
+  /** The time, as links that expire see it: tests give their own clock (email tokens, issue 14). */
+  now: () => Date;
 }

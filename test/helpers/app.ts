@@ -47,7 +47,7 @@ export function runDataDir(): string {
  * high unless a test sets them, so that only the tests about limits meet them. The page cache is off unless a test turns it
  * on: most tests change rows directly and look at the page at once.
  */
-export function createTestApp(env: Record<string, string> = {}, pool: Pool = testPool()): TestApp {
+export function createTestApp(env: Record<string, string> = {}, pool: Pool = testPool(), options: { now?: () => Date } = {}): TestApp {
   const config = loadConfig({
     DATA_DIR: runDataDir(),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
@@ -67,7 +67,7 @@ export function createTestApp(env: Record<string, string> = {}, pool: Pool = tes
     ...env,
   });
   const settings = createSiteSettings(pool, config);
-  const app = createApp({ config, pool, logger: createLogger(config.logLevel), sessionSecret: 'test-secret-that-is-long-enough-for-sessions', queue: testQueue(), settings });
+  const app = createApp({ config, pool, logger: createLogger(config.logLevel), sessionSecret: 'test-secret-that-is-long-enough-for-sessions', queue: testQueue(), settings, now: options.now });
   return { app, config, pool, settings };
 }
 
