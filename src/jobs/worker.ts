@@ -17,7 +17,7 @@ import { LIFT_BANS_INTERVAL_MS, liftBans } from './handlers/lift-bans.js';
 import { sendMailHandler } from './handlers/send-mail.js';
 import { renumberPlaylistHandler, type RenumberPlaylistJobData } from './handlers/renumber-playlist.js';
 import { refreshRelatedVideos, relateVideosHandler, type RelatedJobData } from './handlers/related-videos.js';
-import { BULK_ACTION, PROCESS_VIDEO, PROCESS_VIDEO_FAILED, REFRESH_POPULAR, REFRESH_RELATED, RELATE_VIDEO, RENUMBER_PLAYLIST, RERANK_COMMENTS, SEND_MAIL, type JobQueue } from './queue.js';
+import { BULK_ACTION, PROCESS_VIDEO, PROCESS_VIDEO_FAILED, REFRESH_POPULAR, REFRESH_RELATED, RELATE_VIDEO, RENUMBER_PLAYLIST, RERANK_COMMENTS, SEND_MAIL, NOTIFICATION_MAIL, NOTIFICATION_DIGESTS, NOTIFICATION_FANOUT, type JobQueue } from './queue.js';
 
 /** How often every worker looks for jobs whose worker died, and how old such a job must be. */
 const REAP_INTERVAL_MS = 15_000;
@@ -129,14 +129,11 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
       clearInterval(liftTimer);
       clearInterval(popularTimer);
       clearInterval(rerankTimer);
-      await queue.boss.offWork(PROCESS_VIDEO);
-      await queue.boss.offWork(PROCESS_VIDEO_FAILED);
-      await queue.boss.offWork(RELATE_VIDEO);
-      await queue.boss.offWork(REFRESH_RELATED);
-      await queue.boss.offWork(REFRESH_POPULAR);
-      await queue.boss.offWork(RERANK_COMMENTS);
-      await queue.boss.offWork(BULK_ACTION);
-      await queue.boss.offWork(RENUMBER_PLAYLIST);
+      // Every queue a worker may work, whether or not this one does: a subscription left behind
+      // on the shared queue (tests start and stop workers on one) would take jobs with stale settings.
+      for (const name of [PROCESS_VIDEO, PROCESS_VIDEO_FAILED, RELATE_VIDEO, REFRESH_RELATED, REFRESH_POPULAR, RERANK_COMMENTS, BULK_ACTION, RENUMBER_PLAYLIST, SEND_MAIL, NOTIFICATION_MAIL, NOTIFICATION_DIGESTS, NOTIFICATION_FANOUT]) {
+        await queue.boss.offWork(name);
+      }
       // A job cut short here stays active in the queue; its lock goes with this process, so the
       // next worker to start (or any running one, within 15 s) puts it back in line.
       killRunningFfmpeg();

@@ -235,7 +235,11 @@ describe('admin: people', function () {
             postForm(oneAgent, `/admin/users/${two.handle}/roles/admin/remove`),
             postForm(twoAgent, `/admin/users/${one.handle}/roles/admin/remove`),
           ]);
-          assert.deepEqual(answers.map((r) => r.status).sort(), [303, 409], `round ${round}`);
+          // The loser gets 409 when its request read its own admin role before the winner's
+          // change committed, and 403 when it read it after (it is no longer an admin): both refuse.
+          const [won, lost] = answers.map((r) => r.status).sort();
+          assert.equal(won, 303, `round ${round}`);
+          assert.ok(lost === 409 || lost === 403, `round ${round}: ${lost}`);
           const left = [...(await rolesOf(one.id)), ...(await rolesOf(two.id))].filter((r) => r === 'admin');
           assert.equal(left.length, 1, `round ${round}`);
         });
