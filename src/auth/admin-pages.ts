@@ -16,6 +16,7 @@ const ADMIN_PAGES = [
   { key: 'jobs', href: '/admin/jobs', label: 'Jobs', allowed: (v: Viewer | null) => can(v, 'admin.access') },
   { key: 'held-comments', href: '/admin/comments/held', label: 'Held comments', allowed: (v: Viewer | null) => canReviewSiteHolds(v) },
   { key: 'settings', href: '/admin/settings', label: 'Settings', allowed: (v: Viewer | null) => can(v, 'settings.edit') },
+  { key: 'mail', href: '/admin/mail', label: 'Mail', allowed: (v: Viewer | null) => can(v, 'settings.edit') },
 ] as const;
 
 export type AdminPage = Pick<(typeof ADMIN_PAGES)[number], 'key' | 'href' | 'label'>;

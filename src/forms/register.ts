@@ -37,7 +37,8 @@ export function checkNewPassword(password: string, handle: string): string | nul
   return null;
 }
 
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** An address: no spaces, controls or invisible format characters (a right-to-left override could disguise it). */
+export const EMAIL_PATTERN = /^[^\s@\p{Cc}\p{Cf}]+@[^\s@\p{Cc}\p{Cf}]+\.[^\s@\p{Cc}\p{Cf}]+$/u;
 
 export interface Registration {
   handle: string;

@@ -51,6 +51,7 @@ import { banRoutes } from './bans.js';
 import { adminUserLimitRoutes } from './admin-user-limits.js';
 import { adminHeldCommentRoutes } from './admin-held-comments.js';
 import { adminSettingsRoutes } from './admin-settings.js';
+import { adminMailRoutes } from './admin-mail.js';
 import { adminRegistrationRoutes } from './admin-registrations.js';
 import { sitePageRoutes } from './site-pages.js';
 
@@ -360,6 +361,11 @@ export function buildRouter(deps: RouteDeps): Router {
   const registrations = adminRegistrationRoutes(deps);
   router.get('/admin/settings', requirePermission('settings.edit'), adminSettings.show);
   router.post('/admin/settings', requirePermission('settings.edit'), adminSettings.save);
+
+  // Mail (issue 14): how it is sent, the queue, a test message.
+  const adminMail = adminMailRoutes(deps);
+  router.get('/admin/mail', requirePermission('settings.edit'), adminMail.show);
+  router.post('/admin/mail/test', requirePermission('settings.edit'), adminMail.sendTest);
   router.get('/about', cacheable, sitePages.about);
   router.get('/rules', cacheable, sitePages.rules);
   router.post('/admin/users/:handle/approve', requirePermission('user.approve'), loadPerson, registrations.approve);

@@ -638,3 +638,19 @@ describe('HTML validity and accessibility: a queue item and warnings (issue 13, 
     await assertValid((await moderator.get(`/admin/users/${owner.handle}`)).text, 'GET /admin/users/:handle (with a warning)');
   });
 });
+
+describe('HTML validity and accessibility: the mail page (issue 14)', () => {
+  const t = useTestApp({ SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'Videos <videos@example.test>' });
+  const off = useTestApp();
+
+  it('holds with mail on and off, and with the test form sent back with errors', async () => {
+    const admin = await createUser({ roles: ['admin'] });
+    const on = await signedInAgent(t.app, admin);
+    await assertValid((await on.get('/admin/mail')).text, 'GET /admin/mail (mail on)');
+    const token = await tokenFor(on, '/admin/mail');
+    const refused = await on.post('/admin/mail/test').type('form').send({ _csrf: token, to: 'nope' });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, 'POST /admin/mail/test (422)');
+    await assertValid((await (await signedInAgent(off.app, admin)).get('/admin/mail')).text, 'GET /admin/mail (mail off)');
+  });
+});

@@ -439,6 +439,9 @@ const ROWS: Record<string, Row> = {
   // admin's save changes nothing. /about always; /rules a 404 while no rules are set (the default).
   'GET /admin/settings': { expect: [L, 403, 403, 403, 200, L], request: page(() => '/admin/settings') },
   'POST /admin/settings': { expect: [L, 403, 403, 403, 303, B], request: async () => ({ path: '/admin/settings', form: settingsFormValues(await createTestApp().settings.get()) }) },
+  // Mail (issue 14): admins (settings.edit). The matrix's app has mail off, so a test message is a 409.
+  'GET /admin/mail': { expect: [L, 403, 403, 403, 200, L], request: page(() => '/admin/mail') },
+  'POST /admin/mail/test': { expect: [L, 403, 403, 403, 409, B], request: () => ({ path: '/admin/mail/test', form: { to: 'matrix@example.test' } }) },
   'GET /about': { expect: all(200), request: page(() => '/about') },
   'GET /rules': { expect: all(404), request: page(() => '/rules') },
   // Sign-ups waiting for approval: user.approve (moderators, admins), each on an account of its own.
