@@ -78,7 +78,7 @@ export interface PreferencesInput {
 const TICKED = 'on';
 
 /**
- * The preferences matrix: `site.<kind>` and `email.<kind>` checkboxes for each kind `offered`,
+ * The preferences matrix: `site-<kind>` and `email-<kind>` checkboxes for each kind `offered`,
  * and `cadence`. An unticked box is off. Without `emailOffered` (mail off, or no confirmed
  * address: the page shows that column disabled, and disabled boxes send nothing) the stored mail
  * choices are kept from `current`. A field naming an unknown kind, a kind not offered, or a value
@@ -90,7 +90,7 @@ export function parsePreferences(body: unknown, options: { offered: readonly Not
   const fields = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   for (const [name, value] of Object.entries(fields)) {
     if (name === '_csrf' || name === 'cadence') continue;
-    const m = /^(site|email)\.(.+)$/.exec(name);
+    const m = /^(site|email)-(.+)$/.exec(name);
     if (!m) {
       errors.form = 'This form holds a field it does not have. Reload the page and try again.';
       continue;
@@ -110,8 +110,8 @@ export function parsePreferences(body: unknown, options: { offered: readonly Not
   }
   return result(errors, values, () => ({
     choices: Object.fromEntries(options.offered.map((kind) => [kind, {
-      inSite: values[`site.${kind}`] === TICKED,
-      byEmail: options.emailOffered ? values[`email.${kind}`] === TICKED : options.current[kind].byEmail,
+      inSite: values[`site-${kind}`] === TICKED,
+      byEmail: options.emailOffered ? values[`email-${kind}`] === TICKED : options.current[kind].byEmail,
     }])),
     cadence: options.emailOffered ? (cadence as EmailCadence) : null,
   }));

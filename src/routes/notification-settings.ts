@@ -39,7 +39,7 @@ export function notificationSettingsRoutes({ pool, config }: RouteDeps) {
     const mail = mailRefusal(mailEnabled(config), settings);
     const channels = await listChannelBells(pool, viewer.id, CHANNEL_BELLS_SHOWN + 1);
     const checked = (column: 'site' | 'email', kind: NotificationKind) =>
-      form ? form.values[`${column}.${kind}`] === 'on' : column === 'site' ? settings.choices[kind].inSite : settings.choices[kind].byEmail;
+      form ? form.values[`${column}-${kind}`] === 'on' : column === 'site' ? settings.choices[kind].inSite : settings.choices[kind].byEmail;
     res.status(status).render('settings/notifications', {
       title: 'Notification settings',
       kinds: offeredKinds(viewer).map((kind) => ({ kind, label: KIND_INFO[kind].label, inSite: checked('site', kind), byEmail: mail ? settings.choices[kind].byEmail : checked('email', kind) })),

@@ -137,7 +137,7 @@ describe('check params: notifications', () => {
   });
 
   describe('POST /settings/notifications', () => {
-    const form = { 'site.comment_reply': 'on', 'site.new_video': 'on' };
+    const form = { 'site-comment_reply': 'on', 'site-new_video': 'on' };
 
     it('fails with a non-authenticated user', async () => {
       assertSignIn(await refused(async () => postForm(await anonymousAgent(t.app), '/settings/notifications', form, { tokenPage: '/login' })));
@@ -153,7 +153,7 @@ describe('check params: notifications', () => {
     });
 
     it('fails with unknown kinds, kinds not offered, values a checkbox never sends, mail fields while mail is off (422)', async () => {
-      for (const bad of <Record<string, string>[]>[{ 'site.unknown': 'on' }, { 'site.new_report': 'on' }, { 'site.new_video': 'true' }, { 'site.new_video': '' }, { 'email.mention': 'on' }, { cadence: 'daily' }, { 'site.': 'on' }, { other: 'x' }]) {
+      for (const bad of <Record<string, string>[]>[{ 'site-unknown': 'on' }, { 'site-new_report': 'on' }, { 'site-new_video': 'true' }, { 'site-new_video': '' }, { 'email-mention': 'on' }, { cadence: 'daily' }, { 'site-': 'on' }, { other: 'x' }]) {
         assert.equal((await refused(() => post(agent, '/settings/notifications', { ...form, ...bad }))).status, 422, JSON.stringify(bad));
       }
     });

@@ -16,11 +16,11 @@ const bellOf = async (subscriberId: number, channelId: number) =>
 
 /** The form as the page sends it with every default kept, for a viewer without report.handle. */
 const DEFAULTS: Record<string, string> = {
-  'site.new_video': 'on', 'site.comment_reply': 'on', 'site.mention': 'on', 'site.video_comment': 'on', 'site.video_ready': 'on', 'site.video_failed': 'on',
-  'site.video_taken_down': 'on', 'site.video_restored': 'on', 'site.appeal_decided': 'on', 'site.report_handled': 'on', 'site.new_subscriber': 'on',
+  'site-new_video': 'on', 'site-comment_reply': 'on', 'site-mention': 'on', 'site-video_comment': 'on', 'site-video_ready': 'on', 'site-video_failed': 'on',
+  'site-video_taken_down': 'on', 'site-video_restored': 'on', 'site-appeal_decided': 'on', 'site-report_handled': 'on', 'site-new_subscriber': 'on',
 };
 const DEFAULT_EMAIL: Record<string, string> = {
-  'email.comment_reply': 'on', 'email.mention': 'on', 'email.video_failed': 'on', 'email.video_taken_down': 'on', 'email.video_restored': 'on', 'email.appeal_decided': 'on',
+  'email-comment_reply': 'on', 'email-mention': 'on', 'email-video_failed': 'on', 'email-video_taken_down': 'on', 'email-video_restored': 'on', 'email-appeal_decided': 'on',
 };
 
 async function confirmedUser(options: { roles?: string[] } = {}): Promise<User> {
@@ -48,9 +48,9 @@ describe('GET|POST /settings/notifications, with mail on', function () {
     assert.equal(page.status, 200);
     assert.match(page.text, /<a href="\/settings\/notifications" aria-current="page">Notifications<\/a>/);
     assert.match(page.text, /<th scope="row">Reply to my comment<\/th>/);
-    assert.match(page.text, /name="site\.comment_reply" checked>\s*<span class="visually-hidden">Reply to my comment: in the site<\/span>/);
-    assert.match(page.text, /name="email\.comment_reply" checked>/);
-    assert.match(page.text, /name="email\.new_video">/, 'new videos are not mailed by default');
+    assert.match(page.text, /name="site-comment_reply" checked>\s*<span class="visually-hidden">Reply to my comment: in the site<\/span>/);
+    assert.match(page.text, /name="email-comment_reply" checked>/);
+    assert.match(page.text, /name="email-new_video">/, 'new videos are not mailed by default');
     assert.match(page.text, /id="cadence-instant" value="instant" checked/);
     assert.doesNotMatch(page.text, /New reports to review/);
     assert.doesNotMatch(page.text, /disabled/);
@@ -61,8 +61,8 @@ describe('GET|POST /settings/notifications, with mail on', function () {
   it('stores only the choices that differ from the defaults, and the cadence; going back to a default removes its row', async () => {
     const user = await confirmedUser();
     const { post } = await signedIn(user);
-    const changed = { ...DEFAULTS, ...DEFAULT_EMAIL, cadence: 'daily', 'email.new_video': 'on' } as Record<string, string>;
-    delete changed['site.new_subscriber'];
+    const changed = { ...DEFAULTS, ...DEFAULT_EMAIL, cadence: 'daily', 'email-new_video': 'on' } as Record<string, string>;
+    delete changed['site-new_subscriber'];
     const res = await post(changed);
     assert.equal(res.status, 303);
     assert.equal(res.headers.location, '/settings/notifications');
@@ -81,7 +81,7 @@ describe('GET|POST /settings/notifications, with mail on', function () {
     const actor = await createUser();
     const { post } = await signedIn(user);
     const form = { ...DEFAULTS, ...DEFAULT_EMAIL, cadence: 'instant' } as Record<string, string>;
-    delete form['site.new_subscriber'];
+    delete form['site-new_subscriber'];
     assert.equal((await post(form)).status, 303);
     assert.equal(await insertNotification(testPool(), { userId: user.id, kind: 'new_subscriber', actorId: actor.id }), null);
     assert.ok(await insertNotification(testPool(), { userId: user.id, kind: 'report_handled', detail: {} }));
@@ -92,7 +92,7 @@ describe('GET|POST /settings/notifications, with mail on', function () {
   it('lets a moderator choose new reports, keeps that choice once the role is gone, and refuses the kind to others', async () => {
     const moderator = await confirmedUser({ roles: ['moderator'] });
     const { post } = await signedIn(moderator);
-    assert.equal((await post({ ...DEFAULTS, ...DEFAULT_EMAIL, cadence: 'instant', 'site.new_report': 'on' })).status, 303);
+    assert.equal((await post({ ...DEFAULTS, ...DEFAULT_EMAIL, cadence: 'instant', 'site-new_report': 'on' })).status, 303);
     assert.deepEqual(await preferences(moderator.id), [{ kind: 'new_report', in_site: true, by_email: false }]);
     // Without the role the kind is not offered, and saving the page leaves its row as it was.
     await testPool().query('DELETE FROM user_roles WHERE user_id = $1', [moderator.id]);
@@ -100,14 +100,14 @@ describe('GET|POST /settings/notifications, with mail on', function () {
     assert.equal((await former.post({ ...DEFAULTS, ...DEFAULT_EMAIL, cadence: 'instant' })).status, 303);
     assert.deepEqual(await preferences(moderator.id), [{ kind: 'new_report', in_site: true, by_email: false }]);
     const user = await confirmedUser();
-    const refused = await (await signedIn(user)).post({ ...DEFAULTS, cadence: 'instant', 'site.new_report': 'on' });
+    const refused = await (await signedIn(user)).post({ ...DEFAULTS, cadence: 'instant', 'site-new_report': 'on' });
     assert.equal(refused.status, 422, 'a kind not offered to this account');
   });
 
   it('refuses unknown kinds, values a checkbox never sends and unknown cadences (422, the page again with the message), writing nothing', async () => {
     const user = await confirmedUser();
     const { post } = await signedIn(user);
-    for (const bad of <Record<string, string>[]>[{ 'site.no_such_kind': 'on' }, { 'site.new_video': 'yes' }, { 'email.mention': 'off' }, { cadence: 'hourly' }, { cadence: '' }, { extra: '1' }]) {
+    for (const bad of <Record<string, string>[]>[{ 'site-no_such_kind': 'on' }, { 'site-new_video': 'yes' }, { 'email-mention': 'off' }, { cadence: 'hourly' }, { cadence: '' }, { extra: '1' }]) {
       const res = await post({ ...DEFAULTS, cadence: 'instant', ...bad });
       assert.equal(res.status, 422, JSON.stringify(bad));
       assert.match(res.text, /class="error-summary"/);
@@ -130,11 +130,11 @@ describe('GET|POST /settings/notifications, without mail or a confirmed address'
     const confirmed = await confirmedUser();
     const offPage = await (await signedInAgent(off.app, confirmed)).get('/settings/notifications');
     assert.match(offPage.text, /This site does not send email/);
-    assert.match(offPage.text, /name="email\.comment_reply" checked disabled aria-describedby="mail-off-why"/);
+    assert.match(offPage.text, /name="email-comment_reply" checked disabled aria-describedby="mail-off-why"/);
     assert.match(offPage.text, /<fieldset class="field" id="field-cadence" disabled/);
     const noAddress = await (await signedInAgent(on.app, await createUser())).get('/settings/notifications');
     assert.match(noAddress.text, /Your account has no email address\. Add one in your profile settings[^<]*<a href="\/settings">/);
-    assert.match(noAddress.text, /name="email\.mention" checked disabled/);
+    assert.match(noAddress.text, /name="email-mention" checked disabled/);
     const unconfirmed = await (await signedInAgent(on.app, await createUser({ email: `${Date.now()}-u@example.test` }))).get('/settings/notifications');
     assert.match(unconfirmed.text, /Your email address is not confirmed yet/);
   });
@@ -146,14 +146,14 @@ describe('GET|POST /settings/notifications, without mail or a confirmed address'
     const agent = await signedInAgent(off.app, user);
     const token = await tokenFor(agent, '/settings/notifications');
     const form = { ...DEFAULTS } as Record<string, string>;
-    delete form['site.mention'];
+    delete form['site-mention'];
     assert.equal((await agent.post('/settings/notifications').type('form').send({ _csrf: token, ...form })).status, 303);
     assert.deepEqual(await preferences(user.id), [
       { kind: 'mention', in_site: false, by_email: true },
       { kind: 'new_video', in_site: true, by_email: true },
     ]);
     assert.equal(await cadenceOf(user.id), 'weekly');
-    for (const bad of [{ 'email.mention': 'on' }, { cadence: 'daily' }]) {
+    for (const bad of [{ 'email-mention': 'on' }, { cadence: 'daily' }]) {
       assert.equal((await agent.post('/settings/notifications').type('form').send({ _csrf: token, ...form, ...bad })).status, 422, JSON.stringify(bad));
     }
     assert.equal(await cadenceOf(user.id), 'weekly');

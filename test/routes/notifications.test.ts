@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import supertest from 'supertest';
 import { findComment, insertComment } from '../../src/db/comments.js';
 import { insertNotification, type NewNotification } from '../../src/db/notifications.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -295,7 +296,6 @@ describe('The bell: the header on every page and GET /notifications/unread.json'
   });
 
   it('is not there for visitors', async () => {
-    const { default: supertest } = await import('supertest');
     assert.doesNotMatch((await supertest(t.app).get('/')).text, /class="bell"/);
   });
 });

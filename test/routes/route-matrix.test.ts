@@ -473,7 +473,7 @@ const ROWS: Record<string, Row> = {
   'POST /notifications/:id/read': { expect: [L, 404, 303, 404, 404, B], request: async (c) => ({ path: `/notifications/${await matrixNotification(c.subject)}/read`, form: {} }) },
   'POST /notifications/read-all': { expect: signedInForm(303), request: () => ({ path: '/notifications/read-all', form: { filter: 'moderation' } }) },
   'GET /settings/notifications': { expect: signedIn(200), request: page(() => '/settings/notifications') },
-  'POST /settings/notifications': { expect: signedInForm(303), request: () => ({ path: '/settings/notifications', form: { 'site.new_video': 'on', 'site.comment_reply': 'on', 'site.mention': 'on', 'site.video_comment': 'on', 'site.video_ready': 'on', 'site.video_failed': 'on', 'site.video_taken_down': 'on', 'site.video_restored': 'on', 'site.appeal_decided': 'on', 'site.report_handled': 'on', 'site.new_subscriber': 'on' } }) },
+  'POST /settings/notifications': { expect: signedInForm(303), request: () => ({ path: '/settings/notifications', form: { 'site-new_video': 'on', 'site-comment_reply': 'on', 'site-mention': 'on', 'site-video_comment': 'on', 'site-video_ready': 'on', 'site-video_failed': 'on', 'site-video_taken_down': 'on', 'site-video_restored': 'on', 'site-appeal_decided': 'on', 'site-report_handled': 'on', 'site-new_subscriber': 'on' } }) },
   'POST /@:handle/notify': { expect: [L, 303, 403, 303, 303, B], request: async (c) => { await followOwner(c); return { path: `/@${c.subject.owner.handle}/notify`, form: { notify: 'all' } }; } },
 };
 
