@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
-import { can, type Permission, type Viewer } from '../auth/permissions.js';
+import type { Viewer } from '../auth/permissions.js';
+import { isKindFor } from '../notifications/access.js';
 import { mailEnabled } from '../config.js';
 import { findNotificationSettings, listChannelBells, saveNotificationSettings, setChannelBell, type NotificationSettings } from '../db/notification-preferences.js';
 import { parseChannelBell, parsePreferences } from '../forms/notifications.js';
@@ -16,10 +17,7 @@ export const CHANNEL_BELLS_SHOWN = 100;
 
 /** The kinds this viewer is offered: a kind with a permission (new reports) only to those who hold it. */
 export function offeredKinds(viewer: Viewer): NotificationKind[] {
-  return NOTIFICATION_KINDS.filter((kind) => {
-    const permission = KIND_INFO[kind].permission;
-    return !permission || can(viewer, permission as Permission);
-  });
+  return NOTIFICATION_KINDS.filter((kind) => isKindFor(viewer, kind));
 }
 
 /** Why the mail column cannot be used now, or null when it can. */

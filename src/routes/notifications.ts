@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { can, type Permission, type Viewer } from '../auth/permissions.js';
+import type { Viewer } from '../auth/permissions.js';
 import { findOwnNotification, kindsOf, listNotifications, markNotificationRead, markNotificationsRead, type ListedNotification } from '../db/notification-listing.js';
 import type { NotificationView } from '../db/notification-views.js';
 import { timeAgo } from '../format.js';
@@ -8,7 +8,7 @@ import { badRequest, notFound } from '../http/errors.js';
 import { safeNextPath } from '../http/next.js';
 import { bellCount } from '../notifications/bell.js';
 import { describeNotification, type Described } from '../notifications/describe.js';
-import { KIND_INFO } from '../notifications/kinds.js';
+import { isKindFor } from '../notifications/access.js';
 import type { RouteDeps } from './deps.js';
 import { keysetPage } from './pagination.js';
 
@@ -21,8 +21,7 @@ export const NOTIFICATIONS_PER_PAGE = 20;
  * the role sees "no longer available", not the report.
  */
 export function stillAvailable(viewer: Viewer, view: NotificationView): boolean {
-  const permission = KIND_INFO[view.kind].permission;
-  return view.available && (!permission || can(viewer, permission as Permission));
+  return view.available && isKindFor(viewer, view.kind);
 }
 
 /** What the list and the open link say of a notification, for this viewer. */
