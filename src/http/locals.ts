@@ -9,6 +9,7 @@ import { REMOVAL_REASONS } from '../forms/comment-removal.js';
 import { formatCount, formatDate, formatDateTime, formatNumber, plural } from '../format.js';
 import { avatarSizeFor2x, avatarUrl as avatarFileUrl, type AvatarSize, type Storage } from '../media/index.js';
 import { adminPagesFor } from '../auth/admin-pages.js';
+import { bellCount } from '../notifications/bell.js';
 
 export interface ViewHelpers {
   avatarUrl(owner: { avatarKey: string | null }, size: AvatarSize): string;
@@ -101,6 +102,8 @@ export function baseLocals(options: { siteName: string; helpers: ViewHelpers; as
     res.locals.viewer = null;
     res.locals.isListed = isListed;
     res.locals.isWatchableByLink = isWatchableByLink;
+    // The header's notification bell (src/notifications/bell.ts).
+    res.locals.bellCount = bellCount;
     setPredicates(res, null);
     res.locals.csrfToken = () => '';
     res.locals.flash = [];

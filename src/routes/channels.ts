@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { listPublicPlaylistsOfChannel } from '../db/playlist-discovery.js';
-import { isSubscribed } from '../db/subscriptions.js';
+import { findChannelBell } from '../db/notification-preferences.js';
 import { channelStats, listPopularVideosOfChannel, listPublicVideos } from '../db/video-listings.js';
 import { loadedChannel } from '../http/guards.js';
 import type { RouteDeps } from './deps.js';
@@ -17,9 +17,10 @@ export function channelRoutes({ pool, storage }: RouteDeps) {
   async function header(req: Request) {
     const channel = loadedChannel(req);
     const viewer = req.viewer;
-    const [stats, subscribed] = await Promise.all([channelStats(pool, channel.id), viewer ? isSubscribed(pool, viewer.id, channel.id) : Promise.resolve(false)]);
+    // The subscription's bell says whether the viewer follows the channel: null when not.
+    const [stats, bell] = await Promise.all([channelStats(pool, channel.id), viewer ? findChannelBell(pool, viewer.id, channel.id) : Promise.resolve(null)]);
     const description = channel.bio || `Videos by ${channel.displayName} (@${channel.handle}).`;
-    return { channel, stats, subscribed, description };
+    return { channel, stats, subscribed: bell !== null, bell, description };
   }
 
   return {

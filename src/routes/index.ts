@@ -54,6 +54,8 @@ import { adminSettingsRoutes } from './admin-settings.js';
 import { adminMailRoutes } from './admin-mail.js';
 import { adminRegistrationRoutes } from './admin-registrations.js';
 import { sitePageRoutes } from './site-pages.js';
+import { notificationRoutes } from './notifications.js';
+import { notificationSettingsRoutes } from './notification-settings.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -275,6 +277,8 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/@:handle/feed.atom', cacheable, loadChannel, integration.channelFeed);
   router.post('/@:handle/subscribe', requireUser, loadChannel, allowChannel(canSubscribeTo, 'You cannot subscribe to this channel.'), keepsPages, engagement.subscribe);
   router.post('/@:handle/unsubscribe', requireUser, loadChannel, keepsPages, engagement.unsubscribe);
+  // The bell of a followed channel (issue 14, item 4): all its new videos, or none; only while following it (409).
+  router.post('/@:handle/notify', requireUser, loadChannel, allowChannel(canSubscribeTo, 'You cannot follow this channel.'), keepsPages, notificationSettingsRoutes(deps).setBell);
 
   // Reports (issue 13, item 1): signed in with report.create; only what the reporter may see (the
   // loaders' 404), never their own (403); a post counts against the per-account limits (429,
@@ -389,6 +393,19 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/admin/appeals/:id', takesDown, appeals.loadAppeal, appeals.allowDecision, appeals.decide);
   router.get('/studio/videos/:id/appeal', requireUser, loadVideo, hideVideoUnless(canEditVideo), takedowns.loadTakedown, takedowns.showAppeal);
   router.post('/studio/videos/:id/appeal', requireUser, loadVideo, hideVideoUnless(canEditVideo), takedowns.loadTakedown, takedowns.appeal);
+
+  // Notifications in the site (issue 14, items 1 and 4): my list, the bell's count, marking read,
+  // and my preferences. The reader is in every query's WHERE clause: another's id is a 404.
+  // Nothing here changes what a signed-out visitor sees (keepsPages).
+  const notifications = notificationRoutes(deps);
+  const notificationSettings = notificationSettingsRoutes(deps);
+  router.get('/notifications', requireUser, notifications.list);
+  router.get('/notifications/unread.json', requireUser, notifications.unread);
+  router.get('/notifications/:id/open', requireUser, notifications.open);
+  router.post('/notifications/:id/read', requireUser, keepsPages, notifications.markRead);
+  router.post('/notifications/read-all', requireUser, keepsPages, notifications.markAll);
+  router.get('/settings/notifications', requireUser, notificationSettings.show);
+  router.post('/settings/notifications', requireUser, keepsPages, notificationSettings.save);
 
   return router;
 }

@@ -17,6 +17,9 @@ import { PROCESS_VIDEO } from '../../src/jobs/queue.js';
 import { addVideoToPlaylist } from '../../src/db/playlist-items.js';
 import { findOrCreateWatchLater, findPlaylistByPublicId, insertPlaylist } from '../../src/db/playlists.js';
 import { reportedItem } from '../helpers/report-items.js';
+import { createTestApp } from '../helpers/app.js';
+import { insertNotification } from '../../src/db/notifications.js';
+import { subscribe } from '../../src/db/subscriptions.js';
 
 // Valid HTML5 and the accessibility rules html-validate checks (labels, headings, landmarks,
 // alt text, unique ids), on every page a person can reach so far, signed in and out.
@@ -652,5 +655,50 @@ describe('HTML validity and accessibility: the mail page (issue 14)', () => {
     assert.equal(refused.status, 422);
     await assertValid(refused.text, 'POST /admin/mail/test (422)');
     await assertValid((await (await signedInAgent(off.app, admin)).get('/admin/mail')).text, 'GET /admin/mail (mail off)');
+  });
+});
+
+describe('HTML validity and accessibility: notifications in the site (issue 14)', function () {
+  this.timeout(60_000);
+  const t = useTestApp();
+
+  it('holds for the list (items, a quote, an unavailable item, filtered, empty, a later page), the bell, the preferences (errors, mail off, no confirmed address) and a channel bell', async () => {
+    const me = await createUser();
+    const owner = await createUser({ displayName: 'Channel <b>' });
+    const agent = await signedInAgent(t.app, me);
+    const video = await createVideo(owner, { title: 'A <video> & more' });
+    const gone = await createVideo(owner, { title: 'Soon private' });
+    const root = (await insertComment(testPool(), { videoId: video.id, authorId: me.id, body: 'Mine', parent: null }))!.id;
+    const reply = (await insertComment(testPool(), { videoId: video.id, authorId: owner.id, body: 'A reply with <tags> & \u202Ebidi', parent: await findComment(testPool(), root) }))!;
+    for (let i = 0; i < 25; i++) await insertNotification(testPool(), { userId: me.id, kind: 'report_handled', detail: { targetKind: 'video', outcome: 'dismissed' } });
+    await insertNotification(testPool(), { userId: me.id, kind: 'comment_reply', groupKey: 'r', videoId: video.id, commentId: reply.id, actorId: owner.id });
+    await insertNotification(testPool(), { userId: me.id, kind: 'new_video', videoId: video.id, actorId: owner.id });
+    await insertNotification(testPool(), { userId: me.id, kind: 'new_video', videoId: gone.id, actorId: owner.id });
+    await testPool().query(`UPDATE notifications SET read_at = now() WHERE user_id = $1 AND kind = 'report_handled' AND id % 2 = 0`, [me.id]);
+    await testPool().query(`UPDATE videos SET visibility = 'private' WHERE id = $1`, [gone.id]);
+    const first = await agent.get('/notifications?filter=all');
+    assert.match(first.text, /no longer available/);
+    await assertValid(first.text, 'GET /notifications (items, an unavailable one, the bell with a count)');
+    const older = /href="(\/notifications\?after=[^"]+)" rel="next"/.exec(first.text)![1]!;
+    await assertValid((await agent.get(older)).text, 'GET /notifications?after= (a later page)');
+    await assertValid((await agent.get('/notifications?filter=comments')).text, 'GET /notifications?filter=comments');
+    await assertValid((await agent.get('/notifications?filter=subscribers')).text, 'GET /notifications?filter=subscribers (empty)');
+    await assertValid((await (await signedInAgent(t.app, await createUser())).get('/notifications')).text, 'GET /notifications (none at all)');
+
+    await assertValid((await agent.get('/settings/notifications')).text, 'GET /settings/notifications (mail off, no channels)');
+    const token = await tokenFor(agent, '/settings/notifications');
+    const refused = await agent.post('/settings/notifications').type('form').send({ _csrf: token, 'site-new_video': 'maybe', 'site-nope': 'on' });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, 'POST /settings/notifications (422)');
+    await subscribe(testPool(), me.id, owner.id);
+    await assertValid((await agent.get(`/@${owner.handle}`)).text, 'channel page with its bell');
+    const mailOn = createTestApp({ MAIL_TRANSPORT: 'log' });
+    const moderator = await signedInAgent(mailOn.app, await createUser({ roles: ['moderator'] }));
+    await assertValid((await moderator.get('/settings/notifications')).text, 'GET /settings/notifications (no address, a moderator)');
+    const confirmed = await createUser({ email: `${Date.now()}-html@example.test` });
+    await testPool().query('UPDATE users SET email_confirmed_at = now() WHERE id = $1', [confirmed.id]);
+    const withMail = await signedInAgent(mailOn.app, confirmed);
+    await subscribe(testPool(), confirmed.id, owner.id);
+    await assertValid((await withMail.get('/settings/notifications')).text, 'GET /settings/notifications (mail on, a channel bell)');
   });
 });

@@ -22,6 +22,8 @@ import { declaredRoutes, routeKey } from '../helpers/routes.js';
 import { attachRendition } from '../helpers/videos.js';
 import { reportedItem } from '../helpers/report-items.js';
 import { settingsFormValues } from '../../src/forms/site-settings.js';
+import { insertNotification } from '../../src/db/notifications.js';
+import { subscribe } from '../../src/db/subscriptions.js';
 
 type User = Awaited<ReturnType<typeof createUser>>;
 const ROLES = ['anonymous', 'stranger', 'owner', 'moderator', 'admin', 'banned'] as const;
@@ -151,6 +153,11 @@ const takenDown = async (s: Subject, appealed = false) => {
 };
 /** The subject's public video held for approval. */
 const held = async (s: Subject) => { await testPool().query(`UPDATE videos SET moderation = 'held' WHERE id = $1`, [s.video.id]); };
+
+/** A notification of the subject's owner (issue 14); its id. */
+const matrixNotification = async (s: Subject) => (await insertNotification(testPool(), { userId: s.owner.id, kind: 'report_handled', detail: {} }))!.id;
+/** The actor follows the subject's owner (not the owner itself), so that it has a bell to set. */
+const followOwner = async (c: Cell) => { if (c.actor && c.actor.id !== c.subject.owner.id) await subscribe(testPool(), c.actor.id, c.subject.owner.id); };
 
 const ROWS: Record<string, Row> = {
   'GET /': { expect: all(200), request: page(() => '/') },
@@ -461,6 +468,16 @@ const ROWS: Record<string, Row> = {
   // The owner's appeal: the studio's, so 404 to everyone else (moderators included).
   'GET /studio/videos/:id/appeal': { fresh: true, expect: [L, 404, 200, 404, 404, L], request: async (c) => { await takenDown(c.subject); return { path: `/studio/videos/${c.subject.video.publicId}/appeal` }; } },
   'POST /studio/videos/:id/appeal': { fresh: true, expect: [L, 404, 303, 404, 404, B], request: async (c) => { await takenDown(c.subject); return { path: `/studio/videos/${c.subject.video.publicId}/appeal`, form: { text: 'Please' } }; } },
+  // Notifications in the site (issue 14): anyone signed in, each their own (another's id is a 404);
+  // the bell of a followed channel as subscribing is (not one's own channel).
+  'GET /notifications': { expect: signedIn(200), request: page(() => '/notifications') },
+  'GET /notifications/unread.json': { expect: signedIn(200), request: page(() => '/notifications/unread.json') },
+  'GET /notifications/:id/open': { expect: [L, 404, 303, 404, 404, L], request: async (c) => ({ path: `/notifications/${await matrixNotification(c.subject)}/open` }) },
+  'POST /notifications/:id/read': { expect: [L, 404, 303, 404, 404, B], request: async (c) => ({ path: `/notifications/${await matrixNotification(c.subject)}/read`, form: {} }) },
+  'POST /notifications/read-all': { expect: signedInForm(303), request: () => ({ path: '/notifications/read-all', form: { filter: 'moderation' } }) },
+  'GET /settings/notifications': { expect: signedIn(200), request: page(() => '/settings/notifications') },
+  'POST /settings/notifications': { expect: signedInForm(303), request: () => ({ path: '/settings/notifications', form: { 'site-new_video': 'on', 'site-comment_reply': 'on', 'site-mention': 'on', 'site-video_comment': 'on', 'site-video_ready': 'on', 'site-video_failed': 'on', 'site-video_taken_down': 'on', 'site-video_restored': 'on', 'site-appeal_decided': 'on', 'site-report_handled': 'on', 'site-new_subscriber': 'on' } }) },
+  'POST /@:handle/notify': { expect: [L, 303, 403, 303, 303, B], request: async (c) => { await followOwner(c); return { path: `/@${c.subject.owner.handle}/notify`, form: { notify: 'all' } }; } },
 };
 
 const MATRIX_UPLOAD = 'Uploaded by the route matrix';
