@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { CANCELLED_REASON } from '../../src/db/admin-jobs.js';
+import { PROCESS_VIDEO } from '../../src/jobs/queue.js';
 import { useTestApp } from '../helpers/app.js';
 import { signedInAgent, type Agent } from '../helpers/agent.js';
 import { postForm } from '../helpers/check-params.js';
-import { testPool } from '../helpers/database.js';
+import { testPool, testQueue } from '../helpers/database.js';
 import { createUser, createVideo } from '../helpers/factories.js';
 import { openItemId } from '../helpers/report-items.js';
 import { madeFor, onlyOf, postComment, shown } from './notices.js';
@@ -72,6 +74,17 @@ describe('notifications of moderation: take-downs, appeals, reports (issue 14, i
           ? `Your appeal was accepted: “Appealed restore” is back`
           : 'Your appeal about “Appealed uphold” was turned down: The licence is real.');
       }
+    });
+  });
+
+  describe('video_failed, when an administrator cancels processing', () => {
+    it('tells the owner, with the reason on the video\'s page', async () => {
+      const video = await createVideo(owner, { status: 'uploaded', title: 'Stopped' });
+      const job = (await testQueue().boss.send(PROCESS_VIDEO, { videoId: video.id }))!;
+      const admin = await signedInAgent(t.app, await createUser({ roles: ['admin'] }));
+      assert.equal((await postForm(admin, `/admin/jobs/${job}/cancel`)).status, 303);
+      const failed = await onlyOf(owner, 'video_failed', video.id);
+      assert.deepEqual({ actor: failed.actorId, detail: failed.detail }, { actor: null, detail: { reason: CANCELLED_REASON } });
     });
   });
 
