@@ -18,24 +18,13 @@ export async function markProcessing(db: Queryable, id: number): Promise<boolean
   return rowCount === 1;
 }
 
-/** What a change of status found: the video's owner, and whether the status is new (null: the video is gone). */
-export interface StatusChange {
-  ownerId: number;
-  changed: boolean;
-}
-
-/**
- * Playable: the first rendition and the thumbnails (their stem and widths; null for a video
- * without any) exist. `changed` when it was not ready before (its owner is told once).
- */
-export async function markPlayable(db: Queryable, id: number, thumbnails: { stem: string; widths: readonly number[] } | null): Promise<StatusChange | null> {
-  const { rows } = await db.query<{ owner_id: number; was_ready: boolean }>(
-    `UPDATE videos v SET status = 'ready', thumbnail_stem = $2, thumbnail_widths = $3, published_at = coalesce(v.published_at, now()), updated_at = now()
-     FROM videos old WHERE v.id = $1 AND old.id = v.id
-     RETURNING v.owner_id, old.status = 'ready' AS was_ready`,
+/** Playable: the first rendition and the thumbnails (their stem and widths; null for a video without any) exist. */
+export async function markPlayable(db: Queryable, id: number, thumbnails: { stem: string; widths: readonly number[] } | null): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE videos SET status = 'ready', thumbnail_stem = $2, thumbnail_widths = $3, published_at = coalesce(published_at, now()), updated_at = now() WHERE id = $1`,
     [id, thumbnails?.stem ?? null, [...(thumbnails?.widths ?? [])].sort((a, b) => a - b)],
   );
-  return rows[0] ? { ownerId: Number(rows[0].owner_id), changed: !rows[0].was_ready } : null;
+  return rowCount === 1;
 }
 
 export async function setStoryboard(db: Queryable, id: number, index: StoryboardIndex): Promise<boolean> {
@@ -50,7 +39,7 @@ const GAVE_UP = 'Processing stopped several times before it could finish. You ca
  * already playable stays ready, done with the renditions it has (its higher ones failed).
  * `changed` when it is failed now and was not before, with the reason stored.
  */
-export async function markFailed(db: Queryable, id: number, reason: string | null): Promise<(StatusChange & { reason: string }) | null> {
+export async function markFailed(db: Queryable, id: number, reason: string | null): Promise<{ ownerId: number; changed: boolean; reason: string } | null> {
   const { rows } = await db.query<{ owner_id: number; changed: boolean; failure_reason: string }>(
     `UPDATE videos v SET status = CASE WHEN v.status = 'ready' THEN 'ready' ELSE 'failed' END,
        progress = CASE WHEN v.status = 'ready' THEN 100 ELSE v.progress END,

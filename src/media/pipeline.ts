@@ -158,10 +158,11 @@ async function storePreviews(deps: PipelineDeps, video: Video, probed: Probe, in
   }
   const widths = [...new Set(previews.map((p) => p.width))];
   const marked = await withTransaction(deps.pool, async (client) => {
-    const change = await markPlayable(client, video.id, { stem, widths });
-    // Told when it first becomes watchable: a second run of a ready video is no news.
-    if (change?.changed) await (deps.tell ?? tellNobody)(client, { userId: change.ownerId, kind: 'video_ready', videoId: video.id });
-    return change;
+    if (!(await markPlayable(client, video.id, { stem, widths }))) return false;
+    // Told when it first becomes watchable (its status as this run found it, under the video's
+    // processing lock): a second run over a ready video is no news.
+    if (video.status !== 'ready') await (deps.tell ?? tellNobody)(client, { userId: video.ownerId, kind: 'video_ready', videoId: video.id });
+    return true;
   });
   if (!marked) throw new VideoGone();
   deps.logger.info({ videoId: video.id, publicId: video.publicId }, 'video is playable');

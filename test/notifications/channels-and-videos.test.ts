@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type PgBoss from 'pg-boss';
-import { markPlayable, noteFailureReason } from '../../src/db/video-processing.js';
+import { noteFailureReason } from '../../src/db/video-processing.js';
 import { processVideoFailedHandler, type VideoJobData } from '../../src/jobs/handlers/process-video.js';
 import { createLogger } from '../../src/log.js';
 import { tellerOf } from '../../src/notifications/tell.js';
@@ -57,8 +57,6 @@ describe('notifications of subscribers and of processing (issue 14, items 1 and 
       const ready = await onlyOf(owner, 'video_ready', Number(row.id));
       assert.equal(ready.actorId, null);
       assert.deepEqual({ text: (await shown(ready.id)).text }, { text: 'Your video “Fresh upload” is ready to watch' });
-      // Made playable again (a second run over a ready video): no news.
-      assert.equal((await markPlayable(testPool(), Number(row.id), null))?.changed, false);
     });
 
     it('tells the owner when processing gave up (the dead-letter handler), with the reason on the video\'s page, once', async () => {
