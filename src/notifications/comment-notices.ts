@@ -23,6 +23,10 @@ export const MAX_MENTIONS_PER_COMMENT = 10;
 
 export type CommentOccasion = { posted: true } | { approved: true } | { edited: { previousBody: string } };
 
+/**
+ * Tells those the comment concerns on this occasion, in the caller's transaction (posting,
+ * editing, approving: src/db/comments.ts), after the comment's row is written.
+ */
 export async function tellOfComment(db: Queryable, tell: Tell, commentId: number, occasion: CommentOccasion): Promise<void> {
   const comment = await findCommentAudience(db, commentId);
   if (!comment) return;
