@@ -59,6 +59,17 @@ describe('notifications of comments: replies, mentions, comments on my video (is
       assert.equal((await madeFor(ana.user)).filter((n) => n.videoId === video.id).length, before, 'the root\'s author is not told of a reply to someone else');
     });
 
+    it('queues the reader\'s mail with the notification when they chose mail and confirmed their address', async () => {
+      const reader = await createUser({ email: `reply-${Date.now()}@example.test` });
+      await testPool().query('UPDATE users SET email_confirmed_at = now() WHERE id = $1', [reader.id]);
+      const video = await createVideo(owner.user);
+      const root = await postComment(await signedInAgent(t.app, reader), video.publicId, 'Tell me by mail.');
+      await postComment(ben.agent, video.publicId, 'A reply to mail.', root);
+      const { rows } = await testPool().query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'notifications.mail' AND (data ->> 'userId')::bigint = $1`, [reader.id]);
+      assert.equal(rows[0].n, 1, 'comment_reply is mailed by default');
+      assert.equal((await onlyOf(reader, 'comment_reply', video.id)).actorId, ben.user.id);
+    });
+
     it('never tells anyone of their own act: the owner\'s comment on their own video, a reply to one\'s own comment', async () => {
       const video = await createVideo(owner.user);
       const root = await postComment(owner.agent, video.publicId, `My own video, @${owner.user.handle}.`);
