@@ -73,9 +73,11 @@ async function resolveLockedItem(client: PoolClient, itemId: number, outcome: Re
   // The notification names only the kind of thing and the outcome, never the thing: what was
   // reported may be taken down or removed by this very act, and the reporter may see it no
   // longer (kind 'report_handled' points at nothing, so it is always made). No actor: the
-  // reporter is not told which moderator, and a moderator who reported it is not told at all.
+  // reporter is not told which moderator; the acting moderator, had they reported it too, is
+  // not told of their own act. In id order, as every resolution takes the reporters' mail
+  // jobs (one waiting job per person) in the same order.
   const detail = { targetKind: item.rows[0]!.target_kind, outcome: outcome.status === 'handled' ? 'action_taken' : 'dismissed' };
-  for (const reporterId of new Set(reports.rows.map((r) => Number(r.reporter_id)))) {
+  for (const reporterId of [...new Set(reports.rows.map((r) => Number(r.reporter_id)))].sort((a, b) => a - b)) {
     if (reporterId !== outcome.moderatorId) await tell(client, { userId: reporterId, kind: 'report_handled', detail });
   }
 }
