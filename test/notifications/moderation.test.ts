@@ -58,6 +58,14 @@ describe('notifications of moderation: take-downs, appeals, reports (issue 14, i
       assert.equal((await madeFor(owner)).filter((n) => n.videoId === video.id).length, 2);
     });
 
+    it('tells the owner of a held upload rejected, as of a take-down', async () => {
+      const video = await createVideo(owner, { title: 'Waiting' });
+      await testPool().query(`UPDATE videos SET moderation = 'held' WHERE id = $1`, [video.id]);
+      const admin = await signedInAgent(t.app, await createUser({ roles: ['admin'] }));
+      assert.equal((await postForm(admin, `/admin/videos/${video.publicId}/reject`, TAKEDOWN)).status, 303);
+      assert.deepEqual((await onlyOf(owner, 'video_taken_down', video.id)).detail, { reason: 'Copyright infringement' });
+    });
+
     it('tells the owner the appeal\'s outcome, upheld with the moderator\'s message or restored', async () => {
       for (const decision of ['uphold', 'restore'] as const) {
         const video = await createVideo(owner, { title: `Appealed ${decision}` });
