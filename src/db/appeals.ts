@@ -1,6 +1,7 @@
 import { insertAuditEntry } from './audit-log.js';
 import type { Pool, Queryable } from './pool.js';
 import { withTransaction } from './pool.js';
+import { tellNobody, type Tell } from '../notifications/tell.js';
 import { lockVideoModeration, restoreLocked, TAKEDOWN_COLUMNS, toTakedown, type Takedown } from './takedowns.js';
 
 /**
@@ -71,8 +72,9 @@ export type DecisionOutcome = 'restored' | 'upheld' | 'decided_already' | 'same_
  * it. The moderator who took the video down may not decide (same_moderator), asked again here
  * under the locks (video, then take-down, the order of every moderation change), so the page's
  * check cannot be raced. An appeal decided meanwhile, or restored without it, is 'decided_already'.
+ * The owner is told the outcome, with the moderator's message (`tell`: the route's).
  */
-export async function decideAppeal(pool: Pool, decision: { actorId: number; takedownId: number; decision: 'restore' | 'uphold'; message: string }): Promise<DecisionOutcome> {
+export async function decideAppeal(pool: Pool, decision: { actorId: number; takedownId: number; decision: 'restore' | 'uphold'; message: string }, tell: Tell = tellNobody): Promise<DecisionOutcome> {
   return withTransaction(pool, async (client) => {
     const { rows: found } = await client.query<{ video_id: number }>('SELECT video_id FROM video_takedowns WHERE id = $1', [decision.takedownId]);
     if (!found[0]) return 'gone';
@@ -101,6 +103,7 @@ export async function decideAppeal(pool: Pool, decision: { actorId: number; take
       before: { moderation: video.moderation, appeal: 'open' },
       after: { moderation: decision.decision === 'restore' ? 'none' : video.moderation, appeal: decision.decision === 'restore' ? 'restored' : 'upheld', message: decision.message },
     });
+    await tell(client, { userId: video.ownerId, kind: 'appeal_decided', videoId, detail: { outcome: decision.decision === 'restore' ? 'restored' : 'upheld', note: decision.message || null } });
     return decision.decision === 'restore' ? 'restored' : 'upheld';
   });
 }

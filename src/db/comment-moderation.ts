@@ -2,6 +2,7 @@ import { insertAuditEntry } from './audit-log.js';
 import { dropComment } from './comment-deletion.js';
 import type { Pool, PoolClient, Queryable } from './pool.js';
 import { resolveReportsAbout } from './report-resolution.js';
+import { tellNobody, type Tell } from '../notifications/tell.js';
 import { prepared, withTransaction } from './pool.js';
 
 /**
@@ -41,16 +42,17 @@ export interface RemovedCommentRecord {
  * does) before the snapshot is read, so an edit or a delete at the same moment either comes
  * first and is what the record shows, or waits. 'nothing' when the comment is already deleted.
  */
-export async function removeComment(pool: Pool, removal: Removal): Promise<'removed' | 'kept-as-deleted' | 'nothing'> {
-  return withTransaction(pool, async (client) => (await removeCommentWith(client, removal)).outcome);
+export async function removeComment(pool: Pool, removal: Removal, tell: Tell = tellNobody): Promise<'removed' | 'kept-as-deleted' | 'nothing'> {
+  return withTransaction(pool, async (client) => (await removeCommentWith(client, removal, tell)).outcome);
 }
 
 /**
  * removeComment inside the caller's transaction. The open report item about the comment (issue
  * 13, item 2) is resolved with it, after the comment's locks (the order every action takes:
- * the thing, then its item, then the item's reports); `itemId` is that item's id, or 0.
+ * the thing, then its item, then the item's reports); `itemId` is that item's id, or 0. Its
+ * reporters are told (`tell`).
  */
-export async function removeCommentWith(client: PoolClient, removal: Removal): Promise<{ outcome: 'removed' | 'kept-as-deleted' | 'nothing'; itemId: number }> {
+export async function removeCommentWith(client: PoolClient, removal: Removal, tell: Tell): Promise<{ outcome: 'removed' | 'kept-as-deleted' | 'nothing'; itemId: number }> {
   const thread = await client.query<{ thread_id: number | null }>(prepared('find-comment-thread', 'SELECT thread_id FROM comments WHERE id = $1', [removal.commentId]));
   if (!thread.rows[0]) return { outcome: 'nothing', itemId: 0 };
   await client.query(prepared(
@@ -83,7 +85,7 @@ export async function removeCommentWith(client: PoolClient, removal: Removal): P
     before,
     after: { state: outcome === 'kept-as-deleted' ? 'kept-as-removed' : 'gone' },
   });
-  const itemId = await resolveReportsAbout(client, { kind: 'comment', id: removal.commentId }, { status: 'handled', moderatorId: removal.moderatorId, action: 'comment.remove' });
+  const itemId = await resolveReportsAbout(client, { kind: 'comment', id: removal.commentId }, { status: 'handled', moderatorId: removal.moderatorId, action: 'comment.remove' }, tell);
   return { outcome, itemId };
 }
 

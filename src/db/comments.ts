@@ -4,6 +4,8 @@ import { ownerLive } from './visibility.js';
 import type { HoldReason } from '../comments/review.js';
 import { ratingOf, type Rating } from './ratings.js';
 import { holdRanking, holdRankingOfComment, markCommentsChanged } from './comment-ranking.js';
+import { tellOfComment } from '../notifications/comment-notices.js';
+import { tellNobody, type Tell } from '../notifications/tell.js';
 
 /**
  * Comments under videos: writes (post, edit, approve; deleting is in comment-deletion.ts) that keep the counters on their rows in the
@@ -131,9 +133,11 @@ export interface NewComment {
  * Posts a comment or a reply and moves the video's comment_count (and the thread's reply_count)
  * in the same transaction. One account's posts are taken one after another (an advisory lock
  * on the account), so a double-click or a resubmitted form finds the first and gets it back
- * (`created: false`) instead of making a second comment. Null when the thread is gone.
+ * (`created: false`) instead of making a second comment. Null when the thread is gone. Those it
+ * concerns are told in the same transaction (`tell`: the posting route's; a test's factory
+ * tells nobody), a resubmit telling nobody again.
  */
-export async function insertComment(pool: Pool, comment: NewComment): Promise<{ id: number; created: boolean } | null> {
+export async function insertComment(pool: Pool, comment: NewComment, tell: Tell = tellNobody): Promise<{ id: number; created: boolean } | null> {
   const threadId = comment.parent ? (comment.parent.threadId ?? comment.parent.id) : null;
   // A reply to a reply names the person answered; a reply to the thread's root does not need to.
   const replyTo = comment.parent?.threadId ? comment.parent.authorId : null;
@@ -175,6 +179,7 @@ export async function insertComment(pool: Pool, comment: NewComment): Promise<{ 
       await moveCounters(client, comment.videoId, threadId, 1, 1);
       if (threadId !== null) await markCommentsChanged(client, comment.videoId);
     }
+    await tellOfComment(client, tell, rows[0]!.id, { posted: true });
     return { id: rows[0]!.id, created: true };
   });
 }
@@ -196,9 +201,10 @@ export async function moveCounters(client: PoolClient, videoId: number, threadId
 /**
  * The author's new text; the text it replaces is kept in comment_revisions. The author is in
  * the WHERE clause; a deleted comment is not edited. False when nothing matched. With
- * `holdForWatchedWord`, the edited comment is held for the site's moderators.
+ * `holdForWatchedWord`, the edited comment is held for the site's moderators. The people the new
+ * text newly mentions are told (`tell`), unless it is held.
  */
-export async function updateCommentBody(pool: Pool, authorId: number, id: number, body: string, options: { holdForWatchedWord?: boolean } = {}): Promise<boolean> {
+export async function updateCommentBody(pool: Pool, authorId: number, id: number, body: string, options: { holdForWatchedWord?: boolean }, tell: Tell): Promise<boolean> {
   return withTransaction(pool, async (client) => {
     if (options.holdForWatchedWord) {
       // The new text holds a site watched word (src/comments/review.ts): held for the site's
@@ -218,6 +224,7 @@ export async function updateCommentBody(pool: Pool, authorId: number, id: number
     if (rows[0].body === body) return true;
     await client.query(prepared('keep-comment-revision', 'INSERT INTO comment_revisions (comment_id, body) VALUES ($1, $2)', [id, rows[0].body]));
     await client.query(prepared('edit-comment', 'UPDATE comments SET body = $2, edited_at = now() WHERE id = $1', [id, body]));
+    await tellOfComment(client, tell, id, { edited: { previousBody: rows[0].body } });
     return true;
   });
 }
@@ -227,17 +234,18 @@ export async function updateCommentBody(pool: Pool, authorId: number, id: number
  * site held for its watched words, which the site's moderators review (approveHeld 'site').
  * False when there was no such held comment to approve.
  */
-export async function approveComment(pool: Pool, id: number): Promise<boolean> {
-  return withTransaction(pool, async (client) => (await approveHeld(client, id, 'creator')) !== null);
+export async function approveComment(pool: Pool, id: number, tell: Tell): Promise<boolean> {
+  return withTransaction(pool, async (client) => (await approveHeld(client, id, 'creator', tell)) !== null);
 }
 
 /**
  * Approves a held comment in the caller's transaction: the creator's holds ('creator': any
  * reason but 'watched-word') or the site's ('site': 'watched-word' only, src/routes/admin-held-comments.ts).
  * The thread's root and the comment are locked in id order first, as deleteComment does. What
- * was approved (for the audit log), or null when nothing was.
+ * was approved (for the audit log), or null when nothing was. Those it concerns are told now
+ * (`tell`, src/notifications/comment-notices.ts), as it is shown to all.
  */
-export async function approveHeld(client: PoolClient, id: number, reviewer: 'creator' | 'site'): Promise<{ videoId: number; threadId: number | null; authorId: number; body: string; heldReason: HoldReason | null } | null> {
+export async function approveHeld(client: PoolClient, id: number, reviewer: 'creator' | 'site', tell: Tell): Promise<{ videoId: number; threadId: number | null; authorId: number; body: string; heldReason: HoldReason | null } | null> {
   await holdRankingOfComment(client, id);
   const { rows } = await client.query<{ thread_id: number | null }>(prepared('find-comment-thread', 'SELECT thread_id FROM comments WHERE id = $1', [id]));
   if (!rows[0]) return null;
@@ -256,6 +264,7 @@ export async function approveHeld(client: PoolClient, id: number, reviewer: 'cre
   // its key in the current epoch so that no reader's paging sees it move; the replies it adds
   // to its root, and any likes it got while held, are counted by the next re-rank.
   await markCommentsChanged(client, row.video_id);
+  await tellOfComment(client, tell, id, { approved: true });
   return { videoId: row.video_id, threadId: row.thread_id, authorId: row.author_id, body: row.body, heldReason: row.held_reason };
 }
 

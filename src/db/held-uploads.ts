@@ -1,6 +1,7 @@
 import { insertAuditEntry } from './audit-log.js';
 import type { Pool, Queryable } from './pool.js';
 import { withTransaction } from './pool.js';
+import type { Tell } from '../notifications/tell.js';
 import { lockVideoModeration, takeDownLocked, type TakedownAction } from './takedowns.js';
 
 /**
@@ -66,12 +67,12 @@ export async function approveHeldVideo(pool: Pool, approval: { actorId: number; 
 }
 
 /** Rejects a held video: a take-down with its reason and policy ('video.reject' in the audit log). */
-export async function rejectHeldVideo(pool: Pool, rejection: TakedownAction): Promise<'rejected' | 'not_held' | 'gone'> {
+export async function rejectHeldVideo(pool: Pool, rejection: TakedownAction, tell: Tell): Promise<'rejected' | 'not_held' | 'gone'> {
   return withTransaction(pool, async (client) => {
     const before = await lockVideoModeration(client, rejection.videoId);
     if (!before) return 'gone';
     if (before.moderation !== 'held') return 'not_held';
-    await takeDownLocked(client, before, rejection, 'video.reject');
+    await takeDownLocked(client, before, rejection, 'video.reject', tell);
     return 'rejected';
   });
 }

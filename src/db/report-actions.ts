@@ -6,6 +6,7 @@ import { withTransaction } from './pool.js';
 import { resolveReportsAbout, type ResolutionOutcome } from './report-resolution.js';
 import type { ReportItem } from './report-items.js';
 import { insertWarning } from './warnings.js';
+import type { Tell } from '../notifications/tell.js';
 
 /**
  * The actions of a queue item's page (issue 13, item 2): dismiss, remove the comment, warn or
@@ -17,6 +18,8 @@ import { insertWarning } from './warnings.js';
  * Claims do not block anyone. If the item was closed meanwhile (another moderator acted first),
  * the resolution finds no open item about the thing, or a newer one, and the whole action is
  * rolled back: 'closed', nothing written. The page then shows what the other moderator did.
+ * The item's reporters are told in the same transaction (`tell`), so a rolled-back action tells
+ * nobody.
  */
 
 export type ActionOutcome = 'done' | 'closed' | 'gone' | 'refused';
@@ -24,12 +27,12 @@ export type ActionOutcome = 'done' | 'closed' | 'gone' | 'refused';
 /** Thrown inside the transaction to roll back an action on an item no longer open. */
 class ItemClosed extends Error {}
 
-async function onOpenItem(pool: Pool, item: Pick<ReportItem, 'id' | 'kind' | 'targetId'>, act: (client: PoolClient) => Promise<{ outcome: ActionOutcome; resolved?: number; resolution?: ResolutionOutcome }>): Promise<ActionOutcome> {
+async function onOpenItem(pool: Pool, item: Pick<ReportItem, 'id' | 'kind' | 'targetId'>, tell: Tell, act: (client: PoolClient) => Promise<{ outcome: ActionOutcome; resolved?: number; resolution?: ResolutionOutcome }>): Promise<ActionOutcome> {
   try {
     return await withTransaction(pool, async (client) => {
       const done = await act(client);
       if (done.outcome !== 'done') return done.outcome;
-      const itemId = done.resolved ?? await resolveReportsAbout(client, { kind: item.kind, id: item.targetId }, done.resolution!);
+      const itemId = done.resolved ?? await resolveReportsAbout(client, { kind: item.kind, id: item.targetId }, done.resolution!, tell);
       if (itemId !== item.id) throw new ItemClosed();
       return 'done';
     });
@@ -46,8 +49,8 @@ export interface ItemAction {
 }
 
 /** Closes the item with nothing done ('dismissed'), recording 'report.dismiss' (target: the item). */
-export async function dismissReportItem(pool: Pool, item: ReportItem, action: ItemAction): Promise<ActionOutcome> {
-  return onOpenItem(pool, item, async (client) => {
+export async function dismissReportItem(pool: Pool, item: ReportItem, action: ItemAction, tell: Tell): Promise<ActionOutcome> {
+  return onOpenItem(pool, item, tell, async (client) => {
     await insertAuditEntry(client, {
       actorId: action.moderatorId, action: 'report.dismiss', targetKind: 'report', targetId: item.id, subjectUserId: null,
       reason: action.reason, note: action.note,
@@ -62,10 +65,10 @@ export async function dismissReportItem(pool: Pool, item: ReportItem, action: It
  * or gone, counters, the 'comment.remove' audit row), which resolves the comment's open item.
  * 'gone' when the comment is already deleted (dismiss the item instead).
  */
-export async function removeCommentOfItem(pool: Pool, item: ReportItem, removal: Removal): Promise<ActionOutcome> {
+export async function removeCommentOfItem(pool: Pool, item: ReportItem, removal: Removal, tell: Tell): Promise<ActionOutcome> {
   if (item.kind !== 'comment') throw new Error('removeCommentOfItem: not a comment item');
-  return onOpenItem(pool, item, async (client) => {
-    const { outcome, itemId } = await removeCommentWith(client, removal);
+  return onOpenItem(pool, item, tell, async (client) => {
+    const { outcome, itemId } = await removeCommentWith(client, removal, tell);
     if (outcome === 'nothing') return { outcome: 'gone' };
     return { outcome: 'done', resolved: itemId };
   });
@@ -76,8 +79,8 @@ export async function removeCommentOfItem(pool: Pool, item: ReportItem, removal:
  * 'user.warn' audit row (the person as subject: their history), the item 'handled'. 'gone' for a
  * deleted account; 'refused' when `allowed` says no.
  */
-export async function warnAuthorOfItem(pool: Pool, item: ReportItem, warning: ItemAction & { message: string }, allowed: (target: { id: number }) => boolean): Promise<ActionOutcome> {
-  return onOpenItem(pool, item, async (client) => {
+export async function warnAuthorOfItem(pool: Pool, item: ReportItem, warning: ItemAction & { message: string }, allowed: (target: { id: number }) => boolean, tell: Tell): Promise<ActionOutcome> {
+  return onOpenItem(pool, item, tell, async (client) => {
     const { rows } = await client.query<{ id: number }>('SELECT id FROM users WHERE id = $1 AND deleted_at IS NULL', [item.owner.id]);
     if (!rows[0]) return { outcome: 'gone' };
     if (!allowed(rows[0])) return { outcome: 'refused' };
@@ -91,8 +94,8 @@ export async function warnAuthorOfItem(pool: Pool, item: ReportItem, warning: It
 }
 
 /** Bans the item's author (banAccountWith: the ban page's own function and rule, its 'user.ban' row), the item 'handled'. */
-export async function banAuthorOfItem(pool: Pool, item: ReportItem, ban: BanAction, allowed: (target: BanTarget) => boolean): Promise<ActionOutcome> {
-  return onOpenItem(pool, item, async (client) => {
+export async function banAuthorOfItem(pool: Pool, item: ReportItem, ban: BanAction, allowed: (target: BanTarget) => boolean, tell: Tell): Promise<ActionOutcome> {
+  return onOpenItem(pool, item, tell, async (client) => {
     const outcome = await banAccountWith(client, ban, allowed);
     if (outcome !== 'banned') return { outcome };
     return { outcome: 'done', resolution: { status: 'handled', moderatorId: ban.actorId, action: 'user.ban' } };

@@ -1,5 +1,6 @@
 import type { PoolClient } from './pool.js';
 import type { ReportKind } from '../forms/report.js';
+import { tellNobody, type Tell } from '../notifications/tell.js';
 
 /**
  * Closing a queue item (issue 13, item 2): an action on a reported thing (dismiss, remove the
@@ -33,15 +34,18 @@ export interface ResolutionOutcome {
  * INSERT … ON CONFLICT inserts a new open item: the report is never lost into a closed group.
  * Callers lock their own rows (a comment, an account) before calling this; reports lock
  * nothing else, so no cycle can form.
+ *
+ * Each reporter of the item is told it was handled (`tell`: the acting route's; a test that
+ * resolves reports alone tells nobody).
  */
-export async function resolveReportsAbout(client: PoolClient, target: ResolutionTarget, outcome: ResolutionOutcome): Promise<number> {
+export async function resolveReportsAbout(client: PoolClient, target: ResolutionTarget, outcome: ResolutionOutcome, tell: Tell = tellNobody): Promise<number> {
   const locked = await client.query<{ id: number }>(
     `SELECT id FROM report_items WHERE target_kind = $1 AND target_id = $2 AND status = 'open' FOR UPDATE`,
     [target.kind, target.id],
   );
   const itemId = locked.rows[0]?.id;
   if (itemId === undefined) return 0;
-  await resolveLockedItem(client, itemId, outcome);
+  await resolveLockedItem(client, itemId, outcome, tell);
   return itemId;
 }
 
@@ -49,21 +53,31 @@ export async function resolveReportsAbout(client: PoolClient, target: Resolution
  * The same for an item known by its id (the item page): locks it, and resolves it only if it is
  * still open. Returns whether it was.
  */
-export async function resolveReportItem(client: PoolClient, itemId: number, outcome: ResolutionOutcome): Promise<boolean> {
+export async function resolveReportItem(client: PoolClient, itemId: number, outcome: ResolutionOutcome, tell: Tell = tellNobody): Promise<boolean> {
   const locked = await client.query(`SELECT id FROM report_items WHERE id = $1 AND status = 'open' FOR UPDATE`, [itemId]);
   if (locked.rowCount !== 1) return false;
-  await resolveLockedItem(client, itemId, outcome);
+  await resolveLockedItem(client, itemId, outcome, tell);
   return true;
 }
 
-async function resolveLockedItem(client: PoolClient, itemId: number, outcome: ResolutionOutcome): Promise<void> {
+async function resolveLockedItem(client: PoolClient, itemId: number, outcome: ResolutionOutcome, tell: Tell): Promise<void> {
   // reports_item_idx finds the item's reports.
-  await client.query(
-    `UPDATE reports SET status = $2, handled_at = now(), handled_by = $3 WHERE item_id = $1 AND status = 'open'`,
+  const reports = await client.query<{ reporter_id: number }>(
+    `UPDATE reports SET status = $2, handled_at = now(), handled_by = $3 WHERE item_id = $1 AND status = 'open' RETURNING reporter_id`,
     [itemId, outcome.status, outcome.moderatorId],
   );
-  await client.query(
-    `UPDATE report_items SET status = $2, handled_at = now(), handled_by = $3, action = $4 WHERE id = $1`,
+  const item = await client.query<{ target_kind: ReportKind }>(
+    `UPDATE report_items SET status = $2, handled_at = now(), handled_by = $3, action = $4 WHERE id = $1 RETURNING target_kind`,
     [itemId, outcome.status, outcome.moderatorId, outcome.action],
   );
+  // The notification names only the kind of thing and the outcome, never the thing: what was
+  // reported may be taken down or removed by this very act, and the reporter may see it no
+  // longer (kind 'report_handled' points at nothing, so it is always made). No actor: the
+  // reporter is not told which moderator; the acting moderator, had they reported it too, is
+  // not told of their own act. In id order, as every resolution takes the reporters' mail
+  // jobs (one waiting job per person) in the same order.
+  const detail = { targetKind: item.rows[0]!.target_kind, outcome: outcome.status === 'handled' ? 'action_taken' : 'dismissed' };
+  for (const reporterId of [...new Set(reports.rows.map((r) => Number(r.reporter_id)))].sort((a, b) => a - b)) {
+    if (reporterId !== outcome.moderatorId) await tell(client, { userId: reporterId, kind: 'report_handled', detail });
+  }
 }

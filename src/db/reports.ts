@@ -3,6 +3,8 @@ import { withTransaction } from './pool.js';
 import type { ReportKind } from '../forms/report.js';
 import type { Moderation, Visibility, VideoStatus } from './visibility.js';
 import { ownerLive } from './visibility.js';
+import { listReportWatchers } from './report-watchers.js';
+import { tellNobody, type Tell } from '../notifications/tell.js';
 
 /**
  * Reports (issue 13, item 1) and their grouping into queue items (report_items, see
@@ -29,9 +31,11 @@ export interface NewReport {
 /**
  * Files a report, or updates the reporter's open report of the same thing (the same reporter
  * reporting again changes their reason, text and time, and adds nothing to the count).
- * 'created' or 'updated'.
+ * 'created' or 'updated'. A new report is told to the moderators who asked for it
+ * (listReportWatchers; `tell`: the reporting route's), reports of one thing while unread
+ * grouped as one; an updated one is not news.
  */
-export async function saveReport(pool: Pool, r: NewReport): Promise<'created' | 'updated'> {
+export async function saveReport(pool: Pool, r: NewReport, tell: Tell = tellNobody): Promise<'created' | 'updated'> {
   return withTransaction(pool, async (db) => {
     // The open item of this thing, made if there is none; either way its row is locked until
     // COMMIT (report_items_open_target_key), which orders concurrent reports of one thing.
@@ -62,6 +66,11 @@ export async function saveReport(pool: Pool, r: NewReport): Promise<'created' | 
        WHERE id = $1`,
       [itemId, created ? 1 : 0],
     );
+    if (created) {
+      for (const moderatorId of await listReportWatchers(db, [r.reporterId, r.targetOwnerId])) {
+        await tell(db, { userId: moderatorId, kind: 'new_report', groupKey: `new_report:${itemId}`, detail: { itemId, targetKind: r.kind } });
+      }
+    }
     return created ? 'created' : 'updated';
   });
 }

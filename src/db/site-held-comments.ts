@@ -3,6 +3,7 @@ import { approveHeld } from './comments.js';
 import type { Pool, Queryable } from './pool.js';
 import { prepared, withTransaction } from './pool.js';
 import { ownerLive } from './visibility.js';
+import type { Tell } from '../notifications/tell.js';
 
 /**
  * Comments the site holds for its watched words (held_reason 'watched-word', issue 13 item 9),
@@ -65,9 +66,9 @@ export async function countSiteHeldComments(db: Queryable): Promise<number> {
  * 'site'), with the audit row ('comment.approve', the text approved) in the same transaction.
  * False when it was not waiting (approved or removed meanwhile: a resubmit).
  */
-export async function approveSiteHeldComment(pool: Pool, approval: { moderatorId: number; commentId: number }): Promise<boolean> {
+export async function approveSiteHeldComment(pool: Pool, approval: { moderatorId: number; commentId: number }, tell: Tell): Promise<boolean> {
   return withTransaction(pool, async (client) => {
-    const approved = await approveHeld(client, approval.commentId, 'site');
+    const approved = await approveHeld(client, approval.commentId, 'site', tell);
     if (!approved) return false;
     await insertAuditEntry(client, {
       actorId: approval.moderatorId,

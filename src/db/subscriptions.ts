@@ -1,12 +1,19 @@
 import type { Pool, Queryable } from './pool.js';
 import { prepared, withTransaction } from './pool.js';
 import { channelLive } from './visibility.js';
+import { tellNobody, type Tell } from '../notifications/tell.js';
 
-/** Subscribes (once; again changes nothing); the channel's counter moves with the row. */
-export async function subscribe(pool: Pool, subscriberId: number, channelId: number): Promise<void> {
+/**
+ * Subscribes (once; again changes nothing); the channel's counter moves with the row, and the
+ * channel is told (`tell`), new subscribers grouped while unread. Leaving and coming back is
+ * the same person again in the group, not one more (the group counts distinct people).
+ */
+export async function subscribe(pool: Pool, subscriberId: number, channelId: number, tell: Tell = tellNobody): Promise<void> {
   await withTransaction(pool, async (client) => {
     const { rowCount } = await client.query('INSERT INTO subscriptions (subscriber_id, channel_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [subscriberId, channelId]);
-    if (rowCount === 1) await client.query('UPDATE users SET subscriber_count = subscriber_count + 1 WHERE id = $1', [channelId]);
+    if (rowCount !== 1) return;
+    await client.query('UPDATE users SET subscriber_count = subscriber_count + 1 WHERE id = $1', [channelId]);
+    await tell(client, { userId: channelId, kind: 'new_subscriber', groupKey: 'new_subscriber', actorId: subscriberId });
   });
 }
 

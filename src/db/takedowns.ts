@@ -1,4 +1,5 @@
-import type { TakedownForm } from '../forms/takedown.js';
+import { takedownReasonLabel, type TakedownForm } from '../forms/takedown.js';
+import type { Tell } from '../notifications/tell.js';
 import { insertAuditEntry, type AuditAction } from './audit-log.js';
 import type { Pool, PoolClient, Queryable } from './pool.js';
 import { withTransaction } from './pool.js';
@@ -69,15 +70,17 @@ export interface TakedownAction extends TakedownForm {
 /**
  * Takes the video down inside the caller's transaction, its row locked by lockVideoModeration:
  * the take-down's row, the state, the open reports about it resolved as handled (the queue
- * item's id returned, 0 when none was open) and the audit row under `action`.
+ * item's id returned, 0 when none was open) and the audit row under `action`. The owner is
+ * told, with the reason's label (not the moderator's name), and so is each reporter.
  */
-export async function takeDownLocked(client: PoolClient, before: { moderation: Moderation; ownerId: number }, takedown: TakedownAction, action: AuditAction): Promise<number> {
+export async function takeDownLocked(client: PoolClient, before: { moderation: Moderation; ownerId: number }, takedown: TakedownAction, action: AuditAction, tell: Tell): Promise<number> {
   const { rows } = await client.query<{ id: number }>(
     `INSERT INTO video_takedowns (video_id, reason, policy, note, from_held, taken_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
     [takedown.videoId, takedown.reason, takedown.policy, takedown.note, before.moderation === 'held', takedown.actorId],
   );
   await client.query(`UPDATE videos SET moderation = 'taken_down', updated_at = now() WHERE id = $1`, [takedown.videoId]);
-  const itemId = await resolveReportsAbout(client, { kind: 'video', id: takedown.videoId }, { status: 'handled', moderatorId: takedown.actorId, action: 'video.takedown' });
+  const itemId = await resolveReportsAbout(client, { kind: 'video', id: takedown.videoId }, { status: 'handled', moderatorId: takedown.actorId, action: 'video.takedown' }, tell);
+  await tell(client, { userId: before.ownerId, kind: 'video_taken_down', videoId: takedown.videoId, detail: { reason: takedownReasonLabel(takedown.reason) } });
   await insertAuditEntry(client, {
     actorId: takedown.actorId, action, targetKind: 'video', targetId: takedown.videoId, subjectUserId: before.ownerId,
     reason: takedown.reason, note: takedown.note,
@@ -92,12 +95,12 @@ export async function takeDownLocked(client: PoolClient, before: { moderation: M
  * already down (a form sent twice, or another moderator first) is 'already' and writes nothing:
  * its take-down stands with its own reason.
  */
-export async function takeDownVideo(pool: Pool, takedown: TakedownAction): Promise<{ outcome: 'taken_down'; itemId: number } | { outcome: 'already' | 'gone' }> {
+export async function takeDownVideo(pool: Pool, takedown: TakedownAction, tell: Tell): Promise<{ outcome: 'taken_down'; itemId: number } | { outcome: 'already' | 'gone' }> {
   return withTransaction(pool, async (client) => {
     const before = await lockVideoModeration(client, takedown.videoId);
     if (!before) return { outcome: 'gone' };
     if (before.moderation === 'taken_down') return { outcome: 'already' };
-    const itemId = await takeDownLocked(client, before, takedown, 'video.takedown');
+    const itemId = await takeDownLocked(client, before, takedown, 'video.takedown', tell);
     return { outcome: 'taken_down', itemId };
   });
 }
@@ -125,9 +128,10 @@ export async function restoreLocked(client: PoolClient, restore: { actorId: numb
  * A moderator restores a taken-down video without an appeal (or while one waits: it is closed as
  * restored). Any moderator may, the one who took it down too: undoing one's own act needs no
  * second opinion; never their own video ('own_video'). A video not taken down (restored meanwhile)
- * is 'not_taken_down', nothing written.
+ * is 'not_taken_down', nothing written. The owner is told (an open appeal closed by it is a
+ * restore too: one notification, 'video_restored').
  */
-export async function restoreVideo(pool: Pool, restore: { actorId: number; videoId: number; message: string }): Promise<'restored' | 'not_taken_down' | 'own_video' | 'gone'> {
+export async function restoreVideo(pool: Pool, restore: { actorId: number; videoId: number; message: string }, tell: Tell): Promise<'restored' | 'not_taken_down' | 'own_video' | 'gone'> {
   return withTransaction(pool, async (client) => {
     const before = await lockVideoModeration(client, restore.videoId);
     if (!before) return 'gone';
@@ -142,6 +146,7 @@ export async function restoreVideo(pool: Pool, restore: { actorId: number; video
       before: { moderation: 'taken_down', takedown: takedown?.id ?? null, appealed: !!takedown?.appealedAt },
       after: { moderation: 'none', message: restore.message },
     });
+    await tell(client, { userId: before.ownerId, kind: 'video_restored', videoId: restore.videoId });
     return 'restored';
   });
 }

@@ -37,16 +37,18 @@ const GAVE_UP = 'Processing stopped several times before it could finish. You ca
 /**
  * Failed with `reason`, or with the reason the last attempt noted when null. A video that is
  * already playable stays ready, done with the renditions it has (its higher ones failed).
+ * `changed` when it is failed now and was not before, with the reason stored.
  */
-export async function markFailed(db: Queryable, id: number, reason: string | null): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `UPDATE videos SET status = CASE WHEN status = 'ready' THEN 'ready' ELSE 'failed' END,
-       progress = CASE WHEN status = 'ready' THEN 100 ELSE progress END,
-       failure_reason = coalesce($2, failure_reason, $3), updated_at = now()
-     WHERE id = $1`,
+export async function markFailed(db: Queryable, id: number, reason: string | null): Promise<{ ownerId: number; changed: boolean; reason: string } | null> {
+  const { rows } = await db.query<{ owner_id: number; changed: boolean; failure_reason: string }>(
+    `UPDATE videos v SET status = CASE WHEN v.status = 'ready' THEN 'ready' ELSE 'failed' END,
+       progress = CASE WHEN v.status = 'ready' THEN 100 ELSE v.progress END,
+       failure_reason = coalesce($2, v.failure_reason, $3), updated_at = now()
+     FROM videos old WHERE v.id = $1 AND old.id = v.id
+     RETURNING v.owner_id, v.status = 'failed' AND old.status <> 'failed' AS changed, v.failure_reason`,
     [id, reason, GAVE_UP],
   );
-  return rowCount === 1;
+  return rows[0] ? { ownerId: Number(rows[0].owner_id), changed: rows[0].changed, reason: rows[0].failure_reason } : null;
 }
 
 /** Why the last attempt failed, kept for the page in case it was the last one. */

@@ -48,6 +48,16 @@ export function commentAddresses(text: string): string[] {
   return [...text.matchAll(LINK_TIME_OR_MENTION)].map((m) => m[0]).filter((token) => token.startsWith('http') && isAddress(token));
 }
 
+/**
+ * The handles this text mentions, as linkifyComment links them (the same pattern, so an address
+ * such as a@b.c or a word inside a link is never one), in lower case as handles are kept, each
+ * once, in the order they first appear. Only those a handle can be (3 to 30 characters).
+ */
+export function commentMentions(text: string): string[] {
+  const handles = [...text.matchAll(LINK_TIME_OR_MENTION)].map((m) => m[0]).filter((token) => token.startsWith('@')).map((token) => token.slice(1).toLowerCase());
+  return [...new Set(handles.filter((h) => h.length >= 3 && h.length <= 30))];
+}
+
 /** A matched address that parses as a URL (the pattern alone lets through a few that do not). */
 function isAddress(token: string): boolean {
   try {

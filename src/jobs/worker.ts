@@ -16,6 +16,7 @@ import { PUBLISH_INTERVAL_MS, publishScheduledVideos } from './handlers/publish-
 import { LIFT_BANS_INTERVAL_MS, liftBans } from './handlers/lift-bans.js';
 import { sendMailHandler } from './handlers/send-mail.js';
 import { renumberPlaylistHandler, type RenumberPlaylistJobData } from './handlers/renumber-playlist.js';
+import { tellerOf } from '../notifications/tell.js';
 import { refreshRelatedVideos, relateVideosHandler, type RelatedJobData } from './handlers/related-videos.js';
 import { BULK_ACTION, PROCESS_VIDEO, PROCESS_VIDEO_FAILED, REFRESH_POPULAR, REFRESH_RELATED, RELATE_VIDEO, RENUMBER_PLAYLIST, RERANK_COMMENTS, SEND_MAIL, NOTIFICATION_MAIL, NOTIFICATION_DIGESTS, NOTIFICATION_FANOUT, type JobQueue } from './queue.js';
 
@@ -51,6 +52,8 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
     keepOriginals: config.keepOriginals,
     logger,
     databaseUrl: deps.databaseUrl,
+    // The owner learns their video is ready or failed (src/jobs/handlers/process-video.ts, pipeline.ts).
+    tell: tellerOf({ queue, config }),
     // Ready means watchable: its related videos are worked out now, in the background (should
     // the job not be queued, the watch page works them out when it finds none), and the web
     // processes' kept pages go, so that it shows on home and its channel at once.

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Pool } from '../db/pool.js';
+import { withTransaction, type Pool } from '../db/pool.js';
 import { insertVideoFile, listVideoFiles, type VideoFile } from '../db/video-files.js';
 import { clearOriginalKey, markPlayable, markProcessing, setStoryboard, setVideoProgress } from '../db/video-processing.js';
 import { findVideoById, type Video } from '../db/videos.js';
@@ -12,6 +12,7 @@ import { encodeTimeLimitSeconds, planRenditions, renditionArgs, workOf, type Ren
 import type { Storage } from './storage.js';
 import { fileStamp, originalsDir, renditionName, storyboardName, thumbnailName, videoDir, videoFileKey } from './keys.js';
 import { processTempDir } from '../temp-dirs.js';
+import { tellNobody, type Tell } from '../notifications/tell.js';
 
 export interface PipelineDeps {
   pool: Pool;
@@ -25,6 +26,8 @@ export interface PipelineDeps {
   logger: Logger;
   /** Called once the video has become ready (playable): the worker queues its related videos. */
   onReady?: (videoId: number) => Promise<void>;
+  /** Tells the owner their video is ready or failed (the worker's; a test of the pipeline alone tells nobody). */
+  tell?: Tell;
 }
 
 /** The video was deleted while it was being processed: stop, and leave nothing behind. */
@@ -154,7 +157,14 @@ async function storePreviews(deps: PipelineDeps, video: Video, probed: Probe, in
     });
   }
   const widths = [...new Set(previews.map((p) => p.width))];
-  if (!(await markPlayable(deps.pool, video.id, { stem, widths }))) throw new VideoGone();
+  const marked = await withTransaction(deps.pool, async (client) => {
+    if (!(await markPlayable(client, video.id, { stem, widths }))) return false;
+    // Told when it first becomes watchable (its status as this run found it, under the video's
+    // processing lock): a second run over a ready video is no news.
+    if (video.status !== 'ready') await (deps.tell ?? tellNobody)(client, { userId: video.ownerId, kind: 'video_ready', videoId: video.id });
+    return true;
+  });
+  if (!marked) throw new VideoGone();
   deps.logger.info({ videoId: video.id, publicId: video.publicId }, 'video is playable');
   await deps.onReady?.(video.id);
 }

@@ -7,6 +7,7 @@ import { parseAppealDecision, TAKEDOWN_MESSAGE_MAX, takedownReasonLabel } from '
 import { forbidden, notFound } from '../http/errors.js';
 import { flash } from '../http/session.js';
 import type { RouteDeps } from './deps.js';
+import { tellerOf } from '../notifications/tell.js';
 import { describeVideo } from './video-view.js';
 
 const NO_APPEAL = 'There is no appeal with this number.';
@@ -25,7 +26,9 @@ function loadedAppeal(req: Request): Appeal {
  * restore or uphold, with a message to the owner — by a moderator other than the one who took
  * the video down (appealDecisionRefusal, asked by the route and again under the locks).
  */
-export function adminAppealRoutes({ pool, storage }: RouteDeps) {
+export function adminAppealRoutes(deps: RouteDeps) {
+  const { pool, storage } = deps;
+  const tell = tellerOf(deps);
   async function render(req: Request, res: Response, status: number, values: Record<string, string>, errors: Record<string, string>): Promise<void> {
     const appeal = loadedAppeal(req);
     const video = await findVideoByPublicId(pool, appeal.video.publicId);
@@ -69,7 +72,7 @@ export function adminAppealRoutes({ pool, storage }: RouteDeps) {
       const appeal = loadedAppeal(req);
       const form = parseAppealDecision(req.body);
       if (!form.ok) return render(req, res, 422, form.values, form.errors);
-      const outcome = await decideAppeal(pool, { actorId: req.viewer!.id, takedownId: appeal.id, ...form.value });
+      const outcome = await decideAppeal(pool, { actorId: req.viewer!.id, takedownId: appeal.id, ...form.value }, tell);
       if (outcome === 'gone') throw notFound(NO_APPEAL);
       if (outcome === 'same_moderator') throw forbidden(appealDecisionRefusal(req.viewer, appeal) ?? 'Another moderator decides this appeal.');
       if (outcome === 'decided_already') flash(req, 'info', 'This appeal was decided already.');

@@ -9,6 +9,7 @@ import { flash } from '../http/session.js';
 import type { RouteDeps } from './deps.js';
 import { commentLink } from './comment-places.js';
 import { keysetPage } from './pagination.js';
+import { tellerOf } from '../notifications/tell.js';
 
 export const HELD_PER_PAGE = 50;
 const CURSOR = /^[1-9]\d{0,17}$/;
@@ -20,7 +21,9 @@ const GONE = 'This comment is no longer waiting for review: approved or removed 
  * both recorded in the audit log. The route table's guards have run for the actions (loadComment,
  * canReviewSiteHold: held for a watched word, not deleted).
  */
-export function adminHeldCommentRoutes({ pool }: RouteDeps) {
+export function adminHeldCommentRoutes(deps: RouteDeps) {
+  const { pool } = deps;
+  const tell = tellerOf(deps);
   async function render(req: Request, res: Response, status: number, values: Record<string, string> = {}, errors: Record<string, string> = {}): Promise<void> {
     const raw = req.query.after;
     if (raw !== undefined && (typeof raw !== 'string' || !CURSOR.test(raw))) throw badRequest('That page of held comments could not be found: start from the first.');
@@ -47,7 +50,7 @@ export function adminHeldCommentRoutes({ pool }: RouteDeps) {
     /** POST /admin/comments/held/:id/approve — shown to all and counted; audited ('comment.approve'). */
     async approve(req: Request, res: Response): Promise<void> {
       const comment = loadedComment(req);
-      if (!(await approveSiteHeldComment(pool, { moderatorId: req.viewer!.id, commentId: comment.id }))) throw notFound(GONE);
+      if (!(await approveSiteHeldComment(pool, { moderatorId: req.viewer!.id, commentId: comment.id }, tell))) throw notFound(GONE);
       flash(req, 'success', `The comment of @${comment.author.handle} is approved.`);
       res.redirect(303, '/admin/comments/held');
     },
@@ -61,7 +64,7 @@ export function adminHeldCommentRoutes({ pool }: RouteDeps) {
         const errors = Object.fromEntries(Object.entries(form.errors).map(([k, v]) => [`${k}-${comment.id}`, v]));
         return render(req, res, 422, { [`reason-${comment.id}`]: form.values.reason ?? '', [`note-${comment.id}`]: form.values.note ?? '' }, errors);
       }
-      const outcome = await removeComment(pool, { moderatorId: req.viewer!.id, commentId: comment.id, reason: form.value.reason, note: form.value.note });
+      const outcome = await removeComment(pool, { moderatorId: req.viewer!.id, commentId: comment.id, reason: form.value.reason, note: form.value.note }, tell);
       if (outcome === 'nothing') throw notFound(GONE);
       flash(req, 'success', `The comment of @${comment.author.handle} is removed.`);
       res.redirect(303, '/admin/comments/held');

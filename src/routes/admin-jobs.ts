@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { countVideoJobs, failCancelledVideo, findJobForUpdate, listFailedVideos, listVideoJobs, recordJobAction, JOBS_SHOWN } from '../db/admin-jobs.js';
+import { CANCELLED_REASON, countVideoJobs, failCancelledVideo, findJobForUpdate, listFailedVideos, listVideoJobs, recordJobAction, JOBS_SHOWN } from '../db/admin-jobs.js';
 import { withTransaction } from '../db/pool.js';
 import { resetFailedVideo } from '../db/video-processing.js';
 import { findVideoByPublicId } from '../db/videos.js';
@@ -8,6 +8,7 @@ import { flash } from '../http/session.js';
 import { PROCESS_VIDEO } from '../jobs/queue.js';
 import type { RouteDeps } from './deps.js';
 import { PUBLIC_ID_PATTERN } from './public-id.js';
+import { tellerOf } from '../notifications/tell.js';
 
 /** pg-boss's job ids are UUIDs; anything else in their place is a 404 without a query. */
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -28,7 +29,9 @@ export function errorLines(message: string | null): string[] {
  * the server's queue and other people's failed uploads are the running of the site, not
  * moderation).
  */
-export function adminJobRoutes({ pool, queue }: RouteDeps) {
+export function adminJobRoutes(deps: RouteDeps) {
+  const { pool, queue } = deps;
+  const tell = tellerOf(deps);
   return {
     /** GET /admin/jobs — waiting, running and failed processing, each list up to JOBS_SHOWN. */
     async showJobs(_req: Request, res: Response): Promise<void> {
@@ -83,6 +86,10 @@ export function adminJobRoutes({ pool, queue }: RouteDeps) {
           before: { job: job.id, state: job.state, ...(video ? { status: video.before } : {}) },
           after: { job: job.id, state: 'cancelled', ...(video ? { status: video.after } : {}) },
         });
+        // Stopped before it was watchable: its creator is told as of any failure, with the reason on its page.
+        if (video && video.before !== 'failed' && video.after === 'failed' && job.ownerId !== null) {
+          await tell(client, { userId: job.ownerId, kind: 'video_failed', videoId: job.videoId!, detail: { reason: CANCELLED_REASON } });
+        }
         return 'cancelled' as const;
       });
       if (outcome === 'missing') throw notFound('There is no such job.');

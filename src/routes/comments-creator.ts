@@ -7,13 +7,16 @@ import { loadedComment, loadedVideo } from '../http/guards.js';
 import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
 import { commentPlace } from './comment-places.js';
+import { tellerOf } from '../notifications/tell.js';
 
 /**
  * The creator's tools on comments under their own videos (issue 11, item 7): pin, unpin, heart,
  * unheart. The route table's guard (canCurateComment) has already made sure the viewer owns the
  * comment's video; deleting is the author's route with the wider rule (canDeleteComment).
  */
-export function commentCreatorRoutes({ pool }: RouteDeps) {
+export function commentCreatorRoutes(deps: RouteDeps) {
+  const { pool } = deps;
+  const tell = tellerOf(deps);
   function done(req: Request, res: Response, answer: Record<string, unknown>): void {
     const comment = loadedComment(req);
     if (prefersJson(req)) return void res.json({ id: comment.id, ...answer });
@@ -38,7 +41,7 @@ export function commentCreatorRoutes({ pool }: RouteDeps) {
 
     /** POST /comments/:id/approve — a held comment is shown to all and counted. */
     async approve(req: Request, res: Response): Promise<void> {
-      if (!(await approveComment(pool, loadedComment(req).id))) throw notFound('There is no comment waiting for review here.');
+      if (!(await approveComment(pool, loadedComment(req).id, tell))) throw notFound('There is no comment waiting for review here.');
       done(req, res, { held: false });
     },
 

@@ -6,6 +6,7 @@ import { loadedComment, loadedVideo } from '../http/guards.js';
 import { linkifyComment } from '../http/html.js';
 import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
+import { tellerOf } from '../notifications/tell.js';
 import { commentPlace } from './comment-places.js';
 
 /**
@@ -14,7 +15,9 @@ import { commentPlace } from './comment-places.js';
  * versions. The route table's guards (loadComment, then canRemoveComment or
  * canSeeCommentRevisions) have run: the comment is one this moderator may see.
  */
-export function commentModerationRoutes({ pool }: RouteDeps) {
+export function commentModerationRoutes(deps: RouteDeps) {
+  const { pool } = deps;
+  const tell = tellerOf(deps);
   /** Where a comment sits on the watch page. */
   function commentPath(req: Request): string {
     const comment = loadedComment(req);
@@ -51,7 +54,7 @@ export function commentModerationRoutes({ pool }: RouteDeps) {
       if (!form.ok) return renderRemove(req, res, 422, form.values, form.errors);
       const comment = loadedComment(req);
       const video = loadedVideo(req);
-      const outcome = await removeComment(pool, { moderatorId: req.viewer!.id, commentId: comment.id, reason: form.value.reason, note: form.value.note });
+      const outcome = await removeComment(pool, { moderatorId: req.viewer!.id, commentId: comment.id, reason: form.value.reason, note: form.value.note }, tell);
       if (outcome === 'nothing') throw notFound('This comment does not exist, or it has been removed.');
       if (prefersJson(req)) return void res.json({ id: comment.id, outcome, reason: form.value.reason });
       res.redirect(303, commentPlace(video.publicId, comment, 'comments'));

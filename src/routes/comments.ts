@@ -20,6 +20,7 @@ import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
 import { keysetPage } from './pagination.js';
 import { commentPlace } from './comment-places.js';
+import { tellerOf } from '../notifications/tell.js';
 
 export const COMMENTS_PER_PAGE = 20;
 export const REPLIES_PER_PAGE = 10;
@@ -125,7 +126,9 @@ async function rootsPage(pool: Queryable, video: VideoWithOwner, query: Extract<
   return topPage(await listTopRootComments(pool, video.id, { ...options, after: null }) as TopPage, true, true);
 }
 
-export function commentRoutes({ pool, settings }: RouteDeps) {
+export function commentRoutes(deps: RouteDeps) {
+  const { pool, settings } = deps;
+  const tell = tellerOf(deps);
   /** A refused comment: 422 with the reason, as the form again (typed text kept) or as JSON. */
   function refuse(req: Request, res: Response, errors: Record<string, string>, values: Record<string, string>, action: string) {
     if (prefersJson(req)) return void res.status(422).json({ error: { status: 422, message: Object.values(errors)[0], fields: errors } });
@@ -148,7 +151,7 @@ export function commentRoutes({ pool, settings }: RouteDeps) {
       if (!form.ok) return refuse(req, res, form.errors, { ...form.values, parent: parentId === null ? '' : String(parentId) }, action);
       const { watchedWords } = await settings.get();
       const heldReason = await newCommentHoldReason(pool, { mode, ownerId: video.ownerId, byOwner: canEditVideo(req.viewer, video), authorId: req.viewer!.id, body: form.value.body, watchedWords, siteReviewer: canReviewSiteHolds(req.viewer) });
-      const posted = await insertComment(pool, { videoId: video.id, authorId: req.viewer!.id, body: form.value.body, parent, held: heldReason !== null, heldReason });
+      const posted = await insertComment(pool, { videoId: video.id, authorId: req.viewer!.id, body: form.value.body, parent, held: heldReason !== null, heldReason }, tell);
       if (!posted) throw notFound('The comment you are replying to does not exist, or it has been removed.');
       const { id, created } = posted;
       const threadId = parent ? (parent.threadId ?? parent.id) : null;
@@ -166,7 +169,7 @@ export function commentRoutes({ pool, settings }: RouteDeps) {
       // A watched word edited in is held for the site's moderators as a new comment with it is.
       const { watchedWords } = await settings.get();
       const holdForWatchedWord = !canReviewSiteHolds(req.viewer) && containsWatchedWord(form.value.body, watchedWords);
-      if (!(await updateCommentBody(pool, req.viewer!.id, comment.id, form.value.body, { holdForWatchedWord }))) throw notFound('This comment does not exist, or it has been removed.');
+      if (!(await updateCommentBody(pool, req.viewer!.id, comment.id, form.value.body, { holdForWatchedWord }, tell))) throw notFound('This comment does not exist, or it has been removed.');
       if (prefersJson(req)) return void res.json({ id: comment.id, edited: true, ...(holdForWatchedWord ? { held: true } : {}) });
       res.redirect(303, commentPlace(video.publicId, comment));
     },

@@ -14,10 +14,13 @@ import type { RouteDeps } from './deps.js';
 import { VIDEOS_PER_PAGE } from './home.js';
 import { afterParam, keysetPage } from './pagination.js';
 import { cardsOf } from './video-cards.js';
+import { tellerOf } from '../notifications/tell.js';
 
 const FOLLOWED_LIST_LIMIT = 200;
 
-export function engagementRoutes({ config, pool, storage, secret }: RouteDeps) {
+export function engagementRoutes(deps: RouteDeps) {
+  const { config, pool, storage, secret } = deps;
+  const tell = tellerOf(deps);
   return {
     /** POST /watch/:id/rate — like, dislike, or take it back (value=none); a form post, or JSON for the script. */
     async rate(req: Request, res: Response): Promise<void> {
@@ -54,7 +57,7 @@ export function engagementRoutes({ config, pool, storage, secret }: RouteDeps) {
 
     async subscribe(req: Request, res: Response): Promise<void> {
       const channel = loadedChannel(req);
-      await subscribe(pool, req.viewer!.id, channel.id);
+      await subscribe(pool, req.viewer!.id, channel.id, tell);
       if (prefersJson(req)) return void res.json({ subscribed: true });
       res.redirect(303, backTo(req, `/@${channel.handle}`));
     },

@@ -18,6 +18,7 @@ import { linkifyComment, parseStartTime } from '../http/html.js';
 import { flash } from '../http/session.js';
 import { commentLink } from './comment-places.js';
 import type { RouteDeps } from './deps.js';
+import { tellerOf } from '../notifications/tell.js';
 import { describeVideo } from './video-view.js';
 
 /** Ids as the queue writes them; anything else is a 404 before any query. */
@@ -55,7 +56,9 @@ const actionLabel = (action: string | null) => (action ? ACTION_LABELS[action] ?
 /** Reports shown on an item's page, gravest first; the rest are counted, not listed. */
 export const REPORTS_SHOWN = 200;
 
-export function reportItemRoutes({ pool, storage }: RouteDeps) {
+export function reportItemRoutes(deps: RouteDeps) {
+  const { pool, storage } = deps;
+  const tell = tellerOf(deps);
   /** The reported video with its player's files, starting at `?t=`, else the gravest report's time (reports come gravest first). */
   async function videoOnPage(id: number, reports: ItemReport[], t: unknown) {
     const found = await findVideoById(pool, id);
@@ -182,7 +185,7 @@ export function reportItemRoutes({ pool, storage }: RouteDeps) {
     async dismiss(req: Request, res: Response): Promise<void> {
       const form = parseDismissal(req.body);
       if (!form.ok) return renderItem(req, res, 422, { name: 'dismiss', values: form.values, errors: form.errors });
-      const outcome = await dismissReportItem(pool, loadedItem(req), { moderatorId: req.viewer!.id, ...form.value });
+      const outcome = await dismissReportItem(pool, loadedItem(req), { moderatorId: req.viewer!.id, ...form.value }, tell);
       await answer(req, res, outcome, 'Dismissed.', '');
     },
 
@@ -191,7 +194,7 @@ export function reportItemRoutes({ pool, storage }: RouteDeps) {
       const form = parseCommentRemoval(req.body);
       if (!form.ok) return renderItem(req, res, 422, { name: 'remove', values: form.values, errors: form.errors });
       const item = loadedItem(req);
-      const outcome = await removeCommentOfItem(pool, item, { moderatorId: req.viewer!.id, commentId: item.targetId, ...form.value });
+      const outcome = await removeCommentOfItem(pool, item, { moderatorId: req.viewer!.id, commentId: item.targetId, ...form.value }, tell);
       await answer(req, res, outcome, 'The comment is removed.', 'This comment has already been deleted: dismiss the item instead.');
     },
 
@@ -200,7 +203,7 @@ export function reportItemRoutes({ pool, storage }: RouteDeps) {
       const form = parseWarning(req.body);
       if (!form.ok) return renderItem(req, res, 422, { name: 'warn', values: form.values, errors: form.errors });
       const item = loadedItem(req);
-      const outcome = await warnAuthorOfItem(pool, item, { moderatorId: req.viewer!.id, ...form.value }, (t) => canWarnUser(req.viewer, t));
+      const outcome = await warnAuthorOfItem(pool, item, { moderatorId: req.viewer!.id, ...form.value }, (t) => canWarnUser(req.viewer, t), tell);
       await answer(req, res, outcome, `@${item.owner.handle} is warned; they will see it on their next page.`, 'This account has been deleted.');
     },
 
@@ -209,7 +212,7 @@ export function reportItemRoutes({ pool, storage }: RouteDeps) {
       const form = parseBan(req.body, new Date());
       if (!form.ok) return renderItem(req, res, 422, { name: 'ban', values: form.values, errors: form.errors });
       const item = loadedItem(req);
-      const outcome = await banAuthorOfItem(pool, item, { actorId: req.viewer!.id, userId: item.owner.id, ...form.value }, (t) => canBanUser(req.viewer, t));
+      const outcome = await banAuthorOfItem(pool, item, { actorId: req.viewer!.id, userId: item.owner.id, ...form.value }, (t) => canBanUser(req.viewer, t), tell);
       await answer(req, res, outcome, `@${item.owner.handle} is banned.`, 'This account has been deleted.');
     },
 

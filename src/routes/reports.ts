@@ -9,6 +9,7 @@ import { flash } from '../http/session.js';
 import type { RouteDeps } from './deps.js';
 import { commentLink, commentPlace } from './comment-places.js';
 import { keysetPage } from './pagination.js';
+import { tellerOf } from '../notifications/tell.js';
 
 export const MY_REPORTS_PER_PAGE = 20;
 /** How much of a reported comment the report page and my reports quote, in characters. */
@@ -74,7 +75,9 @@ function shownReport(viewer: Request['viewer'], r: MyReport) {
  * (a hidden one is a 404), not one's own (canReportVideo/Comment/Channel: 403), and for a post,
  * the per-account limits (429, before anything is read or written).
  */
-export function reportRoutes({ pool }: RouteDeps) {
+export function reportRoutes(deps: RouteDeps) {
+  const { pool } = deps;
+  const tell = tellerOf(deps);
   function render(req: Request, res: Response, target: Target, status: number, values: Record<string, string>, errors: Record<string, string>, reportedAt: Date | null): void {
     res.status(status).render('reports/new', {
       title: `Report a ${target.kind}`,
@@ -117,7 +120,7 @@ export function reportRoutes({ pool }: RouteDeps) {
         const outcome = await saveReport(pool, {
           reporterId: req.viewer!.id, kind, targetId: target.id, targetOwnerId: target.ownerId,
           reason, severity: REPORT_REASONS[reason].severity, text, videoTimeSeconds,
-        });
+        }, tell);
         flash(req, 'success', outcome === 'created'
           ? 'Thank you: your report was sent to the moderators. You can follow it in Settings, Reports.'
           : 'Your earlier report of this was updated with what you sent now.');

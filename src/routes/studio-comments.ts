@@ -15,6 +15,7 @@ import { flash } from '../http/session.js';
 import type { RouteDeps } from './deps.js';
 import { keysetPage } from './pagination.js';
 import { commentLink } from './comment-places.js';
+import { tellerOf } from '../notifications/tell.js';
 
 // The studio's comments (issue 11, item 7): the inbox of every comment on my videos, newest
 // first, with approve and reject one by one or in bulk; and the channel's review rules.
@@ -24,7 +25,9 @@ export const INBOX_PER_PAGE = 50;
 const comments = (n: number) => `${formatNumber(n)} ${n === 1 ? 'comment' : 'comments'}`;
 
 
-export function studioCommentRoutes({ pool }: RouteDeps) {
+export function studioCommentRoutes(deps: RouteDeps) {
+  const { pool } = deps;
+  const tell = tellerOf(deps);
   /** Approves or rejects those of `ids` under my videos; the rest are reported, never touched. */
   async function act(ownerId: number, action: 'approve' | 'reject', ids: number[]) {
     const own = await findOwnComments(pool, ownerId, ids);
@@ -41,7 +44,7 @@ export function studioCommentRoutes({ pool }: RouteDeps) {
       // One transaction per comment, as the watch page's buttons: counters move with each, and
       // one gone meanwhile (deleted by its author) is only "unchanged".
       const done = action === 'approve'
-        ? comment.held && (await approveComment(pool, comment.id))
+        ? comment.held && (await approveComment(pool, comment.id, tell))
         : (await deleteComment(pool, ownerId, comment.id)) !== 'nothing';
       if (done) changed++;
       else unchanged++;

@@ -7,6 +7,7 @@ import { APPEAL_TEXT_MAX, parseAppeal, parseRestore, parseTakedown, TAKEDOWN_MES
 import { badRequest, forbidden, notFound } from '../http/errors.js';
 import { loadedVideo } from '../http/guards.js';
 import { flash } from '../http/session.js';
+import { tellerOf } from '../notifications/tell.js';
 import type { RouteDeps } from './deps.js';
 
 const NO_VIDEO = 'This video does not exist, or it has been removed.';
@@ -35,7 +36,9 @@ function queueItem(req: Request): number | null {
  * uploads (`video.approve`). The route table's guards have run (permission, loadVideo); the db
  * functions lock the video's row and decide on what is there now.
  */
-export function takedownRoutes({ pool }: RouteDeps) {
+export function takedownRoutes(deps: RouteDeps) {
+  const { pool } = deps;
+  const tell = tellerOf(deps);
   function renderTakedown(req: Request, res: Response, status: number, mode: 'takedown' | 'reject', values: Record<string, string>, errors: Record<string, string>, restoreValues: Record<string, string> = {}, restoreErrors: Record<string, string> = {}): void {
     const video = loadedVideo(req);
     const item = mode === 'takedown' ? queueItem(req) : null;
@@ -76,7 +79,7 @@ export function takedownRoutes({ pool }: RouteDeps) {
       const form = parseTakedown(req.body);
       if (!form.ok) return renderTakedown(req, res, 422, 'takedown', form.values, form.errors);
       const video = loadedVideo(req);
-      const done = await takeDownVideo(pool, { actorId: req.viewer!.id, videoId: video.id, ...form.value });
+      const done = await takeDownVideo(pool, { actorId: req.viewer!.id, videoId: video.id, ...form.value }, tell);
       if (done.outcome === 'gone') throw notFound(NO_VIDEO);
       // Sent twice, or another moderator was first: their take-down stands.
       if (done.outcome !== 'taken_down') flash(req, 'info', 'This video was already taken down.');
@@ -91,7 +94,7 @@ export function takedownRoutes({ pool }: RouteDeps) {
       const video = loadedVideo(req);
       const refusal = restoreRefusal(req.viewer, video);
       if (refusal) throw forbidden(refusal);
-      const outcome = await restoreVideo(pool, { actorId: req.viewer!.id, videoId: video.id, message: form.value.message });
+      const outcome = await restoreVideo(pool, { actorId: req.viewer!.id, videoId: video.id, message: form.value.message }, tell);
       if (outcome === 'gone') throw notFound(NO_VIDEO);
       if (outcome === 'own_video') throw forbidden(restoreRefusal(req.viewer, video) ?? 'This is your own video.');
       flash(req, outcome === 'restored' ? 'success' : 'info', outcome === 'restored' ? `“${video.title}” is restored.` : 'This video is not taken down.');
@@ -147,7 +150,7 @@ export function takedownRoutes({ pool }: RouteDeps) {
       const form = parseTakedown(req.body);
       if (!form.ok) return renderTakedown(req, res, 422, 'reject', form.values, form.errors);
       const video = loadedVideo(req);
-      const outcome = await rejectHeldVideo(pool, { actorId: req.viewer!.id, videoId: video.id, ...form.value });
+      const outcome = await rejectHeldVideo(pool, { actorId: req.viewer!.id, videoId: video.id, ...form.value }, tell);
       if (outcome === 'gone') throw notFound(NO_VIDEO);
       flash(req, outcome === 'rejected' ? 'success' : 'info', outcome === 'rejected' ? `“${video.title}” is rejected.` : `“${video.title}” was not waiting for approval.`);
       res.redirect(303, '/admin/videos/pending');

@@ -1,4 +1,6 @@
 import type PgBoss from 'pg-boss';
+import { withTransaction } from '../../db/pool.js';
+import { tellNobody } from '../../notifications/tell.js';
 import { findJobState, tryLockVideo } from '../../db/jobs.js';
 import { markFailed, noteFailureReason } from '../../db/video-processing.js';
 import { MediaRejected } from '../../media/ffmpeg.js';
@@ -59,7 +61,7 @@ export function processVideoHandler(deps: PipelineDeps & { databaseUrl: string }
         }
         if (err instanceof MediaRejected) {
           // The file itself is the problem: trying again cannot help.
-          await markFailed(deps.pool, videoId, reasonFor(err));
+          await fail(deps, videoId, reasonFor(err));
           continue;
         }
         deps.logger.warn({ err, videoId, attempt: job.retryCount + 1 }, 'processing failed');
@@ -74,11 +76,23 @@ export function processVideoHandler(deps: PipelineDeps & { databaseUrl: string }
   };
 }
 
+/**
+ * Fails the video with `reason` (null: the one its last attempt noted) and tells its owner, with
+ * the reason they read on its page; only when it was not failed already (a playable video stays
+ * ready, and a failure told is not told again by a late dead letter).
+ */
+async function fail(deps: Pick<PipelineDeps, 'pool' | 'tell'>, videoId: number, reason: string | null): Promise<void> {
+  await withTransaction(deps.pool, async (client) => {
+    const change = await markFailed(client, videoId, reason);
+    if (change?.changed) await (deps.tell ?? tellNobody)(client, { userId: change.ownerId, kind: 'video_failed', videoId, detail: { reason: change.reason } });
+  });
+}
+
 /** Runs for jobs that used up their retries, or whose worker kept dying: the video is failed, retryable by its creator. */
-export function processVideoFailedHandler(deps: Pick<PipelineDeps, 'pool' | 'logger'>) {
+export function processVideoFailedHandler(deps: Pick<PipelineDeps, 'pool' | 'logger' | 'tell'>) {
   return async function handle(jobs: PgBoss.Job<VideoJobData>[]): Promise<void> {
     for (const job of jobs) {
-      await markFailed(deps.pool, job.data.videoId, null);
+      await fail(deps, job.data.videoId, null);
       deps.logger.warn({ videoId: job.data.videoId }, 'video processing gave up');
     }
   };
