@@ -638,3 +638,25 @@ describe('HTML validity and accessibility: a queue item and warnings (issue 13, 
     await assertValid((await moderator.get(`/admin/users/${owner.handle}`)).text, 'GET /admin/users/:handle (with a warning)');
   });
 });
+
+describe('HTML validity and accessibility: the unsubscribe pages (issue 14)', () => {
+  const t = useTestApp();
+
+  it('holds for the question, the answer and a forged link, signed out as a mail link is opened', async () => {
+    const { unsubscribeToken } = await import('../../src/notifications/unsubscribe-tokens.js');
+    const { TEST_SESSION_SECRET } = await import('../helpers/app.js');
+    const user = await createUser();
+    for (const scope of ['comment_reply', 'all'] as const) {
+      const path = `/unsubscribe/${unsubscribeToken(TEST_SESSION_SECRET, user.id, scope)}`;
+      const question = await supertest(t.app).get(path);
+      assert.equal(question.status, 200);
+      await assertValid(question.text, `GET /unsubscribe/:token (${scope})`);
+      const done = await supertest(t.app).post(path).type('form').send('List-Unsubscribe=One-Click');
+      assert.equal(done.status, 200);
+      await assertValid(done.text, `POST /unsubscribe/:token (${scope})`);
+    }
+    const forged = await supertest(t.app).get(`/unsubscribe/${user.id}.all.${'A'.repeat(43)}`);
+    assert.equal(forged.status, 404);
+    await assertValid(forged.text, 'GET /unsubscribe/:token (forged)');
+  });
+});

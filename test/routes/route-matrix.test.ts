@@ -11,7 +11,8 @@ import { saveCaptionTrack } from '../../src/db/captions.js';
 import { insertComment } from '../../src/db/comments.js';
 import { addVideoToPlaylist } from '../../src/db/playlist-items.js';
 import { findOrCreateWatchLater, insertPlaylist, type PlaylistPrivacy } from '../../src/db/playlists.js';
-import { createTestApp, runDataDir } from '../helpers/app.js';
+import { createTestApp, runDataDir, TEST_SESSION_SECRET } from '../helpers/app.js';
+import { unsubscribeToken } from '../../src/notifications/unsubscribe-tokens.js';
 import { csrfFrom, signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool, testQueue } from '../helpers/database.js';
 import { PROCESS_VIDEO } from '../../src/jobs/queue.js';
@@ -458,6 +459,9 @@ const ROWS: Record<string, Row> = {
   // The owner's appeal: the studio's, so 404 to everyone else (moderators included).
   'GET /studio/videos/:id/appeal': { fresh: true, expect: [L, 404, 200, 404, 404, L], request: async (c) => { await takenDown(c.subject); return { path: `/studio/videos/${c.subject.video.publicId}/appeal` }; } },
   'POST /studio/videos/:id/appeal': { fresh: true, expect: [L, 404, 303, 404, 404, B], request: async (c) => { await takenDown(c.subject); return { path: `/studio/videos/${c.subject.video.publicId}/appeal`, form: { text: 'Please' } }; } },
+  // One-click unsubscribe (issue 14): the signed link is the authority, whoever holds it; posted with no CSRF token, as mail providers do.
+  'GET /unsubscribe/:token': { expect: all(200), request: page((c) => `/unsubscribe/${unsubscribeToken(TEST_SESSION_SECRET, c.subject.owner.id, 'comment_reply')}`) },
+  'POST /unsubscribe/:token': { expect: all(200), request: (c) => ({ path: `/unsubscribe/${unsubscribeToken(TEST_SESSION_SECRET, c.subject.owner.id, 'comment_reply')}`, bare: { 'List-Unsubscribe': 'One-Click' } }) },
 };
 
 const MATRIX_UPLOAD = 'Uploaded by the route matrix';
@@ -566,7 +570,7 @@ describe('the route × role matrix', function () {
 
   it('treats a banned account as signed out: like anonymous on pages, its forms refused as expired', () => {
     for (const [key, row] of Object.entries(ROWS)) {
-      const tokenless = key.startsWith('GET ') || key === 'POST /watch/:id/view';
+      const tokenless = key.startsWith('GET ') || key === 'POST /watch/:id/view' || key === 'POST /unsubscribe/:token';
       assert.deepEqual(row.expect[5], tokenless ? row.expect[0] : B, `${key}: the banned column`);
     }
   });
