@@ -135,7 +135,7 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
   const siteSettings = createSiteSettings(pool, config);
   const notificationMail: NotificationMailDeps = { pool, queue, config, secret: deps.sessionSecret, siteName: async () => (await siteSettings.get()).siteName, logger };
   await queue.boss.work<NotificationMailJobData>(NOTIFICATION_MAIL, { batchSize: 1, pollingIntervalSeconds: 2 }, notificationMailHandler(notificationMail));
-  await queue.boss.work(NOTIFICATION_DIGESTS, { batchSize: 1, pollingIntervalSeconds: 30 }, () => sendDigests(notificationMail, new Date()).then(() => {}));
+  await queue.boss.work(NOTIFICATION_DIGESTS, { batchSize: 1, pollingIntervalSeconds: 10 }, () => sendDigests(notificationMail, new Date()).then(() => {}));
   await queue.boss.work<RenumberPlaylistJobData>(RENUMBER_PLAYLIST, { batchSize: 1, pollingIntervalSeconds: 2 }, renumberPlaylistHandler({ pool, logger }));
 
   return {

@@ -4,7 +4,7 @@ import { insertComment } from '../../src/db/comments.js';
 import { withTransaction } from '../../src/db/pool.js';
 import { sendDigests } from '../../src/jobs/handlers/notification-digests.js';
 import type { NotificationMailDeps } from '../../src/jobs/handlers/notification-mail.js';
-import { NOTIFICATION_MAIL, SEND_MAIL } from '../../src/jobs/queue.js';
+import { NOTIFICATION_DIGESTS, NOTIFICATION_MAIL, SEND_MAIL } from '../../src/jobs/queue.js';
 import { createLogger } from '../../src/log.js';
 import type { NewNotification } from '../../src/db/notifications.js';
 import { notify } from '../../src/notifications/notify.js';
@@ -191,6 +191,17 @@ describe('notification mail (src/jobs/handlers/notification-mail.ts)', () => {
       assert.equal(next[1]!.subject, '[Tubestead] Your daily digest: 1 new notification');
       assert.match(next[1]!.text, /“Digest three”/);
       assert.doesNotMatch(next[1]!.text, /“Digest one”|“Digest two”/);
+    });
+
+    it('is sent by the workers\' scheduled run, by the real clock', async function () {
+      this.timeout(60_000);
+      const reader = await mailableUser('weekly', new Date(Date.now() - 8 * DAY));
+      await reply(t, reader, 'Scheduled digest');
+      await mailJobsDone(reader.id);
+      // What the workers' timer sends every period, sent now rather than waited for.
+      await testQueue().boss.send(NOTIFICATION_DIGESTS, {});
+      const received = await mail.box.waitFor(reader.email, undefined, { timeoutMs: 30_000 });
+      assert.equal(received.subject, '[Tubestead] Your weekly digest: 1 new notification');
     });
 
     it('sends a weekly digest only a week after the last', async () => {

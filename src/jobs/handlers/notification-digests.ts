@@ -24,8 +24,10 @@ export async function sendDigests(deps: NotificationMailDeps, now: Date): Promis
   for (;;) {
     const people = await listPeopleWithMailDue(deps.pool, after, now, DIGEST_BATCH);
     for (const person of people.filter((p) => p.digestDue)) {
-      // Asked again under the person's lock: the list was read without one.
-      const mailed = await mailDueNotifications(deps, (client) => lockDigestRecipient(client, person.userId, now), { at: now });
+      // Asked again under the person's lock: the list was read without one. One person's
+      // failure (rolled back, their rows still due) does not hold up everyone after them.
+      const mailed = await mailDueNotifications(deps, (client) => lockDigestRecipient(client, person.userId, now), { at: now })
+        .catch((err) => { deps.logger.warn({ err, userId: person.userId }, 'notification digest failed'); return 0; });
       if (mailed > 0) sent += 1;
     }
     if (people.length < DIGEST_BATCH) break;
