@@ -4,6 +4,7 @@
 // scanners fetch every link). Each gets its exact status, never a 500, and writes nothing.
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
+import { redactUrl } from '../../src/http/logging.js';
 import { unsubscribeToken, type UnsubscribeScope } from '../../src/notifications/unsubscribe-tokens.js';
 import { TEST_SESSION_SECRET } from '../helpers/app.js';
 import { signedInAgent } from '../helpers/agent.js';
@@ -91,6 +92,12 @@ describe('check params: unsubscribe', () => {
         assert.match(res.text, /Mail stopped/);
       }
       assert.deepEqual(await preferences(user.id), [{ kind: 'mention', in_site: true, by_email: false }]);
+    });
+
+    it('keeps the link\'s signature out of the request log', () => {
+      const token = unsubscribeToken(TEST_SESSION_SECRET, 42, 'mention');
+      const logged = redactUrl(`/unsubscribe/${token}`);
+      assert.equal(logged, '/unsubscribe/42.mention.[redacted]');
     });
 
     it('turns off every kind\'s mail with an `all` token, keeping each kind\'s choice in the site', async () => {
