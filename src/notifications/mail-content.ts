@@ -38,7 +38,8 @@ export function notificationMail(input: NotificationMailInput): MailMessage {
     return composeMail({
       to: input.to,
       siteName: input.siteName,
-      subject: described.text,
+      // A reason or title typed with line breaks stays on the subject's one line.
+      subject: described.text.replace(/\s+/g, ' '),
       paragraphs: [described.text, ...(described.quote ? [`“${described.quote}”`] : [])],
       ...(described.path ? { action: { label: 'Open it', url: absolute(described.path) } } : {}),
       notes,

@@ -3,10 +3,10 @@ import supertest from 'supertest';
 import { insertComment } from '../../src/db/comments.js';
 import { withTransaction } from '../../src/db/pool.js';
 import { sendDigests } from '../../src/jobs/handlers/notification-digests.js';
-import type { NotificationMailDeps } from '../../src/jobs/handlers/notification-mail.js';
+import { mailDueNotifications, type NotificationMailDeps } from '../../src/jobs/handlers/notification-mail.js';
 import { NOTIFICATION_DIGESTS, NOTIFICATION_MAIL, SEND_MAIL } from '../../src/jobs/queue.js';
 import { createLogger } from '../../src/log.js';
-import type { NewNotification } from '../../src/db/notifications.js';
+import { insertNotification, type NewNotification } from '../../src/db/notifications.js';
 import { notify } from '../../src/notifications/notify.js';
 import { TEST_SESSION_SECRET, useTestApp, useWorker, type TestApp } from '../helpers/app.js';
 import { testPool, testQueue } from '../helpers/database.js';
@@ -145,6 +145,22 @@ describe('notification mail (src/jobs/handlers/notification-mail.ts)', () => {
     await mailJobsDone(reader.id);
     assert.deepEqual(await queuedTo(reader.email), []);
     assert.deepEqual(await emailStates(reader.id), ['sent'], 'done with, never mailed');
+  });
+
+  it('never mails a row twice, however many jobs run at once', async () => {
+    const reader = await mailableUser();
+    // Rows made without queueing a job: the two runs below are the only ones.
+    for (const title of ['Race one', 'Race two', 'Race three']) {
+      const r = await replyTo(reader, title);
+      await insertNotification(testPool(), { userId: reader.id, kind: 'comment_reply', videoId: r.video.id, commentId: r.commentId, actorId: r.replier.id });
+    }
+    const deps: NotificationMailDeps = { pool: testPool(), queue: testQueue(), config: t.config, secret: TEST_SESSION_SECRET, siteName: async () => 'Racing', logger: createLogger('silent') };
+    const find = async () => ({ id: reader.id, email: reader.email, cadence: 'instant' as const });
+    const mailed = await Promise.all([1, 2, 3].map(() => mailDueNotifications(deps, find, null)));
+    assert.equal(mailed.reduce((a, b) => a + b, 0), 3);
+    const text = (await queuedTo(reader.email)).map((m) => m.text).join('\n');
+    for (const title of ['Race one', 'Race two', 'Race three']) assert.equal(count(text, `“${title}”`), 1, title);
+    assert.deepEqual(await emailStates(reader.id), ['sent', 'sent', 'sent']);
   });
 
   it('leaves a digest person\'s rows for the digest', async () => {
