@@ -37,10 +37,11 @@ async function main(): Promise<void> {
   await removeStaleTempDirs(config.dataDir, 'work');
   const pool = createPool(database.url, config.databasePoolMax);
   const queue = await startQueue(database.url, logger, { supervise: true });
-  // WORKER=off when workers run elsewhere (`npm run worker`, the compose file's worker service).
-  const worker = config.worker ? await startWorker({ config, databaseUrl: database.url, pool, queue, logger }) : null;
-  // Made here before any web process reads it, so that they do not race to create it.
+  // Made here before any web process reads it, so that they do not race to create it; the
+  // worker signs the unsubscribe links of notification mail with it.
   const sessionSecret = resolveSessionSecret(config);
+  // WORKER=off when workers run elsewhere (`npm run worker`, the compose file's worker service).
+  const worker = config.worker ? await startWorker({ config, databaseUrl: database.url, pool, queue, logger, sessionSecret }) : null;
   // WEB_PROCESSES=1 serves from this process; more start web processes beside it (web-processes.ts).
   const serving = config.webProcesses === 1
     ? await serveRequests({ config, pool, logger, sessionSecret, queue, databaseUrl: database.url })

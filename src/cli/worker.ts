@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, resolveSessionSecret } from '../config.js';
 import { openDatabase } from '../db/connect.js';
 import { createPool } from '../db/pool.js';
 import { startQueue } from '../jobs/queue.js';
@@ -16,7 +16,9 @@ try {
   const pool = createPool(database.url, config.databasePoolMax);
   await removeStaleTempDirs(config.dataDir, 'work');
   const queue = await startQueue(database.url, logger, { supervise: true });
-  const worker = await startWorker({ config, databaseUrl: database.url, pool, queue, logger });
+  // The same secret as the web processes (SESSION_SECRET, or the file in a shared DATA_DIR):
+  // notification mail's unsubscribe links are signed here and checked there.
+  const worker = await startWorker({ config, databaseUrl: database.url, pool, queue, logger, sessionSecret: resolveSessionSecret(config) });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

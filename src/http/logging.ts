@@ -5,10 +5,12 @@ import type { Logger } from '../log.js';
 
 /**
  * Strips secrets that travel in query strings: the CSRF token of multipart forms, and the setup
- * token (also inside a sign-in link's encoded next=).
+ * token (also inside a sign-in link's encoded next=); and the signature of an unsubscribe link
+ * (its path), which would let whoever reads the logs stop someone's mail.
  */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&]_csrf=)[^&#]*/g, '$1[redacted]').replace(/((?:[?&]|%3F|%26)token(?:=|%3D))(?:(?!&|%26|#)[^])*/gi, '$1[redacted]');
+  return url.replace(/([?&]_csrf=)[^&#]*/g, '$1[redacted]').replace(/((?:[?&]|%3F|%26)token(?:=|%3D))(?:(?!&|%26|#)[^])*/gi, '$1[redacted]')
+    .replace(/(\/unsubscribe\/[^/?#.]*\.[^/?#.]*\.)[^/?#]*/g, '$1[redacted]');
 }
 
 /**

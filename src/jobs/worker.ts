@@ -15,6 +15,9 @@ import { RERANK_COMMENTS_SECONDS, rerankCommentsHandler } from './handlers/comme
 import { PUBLISH_INTERVAL_MS, publishScheduledVideos } from './handlers/publish-scheduled.js';
 import { LIFT_BANS_INTERVAL_MS, liftBans } from './handlers/lift-bans.js';
 import { sendMailHandler } from './handlers/send-mail.js';
+import { notificationMailHandler, type NotificationMailDeps, type NotificationMailJobData } from './handlers/notification-mail.js';
+import { NOTIFICATION_DIGESTS_SECONDS, sendDigests } from './handlers/notification-digests.js';
+import { createSiteSettings } from '../settings/site-settings.js';
 import { renumberPlaylistHandler, type RenumberPlaylistJobData } from './handlers/renumber-playlist.js';
 import { tellerOf } from '../notifications/tell.js';
 import { refreshRelatedVideos, relateVideosHandler, type RelatedJobData } from './handlers/related-videos.js';
@@ -39,7 +42,7 @@ export interface Worker {
  * Takes video jobs from the queue, WORKER_CONCURRENCY at a time, and returns jobs whose worker
  * died to the queue (at start, then every 15 s), so a crash costs a retry, not the video.
  */
-export async function startWorker(deps: { config: Config; databaseUrl: string; pool: Pool; queue: JobQueue; logger: Logger }): Promise<Worker> {
+export async function startWorker(deps: { config: Config; databaseUrl: string; pool: Pool; queue: JobQueue; logger: Logger; sessionSecret: string }): Promise<Worker> {
   const { config, pool, queue, logger } = deps;
   const binaries = resolveBinaries(config);
   const pipeline = {
@@ -97,6 +100,13 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
   const rerankTimer = setInterval(askForRerank, (RERANK_COMMENTS_SECONDS * 1000) / 2);
   rerankTimer.unref();
 
+  // Notification digests (src/jobs/handlers/notification-digests.ts), the same way, every ten minutes.
+  const askForDigests = () => queue.boss.sendThrottled(NOTIFICATION_DIGESTS, {}, {}, NOTIFICATION_DIGESTS_SECONDS, 'schedule')
+    .catch((err) => logger.warn({ err }, 'scheduling the notification digests failed'));
+  await askForDigests();
+  const digestTimer = setInterval(askForDigests, (NOTIFICATION_DIGESTS_SECONDS * 1000) / 2);
+  digestTimer.unref();
+
   // Scheduled videos: published within PUBLISH_INTERVAL_MS of their time, by whichever worker looks first.
   const publish = () => publishScheduledVideos({ pool, queue, logger }, new Date()).catch((err) => logger.warn({ err }, 'publishing scheduled videos failed'));
   await publish();
@@ -122,6 +132,12 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
   await queue.boss.work<BulkActionJobData>(BULK_ACTION, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 2 }, bulkActionHandler({ pool, storage: pipeline.storage, queue, logger }));
   const mailer = createMailer(config, logger);
   await queue.boss.work<MailMessage>(SEND_MAIL, { batchSize: 1, pollingIntervalSeconds: 2 }, sendMailHandler({ mailer, logger }));
+  // Notification mail signs its unsubscribe links with the session secret, which the web
+  // processes check them with; the site's name as the administrators set it.
+  const siteSettings = createSiteSettings(pool, config);
+  const notificationMail: NotificationMailDeps = { pool, queue, config, secret: deps.sessionSecret, siteName: async () => (await siteSettings.get()).siteName, logger };
+  await queue.boss.work<NotificationMailJobData>(NOTIFICATION_MAIL, { batchSize: 1, pollingIntervalSeconds: 2 }, notificationMailHandler(notificationMail));
+  await queue.boss.work(NOTIFICATION_DIGESTS, { batchSize: 1, pollingIntervalSeconds: 10 }, () => sendDigests(notificationMail, new Date()).then(() => {}));
   await queue.boss.work<RenumberPlaylistJobData>(RENUMBER_PLAYLIST, { batchSize: 1, pollingIntervalSeconds: 2 }, renumberPlaylistHandler({ pool, logger }));
 
   return {
@@ -132,6 +148,7 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
       clearInterval(liftTimer);
       clearInterval(popularTimer);
       clearInterval(rerankTimer);
+      clearInterval(digestTimer);
       // Every queue a worker may work, whether or not this one does: a subscription left behind
       // on the shared queue (tests start and stop workers on one) would take jobs with stale settings.
       for (const name of [PROCESS_VIDEO, PROCESS_VIDEO_FAILED, RELATE_VIDEO, REFRESH_RELATED, REFRESH_POPULAR, RERANK_COMMENTS, BULK_ACTION, RENUMBER_PLAYLIST, SEND_MAIL, NOTIFICATION_MAIL, NOTIFICATION_DIGESTS, NOTIFICATION_FANOUT]) {

@@ -15,6 +15,11 @@ export interface MailContent {
   subject: string;
   /** Paragraphs of plain text, each escaped in the HTML part. */
   paragraphs: string[];
+  /**
+   * A list after the paragraphs, in sections under a heading (notification mail and digests):
+   * each entry a line of text, a quote, and its link written out in text and a link in HTML.
+   */
+  sections?: MailSection[];
   /** The one thing to do, as a button in HTML and a URL on its own line in text. */
   action?: { label: string; url: string };
   /** Lines after the action, smaller: "This link works once, for an hour". */
@@ -23,10 +28,20 @@ export interface MailContent {
   unsubscribe?: { url: string; what: string };
 }
 
+export interface MailSection {
+  heading: string;
+  entries: { text: string; quote: string | null; url: string | null }[];
+}
+
 export function composeMail(content: MailContent): MailMessage {
   const subject = `[${content.siteName}] ${content.subject}`;
   const text: string[] = [...content.paragraphs];
   const html: string[] = content.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`);
+  for (const section of content.sections ?? []) {
+    text.push([section.heading, ...section.entries.map((e) => [`- ${e.text}`, ...(e.quote ? [`  “${e.quote}”`] : []), ...(e.url ? [`  ${e.url}`] : [])].join('\n'))].join('\n\n'));
+    html.push(`<h2 style="font-size:17px;margin:24px 0 8px">${escapeHtml(section.heading)}</h2>`);
+    html.push(`<ul style="padding-left:20px">${section.entries.map((e) => `<li style="margin-bottom:12px">${e.url ? `<a href="${escapeHtml(e.url)}">${escapeHtml(e.text)}</a>` : escapeHtml(e.text)}${e.quote ? `<br><span style="color:#444">“${escapeHtml(e.quote)}”</span>` : ''}</li>`).join('')}</ul>`);
+  }
   if (content.action) {
     text.push(`${content.action.label}:\n${content.action.url}`);
     html.push(`<p><a href="${escapeHtml(content.action.url)}" style="display:inline-block;padding:10px 16px;background:#1a56db;color:#ffffff;text-decoration:none;border-radius:4px">${escapeHtml(content.action.label)}</a></p>`);

@@ -56,6 +56,8 @@ import { adminRegistrationRoutes } from './admin-registrations.js';
 import { sitePageRoutes } from './site-pages.js';
 import { notificationRoutes } from './notifications.js';
 import { notificationSettingsRoutes } from './notification-settings.js';
+import { unsubscribeRoutes } from './unsubscribe.js';
+import { siteLocals } from '../http/locals.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -68,6 +70,11 @@ export function buildOpenRouter(deps: RouteDeps): Router {
   router.get('/media/videos/:id/:name', media.openVideoFile);
   // Asks the database itself, and nothing else: no session, no site settings.
   router.get('/healthz', health.check);
+  // One-click unsubscribe from notification mail (RFC 8058): the signed link is the authority,
+  // posted by mail providers with no cookie and no CSRF token.
+  const unsubscribe = unsubscribeRoutes(deps);
+  router.get('/unsubscribe/:token', siteLocals(deps.settings), unsubscribe.showUnsubscribe);
+  router.post('/unsubscribe/:token', unsubscribe.readForm, siteLocals(deps.settings), unsubscribe.unsubscribe);
   return router;
 }
 

@@ -18,6 +18,9 @@ export interface TestApp {
   settings: SiteSettingsStore;
 }
 
+/** The session secret of every test app and worker: the worker signs links the app checks. */
+export const TEST_SESSION_SECRET = 'test-secret-that-is-long-enough-for-sessions';
+
 const dataDirs: string[] = [];
 
 /** A DATA_DIR of its own for one app, removed after the run. */
@@ -67,7 +70,7 @@ export function createTestApp(env: Record<string, string> = {}, pool: Pool = tes
     ...env,
   });
   const settings = createSiteSettings(pool, config);
-  const app = createApp({ config, pool, logger: createLogger(config.logLevel), sessionSecret: 'test-secret-that-is-long-enough-for-sessions', queue: testQueue(), settings, now: options.now });
+  const app = createApp({ config, pool, logger: createLogger(config.logLevel), sessionSecret: TEST_SESSION_SECRET, queue: testQueue(), settings, now: options.now });
   return { app, config, pool, settings };
 }
 
@@ -84,7 +87,7 @@ export function useTestApp(env: Record<string, string> = {}): TestApp {
 export function useWorker(t: TestApp): void {
   let worker: Worker | null = null;
   before(async () => {
-    worker = await startWorker({ config: t.config, databaseUrl: testDatabaseUrl(), pool: t.pool, queue: testQueue(), logger: createLogger(t.config.logLevel) });
+    worker = await startWorker({ config: t.config, databaseUrl: testDatabaseUrl(), pool: t.pool, queue: testQueue(), logger: createLogger(t.config.logLevel), sessionSecret: TEST_SESSION_SECRET });
   });
   after(async () => {
     await worker?.stop();

@@ -11,7 +11,8 @@ import { saveCaptionTrack } from '../../src/db/captions.js';
 import { insertComment } from '../../src/db/comments.js';
 import { addVideoToPlaylist } from '../../src/db/playlist-items.js';
 import { findOrCreateWatchLater, insertPlaylist, type PlaylistPrivacy } from '../../src/db/playlists.js';
-import { createTestApp, runDataDir } from '../helpers/app.js';
+import { createTestApp, runDataDir, TEST_SESSION_SECRET } from '../helpers/app.js';
+import { unsubscribeToken } from '../../src/notifications/unsubscribe-tokens.js';
 import { csrfFrom, signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool, testQueue } from '../helpers/database.js';
 import { PROCESS_VIDEO } from '../../src/jobs/queue.js';
@@ -478,6 +479,9 @@ const ROWS: Record<string, Row> = {
   'GET /settings/notifications': { expect: signedIn(200), request: page(() => '/settings/notifications') },
   'POST /settings/notifications': { expect: signedInForm(303), request: () => ({ path: '/settings/notifications', form: { 'site-new_video': 'on', 'site-comment_reply': 'on', 'site-mention': 'on', 'site-video_comment': 'on', 'site-video_ready': 'on', 'site-video_failed': 'on', 'site-video_taken_down': 'on', 'site-video_restored': 'on', 'site-appeal_decided': 'on', 'site-report_handled': 'on', 'site-new_subscriber': 'on' } }) },
   'POST /@:handle/notify': { expect: [L, 303, 403, 303, 303, B], request: async (c) => { await followOwner(c); return { path: `/@${c.subject.owner.handle}/notify`, form: { notify: 'all' } }; } },
+  // One-click unsubscribe (issue 14): the signed link is the authority, whoever holds it; posted with no CSRF token, as mail providers do.
+  'GET /unsubscribe/:token': { expect: all(200), request: page((c) => `/unsubscribe/${unsubscribeToken(TEST_SESSION_SECRET, c.subject.owner.id, 'comment_reply')}`) },
+  'POST /unsubscribe/:token': { expect: all(200), request: (c) => ({ path: `/unsubscribe/${unsubscribeToken(TEST_SESSION_SECRET, c.subject.owner.id, 'comment_reply')}`, bare: { 'List-Unsubscribe': 'One-Click' } }) },
 };
 
 const MATRIX_UPLOAD = 'Uploaded by the route matrix';
@@ -586,7 +590,7 @@ describe('the route × role matrix', function () {
 
   it('treats a banned account as signed out: like anonymous on pages, its forms refused as expired', () => {
     for (const [key, row] of Object.entries(ROWS)) {
-      const tokenless = key.startsWith('GET ') || key === 'POST /watch/:id/view';
+      const tokenless = key.startsWith('GET ') || key === 'POST /watch/:id/view' || key === 'POST /unsubscribe/:token';
       assert.deepEqual(row.expect[5], tokenless ? row.expect[0] : B, `${key}: the banned column`);
     }
   });
