@@ -31,7 +31,7 @@ function mailRefusal(mailOn: boolean, settings: NotificationSettings): 'off' | '
  * /settings/notifications (issue 14, item 4): the kinds × (in the site, by mail) matrix, how
  * mail is sent, and the bells of the channels I follow; and the bell on a channel's page.
  */
-export function notificationSettingsRoutes({ pool, config }: RouteDeps) {
+export function notificationSettingsRoutes({ pool, config, queue }: RouteDeps) {
   async function render(req: Request, res: Response, status: number, settings: NotificationSettings, form?: { values: Record<string, string>; errors: Record<string, string> }) {
     const viewer = req.viewer!;
     const mail = mailRefusal(mailEnabled(config), settings);
@@ -62,6 +62,8 @@ export function notificationSettingsRoutes({ pool, config }: RouteDeps) {
       const form = parsePreferences(req.body, { offered: offeredKinds(viewer), emailOffered: mailRefusal(mailEnabled(config), settings) === null, current: settings.choices });
       if (!form.ok) return render(req, res, 422, settings, form);
       await saveNotificationSettings(pool, viewer.id, form.value.choices, form.value.cadence);
+      // Back from a digest to mail at once: what the digest was keeping goes now, not with the next notification.
+      if (form.value.cadence === 'instant' && settings.cadence !== 'instant') await queue.enqueueNotificationMail(viewer.id, 0);
       flash(req, 'success', 'Your notification settings have been saved.');
       res.redirect(303, '/settings/notifications');
     },

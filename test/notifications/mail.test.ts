@@ -11,6 +11,7 @@ import { notify } from '../../src/notifications/notify.js';
 import { TEST_SESSION_SECRET, useTestApp, useWorker, type TestApp } from '../helpers/app.js';
 import { testPool, testQueue } from '../helpers/database.js';
 import { createUser, createVideo } from '../helpers/factories.js';
+import { signedInAgent, tokenFor } from '../helpers/agent.js';
 import { headerValue, linkIn, useMailBox } from '../helpers/mail.js';
 
 type User = Awaited<ReturnType<typeof createUser>>;
@@ -169,6 +170,19 @@ describe('notification mail (src/jobs/handlers/notification-mail.ts)', () => {
     await mailJobsDone(reader.id);
     assert.deepEqual(await emailStates(reader.id), ['due']);
     assert.deepEqual(await queuedTo(reader.email), []);
+  });
+
+  it('sends what a digest was keeping once its person switches back to mail at once', async () => {
+    const reader = await mailableUser('daily', new Date(Date.now() + 30 * 86_400_000));
+    await reply(t, reader, 'Kept for the digest');
+    await mailJobsDone(reader.id);
+    assert.deepEqual(await emailStates(reader.id), ['due']);
+    const agent = await signedInAgent(t.app, reader);
+    const token = await tokenFor(agent, '/settings/notifications');
+    const saved = await agent.post('/settings/notifications').type('form').send({ _csrf: token, cadence: 'instant', 'site-comment_reply': 'on', 'email-comment_reply': 'on' });
+    assert.equal(saved.status, 303);
+    const received = await mail.box.waitFor(reader.email);
+    assert.match(received.text ?? '', /Kept for the digest/);
   });
 
   describe('digests, with an injected clock', () => {
