@@ -15,9 +15,12 @@ import { RERANK_COMMENTS_SECONDS, rerankCommentsHandler } from './handlers/comme
 import { PUBLISH_INTERVAL_MS, publishScheduledVideos } from './handlers/publish-scheduled.js';
 import { LIFT_BANS_INTERVAL_MS, liftBans } from './handlers/lift-bans.js';
 import { sendMailHandler } from './handlers/send-mail.js';
+import { askForFanout, FANOUT_CHECK_INTERVAL_MS, notificationFanoutHandler } from './handlers/notification-fanout.js';
+import { announcePublication } from '../notifications/new-videos.js';
 import { renumberPlaylistHandler, type RenumberPlaylistJobData } from './handlers/renumber-playlist.js';
 import { refreshRelatedVideos, relateVideosHandler, type RelatedJobData } from './handlers/related-videos.js';
 import { BULK_ACTION, PROCESS_VIDEO, PROCESS_VIDEO_FAILED, REFRESH_POPULAR, REFRESH_RELATED, RELATE_VIDEO, RENUMBER_PLAYLIST, RERANK_COMMENTS, SEND_MAIL, type JobQueue } from './queue.js';
+import { NOTIFICATION_FANOUT } from './queue.js';
 
 /** How often every worker looks for jobs whose worker died, and how old such a job must be. */
 const REAP_INTERVAL_MS = 15_000;
@@ -57,6 +60,8 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
     onReady: async (videoId: number) => {
       await notifyPagesStale(pool).catch((err) => logger.warn({ err, videoId }, 'telling the web processes failed'));
       await queue.enqueueRelated(videoId).catch((err) => logger.warn({ err, videoId }, 'queueing related videos failed'));
+      // Uploaded as public and listed now: announced to its channel's subscribers (once; src/notifications/new-videos.ts).
+      await announcePublication({ pool, queue }, videoId).catch((err) => logger.warn({ err, videoId }, 'announcing the new video failed'));
     },
   };
   const identity = `${os.hostname()}:${process.pid}`;
@@ -106,6 +111,12 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
   const liftTimer = setInterval(lift, LIFT_BANS_INTERVAL_MS);
   liftTimer.unref();
 
+  // New videos told to subscribers: publishing queues the job; this finds events left without one.
+  const fanout = () => askForFanout({ pool, queue }).catch((err) => logger.warn({ err }, 'looking for new videos to announce failed'));
+  await fanout();
+  const fanoutTimer = setInterval(fanout, FANOUT_CHECK_INTERVAL_MS);
+  fanoutTimer.unref();
+
   // pg-boss 10 runs one job at a time per work() call; concurrency is that many calls.
   const handler = processVideoHandler(pipeline);
   for (let i = 0; i < config.workerConcurrency; i++) {
@@ -120,6 +131,7 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
   const mailer = createMailer(config, logger);
   await queue.boss.work<MailMessage>(SEND_MAIL, { batchSize: 1, pollingIntervalSeconds: 2 }, sendMailHandler({ mailer, logger }));
   await queue.boss.work<RenumberPlaylistJobData>(RENUMBER_PLAYLIST, { batchSize: 1, pollingIntervalSeconds: 2 }, renumberPlaylistHandler({ pool, logger }));
+  await queue.boss.work(NOTIFICATION_FANOUT, { batchSize: 1, pollingIntervalSeconds: 1 }, notificationFanoutHandler({ pool, queue, config, logger }));
 
   return {
     async stop() {
@@ -129,6 +141,7 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
       clearInterval(liftTimer);
       clearInterval(popularTimer);
       clearInterval(rerankTimer);
+      clearInterval(fanoutTimer);
       await queue.boss.offWork(PROCESS_VIDEO);
       await queue.boss.offWork(PROCESS_VIDEO_FAILED);
       await queue.boss.offWork(RELATE_VIDEO);
@@ -137,6 +150,7 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
       await queue.boss.offWork(RERANK_COMMENTS);
       await queue.boss.offWork(BULK_ACTION);
       await queue.boss.offWork(RENUMBER_PLAYLIST);
+      await queue.boss.offWork(NOTIFICATION_FANOUT);
       // A job cut short here stays active in the queue; its lock goes with this process, so the
       // next worker to start (or any running one, within 15 s) puts it back in line.
       killRunningFfmpeg();

@@ -35,7 +35,7 @@ function queueItem(req: Request): number | null {
  * uploads (`video.approve`). The route table's guards have run (permission, loadVideo); the db
  * functions lock the video's row and decide on what is there now.
  */
-export function takedownRoutes({ pool }: RouteDeps) {
+export function takedownRoutes({ pool, queue }: RouteDeps) {
   function renderTakedown(req: Request, res: Response, status: number, mode: 'takedown' | 'reject', values: Record<string, string>, errors: Record<string, string>, restoreValues: Record<string, string> = {}, restoreErrors: Record<string, string> = {}): void {
     const video = loadedVideo(req);
     const item = mode === 'takedown' ? queueItem(req) : null;
@@ -130,7 +130,7 @@ export function takedownRoutes({ pool }: RouteDeps) {
       const video = loadedVideo(req);
       const refusal = heldUploadRefusal(req.viewer, video);
       if (refusal) throw forbidden(refusal);
-      const outcome = await approveHeldVideo(pool, { actorId: req.viewer!.id, videoId: video.id });
+      const outcome = await approveHeldVideo(pool, queue, { actorId: req.viewer!.id, videoId: video.id });
       if (outcome === 'gone') throw notFound(NO_VIDEO);
       flash(req, outcome === 'approved' ? 'success' : 'info', outcome === 'approved' ? `“${video.title}” is approved.` : `“${video.title}” was not waiting for approval.`);
       res.redirect(303, '/admin/videos/pending');
