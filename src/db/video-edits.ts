@@ -45,9 +45,12 @@ const plain = (value: unknown) => (value instanceof Date ? value.toISOString() :
  * (announcePublications, src/notifications/new-videos.ts), when it is listed and never was.
  */
 export async function saveVideoDetails(client: PoolClient, ids: { videoId: number; ownerId: number }, next: VideoDetailsChange, now = new Date()): Promise<Changes | null | typeof TIME_PASSED> {
+  // FOR NO KEY UPDATE, the lock the UPDATE below takes anyway: it keeps two saves apart, and does
+  // not wait for the fan-out telling subscribers of this video, whose notifications' foreign key
+  // holds FOR KEY SHARE on the row for each batch (src/db/notification-fanout.ts).
   const { rows } = await client.query(
     `SELECT v.title, v.description, v.tags, v.visibility, v.publish_at, v.category, v.language
-     FROM videos v WHERE v.id = $1 AND v.owner_id = $2 FOR UPDATE OF v`,
+     FROM videos v WHERE v.id = $1 AND v.owner_id = $2 FOR NO KEY UPDATE OF v`,
     [ids.videoId, ids.ownerId],
   );
   const row = rows[0];

@@ -6,11 +6,12 @@ import { NOTIFICATION_MAIL, type JobQueue } from '../queue.js';
 
 /**
  * Subscribers told per transaction. Measured with `npm run bench:fanout` (100,000 subscribers,
- * README): 1,000 takes about as long in all as 5,000 but commits five times as often; 20,000 holds
- * the event's and the video's locks (and a creator's save of that video waits on them) four times
- * as long for no gain. 5,000 keeps each transaction near a tenth of a second.
+ * README): the whole fan-out takes about as long at 1,000 as at 5,000 or 20,000 (the cost is per
+ * row: the notifications' indexes and foreign keys), while the longest transaction grows with the
+ * batch, and so does the wait of anything that locks the video meanwhile (deleting it, a
+ * moderator's take-down; the edit page's save does not wait, see saveVideoDetails).
  */
-export const FANOUT_BATCH = 5_000;
+export const FANOUT_BATCH = 1_000;
 /** Events read at a time; each is then told to all its subscribers, batch after batch. */
 const EVENTS_PER_READ = 20;
 /**
