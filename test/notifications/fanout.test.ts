@@ -160,6 +160,7 @@ describe('new videos told to subscribers (fan-out)', function () {
       await q(`UPDATE videos SET moderation = 'held' WHERE id = ANY ($1)`, [[ready.id, processing.id]]);
       for (const video of [ready, processing]) assert.equal((await postForm(moderator, `/admin/videos/${video.publicId}/approve`, {}, { tokenPage: '/admin/videos/pending' })).status, 303);
       await fanout();
+      assert.equal((await eventsOf(ready.id)).length, 1);
       assert.deepEqual(await toldOf(ready.id), fans.map((f) => f.id));
       assert.deepEqual(await eventsOf(processing.id), []);
       assert.deepEqual(await toldOf(processing.id), []);
@@ -174,6 +175,7 @@ describe('new videos told to subscribers (fan-out)', function () {
       for (const video of [a, b, failed]) body.append('ids', video.publicId);
       assert.equal((await agent.post('/studio/bulk').type('form').send(body.toString())).status, 303);
       await fanout();
+      assert.deepEqual([(await eventsOf(a.id)).length, (await eventsOf(b.id)).length, (await eventsOf(failed.id)).length], [1, 1, 0]);
       assert.deepEqual([await toldOf(a.id), await toldOf(b.id), await toldOf(failed.id)], [fans.map((f) => f.id), fans.map((f) => f.id), []]);
 
       // Taken down and restored by moderators: not new, not announced (a public video the factory made has no event).
@@ -244,6 +246,7 @@ describe('new videos told to subscribers (fan-out)', function () {
       const [shownId, hiddenId] = [await idOf(shown), await idOf(hidden)];
       await waitFor('the fan-out', () => toldOf(shownId), (told) => told.length === 2);
       assert.deepEqual(await toldOf(shownId), fans.map((f) => f.id));
+      assert.equal((await eventsOf(shownId)).length, 1, 'announced once, though its later renditions end after');
       assert.deepEqual([await eventsOf(hiddenId), await toldOf(hiddenId)], [[], []]);
     });
   });
