@@ -22,7 +22,7 @@ import { hashPassword } from '../src/auth/passwords.js';
 import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrate } from '../src/db/migrate.js';
 import { fanOutBatch } from '../src/db/notification-fanout.js';
-import { createPool, withTransaction, type Pool } from '../src/db/pool.js';
+import { createPool, withTransaction, type Pool, type PoolClient } from '../src/db/pool.js';
 import { recordPublications } from '../src/db/video-events.js';
 import { ROOT_DIR } from '../src/paths.js';
 
@@ -239,6 +239,31 @@ try {
     }
   }
 
+  // The batch statement's plan on these 100,000 rows: the walk must be an index scan in
+  // subscriber order (subscriptions_channel_subscriber_idx), never a sort of the whole channel.
+  const planned = await scheduledVideo(pool, channelId, ++n);
+  await pool.query(`UPDATE videos SET visibility = 'public', publish_at = NULL WHERE id = $1`, [planned.id]);
+  await recordPublications(pool, [planned.id]);
+  const { rows: [plannedEvent] } = await pool.query<{ id: number }>(`SELECT id FROM video_events WHERE video_id = $1`, [planned.id]);
+  const subscriptionScans = await withTransaction(pool, async (client) => {
+    const scans: string[] = [];
+    const explaining = {
+      query: async (text: string, values: unknown[]) => {
+        if (text.includes('WITH batch AS')) {
+          const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${text}`, values);
+          const walk = (node: { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: unknown[] }): void => {
+            if (node['Relation Name'] === 'subscriptions') scans.push(`${node['Node Type']}${node['Index Name'] ? ` using ${node['Index Name']}` : ''}`);
+            for (const child of node.Plans ?? []) walk(child as typeof node);
+          };
+          walk(rows[0]['QUERY PLAN'][0].Plan);
+        }
+        return client.query(text, values);
+      },
+    } as unknown as PoolClient;
+    await fanOutBatch(explaining, plannedEvent!.id, BATCHES[0]!);
+    throw Object.assign(new Error('rolled back'), { scans });
+  }).catch((err: { scans?: string[] }) => err.scans ?? []);
+
   const latencies = runs.map((r) => r.latency);
   const lasts = runs.map((r) => r.last);
   console.log([
@@ -253,6 +278,7 @@ try {
     `| Last of ${SUBSCRIBERS.toLocaleString('en')} subscribers told (from the request) | ${p50Max(lasts, seconds)} |`,
     '', `| Batch size | Batches | Whole fan-out (median of ${REPEATS}) | Longest transaction | Locking the video (delete, take-down) waits, p50 / max |`, '|---|---|---|---|---|',
     ...[...sizes].map(([size, f]) => `| ${size.toLocaleString('en')} | ${f.batches} | ${seconds(percentile(f.totals, 0.5))} | ${ms(f.longest)} | ${p50Max(f.waits, ms).replace(' | ', ' / ')} |`),
+    '', `A batch reads subscriptions by: ${subscriptionScans.join(', ') || 'nothing (no plan seen)'}.`,
   ].join('\n'));
 } finally {
   await stopServer().catch(() => {});
