@@ -37,6 +37,7 @@ const DURING = 5;
 const WARM_UP = 4;
 const POLL_MS = 50;
 const PROBE_MS = 20;
+const OTHER_CHANNELS = 50;
 const PASSWORD = 'bench fanout password that is long enough';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const ms = (n: number) => `${Math.round(n)} ms`;
@@ -68,6 +69,17 @@ async function seed(db: Pool): Promise<{ channelId: number; quietId: number }> {
     [SUBSCRIBERS, hash, channelId],
   );
   await db.query(`INSERT INTO user_roles (user_id, role) VALUES ($1, 'user'), ($2, 'user')`, [channelId, quietId]);
+  // The fans follow other channels too, as on a real site: two each among OTHER_CHANNELS, so that
+  // the channel's rows are a third of the table and the planner's choice is the one it makes there.
+  await db.query(
+    `WITH others AS (
+       INSERT INTO users (handle, display_name, password_hash) SELECT 'other-' || i, 'Other ' || i, $2 FROM generate_series(1, $1) AS i RETURNING id
+     ), numbered AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM others)
+     INSERT INTO subscriptions (subscriber_id, channel_id)
+     SELECT s.subscriber_id, o.id FROM subscriptions s JOIN numbered o ON o.k IN (s.subscriber_id % $1, (s.subscriber_id * 7 + 1) % $1)
+     WHERE s.channel_id = $3`,
+    [OTHER_CHANNELS, hash, channelId],
+  );
   await db.query('UPDATE users SET subscriber_count = $2 WHERE id = $1', [channelId, SUBSCRIBERS]);
   await db.query('ANALYZE');
   return { channelId, quietId };
