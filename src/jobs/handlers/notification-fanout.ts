@@ -15,9 +15,9 @@ export const FANOUT_BATCH = 1_000;
 /** Events read at a time; each is then told to all its subscribers, batch after batch. */
 const EVENTS_PER_READ = 20;
 /**
- * How often every worker looks for events whose job was lost (queued by a transaction whose job
- * insert failed after a restore, or cut short with its retries used up) and queues one. Each look
- * is one read of video_events_fanout_idx, which holds only events not yet told.
+ * How often every worker looks for events left without a job (one that used up its retries, a
+ * job cancelled on /admin/jobs) and queues one. Each look is one read of video_events_fanout_idx,
+ * which holds only events not yet told.
  */
 export const FANOUT_CHECK_INTERVAL_MS = 60_000;
 
