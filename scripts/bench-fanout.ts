@@ -257,14 +257,16 @@ try {
   await pool.query(`UPDATE videos SET visibility = 'public', publish_at = NULL WHERE id = $1`, [planned.id]);
   await recordPublications(pool, [planned.id]);
   const { rows: [plannedEvent] } = await pool.query<{ id: number }>(`SELECT id FROM video_events WHERE video_id = $1`, [planned.id]);
-  const subscriptionScans = await withTransaction(pool, async (client) => {
-    const scans: string[] = [];
+  const subscriptionScans: string[] = [];
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
     const explaining = {
       query: async (text: string, values: unknown[]) => {
         if (text.includes('WITH batch AS')) {
           const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${text}`, values);
           const walk = (node: { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: unknown[] }): void => {
-            if (node['Relation Name'] === 'subscriptions') scans.push(`${node['Node Type']}${node['Index Name'] ? ` using ${node['Index Name']}` : ''}`);
+            if (node['Relation Name'] === 'subscriptions') subscriptionScans.push(`${node['Node Type']}${node['Index Name'] ? ` using ${node['Index Name']}` : ''}`);
             for (const child of node.Plans ?? []) walk(child as typeof node);
           };
           walk(rows[0]['QUERY PLAN'][0].Plan);
@@ -273,8 +275,11 @@ try {
       },
     } as unknown as PoolClient;
     await fanOutBatch(explaining, plannedEvent!.id, BATCHES[0]!);
-    throw Object.assign(new Error('rolled back'), { scans });
-  }).catch((err: { scans?: string[] }) => err.scans ?? []);
+  } finally {
+    // Only the plan was wanted.
+    await client.query('ROLLBACK');
+    client.release();
+  }
 
   const latencies = runs.map((r) => r.latency);
   const lasts = runs.map((r) => r.last);
