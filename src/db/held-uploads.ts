@@ -2,6 +2,7 @@ import { insertAuditEntry } from './audit-log.js';
 import type { Pool, Queryable } from './pool.js';
 import { withTransaction } from './pool.js';
 import type { Tell } from '../notifications/tell.js';
+import { announcePublications, type FanoutQueue } from '../notifications/new-videos.js';
 import { lockVideoModeration, takeDownLocked, type TakedownAction } from './takedowns.js';
 
 /**
@@ -45,11 +46,11 @@ export async function listHeldVideos(db: Queryable, limit: number): Promise<{ vi
 /**
  * Approves a held video: shown from now as its visibility says. A video that was already
  * processed takes now as its publication date (it is new to everyone, so it comes first in the
- * listings and feeds). Like an upload that becomes listed when its processing ends, it records no
- * 'published' event (video-events.ts). A video no longer held (approved or rejected meanwhile)
- * is 'not_held', nothing written.
+ * listings and feeds). Listed now, it is announced to its channel's subscribers in the same
+ * transaction (announcePublications: an upload still processing is announced when it ends). A
+ * video no longer held (approved or rejected meanwhile) is 'not_held', nothing written.
  */
-export async function approveHeldVideo(pool: Pool, approval: { actorId: number; videoId: number }): Promise<'approved' | 'not_held' | 'gone'> {
+export async function approveHeldVideo(pool: Pool, queue: FanoutQueue, approval: { actorId: number; videoId: number }): Promise<'approved' | 'not_held' | 'gone'> {
   return withTransaction(pool, async (client) => {
     const before = await lockVideoModeration(client, approval.videoId);
     if (!before) return 'gone';
@@ -62,6 +63,7 @@ export async function approveHeldVideo(pool: Pool, approval: { actorId: number; 
       actorId: approval.actorId, action: 'video.approve', targetKind: 'video', targetId: approval.videoId, subjectUserId: before.ownerId,
       reason: null, note: null, before: { moderation: 'held' }, after: { moderation: 'none' },
     });
+    await announcePublications(client, queue, [approval.videoId]);
     return 'approved';
   });
 }

@@ -1,6 +1,4 @@
-import { isListed, ownerLive } from './visibility.js';
 import type { PoolClient, Queryable } from './pool.js';
-import { insertPublishedEvent } from './video-events.js';
 import type { Video } from './videos.js';
 
 // A creator's changes to their video's details (the studio's edit page) and their record in
@@ -42,13 +40,17 @@ const plain = (value: unknown) => (value instanceof Date ? value.toISOString() :
  * written: saved, the video would go back from public to scheduled at a past time and be
  * published, and announced, a second time.
  *
- * A scheduled video made public here is published now: its publication date is now and a
- * 'published' event is recorded if it is listed, as if its time had come (src/db/video-events.ts).
+ * A scheduled video made public here is published now: its publication date is now, as if its
+ * time had come. A video made public here is announced by the caller, in the same transaction
+ * (announcePublications, src/notifications/new-videos.ts), when it is listed and never was.
  */
 export async function saveVideoDetails(client: PoolClient, ids: { videoId: number; ownerId: number }, next: VideoDetailsChange, now = new Date()): Promise<Changes | null | typeof TIME_PASSED> {
+  // FOR NO KEY UPDATE, the lock the UPDATE below takes anyway: it keeps two saves apart, and does
+  // not wait for the fan-out telling subscribers of this video, whose notifications' foreign key
+  // holds FOR KEY SHARE on the row for each batch (src/db/notification-fanout.ts).
   const { rows } = await client.query(
-    `SELECT v.title, v.description, v.tags, v.visibility, v.publish_at, v.category, v.language, v.status, v.moderation, ${ownerLive('u')} AS owner_live
-     FROM videos v JOIN users u ON u.id = v.owner_id WHERE v.id = $1 AND v.owner_id = $2 FOR UPDATE OF v`,
+    `SELECT v.title, v.description, v.tags, v.visibility, v.publish_at, v.category, v.language
+     FROM videos v WHERE v.id = $1 AND v.owner_id = $2 FOR NO KEY UPDATE OF v`,
     [ids.videoId, ids.ownerId],
   );
   const row = rows[0];
@@ -64,16 +66,13 @@ export async function saveVideoDetails(client: PoolClient, ids: { videoId: numbe
   if (Object.keys(changes).length === 0) return changes;
 
   const publishedNow = old.visibility === 'scheduled' && next.visibility === 'public';
-  const { rows: updated } = await client.query<{ published_at: Date | null }>(
+  await client.query(
     `UPDATE videos SET title = $3, description = $4, tags = $5, visibility = $6, publish_at = $7, category = $8, language = $9,
        published_at = CASE WHEN $10::boolean THEN now() ELSE published_at END, updated_at = now()
-     WHERE id = $1 AND owner_id = $2
-     RETURNING published_at`,
+     WHERE id = $1 AND owner_id = $2`,
     [ids.videoId, ids.ownerId, next.title, next.description, next.tags, next.visibility, next.publishAt, next.category, next.language, publishedNow],
   );
   await client.query('INSERT INTO video_edits (video_id, editor_id, changes) VALUES ($1, $2, $3)', [ids.videoId, ids.ownerId, JSON.stringify(changes)]);
-  // Announced only if listed now, as publishDueVideos does (video-events.ts).
-  if (publishedNow && isListed({ visibility: 'public', status: row.status, moderation: row.moderation, ownerLive: row.owner_live })) await insertPublishedEvent(client, ids.videoId, updated[0]!.published_at!);
   return changes;
 }
 

@@ -1,14 +1,22 @@
 import type { Queryable } from './pool.js';
-import { ownerLive } from './visibility.js';
+import { listed, ownerLive } from './visibility.js';
 
 // Things that happened to a video which other parts of the site act on afterwards (the
-// video_events table). Today one kind, 'published': a scheduled video became public, at its time
-// (publishDueVideos) or earlier by its owner's choice (the edit page), and was listed then
-// (processed, not held or taken down by a moderator, its owner neither banned nor deleted). A
-// scheduled video that turns public while still processing, failed, held, taken down or with its
-// owner banned gets no event, then or later: like a video uploaded as public, it becomes listed
-// when its processing ends or a moderator approves it, which no event records today.
-// The notifications issue reads these in id order to tell subscribers; rows are only ever inserted.
+// video_events table). Today one kind, 'published': the video became listed for the first time,
+// which is when its channel's subscribers are told (src/jobs/handlers/notification-fanout.ts).
+// At most one per video (video_events_published_key): a video made private and public again, or
+// processed again, is not announced twice; each place below records it with ON CONFLICT DO
+// NOTHING, and only if the video is listed at that moment (processed, not held or taken down by
+// a moderator, its owner neither banned nor deleted). It is recorded
+// - at its time for a scheduled video (publishDueVideos), or earlier by its owner's choice;
+// - when its owner makes it public on the edit page, or in a bulk change (recordPublications);
+// - when the processing of a video uploaded as public ends (the pipeline's onReady);
+// - when a moderator approves a held upload (src/db/held-uploads.ts).
+// Not when a video taken down is restored, nor when its owner's ban ends: it is not new. A video
+// that turns public while it is not listed (still processing, held) is recorded when it becomes
+// listed through one of the ways above; otherwise never.
+// Every place queues the fan-out job in the same transaction (src/notifications/new-videos.ts);
+// the job reads the events whose fanned_out_at is null, oldest first.
 
 export type VideoEventKind = 'published';
 
@@ -26,7 +34,8 @@ export interface VideoEvent {
  * Safe to run from several workers at once: a row another run turned public first is no longer
  * 'scheduled' when this one gets its lock, so it is skipped, and each video is published and
  * recorded once. Reads videos_scheduled_idx; the search_words triggers count the video's words
- * as it becomes listed.
+ * as it becomes listed. A video announced before (public, then scheduled again) is not announced
+ * again. The caller queues the fan-out in the same transaction.
  */
 export async function publishDueVideos(db: Queryable, now: Date): Promise<number[]> {
   // The INSERT runs though nothing reads its result: Postgres runs every data-modifying WITH.
@@ -40,6 +49,7 @@ export async function publishDueVideos(db: Queryable, now: Date): Promise<number
        SELECT due.id, 'published', due.published_at FROM due JOIN users u ON u.id = due.owner_id
        WHERE due.status = 'ready' AND due.moderation = 'none' AND ${ownerLive('u')}
        ORDER BY due.published_at, due.id
+       ON CONFLICT (video_id) WHERE kind = 'published' DO NOTHING
      )
      SELECT id AS video_id FROM due ORDER BY published_at, id`,
     [now],
@@ -47,9 +57,23 @@ export async function publishDueVideos(db: Queryable, now: Date): Promise<number
   return rows.map((r) => r.video_id);
 }
 
-/** Records that a video was published at `at` (the edit page's "public now" for a scheduled one). */
-export async function insertPublishedEvent(db: Queryable, videoId: number, at: Date): Promise<void> {
-  await db.query(`INSERT INTO video_events (video_id, kind, at) VALUES ($1, 'published', $2)`, [videoId, at]);
+/**
+ * Records a 'published' event for each of `videoIds` that is listed now and was never announced,
+ * at its publication date; returns the ids recorded (none: nothing to tell anyone). Called in the
+ * transaction that made them public, after the change.
+ */
+export async function recordPublications(db: Queryable, videoIds: readonly number[]): Promise<number[]> {
+  if (videoIds.length === 0) return [];
+  const { rows } = await db.query<{ video_id: number }>(
+    `INSERT INTO video_events (video_id, kind, at)
+     SELECT v.id, 'published', coalesce(v.published_at, now()) FROM videos v JOIN users u ON u.id = v.owner_id
+     WHERE v.id = ANY ($1::bigint[]) AND ${listed('v', 'u')}
+     ORDER BY v.id
+     ON CONFLICT (video_id) WHERE kind = 'published' DO NOTHING
+     RETURNING video_id`,
+    [videoIds],
+  );
+  return rows.map((r) => r.video_id);
 }
 
 /** Events after `afterId`, oldest first: what a reader has not handled yet. */

@@ -18,6 +18,8 @@ import { sendMailHandler } from './handlers/send-mail.js';
 import { notificationMailHandler, type NotificationMailDeps, type NotificationMailJobData } from './handlers/notification-mail.js';
 import { NOTIFICATION_DIGESTS_SECONDS, sendDigests } from './handlers/notification-digests.js';
 import { createSiteSettings } from '../settings/site-settings.js';
+import { askForFanout, FANOUT_CHECK_INTERVAL_MS, notificationFanoutHandler } from './handlers/notification-fanout.js';
+import { announcePublication } from '../notifications/new-videos.js';
 import { renumberPlaylistHandler, type RenumberPlaylistJobData } from './handlers/renumber-playlist.js';
 import { tellerOf } from '../notifications/tell.js';
 import { refreshRelatedVideos, relateVideosHandler, type RelatedJobData } from './handlers/related-videos.js';
@@ -63,6 +65,8 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
     onReady: async (videoId: number) => {
       await notifyPagesStale(pool).catch((err) => logger.warn({ err, videoId }, 'telling the web processes failed'));
       await queue.enqueueRelated(videoId).catch((err) => logger.warn({ err, videoId }, 'queueing related videos failed'));
+      // Uploaded as public and listed now: announced to its channel's subscribers (once; src/notifications/new-videos.ts).
+      await announcePublication({ pool, queue }, videoId).catch((err) => logger.warn({ err, videoId }, 'announcing the new video failed'));
     },
   };
   const identity = `${os.hostname()}:${process.pid}`;
@@ -119,6 +123,12 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
   const liftTimer = setInterval(lift, LIFT_BANS_INTERVAL_MS);
   liftTimer.unref();
 
+  // New videos told to subscribers: publishing queues the job; this finds events left without one.
+  const fanout = () => askForFanout({ pool, queue }).catch((err) => logger.warn({ err }, 'looking for new videos to announce failed'));
+  await fanout();
+  const fanoutTimer = setInterval(fanout, FANOUT_CHECK_INTERVAL_MS);
+  fanoutTimer.unref();
+
   // pg-boss 10 runs one job at a time per work() call; concurrency is that many calls.
   const handler = processVideoHandler(pipeline);
   for (let i = 0; i < config.workerConcurrency; i++) {
@@ -139,6 +149,7 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
   await queue.boss.work<NotificationMailJobData>(NOTIFICATION_MAIL, { batchSize: 1, pollingIntervalSeconds: 2 }, notificationMailHandler(notificationMail));
   await queue.boss.work(NOTIFICATION_DIGESTS, { batchSize: 1, pollingIntervalSeconds: 10 }, () => sendDigests(notificationMail, new Date()).then(() => {}));
   await queue.boss.work<RenumberPlaylistJobData>(RENUMBER_PLAYLIST, { batchSize: 1, pollingIntervalSeconds: 2 }, renumberPlaylistHandler({ pool, logger }));
+  await queue.boss.work(NOTIFICATION_FANOUT, { batchSize: 1, pollingIntervalSeconds: 1 }, notificationFanoutHandler({ pool, queue, config, logger }));
 
   return {
     async stop() {
@@ -149,6 +160,7 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
       clearInterval(popularTimer);
       clearInterval(rerankTimer);
       clearInterval(digestTimer);
+      clearInterval(fanoutTimer);
       // Every queue a worker may work, whether or not this one does: a subscription left behind
       // on the shared queue (tests start and stop workers on one) would take jobs with stale settings.
       for (const name of [PROCESS_VIDEO, PROCESS_VIDEO_FAILED, RELATE_VIDEO, REFRESH_RELATED, REFRESH_POPULAR, RERANK_COMMENTS, BULK_ACTION, RENUMBER_PLAYLIST, SEND_MAIL, NOTIFICATION_MAIL, NOTIFICATION_DIGESTS, NOTIFICATION_FANOUT]) {

@@ -8,6 +8,7 @@ import { VIDEO_CATEGORIES, VIDEO_LANGUAGES } from '../forms/video-choices.js';
 import { DEFAULT_TIME_ZONE, parseVideoEdit, utcToZonedInputs } from '../forms/video-edit.js';
 import { withoutForbiddenCharacters } from '../forms/fields.js';
 import { notFound } from '../http/errors.js';
+import { announcePublications } from '../notifications/new-videos.js';
 import { loadedVideo } from '../http/guards.js';
 import { flash } from '../http/session.js';
 import type { RouteDeps } from './deps.js';
@@ -67,6 +68,8 @@ export function studioEditRoutes({ pool, storage, queue }: RouteDeps) {
       const changes = await withTransaction(pool, async (client) => {
         const saved = await saveVideoDetails(client, { videoId: video.id, ownerId: req.viewer!.id }, form.value, now);
         if (saved && saved !== TIME_PASSED && RELATED_FIELDS.some((name) => name in saved)) await queue.enqueueRelated(video.id, client);
+        // Made public: announced if listed and never before; subscribers are told in the background.
+        if (saved && saved !== TIME_PASSED && saved.visibility?.new === 'public') await announcePublications(client, queue, [video.id]);
         return saved;
       });
       // Deleted between loading and saving: as if it had never been there.

@@ -37,7 +37,7 @@ function queueItem(req: Request): number | null {
  * functions lock the video's row and decide on what is there now.
  */
 export function takedownRoutes(deps: RouteDeps) {
-  const { pool } = deps;
+  const { pool, queue } = deps;
   const tell = tellerOf(deps);
   function renderTakedown(req: Request, res: Response, status: number, mode: 'takedown' | 'reject', values: Record<string, string>, errors: Record<string, string>, restoreValues: Record<string, string> = {}, restoreErrors: Record<string, string> = {}): void {
     const video = loadedVideo(req);
@@ -133,7 +133,7 @@ export function takedownRoutes(deps: RouteDeps) {
       const video = loadedVideo(req);
       const refusal = heldUploadRefusal(req.viewer, video);
       if (refusal) throw forbidden(refusal);
-      const outcome = await approveHeldVideo(pool, { actorId: req.viewer!.id, videoId: video.id });
+      const outcome = await approveHeldVideo(pool, queue, { actorId: req.viewer!.id, videoId: video.id });
       if (outcome === 'gone') throw notFound(NO_VIDEO);
       flash(req, outcome === 'approved' ? 'success' : 'info', outcome === 'approved' ? `“${video.title}” is approved.` : `“${video.title}” was not waiting for approval.`);
       res.redirect(303, '/admin/videos/pending');

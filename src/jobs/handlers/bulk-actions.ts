@@ -9,6 +9,7 @@ import { deleteVideo } from '../../db/videos.js';
 import type { Visibility } from '../../db/visibility.js';
 import { TAGS_MAX } from '../../forms/upload.js';
 import type { Logger } from '../../log.js';
+import { announcePublications } from '../../notifications/new-videos.js';
 import { removeVideoMedia, type Storage } from '../../media/index.js';
 import type { JobQueue } from '../queue.js';
 
@@ -96,6 +97,8 @@ export async function runBulkAction(deps: BulkDeps, bulkActionId: number): Promi
       }
       const outcome = await applyBatch(client, action, batch, await lockOwnVideos(client, action.ownerId, batch));
       await recordBulkProgress(client, action, outcome.done, outcome.errors);
+      // Made public: those listed and never announced are, in this batch's transaction.
+      if (action.action === 'visibility' && action.argument === 'public') await announcePublications(client, queue, outcome.changed);
       for (const id of outcome.changed) await queue.enqueueRelated(id, client);
       return { action, deleted: outcome.deleted, changed: outcome.changed.length + outcome.deleted.length > 0, finished: false };
     });
