@@ -37,7 +37,7 @@ export function checkNewPassword(password: string, handle: string): string | nul
   return null;
 }
 
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export interface Registration {
   handle: string;

@@ -53,6 +53,9 @@ import { adminHeldCommentRoutes } from './admin-held-comments.js';
 import { adminSettingsRoutes } from './admin-settings.js';
 import { adminRegistrationRoutes } from './admin-registrations.js';
 import { sitePageRoutes } from './site-pages.js';
+import { accountEmailRoutes } from './account-email.js';
+import { passwordResetRoutes } from './password-reset.js';
+import { createAccountEmailLimits } from '../http/account-email-limits.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -133,6 +136,9 @@ export function buildRouter(deps: RouteDeps): Router {
   const bans = banRoutes(deps);
   const reportItems = reportItemRoutes(deps);
   const warnings = warningRoutes(deps);
+  const accountEmail = accountEmailRoutes(deps);
+  const passwordReset = passwordResetRoutes(deps);
+  const emailLimits = createAccountEmailLimits(deps.pool, deps.config);
   const router = Router();
   // The take-down in force, for its owner's watch and studio pages (src/routes/takedowns.ts).
   const takedownNotice = takedownRoutes(deps).loadTakedown;
@@ -162,6 +168,16 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/settings/password', requireUser, settings.changePassword);
   router.get('/settings/delete', requireUser, settings.showDelete);
   router.post('/settings/delete', requireUser, settings.deleteAccount);
+  // Account email (issue 14, item 6): confirmed addresses, and the password reset by mail.
+  // Each form that mails is limited (src/http/account-email-limits.ts); the links' pages need no sign-in.
+  router.get('/settings/email', requireUser, accountEmail.showEmail);
+  router.post('/settings/email', requireUser, emailLimits.confirmationsByAccount, accountEmail.changeEmail);
+  router.post('/settings/email/resend', requireUser, emailLimits.confirmationsByAccount, accountEmail.resendConfirmation);
+  router.get('/confirm-email/:token', accountEmail.confirm);
+  router.get('/forgot-password', passwordReset.showForgot);
+  router.post('/forgot-password', emailLimits.resetRequestsByClient, emailLimits.resetRequestsByEmail, passwordReset.requestReset);
+  router.get('/reset-password/:token', passwordReset.showReset);
+  router.post('/reset-password/:token', passwordReset.resetPassword);
   router.get('/settings/comments', requireUser, myComments.show);
 
   router.get('/upload', requirePermission('video.upload'), videos.showUpload);
