@@ -638,3 +638,65 @@ describe('HTML validity and accessibility: a queue item and warnings (issue 13, 
     await assertValid((await moderator.get(`/admin/users/${owner.handle}`)).text, 'GET /admin/users/:handle (with a warning)');
   });
 });
+
+describe('HTML validity and accessibility: account email (issue 14, item 6)', () => {
+  // Mail on, written to the (silent) log; the mail jobs the pages queue are removed after.
+  const t = useTestApp({ MAIL_TRANSPORT: 'log' });
+  const off = useTestApp({ MAIL_TRANSPORT: 'off' });
+  after(() => testPool().query(`DELETE FROM pgboss.job WHERE name = 'mail.send' AND data->>'to' LIKE '%@html-mail.test'`));
+
+  it('holds for the forgot-password page (mail on and off, answered, refused), the reset form (and with errors), the done pages, a bad link, and the settings email section', async () => {
+    // Imported here so that this block stays one piece appended to the file.
+    const { insertEmailToken } = await import('../../src/db/email-tokens.js');
+    const user = await createUser({ email: `html-${Date.now()}@html-mail.test`, confirmedEmail: true });
+    const visitor = supertest.agent(t.app);
+    await assertValid((await visitor.get('/forgot-password')).text, 'GET /forgot-password');
+    await assertValid((await supertest(off.app).get('/forgot-password')).text, 'GET /forgot-password (mail off)');
+    const token = await tokenFor(visitor, '/forgot-password');
+    const refused = await visitor.post('/forgot-password').type('form').send({ _csrf: token, email: 'not an address' });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, 'POST /forgot-password (422)');
+    const answered = await visitor.post('/forgot-password').type('form').send({ _csrf: token, email: user.email });
+    assert.equal(answered.status, 200);
+    await assertValid(answered.text, 'POST /forgot-password (200)');
+
+    const reset = await insertEmailToken(testPool(), { userId: user.id, purpose: 'reset', email: user.email!, now: new Date() });
+    await assertValid((await visitor.get(`/reset-password/${reset}`)).text, 'GET /reset-password/:token');
+    const weak = await visitor.post(`/reset-password/${reset}`).type('form').send({ _csrf: token, newPassword: 'short', confirmPassword: 'short' });
+    assert.equal(weak.status, 422);
+    await assertValid(weak.text, 'POST /reset-password/:token (422)');
+    const done = await visitor.post(`/reset-password/${reset}`).type('form').send({ _csrf: token, newPassword: 'a brand new passphrase 31', confirmPassword: 'a brand new passphrase 31' });
+    assert.equal(done.status, 200);
+    await assertValid(done.text, 'POST /reset-password/:token (done)');
+    const used = await visitor.get(`/reset-password/${reset}`);
+    assert.equal(used.status, 410);
+    await assertValid(used.text, 'GET /reset-password/:token (used)');
+    await assertValid((await visitor.get(`/confirm-email/${'A'.repeat(43)}`)).text, 'GET /confirm-email/:token (unknown)');
+
+    const person = await createUser();
+    const agent = await signedInAgent(t.app, person);
+    await assertValid((await agent.get('/settings')).text, '/settings (no address)');
+    const settingsToken = await tokenFor(agent, '/settings');
+    const bad = await agent.post('/settings/email').type('form').send({ _csrf: settingsToken, email: 'nope' });
+    assert.equal(bad.status, 422);
+    await assertValid(bad.text, 'POST /settings/email (422)');
+    const email = `person-${Date.now()}@html-mail.test`;
+    assert.equal((await agent.post('/settings/email').type('form').send({ _csrf: settingsToken, email })).status, 303);
+    await assertValid((await agent.get('/settings')).text, '/settings (an address waiting)');
+    await assertValid((await agent.get('/settings/email')).text, '/settings/email');
+    const confirm = await insertEmailToken(testPool(), { userId: person.id, purpose: 'confirm', email, now: new Date() });
+    const confirmed = await agent.get(`/confirm-email/${confirm}`);
+    assert.equal(confirmed.status, 200);
+    await assertValid(confirmed.text, 'GET /confirm-email/:token (confirmed)');
+    await assertValid((await agent.get('/settings')).text, '/settings (confirmed, with the password field)');
+    const wrong = await agent.post('/settings/email').type('form').send({ _csrf: settingsToken, email: `other-${email}`, currentPassword: 'wrong one' });
+    assert.equal(wrong.status, 422);
+    await assertValid(wrong.text, 'POST /settings/email (wrong password)');
+    const offAgent = await signedInAgent(off.app, await createUser({ email: `off-${Date.now()}@html-mail.test` }));
+    await assertValid((await offAgent.get('/settings')).text, '/settings (mail off)');
+    const offToken = await tokenFor(offAgent, '/settings');
+    const offRes = await offAgent.post('/settings/email/resend').type('form').send({ _csrf: offToken });
+    assert.equal(offRes.status, 409);
+    await assertValid(offRes.text, 'POST /settings/email/resend (mail off, 409)');
+  });
+});
