@@ -169,10 +169,11 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/settings/delete', requireUser, settings.showDelete);
   router.post('/settings/delete', requireUser, settings.deleteAccount);
   // Account email (issue 14, item 6): confirmed addresses, and the password reset by mail.
-  // Each form that mails is limited (src/http/account-email-limits.ts); the links' pages need no sign-in.
+  // Each form that mails is limited (src/http/account-email-limits.ts); the links' pages need no
+  // sign-in. An address is never shown to visitors (keepsPages).
   router.get('/settings/email', requireUser, accountEmail.showEmail);
-  router.post('/settings/email', requireUser, emailLimits.confirmationsByAccount, accountEmail.changeEmail);
-  router.post('/settings/email/resend', requireUser, emailLimits.confirmationsByAccount, accountEmail.resendConfirmation);
+  router.post('/settings/email', requireUser, emailLimits.confirmationsByAccount, keepsPages, accountEmail.changeEmail);
+  router.post('/settings/email/resend', requireUser, emailLimits.confirmationsByAccount, keepsPages, accountEmail.resendConfirmation);
   router.get('/confirm-email/:token', accountEmail.confirm);
   router.get('/forgot-password', passwordReset.showForgot);
   router.post('/forgot-password', emailLimits.resetRequestsByClient, emailLimits.resetRequestsByEmail, passwordReset.requestReset);

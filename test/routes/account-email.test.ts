@@ -140,6 +140,25 @@ describe('account email', function () {
     });
   });
 
+  describe('POST /register', () => {
+    it('shows a new account the same address section whether or not another account has confirmed the address, and mails both', async () => {
+      const owner = await createUser({ email: address('owned'), confirmedEmail: true });
+      const sections: string[] = [];
+      for (const email of [owner.email!, address('free')]) {
+        const visitor = supertest.agent(t.app);
+        const handle = uniqueHandle('same');
+        assert.equal((await post(visitor, '/register', { handle, displayName: 'Someone', email, password: DEFAULT_PASSWORD }, '/register')).status, 303);
+        const page = (await visitor.get('/settings')).text;
+        const section = page.slice(page.indexOf('<section class="card" aria-labelledby="email-title">'));
+        sections.push(section.slice(0, section.indexOf('</section>')).replace(/name="_csrf" value="[^"]+"/g, '').replaceAll(email, 'ADDRESS'));
+        await mail.box.waitFor(email, (m) => /Confirm your email address/.test(m.subject ?? '') && (m.text ?? '').includes(`@${handle}`));
+      }
+      assert.equal(sections[0], sections[1]);
+      assert.match(sections[0]!, /Waiting for confirmation: <strong>ADDRESS<\/strong>/);
+      assert.equal((await emailRow(owner.id)).email, owner.email, 'the owner keeps the address');
+    });
+  });
+
   describe('POST /settings/email', () => {
     it('asks the password to replace a confirmed address, keeps the old one until the link is followed, then tells the old address', async () => {
       const oldEmail = address('old');
