@@ -51,7 +51,8 @@ export async function findResettableAccount(db: Queryable, email: string): Promi
 
 export type ConfirmResult =
   | { ok: true; email: string; handle: string; previous: { email: string; confirmed: boolean } | null }
-  | { ok: false; reason: 'gone' | 'taken' };
+  /** gone: used or expired meanwhile; unknown: the account was deleted; taken: another account confirmed the address. */
+  | { ok: false; reason: 'gone' | 'unknown' | 'taken' };
 
 /**
  * Follows a confirmation link in one transaction: the link is used, the account's address
@@ -82,7 +83,7 @@ export async function confirmEmailAddress(pool: Pool, token: string, now: Date, 
       return result;
     });
   } catch (err) {
-    if (err instanceof TokenGone) return { ok: false, reason: 'gone' };
+    if (err instanceof TokenGone) return { ok: false, reason: 'unknown' };
     // Two accounts confirming the same address at the same moment: users_email_key lets one through.
     if ((err as { code?: string }).code === '23505') return { ok: false, reason: 'taken' };
     throw err;

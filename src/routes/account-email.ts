@@ -46,7 +46,7 @@ export function accountEmailRoutes(deps: RouteDeps) {
           await announceEmailChange(deps, client, { handle: done.handle, oldEmail: previous.email, newEmail: done.email });
         }
       });
-      if (!result.ok) return renderLinkGone(res, result.reason === 'taken' ? 'taken' : 'used', 'confirm');
+      if (!result.ok) return renderLinkGone(res, result.reason === 'gone' ? 'used' : result.reason, 'confirm');
       res.render('accounts/email-confirmed', { title: 'Your email address is confirmed', email: result.email, handle: result.handle });
     },
 

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import type { ParsedMail } from 'mailparser';
 import supertest from 'supertest';
+import { insertEmailToken } from '../../src/db/email-tokens.js';
 import { createTestApp, useWorker, type TestApp } from '../helpers/app.js';
 import { signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
@@ -104,12 +105,16 @@ describe('account email', function () {
       assert.equal((await emailRow(user.id)).email, email);
     });
 
-    it('answers 404 for a link it never sent, whatever its shape', async () => {
-      for (const token of ['A'.repeat(43), 'short', 'x'.repeat(300), '%00']) {
-        const res = await supertest(t.app).get(`/confirm-email/${token}`);
-        assert.equal(res.status, 404, token);
+    it('answers 404 for a link it never sent, whatever its shape, and for a deleted account\'s', async () => {
+      const deleted = await createUser();
+      const token = await insertEmailToken(testPool(), { userId: deleted.id, purpose: 'confirm', email: address('gone'), now: clock });
+      await deleteUser(deleted);
+      for (const bad of ['A'.repeat(43), 'short', 'x'.repeat(300), '%00', token]) {
+        const res = await supertest(t.app).get(`/confirm-email/${bad}`);
+        assert.equal(res.status, 404, bad);
         assert.match(res.text, /Open your settings/);
       }
+      assert.deepEqual(await emailRow(deleted.id), { email: null, email_confirmed_at: null });
     });
 
     it('refuses an address another account confirmed meanwhile, with a clear message, and writes nothing', async () => {
