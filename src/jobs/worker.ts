@@ -137,6 +137,8 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
       await queue.boss.offWork(RERANK_COMMENTS);
       await queue.boss.offWork(BULK_ACTION);
       await queue.boss.offWork(RENUMBER_PLAYLIST);
+      // Without this a stopped worker's mailer (its SMTP server perhaps gone) goes on taking mail.
+      await queue.boss.offWork(SEND_MAIL);
       // A job cut short here stays active in the queue; its lock goes with this process, so the
       // next worker to start (or any running one, within 15 s) puts it back in line.
       killRunningFfmpeg();

@@ -53,10 +53,16 @@ export function passwordResetRoutes(deps: RouteDeps) {
       if (!mailEnabled(config)) return renderForgot(res, 200);
       const form = parseForgotPassword(req.body);
       if (!form.ok) return renderForgot(res, 422, form.values, form.errors);
-      const account = await findResettableAccount(pool, form.value.email);
-      if (account) await withTransaction(pool, (client) => sendResetLink(deps, client, account));
-      // The same words for every address: the page never says whether an account has it.
+      // The same words for every address, sent before the address is even looked up: neither
+      // the page nor the time it takes says whether an account has it.
       renderForgot(res, 200, {}, {}, form.value.email);
+      try {
+        const account = await findResettableAccount(pool, form.value.email);
+        if (account) await withTransaction(pool, (client) => sendResetLink(deps, client, account));
+      } catch (err) {
+        // The answer has gone: the error handler could not show this, the log must.
+        req.log?.error({ err }, 'reset link not sent');
+      }
     },
 
     async showReset(req: Request, res: Response): Promise<void> {
