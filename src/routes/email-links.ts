@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 
 /**
  * The page a mailed link that no longer works leads to: what happened and what to do now.
@@ -25,4 +25,15 @@ export function renderLinkGone(res: Response, problem: LinkProblem, purpose: 're
   const status = problem === 'unknown' ? 404 : problem === 'taken' ? 409 : 410;
   const { heading, message } = WORDS[purpose][problem];
   res.status(status).render('accounts/link-gone', { title: heading, heading, message, purpose, status });
+}
+
+/**
+ * For the pages at a mailed link's address: the token in the URL is a key to the account, so
+ * no cache keeps the page and no request from it (to /login, a stylesheet) repeats the address
+ * in a Referer header, where logs would keep it.
+ */
+export function secretLinkPage(_req: Request, res: Response, next: NextFunction): void {
+  res.set('Cache-Control', 'no-store');
+  res.set('Referrer-Policy', 'no-referrer');
+  next();
 }

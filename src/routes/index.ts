@@ -55,6 +55,7 @@ import { adminRegistrationRoutes } from './admin-registrations.js';
 import { sitePageRoutes } from './site-pages.js';
 import { accountEmailRoutes } from './account-email.js';
 import { passwordResetRoutes } from './password-reset.js';
+import { secretLinkPage } from './email-links.js';
 import { createAccountEmailLimits } from '../http/account-email-limits.js';
 
 /**
@@ -174,11 +175,11 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/settings/email', requireUser, accountEmail.showEmail);
   router.post('/settings/email', requireUser, emailLimits.confirmationsByAccount, keepsPages, accountEmail.changeEmail);
   router.post('/settings/email/resend', requireUser, emailLimits.confirmationsByAccount, keepsPages, accountEmail.resendConfirmation);
-  router.get('/confirm-email/:token', accountEmail.confirm);
+  router.get('/confirm-email/:token', secretLinkPage, accountEmail.confirm);
   router.get('/forgot-password', passwordReset.showForgot);
   router.post('/forgot-password', emailLimits.resetRequestsByClient, emailLimits.resetRequestsByEmail, passwordReset.requestReset);
-  router.get('/reset-password/:token', passwordReset.showReset);
-  router.post('/reset-password/:token', passwordReset.resetPassword);
+  router.get('/reset-password/:token', secretLinkPage, passwordReset.showReset);
+  router.post('/reset-password/:token', secretLinkPage, passwordReset.resetPassword);
   router.get('/settings/comments', requireUser, myComments.show);
 
   router.get('/upload', requirePermission('video.upload'), videos.showUpload);

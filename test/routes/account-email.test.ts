@@ -276,6 +276,8 @@ describe('account email', function () {
       for (let i = 0; i < 2; i += 1) {
         const page = await visitor.get(link.pathname);
         assert.equal(page.status, 200, 'opening the link (as a mail scanner does) does not use it');
+        assert.match(String(page.headers['cache-control']), /no-store/);
+        assert.equal(page.headers['referrer-policy'], 'no-referrer', 'the token is not repeated to the next page');
         assert.match(page.text, new RegExp(`@${user.handle}`));
       }
       const token = await tokenFor(visitor, link.pathname);
