@@ -25,8 +25,8 @@ export type AccountCreator = (account: NewAccount) => Promise<CreateAccountResul
  * without it, and the answer is the one a new address gets. Saying "this email is used" would
  * tell anyone whether an address has an account here, and with no mail yet there is no way to
  * tell its owner instead. Handles are public (every channel shows one), so a taken handle is
- * said plainly. When confirmation mail arrives, the address will be kept as unconfirmed and
- * its owner told by mail, as sites with mail do.
+ * said plainly. The address typed is still mailed a confirmation link (routes/accounts.ts):
+ * following it gives the address to the new account unless another account has confirmed it.
  */
 export async function signUp(pool: Pool, storage: Storage, registration: Registration, create: AccountCreator): Promise<SignUpResult> {
   const { handle, displayName, password } = registration;

@@ -1,7 +1,7 @@
 import { insertAuditEntry } from './audit-log.js';
 import type { Pool, PoolClient } from './pool.js';
 import { withTransaction } from './pool.js';
-import { insertAccount, markAccountDeleted, type CreateAccountResult, type NewAccount } from './users.js';
+import { insertAccount, markAccountDeleted, type AfterInsert, type CreateAccountResult, type NewAccount } from './users.js';
 
 /**
  * Sign-ups waiting for an administrator's approval (issue 13, item 9; the site setting
@@ -13,11 +13,12 @@ import { insertAccount, markAccountDeleted, type CreateAccountResult, type NewAc
  */
 
 /** A new account with the `user` role, waiting for approval. */
-export async function createPendingAccount(pool: Pool, account: NewAccount): Promise<CreateAccountResult> {
+export async function createPendingAccount(pool: Pool, account: NewAccount, also?: AfterInsert): Promise<CreateAccountResult> {
   return withTransaction(pool, async (client) => {
     const created = await insertAccount(client, account, ['user']);
     if (!created.ok) return created;
     await client.query('UPDATE users SET pending_at = now() WHERE id = $1', [created.user.id]);
+    if (also) await also(client, created.user);
     return created;
   });
 }

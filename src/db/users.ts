@@ -1,4 +1,4 @@
-import type { Pool, Queryable } from './pool.js';
+import type { Pool, PoolClient, Queryable } from './pool.js';
 import { prepared, withTransaction } from './pool.js';
 
 export interface User {
@@ -64,11 +64,15 @@ export interface Credentials {
   pendingAt: Date | null;
 }
 
-/** The password hash of the live account whose handle or email is `login`. */
+/**
+ * The password hash of the live account whose handle or email is `login`. An email address
+ * counts only once confirmed (issue 14): an address anyone may type into a sign-up form proves
+ * nothing until its owner follows the link mailed to it.
+ */
 export async function findCredentials(db: Queryable, login: string): Promise<Credentials | null> {
-  const column = login.includes('@') ? 'lower(email)' : 'handle';
+  const match = login.includes('@') ? 'lower(email) = lower($1) AND email_confirmed_at IS NOT NULL' : 'handle = lower($1)';
   const { rows } = await db.query<{ id: number; password_hash: string; banned_at: Date | null; pending_at: Date | null }>(
-    `SELECT id, password_hash, banned_at, pending_at FROM users WHERE ${column} = lower($1) AND deleted_at IS NULL`,
+    `SELECT id, password_hash, banned_at, pending_at FROM users WHERE ${match} AND deleted_at IS NULL`,
     [login],
   );
   const row = rows[0];
@@ -138,9 +142,16 @@ export async function insertAccount(client: Queryable, account: NewAccount, role
  * site that would be whoever signs up first. The admin comes from the setup address printed
  * at start (db/setup.ts) or from `npm run create-admin`.
  */
-export async function createAccount(pool: Pool, account: NewAccount): Promise<CreateAccountResult> {
-  return withTransaction(pool, (client) => insertAccount(client, account, ['user']));
+export async function createAccount(pool: Pool, account: NewAccount, also?: AfterInsert): Promise<CreateAccountResult> {
+  return withTransaction(pool, async (client) => {
+    const created = await insertAccount(client, account, ['user']);
+    if (created.ok && also) await also(client, created.user);
+    return created;
+  });
 }
+
+/** What else a sign-up writes in the account's transaction (the confirmation link and its mail, issue 14). */
+export type AfterInsert = (client: PoolClient, user: User) => Promise<void>;
 
 export async function updateProfile(db: Queryable, userId: number, profile: { displayName: string; bio: string }): Promise<void> {
   await db.query('UPDATE users SET display_name = $2, bio = $3 WHERE id = $1 AND deleted_at IS NULL', [userId, profile.displayName, profile.bio]);

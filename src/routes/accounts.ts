@@ -3,7 +3,9 @@ import { isHttps } from '../config.js';
 import { verifyPassword } from '../auth/passwords.js';
 import { signUp } from '../auth/sign-up.js';
 import { createPendingAccount } from '../db/registrations.js';
-import { createAccount, findCredentials, updatePasswordHash } from '../db/users.js';
+import { createAccount, findCredentials, updatePasswordHash, type User } from '../db/users.js';
+import type { PoolClient } from '../db/pool.js';
+import { sendConfirmationLink } from '../auth/account-email.js';
 import { field } from '../forms/fields.js';
 import { parseLogin } from '../forms/login.js';
 import { parseRegistration } from '../forms/register.js';
@@ -19,7 +21,8 @@ function nextPath(req: Request): string | null {
   return path === '' ? null : path;
 }
 
-export function accountRoutes({ pool, storage, config, secret, settings }: RouteDeps) {
+export function accountRoutes(deps: RouteDeps) {
+  const { pool, storage, config, secret, settings } = deps;
   function renderRegister(res: Response, status: number, next: string | null, values: Record<string, string> = {}, errors: Record<string, string> = {}) {
     res.status(status).render('accounts/register', { title: 'Create an account', next, values, errors });
   }
@@ -44,7 +47,11 @@ export function accountRoutes({ pool, storage, config, secret, settings }: Route
       if (!form.ok) return renderRegister(res, 422, next, form.values, form.errors);
 
       const create = registration === 'approval' ? createPendingAccount : createAccount;
-      const created = await signUp(pool, storage, form.value, (account) => create(pool, account));
+      // The address typed is mailed a link even when another account already has it (and the
+      // account is made without it, see signUp): the link carries it, and following it proves it.
+      const typedEmail = form.value.email;
+      const confirmLink = typedEmail ? async (client: PoolClient, user: User) => void (await sendConfirmationLink(deps, client, user, typedEmail)) : undefined;
+      const created = await signUp(pool, storage, form.value, (account) => create(pool, account, confirmLink));
       if (!created.ok) {
         const { displayName, email } = form.value;
         return renderRegister(res, 422, next, { handle: field(req.body, 'handle').trim(), displayName, email: email ?? '' }, 'errors' in created ? created.errors : {});

@@ -58,6 +58,10 @@ import { notificationRoutes } from './notifications.js';
 import { notificationSettingsRoutes } from './notification-settings.js';
 import { unsubscribeRoutes } from './unsubscribe.js';
 import { siteLocals } from '../http/locals.js';
+import { accountEmailRoutes } from './account-email.js';
+import { passwordResetRoutes } from './password-reset.js';
+import { secretLinkPage } from './email-links.js';
+import { createAccountEmailLimits } from '../http/account-email-limits.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -143,6 +147,9 @@ export function buildRouter(deps: RouteDeps): Router {
   const bans = banRoutes(deps);
   const reportItems = reportItemRoutes(deps);
   const warnings = warningRoutes(deps);
+  const accountEmail = accountEmailRoutes(deps);
+  const passwordReset = passwordResetRoutes(deps);
+  const emailLimits = createAccountEmailLimits(deps.pool, deps.config);
   const router = Router();
   // The take-down in force, for its owner's watch and studio pages (src/routes/takedowns.ts).
   const takedownNotice = takedownRoutes(deps).loadTakedown;
@@ -172,6 +179,17 @@ export function buildRouter(deps: RouteDeps): Router {
   router.post('/settings/password', requireUser, settings.changePassword);
   router.get('/settings/delete', requireUser, settings.showDelete);
   router.post('/settings/delete', requireUser, settings.deleteAccount);
+  // Account email (issue 14, item 6): confirmed addresses, and the password reset by mail.
+  // Each form that mails is limited (src/http/account-email-limits.ts); the links' pages need no
+  // sign-in. An address is never shown to visitors (keepsPages).
+  router.get('/settings/email', requireUser, accountEmail.showEmail);
+  router.post('/settings/email', requireUser, emailLimits.confirmationsByAccount, keepsPages, accountEmail.changeEmail);
+  router.post('/settings/email/resend', requireUser, emailLimits.confirmationsByAccount, keepsPages, accountEmail.resendConfirmation);
+  router.get('/confirm-email/:token', secretLinkPage, accountEmail.confirm);
+  router.get('/forgot-password', passwordReset.showForgot);
+  router.post('/forgot-password', emailLimits.resetRequestsByClient, emailLimits.resetRequestsByEmail, passwordReset.requestReset);
+  router.get('/reset-password/:token', secretLinkPage, passwordReset.showReset);
+  router.post('/reset-password/:token', secretLinkPage, passwordReset.resetPassword);
   router.get('/settings/comments', requireUser, myComments.show);
 
   router.get('/upload', requirePermission('video.upload'), videos.showUpload);

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import type { Request, Response } from 'express';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
-import { isHttps } from '../config.js';
+import { isHttps, mailEnabled } from '../config.js';
+import { announcePasswordChange } from '../auth/account-email.js';
+import { findAccountEmail } from '../db/account-email.js';
 import { deleteOtherSessions } from '../db/sessions.js';
 import { findPasswordHash, findUserById, replaceAvatarKey, softDeleteAccount, updatePasswordHash, updateProfile } from '../db/users.js';
 import { parseAccountDeletion, parsePasswordChange } from '../forms/password.js';
@@ -12,11 +14,14 @@ import { receiveOneFile } from '../http/uploads.js';
 import { ImageRejected, newAvatarKey, removeAvatar, storeAvatar, storeDefaultAvatar } from '../media/index.js';
 import type { RouteDeps } from './deps.js';
 
-export function settingsRoutes({ pool, storage, config }: RouteDeps) {
+export function settingsRoutes(deps: RouteDeps) {
+  const { pool, storage, config } = deps;
   async function renderProfile(req: Request, res: Response, status: number, values?: Record<string, string>, errors: Record<string, string> = {}) {
-    const user = await findUserById(pool, req.viewer!.id);
-    if (!user) throw notFound();
+    const [user, emailAccount] = await Promise.all([findUserById(pool, req.viewer!.id), findAccountEmail(pool, req.viewer!.id)]);
+    if (!user || !emailAccount) throw notFound();
     res.status(status).render('settings/profile', {
+      emailAccount,
+      mailOn: mailEnabled(config),
       title: 'Your channel settings',
       user,
       values: values ?? { displayName: user.displayName, bio: user.bio },
@@ -87,6 +92,7 @@ export function settingsRoutes({ pool, storage, config }: RouteDeps) {
         return void res.status(422).render('settings/password', { title: 'Change your password', errors: { currentPassword: 'That is not your current password.' } });
       }
       await updatePasswordHash(pool, viewer.id, await hashPassword(form.value.newPassword));
+      await announcePasswordChange(deps, pool, viewer.id);
       const ended = await deleteOtherSessions(pool, viewer.id, req.sessionID);
       // This session goes on under a new id: an id copied before the change (the reason to change it, perhaps) stops working.
       await beginSession(req, viewer.id);

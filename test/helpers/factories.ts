@@ -19,7 +19,7 @@ export function uniqueHandle(prefix = 'user'): string {
 }
 
 /** An account straight in the database (argon2 hashes are cached per password to keep tests quick). */
-export async function createUser(options: { handle?: string; displayName?: string; email?: string; password?: string; roles?: string[] } = {}): Promise<User & { password: string }> {
+export async function createUser(options: { handle?: string; displayName?: string; email?: string; confirmedEmail?: boolean; password?: string; roles?: string[] } = {}): Promise<User & { password: string }> {
   const password = options.password ?? DEFAULT_PASSWORD;
   if (!hashes.has(password)) hashes.set(password, hashPassword(password));
   const handle = options.handle ?? uniqueHandle();
@@ -32,6 +32,8 @@ export async function createUser(options: { handle?: string; displayName?: strin
   });
   if (!created.ok) throw new Error(`createUser: ${created.taken} taken`);
   for (const role of options.roles ?? []) await grantRole(testPool(), created.user.id, role);
+  // As if its owner had followed the link mailed to it: only then does it sign in and get mail (issue 14).
+  if (options.email && options.confirmedEmail) await testPool().query('UPDATE users SET email_confirmed_at = now() WHERE id = $1', [created.user.id]);
   return { ...created.user, password };
 }
 

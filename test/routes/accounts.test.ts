@@ -104,7 +104,7 @@ describe('POST /login', () => {
   const t = useTestApp();
 
   it('signs in with the handle, in any case, and with the email', async () => {
-    const user = await createUser({ email: `${uniqueHandle()}@example.org` });
+    const user = await createUser({ email: `${uniqueHandle()}@example.org`, confirmedEmail: true });
     for (const login of [user.handle, user.handle.toUpperCase(), `@${user.handle}`, user.email!.toUpperCase()]) {
       const agent = supertest.agent(t.app);
       const token = await tokenFor(agent);

@@ -642,3 +642,147 @@ describe('HTML validity and accessibility: a queue item and warnings (issue 13, 
   });
 });
 
+describe('HTML validity and accessibility: account email (issue 14, item 6)', () => {
+  // Mail on, written to the (silent) log; the mail jobs the pages queue are removed after.
+  const t = useTestApp({ MAIL_TRANSPORT: 'log' });
+  const off = useTestApp({ MAIL_TRANSPORT: 'off' });
+  after(() => testPool().query(`DELETE FROM pgboss.job WHERE name = 'mail.send' AND data->>'to' LIKE '%@html-mail.test'`));
+
+  it('holds for the forgot-password page (mail on and off, answered, refused), the reset form (and with errors), the done pages, a bad link, and the settings email section', async () => {
+    // Imported here so that this block stays one piece appended to the file.
+    const { insertEmailToken } = await import('../../src/db/email-tokens.js');
+    const user = await createUser({ email: `html-${Date.now()}@html-mail.test`, confirmedEmail: true });
+    const visitor = supertest.agent(t.app);
+    await assertValid((await visitor.get('/forgot-password')).text, 'GET /forgot-password');
+    await assertValid((await supertest(off.app).get('/forgot-password')).text, 'GET /forgot-password (mail off)');
+    const token = await tokenFor(visitor, '/forgot-password');
+    const refused = await visitor.post('/forgot-password').type('form').send({ _csrf: token, email: 'not an address' });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, 'POST /forgot-password (422)');
+    const answered = await visitor.post('/forgot-password').type('form').send({ _csrf: token, email: user.email });
+    assert.equal(answered.status, 200);
+    await assertValid(answered.text, 'POST /forgot-password (200)');
+
+    const reset = await insertEmailToken(testPool(), { userId: user.id, purpose: 'reset', email: user.email!, now: new Date() });
+    await assertValid((await visitor.get(`/reset-password/${reset}`)).text, 'GET /reset-password/:token');
+    const weak = await visitor.post(`/reset-password/${reset}`).type('form').send({ _csrf: token, newPassword: 'short', confirmPassword: 'short' });
+    assert.equal(weak.status, 422);
+    await assertValid(weak.text, 'POST /reset-password/:token (422)');
+    const done = await visitor.post(`/reset-password/${reset}`).type('form').send({ _csrf: token, newPassword: 'a brand new passphrase 31', confirmPassword: 'a brand new passphrase 31' });
+    assert.equal(done.status, 200);
+    await assertValid(done.text, 'POST /reset-password/:token (done)');
+    const used = await visitor.get(`/reset-password/${reset}`);
+    assert.equal(used.status, 410);
+    await assertValid(used.text, 'GET /reset-password/:token (used)');
+    await assertValid((await visitor.get(`/confirm-email/${'A'.repeat(43)}`)).text, 'GET /confirm-email/:token (unknown)');
+
+    const person = await createUser();
+    const agent = await signedInAgent(t.app, person);
+    await assertValid((await agent.get('/settings')).text, '/settings (no address)');
+    const settingsToken = await tokenFor(agent, '/settings');
+    const bad = await agent.post('/settings/email').type('form').send({ _csrf: settingsToken, email: 'nope' });
+    assert.equal(bad.status, 422);
+    await assertValid(bad.text, 'POST /settings/email (422)');
+    const email = `person-${Date.now()}@html-mail.test`;
+    assert.equal((await agent.post('/settings/email').type('form').send({ _csrf: settingsToken, email })).status, 303);
+    await assertValid((await agent.get('/settings')).text, '/settings (an address waiting)');
+    await assertValid((await agent.get('/settings/email')).text, '/settings/email');
+    const confirm = await insertEmailToken(testPool(), { userId: person.id, purpose: 'confirm', email, now: new Date() });
+    const confirmed = await agent.get(`/confirm-email/${confirm}`);
+    assert.equal(confirmed.status, 200);
+    await assertValid(confirmed.text, 'GET /confirm-email/:token (confirmed)');
+    await assertValid((await agent.get('/settings')).text, '/settings (confirmed, with the password field)');
+    const wrong = await agent.post('/settings/email').type('form').send({ _csrf: settingsToken, email: `other-${email}`, currentPassword: 'wrong one' });
+    assert.equal(wrong.status, 422);
+    await assertValid(wrong.text, 'POST /settings/email (wrong password)');
+    const offAgent = await signedInAgent(off.app, await createUser({ email: `off-${Date.now()}@html-mail.test` }));
+    await assertValid((await offAgent.get('/settings')).text, '/settings (mail off)');
+    const offToken = await tokenFor(offAgent, '/settings');
+    const offRes = await offAgent.post('/settings/email/resend').type('form').send({ _csrf: offToken });
+    assert.equal(offRes.status, 409);
+    await assertValid(offRes.text, 'POST /settings/email/resend (mail off, 409)');
+  });
+});
+
+describe('HTML validity and accessibility: the mail page (issue 14)', () => {
+  const t = useTestApp({ SMTP_URL: 'smtp://127.0.0.1:9', MAIL_FROM: 'Videos <videos@example.test>' });
+  const off = useTestApp();
+
+  it('holds with mail on and off, and with the test form sent back with errors', async () => {
+    const admin = await createUser({ roles: ['admin'] });
+    const on = await signedInAgent(t.app, admin);
+    await assertValid((await on.get('/admin/mail')).text, 'GET /admin/mail (mail on)');
+    const token = await tokenFor(on, '/admin/mail');
+    const refused = await on.post('/admin/mail/test').type('form').send({ _csrf: token, to: 'nope' });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, 'POST /admin/mail/test (422)');
+    await assertValid((await (await signedInAgent(off.app, admin)).get('/admin/mail')).text, 'GET /admin/mail (mail off)');
+  });
+});
+
+describe('HTML validity and accessibility: notifications in the site (issue 14)', function () {
+  this.timeout(60_000);
+  const t = useTestApp();
+
+  it('holds for the list (items, a quote, an unavailable item, filtered, empty, a later page), the bell, the preferences (errors, mail off, no confirmed address) and a channel bell', async () => {
+    const me = await createUser();
+    const owner = await createUser({ displayName: 'Channel <b>' });
+    const agent = await signedInAgent(t.app, me);
+    const video = await createVideo(owner, { title: 'A <video> & more' });
+    const gone = await createVideo(owner, { title: 'Soon private' });
+    const root = (await insertComment(testPool(), { videoId: video.id, authorId: me.id, body: 'Mine', parent: null }))!.id;
+    const reply = (await insertComment(testPool(), { videoId: video.id, authorId: owner.id, body: 'A reply with <tags> & \u202Ebidi', parent: await findComment(testPool(), root) }))!;
+    for (let i = 0; i < 25; i++) await insertNotification(testPool(), { userId: me.id, kind: 'report_handled', detail: { targetKind: 'video', outcome: 'dismissed' } });
+    await insertNotification(testPool(), { userId: me.id, kind: 'comment_reply', groupKey: 'r', videoId: video.id, commentId: reply.id, actorId: owner.id });
+    await insertNotification(testPool(), { userId: me.id, kind: 'new_video', videoId: video.id, actorId: owner.id });
+    await insertNotification(testPool(), { userId: me.id, kind: 'new_video', videoId: gone.id, actorId: owner.id });
+    await testPool().query(`UPDATE notifications SET read_at = now() WHERE user_id = $1 AND kind = 'report_handled' AND id % 2 = 0`, [me.id]);
+    await testPool().query(`UPDATE videos SET visibility = 'private' WHERE id = $1`, [gone.id]);
+    const first = await agent.get('/notifications?filter=all');
+    assert.match(first.text, /no longer available/);
+    await assertValid(first.text, 'GET /notifications (items, an unavailable one, the bell with a count)');
+    const older = /href="(\/notifications\?after=[^"]+)" rel="next"/.exec(first.text)![1]!;
+    await assertValid((await agent.get(older)).text, 'GET /notifications?after= (a later page)');
+    await assertValid((await agent.get('/notifications?filter=comments')).text, 'GET /notifications?filter=comments');
+    await assertValid((await agent.get('/notifications?filter=subscribers')).text, 'GET /notifications?filter=subscribers (empty)');
+    await assertValid((await (await signedInAgent(t.app, await createUser())).get('/notifications')).text, 'GET /notifications (none at all)');
+
+    await assertValid((await agent.get('/settings/notifications')).text, 'GET /settings/notifications (mail off, no channels)');
+    const token = await tokenFor(agent, '/settings/notifications');
+    const refused = await agent.post('/settings/notifications').type('form').send({ _csrf: token, 'site-new_video': 'maybe', 'site-nope': 'on' });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, 'POST /settings/notifications (422)');
+    await subscribe(testPool(), me.id, owner.id);
+    await assertValid((await agent.get(`/@${owner.handle}`)).text, 'channel page with its bell');
+    const mailOn = createTestApp({ MAIL_TRANSPORT: 'log' });
+    const moderator = await signedInAgent(mailOn.app, await createUser({ roles: ['moderator'] }));
+    await assertValid((await moderator.get('/settings/notifications')).text, 'GET /settings/notifications (no address, a moderator)');
+    const confirmed = await createUser({ email: `${Date.now()}-html@example.test` });
+    await testPool().query('UPDATE users SET email_confirmed_at = now() WHERE id = $1', [confirmed.id]);
+    const withMail = await signedInAgent(mailOn.app, confirmed);
+    await subscribe(testPool(), confirmed.id, owner.id);
+    await assertValid((await withMail.get('/settings/notifications')).text, 'GET /settings/notifications (mail on, a channel bell)');
+  });
+});
+
+describe('HTML validity and accessibility: the unsubscribe pages (issue 14)', () => {
+  const t = useTestApp();
+
+  it('holds for the question, the answer and a forged link, signed out as a mail link is opened', async () => {
+    const { unsubscribeToken } = await import('../../src/notifications/unsubscribe-tokens.js');
+    const { TEST_SESSION_SECRET } = await import('../helpers/app.js');
+    const user = await createUser();
+    for (const scope of ['comment_reply', 'all'] as const) {
+      const path = `/unsubscribe/${unsubscribeToken(TEST_SESSION_SECRET, user.id, scope)}`;
+      const question = await supertest(t.app).get(path);
+      assert.equal(question.status, 200);
+      await assertValid(question.text, `GET /unsubscribe/:token (${scope})`);
+      const done = await supertest(t.app).post(path).type('form').send('List-Unsubscribe=One-Click');
+      assert.equal(done.status, 200);
+      await assertValid(done.text, `POST /unsubscribe/:token (${scope})`);
+    }
+    const forged = await supertest(t.app).get(`/unsubscribe/${user.id}.all.${'A'.repeat(43)}`);
+    assert.equal(forged.status, 404);
+    await assertValid(forged.text, 'GET /unsubscribe/:token (forged)');
+  });
+});

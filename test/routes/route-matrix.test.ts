@@ -25,6 +25,7 @@ import { reportedItem } from '../helpers/report-items.js';
 import { settingsFormValues } from '../../src/forms/site-settings.js';
 import { insertNotification } from '../../src/db/notifications.js';
 import { subscribe } from '../../src/db/subscriptions.js';
+import { insertEmailToken } from '../../src/db/email-tokens.js';
 
 type User = Awaited<ReturnType<typeof createUser>>;
 const ROLES = ['anonymous', 'stranger', 'owner', 'moderator', 'admin', 'banned'] as const;
@@ -482,7 +483,25 @@ const ROWS: Record<string, Row> = {
   // One-click unsubscribe (issue 14): the signed link is the authority, whoever holds it; posted with no CSRF token, as mail providers do.
   'GET /unsubscribe/:token': { expect: all(200), request: page((c) => `/unsubscribe/${unsubscribeToken(TEST_SESSION_SECRET, c.subject.owner.id, 'comment_reply')}`) },
   'POST /unsubscribe/:token': { expect: all(200), request: (c) => ({ path: `/unsubscribe/${unsubscribeToken(TEST_SESSION_SECRET, c.subject.owner.id, 'comment_reply')}`, bare: { 'List-Unsubscribe': 'One-Click' } }) },
+
+  // Account email (issue 14, item 6). The matrix's app has mail off: the forms that would send
+  // a link say so (409), the forgot-password page says so (200); the links work for anyone.
+  'GET /settings/email': { expect: signedIn(200), request: page(() => '/settings/email') },
+  'POST /settings/email': { expect: signedInForm(409), request: () => ({ path: '/settings/email', form: { email: `${uniqueHandle('mx')}@example.test` } }) },
+  'POST /settings/email/resend': { expect: signedInForm(409), request: () => ({ path: '/settings/email/resend', form: {} }) },
+  'GET /confirm-email/:token': { expect: all(200), request: async () => ({ path: `/confirm-email/${await matrixLink('confirm')}` }) },
+  'GET /forgot-password': { expect: all(200), request: page(() => '/forgot-password') },
+  'POST /forgot-password': { expect: allForms(200), request: () => ({ path: '/forgot-password', form: { email: `${uniqueHandle('mx')}@example.test` } }) },
+  'GET /reset-password/:token': { expect: all(200), request: async () => ({ path: `/reset-password/${await matrixLink('reset')}` }) },
+  'POST /reset-password/:token': { expect: allForms(200), request: async () => ({ path: `/reset-password/${await matrixLink('reset')}`, form: { newPassword: 'another long passphrase 77', confirmPassword: 'another long passphrase 77' } }) },
 };
+
+/** A link mailed to a new account of its own (its address confirmed for a reset link); its token. */
+async function matrixLink(purpose: 'confirm' | 'reset'): Promise<string> {
+  const email = `${uniqueHandle('mxlink')}@example.test`;
+  const user = await createUser({ email, confirmedEmail: purpose === 'reset' });
+  return insertEmailToken(testPool(), { userId: user.id, purpose, email, now: new Date() });
+}
 
 const MATRIX_UPLOAD = 'Uploaded by the route matrix';
 const MATRIX_CAPTIONS = 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHello\n';

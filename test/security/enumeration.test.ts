@@ -91,7 +91,7 @@ describe('account enumeration', () => {
 
   describe('POST /login', () => {
     it('answers the same for a wrong password and for an account that does not exist', async () => {
-      const user = await createUser({ email: `${uniqueHandle('known')}@example.org` });
+      const user = await createUser({ email: `${uniqueHandle('known')}@example.org`, confirmedEmail: true });
       const answers: { status: number; message: string }[] = [];
       for (const login of [user.email!, `${uniqueHandle('unknown')}@example.org`]) {
         const agent = supertest.agent(t.app);

@@ -32,7 +32,7 @@ describe('sign-in lockout', () => {
   });
 
   it('counts failures for the handle, @handle and any case in one bucket per account, and the email in one of its own', async () => {
-    const alice = await createUser({ email: `${uniqueHandle('alice')}@example.org` });
+    const alice = await createUser({ email: `${uniqueHandle('alice')}@example.org`, confirmedEmail: true });
     const stranger = browserAt(t, '203.0.113.1');
     const statuses: number[] = [];
     for (const login of [alice.handle, `@${alice.handle}`, alice.handle.toUpperCase(), `@${alice.handle.toUpperCase()}`, alice.handle]) statuses.push(await stranger.signIn(login, 'a wrong guess!'));
@@ -44,7 +44,7 @@ describe('sign-in lockout', () => {
   });
 
   it('does not tell whose an email address is: locking the address leaves the handle as it was', async () => {
-    const alice = await createUser({ email: `${uniqueHandle('alice')}@example.org` });
+    const alice = await createUser({ email: `${uniqueHandle('alice')}@example.org`, confirmedEmail: true });
     const stranger = browserAt(t, '203.0.113.9');
     for (let i = 0; i < MAX_FAILURES; i++) assert.equal(await stranger.signIn(alice.email!, `wrong guess ${i}`), 401);
     assert.equal(await stranger.signIn(alice.email!, 'again'), 429);
