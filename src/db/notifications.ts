@@ -1,5 +1,5 @@
 import { KIND_INFO, type NotificationKind } from '../notifications/kinds.js';
-import type { Queryable } from './pool.js';
+import { prepared, type Queryable } from './pool.js';
 import { commentSeenBy, channelLive, videoSeenBy } from './visibility.js';
 
 /**
@@ -43,7 +43,8 @@ export const KEPT_ACTORS = 50;
 export async function insertNotification(db: Queryable, n: NewNotification): Promise<MadeNotification | null> {
   if (n.actorId != null && n.actorId === n.userId) return null;
   const defaults = KIND_INFO[n.kind];
-  const { rows } = await db.query<{ id: number; email_state: string }>(
+  const { rows } = await db.query<{ id: number; email_state: string }>(prepared(
+    'insert-notification',
     `WITH pref AS (
        SELECT coalesce(p.in_site, $8) AS in_site, coalesce(p.by_email, $9) AS by_email
        FROM (VALUES (1)) one LEFT JOIN notification_preferences p ON p.user_id = $1 AND p.kind = $2
@@ -72,7 +73,7 @@ export async function insertNotification(db: Queryable, n: NewNotification): Pro
        email_state = CASE WHEN EXCLUDED.email_state = 'due' THEN 'due' ELSE n.email_state END
      RETURNING id, email_state`,
     [n.userId, n.kind, n.groupKey ?? null, n.videoId ?? null, n.commentId ?? null, n.actorId ?? null, JSON.stringify(n.detail ?? {}), defaults.inSite, defaults.byEmail],
-  );
+  ));
   const row = rows[0];
   return row ? { id: row.id, emailDue: row.email_state === 'due' } : null;
 }
