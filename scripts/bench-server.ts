@@ -25,7 +25,7 @@ if (cluster.isPrimary) {
   resolveSessionSecret(config);
   // As server.ts does: the queues are made once here, before web processes that would race to
   // make them (pg-boss deadlocks creating the same queue twice at once).
-  await (await startQueue(config.databaseUrl!, logger, { supervise: false })).stop();
+  await (await startQueue(config.databaseUrl!, logger, { supervise: false, secret: resolveSessionSecret(config) })).stop();
   const workers: Worker[] = Array.from({ length: config.webProcesses }, () => cluster.fork());
   const all = (event: string) => Promise.all(workers.map((w) => new Promise<void>((resolve) => {
     const onMessage = (message: unknown) => {
@@ -54,7 +54,7 @@ if (cluster.isPrimary) {
   });
 } else {
   const pool = createPool(config.databaseUrl!, config.databasePoolMax);
-  const queue = await startQueue(config.databaseUrl!, logger, { supervise: false });
+  const queue = await startQueue(config.databaseUrl!, logger, { supervise: false, secret: resolveSessionSecret(config) });
   const app = createApp({
     config, pool, logger, sessionSecret: resolveSessionSecret(config), queue,
     // As the site's processes do (web-processes.ts), however many there are.

@@ -111,7 +111,7 @@ const database = await openDatabase(config, logger);
 const pool = createPool(database.url, 4);
 const recorder = recordQueries(pool);
 // Silent: stopping the database at the end ends the queue's connections under it.
-const queue = await startQueue(database.url, createLogger('silent'), { supervise: false });
+const queue = await startQueue(database.url, createLogger('silent'), { supervise: false, secret: resolveSessionSecret(config) });
 try {
   const app = createApp({ config, pool, logger, sessionSecret: resolveSessionSecret(config), queue });
   const catalogue = await loadCatalogue(pool);

@@ -36,10 +36,10 @@ async function main(): Promise<void> {
   await removeStaleTempDirs(config.dataDir, 'uploads');
   await removeStaleTempDirs(config.dataDir, 'work');
   const pool = createPool(database.url, config.databasePoolMax);
-  const queue = await startQueue(database.url, logger, { supervise: true });
   // Made here before any web process reads it, so that they do not race to create it; the
-  // worker signs the unsubscribe links of notification mail with it.
+  // worker signs the unsubscribe links of notification mail with it, and the queue seals mail.
   const sessionSecret = resolveSessionSecret(config);
+  const queue = await startQueue(database.url, logger, { supervise: true, secret: sessionSecret });
   // WORKER=off when workers run elsewhere (`npm run worker`, the compose file's worker service).
   const worker = config.worker ? await startWorker({ config, databaseUrl: database.url, pool, queue, logger, sessionSecret }) : null;
   // WEB_PROCESSES=1 serves from this process; more start web processes beside it (web-processes.ts).

@@ -97,8 +97,9 @@ export async function startWebProcesses(count: number, databaseUrl: string, logg
 export async function serveAsWebProcess(config: Config, logger: Logger): Promise<void> {
   const databaseUrl = config.databaseUrl!;
   const pool = createPool(databaseUrl, config.databasePoolMax);
-  const queue = await startQueue(databaseUrl, logger, { supervise: false });
-  const serving = await serveRequests({ config, pool, logger, sessionSecret: resolveSessionSecret(config), queue, databaseUrl });
+  const sessionSecret = resolveSessionSecret(config);
+  const queue = await startQueue(databaseUrl, logger, { supervise: false, secret: sessionSecret });
+  const serving = await serveRequests({ config, pool, logger, sessionSecret, queue, databaseUrl });
 
   let stopping = false;
   async function stop(): Promise<void> {

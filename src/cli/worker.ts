@@ -15,10 +15,12 @@ try {
   const database = await openDatabase(config, logger);
   const pool = createPool(database.url, config.databasePoolMax);
   await removeStaleTempDirs(config.dataDir, 'work');
-  const queue = await startQueue(database.url, logger, { supervise: true });
   // The same secret as the web processes (SESSION_SECRET, or the file in a shared DATA_DIR):
-  // notification mail's unsubscribe links are signed here and checked there.
-  const worker = await startWorker({ config, databaseUrl: database.url, pool, queue, logger, sessionSecret: resolveSessionSecret(config) });
+  // notification mail's unsubscribe links are signed here and checked there, and the mail they
+  // queue is opened here.
+  const sessionSecret = resolveSessionSecret(config);
+  const queue = await startQueue(database.url, logger, { supervise: true, secret: sessionSecret });
+  const worker = await startWorker({ config, databaseUrl: database.url, pool, queue, logger, sessionSecret });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

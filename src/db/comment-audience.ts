@@ -16,6 +16,8 @@ export interface CommentAudience {
   body: string;
   held: boolean;
   announced: boolean;
+  /** People told of a mention in it so far, over all its revisions (comments.mentions_told). */
+  mentionsTold: number;
   /** The owner of the comment's video (comments.video_owner_id). */
   ownerId: number;
   /**
@@ -28,10 +30,10 @@ export interface CommentAudience {
 /** The comment `id` unless deleted; null otherwise (a missing row is nothing). */
 export async function findCommentAudience(db: Queryable, id: number): Promise<CommentAudience | null> {
   const { rows } = await db.query<{
-    id: number; video_id: number; author_id: number; thread_id: number | null; body: string; held: boolean; announced: boolean; video_owner_id: number; answered_id: number | null;
+    id: number; video_id: number; author_id: number; thread_id: number | null; body: string; held: boolean; announced: boolean; mentions_told: number; video_owner_id: number; answered_id: number | null;
   }>(prepared(
     'find-comment-audience',
-    `SELECT c.id, c.video_id, c.author_id, c.thread_id, c.body, c.held, c.announced_at IS NOT NULL AS announced, c.video_owner_id,
+    `SELECT c.id, c.video_id, c.author_id, c.thread_id, c.body, c.held, c.announced_at IS NOT NULL AS announced, c.mentions_told, c.video_owner_id,
             CASE WHEN c.thread_id IS NULL THEN NULL ELSE coalesce(c.reply_to_user_id, r.author_id) END AS answered_id
      FROM comments c LEFT JOIN comments r ON r.id = c.thread_id
      WHERE c.id = $1 AND c.deleted_at IS NULL`,
@@ -41,7 +43,7 @@ export async function findCommentAudience(db: Queryable, id: number): Promise<Co
   if (!r) return null;
   return {
     id: Number(r.id), videoId: Number(r.video_id), authorId: Number(r.author_id), threadId: r.thread_id === null ? null : Number(r.thread_id),
-    body: r.body, held: r.held, announced: r.announced, ownerId: Number(r.video_owner_id), answeredId: r.answered_id === null ? null : Number(r.answered_id),
+    body: r.body, held: r.held, announced: r.announced, mentionsTold: Number(r.mentions_told), ownerId: Number(r.video_owner_id), answeredId: r.answered_id === null ? null : Number(r.answered_id),
   };
 }
 
@@ -73,4 +75,9 @@ export async function listMentionedAlready(db: Queryable, commentId: number): Pr
     [commentId],
   ));
   return new Set(rows.map((r) => Number(r.user_id)));
+}
+
+/** Counts `told` more people told of a mention in the comment (its lifetime budget, comments.mentions_told). */
+export async function addMentionsTold(db: Queryable, id: number, told: number): Promise<void> {
+  await db.query(prepared('add-mentions-told', 'UPDATE comments SET mentions_told = mentions_told + $2 WHERE id = $1', [id, told]));
 }

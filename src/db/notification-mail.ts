@@ -1,5 +1,7 @@
 import { KIND_INFO, NOTIFICATION_KINDS, type NotificationKind } from '../notifications/kinds.js';
 import { NOTIFICATION_VIEW_FROM, toNotificationView, type NotificationView, type NotificationViewRow } from './notification-views.js';
+import { isKindFor } from '../notifications/access.js';
+import { findViewerById } from './roles.js';
 import type { PoolClient, Queryable } from './pool.js';
 import { channelLive } from './visibility.js';
 
@@ -96,10 +98,15 @@ export async function takeDueMail(client: PoolClient, userId: number): Promise<T
   if (locked.rows.length === 0) return taken;
   const { rows } = await client.query<NotificationViewRow>(`${NOTIFICATION_VIEW_FROM} WHERE n.id = ANY($1::bigint[]) ORDER BY n.id`, [locked.rows.map((r) => r.id)]);
   const wanted = await kindsWantedByMail(client, userId);
+  // A kind given with a permission (new reports) is mailed only while its reader still holds it,
+  // as the list shows it (src/notifications/access.ts): a moderator demoted before a weekly digest
+  // is told nothing more about the queue.
+  const reader = await findViewerById(client, userId);
+  const readerNow = reader ? { ...reader, permissions: new Set(reader.permissions), banned: reader.bannedAt !== null } : null;
   for (const row of rows) {
     const view = toNotificationView(row);
     if (!wanted.has(view.kind)) taken.unwanted.push(view.id);
-    else if (!view.available) taken.gone.push(view.id);
+    else if (!view.available || !readerNow || !isKindFor(readerNow, view.kind)) taken.gone.push(view.id);
     else taken.mail.push(view);
   }
   return taken;

@@ -2,6 +2,7 @@ import PgBoss from 'pg-boss';
 import type { PoolClient, Queryable } from '../db/pool.js';
 import type { Logger } from '../log.js';
 import type { MailMessage } from '../mail/mailer.js';
+import { sealMail } from '../mail/sealed.js';
 
 export const PROCESS_VIDEO = 'video.process';
 /** Where pg-boss moves a processing job that used up its retries; its handler marks the video failed. */
@@ -60,7 +61,7 @@ export interface JobQueue {
   enqueueBulkAction(bulkActionId: number, client?: PoolClient): Promise<void>;
   /** Queues renumbering a playlist, inside the moving transaction when a client is given; one waiting job per playlist. */
   enqueueRenumberPlaylist(playlistId: number, client?: PoolClient): Promise<void>;
-  /** Queues one mail, inside the caller's transaction when a client is given (a refused request sends nothing). */
+  /** Queues one mail, sealed, inside the caller's transaction when a client is given (a refused request sends nothing). */
   enqueueMail(message: MailMessage, client?: Queryable): Promise<void>;
   /**
    * Queues mailing one person what is due for them, after `afterSeconds` so that a burst goes as
@@ -72,7 +73,11 @@ export interface JobQueue {
   stop(): Promise<void>;
 }
 
-export async function startQueue(databaseUrl: string, logger: Logger, options: { supervise: boolean }): Promise<JobQueue> {
+/**
+ * The queue in the database at `databaseUrl`. `secret` (the session secret) seals the mail it
+ * queues (src/mail/sealed.ts); the worker that sends it opens it with the same.
+ */
+export async function startQueue(databaseUrl: string, logger: Logger, options: { supervise: boolean; secret: string }): Promise<JobQueue> {
   const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', max: 4, supervise: options.supervise, schedule: false, application_name: 'tubestead-queue' });
   let stopping = false;
   // Stopping resolves before the last of its connections has closed; the database stopped next
@@ -121,7 +126,7 @@ export async function startQueue(databaseUrl: string, logger: Logger, options: {
       await boss.send(RENUMBER_PLAYLIST, { playlistId }, { singletonKey: String(playlistId), ...inTransaction(client) });
     },
     async enqueueMail(message, client) {
-      await boss.send(SEND_MAIL, message, inTransaction(client));
+      await boss.send(SEND_MAIL, sealMail(message, options.secret), inTransaction(client));
     },
     async enqueueNotificationMail(userId, afterSeconds, client) {
       await boss.send(NOTIFICATION_MAIL, { userId }, { singletonKey: String(userId), startAfter: afterSeconds, ...inTransaction(client) });

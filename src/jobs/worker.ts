@@ -5,7 +5,8 @@ import { findOrphanedJobs } from '../db/jobs.js';
 import { notifyPagesStale } from '../db/page-events.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../log.js';
-import { createMailer, type MailMessage } from '../mail/mailer.js';
+import { createMailer } from '../mail/mailer.js';
+import type { SealedMail } from '../mail/sealed.js';
 import { killRunningFfmpeg, resolveBinaries } from '../media/ffmpeg.js';
 import { LocalStorage } from '../media/storage.js';
 import { processVideoFailedHandler, processVideoHandler, type VideoJobData } from './handlers/process-video.js';
@@ -141,7 +142,7 @@ export async function startWorker(deps: { config: Config; databaseUrl: string; p
   await queue.boss.work(RERANK_COMMENTS, { batchSize: 1, pollingIntervalSeconds: 10 }, () => rerankCommentsHandler(pool, logger));
   await queue.boss.work<BulkActionJobData>(BULK_ACTION, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 2 }, bulkActionHandler({ pool, storage: pipeline.storage, queue, logger }));
   const mailer = createMailer(config, logger);
-  await queue.boss.work<MailMessage>(SEND_MAIL, { batchSize: 1, pollingIntervalSeconds: 2 }, sendMailHandler({ mailer, logger }));
+  await queue.boss.work<SealedMail>(SEND_MAIL, { batchSize: 1, pollingIntervalSeconds: 2 }, sendMailHandler({ mailer, logger, secret: deps.sessionSecret }));
   // Notification mail signs its unsubscribe links with the session secret, which the web
   // processes check them with; the site's name as the administrators set it.
   const siteSettings = createSiteSettings(pool, config);

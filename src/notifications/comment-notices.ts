@@ -1,4 +1,4 @@
-import { findCommentAudience, findUserIdsByHandles, listMentionedAlready, markCommentAnnounced, type CommentAudience } from '../db/comment-audience.js';
+import { addMentionsTold, findCommentAudience, findUserIdsByHandles, listMentionedAlready, markCommentAnnounced, type CommentAudience } from '../db/comment-audience.js';
 import type { NewNotification } from '../db/notifications.js';
 import type { Queryable } from '../db/pool.js';
 import { commentMentions } from '../http/html.js';
@@ -18,7 +18,11 @@ import type { Tell } from './tell.js';
  * - Edited (and still shown to all): only the people newly mentioned.
  */
 
-/** More handles than this in one comment tell only the first this many (a list of @names is a broadcast, not a mention). */
+/**
+ * More handles than this in one comment tell only the first this many (a list of @names is a
+ * broadcast, not a mention), counted over all its revisions: an author editing in new handles
+ * again and again tells nobody past the tenth (comments.mentions_told).
+ */
 export const MAX_MENTIONS_PER_COMMENT = 10;
 
 export type CommentOccasion = { posted: true } | { approved: true } | { edited: { previousBody: string } };
@@ -31,18 +35,28 @@ export async function tellOfComment(db: Queryable, tell: Tell, commentId: number
   const comment = await findCommentAudience(db, commentId);
   if (!comment) return;
   if ('posted' in occasion) {
-    if (!comment.held) await markCommentAnnounced(db, comment.id);
-    return tellEach(db, tell, everyone(comment, await mentionedIds(db, comment.body), new Set()));
+    // A held comment tells only its video's owner (the never-leak rule): its mentions are told,
+    // and counted, when it is approved.
+    if (comment.held) return tellEach(db, tell, everyone(comment, [], new Set()));
+    await markCommentAnnounced(db, comment.id);
+    return tellEach(db, tell, everyone(comment, await withinBudget(db, comment, await mentionedIds(db, comment.body)), new Set()));
   }
   if (comment.held) return;
   if ('approved' in occasion && (await markCommentAnnounced(db, comment.id))) {
-    return tellEach(db, tell, everyone(comment, await mentionedIds(db, comment.body), new Set([comment.ownerId])));
+    return tellEach(db, tell, everyone(comment, await withinBudget(db, comment, await mentionedIds(db, comment.body)), new Set([comment.ownerId])));
   }
   const previous = 'edited' in occasion ? new Set(commentMentions(occasion.edited.previousBody)) : new Set<string>();
   const already = await listMentionedAlready(db, comment.id);
   const told = new Set([comment.ownerId, ...(comment.answeredId === null ? [] : [comment.answeredId]), ...already]);
-  const added = await mentionedIds(db, comment.body, previous);
-  return tellEach(db, tell, everyone(comment, added, told));
+  const added = (await mentionedIds(db, comment.body, previous)).filter((id) => !told.has(id) && id !== comment.authorId);
+  return tellEach(db, tell, everyone(comment, await withinBudget(db, comment, added), told));
+}
+
+/** The first of `mentioned` the comment's lifetime budget still allows, counted as told. */
+async function withinBudget(db: Queryable, comment: CommentAudience, mentioned: number[]): Promise<number[]> {
+  const allowed = mentioned.filter((id) => id !== comment.authorId).slice(0, Math.max(0, MAX_MENTIONS_PER_COMMENT - comment.mentionsTold));
+  if (allowed.length > 0) await addMentionsTold(db, comment.id, allowed.length);
+  return allowed;
 }
 
 /** The accounts of the first MAX_MENTIONS_PER_COMMENT handles of the text, less those in `except`. */

@@ -201,7 +201,8 @@ export function buildRouter(deps: RouteDeps): Router {
   // With the video's comments turned off, only deleting is left (areCommentsOpen says why).
   const closedComments = allowVideo(areCommentsOpen, 'Comments are turned off on this video.');
   router.post('/watch/:id/comments', requirePermission('comment.create'), loadVideo, allowVideo(canCommentOn, 'Comments are not open on this video.'), closedComments, limits.commentsPerMinuteByAccount, limits.commentsPerDayByAccount, comments.post);
-  router.post('/comments/:id/edit', requireUser, loadComment, allowComment(canChangeComment, 'Only the author can edit this comment.'), closedComments, comments.edit);
+  // Edits count as comments do: each may mention new people, who are told (and mailed).
+  router.post('/comments/:id/edit', requireUser, loadComment, allowComment(canChangeComment, 'Only the author can edit this comment.'), closedComments, limits.commentsPerMinuteByAccount, limits.commentsPerDayByAccount, comments.edit);
   router.post('/comments/:id/rate', requireUser, loadComment, allowComment(canRateComment, 'Your account may not rate this comment.'), closedComments, keepsPages, comments.rate);
   router.post('/comments/:id/delete', requireUser, loadComment, allowCommentOnVideo(canDeleteComment, 'Only the author or the creator can delete this comment.'), comments.remove);
   // The creator's tools on comments under their own videos (issue 11, item 7).

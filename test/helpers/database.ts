@@ -41,7 +41,8 @@ export async function setUpTestDatabase(): Promise<void> {
   }
   await migrate(url);
   const pool = createPool(url, 10);
-  const queue = await startQueue(url, createLogger(process.env.LOG_LEVEL ?? 'silent'), { supervise: true });
+  // The secret every test app and worker uses (test/helpers/app.ts TEST_SESSION_SECRET): mail is sealed and opened with it.
+  const queue = await startQueue(url, createLogger(process.env.LOG_LEVEL ?? 'silent'), { supervise: true, secret: 'test-secret-that-is-long-enough-for-sessions' });
   current = {
     url,
     pool,

@@ -4,7 +4,8 @@ import { testPool, testQueue } from '../helpers/database.js';
 import { createLogger } from '../../src/log.js';
 import { composeMail } from '../../src/mail/compose.js';
 import { createMailer } from '../../src/mail/mailer.js';
-import { createTestApp, useWorker } from '../helpers/app.js';
+import { createTestApp, TEST_SESSION_SECRET, useWorker } from '../helpers/app.js';
+import { openMail } from '../../src/mail/sealed.js';
 import { headerValue, MAIL_FROM, recipients, useMailBox } from '../helpers/mail.js';
 
 describe('mail through a real SMTP server', () => {
@@ -60,5 +61,20 @@ describe('mail through a real SMTP server', () => {
       const received = await mail.box.waitFor('queued@example.test', undefined, { timeoutMs: 15_000 });
       assert.equal(received.subject, '[S] Queued');
     });
+  });
+});
+
+describe('mail in the queue (src/mail/sealed.ts)', () => {
+  it('keeps the text, the HTML and the links sealed: a copy of the database reads only the address and the subject', async () => {
+    const link = 'http://localhost:3000/reset-password/SECRETLINKTOKEN123';
+    await testQueue().enqueueMail(composeMail({ to: 'sealed@example.test', siteName: 'S', subject: 'Reset', paragraphs: ['Your link'], action: { label: 'Reset', url: link } }), testPool());
+    const { rows } = await testPool().query(`SELECT data::text AS raw, data FROM pgboss.job WHERE name = 'mail.send' AND data ->> 'to' = 'sealed@example.test'`);
+    assert.equal(rows.length, 1);
+    assert.doesNotMatch(rows[0].raw, /SECRETLINKTOKEN123|Your link/);
+    assert.equal(rows[0].data.subject, '[S] Reset');
+    assert.match(openMail(rows[0].data, TEST_SESSION_SECRET).text, /SECRETLINKTOKEN123/);
+    assert.throws(() => openMail(rows[0].data, 'another-secret-that-is-long-enough-for-sessions'));
+    assert.throws(() => openMail({ ...rows[0].data, to: 'attacker@example.test' }, TEST_SESSION_SECRET), 'the address is bound to the sealed part');
+    await testPool().query(`DELETE FROM pgboss.job WHERE name = 'mail.send' AND data ->> 'to' = 'sealed@example.test'`);
   });
 });

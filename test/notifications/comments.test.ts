@@ -120,6 +120,19 @@ describe('notifications of comments: replies, mentions, comments on my video (is
       await postForm(cat.agent, `/comments/${id}/edit`, { body: `Hello @${dan.user.handle}` });
       assert.equal((await madeFor(dan.user)).filter((n) => n.commentId === id).length, 1);
     });
+    it('tells at most 10 people over a comment\'s whole life: edits naming new handles again and again tell nobody past the tenth', async () => {
+      const video = await createVideo(owner.user);
+      const crowd = [];
+      for (let i = 0; i < 3 * 6; i++) crowd.push(await createUser());
+      const id = await postComment(ana.agent, video.publicId, crowd.slice(0, 6).map((u) => `@${u.handle}`).join(' '));
+      for (const round of [1, 2]) {
+        const res = await postForm(ana.agent, `/comments/${id}/edit`, { body: crowd.slice(round * 6, round * 6 + 6).map((u) => `@${u.handle}`).join(' ') });
+        assert.equal(res.status, 303);
+      }
+      const told = [];
+      for (const u of crowd) told.push((await madeFor(u)).filter((n) => n.commentId === id).length);
+      assert.deepEqual(told, [...Array(MAX_MENTIONS_PER_COMMENT).fill(1), ...Array(18 - MAX_MENTIONS_PER_COMMENT).fill(0)]);
+    });
   });
 
   describe('never leak (item 2)', () => {

@@ -13,6 +13,7 @@ import { testPool, testQueue } from '../helpers/database.js';
 import { createUser, createVideo } from '../helpers/factories.js';
 import { signedInAgent, tokenFor } from '../helpers/agent.js';
 import { headerValue, linkIn, useMailBox } from '../helpers/mail.js';
+import { openMail } from '../../src/mail/sealed.js';
 
 type User = Awaited<ReturnType<typeof createUser>>;
 
@@ -59,7 +60,7 @@ async function mailJobsDone(userId: number): Promise<void> {
 /** Messages queued to `to` (SEND_MAIL jobs), whatever became of them. */
 async function queuedTo(to: string): Promise<{ subject: string; text: string }[]> {
   const { rows } = await testPool().query(`SELECT data FROM pgboss.job WHERE name = $1 AND data->>'to' = $2 ORDER BY created_on`, [SEND_MAIL, to]);
-  return rows.map((r) => r.data);
+  return rows.map((r) => openMail(r.data, TEST_SESSION_SECRET));
 }
 
 async function emailStates(userId: number): Promise<string[]> {
@@ -191,6 +192,17 @@ describe('notification mail (src/jobs/handlers/notification-mail.ts)', () => {
     const base = new Date(Date.now() + 30 * DAY);
     const at = (ms: number) => new Date(base.getTime() + ms);
     const deps = (): NotificationMailDeps => ({ pool: testPool(), queue: testQueue(), config: t.config, secret: TEST_SESSION_SECRET, siteName: async () => t.config.siteName, logger: createLogger('silent') });
+
+    it('mails a new report only while its reader still holds report.handle', async () => {
+      const reader = await mailableUser('daily', base);
+      await testPool().query(`INSERT INTO user_roles (user_id, role) VALUES ($1, 'moderator')`, [reader.id]);
+      await testPool().query(`INSERT INTO notification_preferences (user_id, kind, in_site, by_email) VALUES ($1, 'new_report', true, true)`, [reader.id]);
+      assert.ok(await insertNotification(testPool(), { userId: reader.id, kind: 'new_report', detail: { itemId: 1, targetKind: 'video' } }));
+      await testPool().query(`DELETE FROM user_roles WHERE user_id = $1 AND role = 'moderator'`, [reader.id]);
+      await sendDigests(deps(), at(DAY + 60_000));
+      assert.deepEqual(await queuedTo(reader.email), [], 'demoted before the digest: nothing about the queue');
+      assert.deepEqual(await emailStates(reader.id), ['sent'], 'and it is not kept for later');
+    });
 
     it('sends a daily digest only once a day has passed and something is due, each item once, never again', async () => {
       const reader = await mailableUser('daily', base);
