@@ -105,16 +105,19 @@ const absoluteHttpUrl: Parser<URL> = (raw) => {
   return url;
 };
 
-const postgresUrl: Parser<string> = (raw) => {
+/** A URL with one of `schemes` (as written: 'postgres', 'postgresql'), kept as typed. */
+const urlOf = (schemes: string[], example: string): Parser<string> => (raw) => {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new BadValue('must be a URL such as postgres://user:password@host:5432/tubestead');
+    throw new BadValue(`must be a URL such as ${example}`);
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new BadValue('must start with postgres:// or postgresql://');
+  if (!schemes.includes(url.protocol.slice(0, -1))) throw new BadValue(`must start with ${schemes.map((s) => `${s}://`).join(' or ')}`);
   return raw;
 };
+
+const postgresUrl = urlOf(['postgres', 'postgresql'], 'postgres://user:password@host:5432/tubestead');
 
 // Express's "trust proxy": true, a hop count, or a comma-separated list of addresses,
 // subnets and the names loopback / linklocal / uniquelocal.
@@ -141,16 +144,7 @@ const onOff: Parser<boolean> = (raw) => {
   throw new BadValue('must be on or off');
 };
 
-const smtpUrl: Parser<string> = (raw) => {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new BadValue('must be a URL such as smtps://user:password@mail.example.org:465');
-  }
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new BadValue('must start with smtp:// or smtps://');
-  return raw;
-};
+const smtpUrl = urlOf(['smtp', 'smtps'], 'smtps://user:password@mail.example.org:465');
 
 // An address, optionally with a name: "Videos <videos@example.org>" or videos@example.org.
 const mailFrom = text(/^(?:[^<>\r\n]{0,100}<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, 'must be an address such as videos@example.org or "Videos <videos@example.org>"');
