@@ -15,6 +15,8 @@ const DOMAIN = 'check-params.test';
 const NEW_PASSWORD = 'another long passphrase 77';
 const DAY_MS = 24 * 3_600_000;
 const address = () => `${uniqueHandle('cp')}@${DOMAIN}`;
+/** Addresses nodemailer parses as other or more recipients than the one typed (as in accounts.test.ts). */
+const ADDRESS_LISTS = ['x<victim@example.org>', 'a@b.example,postmaster', 'a@b.example;c@d.example', '"a b"@example.org', 'undisclosed:a@b.example', 'a(comment)@example.org', 'back\\slash@example.org'];
 const MALFORMED_TOKENS = ['short', 'A'.repeat(44), 'A'.repeat(42) + '!', '..%2F..%2Fetc', '%00'.repeat(43), 'x'.repeat(2000)];
 
 async function linkCount(): Promise<number> {
@@ -179,6 +181,13 @@ describe('check params: account email', () => {
       for (const bad of <Record<string, string>[]>[{}, { email: 'nope' }, { email: `${'e'.repeat(250)}@example.org`, currentPassword: user.password }, { email: address() }, { email: address(), currentPassword: 'wrong password' }, { email: address(), currentPassword: 'p'.repeat(300) }, { email: user.email!, currentPassword: user.password }]) {
         const res = await refused(() => postForm(agent, '/settings/email', bad, { tokenPage: '/settings' }));
         assert.equal(res.status, 422, JSON.stringify(bad).slice(0, 80));
+      }
+    });
+
+    it('fails with an address that a mailer would read as another or several recipients (422)', async () => {
+      for (const email of ADDRESS_LISTS) {
+        const res = await refused(() => postForm(agent, '/settings/email', { email, currentPassword: user.password }, { tokenPage: '/settings' }));
+        assert.equal(res.status, 422, email);
       }
     });
 
