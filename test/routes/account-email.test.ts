@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { ParsedMail } from 'mailparser';
 import supertest from 'supertest';
 import { insertEmailToken } from '../../src/db/email-tokens.js';
+import { redactUrl } from '../../src/http/logging.js';
 import { createTestApp, useWorker, type TestApp } from '../helpers/app.js';
 import { signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
@@ -343,6 +344,32 @@ describe('account email', function () {
         statuses.push((await visitor.post('/forgot-password').set('X-Forwarded-For', '203.0.113.77').type('form').send({ _csrf: token, email: address('ip') })).status);
       }
       assert.deepEqual(statuses, [200, 200, 200, 200, 429]);
+    });
+  });
+
+  describe('the token of a mailed link, kept out of the logs', () => {
+    const token = 'AbC_-' + 'x'.repeat(38);
+
+    it('is redacted from the request log, in the path and encoded in a next=', () => {
+      for (const [url, logged] of [
+        [`/reset-password/${token}`, '/reset-password/[redacted]'],
+        [`/confirm-email/${token}?from=mail`, '/confirm-email/[redacted]?from=mail'],
+        [`/Reset-Password/${token}`, '/Reset-Password/[redacted]'],
+        [`/login?next=%2Freset-password%2F${token}`, '/login?next=%2Freset-password%2F[redacted]'],
+        [`/login?next=%2fconfirm-email%2f${token}&x=1`, '/login?next=%2fconfirm-email%2f[redacted]&x=1'],
+        ['/forgot-password', '/forgot-password'],
+      ]) assert.equal(redactUrl(url!), logged);
+    });
+
+    it('is not in the "Sign in" link of the pages at a link\'s address', async () => {
+      const user = await createUser({ email: address('next'), confirmedEmail: true });
+      const reset = await insertEmailToken(testPool(), { userId: user.id, purpose: 'reset', email: user.email!, now: clock });
+      const confirm = await insertEmailToken(testPool(), { userId: user.id, purpose: 'confirm', email: address('nextnew'), now: clock });
+      for (const path of [`/reset-password/${reset}`, `/confirm-email/${confirm}`, `/reset-password/${'A'.repeat(43)}`, `/confirm-email/${'A'.repeat(43)}`]) {
+        const page = await supertest(t.app).get(path);
+        assert.match(page.text, /href="\/login"/, path);
+        assert.doesNotMatch(page.text, /next=%2F(reset-password|confirm-email)/i, path);
+      }
     });
   });
 
