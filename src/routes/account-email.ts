@@ -15,7 +15,7 @@ import { renderLinkGone } from './email-links.js';
 /**
  * Confirmed addresses (issue 14, item 6). A new address is only written to the account once
  * its owner followed the link mailed to it: until then the token row holds it and the account
- * keeps the address it had. Replacing a confirmed address asks for the password, as big sites
+ * keeps the address it had. Adding or replacing an address asks for the password, as big sites
  * do, since the address is where a reset link would go.
  */
 export function accountEmailRoutes(deps: RouteDeps) {
@@ -61,11 +61,11 @@ export function accountEmailRoutes(deps: RouteDeps) {
       if (account.confirmedAt && account.email?.toLowerCase() === email.toLowerCase()) {
         return renderEmailPage(req, res, 422, { email }, { email: 'This is already your confirmed address.' });
       }
-      if (account.confirmedAt) {
-        if (currentPassword === '') return renderEmailPage(req, res, 422, { email }, { currentPassword: 'Enter your current password to change a confirmed address.' });
-        const verified = await verifyPassword(await findPasswordHash(pool, account.id), currentPassword);
-        if (!verified.ok) return renderEmailPage(req, res, 422, { email }, { currentPassword: 'That is not your current password.' });
-      }
+      // Asked for a first address too: an address leads to a reset link, so a stolen session
+      // could otherwise set one of its own, confirm it, and reset the password for good.
+      if (currentPassword === '') return renderEmailPage(req, res, 422, { email }, { currentPassword: 'Enter your current password to add or change your address.' });
+      const verified = await verifyPassword(await findPasswordHash(pool, account.id), currentPassword);
+      if (!verified.ok) return renderEmailPage(req, res, 422, { email }, { currentPassword: 'That is not your current password.' });
       // Whether another account has the address is not said here (it would tell anyone who has
       // an account); the link's page says so if that is still true when it is followed.
       await withTransaction(pool, (client) => sendConfirmationLink(deps, client, account, email));

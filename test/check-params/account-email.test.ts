@@ -177,6 +177,14 @@ describe('check params: account email', () => {
       for (const path of paths) assert.equal((await refused(() => agent.post(path).type('form').send({ email: address(), currentPassword: user.password }))).status, 403, path);
     });
 
+    it('fails without the current password, for a first address too (422)', async () => {
+      const someone = await createUser({ email: address() });
+      const theirs = await signedInAgent(t.app, someone);
+      for (const bad of [{ email: address() }, { email: address(), currentPassword: '' }, { email: address(), currentPassword: 'wrong password' }]) {
+        assert.equal((await refused(() => postForm(theirs, '/settings/email', bad, { tokenPage: '/settings' }))).status, 422, JSON.stringify(bad));
+      }
+    });
+
     it('fails with a missing, malformed or oversized field, or the wrong password (422)', async () => {
       for (const bad of <Record<string, string>[]>[{}, { email: 'nope' }, { email: `${'e'.repeat(250)}@example.org`, currentPassword: user.password }, { email: address() }, { email: address(), currentPassword: 'wrong password' }, { email: address(), currentPassword: 'p'.repeat(300) }, { email: user.email!, currentPassword: user.password }]) {
         const res = await refused(() => postForm(agent, '/settings/email', bad, { tokenPage: '/settings' }));
@@ -200,7 +208,7 @@ describe('check params: account email', () => {
     it('succeeds with correct parameters', async () => {
       const someone = await createUser();
       const theirs = await signedInAgent(t.app, someone);
-      assert.equal((await postForm(theirs, '/settings/email', { email: address() }, { tokenPage: '/settings' })).status, 303);
+      assert.equal((await postForm(theirs, '/settings/email', { email: address(), currentPassword: someone.password }, { tokenPage: '/settings' })).status, 303);
       assert.equal((await postForm(theirs, '/settings/email/resend', {}, { tokenPage: '/settings' })).status, 303);
       assert.equal((await postForm(agent, '/settings/email', { email: address(), currentPassword: user.password }, { tokenPage: '/settings' })).status, 303);
     });

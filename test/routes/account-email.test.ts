@@ -89,7 +89,7 @@ describe('account email', function () {
       const user = await createUser();
       const agent = await signedInAgent(t.app, user);
       const email = address('late');
-      assert.equal((await post(agent, '/settings/email', { email })).status, 303);
+      assert.equal((await post(agent, '/settings/email', { email, currentPassword: user.password })).status, 303);
       const link = linkIn(await mail.box.waitFor(email), '/confirm-email/');
       clock = new Date(clock.getTime() + 24 * HOUR_MS + 1000);
       const late = await supertest(t.app).get(link.pathname);
@@ -122,7 +122,7 @@ describe('account email', function () {
       const user = await createUser();
       const agent = await signedInAgent(t.app, user);
       const email = address('taken');
-      assert.equal((await post(agent, '/settings/email', { email })).status, 303);
+      assert.equal((await post(agent, '/settings/email', { email, currentPassword: user.password })).status, 303);
       const link = linkIn(await mail.box.waitFor(email), '/confirm-email/');
       await createUser({ email, confirmedEmail: true });
       const res = await supertest(t.app).get(link.pathname);
@@ -138,7 +138,7 @@ describe('account email', function () {
       const squatter = await createUser({ email });
       const owner = await createUser();
       const agent = await signedInAgent(t.app, owner);
-      assert.equal((await post(agent, '/settings/email', { email: email.toUpperCase() })).status, 303);
+      assert.equal((await post(agent, '/settings/email', { email: email.toUpperCase(), currentPassword: owner.password })).status, 303);
       const link = linkIn(await mail.box.waitFor(email), '/confirm-email/');
       assert.equal((await supertest(t.app).get(link.pathname)).status, 200);
       assert.equal((await emailRow(owner.id)).email, email.toUpperCase());
@@ -199,13 +199,31 @@ describe('account email', function () {
       assert.equal(await signInStatus(t.app, newEmail, user.password), 303);
     });
 
+    it('asks the password to add a first address too, for an account whose address was never confirmed', async () => {
+      // Every account from before confirmed addresses: a stolen session must not set an address
+      // of its own, confirm it and reset the password.
+      const user = await createUser({ email: address('before') });
+      const agent = await signedInAgent(t.app, user);
+      const form = await agent.get('/settings');
+      assert.match(form.text, /name="currentPassword"/);
+      const attacker = address('attacker');
+      for (const currentPassword of [undefined, '', 'not my password']) {
+        const res = await post(agent, '/settings/email', currentPassword === undefined ? { email: attacker } : { email: attacker, currentPassword });
+        assert.equal(res.status, 422, String(currentPassword));
+        assert.match(res.text, currentPassword === 'not my password' ? /That is not your current password/ : /Enter your current password to add or change your address/);
+      }
+      const { rows } = await testPool().query('SELECT 1 FROM email_tokens WHERE user_id = $1', [user.id]);
+      assert.equal(rows.length, 0, 'no link issued');
+      assert.equal((await post(agent, '/settings/email', { email: attacker, currentPassword: user.password })).status, 303);
+    });
+
     it('only the last address asked for can be confirmed', async () => {
       const user = await createUser();
       const agent = await signedInAgent(t.app, user);
       const first = address('first');
       const second = address('second');
-      assert.equal((await post(agent, '/settings/email', { email: first })).status, 303);
-      assert.equal((await post(agent, '/settings/email', { email: second })).status, 303);
+      assert.equal((await post(agent, '/settings/email', { email: first, currentPassword: user.password })).status, 303);
+      assert.equal((await post(agent, '/settings/email', { email: second, currentPassword: user.password })).status, 303);
       const firstLink = linkIn(await mail.box.waitFor(first), '/confirm-email/');
       await mail.box.waitFor(second);
       assert.equal((await supertest(t.app).get(firstLink.pathname)).status, 404);
@@ -217,7 +235,7 @@ describe('account email', function () {
       const agent = await signedInAgent(t.app, user);
       const statuses: number[] = [];
       for (let i = 0; i < 6; i += 1) {
-        const res = await post(agent, i === 0 ? '/settings/email' : '/settings/email/resend', { email: address('many') });
+        const res = await post(agent, '/settings/email', { email: address('many'), currentPassword: user.password });
         statuses.push(res.status);
         if (res.status === 429) assert.ok(Number(res.headers['retry-after']) > 0);
       }

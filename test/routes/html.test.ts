@@ -684,7 +684,7 @@ describe('HTML validity and accessibility: account email (issue 14, item 6)', ()
     assert.equal(bad.status, 422);
     await assertValid(bad.text, 'POST /settings/email (422)');
     const email = `person-${Date.now()}@html-mail.test`;
-    assert.equal((await agent.post('/settings/email').type('form').send({ _csrf: settingsToken, email })).status, 303);
+    assert.equal((await agent.post('/settings/email').type('form').send({ _csrf: settingsToken, email, currentPassword: person.password })).status, 303);
     await assertValid((await agent.get('/settings')).text, '/settings (an address waiting)');
     await assertValid((await agent.get('/settings/email')).text, '/settings/email');
     const confirm = await insertEmailToken(testPool(), { userId: person.id, purpose: 'confirm', email, now: new Date() });
