@@ -36,6 +36,19 @@ export function accountEmailRoutes(deps: RouteDeps) {
   const MAIL_OFF = 'This site cannot send mail at the moment, so addresses cannot be confirmed. Ask an administrator of the site.';
 
   return {
+    /**
+     * The link's page only asks (GET): mail scanners open every link of a message, and a link
+     * used by one would confirm an address nobody read, and take it from an account that typed it.
+     */
+    async showConfirm(req: Request, res: Response): Promise<void> {
+      const token = String(req.params.token);
+      const link = await findEmailToken(pool, token, 'confirm');
+      const state = tokenState(link, deps.now());
+      const account = link && state === 'valid' ? await findAccountEmail(pool, link.userId) : null;
+      if (!link || !account) return renderLinkGone(res, state === 'valid' ? 'unknown' : state, 'confirm');
+      res.render('accounts/confirm-email', { title: 'Confirm your email address', token, email: link.email, handle: account.handle });
+    },
+
     async confirm(req: Request, res: Response): Promise<void> {
       const token = String(req.params.token);
       const state = tokenState(await findEmailToken(pool, token, 'confirm'), deps.now());

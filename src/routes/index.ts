@@ -185,7 +185,9 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/settings/email', requireUser, accountEmail.showEmail);
   router.post('/settings/email', requireUser, emailLimits.confirmationsByAccount, keepsPages, accountEmail.changeEmail);
   router.post('/settings/email/resend', requireUser, emailLimits.confirmationsByAccount, keepsPages, accountEmail.resendConfirmation);
-  router.get('/confirm-email/:token', secretLinkPage, accountEmail.confirm);
+  // The page asks, the button (POST, with the CSRF token of the page) confirms: scanners open links.
+  router.get('/confirm-email/:token', secretLinkPage, accountEmail.showConfirm);
+  router.post('/confirm-email/:token', secretLinkPage, accountEmail.confirm);
   router.get('/forgot-password', passwordReset.showForgot);
   router.post('/forgot-password', emailLimits.resetRequestsByClient, emailLimits.resetRequestsByEmail, passwordReset.requestReset);
   router.get('/reset-password/:token', secretLinkPage, passwordReset.showReset);

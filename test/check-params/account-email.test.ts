@@ -80,13 +80,13 @@ describe('check params: account email', () => {
       }
     });
 
-    it('succeeds with a valid token, signed in or not (the reset page uses nothing)', async () => {
+    it('succeeds with a valid token, signed in or not (the pages use nothing)', async () => {
       const reset = await link(user, 'reset');
       assert.equal((await refused(() => supertest(t.app).get(`/reset-password/${reset}`))).status, 200);
       assert.equal((await agent.get(`/reset-password/${reset}`)).status, 200);
       const someone = await createUser();
       const confirm = await insertEmailToken(testPool(), { userId: someone.id, purpose: 'confirm', email: address(), now: new Date() });
-      assert.equal((await supertest(t.app).get(`/confirm-email/${confirm}`)).status, 200);
+      assert.equal((await refused(() => supertest(t.app).get(`/confirm-email/${confirm}`))).status, 200);
     });
   });
 
@@ -145,6 +145,33 @@ describe('check params: account email', () => {
     });
   });
 
+  describe('POST /confirm-email/:token', () => {
+    const confirmLink = async () => {
+      const someone = await createUser();
+      return { someone, token: await insertEmailToken(testPool(), { userId: someone.id, purpose: 'confirm', email: address(), now: new Date() }) };
+    };
+
+    it('fails without a CSRF token', async () => {
+      const { token } = await confirmLink();
+      assert.equal((await refused(() => supertest(t.app).post(`/confirm-email/${token}`).type('form').send({}))).status, 403);
+    });
+
+    it('fails with unknown, malformed, wrong-purpose, used and expired tokens, writing nothing', async () => {
+      const visitor = await anonymousAgent(t.app);
+      for (const [token, status] of await badTokens('confirm')) {
+        const res = await refused(() => postForm(visitor, `/confirm-email/${token}`, {}, { tokenPage: '/login' }));
+        assert.equal(res.status, status, token.slice(0, 50));
+      }
+    });
+
+    it('succeeds with a valid token, signed in or not', async () => {
+      const { token } = await confirmLink();
+      assert.equal((await postForm(await anonymousAgent(t.app), `/confirm-email/${token}`, {}, { tokenPage: '/login' })).status, 200);
+      const second = await confirmLink();
+      assert.equal((await postForm(agent, `/confirm-email/${second.token}`, {}, { tokenPage: '/settings' })).status, 200);
+    });
+  });
+
   describe('GET /settings/email', () => {
     it('fails with a non-authenticated user or a banned account (303 to sign in)', async () => {
       assertSignIn(await supertest(t.app).get('/settings/email'), '/settings/email');
@@ -180,7 +207,7 @@ describe('check params: account email', () => {
     it('fails without the current password, for a first address too (422)', async () => {
       const someone = await createUser({ email: address() });
       const theirs = await signedInAgent(t.app, someone);
-      for (const bad of [{ email: address() }, { email: address(), currentPassword: '' }, { email: address(), currentPassword: 'wrong password' }]) {
+      for (const bad of <Record<string, string>[]>[{ email: address() }, { email: address(), currentPassword: '' }, { email: address(), currentPassword: 'wrong password' }]) {
         assert.equal((await refused(() => postForm(theirs, '/settings/email', bad, { tokenPage: '/settings' }))).status, 422, JSON.stringify(bad));
       }
     });

@@ -7,7 +7,7 @@ import supertest from 'supertest';
 import { insertEmailToken } from '../../src/db/email-tokens.js';
 import { redactUrl } from '../../src/http/logging.js';
 import { createTestApp, useWorker, type TestApp } from '../helpers/app.js';
-import { signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
+import { csrfFrom, signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
 import { banUser, createUser, deleteUser, DEFAULT_PASSWORD, uniqueHandle } from '../helpers/factories.js';
 import { linkIn, useMailBox } from '../helpers/mail.js';
@@ -28,6 +28,13 @@ const address = (stem: string) => `${uniqueHandle(stem)}@example.test`;
 async function emailRow(userId: number) {
   const { rows } = await testPool().query<{ email: string | null; email_confirmed_at: Date | null }>('SELECT email, email_confirmed_at FROM users WHERE id = $1', [userId]);
   return rows[0]!;
+}
+
+/** Follows a confirmation link as its owner does: its page (which only asks), then its button. */
+async function confirmAt(app: TestApp['app'], path: string, agent: Agent = supertest.agent(app)) {
+  const page = await agent.get(path);
+  if (page.status !== 200) return page;
+  return agent.post(path).type('form').send({ _csrf: csrfFrom(page.text) });
 }
 
 async function signInStatus(app: TestApp['app'], login: string, password: string): Promise<number> {
@@ -53,7 +60,7 @@ describe('account email', function () {
     return agent.post(path).type('form').send({ _csrf: token, ...form });
   };
 
-  describe('GET /confirm-email/:token', () => {
+  describe('GET and POST /confirm-email/:token', () => {
     it('confirms the address given at sign-up from the link in the mail, once; only then does it sign in', async () => {
       const handle = uniqueHandle('conf');
       const email = address('signup');
@@ -71,14 +78,26 @@ describe('account email', function () {
       const settings = await visitor.get('/settings');
       assert.match(settings.text, /Not confirmed/);
 
-      const page = await supertest(t.app).get(link.pathname);
+      const visitor2 = supertest.agent(t.app);
+      for (let i = 0; i < 2; i += 1) {
+        const ask = await visitor2.get(link.pathname);
+        assert.equal(ask.status, 200, 'opening the link (as a mail scanner does) does not use it');
+        assert.match(ask.text, new RegExp(`Make <strong>${email}</strong> the address of the account <strong>@${handle}</strong>`));
+        assert.match(ask.text, /Confirm this address/);
+        assert.match(String(ask.headers['cache-control']), /no-store/);
+        assert.equal(ask.headers['referrer-policy'], 'no-referrer');
+      }
+      assert.deepEqual((await testPool().query('SELECT email_confirmed_at FROM users WHERE handle = $1', [handle])).rows, [{ email_confirmed_at: null }]);
+      assert.equal((await visitor2.post(link.pathname).type('form').send({})).status, 403, 'the button needs the page\'s CSRF token');
+      const page = await visitor2.post(link.pathname).type('form').send({ _csrf: csrfFrom((await visitor2.get(link.pathname)).text) });
       assert.equal(page.status, 200);
+      assert.match(String(page.headers['cache-control']), /no-store/);
       assert.match(page.text, /Your email address is confirmed/);
       const { rows } = await testPool().query('SELECT email, email_confirmed_at FROM users WHERE handle = $1', [handle]);
       assert.equal(rows[0].email, email);
       assert.equal(rows[0].email_confirmed_at.getTime(), clock.getTime(), 'confirmed at the injected time');
 
-      const again = await supertest(t.app).get(link.pathname);
+      const again = await confirmAt(t.app, link.pathname);
       assert.equal(again.status, 410, 'a link works once');
       assert.match(again.text, /already been used/);
       assert.equal(await signInStatus(t.app, email.toUpperCase(), DEFAULT_PASSWORD), 303, 'a confirmed address signs in');
@@ -92,7 +111,7 @@ describe('account email', function () {
       assert.equal((await post(agent, '/settings/email', { email, currentPassword: user.password })).status, 303);
       const link = linkIn(await mail.box.waitFor(email), '/confirm-email/');
       clock = new Date(clock.getTime() + 24 * HOUR_MS + 1000);
-      const late = await supertest(t.app).get(link.pathname);
+      const late = await confirmAt(t.app, link.pathname);
       assert.equal(late.status, 410);
       assert.match(late.text, /expired/);
       assert.deepEqual(await emailRow(user.id), { email: null, email_confirmed_at: null });
@@ -102,7 +121,7 @@ describe('account email', function () {
       assert.equal(resend.status, 303);
       const second = linkIn(await mail.box.waitFor(email, undefined, { since }), '/confirm-email/');
       assert.notEqual(second.pathname, link.pathname);
-      assert.equal((await supertest(t.app).get(second.pathname)).status, 200);
+      assert.equal((await confirmAt(t.app, second.pathname)).status, 200);
       assert.equal((await emailRow(user.id)).email, email);
     });
 
@@ -125,7 +144,7 @@ describe('account email', function () {
       assert.equal((await post(agent, '/settings/email', { email, currentPassword: user.password })).status, 303);
       const link = linkIn(await mail.box.waitFor(email), '/confirm-email/');
       await createUser({ email, confirmedEmail: true });
-      const res = await supertest(t.app).get(link.pathname);
+      const res = await confirmAt(t.app, link.pathname);
       assert.equal(res.status, 409);
       assert.match(res.text, /belongs to another account/);
       assert.deepEqual(await emailRow(user.id), { email: null, email_confirmed_at: null });
@@ -141,6 +160,8 @@ describe('account email', function () {
       assert.equal((await post(agent, '/settings/email', { email: email.toUpperCase(), currentPassword: owner.password })).status, 303);
       const link = linkIn(await mail.box.waitFor(email), '/confirm-email/');
       assert.equal((await supertest(t.app).get(link.pathname)).status, 200);
+      assert.equal((await emailRow(squatter.id)).email, email, 'opening the link takes nothing');
+      assert.equal((await confirmAt(t.app, link.pathname)).status, 200);
       assert.equal((await emailRow(owner.id)).email, email.toUpperCase());
       assert.deepEqual(await emailRow(squatter.id), { email: null, email_confirmed_at: null });
     });
@@ -189,7 +210,7 @@ describe('account email', function () {
       assert.equal(await signInStatus(t.app, oldEmail, user.password), 303);
 
       const link = linkIn(await mail.box.waitFor(newEmail), '/confirm-email/');
-      assert.equal((await agent.get(link.pathname)).status, 200);
+      assert.equal((await confirmAt(t.app, link.pathname, agent)).status, 200);
       assert.equal((await emailRow(user.id)).email, newEmail);
       const notice = await mail.box.waitFor(oldEmail, (m) => /address was changed/.test(m.subject ?? ''));
       assertWellFormed(notice);
