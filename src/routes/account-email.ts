@@ -7,6 +7,7 @@ import { findEmailToken, tokenState } from '../db/email-tokens.js';
 import { withTransaction } from '../db/pool.js';
 import { findPasswordHash } from '../db/users.js';
 import { parseEmailChange } from '../forms/account-email.js';
+import { hitConfirmationMailTo, tooManyConfirmationsTo } from '../http/account-email-limits.js';
 import { notFound } from '../http/errors.js';
 import { flash } from '../http/session.js';
 import type { RouteDeps } from './deps.js';
@@ -31,6 +32,15 @@ export function accountEmailRoutes(deps: RouteDeps) {
     const account = await findAccountEmail(pool, req.viewer!.id);
     if (!account) throw notFound();
     return account;
+  }
+
+  /** A confirmation link to `email`, or a 429 past the address's limit (counted in the same transaction). */
+  async function sendLimitedConfirmation(account: AccountEmail, email: string): Promise<void> {
+    await withTransaction(pool, async (client) => {
+      const window = await hitConfirmationMailTo(client, email);
+      if (!window.allowed) throw tooManyConfirmationsTo(window);
+      await sendConfirmationLink(deps, client, account, email);
+    });
   }
 
   const MAIL_OFF = 'This site cannot send mail at the moment, so addresses cannot be confirmed. Ask an administrator of the site.';
@@ -81,7 +91,7 @@ export function accountEmailRoutes(deps: RouteDeps) {
       if (!verified.ok) return renderEmailPage(req, res, 422, { email }, { currentPassword: 'That is not your current password.' });
       // Whether another account has the address is not said here (it would tell anyone who has
       // an account); the link's page says so if that is still true when it is followed.
-      await withTransaction(pool, (client) => sendConfirmationLink(deps, client, account, email));
+      await sendLimitedConfirmation(account, email);
       flash(req, 'success', account.email && account.confirmedAt
         ? `We sent a link to ${email}. Your address stays ${account.email} until you follow it.`
         : `We sent a link to ${email}. Follow it to confirm the address.`);
@@ -94,7 +104,7 @@ export function accountEmailRoutes(deps: RouteDeps) {
       // Nothing waits (a second click after confirming): said, and nothing sent.
       if (!account.pending) return renderEmailPage(req, res, 409, {}, {}, 'There is no address waiting for confirmation.');
       const email = account.pending.email;
-      await withTransaction(pool, (client) => sendConfirmationLink(deps, client, account, email));
+      await sendLimitedConfirmation(account, email);
       flash(req, 'success', `We sent the link to ${email} again.`);
       res.redirect(303, '/settings');
     },

@@ -189,7 +189,7 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/confirm-email/:token', secretLinkPage, accountEmail.showConfirm);
   router.post('/confirm-email/:token', secretLinkPage, accountEmail.confirm);
   router.get('/forgot-password', passwordReset.showForgot);
-  router.post('/forgot-password', emailLimits.resetRequestsByClient, emailLimits.resetRequestsByEmail, passwordReset.requestReset);
+  router.post('/forgot-password', emailLimits.resetRequestsByClient, passwordReset.requestReset);
   router.get('/reset-password/:token', secretLinkPage, passwordReset.showReset);
   router.post('/reset-password/:token', secretLinkPage, passwordReset.resetPassword);
   router.get('/settings/comments', requireUser, myComments.show);

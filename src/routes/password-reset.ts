@@ -7,6 +7,7 @@ import { findEmailToken, RESET_LINK_LIFETIME_MS, tokenState } from '../db/email-
 import { withTransaction } from '../db/pool.js';
 import { findUserById } from '../db/users.js';
 import { parseForgotPassword, parsePasswordReset } from '../forms/account-email.js';
+import { hitResetMailTo } from '../http/account-email-limits.js';
 import { endSession } from '../http/session.js';
 import type { RouteDeps } from './deps.js';
 import { renderLinkGone } from './email-links.js';
@@ -57,6 +58,8 @@ export function passwordResetRoutes(deps: RouteDeps) {
       // the page nor the time it takes says whether an account has it.
       renderForgot(res, 200, {}, {}, form.value.email);
       try {
+        // Past the address's limit: no mail, and the same answer (src/http/account-email-limits.ts).
+        if (!(await hitResetMailTo(pool, form.value.email)).allowed) return;
         const account = await findResettableAccount(pool, form.value.email);
         if (account) await withTransaction(pool, (client) => sendResetLink(deps, client, account));
       } catch (err) {

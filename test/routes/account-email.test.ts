@@ -238,6 +238,33 @@ describe('account email', function () {
       assert.equal((await post(agent, '/settings/email', { email: attacker, currentPassword: user.password })).status, 303);
     });
 
+    it('mails at most 3 confirmation links to an address an hour, whichever accounts ask (429 with Retry-After)', async () => {
+      const victim = address('victim');
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        const user = await createUser();
+        const res = await post(await signedInAgent(t.app, user), '/settings/email', { email: i % 2 ? victim.toUpperCase() : victim, currentPassword: user.password });
+        statuses.push(res.status);
+        if (res.status === 429) {
+          assert.ok(Number(res.headers['retry-after']) > 0);
+          assert.match(res.text, /Several confirmation links were sent to this address/);
+        }
+      }
+      assert.deepEqual(statuses, [303, 303, 303, 429]);
+      const { rows } = await testPool().query(`SELECT count(*)::int AS n FROM email_tokens WHERE lower(email) = lower($1)`, [victim]);
+      assert.equal(rows[0].n, 3, 'the refused form issued no link');
+
+      // A sign-up past the limit is made and answered as any other, without the mail.
+      const visitor = supertest.agent(t.app);
+      const handle = uniqueHandle('late');
+      const res = await post(visitor, '/register', { handle, displayName: 'Late person', email: victim, password: DEFAULT_PASSWORD }, '/register');
+      assert.equal(res.status, 303);
+      assert.equal(res.headers.location, `/@${handle}`);
+      const { rows: after } = await testPool().query(`SELECT count(*)::int AS n FROM email_tokens WHERE lower(email) = lower($1)`, [victim]);
+      assert.equal(after[0].n, 3, 'no link for the sign-up');
+      assert.match((await visitor.get('/settings')).text, /Waiting for confirmation/);
+    });
+
     it('only the last address asked for can be confirmed', async () => {
       const user = await createUser();
       const agent = await signedInAgent(t.app, user);
@@ -362,16 +389,23 @@ describe('account email', function () {
       assert.equal((await supertest(t.app).get(link.pathname.replace('/reset-password/', '/confirm-email/'))).status, 404);
     });
 
-    it('limits requests per address whoever asks (429 with Retry-After), the same for an unknown address', async () => {
-      for (const email of [(await createUser({ email: address('limit'), confirmedEmail: true })).email!, address('limitnobody')]) {
-        const statuses: number[] = [];
-        for (let i = 0; i < 4; i += 1) {
+    it('mails at most 3 links to an address an hour, whoever asks, answering the same page every time', async () => {
+      // A 429 here would let anyone block someone's reset by asking for their address 3 times.
+      const user = await createUser({ email: address('limit'), confirmedEmail: true });
+      for (const email of [user.email!, address('limitnobody')]) {
+        const answers = [];
+        for (let i = 0; i < 5; i += 1) {
           const res = await forgot(i % 2 ? email.toUpperCase() : email);
-          statuses.push(res.status);
-          if (res.status === 429) assert.ok(Number(res.headers['retry-after']) > 0);
+          answers.push({ status: res.status, page: comparable(res.text, i % 2 ? email.toUpperCase() : email) });
         }
-        assert.deepEqual(statuses, [200, 200, 200, 429], email);
+        for (const answer of answers) assert.deepEqual(answer, answers[0], email);
+        assert.equal(answers[0]!.status, 200);
       }
+      for (let i = 0; i < 100 && mail.box.to(user.email!).length < 3; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const { rows } = await testPool().query(`SELECT count(*)::int AS n FROM email_tokens WHERE user_id = $1 AND purpose = 'reset'`, [user.id]);
+      assert.equal(rows[0].n, 3, 'links issued');
+      assert.equal(mail.box.to(user.email!).length, 3, 'mails sent');
     });
 
     it('limits requests per client address', async () => {
