@@ -420,6 +420,51 @@ describe('account email', function () {
     });
   });
 
+  describe('reset links that outlived a change', () => {
+    /** The reset link's page and its form, as its holder would use them; the two statuses. */
+    async function useResetLink(token: string): Promise<[number, number]> {
+      const visitor = supertest.agent(t.app);
+      const page = await visitor.get(`/reset-password/${token}`);
+      const csrf = await tokenFor(visitor, '/forgot-password');
+      const post = await visitor.post(`/reset-password/${token}`).type('form').send({ _csrf: csrf, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD });
+      return [page.status, post.status];
+    }
+    const resetLink = (user: { id: number; email: string | null }) => insertEmailToken(testPool(), { userId: user.id, purpose: 'reset', email: user.email!, now: clock });
+
+    it('stop working when the password is changed in the settings', async () => {
+      const user = await createUser({ email: address('pwchange'), confirmedEmail: true });
+      const token = await resetLink(user);
+      const agent = await signedInAgent(t.app, user);
+      const changed = 'the owner chose this one 42';
+      assert.equal((await post(agent, '/settings/password', { currentPassword: user.password, newPassword: changed, confirmPassword: changed }, '/settings/password')).status, 303);
+      assert.deepEqual(await useResetLink(token), [404, 404]);
+      assert.equal(await signInStatus(t.app, user.handle, changed), 303, 'the owner\'s password stays');
+    });
+
+    it('stop working when a new address is confirmed', async () => {
+      const user = await createUser({ email: address('addrold'), confirmedEmail: true });
+      const token = await resetLink(user);
+      const agent = await signedInAgent(t.app, user);
+      const newEmail = address('addrnew');
+      assert.equal((await post(agent, '/settings/email', { email: newEmail, currentPassword: user.password })).status, 303);
+      assert.equal((await confirmAt(t.app, linkIn(await mail.box.waitFor(newEmail), '/confirm-email/').pathname, agent)).status, 200);
+      assert.deepEqual(await useResetLink(token), [404, 404]);
+      assert.equal(await signInStatus(t.app, user.handle, user.password), 303);
+    });
+
+    it('do not work once the link\'s address is no longer the account\'s confirmed one', async () => {
+      const user = await createUser({ email: address('moved'), confirmedEmail: true });
+      const token = await resetLink(user);
+      await testPool().query('UPDATE users SET email = $2 WHERE id = $1', [user.id, address('elsewhere')]);
+      assert.deepEqual(await useResetLink(token), [404, 404]);
+      await testPool().query('UPDATE users SET email = $2, email_confirmed_at = NULL WHERE id = $1', [user.id, user.email]);
+      assert.deepEqual(await useResetLink(token), [404, 404], 'nor once it is unconfirmed');
+      const { rows } = await testPool().query('SELECT used_at FROM email_tokens WHERE user_id = $1', [user.id]);
+      assert.deepEqual(rows, [{ used_at: null }], 'a refused link is not used');
+      assert.equal(await signInStatus(t.app, user.handle, user.password), 303, 'the password stays');
+    });
+  });
+
   describe('the token of a mailed link, kept out of the logs', () => {
     const token = 'AbC_-' + 'x'.repeat(38);
 
