@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { isHttps } from '../config.js';
+import { isHttps, mailEnabled } from '../config.js';
 import { verifyPassword } from '../auth/passwords.js';
 import { signUp } from '../auth/sign-up.js';
 import { createPendingAccount } from '../db/registrations.js';
@@ -52,8 +52,9 @@ export function accountRoutes(deps: RouteDeps) {
       // account is made without it, see signUp): the link carries it, and following it proves it.
       const typedEmail = form.value.email;
       // Past the address's limit the account is made all the same, without the mail: the answer
-      // must not differ, and "send the link again" in the settings works later.
-      const confirmLink = typedEmail ? async (client: PoolClient, user: User) => {
+      // must not differ, and "send the link again" in the settings works later. With mail off
+      // nothing is sent, so nothing is counted.
+      const confirmLink = typedEmail && mailEnabled(config) ? async (client: PoolClient, user: User) => {
         if ((await hitConfirmationMailTo(client, typedEmail)).allowed) await sendConfirmationLink(deps, client, user, typedEmail);
       } : undefined;
       const created = await signUp(pool, storage, form.value, (account) => create(pool, account, confirmLink));
