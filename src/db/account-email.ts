@@ -56,10 +56,11 @@ export type ConfirmResult =
 
 /**
  * Follows a confirmation link in one transaction: the link is used, the account's address
- * becomes the link's, confirmed at `now`, and `then` runs (the mail to the old address) in the
- * same transaction; the account's unused reset links are retired. An address another account has confirmed meanwhile writes nothing and
- * leaves the link as it was ('taken'); one that another account only typed, never confirmed,
- * is taken from it: an unconfirmed address is a claim, the link followed is proof.
+ * becomes the link's, confirmed at `now`, the account's unused reset links are retired, and
+ * `then` runs (the mail to the old address) in the same transaction. An address another
+ * account has confirmed meanwhile writes nothing and leaves the link as it was ('taken'); one
+ * that another account only typed, never confirmed, is taken from it: an unconfirmed address is
+ * a claim, the link followed is proof.
  */
 export async function confirmEmailAddress(pool: Pool, token: string, now: Date, then: (client: PoolClient, result: Extract<ConfirmResult, { ok: true }>, userId: number) => Promise<void>): Promise<ConfirmResult> {
   try {

@@ -34,7 +34,10 @@ export function accountEmailRoutes(deps: RouteDeps) {
     return account;
   }
 
-  /** A confirmation link to `email`, or a 429 past the address's limit (counted in the same transaction). */
+  /**
+   * A confirmation link to `email`, or a 429 past the address's limit. Counted in the
+   * transaction that sends it: a refused or failed send does not count.
+   */
   async function sendLimitedConfirmation(account: AccountEmail, email: string): Promise<void> {
     await withTransaction(pool, async (client) => {
       const window = await hitConfirmationMailTo(client, email);
