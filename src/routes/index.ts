@@ -79,6 +79,9 @@ export function buildOpenRouter(deps: RouteDeps): Router {
   const unsubscribe = unsubscribeRoutes(deps);
   router.get('/unsubscribe/:token', siteLocals(deps.settings), unsubscribe.showUnsubscribe);
   router.post('/unsubscribe/:token', unsubscribe.readForm, siteLocals(deps.settings), unsubscribe.unsubscribe);
+  // A mailed link's token is a key to an account: its pages are marked before anything can
+  // refuse them (the CSRF check's 403 too), so that no page at that address repeats it.
+  router.use(['/reset-password/:token', '/confirm-email/:token'], secretLinkPage);
   return router;
 }
 

@@ -488,6 +488,13 @@ describe('account email', function () {
         assert.match(page.text, /href="\/login"/, path);
         assert.doesNotMatch(page.text, /next=%2F(reset-password|confirm-email)/i, path);
       }
+      for (const path of [`/reset-password/${reset}`, `/confirm-email/${confirm}`]) {
+        const forged = await supertest(t.app).post(path).type('form').send({});
+        assert.equal(forged.status, 403, 'refused before the route: no CSRF token');
+        assert.match(String(forged.headers['cache-control']), /no-store/, path);
+        assert.equal(forged.headers['referrer-policy'], 'no-referrer', path);
+        assert.doesNotMatch(forged.text, /next=%2F(reset-password|confirm-email)/i, path);
+      }
     });
   });
 
