@@ -56,10 +56,11 @@ export type ConfirmResult =
 
 /**
  * Follows a confirmation link in one transaction: the link is used, the account's address
- * becomes the link's, confirmed at `now`, and `then` runs (the mail to the old address) in the
- * same transaction. An address another account has confirmed meanwhile writes nothing and
- * leaves the link as it was ('taken'); one that another account only typed, never confirmed,
- * is taken from it: an unconfirmed address is a claim, the link followed is proof.
+ * becomes the link's, confirmed at `now`, the account's unused reset links are retired, and
+ * `then` runs (the mail to the old address) in the same transaction. An address another
+ * account has confirmed meanwhile writes nothing and leaves the link as it was ('taken'); one
+ * that another account only typed, never confirmed, is taken from it: an unconfirmed address is
+ * a claim, the link followed is proof.
  */
 export async function confirmEmailAddress(pool: Pool, token: string, now: Date, then: (client: PoolClient, result: Extract<ConfirmResult, { ok: true }>, userId: number) => Promise<void>): Promise<ConfirmResult> {
   try {
@@ -78,6 +79,8 @@ export async function confirmEmailAddress(pool: Pool, token: string, now: Date, 
       );
       const row = rows[0];
       if (!row) throw new TokenGone();
+      // A reset link mailed to the old address must not outlive it.
+      await deleteUnusedEmailTokens(client, used.userId, 'reset');
       const result = { ok: true as const, email: used.email, handle: row.handle, previous: row.old_email ? { email: row.old_email, confirmed: row.old_confirmed_at !== null } : null };
       await then(client, result, used.userId);
       return result;
@@ -105,14 +108,20 @@ async function isConfirmedElsewhere(db: Queryable, email: string, userId: number
  * Sets a new password from a reset link, in one transaction: the link is used, the hash
  * replaced, every session of the account ended (sessions_user_idx) and its other reset links
  * retired, and `then` runs (the announcement) in the same transaction. Null when the link was
- * used or expired meanwhile, or the account deleted: nothing is written then.
+ * used or expired meanwhile, the account deleted, or its confirmed address is no longer the
+ * link's: nothing is written then.
  */
 export async function resetPasswordWithToken(pool: Pool, token: string, passwordHash: string, now: Date, then: (client: PoolClient, userId: number) => Promise<void>): Promise<{ userId: number; sessionsEnded: number } | null> {
   try {
     return await withTransaction(pool, async (client) => {
       const used = await consumeEmailToken(client, token, 'reset', now);
       if (!used) return null;
-      const updated = await client.query('UPDATE users SET password_hash = $2 WHERE id = $1 AND deleted_at IS NULL', [used.userId, passwordHash]);
+      // Only while the link's address is still the account's confirmed one (a link that outlived
+      // a change of address goes to someone who no longer owns the account's mail).
+      const updated = await client.query(
+        'UPDATE users SET password_hash = $2 WHERE id = $1 AND deleted_at IS NULL AND email_confirmed_at IS NOT NULL AND lower(email) = lower($3)',
+        [used.userId, passwordHash, used.email],
+      );
       if (updated.rowCount !== 1) throw new TokenGone();
       const ended = await client.query(`DELETE FROM sessions WHERE sess ->> 'userId' = $1`, [String(used.userId)]);
       await deleteUnusedEmailTokens(client, used.userId, 'reset');
@@ -123,4 +132,17 @@ export async function resetPasswordWithToken(pool: Pool, token: string, password
     if (err instanceof TokenGone) return null;
     throw err;
   }
+}
+
+/**
+ * A new password set by its owner (/settings/password), with the account's unused reset links
+ * retired: a link asked for before, by whoever, must not undo the change. `then` (the
+ * announcement) runs in the same transaction.
+ */
+export async function changePasswordHash(pool: Pool, userId: number, passwordHash: string, then: (client: PoolClient) => Promise<void>): Promise<void> {
+  await withTransaction(pool, async (client) => {
+    await client.query('UPDATE users SET password_hash = $2 WHERE id = $1', [userId, passwordHash]);
+    await deleteUnusedEmailTokens(client, userId, 'reset');
+    await then(client);
+  });
 }

@@ -96,7 +96,7 @@ export async function consumeEmailToken(db: Queryable, token: string, purpose: E
   return rows[0] ? toEmailToken(rows[0]) : null;
 }
 
-/** After a reset, the account's other reset links stop working (email_tokens_user_idx). */
+/** After a reset, a change of password or of address, the account's other reset links stop working (email_tokens_user_idx). */
 export async function deleteUnusedEmailTokens(db: Queryable, userId: number, purpose: EmailTokenPurpose): Promise<void> {
   await db.query('DELETE FROM email_tokens WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL', [userId, purpose]);
 }

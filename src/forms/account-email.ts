@@ -14,7 +14,7 @@ export function checkEmailAddress(email: string): string | null {
 
 export interface EmailChange {
   email: string;
-  /** '' when not typed: asked only to replace a confirmed address. */
+  /** '' when not typed; the handler asks for it (a 422 that keeps the typed address). */
   currentPassword: string;
 }
 

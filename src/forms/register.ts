@@ -37,8 +37,13 @@ export function checkNewPassword(password: string, handle: string): string | nul
   return null;
 }
 
-/** An address: no spaces, controls or invisible format characters (a right-to-left override could disguise it). */
-export const EMAIL_PATTERN = /^[^\s@\p{Cc}\p{Cf}]+@[^\s@\p{Cc}\p{Cf}]+\.[^\s@\p{Cc}\p{Cf}]+$/u;
+/**
+ * An address: no spaces, controls or invisible format characters (a right-to-left override could
+ * disguise it), and none of the characters of RFC 5322's address lists and quoting: nodemailer
+ * reads `x<victim@example.org>` as a mail to the victim and `a@b.c,postmaster` as two, so a link
+ * meant for the typed address would go to someone else.
+ */
+export const EMAIL_PATTERN = /^[^\s@\p{Cc}\p{Cf}<>,;:"()[\]\\]+@[^\s@\p{Cc}\p{Cf}<>,;:"()[\]\\]+\.[^\s@\p{Cc}\p{Cf}<>,;:"()[\]\\]+$/u;
 
 export interface Registration {
   handle: string;

@@ -1,11 +1,12 @@
 import type { Request, Response } from 'express';
-import { isHttps } from '../config.js';
+import { isHttps, mailEnabled } from '../config.js';
 import { verifyPassword } from '../auth/passwords.js';
 import { signUp } from '../auth/sign-up.js';
 import { createPendingAccount } from '../db/registrations.js';
 import { createAccount, findCredentials, updatePasswordHash, type User } from '../db/users.js';
 import type { PoolClient } from '../db/pool.js';
 import { sendConfirmationLink } from '../auth/account-email.js';
+import { hitConfirmationMailTo } from '../http/account-email-limits.js';
 import { field } from '../forms/fields.js';
 import { parseLogin } from '../forms/login.js';
 import { parseRegistration } from '../forms/register.js';
@@ -50,7 +51,12 @@ export function accountRoutes(deps: RouteDeps) {
       // The address typed is mailed a link even when another account already has it (and the
       // account is made without it, see signUp): the link carries it, and following it proves it.
       const typedEmail = form.value.email;
-      const confirmLink = typedEmail ? async (client: PoolClient, user: User) => void (await sendConfirmationLink(deps, client, user, typedEmail)) : undefined;
+      // Past the address's limit the account is made all the same, without the mail: the answer
+      // must not differ, and "send the link again" in the settings works later. With mail off
+      // nothing is sent, so nothing is counted.
+      const confirmLink = typedEmail && mailEnabled(config) ? async (client: PoolClient, user: User) => {
+        if ((await hitConfirmationMailTo(client, typedEmail)).allowed) await sendConfirmationLink(deps, client, user, typedEmail);
+      } : undefined;
       const created = await signUp(pool, storage, form.value, (account) => create(pool, account, confirmLink));
       if (!created.ok) {
         const { displayName, email } = form.value;

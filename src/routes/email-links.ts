@@ -30,10 +30,12 @@ export function renderLinkGone(res: Response, problem: LinkProblem, purpose: 're
 /**
  * For the pages at a mailed link's address: the token in the URL is a key to the account, so
  * no cache keeps the page and no request from it (to /login, a stylesheet) repeats the address
- * in a Referer header, where logs would keep it.
+ * in a Referer header, where logs would keep it; nor does the header's "Sign in" link.
  */
 export function secretLinkPage(_req: Request, res: Response, next: NextFunction): void {
   res.set('Cache-Control', 'no-store');
   res.set('Referrer-Policy', 'no-referrer');
+  // The header's "Sign in" link would carry the token in ?next= (to the log, to the next page).
+  res.locals.secretLink = true;
   next();
 }

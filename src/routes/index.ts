@@ -79,6 +79,9 @@ export function buildOpenRouter(deps: RouteDeps): Router {
   const unsubscribe = unsubscribeRoutes(deps);
   router.get('/unsubscribe/:token', siteLocals(deps.settings), unsubscribe.showUnsubscribe);
   router.post('/unsubscribe/:token', unsubscribe.readForm, siteLocals(deps.settings), unsubscribe.unsubscribe);
+  // A mailed link's token is a key to an account: its pages are marked before anything can
+  // refuse them (the CSRF check's 403 too), so that no page at that address repeats it.
+  router.use(['/reset-password/:token', '/confirm-email/:token'], secretLinkPage);
   return router;
 }
 
@@ -185,9 +188,11 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/settings/email', requireUser, accountEmail.showEmail);
   router.post('/settings/email', requireUser, emailLimits.confirmationsByAccount, keepsPages, accountEmail.changeEmail);
   router.post('/settings/email/resend', requireUser, emailLimits.confirmationsByAccount, keepsPages, accountEmail.resendConfirmation);
-  router.get('/confirm-email/:token', secretLinkPage, accountEmail.confirm);
+  // The page asks, the button (POST, with the CSRF token of the page) confirms: scanners open links.
+  router.get('/confirm-email/:token', secretLinkPage, accountEmail.showConfirm);
+  router.post('/confirm-email/:token', secretLinkPage, accountEmail.confirm);
   router.get('/forgot-password', passwordReset.showForgot);
-  router.post('/forgot-password', emailLimits.resetRequestsByClient, emailLimits.resetRequestsByEmail, passwordReset.requestReset);
+  router.post('/forgot-password', emailLimits.resetRequestsByClient, passwordReset.requestReset);
   router.get('/reset-password/:token', secretLinkPage, passwordReset.showReset);
   router.post('/reset-password/:token', secretLinkPage, passwordReset.resetPassword);
   router.get('/settings/comments', requireUser, myComments.show);

@@ -2,11 +2,11 @@ import type { Request, Response } from 'express';
 import { sendResetLink, announcePasswordChange } from '../auth/account-email.js';
 import { hashPassword } from '../auth/passwords.js';
 import { isHttps, mailEnabled } from '../config.js';
-import { findResettableAccount, resetPasswordWithToken } from '../db/account-email.js';
+import { findAccountEmail, findResettableAccount, resetPasswordWithToken } from '../db/account-email.js';
 import { findEmailToken, RESET_LINK_LIFETIME_MS, tokenState } from '../db/email-tokens.js';
 import { withTransaction } from '../db/pool.js';
-import { findUserById } from '../db/users.js';
 import { parseForgotPassword, parsePasswordReset } from '../forms/account-email.js';
+import { hitResetMailTo } from '../http/account-email-limits.js';
 import { endSession } from '../http/session.js';
 import type { RouteDeps } from './deps.js';
 import { renderLinkGone } from './email-links.js';
@@ -35,8 +35,10 @@ export function passwordResetRoutes(deps: RouteDeps) {
     const token = String(req.params.token);
     const link = await findEmailToken(pool, token, 'reset');
     const state = tokenState(link, deps.now());
-    const account = link && state === 'valid' ? await findUserById(pool, link.userId) : null;
-    if (!link || !account) {
+    const account = link && state === 'valid' ? await findAccountEmail(pool, link.userId) : null;
+    // The link went to an address that is no longer the account's confirmed one: not for it now.
+    const stillItsAddress = account?.confirmedAt && account.email?.toLowerCase() === link?.email.toLowerCase();
+    if (!link || !account || !stillItsAddress) {
       renderLinkGone(res, state === 'valid' ? 'unknown' : state, 'reset');
       return null;
     }
@@ -57,6 +59,8 @@ export function passwordResetRoutes(deps: RouteDeps) {
       // the page nor the time it takes says whether an account has it.
       renderForgot(res, 200, {}, {}, form.value.email);
       try {
+        // Past the address's limit: no mail, and the same answer (src/http/account-email-limits.ts).
+        if (!(await hitResetMailTo(pool, form.value.email)).allowed) return;
         const account = await findResettableAccount(pool, form.value.email);
         if (account) await withTransaction(pool, (client) => sendResetLink(deps, client, account));
       } catch (err) {

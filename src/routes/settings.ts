@@ -3,9 +3,9 @@ import type { Request, Response } from 'express';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { isHttps, mailEnabled } from '../config.js';
 import { announcePasswordChange } from '../auth/account-email.js';
-import { findAccountEmail } from '../db/account-email.js';
+import { changePasswordHash, findAccountEmail } from '../db/account-email.js';
 import { deleteOtherSessions } from '../db/sessions.js';
-import { findPasswordHash, findUserById, replaceAvatarKey, softDeleteAccount, updatePasswordHash, updateProfile } from '../db/users.js';
+import { findPasswordHash, findUserById, replaceAvatarKey, softDeleteAccount, updateProfile } from '../db/users.js';
 import { parseAccountDeletion, parsePasswordChange } from '../forms/password.js';
 import { BIO_MAX, parseProfile } from '../forms/profile.js';
 import { notFound } from '../http/errors.js';
@@ -91,8 +91,7 @@ export function settingsRoutes(deps: RouteDeps) {
       if (!current.ok) {
         return void res.status(422).render('settings/password', { title: 'Change your password', errors: { currentPassword: 'That is not your current password.' } });
       }
-      await updatePasswordHash(pool, viewer.id, await hashPassword(form.value.newPassword));
-      await announcePasswordChange(deps, pool, viewer.id);
+      await changePasswordHash(pool, viewer.id, await hashPassword(form.value.newPassword), (client) => announcePasswordChange(deps, client, viewer.id));
       const ended = await deleteOtherSessions(pool, viewer.id, req.sessionID);
       // This session goes on under a new id: an id copied before the change (the reason to change it, perhaps) stops working.
       await beginSession(req, viewer.id);

@@ -15,6 +15,8 @@ const DOMAIN = 'check-params.test';
 const NEW_PASSWORD = 'another long passphrase 77';
 const DAY_MS = 24 * 3_600_000;
 const address = () => `${uniqueHandle('cp')}@${DOMAIN}`;
+/** Addresses nodemailer parses as other or more recipients than the one typed (as in accounts.test.ts). */
+const ADDRESS_LISTS = ['x<victim@example.org>', 'a@b.example,postmaster', 'a@b.example;c@d.example', '"a b"@example.org', 'undisclosed:a@b.example', 'a(comment)@example.org', 'back\\slash@example.org'];
 const MALFORMED_TOKENS = ['short', 'A'.repeat(44), 'A'.repeat(42) + '!', '..%2F..%2Fetc', '%00'.repeat(43), 'x'.repeat(2000)];
 
 async function linkCount(): Promise<number> {
@@ -78,13 +80,13 @@ describe('check params: account email', () => {
       }
     });
 
-    it('succeeds with a valid token, signed in or not (the reset page uses nothing)', async () => {
+    it('succeeds with a valid token, signed in or not (the pages use nothing)', async () => {
       const reset = await link(user, 'reset');
       assert.equal((await refused(() => supertest(t.app).get(`/reset-password/${reset}`))).status, 200);
       assert.equal((await agent.get(`/reset-password/${reset}`)).status, 200);
       const someone = await createUser();
       const confirm = await insertEmailToken(testPool(), { userId: someone.id, purpose: 'confirm', email: address(), now: new Date() });
-      assert.equal((await supertest(t.app).get(`/confirm-email/${confirm}`)).status, 200);
+      assert.equal((await refused(() => supertest(t.app).get(`/confirm-email/${confirm}`))).status, 200);
     });
   });
 
@@ -143,6 +145,33 @@ describe('check params: account email', () => {
     });
   });
 
+  describe('POST /confirm-email/:token', () => {
+    const confirmLink = async () => {
+      const someone = await createUser();
+      return { someone, token: await insertEmailToken(testPool(), { userId: someone.id, purpose: 'confirm', email: address(), now: new Date() }) };
+    };
+
+    it('fails without a CSRF token', async () => {
+      const { token } = await confirmLink();
+      assert.equal((await refused(() => supertest(t.app).post(`/confirm-email/${token}`).type('form').send({}))).status, 403);
+    });
+
+    it('fails with unknown, malformed, wrong-purpose, used and expired tokens, writing nothing', async () => {
+      const visitor = await anonymousAgent(t.app);
+      for (const [token, status] of await badTokens('confirm')) {
+        const res = await refused(() => postForm(visitor, `/confirm-email/${token}`, {}, { tokenPage: '/login' }));
+        assert.equal(res.status, status, token.slice(0, 50));
+      }
+    });
+
+    it('succeeds with a valid token, signed in or not', async () => {
+      const { token } = await confirmLink();
+      assert.equal((await postForm(await anonymousAgent(t.app), `/confirm-email/${token}`, {}, { tokenPage: '/login' })).status, 200);
+      const second = await confirmLink();
+      assert.equal((await postForm(agent, `/confirm-email/${second.token}`, {}, { tokenPage: '/settings' })).status, 200);
+    });
+  });
+
   describe('GET /settings/email', () => {
     it('fails with a non-authenticated user or a banned account (303 to sign in)', async () => {
       assertSignIn(await supertest(t.app).get('/settings/email'), '/settings/email');
@@ -175,10 +204,25 @@ describe('check params: account email', () => {
       for (const path of paths) assert.equal((await refused(() => agent.post(path).type('form').send({ email: address(), currentPassword: user.password }))).status, 403, path);
     });
 
+    it('fails without the current password, for a first address too (422)', async () => {
+      const someone = await createUser({ email: address() });
+      const theirs = await signedInAgent(t.app, someone);
+      for (const bad of <Record<string, string>[]>[{ email: address() }, { email: address(), currentPassword: '' }, { email: address(), currentPassword: 'wrong password' }]) {
+        assert.equal((await refused(() => postForm(theirs, '/settings/email', bad, { tokenPage: '/settings' }))).status, 422, JSON.stringify(bad));
+      }
+    });
+
     it('fails with a missing, malformed or oversized field, or the wrong password (422)', async () => {
       for (const bad of <Record<string, string>[]>[{}, { email: 'nope' }, { email: `${'e'.repeat(250)}@example.org`, currentPassword: user.password }, { email: address() }, { email: address(), currentPassword: 'wrong password' }, { email: address(), currentPassword: 'p'.repeat(300) }, { email: user.email!, currentPassword: user.password }]) {
         const res = await refused(() => postForm(agent, '/settings/email', bad, { tokenPage: '/settings' }));
         assert.equal(res.status, 422, JSON.stringify(bad).slice(0, 80));
+      }
+    });
+
+    it('fails with an address that a mailer would read as another or several recipients (422)', async () => {
+      for (const email of ADDRESS_LISTS) {
+        const res = await refused(() => postForm(agent, '/settings/email', { email, currentPassword: user.password }, { tokenPage: '/settings' }));
+        assert.equal(res.status, 422, email);
       }
     });
 
@@ -191,7 +235,7 @@ describe('check params: account email', () => {
     it('succeeds with correct parameters', async () => {
       const someone = await createUser();
       const theirs = await signedInAgent(t.app, someone);
-      assert.equal((await postForm(theirs, '/settings/email', { email: address() }, { tokenPage: '/settings' })).status, 303);
+      assert.equal((await postForm(theirs, '/settings/email', { email: address(), currentPassword: someone.password }, { tokenPage: '/settings' })).status, 303);
       assert.equal((await postForm(theirs, '/settings/email/resend', {}, { tokenPage: '/settings' })).status, 303);
       assert.equal((await postForm(agent, '/settings/email', { email: address(), currentPassword: user.password }, { tokenPage: '/settings' })).status, 303);
     });

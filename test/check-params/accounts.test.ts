@@ -9,6 +9,8 @@ import { createUser, uniqueHandle } from '../helpers/factories.js';
 import { testPool } from '../helpers/database.js';
 
 const PASSWORD = 'a long and unusual passphrase 42';
+/** Addresses nodemailer parses as other or more recipients than the one typed (RFC 5322 lists, quoting, groups). */
+const ADDRESS_LISTS = ['x<victim@example.org>', 'a@b.example,postmaster', 'a@b.example;c@d.example', '"a b"@example.org', 'undisclosed:a@b.example', 'a(comment)@example.org', 'a@[192.0.2.1].example', 'back\\slash@example.org'];
 const registration = (overrides: Record<string, string> = {}) => ({ handle: uniqueHandle('cp'), displayName: 'New person', email: '', password: PASSWORD, ...overrides });
 
 describe('check params: accounts', () => {
@@ -50,6 +52,15 @@ describe('check params: accounts', () => {
       for (const bad of <Record<string, string>[]>[{ handle: 'a b' }, { handle: 'ab' }, { handle: 'admin' }, { email: 'not-an-email' }, { password: 'short' }, { password: 'qwertyuiop' }, { displayName: 'tab\there' }]) {
         const res = await withoutWrites(() => postForm(agent, '/register', registration(bad)));
         assert.equal(res.status, 422, JSON.stringify(bad));
+      }
+    });
+
+    it('fails with an address that a mailer would read as another or several recipients', async () => {
+      const agent = await anonymousAgent(t.app);
+      for (const email of ADDRESS_LISTS) {
+        const res = await withoutWrites(() => postForm(agent, '/register', registration({ email })));
+        assert.equal(res.status, 422, email);
+        assert.match(res.text, /Enter an email address like name@example.org/);
       }
     });
 

@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import type { ParsedMail } from 'mailparser';
 import supertest from 'supertest';
 import { insertEmailToken } from '../../src/db/email-tokens.js';
+import { redactUrl } from '../../src/http/logging.js';
 import { createTestApp, useWorker, type TestApp } from '../helpers/app.js';
-import { signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
+import { csrfFrom, signedInAgent, tokenFor, type Agent } from '../helpers/agent.js';
 import { testPool } from '../helpers/database.js';
 import { banUser, createUser, deleteUser, DEFAULT_PASSWORD, uniqueHandle } from '../helpers/factories.js';
 import { linkIn, useMailBox } from '../helpers/mail.js';
@@ -27,6 +28,13 @@ const address = (stem: string) => `${uniqueHandle(stem)}@example.test`;
 async function emailRow(userId: number) {
   const { rows } = await testPool().query<{ email: string | null; email_confirmed_at: Date | null }>('SELECT email, email_confirmed_at FROM users WHERE id = $1', [userId]);
   return rows[0]!;
+}
+
+/** Follows a confirmation link as its owner does: its page (which only asks), then its button. */
+async function confirmAt(app: TestApp['app'], path: string, agent: Agent = supertest.agent(app)) {
+  const page = await agent.get(path);
+  if (page.status !== 200) return page;
+  return agent.post(path).type('form').send({ _csrf: csrfFrom(page.text) });
 }
 
 async function signInStatus(app: TestApp['app'], login: string, password: string): Promise<number> {
@@ -52,7 +60,7 @@ describe('account email', function () {
     return agent.post(path).type('form').send({ _csrf: token, ...form });
   };
 
-  describe('GET /confirm-email/:token', () => {
+  describe('GET and POST /confirm-email/:token', () => {
     it('confirms the address given at sign-up from the link in the mail, once; only then does it sign in', async () => {
       const handle = uniqueHandle('conf');
       const email = address('signup');
@@ -70,14 +78,26 @@ describe('account email', function () {
       const settings = await visitor.get('/settings');
       assert.match(settings.text, /Not confirmed/);
 
-      const page = await supertest(t.app).get(link.pathname);
+      const visitor2 = supertest.agent(t.app);
+      for (let i = 0; i < 2; i += 1) {
+        const ask = await visitor2.get(link.pathname);
+        assert.equal(ask.status, 200, 'opening the link (as a mail scanner does) does not use it');
+        assert.match(ask.text, new RegExp(`Make <strong>${email}</strong> the address of the account <strong>@${handle}</strong>`));
+        assert.match(ask.text, /Confirm this address/);
+        assert.match(String(ask.headers['cache-control']), /no-store/);
+        assert.equal(ask.headers['referrer-policy'], 'no-referrer');
+      }
+      assert.deepEqual((await testPool().query('SELECT email_confirmed_at FROM users WHERE handle = $1', [handle])).rows, [{ email_confirmed_at: null }]);
+      assert.equal((await visitor2.post(link.pathname).type('form').send({})).status, 403, 'the button needs the page\'s CSRF token');
+      const page = await visitor2.post(link.pathname).type('form').send({ _csrf: csrfFrom((await visitor2.get(link.pathname)).text) });
       assert.equal(page.status, 200);
+      assert.match(String(page.headers['cache-control']), /no-store/);
       assert.match(page.text, /Your email address is confirmed/);
       const { rows } = await testPool().query('SELECT email, email_confirmed_at FROM users WHERE handle = $1', [handle]);
       assert.equal(rows[0].email, email);
       assert.equal(rows[0].email_confirmed_at.getTime(), clock.getTime(), 'confirmed at the injected time');
 
-      const again = await supertest(t.app).get(link.pathname);
+      const again = await confirmAt(t.app, link.pathname);
       assert.equal(again.status, 410, 'a link works once');
       assert.match(again.text, /already been used/);
       assert.equal(await signInStatus(t.app, email.toUpperCase(), DEFAULT_PASSWORD), 303, 'a confirmed address signs in');
@@ -88,10 +108,10 @@ describe('account email', function () {
       const user = await createUser();
       const agent = await signedInAgent(t.app, user);
       const email = address('late');
-      assert.equal((await post(agent, '/settings/email', { email })).status, 303);
+      assert.equal((await post(agent, '/settings/email', { email, currentPassword: user.password })).status, 303);
       const link = linkIn(await mail.box.waitFor(email), '/confirm-email/');
       clock = new Date(clock.getTime() + 24 * HOUR_MS + 1000);
-      const late = await supertest(t.app).get(link.pathname);
+      const late = await confirmAt(t.app, link.pathname);
       assert.equal(late.status, 410);
       assert.match(late.text, /expired/);
       assert.deepEqual(await emailRow(user.id), { email: null, email_confirmed_at: null });
@@ -101,7 +121,7 @@ describe('account email', function () {
       assert.equal(resend.status, 303);
       const second = linkIn(await mail.box.waitFor(email, undefined, { since }), '/confirm-email/');
       assert.notEqual(second.pathname, link.pathname);
-      assert.equal((await supertest(t.app).get(second.pathname)).status, 200);
+      assert.equal((await confirmAt(t.app, second.pathname)).status, 200);
       assert.equal((await emailRow(user.id)).email, email);
     });
 
@@ -121,10 +141,10 @@ describe('account email', function () {
       const user = await createUser();
       const agent = await signedInAgent(t.app, user);
       const email = address('taken');
-      assert.equal((await post(agent, '/settings/email', { email })).status, 303);
+      assert.equal((await post(agent, '/settings/email', { email, currentPassword: user.password })).status, 303);
       const link = linkIn(await mail.box.waitFor(email), '/confirm-email/');
       await createUser({ email, confirmedEmail: true });
-      const res = await supertest(t.app).get(link.pathname);
+      const res = await confirmAt(t.app, link.pathname);
       assert.equal(res.status, 409);
       assert.match(res.text, /belongs to another account/);
       assert.deepEqual(await emailRow(user.id), { email: null, email_confirmed_at: null });
@@ -137,9 +157,11 @@ describe('account email', function () {
       const squatter = await createUser({ email });
       const owner = await createUser();
       const agent = await signedInAgent(t.app, owner);
-      assert.equal((await post(agent, '/settings/email', { email: email.toUpperCase() })).status, 303);
+      assert.equal((await post(agent, '/settings/email', { email: email.toUpperCase(), currentPassword: owner.password })).status, 303);
       const link = linkIn(await mail.box.waitFor(email), '/confirm-email/');
       assert.equal((await supertest(t.app).get(link.pathname)).status, 200);
+      assert.equal((await emailRow(squatter.id)).email, email, 'opening the link takes nothing');
+      assert.equal((await confirmAt(t.app, link.pathname)).status, 200);
       assert.equal((await emailRow(owner.id)).email, email.toUpperCase());
       assert.deepEqual(await emailRow(squatter.id), { email: null, email_confirmed_at: null });
     });
@@ -188,7 +210,7 @@ describe('account email', function () {
       assert.equal(await signInStatus(t.app, oldEmail, user.password), 303);
 
       const link = linkIn(await mail.box.waitFor(newEmail), '/confirm-email/');
-      assert.equal((await agent.get(link.pathname)).status, 200);
+      assert.equal((await confirmAt(t.app, link.pathname, agent)).status, 200);
       assert.equal((await emailRow(user.id)).email, newEmail);
       const notice = await mail.box.waitFor(oldEmail, (m) => /address was changed/.test(m.subject ?? ''));
       assertWellFormed(notice);
@@ -198,13 +220,58 @@ describe('account email', function () {
       assert.equal(await signInStatus(t.app, newEmail, user.password), 303);
     });
 
+    it('asks the password to add a first address too, for an account whose address was never confirmed', async () => {
+      // Every account from before confirmed addresses: a stolen session must not set an address
+      // of its own, confirm it and reset the password.
+      const user = await createUser({ email: address('before') });
+      const agent = await signedInAgent(t.app, user);
+      const form = await agent.get('/settings');
+      assert.match(form.text, /name="currentPassword"/);
+      const attacker = address('attacker');
+      for (const currentPassword of [undefined, '', 'not my password']) {
+        const res = await post(agent, '/settings/email', currentPassword === undefined ? { email: attacker } : { email: attacker, currentPassword });
+        assert.equal(res.status, 422, String(currentPassword));
+        assert.match(res.text, currentPassword === 'not my password' ? /That is not your current password/ : /Enter your current password to add or change your address/);
+      }
+      const { rows } = await testPool().query('SELECT 1 FROM email_tokens WHERE user_id = $1', [user.id]);
+      assert.equal(rows.length, 0, 'no link issued');
+      assert.equal((await post(agent, '/settings/email', { email: attacker, currentPassword: user.password })).status, 303);
+    });
+
+    it('mails at most 3 confirmation links to an address an hour, whichever accounts ask (429 with Retry-After)', async () => {
+      const victim = address('victim');
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        const user = await createUser();
+        const res = await post(await signedInAgent(t.app, user), '/settings/email', { email: i % 2 ? victim.toUpperCase() : victim, currentPassword: user.password });
+        statuses.push(res.status);
+        if (res.status === 429) {
+          assert.ok(Number(res.headers['retry-after']) > 0);
+          assert.match(res.text, /Several confirmation links were sent to this address/);
+        }
+      }
+      assert.deepEqual(statuses, [303, 303, 303, 429]);
+      const { rows } = await testPool().query(`SELECT count(*)::int AS n FROM email_tokens WHERE lower(email) = lower($1)`, [victim]);
+      assert.equal(rows[0].n, 3, 'the refused form issued no link');
+
+      // A sign-up past the limit is made and answered as any other, without the mail.
+      const visitor = supertest.agent(t.app);
+      const handle = uniqueHandle('late');
+      const res = await post(visitor, '/register', { handle, displayName: 'Late person', email: victim, password: DEFAULT_PASSWORD }, '/register');
+      assert.equal(res.status, 303);
+      assert.equal(res.headers.location, `/@${handle}`);
+      const { rows: after } = await testPool().query(`SELECT count(*)::int AS n FROM email_tokens WHERE lower(email) = lower($1)`, [victim]);
+      assert.equal(after[0].n, 3, 'no link for the sign-up');
+      assert.match((await visitor.get('/settings')).text, /Waiting for confirmation/);
+    });
+
     it('only the last address asked for can be confirmed', async () => {
       const user = await createUser();
       const agent = await signedInAgent(t.app, user);
       const first = address('first');
       const second = address('second');
-      assert.equal((await post(agent, '/settings/email', { email: first })).status, 303);
-      assert.equal((await post(agent, '/settings/email', { email: second })).status, 303);
+      assert.equal((await post(agent, '/settings/email', { email: first, currentPassword: user.password })).status, 303);
+      assert.equal((await post(agent, '/settings/email', { email: second, currentPassword: user.password })).status, 303);
       const firstLink = linkIn(await mail.box.waitFor(first), '/confirm-email/');
       await mail.box.waitFor(second);
       assert.equal((await supertest(t.app).get(firstLink.pathname)).status, 404);
@@ -216,7 +283,7 @@ describe('account email', function () {
       const agent = await signedInAgent(t.app, user);
       const statuses: number[] = [];
       for (let i = 0; i < 6; i += 1) {
-        const res = await post(agent, i === 0 ? '/settings/email' : '/settings/email/resend', { email: address('many') });
+        const res = await post(agent, '/settings/email', { email: address('many'), currentPassword: user.password });
         statuses.push(res.status);
         if (res.status === 429) assert.ok(Number(res.headers['retry-after']) > 0);
       }
@@ -322,16 +389,23 @@ describe('account email', function () {
       assert.equal((await supertest(t.app).get(link.pathname.replace('/reset-password/', '/confirm-email/'))).status, 404);
     });
 
-    it('limits requests per address whoever asks (429 with Retry-After), the same for an unknown address', async () => {
-      for (const email of [(await createUser({ email: address('limit'), confirmedEmail: true })).email!, address('limitnobody')]) {
-        const statuses: number[] = [];
-        for (let i = 0; i < 4; i += 1) {
+    it('mails at most 3 links to an address an hour, whoever asks, answering the same page every time', async () => {
+      // A 429 here would let anyone block someone's reset by asking for their address 3 times.
+      const user = await createUser({ email: address('limit'), confirmedEmail: true });
+      for (const email of [user.email!, address('limitnobody')]) {
+        const answers = [];
+        for (let i = 0; i < 5; i += 1) {
           const res = await forgot(i % 2 ? email.toUpperCase() : email);
-          statuses.push(res.status);
-          if (res.status === 429) assert.ok(Number(res.headers['retry-after']) > 0);
+          answers.push({ status: res.status, page: comparable(res.text, i % 2 ? email.toUpperCase() : email) });
         }
-        assert.deepEqual(statuses, [200, 200, 200, 429], email);
+        for (const answer of answers) assert.deepEqual(answer, answers[0], email);
+        assert.equal(answers[0]!.status, 200);
       }
+      for (let i = 0; i < 100 && mail.box.to(user.email!).length < 3; i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const { rows } = await testPool().query(`SELECT count(*)::int AS n FROM email_tokens WHERE user_id = $1 AND purpose = 'reset'`, [user.id]);
+      assert.equal(rows[0].n, 3, 'links issued');
+      assert.equal(mail.box.to(user.email!).length, 3, 'mails sent');
     });
 
     it('limits requests per client address', async () => {
@@ -343,6 +417,84 @@ describe('account email', function () {
         statuses.push((await visitor.post('/forgot-password').set('X-Forwarded-For', '203.0.113.77').type('form').send({ _csrf: token, email: address('ip') })).status);
       }
       assert.deepEqual(statuses, [200, 200, 200, 200, 429]);
+    });
+  });
+
+  describe('reset links that outlived a change', () => {
+    /** The reset link's page and its form, as its holder would use them; the two statuses. */
+    async function useResetLink(token: string): Promise<[number, number]> {
+      const visitor = supertest.agent(t.app);
+      const page = await visitor.get(`/reset-password/${token}`);
+      const csrf = await tokenFor(visitor, '/forgot-password');
+      const post = await visitor.post(`/reset-password/${token}`).type('form').send({ _csrf: csrf, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD });
+      return [page.status, post.status];
+    }
+    const resetLink = (user: { id: number; email: string | null }) => insertEmailToken(testPool(), { userId: user.id, purpose: 'reset', email: user.email!, now: clock });
+
+    it('stop working when the password is changed in the settings', async () => {
+      const user = await createUser({ email: address('pwchange'), confirmedEmail: true });
+      const token = await resetLink(user);
+      const agent = await signedInAgent(t.app, user);
+      const changed = 'the owner chose this one 42';
+      assert.equal((await post(agent, '/settings/password', { currentPassword: user.password, newPassword: changed, confirmPassword: changed }, '/settings/password')).status, 303);
+      assert.deepEqual(await useResetLink(token), [404, 404]);
+      assert.equal(await signInStatus(t.app, user.handle, changed), 303, 'the owner\'s password stays');
+    });
+
+    it('stop working when a new address is confirmed', async () => {
+      const user = await createUser({ email: address('addrold'), confirmedEmail: true });
+      const token = await resetLink(user);
+      const agent = await signedInAgent(t.app, user);
+      const newEmail = address('addrnew');
+      assert.equal((await post(agent, '/settings/email', { email: newEmail, currentPassword: user.password })).status, 303);
+      assert.equal((await confirmAt(t.app, linkIn(await mail.box.waitFor(newEmail), '/confirm-email/').pathname, agent)).status, 200);
+      assert.deepEqual(await useResetLink(token), [404, 404]);
+      assert.equal(await signInStatus(t.app, user.handle, user.password), 303);
+    });
+
+    it('do not work once the link\'s address is no longer the account\'s confirmed one', async () => {
+      const user = await createUser({ email: address('moved'), confirmedEmail: true });
+      const token = await resetLink(user);
+      await testPool().query('UPDATE users SET email = $2 WHERE id = $1', [user.id, address('elsewhere')]);
+      assert.deepEqual(await useResetLink(token), [404, 404]);
+      await testPool().query('UPDATE users SET email = $2, email_confirmed_at = NULL WHERE id = $1', [user.id, user.email]);
+      assert.deepEqual(await useResetLink(token), [404, 404], 'nor once it is unconfirmed');
+      const { rows } = await testPool().query('SELECT used_at FROM email_tokens WHERE user_id = $1', [user.id]);
+      assert.deepEqual(rows, [{ used_at: null }], 'a refused link is not used');
+      assert.equal(await signInStatus(t.app, user.handle, user.password), 303, 'the password stays');
+    });
+  });
+
+  describe('the token of a mailed link, kept out of the logs', () => {
+    const token = 'AbC_-' + 'x'.repeat(38);
+
+    it('is redacted from the request log, in the path and encoded in a next=', () => {
+      for (const [url, logged] of [
+        [`/reset-password/${token}`, '/reset-password/[redacted]'],
+        [`/confirm-email/${token}?from=mail`, '/confirm-email/[redacted]?from=mail'],
+        [`/Reset-Password/${token}`, '/Reset-Password/[redacted]'],
+        [`/login?next=%2Freset-password%2F${token}`, '/login?next=%2Freset-password%2F[redacted]'],
+        [`/login?next=%2fconfirm-email%2f${token}&x=1`, '/login?next=%2fconfirm-email%2f[redacted]&x=1'],
+        ['/forgot-password', '/forgot-password'],
+      ]) assert.equal(redactUrl(url!), logged);
+    });
+
+    it('is not in the "Sign in" link of the pages at a link\'s address', async () => {
+      const user = await createUser({ email: address('next'), confirmedEmail: true });
+      const reset = await insertEmailToken(testPool(), { userId: user.id, purpose: 'reset', email: user.email!, now: clock });
+      const confirm = await insertEmailToken(testPool(), { userId: user.id, purpose: 'confirm', email: address('nextnew'), now: clock });
+      for (const path of [`/reset-password/${reset}`, `/confirm-email/${confirm}`, `/reset-password/${'A'.repeat(43)}`, `/confirm-email/${'A'.repeat(43)}`]) {
+        const page = await supertest(t.app).get(path);
+        assert.match(page.text, /href="\/login"/, path);
+        assert.doesNotMatch(page.text, /next=%2F(reset-password|confirm-email)/i, path);
+      }
+      for (const path of [`/reset-password/${reset}`, `/confirm-email/${confirm}`]) {
+        const forged = await supertest(t.app).post(path).type('form').send({});
+        assert.equal(forged.status, 403, 'refused before the route: no CSRF token');
+        assert.match(String(forged.headers['cache-control']), /no-store/, path);
+        assert.equal(forged.headers['referrer-policy'], 'no-referrer', path);
+        assert.doesNotMatch(forged.text, /next=%2F(reset-password|confirm-email)/i, path);
+      }
     });
   });
 

@@ -675,6 +675,7 @@ describe('HTML validity and accessibility: account email (issue 14, item 6)', ()
     assert.equal(used.status, 410);
     await assertValid(used.text, 'GET /reset-password/:token (used)');
     await assertValid((await visitor.get(`/confirm-email/${'A'.repeat(43)}`)).text, 'GET /confirm-email/:token (unknown)');
+    await assertValid((await visitor.post(`/confirm-email/${'A'.repeat(43)}`).type('form').send({ _csrf: token })).text, 'POST /confirm-email/:token (unknown)');
 
     const person = await createUser();
     const agent = await signedInAgent(t.app, person);
@@ -684,13 +685,16 @@ describe('HTML validity and accessibility: account email (issue 14, item 6)', ()
     assert.equal(bad.status, 422);
     await assertValid(bad.text, 'POST /settings/email (422)');
     const email = `person-${Date.now()}@html-mail.test`;
-    assert.equal((await agent.post('/settings/email').type('form').send({ _csrf: settingsToken, email })).status, 303);
+    assert.equal((await agent.post('/settings/email').type('form').send({ _csrf: settingsToken, email, currentPassword: person.password })).status, 303);
     await assertValid((await agent.get('/settings')).text, '/settings (an address waiting)');
     await assertValid((await agent.get('/settings/email')).text, '/settings/email');
     const confirm = await insertEmailToken(testPool(), { userId: person.id, purpose: 'confirm', email, now: new Date() });
-    const confirmed = await agent.get(`/confirm-email/${confirm}`);
+    const asking = await agent.get(`/confirm-email/${confirm}`);
+    assert.equal(asking.status, 200);
+    await assertValid(asking.text, 'GET /confirm-email/:token');
+    const confirmed = await agent.post(`/confirm-email/${confirm}`).type('form').send({ _csrf: settingsToken });
     assert.equal(confirmed.status, 200);
-    await assertValid(confirmed.text, 'GET /confirm-email/:token (confirmed)');
+    await assertValid(confirmed.text, 'POST /confirm-email/:token (confirmed)');
     await assertValid((await agent.get('/settings')).text, '/settings (confirmed, with the password field)');
     const wrong = await agent.post('/settings/email').type('form').send({ _csrf: settingsToken, email: `other-${email}`, currentPassword: 'wrong one' });
     assert.equal(wrong.status, 422);

@@ -490,6 +490,7 @@ const ROWS: Record<string, Row> = {
   'POST /settings/email': { expect: signedInForm(409), request: () => ({ path: '/settings/email', form: { email: `${uniqueHandle('mx')}@example.test` } }) },
   'POST /settings/email/resend': { expect: signedInForm(409), request: () => ({ path: '/settings/email/resend', form: {} }) },
   'GET /confirm-email/:token': { expect: all(200), request: async () => ({ path: `/confirm-email/${await matrixLink('confirm')}` }) },
+  'POST /confirm-email/:token': { expect: allForms(200), request: async () => ({ path: `/confirm-email/${await matrixLink('confirm')}`, form: {} }) },
   'GET /forgot-password': { expect: all(200), request: page(() => '/forgot-password') },
   'POST /forgot-password': { expect: allForms(200), request: () => ({ path: '/forgot-password', form: { email: `${uniqueHandle('mx')}@example.test` } }) },
   'GET /reset-password/:token': { expect: all(200), request: async () => ({ path: `/reset-password/${await matrixLink('reset')}` }) },
