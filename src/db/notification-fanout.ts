@@ -1,4 +1,5 @@
 import { KIND_INFO } from '../notifications/kinds.js';
+import { hasConfirmedAddress } from './notifications.js';
 import type { PoolClient, Queryable } from './pool.js';
 import { channelLive, listed } from './visibility.js';
 
@@ -84,12 +85,12 @@ export async function fanOutBatch(client: PoolClient, eventId: number, batchSize
      ), made AS (
        INSERT INTO notifications (user_id, kind, video_id, actor_id, actor_ids, in_site, email_state)
        SELECT r.id, 'new_video', $2, $1, ARRAY[$1::bigint], coalesce(p.in_site, $5),
-              CASE WHEN coalesce(p.by_email, $6) AND r.email IS NOT NULL AND r.email_confirmed_at IS NOT NULL THEN 'due' ELSE 'none' END
+              CASE WHEN coalesce(p.by_email, $6) AND ${hasConfirmedAddress('r')} THEN 'due' ELSE 'none' END
        FROM batch b
        JOIN users r ON r.id = b.subscriber_id
        LEFT JOIN notification_preferences p ON p.user_id = r.id AND p.kind = 'new_video'
        WHERE ${channelLive('r')} AND r.id <> $1
-         AND (coalesce(p.in_site, $5) OR (coalesce(p.by_email, $6) AND r.email IS NOT NULL AND r.email_confirmed_at IS NOT NULL))
+         AND (coalesce(p.in_site, $5) OR (coalesce(p.by_email, $6) AND ${hasConfirmedAddress('r')}))
        RETURNING user_id, email_state
      )
      SELECT (SELECT count(*)::int FROM batch) AS walked, (SELECT max(subscriber_id) FROM batch) AS last_id,

@@ -1,7 +1,9 @@
-import { KIND_INFO, NOTIFICATION_KINDS, type NotificationKind } from '../notifications/kinds.js';
+import { NOTIFICATION_KINDS, type NotificationKind } from '../notifications/kinds.js';
 import { NOTIFICATION_VIEW_FROM, toNotificationView, type NotificationView, type NotificationViewRow } from './notification-views.js';
 import { isKindFor } from '../notifications/access.js';
 import { findViewerById } from './roles.js';
+import { hasConfirmedAddress } from './notifications.js';
+import { findNotificationChoices, type EmailCadence } from './notification-preferences.js';
 import type { PoolClient, Queryable } from './pool.js';
 import { channelLive } from './visibility.js';
 
@@ -11,8 +13,6 @@ import { channelLive } from './visibility.js';
  * and marked 'sent' in the same transaction that queues the message, so two jobs never mail it
  * twice and a rolled-back job mails nothing. Rows stay 'due' while the person cannot be mailed.
  */
-
-export type EmailCadence = 'instant' | 'daily' | 'weekly';
 
 export interface MailRecipient {
   id: number;
@@ -24,7 +24,7 @@ export interface MailRecipient {
 export const DIGEST_PERIOD_DAYS: Record<Exclude<EmailCadence, 'instant'>, number> = { daily: 1, weekly: 7 };
 
 /** Only a live account with a confirmed address is mailed (as insertNotification decides 'due'). */
-const MAILABLE = `${channelLive('u')} AND u.email IS NOT NULL AND u.email_confirmed_at IS NOT NULL`;
+const MAILABLE = `${channelLive('u')} AND ${hasConfirmedAddress('u')}`;
 /** A digest person whose last digest went a period or more before $now. */
 const DIGEST_DUE = `u.email_cadence IN ('daily', 'weekly')
   AND (u.last_digest_at IS NULL OR u.last_digest_at <= $2::timestamptz - make_interval(days => CASE u.email_cadence WHEN 'daily' THEN ${DIGEST_PERIOD_DAYS.daily} ELSE ${DIGEST_PERIOD_DAYS.weekly} END))`;
@@ -114,9 +114,8 @@ export async function takeDueMail(client: PoolClient, userId: number): Promise<T
 
 /** The kinds a person wants by mail: their preference rows over the kinds' defaults. */
 async function kindsWantedByMail(db: Queryable, userId: number): Promise<Set<NotificationKind>> {
-  const { rows } = await db.query<{ kind: string; by_email: boolean }>('SELECT kind, by_email FROM notification_preferences WHERE user_id = $1', [userId]);
-  const chosen = new Map(rows.map((r) => [r.kind, r.by_email]));
-  return new Set(NOTIFICATION_KINDS.filter((kind) => chosen.get(kind) ?? KIND_INFO[kind].byEmail));
+  const choices = await findNotificationChoices(db, userId);
+  return new Set(NOTIFICATION_KINDS.filter((kind) => choices[kind].byEmail));
 }
 
 /**

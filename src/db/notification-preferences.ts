@@ -25,16 +25,22 @@ export interface NotificationSettings {
   emailConfirmed: boolean;
 }
 
-/** Every kind's choice for this person (their row, or the default), their cadence and address. */
+/** Every kind's choice for this person: their row, or the kind's default (src/notifications/kinds.ts). */
+export async function findNotificationChoices(db: Queryable, userId: number): Promise<Record<NotificationKind, KindChoice>> {
+  const { rows } = await db.query<{ kind: string; in_site: boolean; by_email: boolean }>(prepared('notification-preferences', 'SELECT kind, in_site, by_email FROM notification_preferences WHERE user_id = $1', [userId]));
+  const choices = Object.fromEntries(Object.entries(KIND_INFO).map(([kind, info]) => [kind, { inSite: info.inSite, byEmail: info.byEmail }])) as Record<NotificationKind, KindChoice>;
+  for (const row of rows) if (isNotificationKind(row.kind)) choices[row.kind] = { inSite: row.in_site, byEmail: row.by_email };
+  return choices;
+}
+
+/** Every kind's choice for this person, their cadence and address. */
 export async function findNotificationSettings(db: Queryable, userId: number): Promise<NotificationSettings> {
-  const [prefs, user] = await Promise.all([
-    db.query<{ kind: string; in_site: boolean; by_email: boolean }>(prepared('notification-preferences', 'SELECT kind, in_site, by_email FROM notification_preferences WHERE user_id = $1', [userId])),
+  const [choices, user] = await Promise.all([
+    findNotificationChoices(db, userId),
     db.query<{ email: string | null; email_confirmed_at: Date | null; email_cadence: EmailCadence }>(
       prepared('notification-account', 'SELECT email, email_confirmed_at, email_cadence FROM users WHERE id = $1', [userId]),
     ),
   ]);
-  const choices = Object.fromEntries(Object.entries(KIND_INFO).map(([kind, info]) => [kind, { inSite: info.inSite, byEmail: info.byEmail }])) as Record<NotificationKind, KindChoice>;
-  for (const row of prefs.rows) if (isNotificationKind(row.kind)) choices[row.kind] = { inSite: row.in_site, byEmail: row.by_email };
   const account = user.rows[0];
   return {
     choices,

@@ -31,6 +31,12 @@ export interface MadeNotification {
   emailDue: boolean;
 }
 
+/**
+ * The account `u` has an address its owner confirmed: the only kind that gets mail. Whether a
+ * notification is due by mail (here, the fan-out) and whom the mail jobs mail ask this.
+ */
+export const hasConfirmedAddress = (u = 'u') => `${u}.email IS NOT NULL AND ${u}.email_confirmed_at IS NOT NULL`;
+
 /** How many actors a collapsed notification keeps, newest first (notifications.actor_ids). */
 export const KEPT_ACTORS = 50;
 
@@ -49,7 +55,7 @@ export async function insertNotification(db: Queryable, n: NewNotification): Pro
        SELECT coalesce(p.in_site, $8) AS in_site, coalesce(p.by_email, $9) AS by_email
        FROM (VALUES (1)) one LEFT JOIN notification_preferences p ON p.user_id = $1 AND p.kind = $2
      ), reader AS (
-       SELECT r.email_confirmed_at IS NOT NULL AND r.email IS NOT NULL AS mailable
+       SELECT ${hasConfirmedAddress('r')} AS mailable
        FROM users r WHERE r.id = $1 AND ${channelLive('r')}
      )
      INSERT INTO notifications AS n (user_id, kind, group_key, video_id, comment_id, actor_id, actor_ids, detail, in_site, email_state)

@@ -68,6 +68,8 @@ export interface JobQueue {
    * one message; a person with a job already waiting gets no second one.
    */
   enqueueNotificationMail(userId: number, afterSeconds: number, client?: Queryable): Promise<void>;
+  /** The same for many people at once (a fan-out batch), in one statement. */
+  enqueueNotificationMails(userIds: readonly number[], afterSeconds: number, client?: Queryable): Promise<void>;
   /** Queues telling subscribers of newly published videos; one waiting job covers every event recorded before it runs. */
   enqueueFanout(client?: Queryable): Promise<void>;
   stop(): Promise<void>;
@@ -130,6 +132,11 @@ export async function startQueue(databaseUrl: string, logger: Logger, options: {
     },
     async enqueueNotificationMail(userId, afterSeconds, client) {
       await boss.send(NOTIFICATION_MAIL, { userId }, { singletonKey: String(userId), startAfter: afterSeconds, ...inTransaction(client) });
+    },
+    async enqueueNotificationMails(userIds, afterSeconds, client) {
+      if (userIds.length === 0) return;
+      // The same job as enqueueNotificationMail sends, one row each (insert takes the delay as an interval's text).
+      await boss.insert(userIds.map((userId) => ({ name: NOTIFICATION_MAIL, data: { userId }, singletonKey: String(userId), startAfter: String(afterSeconds) })), inTransaction(client));
     },
     async enqueueFanout(client) {
       await boss.send(NOTIFICATION_FANOUT, {}, { singletonKey: 'fanout', ...inTransaction(client) });

@@ -1,8 +1,8 @@
 import type { Config } from '../../config.js';
 import { fanOutBatch, hasPendingFanouts, listPendingFanouts } from '../../db/notification-fanout.js';
-import { withTransaction, type Pool, type PoolClient } from '../../db/pool.js';
+import { withTransaction, type Pool } from '../../db/pool.js';
 import type { Logger } from '../../log.js';
-import { NOTIFICATION_MAIL, type JobQueue } from '../queue.js';
+import type { JobQueue } from '../queue.js';
 
 /**
  * Subscribers told per transaction. Measured with `npm run bench:fanout` (100,000 subscribers,
@@ -23,20 +23,9 @@ export const FANOUT_CHECK_INTERVAL_MS = 60_000;
 
 export interface FanoutDeps {
   pool: Pool;
-  queue: Pick<JobQueue, 'boss'>;
+  queue: Pick<JobQueue, 'enqueueNotificationMails'>;
   config: Pick<Config, 'mailBatchSeconds'>;
   logger: Logger;
-}
-
-/**
- * Queues one mail job per person, as enqueueNotificationMail does (its singleton key: a person
- * with one waiting gets no second), in one insert for the whole batch rather than a round trip
- * each, in the batch's transaction.
- */
-async function enqueueMails(client: PoolClient, deps: FanoutDeps, userIds: number[]): Promise<void> {
-  if (userIds.length === 0) return;
-  const jobs = userIds.map((userId) => ({ name: NOTIFICATION_MAIL, data: { userId }, singletonKey: String(userId), startAfter: String(deps.config.mailBatchSeconds) }));
-  await deps.queue.boss.insert(jobs, { db: { executeSql: (text: string, values: unknown[]) => client.query(text, values) } });
 }
 
 /**
@@ -61,7 +50,8 @@ export async function runFanout(deps: FanoutDeps, options: { batchSize?: number;
         batches += 1;
         const outcome = await withTransaction(deps.pool, async (client) => {
           const batch = await fanOutBatch(client, event.id, batchSize);
-          if (batch.state !== 'busy') await enqueueMails(client, deps, batch.mailTo);
+          // One mail job per person to mail, as notify() queues it, in one insert for the batch.
+          if (batch.state !== 'busy') await deps.queue.enqueueNotificationMails(batch.mailTo, deps.config.mailBatchSeconds, client);
           return batch;
         });
         if (outcome.state === 'busy') break;
