@@ -61,6 +61,11 @@ const refuseSaying = (message: string) => function refuseWithMessage(req: Reques
   next(tooManyRequests(resetTime ? (resetTime.getTime() - Date.now()) / 1000 : 60, message));
 };
 
+/** Forgot-password requests one client address may make for each sign-up it may make. */
+const RESET_REQUESTS_PER_SIGNUP = 4;
+/** Confirmation links one account may have sent in an hour. */
+export const CONFIRMATION_MAILS_PER_HOUR = 5;
+
 const byAddress = (req: Request): string => ipKeyGenerator(req.ip ?? 'unknown');
 /** After requireUser in the chain; a request without a viewer never gets here. */
 const byAccount = (req: Request): string => String(req.viewer?.id ?? 'nobody');
@@ -81,8 +86,8 @@ export interface RateLimitSettings {
 export function createRateLimiters(pool: Pool, settings: RateLimitSettings & Pick<Config, 'publicUrl'>, secret: string) {
   const common = { standardHeaders: 'draft-7', legacyHeaders: false, handler: refuse } as const;
   /** At most `limit` requests per client address (IPv6: per /56) in `windowMs`, counted under `prefix`. */
-  const perAddress = (prefix: string, windowMs: number, limit: number, counting: Pick<Partial<Options>, 'skipSuccessfulRequests' | 'skipFailedRequests'> = {}) =>
-    rateLimit({ ...common, windowMs, limit, ...counting, keyGenerator: byAddress, store: new PostgresStore(pool, prefix) });
+  const perAddress = (prefix: string, windowMs: number, limit: number, counting: Pick<Partial<Options>, 'skipSuccessfulRequests' | 'skipFailedRequests'> = {}, message?: string) =>
+    rateLimit({ ...common, ...(message ? { handler: refuseSaying(message) } : {}), windowMs, limit, ...counting, keyGenerator: byAddress, store: new PostgresStore(pool, prefix) });
   /** At most `limit` requests per signed-in account in `windowMs`; refused forms (4xx) do not count. */
   const perAccount = (prefix: string, windowMs: number, limit: number, message?: string) =>
     rateLimit({ ...common, ...(message ? { handler: refuseSaying(message) } : {}), windowMs, limit, skipFailedRequests: true, keyGenerator: byAccount, store: new PostgresStore(pool, prefix) });
@@ -147,6 +152,14 @@ export function createRateLimiters(pool: Pool, settings: RateLimitSettings & Pic
      */
     commentsPerMinuteByAccount: perAccount('comments-minute:', ONE_MINUTE_MS, settings.commentsPerMinute),
     commentsPerDayByAccount: perAccount('comments-day:', ONE_DAY_MS, settings.commentsPerDay),
+    /**
+     * Forgot-password requests from one client address, refused forms too (issue 14): each may
+     * mail a reset link, as a sign-up mails a confirmation, so RESET_REQUESTS_PER_SIGNUP for each
+     * sign-up the address may make. The per-recipient limit is silent (account-email-limits.ts).
+     */
+    resetRequestsByAddress: perAddress('reset-client:', ONE_HOUR_MS, settings.signupMaxPerHour * RESET_REQUESTS_PER_SIGNUP, {}, 'Too many password reset requests from your network. Please wait and try again.'),
+    /** Confirmation mails one account asks for (a new address, or the same again); a refused form does not count. */
+    confirmationsByAccount: perAccount('confirm-account:', ONE_HOUR_MS, CONFIRMATION_MAILS_PER_HOUR, `You asked for ${CONFIRMATION_MAILS_PER_HOUR} confirmation mails in the last hour, the most an account may. Please look for the mails already sent (and in the spam folder), or wait and try again.`),
     /**
      * Reports one account sends, an hour and a day (issue 13), updates of an open report
      * included: each is a moderator's time. Refused before the form is read, so nothing is

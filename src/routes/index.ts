@@ -61,7 +61,6 @@ import { siteLocals } from '../http/locals.js';
 import { accountEmailRoutes } from './account-email.js';
 import { passwordResetRoutes } from './password-reset.js';
 import { secretLinkPage } from './email-links.js';
-import { createAccountEmailLimits } from '../http/account-email-limits.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -152,7 +151,6 @@ export function buildRouter(deps: RouteDeps): Router {
   const warnings = warningRoutes(deps);
   const accountEmail = accountEmailRoutes(deps);
   const passwordReset = passwordResetRoutes(deps);
-  const emailLimits = createAccountEmailLimits(deps.pool, deps.config);
   const router = Router();
   // The take-down in force, for its owner's watch and studio pages (src/routes/takedowns.ts).
   const takedownNotice = takedownRoutes(deps).loadTakedown;
@@ -183,16 +181,17 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/settings/delete', requireUser, settings.showDelete);
   router.post('/settings/delete', requireUser, settings.deleteAccount);
   // Account email (issue 14, item 6): confirmed addresses, and the password reset by mail.
-  // Each form that mails is limited (src/http/account-email-limits.ts); the links' pages need no
-  // sign-in. An address is never shown to visitors (keepsPages).
+  // Each form that mails is limited, per client or account (src/http/rate-limit.ts) and per
+  // recipient (src/http/account-email-limits.ts); the links' pages need no sign-in. An address
+  // is never shown to visitors (keepsPages).
   router.get('/settings/email', requireUser, accountEmail.showEmail);
-  router.post('/settings/email', requireUser, emailLimits.confirmationsByAccount, keepsPages, accountEmail.changeEmail);
-  router.post('/settings/email/resend', requireUser, emailLimits.confirmationsByAccount, keepsPages, accountEmail.resendConfirmation);
+  router.post('/settings/email', requireUser, limits.confirmationsByAccount, keepsPages, accountEmail.changeEmail);
+  router.post('/settings/email/resend', requireUser, limits.confirmationsByAccount, keepsPages, accountEmail.resendConfirmation);
   // The page asks, the button (POST, with the CSRF token of the page) confirms: scanners open links.
   router.get('/confirm-email/:token', secretLinkPage, accountEmail.showConfirm);
   router.post('/confirm-email/:token', secretLinkPage, accountEmail.confirm);
   router.get('/forgot-password', passwordReset.showForgot);
-  router.post('/forgot-password', emailLimits.resetRequestsByClient, passwordReset.requestReset);
+  router.post('/forgot-password', limits.resetRequestsByAddress, passwordReset.requestReset);
   router.get('/reset-password/:token', secretLinkPage, passwordReset.showReset);
   router.post('/reset-password/:token', secretLinkPage, passwordReset.resetPassword);
   router.get('/settings/comments', requireUser, myComments.show);
