@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Request, Response } from 'express';
 import { readCookie } from './cookies.js';
+import { sameSignature, sign } from './signatures.js';
 
 /**
  * "This browser has signed in to this account before", as a signed cookie (OWASP's device
@@ -16,8 +17,7 @@ export function deviceCookieName(secure: boolean): string {
   return secure ? '__Host-tubestead-device' : 'tubestead-device';
 }
 
-const mac = (secret: string, userId: number, deviceId: string) =>
-  crypto.createHmac('sha256', secret).update(`device\0${userId}\0${deviceId}`).digest('base64url');
+const mac = (secret: string, userId: number, deviceId: string) => sign(secret, 'device', userId, deviceId);
 
 /** Marks this browser as known to `userId` (replacing the account it was known to before). */
 export function rememberDevice(res: Response, secret: string, secure: boolean, userId: number): void {
@@ -35,7 +35,5 @@ export function rememberDevice(res: Response, secret: string, secure: boolean, u
 export function knownDeviceId(req: Request, secret: string, secure: boolean, userId: number): string | null {
   const [id, deviceId, signature, ...rest] = (readCookie(req, deviceCookieName(secure)) ?? '').split('.');
   if (rest.length > 0 || id !== String(userId) || !deviceId || !signature) return null;
-  const expected = Buffer.from(mac(secret, userId, deviceId));
-  const given = Buffer.from(signature);
-  return expected.length === given.length && crypto.timingSafeEqual(expected, given) ? deviceId : null;
+  return sameSignature(signature, mac(secret, userId, deviceId)) ? deviceId : null;
 }

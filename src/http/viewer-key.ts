@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { sameSignature } from './signatures.js';
 import type { Request } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 
@@ -38,7 +39,5 @@ export function isValidViewToken(secret: string, publicId: string, token: unknow
   const [issued, mac] = token.split('.');
   const issuedAt = Number(issued);
   if (!Number.isInteger(issuedAt) || !mac || now - issuedAt > VIEW_TOKEN_LIFETIME_MS || issuedAt > now + 60_000) return false;
-  const expected = crypto.createHmac('sha256', secret).update(`view:${publicId}:${issuedAt}`).digest();
-  const given = Buffer.from(mac, 'base64url');
-  return given.length === expected.length && crypto.timingSafeEqual(given, expected);
+  return sameSignature(mac, crypto.createHmac('sha256', secret).update(`view:${publicId}:${issuedAt}`).digest('base64url'));
 }

@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import { sameSignature, sign } from '../http/signatures.js';
 import { isNotificationKind, KIND_INFO, type NotificationKind } from './kinds.js';
 
 /**
@@ -17,14 +17,12 @@ export interface UnsubscribeRequest {
 
 const TOKEN = /^([1-9][0-9]{0,15})\.([a-z_]{1,40})\.([A-Za-z0-9_-]{43})$/;
 
-function mac(secret: string, userId: number, scope: UnsubscribeScope): Buffer {
-  // The purpose is part of what is signed: no other HMAC of the session secret (CSRF tokens,
-  // view tokens, device cookies) can be passed off as one of these.
-  return crypto.createHmac('sha256', secret).update(`unsubscribe\0${userId}\0${scope}`).digest();
-}
+// The purpose is part of what is signed: no other HMAC of the session secret (CSRF tokens,
+// view tokens, device cookies) can be passed off as one of these.
+const mac = (secret: string, userId: number, scope: UnsubscribeScope) => sign(secret, 'unsubscribe', userId, scope);
 
 export function unsubscribeToken(secret: string, userId: number, scope: UnsubscribeScope): string {
-  return `${userId}.${scope}.${mac(secret, userId, scope).toString('base64url')}`;
+  return `${userId}.${scope}.${mac(secret, userId, scope)}`;
 }
 
 /** The request a token carries, or null when it is malformed or was not made with this secret. */
@@ -35,9 +33,7 @@ export function readUnsubscribeToken(secret: string, token: unknown): Unsubscrib
   const userId = Number(match[1]);
   const scope = match[2]!;
   if (scope !== 'all' && !isNotificationKind(scope)) return null;
-  const given = Buffer.from(match[3]!, 'base64url');
-  const expected = mac(secret, userId, scope);
-  return given.length === expected.length && crypto.timingSafeEqual(given, expected) ? { userId, scope } : null;
+  return sameSignature(match[3]!, mac(secret, userId, scope)) ? { userId, scope } : null;
 }
 
 /** What a scope's mail is about, for "Stop mail about …" in the mail and on the page. */
