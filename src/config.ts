@@ -57,6 +57,8 @@ export interface Config {
   /** Reports one account may send (issue 13); beyond, 429 and nothing written. */
   reportsPerHour: number;
   reportsPerDay: number;
+  /** API requests per minute, per access token (or per client address without one), issue 15. */
+  apiRequestsPerMinute: number;
   /** Videos one playlist may hold (issue 12); at the limit, adding says so. */
   playlistMaxItems: number;
   /** Playlists one account may keep, Watch later not counted. */
@@ -199,6 +201,7 @@ export const VARIABLES = [
   { name: 'COMMENTS_PER_DAY', key: 'commentsPerDay', default: '200', parse: integer(1, 1_000_000) },
   { name: 'REPORTS_PER_HOUR', key: 'reportsPerHour', default: '20', parse: integer(1, 1_000_000) },
   { name: 'REPORTS_PER_DAY', key: 'reportsPerDay', default: '100', parse: integer(1, 1_000_000) },
+  { name: 'API_REQUESTS_PER_MINUTE', key: 'apiRequestsPerMinute', default: '300', parse: integer(1, 1_000_000) },
   { name: 'PLAYLIST_MAX_ITEMS', key: 'playlistMaxItems', default: '5000', parse: integer(1, 100_000) },
   { name: 'PLAYLISTS_PER_ACCOUNT', key: 'playlistsPerAccount', default: '500', parse: integer(1, 100_000) },
   { name: 'SMTP_URL', key: 'smtpUrl', default: null, parse: smtpUrl },

@@ -9,6 +9,7 @@ import type { User } from './db/users.js';
 import type { VideoWithOwner } from './db/videos.js';
 import type { Takedown } from './db/takedowns.js';
 import type { Appeal } from './db/appeals.js';
+import type { TokenHolder } from './db/api-tokens.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -34,6 +35,8 @@ declare module 'express-serve-static-core' {
     takedown?: Takedown | null;
     /** The appeal /admin/appeals/:id names, put here by loadAppeal (src/routes/admin-appeals.ts). */
     appeal?: Appeal;
+    /** The personal access token an /api/v1 request came with (src/api/authenticate.ts); absent otherwise. */
+    apiToken?: TokenHolder['token'];
   }
 }
 

@@ -81,6 +81,7 @@ export interface RateLimitSettings {
   commentsPerDay: number;
   reportsPerHour: number;
   reportsPerDay: number;
+  apiRequestsPerMinute: number;
 }
 
 export function createRateLimiters(pool: Pool, settings: RateLimitSettings & Pick<Config, 'publicUrl'>, secret: string) {
@@ -92,6 +93,20 @@ export function createRateLimiters(pool: Pool, settings: RateLimitSettings & Pic
   const perAccount = (prefix: string, windowMs: number, limit: number, message?: string) =>
     rateLimit({ ...common, ...(message ? { handler: refuseSaying(message) } : {}), windowMs, limit, skipFailedRequests: true, keyGenerator: byAccount, store: new PostgresStore(pool, prefix) });
   return {
+    /**
+     * Every /api/v1 request (issue 15), per access token, or per client address for requests
+     * without one. The answers carry the IETF draft's `RateLimit` and `RateLimit-Policy` headers
+     * (draft 8), so a script can slow down before it is refused.
+     */
+    apiRequests: rateLimit({
+      ...common,
+      standardHeaders: 'draft-8',
+      identifier: 'api',
+      windowMs: ONE_MINUTE_MS,
+      limit: settings.apiRequestsPerMinute,
+      keyGenerator: (req) => (req.apiToken ? `token:${req.apiToken.id}` : `address:${byAddress(req)}`),
+      store: new PostgresStore(pool, 'api:'),
+    }),
     /** Failed sign-ins from one address (a successful one takes its hit back). */
     loginByAddress: perAddress('login-address:', FIFTEEN_MINUTES_MS, settings.loginMaxFailuresPerAddress, { skipSuccessfulRequests: true }),
     /**

@@ -1,40 +1,60 @@
-import type { Request, Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { openApiDocument } from '../api/openapi/document.js';
+import { videoJson } from '../api/video-json.js';
+import { channelJson } from '../api/channel-json.js';
+import { findUserById } from '../db/users.js';
 import { listVideoFiles } from '../db/video-files.js';
-import { notFound, unauthorized } from '../http/errors.js';
+import { HttpError, notFound } from '../http/errors.js';
 import { loadedVideo } from '../http/guards.js';
 import type { RouteDeps } from './deps.js';
-import { describeVideo } from './video-view.js';
 
-/** Handlers of the JSON API (`/api/v1`, its own router in index.ts): JSON in, JSON or problem details out. */
+/** A JSON or form body of the API: small, as the pages' forms are. Uploads have their own readers. */
+const API_BODY_LIMIT = '256kb';
+
+/** Handlers of the JSON API's plumbing (`/api/v1`, its own router in index.ts): JSON in, JSON or problem details out. */
 export function apiRoutes({ pool, storage, config }: RouteDeps) {
-  const absolute = (path: string) => new URL(path, config.publicUrl).href;
+  const document = JSON.stringify(openApiDocument(config.publicUrl));
+  const json = express.json({ limit: API_BODY_LIMIT, strict: true });
+  const form = express.urlencoded({ extended: false, limit: API_BODY_LIMIT, parameterLimit: 100 });
   return {
-    /** GET /api/v1/videos/:id: a video's state, for whoever may see it (the upload page polls it). */
-    async showVideo(req: Request, res: Response): Promise<void> {
-      const video = loadedVideo(req);
-      const view = describeVideo(video, await listVideoFiles(pool, video.id), storage);
-      res.set('Cache-Control', 'no-store').json({
-        id: video.publicId,
-        title: video.title,
-        status: video.status,
-        progress: video.progress,
-        failureReason: video.status === 'failed' ? video.failureReason : null,
-        durationSeconds: video.durationSeconds,
-        visibility: video.visibility,
-        watchUrl: absolute(`/watch/${video.publicId}`),
-        thumbnailUrl: view.thumbnails ? absolute(view.thumbnails.poster) : null,
-        renditions: view.renditions.map((r) => ({ label: r.label, width: r.width, height: r.height, bytes: r.bytes, url: absolute(r.url) })),
+    /**
+     * A body of a change: JSON or a urlencoded form, read into `req.body` for the same form
+     * parsers the pages use. Anything else with a body is 415; multipart goes to the upload routes.
+     */
+    readBody(req: Request, res: Response, next: NextFunction): void {
+      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' || req.is('multipart/form-data')) return next();
+      const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+      if (hasBody && !req.is(['application/json', 'application/x-www-form-urlencoded'])) {
+        throw new HttpError(415, 'Send the body as application/json (or application/x-www-form-urlencoded).');
+      }
+      (req.is('application/json') ? json : form)(req, res, (err?: unknown) => {
+        if (err) return next(err);
+        req.body ??= {};
+        if (typeof req.body !== 'object' || Array.isArray(req.body)) return next(new HttpError(400, 'The body must be a JSON object.'));
+        next();
       });
     },
 
-    /**
-     * The session cookie is read without any CSRF check here, which is safe only for reading:
-     * another site can make a browser send the cookie with a POST. Changes must come with an
-     * access token, never the cookie alone.
-     */
-    readOnlyWithCookie(req: Request, _res: Response, next: () => void): void {
-      if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) throw unauthorized('Changes through the API need an access token (Authorization: Bearer); a session cookie is accepted for reading only.');
-      next();
+    /** GET /api/v1/openapi.json: the document, the same for everyone. */
+    openApi(_req: Request, res: Response): void {
+      res.set('Cache-Control', 'public, max-age=300').type('application/json').send(document);
+    },
+
+    /** GET /api/v1/videos/:id: a video's state, for whoever may see it (the upload page polls it). */
+    async showVideo(req: Request, res: Response): Promise<void> {
+      const video = loadedVideo(req);
+      res.set('Cache-Control', 'no-store').json(videoJson(video, await listVideoFiles(pool, video.id), storage, config.publicUrl));
+    },
+
+    /** GET /api/v1/me: the account the token (or session) belongs to, its address included. */
+    async showMe(req: Request, res: Response): Promise<void> {
+      const user = await findUserById(pool, req.viewer!.id);
+      if (!user) throw notFound('This account no longer exists.');
+      res.set('Cache-Control', 'no-store').json({
+        ...channelJson(user, storage, config.publicUrl),
+        email: user.email,
+        scopes: req.apiToken?.scopes ?? null,
+      });
     },
 
     /** Any other address under /api/v1. */

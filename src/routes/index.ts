@@ -4,6 +4,8 @@ import { allowChannel, allowComment, allowCommentOnVideo, allowPlaylist, allowVi
 import { problemHandler } from '../http/error-handler.js';
 import { uploadGuards } from '../http/upload-limits.js';
 import { apiRoutes } from './api.js';
+import { authenticate, needs } from '../api/authenticate.js';
+import { corsForPublicReads } from '../api/cors.js';
 import { engagementRoutes } from './engagement.js';
 import { integrationRoutes } from './integration.js';
 import { loaders } from './loaders.js';
@@ -85,17 +87,22 @@ export function buildOpenRouter(deps: RouteDeps): Router {
 }
 
 /**
- * The JSON API, mounted at /api/v1 before the pages' sessions and CSRF checks (app.ts): it
- * answers in JSON and problem details only. `viewer` are the steps that find who is asking
- * (today the session cookie, read only; personal access tokens join them later).
+ * The JSON API (issue 15), mounted at /api/v1 before the pages' sessions and CSRF checks
+ * (app.ts): it answers in JSON and problem details only. Every request is first answered CORS
+ * for public reads, then authenticated (a bearer token, or the session cookie for reading:
+ * `viewer` are the pages' steps that read it), counted against its token's rate limit, and its
+ * body read. Each route then names the scope it needs (`needs`), and loads and authorizes with
+ * the same loaders and predicates as the pages.
  */
 export function buildApiRouter(deps: RouteDeps, viewer: RequestHandler[]): Router {
   const { loadVideo } = loaders(deps.pool);
   const api = apiRoutes(deps);
   const router = Router();
-  router.use(viewer, api.readOnlyWithCookie);
+  router.use(corsForPublicReads, authenticate(deps.pool, viewer), deps.limits.apiRequests, api.readBody);
 
-  router.get('/videos/:id', loadVideo, api.showVideo);
+  router.get('/openapi.json', api.openApi);
+  router.get('/videos/:id', needs('videos:read'), loadVideo, api.showVideo);
+  router.get('/me', needs('account:read'), api.showMe);
 
   router.use(api.noSuchEndpoint);
   router.use(problemHandler());

@@ -67,6 +67,7 @@ export function createTestApp(env: Record<string, string> = {}, pool: Pool = tes
     UPLOADS_PER_DAY: '1000',
     UPLOADS_PROCESSING_MAX: '1000',
     PAGE_CACHE_SECONDS: '0',
+    API_REQUESTS_PER_MINUTE: '100000',
     ...env,
   });
   const settings = createSiteSettings(pool, config);

@@ -1,0 +1,86 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { SCOPES, TOKEN_PATTERN, hashTokenSecret, type Scope } from '../auth/api-tokens.js';
+import type { Viewer } from '../auth/permissions.js';
+import { findTokenHolder, touchApiToken } from '../db/api-tokens.js';
+import type { Pool } from '../db/pool.js';
+import { HttpError } from '../http/errors.js';
+
+/**
+ * Who an /api/v1 request comes from (issue 15):
+ * - `Authorization: Bearer tst_…`: the token's account, for what its scopes allow. A token is
+ *   not sent by a browser on its own, so it needs no CSRF token. Any other Authorization header
+ *   is refused rather than ignored: a client that believes it is signed in must hear it is not.
+ * - no Authorization header: the session cookie if there is one, for reading only (another
+ *   site can make a browser send the cookie with a POST; nothing checks CSRF here), else nobody.
+ * Tokens are read here only: pages never look at the Authorization header.
+ */
+export function authenticate(pool: Pool, sessionViewer: RequestHandler[]) {
+  return async function authenticateApiRequest(req: Request, res: Response, next: NextFunction): Promise<void> {
+    const header = req.get('authorization');
+    if (header === undefined) return runAll(sessionViewer, req, res, (err?: unknown) => (err ? next(err) : readOnlyWithCookie(req, next)));
+    req.viewer = null;
+    const secret = /^Bearer +(\S+) *$/i.exec(header)?.[1];
+    if (!secret) throw invalidToken('The Authorization header must be "Bearer" and a personal access token.');
+    const holder = TOKEN_PATTERN.test(secret) ? await findTokenHolder(pool, hashTokenSecret(secret)) : null;
+    if (!holder) throw invalidToken('This access token is not valid: it was revoked, or never existed. Create a new one under Settings → Access tokens.');
+    if (holder.token.expiresAt && holder.token.expiresAt.getTime() <= Date.now()) throw invalidToken('This access token has expired. Create a new one under Settings → Access tokens.');
+    if (holder.viewer.bannedAt) throw invalidToken('The account this access token belongs to is suspended.');
+    await touchApiToken(pool, holder.token.id, req.ip ?? null);
+    const row = holder.viewer;
+    const viewer: Viewer = { id: row.id, handle: row.handle, displayName: row.displayName, avatarKey: row.avatarKey, permissions: new Set(row.permissions), banned: false, warned: row.warned, unread: row.unread };
+    req.viewer = viewer;
+    req.apiToken = holder.token;
+    next();
+  };
+}
+
+/** Runs express handlers one after the other, as a router would. */
+function runAll(handlers: RequestHandler[], req: Request, res: Response, done: (err?: unknown) => void): void {
+  const step = (i: number, err?: unknown): void => {
+    if (err || i === handlers.length) return done(err);
+    try {
+      const result = handlers[i]!(req, res, (e?: unknown) => step(i + 1, e)) as unknown;
+      if (result instanceof Promise) result.catch(done);
+    } catch (e) {
+      done(e);
+    }
+  };
+  step(0);
+}
+
+function readOnlyWithCookie(req: Request, next: NextFunction): void {
+  if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
+    throw unauthenticated('Changes through the API need an access token (Authorization: Bearer); a session cookie is accepted for reading only.');
+  }
+  next();
+}
+
+/**
+ * The route needs `scope`:
+ * - with a token, the token must carry it (403 insufficient_scope);
+ * - with a session cookie, reading is allowed (a person reads what their pages show them);
+ * - with nobody, only the scopes that serve public data answer (401 otherwise).
+ */
+export function needs(scope: Scope) {
+  const { anonymous, write } = SCOPES[scope];
+  return function checkScope(req: Request, _res: Response, next: NextFunction): void {
+    if (req.apiToken) {
+      if (!req.apiToken.scopes.includes(scope)) {
+        throw new HttpError(403, `This access token lacks the "${scope}" scope. Create a token with it under Settings → Access tokens.`, { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${scope}"` });
+      }
+      return next();
+    }
+    if (write) throw unauthenticated(`This needs an access token with the "${scope}" scope (Authorization: Bearer).`);
+    if (!anonymous && !req.viewer) throw unauthenticated(`This needs an access token with the "${scope}" scope (Authorization: Bearer), or a signed-in session.`);
+    next();
+  };
+}
+
+/** 401 with the challenge RFC 6750 asks for. */
+function unauthenticated(message: string): HttpError {
+  return new HttpError(401, message, { 'WWW-Authenticate': 'Bearer realm="api"' });
+}
+
+function invalidToken(message: string): HttpError {
+  return new HttpError(401, message, { 'WWW-Authenticate': 'Bearer realm="api", error="invalid_token"' });
+}
