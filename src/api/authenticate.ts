@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { SCOPES, TOKEN_PATTERN, hashTokenSecret, type Scope } from '../auth/api-tokens.js';
 import type { Viewer } from '../auth/permissions.js';
-import { findTokenHolder, touchApiToken } from '../db/api-tokens.js';
+import { findTokenHolder, touchApiToken, type TokenHolder } from '../db/api-tokens.js';
 import type { Pool } from '../db/pool.js';
 import { HttpError } from '../http/errors.js';
 
@@ -19,18 +19,30 @@ export function authenticate(pool: Pool, sessionViewer: RequestHandler[]) {
     const header = req.get('authorization');
     if (header === undefined) return runAll(sessionViewer, req, res, (err?: unknown) => (err ? next(err) : readOnlyWithCookie(req, next)));
     req.viewer = null;
-    const secret = /^Bearer +(\S+) *$/i.exec(header)?.[1];
-    if (!secret) throw invalidToken('The Authorization header must be "Bearer" and a personal access token.');
-    const holder = TOKEN_PATTERN.test(secret) ? await findTokenHolder(pool, hashTokenSecret(secret)) : null;
-    if (!holder) throw invalidToken('This access token is not valid: it was revoked, or never existed. Create a new one under Settings → Access tokens.');
-    if (holder.token.expiresAt && holder.token.expiresAt.getTime() <= Date.now()) throw invalidToken('This access token has expired. Create a new one under Settings → Access tokens.');
-    if (holder.viewer.bannedAt) throw invalidToken('The account this access token belongs to is suspended.');
-    await touchApiToken(pool, holder.token.id, req.ip ?? null);
-    const row = holder.viewer;
-    const viewer: Viewer = { id: row.id, handle: row.handle, displayName: row.displayName, avatarKey: row.avatarKey, permissions: new Set(row.permissions), banned: false, warned: row.warned, unread: row.unread };
+    const { viewer, token } = await bearerHolder(pool, header, req.ip ?? null);
     req.viewer = viewer;
-    req.apiToken = holder.token;
+    req.apiToken = token;
     next();
+  };
+}
+
+/**
+ * The account and token of an `Authorization` header, or a 401 saying what is wrong with it
+ * (src/api/authenticate.ts for /api/v1; the resumable uploads read it the same way). Records
+ * the token's last use.
+ */
+export async function bearerHolder(pool: Pool, header: string, ip: string | null): Promise<{ viewer: Viewer; token: TokenHolder['token'] }> {
+  const secret = /^Bearer +(\S+) *$/i.exec(header)?.[1];
+  if (!secret) throw invalidToken('The Authorization header must be "Bearer" and a personal access token.');
+  const holder = TOKEN_PATTERN.test(secret) ? await findTokenHolder(pool, hashTokenSecret(secret)) : null;
+  if (!holder) throw invalidToken('This access token is not valid: it was revoked, or never existed. Create a new one under Settings → Access tokens.');
+  if (holder.token.expiresAt && holder.token.expiresAt.getTime() <= Date.now()) throw invalidToken('This access token has expired. Create a new one under Settings → Access tokens.');
+  if (holder.viewer.bannedAt) throw invalidToken('The account this access token belongs to is suspended.');
+  await touchApiToken(pool, holder.token.id, ip);
+  const row = holder.viewer;
+  return {
+    viewer: { id: row.id, handle: row.handle, displayName: row.displayName, avatarKey: row.avatarKey, permissions: new Set(row.permissions), banned: false, warned: row.warned, unread: row.unread },
+    token: holder.token,
   };
 }
 

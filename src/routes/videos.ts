@@ -8,7 +8,7 @@ import { cardsOf } from './video-cards.js';
 import { chapterLinks, chaptersOfVideo } from './chapters.js';
 import { watchMetadata } from './watch-meta.js';
 import { withTransaction } from '../db/pool.js';
-import { deleteVideo, insertVideo } from '../db/videos.js';
+import { deleteVideo } from '../db/videos.js';
 import { listVideoFiles } from '../db/video-files.js';
 import { resetFailedVideo } from '../db/video-processing.js';
 import { DESCRIPTION_MAX, TAGS_MAX, TITLE_MAX, parseVideoDetails } from '../forms/upload.js';
@@ -19,10 +19,10 @@ import { receiveOneFile } from '../http/uploads.js';
 import { formatDuration } from '../format.js';
 import { tooLargeMessage, uploadLimitsOf } from '../http/upload-limits.js';
 import { findUploadAllowance } from './upload-allowance.js';
-import { MediaRejected, describePixelLimit, judgeUpload, removeVideoMedia, storeOriginal } from '../media/index.js';
+import { MediaRejected, describePixelLimit, removeVideoMedia } from '../media/index.js';
+import { acceptVideoFile } from '../uploads/intake.js';
 import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
-import { newPublicId } from './public-id.js';
 import { relatedVideos } from './related.js';
 import { describeVideo } from './video-view.js';
 import { captionTracksOf } from './studio-captions.js';
@@ -38,7 +38,8 @@ const RELATED_LIMIT = 12;
  */
 const RELATED_BESIDE_PLAYLIST = 6;
 
-export function videoRoutes({ config, pool, storage, queue, binaries, secret, settings }: RouteDeps) {
+export function videoRoutes(deps: RouteDeps) {
+  const { config, pool, storage, queue, binaries, secret, settings } = deps;
   /** The form, with this account's limits (the site's or its own) and what it has used of them. */
   async function renderUpload(req: Request, res: Response, status: number, values: Record<string, string> = {}, errors: Record<string, string> = {}) {
     const allowance = await findUploadAllowance(pool, settings, req.viewer!.id);
@@ -64,32 +65,11 @@ export function videoRoutes({ config, pool, storage, queue, binaries, secret, se
     if (!file) return () => refuse(req, res, form.ok ? {} : form.values, { file: 'Choose a video file to upload.', ...(form.ok ? {} : form.errors) });
     if (!form.ok) return () => refuse(req, res, form.values, form.errors);
 
-    let probed;
-    try {
-      probed = await judgeUpload(binaries, file.path, config);
-    } catch (err) {
-      if (err instanceof MediaRejected) return () => refuse(req, res, { ...form.value, tags: form.value.tags.join(', ') }, { file: err.message });
-      throw err;
-    }
-
-    // Held for a moderator's approval when the site says so (issue 13, item 9; src/db/held-uploads.ts).
-    const moderation = (await settings.get()).newUploads === 'held' ? 'held' : 'none';
-    const publicId = newPublicId();
-    const key = await storeOriginal(storage, publicId, file.path);
     let video;
     try {
-      video = await withTransaction(pool, async (client) => {
-        const inserted = await insertVideo(client, {
-          publicId, ownerId: req.viewer!.id, ...form.value,
-          originalKey: key, originalName: file.originalname.slice(0, 255), originalBytes: file.size,
-          durationSeconds: probed.durationSeconds, width: probed.width, height: probed.height, frameRate: probed.frameRate,
-          videoCodec: probed.videoCodec, audioCodec: probed.audioCodec, probe: probed.raw, moderation,
-        });
-        await queue.enqueueVideo(inserted.id, probed.durationSeconds, client);
-        return inserted;
-      });
+      video = await acceptVideoFile(deps, req.viewer!.id, { path: file.path, originalName: file.originalname, size: file.size }, form.value);
     } catch (err) {
-      await removeVideoMedia(storage, publicId);
+      if (err instanceof MediaRejected) return () => refuse(req, res, { ...form.value, tags: form.value.tags.join(', ') }, { file: err.message });
       throw err;
     }
     const watchUrl = `/watch/${video.publicId}`;
