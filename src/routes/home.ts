@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
-import { searchChannels, searchVideos, type DurationFilter, type SearchSort, type UploadedFilter } from '../db/search.js';
+import { searchChannels, searchVideos } from '../db/search.js';
+import { SEARCH_DURATIONS, SEARCH_QUERY_MAX_CHARS, SEARCH_RESULTS_MAX, SEARCH_SORTS, SEARCH_UPLOADED, pick, searchWords } from '../forms/search.js';
 import { searchPlaylists } from '../db/playlist-discovery.js';
 import { listPopularVideos } from '../db/popular-videos.js';
 import { listPublicVideos } from '../db/video-listings.js';
@@ -21,14 +22,7 @@ const PLAYLISTS_IN_RESULTS = 3;
 /** Where they sit among the video results: after the first row of videos or so, as YouTube puts them. */
 const PLAYLISTS_AFTER_VIDEOS = 4;
 const RESULTS_PER_PAGE = 20;
-const MAX_SEARCH_PAGE = 50;
-/** Longer queries are cut, not refused: someone pasted a paragraph. */
-const MAX_QUERY_CHARS = 200;
-
-const SORTS: SearchSort[] = ['relevance', 'date', 'views'];
-const DURATIONS: DurationFilter[] = ['short', 'medium', 'long'];
-const UPLOADED: UploadedFilter[] = ['day', 'week', 'month', 'year'];
-const pick = <T extends string>(value: unknown, allowed: T[]): T | null => (allowed.includes(value as T) ? (value as T) : null);
+const MAX_SEARCH_PAGE = SEARCH_RESULTS_MAX / RESULTS_PER_PAGE;
 
 export function homeRoutes({ pool, storage, config }: RouteDeps) {
   return {
@@ -53,11 +47,11 @@ export function homeRoutes({ pool, storage, config }: RouteDeps) {
 
     async search(req: Request, res: Response): Promise<void> {
       const raw = typeof req.query.q === 'string' ? req.query.q : '';
-      const query = [...raw.replace(/[\u0000-\u001f\u007f]/g, ' ').trim()].slice(0, MAX_QUERY_CHARS).join('');
+      const query = [...searchWords(raw)].slice(0, SEARCH_QUERY_MAX_CHARS).join('');
       if (query === '') return res.redirect(303, '/');
-      const sort = pick(req.query.sort, SORTS) ?? 'relevance';
-      const duration = pick(req.query.duration, DURATIONS);
-      const uploaded = pick(req.query.uploaded, UPLOADED);
+      const sort = pick(req.query.sort, SEARCH_SORTS) ?? 'relevance';
+      const duration = pick(req.query.duration, SEARCH_DURATIONS);
+      const uploaded = pick(req.query.uploaded, SEARCH_UPLOADED);
       const pageNumber = Math.min(MAX_SEARCH_PAGE, Math.max(1, Number.parseInt(String(req.query.page ?? '1'), 10) || 1));
       const withPlaylists = pageNumber === 1 && !duration && !uploaded;
       const [channels, hits, playlists] = await Promise.all([

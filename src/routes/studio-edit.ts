@@ -1,20 +1,15 @@
 import type { Request, Response } from 'express';
-import { withTransaction } from '../db/pool.js';
-import { saveVideoDetails, TIME_PASSED } from '../db/video-edits.js';
 import type { VideoWithOwner } from '../db/videos.js';
 import { formatBytes } from '../format.js';
 import { DESCRIPTION_MAX, TAGS_MAX, TAG_MAX_CHARS, TITLE_MAX } from '../forms/upload.js';
 import { VIDEO_CATEGORIES, VIDEO_LANGUAGES } from '../forms/video-choices.js';
-import { DEFAULT_TIME_ZONE, parseVideoEdit, utcToZonedInputs } from '../forms/video-edit.js';
 import { withoutForbiddenCharacters } from '../forms/fields.js';
 import { notFound } from '../http/errors.js';
-import { announcePublications } from '../notifications/new-videos.js';
 import { loadedVideo } from '../http/guards.js';
 import { flash } from '../http/session.js';
 import type { RouteDeps } from './deps.js';
+import { editValuesOf, editVideoDetails } from './video-changes.js';
 
-/** Changes that alter a video's related list (its words, or whether it may be listed). */
-const RELATED_FIELDS = ['title', 'tags', 'description', 'visibility'];
 const ORIGINAL_NAME_MAX = 150;
 
 /**
@@ -27,15 +22,6 @@ export function downloadName(originalName: string): string {
     .replace(/[\u0000-\u001f\u007f"<>:|?*\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '')
     .replace(/^[.\s]+|[.\s]+$/g, '');
   return [...base].slice(-ORIGINAL_NAME_MAX).join('') || 'video';
-}
-
-/** The edit form's values as the video holds them; dates in UTC until the page's script moves them to the browser's zone. */
-function valuesOf(video: VideoWithOwner): Record<string, string> {
-  const [publishDate, publishTime] = video.publishAt ? utcToZonedInputs(video.publishAt, DEFAULT_TIME_ZONE) : ['', ''];
-  return {
-    title: video.title, description: video.description, tags: video.tags.join(', '), visibility: video.visibility,
-    category: video.category ?? '', language: video.language ?? '', publishDate, publishTime, timeZone: DEFAULT_TIME_ZONE,
-  };
 }
 
 export function studioEditRoutes({ pool, storage, queue }: RouteDeps) {
@@ -57,31 +43,15 @@ export function studioEditRoutes({ pool, storage, queue }: RouteDeps) {
   return {
     show(req: Request, res: Response): void {
       const video = loadedVideo(req);
-      render(res, 200, video, valuesOf(video));
+      render(res, 200, video, editValuesOf(video));
     },
 
     async save(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
-      const now = new Date();
-      const form = parseVideoEdit(req.body, now, video.visibility === 'scheduled' ? video.publishAt : null);
-      if (!form.ok) return render(res, 422, video, form.values, form.errors);
-      const changes = await withTransaction(pool, async (client) => {
-        const saved = await saveVideoDetails(client, { videoId: video.id, ownerId: req.viewer!.id }, form.value, now);
-        if (saved && saved !== TIME_PASSED && RELATED_FIELDS.some((name) => name in saved)) await queue.enqueueRelated(video.id, client);
-        // Made public: announced if listed and never before; subscribers are told in the background.
-        if (saved && saved !== TIME_PASSED && saved.visibility?.new === 'public') await announcePublications(client, queue, [video.id]);
-        return saved;
-      });
-      // Deleted between loading and saving: as if it had never been there.
-      if (!changes) throw notFound('This video does not exist, or it has been removed.');
-      if (changes === TIME_PASSED) {
-        // Published (or rescheduled) since the page was loaded: the form read without the kept
-        // schedule fails on the time, which gives the values as typed.
-        const typed = parseVideoEdit(req.body, now);
-        return render(res, 422, video, typed.ok ? {} : typed.values, { publishDate: 'This time has passed (the video may have just been published): choose another, or another visibility.' });
-      }
+      const outcome = await editVideoDetails({ pool, queue }, video, req.viewer!.id, req.body);
+      if (!outcome.saved) return render(res, 422, video, outcome.values, outcome.errors);
       // Kept pages go with this POST (no keepsPages in the route table), here and in every web process.
-      flash(req, 'success', Object.keys(changes).length > 0 ? 'Your changes are saved.' : 'Nothing had changed.');
+      flash(req, 'success', Object.keys(outcome.changes).length > 0 ? 'Your changes are saved.' : 'Nothing had changed.');
       res.redirect(303, `/studio/videos/${video.publicId}`);
     },
 

@@ -8,7 +8,6 @@ import { cardsOf } from './video-cards.js';
 import { chapterLinks, chaptersOfVideo } from './chapters.js';
 import { watchMetadata } from './watch-meta.js';
 import { withTransaction } from '../db/pool.js';
-import { deleteVideo } from '../db/videos.js';
 import { listVideoFiles } from '../db/video-files.js';
 import { resetFailedVideo } from '../db/video-processing.js';
 import { DESCRIPTION_MAX, TAGS_MAX, TITLE_MAX, parseVideoDetails } from '../forms/upload.js';
@@ -19,12 +18,13 @@ import { receiveOneFile } from '../http/uploads.js';
 import { formatDuration } from '../format.js';
 import { tooLargeMessage, uploadLimitsOf } from '../http/upload-limits.js';
 import { findUploadAllowance } from './upload-allowance.js';
-import { MediaRejected, describePixelLimit, removeVideoMedia } from '../media/index.js';
+import { MediaRejected, describePixelLimit } from '../media/index.js';
 import { acceptVideoFile } from '../uploads/intake.js';
 import { prefersJson } from '../http/negotiation.js';
 import type { RouteDeps } from './deps.js';
 import { relatedVideos } from './related.js';
 import { describeVideo } from './video-view.js';
+import { removeVideo } from './video-changes.js';
 import { captionTracksOf } from './studio-captions.js';
 import { commentsSection } from './comments.js';
 import { playlistPanel } from './playlist-playback.js';
@@ -146,10 +146,7 @@ export function videoRoutes(deps: RouteDeps) {
 
     async remove(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
-      const publicId = await deleteVideo(pool, video.id);
-      if (publicId) {
-        await removeVideoMedia(storage, publicId);
-      }
+      await removeVideo({ pool, storage }, video);
       flash(req, 'success', `“${video.title}” has been deleted.`);
       res.redirect(303, req.viewer!.id === video.ownerId ? '/studio' : `/@${video.owner.handle}`);
     },
