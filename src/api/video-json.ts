@@ -1,5 +1,5 @@
 import type { VideoFile } from '../db/video-files.js';
-import type { VideoWithOwner } from '../db/videos.js';
+import type { Video, VideoWithOwner } from '../db/videos.js';
 import type { Storage } from '../media/index.js';
 import { describeVideo, thumbnailsOf } from '../routes/video-view.js';
 
@@ -8,7 +8,11 @@ import { describeVideo, thumbnailsOf } from '../routes/video-view.js';
  * Times are ISO 8601; addresses are absolute. Listings show `VideoSummary` (no renditions,
  * no description), one video shows the whole `Video`.
  */
-export function videoSummaryJson(video: VideoWithOwner, storage: Storage, publicUrl: URL | string) {
+/** What a summary reads of a video: a studio row with its owner's names will do (GET /api/v1/me/videos). */
+export type SummarySource = Pick<Video, 'publicId' | 'title' | 'status' | 'visibility' | 'durationSeconds' | 'publishedAt' | 'viewCount' | 'likeCount' | 'commentCount' | 'thumbnailStem' | 'thumbnailWidths'>
+  & { owner: Pick<VideoWithOwner['owner'], 'handle' | 'displayName'> };
+
+export function videoSummaryJson(video: SummarySource, storage: Storage, publicUrl: URL | string) {
   const absolute = (path: string) => new URL(path, publicUrl).href;
   const thumbnails = thumbnailsOf(storage, video);
   return {

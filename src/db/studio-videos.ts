@@ -29,6 +29,8 @@ export interface StudioVideo {
   thumbnailWidths: number[];
   durationSeconds: number;
   createdAt: Date;
+  /** When it was first made public; null until then. */
+  publishedAt: Date | null;
   viewCount: number;
   likeCount: number;
   dislikeCount: number;
@@ -37,7 +39,7 @@ export interface StudioVideo {
 }
 
 const COLUMNS = `v.id, v.public_id, v.title, v.visibility, v.status, v.moderation, v.progress, v.failure_reason, v.thumbnail_stem,
-  v.thumbnail_widths, v.duration_seconds, v.created_at, v.view_count, v.like_count, v.dislike_count, v.comment_count`;
+  v.thumbnail_widths, v.duration_seconds, v.created_at, v.published_at, v.view_count, v.like_count, v.dislike_count, v.comment_count`;
 
 function toStudioVideo(r: Record<string, unknown>): StudioVideo {
   return {
@@ -53,6 +55,7 @@ function toStudioVideo(r: Record<string, unknown>): StudioVideo {
     thumbnailWidths: r.thumbnail_widths as number[],
     durationSeconds: r.duration_seconds as number,
     createdAt: r.created_at as Date,
+    publishedAt: r.published_at as Date | null,
     viewCount: r.view_count as number,
     likeCount: r.like_count as number,
     dislikeCount: r.dislike_count as number,

@@ -4,6 +4,7 @@ import { allowChannel, allowComment, allowCommentOnVideo, allowPlaylist, allowVi
 import { problemHandler } from '../http/error-handler.js';
 import { uploadGuards } from '../http/upload-limits.js';
 import { apiRoutes } from './api.js';
+import { apiVideoRoutes } from './api-videos.js';
 import { authenticate, needs } from '../api/authenticate.js';
 import { corsForPublicReads } from '../api/cors.js';
 import { engagementRoutes } from './engagement.js';
@@ -103,6 +104,17 @@ export function buildApiRouter(deps: RouteDeps, viewer: RequestHandler[]): Route
   router.get('/openapi.json', api.openApi);
   router.get('/videos/:id', needs('videos:read'), loadVideo, api.showVideo);
   router.get('/me', needs('account:read'), api.showMe);
+  // Videos and channels (issue 15, item 2): the pages' listings, search (and its limit per
+  // address), loaders and predicates. A change is the studio's: the owner's alone to edit (anyone
+  // else is told the video does not exist), the owner's or a moderator's to delete, as on the pages.
+  const videosApi = apiVideoRoutes(deps);
+  router.get('/videos', needs('videos:read'), videosApi.listVideos);
+  router.get('/search/videos', needs('videos:read'), deps.limits.searchesByAddress, videosApi.searchVideos);
+  router.patch('/videos/:id', needs('videos:write'), loadVideo, hideVideoUnless(canEditVideo), videosApi.pagesGoStale, videosApi.editVideo);
+  router.delete('/videos/:id', needs('videos:write'), loadVideo, allowVideo(canDeleteVideo, 'You may not delete this video.'), videosApi.pagesGoStale, videosApi.deleteVideo);
+  router.get('/me/videos', needs('videos:read'), videosApi.signedIn, videosApi.listMyVideos);
+  router.get('/channels/:handle', needs('videos:read'), loaders(deps.pool).loadChannel, videosApi.showChannel);
+  router.get('/channels/:handle/videos', needs('videos:read'), loaders(deps.pool).loadChannel, videosApi.listChannelVideos);
 
   router.use(api.noSuchEndpoint);
   router.use(problemHandler());

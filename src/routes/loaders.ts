@@ -89,7 +89,9 @@ export function loaders(pool: Queryable) {
       const handle = String(req.params.handle ?? '');
       const channel = HANDLE_IN_URL.test(handle) ? await findChannelByHandle(pool, handle) : null;
       if (!channel) throw notFound(NO_CHANNEL);
-      if (channel.handle !== handle && req.method === 'GET') {
+      // Pages only: the API (mounted at /api/v1, req.baseUrl) answers under any case, its JSON
+      // naming the canonical handle; a redirect to /@handle would leave the API for a page.
+      if (channel.handle !== handle && req.method === 'GET' && req.baseUrl === '') {
         // The address as sent may spell the handle percent-encoded (/@%42ob): replace its whole
         // first segment, never a slice as long as the decoded handle.
         const rest = req.originalUrl.replace(/^\/@[^/?#]*/, '');

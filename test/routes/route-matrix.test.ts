@@ -349,6 +349,15 @@ const ROWS: Record<string, Row> = {
   'GET /media/videos/:id/chapters.vtt': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/media/videos/${c.subject.privateVideo.publicId}/chapters.vtt`) },
   'GET /media/videos/:id/:name': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/media/videos/${c.subject.privateVideo.publicId}/${c.subject.privateVideo.file}`) },
   'GET /api/v1/videos/:id': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/api/v1/videos/${c.subject.privateVideo.publicId}`) },
+  // Videos and channels through the API (issue 15, item 2): public listings for everyone (the
+  // banned account's session is signed out), my videos for the signed in; changes need a token.
+  'GET /api/v1/videos': { expect: all(200), request: page(() => '/api/v1/videos?limit=2') },
+  'GET /api/v1/search/videos': { expect: all(200), request: page(() => '/api/v1/search/videos?q=matrix') },
+  'PATCH /api/v1/videos/:id': { expect: all(401), request: (c) => ({ path: `/api/v1/videos/${c.subject.video.publicId}`, form: { title: 'Changed in the matrix' } }) },
+  'DELETE /api/v1/videos/:id': { expect: all(401), request: (c) => ({ path: `/api/v1/videos/${c.subject.video.publicId}` }) },
+  'GET /api/v1/me/videos': { expect: [401, 200, 200, 200, 200, 401], request: page(() => '/api/v1/me/videos') },
+  'GET /api/v1/channels/:handle': { expect: all(200), request: page((c) => `/api/v1/channels/${c.subject.owner.handle}`) },
+  'GET /api/v1/channels/:handle/videos': { expect: all(200), request: page((c) => `/api/v1/channels/${c.subject.owner.handle}/videos`) },
 
   // Playlists: everyone signed in keeps their own; a private one is a 404 to all but its owner
   // (moderators too); changing one is its owner's alone.

@@ -73,7 +73,7 @@ export const coreApi: ApiPart = {
         id: { type: 'string', description: 'The public id, as in /watch/{id}.' },
         title: { type: 'string' },
         status: { enum: ['uploaded', 'processing', 'ready', 'failed'] },
-        visibility: { enum: ['public', 'unlisted', 'private'] },
+        visibility: { enum: ['public', 'unlisted', 'private', 'scheduled'], description: 'scheduled: seen by its owner only, until the time it is published at.' },
         durationSeconds: { type: 'number' },
         publishedAt: { type: ['string', 'null'], format: 'date-time' },
         viewCount: { type: 'integer' },
