@@ -72,7 +72,7 @@ export const videosApi: ApiPart = {
           required: false,
           content: { 'application/json': { schema: ref('VideoEdit') }, 'application/x-www-form-urlencoded': { schema: ref('VideoEdit') } },
         },
-        responses: { 200: json('The video as saved.', ref('Video')), ...problems(400, 401, 403, 404, 415, 422, 429) },
+        responses: { 200: json('The video as saved.', ref('Video')), ...problems(400, 401, 403, 404, 413, 415, 422, 429) },
       },
       delete: {
         operationId: 'deleteVideo',
