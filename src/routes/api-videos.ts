@@ -115,7 +115,9 @@ export function apiVideoRoutes({ pool, storage, queue, config, pageCache }: Rout
     /** PATCH /api/v1/videos/:id: the studio edit form's change, the fields not sent kept; the video as saved. */
     async editVideo(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
-      const outcome = await editVideoDetails({ pool, queue }, video, req.viewer!.id, mergedEdit(video, req.body as Record<string, unknown>));
+      // readBody leaves multipart bodies to the upload routes: here nothing would read one.
+      if (req.is('multipart/form-data')) throw new HttpError(415, 'Send the changes as application/json (or application/x-www-form-urlencoded).');
+      const outcome = await editVideoDetails({ pool, queue }, video, req.viewer!.id, mergedEdit(video, (req.body ?? {}) as Record<string, unknown>));
       if (!outcome.saved) throw unprocessable(outcome.errors);
       const saved = await findVideoByPublicId(pool, video.publicId);
       if (!saved) throw notFound('This video does not exist, or it has been removed.');

@@ -140,6 +140,17 @@ describe('API v1: videos and channels', () => {
       assert.deepEqual(Object.keys(rows[0].changes).sort(), ['category', 'tags', 'title']);
     });
 
+    it('keeps a scheduled video\'s time when other fields change', async () => {
+      const owner = await createUser();
+      const publishAt = new Date(Math.ceil((Date.now() + 3 * 24 * 3600 * 1000) / 60_000) * 60_000);
+      const video = await createVideo(owner, { visibility: 'scheduled', publishAt });
+      const res = documented(await supertest(t.app).patch(`/api/v1/videos/${video.publicId}`).set(bearer(await createToken(owner, ['videos:write']))).send({ title: 'Still scheduled' }));
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.body.visibility, 'scheduled');
+      const { rows } = await testPool().query('SELECT publish_at FROM videos WHERE id = $1', [video.id]);
+      assert.equal(rows[0].publish_at.getTime(), publishAt.getTime());
+    });
+
     it('reads a form body too, and a resubmitted change records nothing', async () => {
       const owner = await createUser();
       const video = await createVideo(owner, { title: 'Form before' });

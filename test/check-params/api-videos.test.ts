@@ -181,6 +181,7 @@ describe('check params: api videos', () => {
       refused(await supertest(t.app).patch(`/api/v1/videos/${video.publicId}`).set(bearer(ownerWrite)).type('json').send('{"title":'), 400);
       refused(await supertest(t.app).patch(`/api/v1/videos/${video.publicId}`).set(bearer(ownerWrite)).type('json').send('["title"]'), 400);
       refused(await patch(video.publicId, ownerWrite, { description: 'x'.repeat(300 * 1024) }), 413);
+      refused(await supertest(t.app).patch(`/api/v1/videos/${video.publicId}`).set(bearer(ownerWrite)).field('title', 'Changed'), 415);
     });
   });
 
