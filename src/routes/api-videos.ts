@@ -3,11 +3,12 @@ import { apiPage, parsePageParams, type PageParams } from '../api/pages.js';
 import { channelJson } from '../api/channel-json.js';
 import { videoJson, videoSummaryJson } from '../api/video-json.js';
 import { searchVideos } from '../db/search.js';
-import { isOwnVideo, listStudioVideos } from '../db/studio-videos.js';
+import { isOwnVideo, listStudioVideos, type StudioFilter, type StudioSort } from '../db/studio-videos.js';
 import { listPopularVideosOfChannel, listPublicVideos } from '../db/video-listings.js';
 import { listVideoFiles } from '../db/video-files.js';
 import { findVideoByPublicId, type VideoWithOwner } from '../db/videos.js';
 import { length } from '../forms/fields.js';
+import { parseStudioQuery } from '../forms/studio.js';
 import { SEARCH_DURATIONS, SEARCH_QUERY_MAX_CHARS, SEARCH_RESULTS_MAX, SEARCH_SORTS, SEARCH_UPLOADED, pick, searchWords } from '../forms/search.js';
 import { HttpError, notFound, unprocessable } from '../http/errors.js';
 import { loadedChannel, loadedVideo } from '../http/guards.js';
@@ -23,6 +24,7 @@ import { editValuesOf, editVideoDetails, removeVideo } from './video-changes.js'
 export const EDIT_FIELDS = ['title', 'description', 'tags', 'visibility', 'category', 'language', 'publishDate', 'publishTime', 'timeZone'] as const;
 const CHANNEL_SORTS = ['newest', 'popular'] as const;
 const OFFSET_CURSOR = /^\d{1,4}$/;
+const STUDIO_QUERY_FIELDS = ['visibility', 'state', 'q', 'sort'] as const;
 
 /**
  * A change's fields over the video's current values (those not sent keep theirs), as the edit
@@ -65,6 +67,21 @@ function choice<T extends string>(req: Request, name: string, allowed: readonly 
   const picked = pick(value, allowed);
   if (!picked) throw unprocessable({ [name]: `${name} must be one of ${allowed.join(', ')}.` });
   return picked;
+}
+
+/**
+ * The studio list's filters and order (`visibility`, `state`, `q`, `sort`), read by its own
+ * parser (parseStudioQuery); a refused one is a 422 under its own name, each read alone to find it.
+ */
+function studioQuery(req: Request): StudioFilter & { sort: StudioSort } {
+  const query = parseStudioQuery(req.query);
+  if (query.ok) return query.value;
+  const errors: Record<string, string> = {};
+  for (const name of STUDIO_QUERY_FIELDS) {
+    const alone = parseStudioQuery({ [name]: req.query[name] });
+    if (!alone.ok) errors[name] = alone.message;
+  }
+  throw unprocessable(Object.keys(errors).length > 0 ? errors : { q: query.message });
 }
 
 export function apiVideoRoutes({ pool, storage, queue, config, pageCache }: RouteDeps) {
@@ -130,7 +147,7 @@ export function apiVideoRoutes({ pool, storage, queue, config, pageCache }: Rout
       res.status(204).end();
     },
 
-    /** GET /api/v1/me/videos: my videos in every state, newest first, as the studio lists them. */
+    /** GET /api/v1/me/videos: my videos in every state, newest first unless told, with the studio list's filters. */
     async listMyVideos(req: Request, res: Response): Promise<void> {
       const page = parsePageParams(req);
       const viewer = req.viewer!;
@@ -138,7 +155,7 @@ export function apiVideoRoutes({ pool, storage, queue, config, pageCache }: Rout
       // Not one of mine (deleted since, or someone else's): refused, so a cursor never tells
       // whether another account's id exists, and a list is never silently started again.
       if (after && !(await isOwnVideo(pool, viewer.id, after))) throw unprocessable({ cursor: 'cursor must be the "next" cursor of a previous page, unchanged; its video may have been deleted.' });
-      const rows = await listStudioVideos(pool, viewer.id, { visibility: null, status: null, search: null, sort: 'newest', after, limit: page.limit + 1 });
+      const rows = await listStudioVideos(pool, viewer.id, { ...studioQuery(req), after, limit: page.limit + 1 });
       const owner = { handle: viewer.handle, displayName: viewer.displayName };
       res.set('Cache-Control', 'no-store').json(apiPage(req, config.publicUrl, rows, page.limit, byPublicId, (row) => summary({ ...row, owner })));
     },

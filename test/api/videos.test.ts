@@ -77,6 +77,12 @@ describe('API v1: videos and channels', () => {
       const secret = await createToken(me, ['videos:read']);
       const ids = await allPages(t.app, '/api/v1/me/videos?limit=3', bearer(secret));
       assert.deepEqual(ids, mine.map((v) => v.publicId).reverse(), 'newest upload first, each once');
+      const oldest = await allPages(t.app, '/api/v1/me/videos?limit=3&sort=oldest', bearer(secret));
+      assert.deepEqual(oldest, mine.map((v) => v.publicId), 'the studio\'s orders');
+      const hidden = await allPages(t.app, '/api/v1/me/videos?visibility=private', bearer(secret));
+      assert.deepEqual(hidden, [mine[0]!.publicId], 'the studio\'s filters');
+      const failed = await allPages(t.app, '/api/v1/me/videos?state=failed', bearer(secret));
+      assert.deepEqual(failed, [mine[1]!.publicId]);
     });
 
     it('answers a signed-in session too', async () => {

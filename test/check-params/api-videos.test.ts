@@ -236,6 +236,16 @@ describe('check params: api videos', () => {
       assert.match(String(res.headers['www-authenticate']), /^Bearer/);
     });
 
+    it('fails with a filter or order the studio list refuses (422, naming it)', async () => {
+      const get = (query: string) => supertest(t.app).get(`/api/v1/me/videos?${query}`).set(bearer(ownerRead));
+      refused(await get('sort=best'), 422, 'sort');
+      refused(await get('visibility=everyone'), 422, 'visibility');
+      refused(await get('state=gone'), 422, 'state');
+      refused(await get(`q=${'a'.repeat(101)}`), 422, 'q');
+      refused(await get('q=a&q=b'), 422, 'q');
+      refused(await get('sort=best&state=gone'), 422, 'state');
+    });
+
     it('fails with a cursor that is not one of mine (422), whether it exists or not', async () => {
       const strangers = await createVideo(stranger);
       for (const cursor of [strangers.publicId, UNKNOWN_ID]) refused(await supertest(t.app).get(`/api/v1/me/videos?cursor=${cursor}`).set(bearer(ownerRead)), 422, 'cursor');

@@ -1,5 +1,6 @@
 import { DESCRIPTION_MAX, TAGS_MAX, TAG_MAX_CHARS, TITLE_MAX } from '../../forms/upload.js';
 import { SEARCH_QUERY_MAX_CHARS, SEARCH_RESULTS_MAX } from '../../forms/search.js';
+import { SEARCH_MAX } from '../../forms/studio.js';
 import { json, page, pageParameters, problems, ref, security, type ApiPart } from './part.js';
 
 // Videos and channels (issue 15, item 2): src/routes/api-videos.ts.
@@ -88,10 +89,16 @@ export const videosApi: ApiPart = {
       get: {
         operationId: 'listMyVideos',
         summary: 'My videos',
-        description: 'The videos of the token\'s account in every state and visibility, newest upload first, as the studio lists them.',
+        description: 'The videos of the token\'s account in every state and visibility, newest upload first unless told, with the studio list\'s filters.',
         tags: ['Videos'],
         security: security('videos:read'),
-        parameters: pageParameters,
+        parameters: [
+          choiceParameter('visibility', ['public', 'unlisted', 'private'], 'Only videos of this visibility.'),
+          choiceParameter('state', ['uploaded', 'processing', 'ready', 'failed'], 'Only videos in this state.'),
+          { name: 'q', in: 'query', required: false, description: `Only videos whose title contains this (at most ${SEARCH_MAX} characters).`, schema: { type: 'string', maxLength: SEARCH_MAX } },
+          choiceParameter('sort', ['newest', 'oldest', 'views'], 'The order (default newest upload first).'),
+          ...pageParameters,
+        ],
         responses: { 200: videoPageOf('your videos'), ...problems(401, 403, 422, 429) },
       },
     },
