@@ -89,7 +89,8 @@ export function loaders(pool: Queryable) {
       const handle = String(req.params.handle ?? '');
       const channel = HANDLE_IN_URL.test(handle) ? await findChannelByHandle(pool, handle) : null;
       if (!channel) throw notFound(NO_CHANNEL);
-      if (channel.handle !== handle && req.method === 'GET') {
+      // Pages only (no mount point): the API's addresses are not /@handle, and it answers the handle in any case.
+      if (channel.handle !== handle && req.method === 'GET' && req.baseUrl === '') {
         // The address as sent may spell the handle percent-encoded (/@%42ob): replace its whole
         // first segment, never a slice as long as the decoded handle.
         const rest = req.originalUrl.replace(/^\/@[^/?#]*/, '');

@@ -1,5 +1,8 @@
 import { components, coreApi } from './common.js';
 import type { ApiPart } from './part.js';
+import { commentsApi } from './comments.js';
+import { playlistsApi } from './playlists.js';
+import { accountApi } from './account.js';
 
 /**
  * The parts of the document, one per group of API routes. A group adds its part here, one per
@@ -7,6 +10,9 @@ import type { ApiPart } from './part.js';
  */
 const PARTS: ApiPart[] = [
   coreApi,
+  commentsApi,
+  playlistsApi,
+  accountApi,
 ];
 
 /**
