@@ -48,10 +48,12 @@ export function apiCommentRoutes(deps: RouteDeps) {
       res.json({ items: pinned ? [toJson(video.publicId)(pinned), ...page.items] : page.items, next: page.next });
     },
 
-    /** GET /api/v1/comments/:id — one comment, as loadComment lets this viewer see it. */
+    /** GET /api/v1/comments/:id — one comment, as loadComment lets this viewer see it; none while the video's comments are off (the page hides them). */
     showComment(req: Request, res: Response): void {
       const comment = loadedComment(req);
-      res.set('Cache-Control', 'no-store').json(commentJson(comment, loadedVideo(req).publicId, config.publicUrl));
+      const video = loadedVideo(req);
+      if (video.commentsMode === 'off') throw notFound(NO_COMMENT);
+      res.set('Cache-Control', 'no-store').json(commentJson(comment, video.publicId, config.publicUrl));
     },
 
     /** GET /api/v1/comments/:id/replies — a thread's replies, oldest first, as the page's thread shows them. */

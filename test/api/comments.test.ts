@@ -83,7 +83,7 @@ describe('API: comments', function () {
       }
     });
 
-    it('refuses with 403 when the creator has turned comments off, and lists none then', async () => {
+    it('refuses with 403 when the creator has turned comments off, and shows none then; deleting still works', async () => {
       const closed = await createVideo(owner);
       await testPool().query(`UPDATE videos SET comments_mode = 'off' WHERE id = $1`, [closed.id]);
       await insertComment(testPool(), { videoId: closed.id, authorId: author.id, body: 'Before it closed', parent: null });
@@ -92,6 +92,9 @@ describe('API: comments', function () {
       assert.match(res.body.detail, /turned off/);
       const listed = documented(await supertest(t.app).get(`/api/v1/videos/${closed.publicId}/comments`));
       assert.deepEqual(listed.body.items, []);
+      const { rows } = await testPool().query('SELECT id FROM comments WHERE video_id = $1', [closed.id]);
+      assertProblem(documented(await supertest(t.app).get(`/api/v1/comments/${rows[0].id}`)), 404);
+      assert.equal(documented(await supertest(t.app).delete(`/api/v1/comments/${rows[0].id}`).set(bearer(authorToken))).status, 204, 'its author may still delete it');
     });
 
     it('tells the creator of a new comment, seen in their notifications through the API', async () => {
