@@ -112,20 +112,23 @@ export function buildApiRouter(deps: RouteDeps, viewer: RequestHandler[]): Route
   const apiComments = apiCommentRoutes(deps);
   const apiPlaylists = apiPlaylistRoutes(deps);
   const apiAccount = apiAccountRoutes(deps);
+  // The API is mounted before the page cache: its changes make the kept pages stale here, as the
+  // pages' own changes do (a playlist made private, a comment deleted, must not be served on).
+  const stalesPages = deps.pageCache.middleware;
   router.get('/videos/:id/comments', needs('videos:read'), loadVideo, apiComments.listComments);
-  router.post('/videos/:id/comments', needs('comments:write'), requirePermission('comment.create'), loadVideo, allowVideo(canCommentOn, 'Comments are not open on this video.'), allowVideo(areCommentsOpen, 'Comments are turned off on this video.'), deps.limits.commentsPerMinuteByAccount, deps.limits.commentsPerDayByAccount, apiComments.postComment);
+  router.post('/videos/:id/comments', needs('comments:write'), requirePermission('comment.create'), loadVideo, allowVideo(canCommentOn, 'Comments are not open on this video.'), allowVideo(areCommentsOpen, 'Comments are turned off on this video.'), deps.limits.commentsPerMinuteByAccount, deps.limits.commentsPerDayByAccount, stalesPages, apiComments.postComment);
   router.get('/comments/:id', needs('videos:read'), loadComment, apiComments.showComment);
   router.get('/comments/:id/replies', needs('videos:read'), loadComment, apiComments.listReplies);
-  router.delete('/comments/:id', needs('comments:write'), loadComment, allowCommentOnVideo(canDeleteComment, 'Only the author or the creator can delete this comment.'), apiComments.deleteComment);
+  router.delete('/comments/:id', needs('comments:write'), loadComment, allowCommentOnVideo(canDeleteComment, 'Only the author or the creator can delete this comment.'), stalesPages, apiComments.deleteComment);
   const apiManagePlaylist = allowPlaylist(canManagePlaylist, 'Only the owner of this playlist can change it.');
   const apiEditPlaylist = allowPlaylist(canEditPlaylist, 'Only the owner can change this playlist, and Watch later cannot be renamed or deleted.');
-  router.post('/playlists', needs('playlists:write'), requirePermission('playlist.manage'), apiPlaylists.create);
+  router.post('/playlists', needs('playlists:write'), requirePermission('playlist.manage'), stalesPages, apiPlaylists.create);
   router.get('/playlists/:id', needs('videos:read'), loadPlaylist, apiPlaylists.show);
-  router.patch('/playlists/:id', needs('playlists:write'), loadPlaylist, apiEditPlaylist, apiPlaylists.edit);
-  router.delete('/playlists/:id', needs('playlists:write'), loadPlaylist, apiEditPlaylist, apiPlaylists.remove);
-  router.post('/playlists/:id/items', needs('playlists:write'), loadPlaylist, apiManagePlaylist, apiPlaylists.addItem);
-  router.delete('/playlists/:id/items/:videoId', needs('playlists:write'), loadPlaylist, apiManagePlaylist, apiPlaylists.removeItem);
-  router.post('/playlists/:id/items/:videoId/move', needs('playlists:write'), loadPlaylist, apiManagePlaylist, apiPlaylists.moveItem);
+  router.patch('/playlists/:id', needs('playlists:write'), loadPlaylist, apiEditPlaylist, stalesPages, apiPlaylists.edit);
+  router.delete('/playlists/:id', needs('playlists:write'), loadPlaylist, apiEditPlaylist, stalesPages, apiPlaylists.remove);
+  router.post('/playlists/:id/items', needs('playlists:write'), loadPlaylist, apiManagePlaylist, stalesPages, apiPlaylists.addItem);
+  router.delete('/playlists/:id/items/:videoId', needs('playlists:write'), loadPlaylist, apiManagePlaylist, stalesPages, apiPlaylists.removeItem);
+  router.post('/playlists/:id/items/:videoId/move', needs('playlists:write'), loadPlaylist, apiManagePlaylist, stalesPages, apiPlaylists.moveItem);
   router.get('/channels/:handle/playlists', needs('videos:read'), loadChannel, apiPlaylists.listOfChannel);
   router.get('/me/subscriptions', needs('account:read'), apiAccount.subscriptions);
   router.get('/me/notifications', needs('notifications:read'), apiAccount.notifications);

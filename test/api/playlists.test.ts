@@ -138,3 +138,17 @@ describe('API: playlists', function () {
     });
   });
 });
+
+describe('API: playlists and the page cache', () => {
+  const t = useTestApp({ PAGE_CACHE_SECONDS: '60' });
+
+  it('a playlist made private through the API is no longer served from the signed-out pages kept', async () => {
+    const me = await createUser();
+    const token = await createToken(me, ['playlists:write']);
+    const id = documented(await supertest(t.app).post('/api/v1/playlists').set(bearer(token)).send({ title: 'Soon private', privacy: 'public' })).body.id;
+    assert.equal((await supertest(t.app).get(`/playlist/${id}`)).status, 200);
+    assert.equal((await supertest(t.app).get(`/playlist/${id}`)).headers.age !== undefined, true, 'kept');
+    assert.equal(documented(await supertest(t.app).patch(`/api/v1/playlists/${id}`).set(bearer(token)).send({ privacy: 'private' })).status, 200);
+    assert.equal((await supertest(t.app).get(`/playlist/${id}`)).status, 404);
+  });
+});
