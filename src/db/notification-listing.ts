@@ -43,7 +43,8 @@ const AFTER_ID = 'COALESCE($4::bigint, 0)';
 
 /**
  * One page of the reader's in-site notifications of `kinds` (`unreadOnly`: those not yet read,
- * for the API), newest (last updated) first; ask for one more than a page (keysetPage). A collapsed group moves up when someone joins it.
+ * for the API), newest (last updated) first; ask for one more than a page (keysetPage). A
+ * collapsed group moves up when someone joins it.
  */
 export async function listNotifications(db: Queryable, userId: number, options: { kinds: readonly NotificationKind[]; after: NotificationCursor | null; limit: number; unreadOnly?: boolean }): Promise<ListedNotification[]> {
   const { rows } = await db.query<ListedRow>(
