@@ -42,18 +42,19 @@ const AFTER_TIME = `COALESCE(timestamptz 'epoch' + $3::bigint * interval '1 micr
 const AFTER_ID = 'COALESCE($4::bigint, 0)';
 
 /**
- * One page of the reader's in-site notifications of `kinds`, newest (last updated) first; ask
- * for one more than a page (keysetPage). A collapsed group moves up when someone joins it.
+ * One page of the reader's in-site notifications of `kinds` (`unreadOnly`: those not yet read,
+ * for the API), newest (last updated) first; ask for one more than a page (keysetPage). A
+ * collapsed group moves up when someone joins it.
  */
-export async function listNotifications(db: Queryable, userId: number, options: { kinds: readonly NotificationKind[]; after: NotificationCursor | null; limit: number }): Promise<ListedNotification[]> {
+export async function listNotifications(db: Queryable, userId: number, options: { kinds: readonly NotificationKind[]; after: NotificationCursor | null; limit: number; unreadOnly?: boolean }): Promise<ListedNotification[]> {
   const { rows } = await db.query<ListedRow>(
     `SELECT * FROM (${NOTIFICATION_VIEW_FROM}
-       WHERE n.user_id = $1 AND n.in_site AND n.kind = ANY($2::text[])
+       WHERE n.user_id = $1 AND n.in_site AND n.kind = ANY($2::text[]) AND (NOT $6::boolean OR n.read_at IS NULL)
          AND n.updated_at <= ${AFTER_TIME} AND (n.updated_at, n.id) < (${AFTER_TIME}, ${AFTER_ID})
        ORDER BY n.updated_at DESC, n.id DESC LIMIT $5
      ) listed CROSS JOIN LATERAL (SELECT (extract(epoch FROM listed.updated_at) * 1000000)::bigint::text AS micros) m
      ORDER BY listed.updated_at DESC, listed.id DESC`,
-    [userId, options.kinds, options.after?.micros ?? null, options.after?.id ?? null, options.limit],
+    [userId, options.kinds, options.after?.micros ?? null, options.after?.id ?? null, options.limit, options.unreadOnly ?? false],
   );
   return rows.map((r) => ({ ...toNotificationView({ ...r, id: Number(r.id) }), cursor: `${r.micros}-${Number(r.id)}` }));
 }

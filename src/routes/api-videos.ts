@@ -84,17 +84,11 @@ function studioQuery(req: Request): StudioFilter & { sort: StudioSort } {
   throw unprocessable(Object.keys(errors).length > 0 ? errors : { q: query.message });
 }
 
-export function apiVideoRoutes({ pool, storage, queue, config, pageCache }: RouteDeps) {
+export function apiVideoRoutes({ pool, storage, queue, config }: RouteDeps) {
   const summary = (video: Parameters<typeof videoSummaryJson>[0]) => videoSummaryJson(video, storage, config.publicUrl);
   const byPublicId = (video: { publicId: string }) => video.publicId;
 
   return {
-    /**
-     * A successful change makes the site's kept pages stale, as a change through a page does:
-     * the page cache's own step, which the API router (mounted before it) does not pass through.
-     */
-    pagesGoStale: pageCache.middleware,
-
     /** A signed-in viewer (a token, or a session for reading): 401 otherwise. */
     signedIn(req: Request, _res: Response, next: NextFunction): void {
       if (!req.viewer) throw new HttpError(401, 'This needs an access token (Authorization: Bearer), or a signed-in session.', { 'WWW-Authenticate': 'Bearer realm="api"' });

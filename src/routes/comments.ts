@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { findComment, insertComment, updateCommentBody, type Comment } from '../db/comments.js';
+import { findComment, updateCommentBody, type Comment } from '../db/comments.js';
 import { deleteComment } from '../db/comment-deletion.js';
 import { listReplies, listRootComments } from '../db/comment-listing.js';
 import { listTopRootComments, type TopPage } from '../db/comment-top-listing.js';
@@ -7,13 +7,14 @@ import { formatTopCursor, parseCommentsQuery, type CommentsQuery } from '../form
 import { findCommentRatings, rateComment, type CommentRating } from '../db/comment-ratings.js';
 import type { Queryable } from '../db/pool.js';
 import type { VideoWithOwner } from '../db/videos.js';
-import { COMMENT_MAX, parseComment, parseParent } from '../forms/comment.js';
+import { COMMENT_MAX, parseComment } from '../forms/comment.js';
 import { field } from '../forms/fields.js';
-import { badRequest, forbidden, notFound } from '../http/errors.js';
-import { canEditVideo, canSeeHeldComments } from '../auth/permissions.js';
+import { badRequest, notFound } from '../http/errors.js';
+import { canSeeHeldComments } from '../auth/permissions.js';
 import { loadedComment, loadedVideo } from '../http/guards.js';
 import { timestampSeconds } from '../chapters.js';
-import { containsWatchedWord, newCommentHoldReason } from '../comments/review.js';
+import { containsWatchedWord } from '../comments/review.js';
+import { postComment } from '../comments/posting.js';
 import { canReviewSiteHolds } from '../auth/permissions.js';
 import { linkifyComment } from '../http/html.js';
 import { prefersJson } from '../http/negotiation.js';
@@ -139,22 +140,10 @@ export function commentRoutes(deps: RouteDeps) {
     /** POST /watch/:id/comments — a comment, or a reply (`parent`); a resubmitted one is answered with the first. */
     async post(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
-      const parentId = parseParent(req.body);
-      const form = parseComment(req.body);
       const action = `/watch/${video.publicId}/comments`;
-      const mode = video.commentsMode;
-      if (parentId === 'invalid') return refuse(req, res, { body: 'Reply to a comment of this video.' }, { body: form.ok ? form.value.body : form.values.body ?? '' }, action);
-      const parent = parentId === null ? null : await findComment(pool, parentId);
-      if (parentId !== null && (!parent || parent.videoId !== video.id || (parent.held && parent.authorId !== req.viewer!.id && !canSeeHeldComments(req.viewer, video)))) {
-        throw notFound('The comment you are replying to does not exist, or it has been removed.');
-      }
-      if (!form.ok) return refuse(req, res, form.errors, { ...form.values, parent: parentId === null ? '' : String(parentId) }, action);
-      const { watchedWords } = await settings.get();
-      const heldReason = await newCommentHoldReason(pool, { mode, ownerId: video.ownerId, byOwner: canEditVideo(req.viewer, video), authorId: req.viewer!.id, body: form.value.body, watchedWords, siteReviewer: canReviewSiteHolds(req.viewer) });
-      const posted = await insertComment(pool, { videoId: video.id, authorId: req.viewer!.id, body: form.value.body, parent, held: heldReason !== null, heldReason }, tell);
-      if (!posted) throw notFound('The comment you are replying to does not exist, or it has been removed.');
-      const { id, created } = posted;
-      const threadId = parent ? (parent.threadId ?? parent.id) : null;
+      const posted = await postComment({ pool, settings, tell }, req.viewer!, video, req.body);
+      if (!posted.ok) return refuse(req, res, posted.errors, posted.values, action);
+      const { id, created, threadId } = posted;
       if (prefersJson(req)) return void res.status(created ? 201 : 200).json({ id, created, threadId });
       // A new top-level comment is first in Newest (in Top, a new comment without likes may be far down).
       res.redirect(303, `/watch/${video.publicId}${threadId ? `?thread=${threadId}` : '?sort=newest'}#comment-${id}`);

@@ -5,6 +5,9 @@ import { problemHandler } from '../http/error-handler.js';
 import { uploadGuards } from '../http/upload-limits.js';
 import { apiRoutes } from './api.js';
 import { apiVideoRoutes } from './api-videos.js';
+import { apiCommentRoutes } from './api-comments.js';
+import { apiPlaylistRoutes } from './api-playlists.js';
+import { apiAccountRoutes } from './api-account.js';
 import { authenticate, needs } from '../api/authenticate.js';
 import { corsForPublicReads } from '../api/cors.js';
 import { engagementRoutes } from './engagement.js';
@@ -96,10 +99,13 @@ export function buildOpenRouter(deps: RouteDeps): Router {
  * the same loaders and predicates as the pages.
  */
 export function buildApiRouter(deps: RouteDeps, viewer: RequestHandler[]): Router {
-  const { loadVideo } = loaders(deps.pool);
+  const { loadVideo, loadComment, loadPlaylist, loadChannel } = loaders(deps.pool);
   const api = apiRoutes(deps);
   const router = Router();
-  router.use(corsForPublicReads, authenticate(deps.pool, viewer), deps.limits.apiRequests, api.readBody);
+  // Mounted before the page cache: a change here makes the kept signed-out pages stale, as the
+  // pages' own changes do (a playlist made private, a comment deleted, must not be served on).
+  const changesStalePages: RequestHandler = (req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? next() : deps.pageCache.middleware(req, res, next));
+  router.use(corsForPublicReads, authenticate(deps.pool, viewer), deps.limits.apiRequests, changesStalePages, api.readBody);
 
   router.get('/openapi.json', api.openApi);
   router.get('/videos/:id', needs('videos:read'), loadVideo, api.showVideo);
@@ -110,11 +116,33 @@ export function buildApiRouter(deps: RouteDeps, viewer: RequestHandler[]): Route
   const videosApi = apiVideoRoutes(deps);
   router.get('/videos', needs('videos:read'), videosApi.listVideos);
   router.get('/search/videos', needs('videos:read'), deps.limits.searchesByAddress, videosApi.searchVideos);
-  router.patch('/videos/:id', needs('videos:write'), loadVideo, hideVideoUnless(canEditVideo), videosApi.pagesGoStale, videosApi.editVideo);
-  router.delete('/videos/:id', needs('videos:write'), loadVideo, allowVideo(canDeleteVideo, 'You may not delete this video.'), videosApi.pagesGoStale, videosApi.deleteVideo);
+  router.patch('/videos/:id', needs('videos:write'), loadVideo, hideVideoUnless(canEditVideo), videosApi.editVideo);
+  router.delete('/videos/:id', needs('videos:write'), loadVideo, allowVideo(canDeleteVideo, 'You may not delete this video.'), videosApi.deleteVideo);
   router.get('/me/videos', needs('videos:read'), videosApi.signedIn, videosApi.listMyVideos);
-  router.get('/channels/:handle', needs('videos:read'), loaders(deps.pool).loadChannel, videosApi.showChannel);
-  router.get('/channels/:handle/videos', needs('videos:read'), loaders(deps.pool).loadChannel, videosApi.listChannelVideos);
+  router.get('/channels/:handle', needs('videos:read'), loadChannel, videosApi.showChannel);
+  router.get('/channels/:handle/videos', needs('videos:read'), loadChannel, videosApi.listChannelVideos);
+  // Comments, playlists and my lists (issue 15, item 2): the pages' loaders, guards, limits and
+  // queries (src/routes/api-comments.ts, api-playlists.ts, api-account.ts); each change needs a token.
+  const apiComments = apiCommentRoutes(deps);
+  const apiPlaylists = apiPlaylistRoutes(deps);
+  const apiAccount = apiAccountRoutes(deps);
+  router.get('/videos/:id/comments', needs('videos:read'), loadVideo, apiComments.listComments);
+  router.post('/videos/:id/comments', needs('comments:write'), requirePermission('comment.create'), loadVideo, allowVideo(canCommentOn, 'Comments are not open on this video.'), allowVideo(areCommentsOpen, 'Comments are turned off on this video.'), deps.limits.commentsPerMinuteByAccount, deps.limits.commentsPerDayByAccount, apiComments.postComment);
+  router.get('/comments/:id', needs('videos:read'), loadComment, apiComments.showComment);
+  router.get('/comments/:id/replies', needs('videos:read'), loadComment, apiComments.listReplies);
+  router.delete('/comments/:id', needs('comments:write'), loadComment, allowCommentOnVideo(canDeleteComment, 'Only the author or the creator can delete this comment.'), apiComments.deleteComment);
+  const apiManagePlaylist = allowPlaylist(canManagePlaylist, 'Only the owner of this playlist can change it.');
+  const apiEditPlaylist = allowPlaylist(canEditPlaylist, 'Only the owner can change this playlist, and Watch later cannot be renamed or deleted.');
+  router.post('/playlists', needs('playlists:write'), requirePermission('playlist.manage'), apiPlaylists.create);
+  router.get('/playlists/:id', needs('videos:read'), loadPlaylist, apiPlaylists.show);
+  router.patch('/playlists/:id', needs('playlists:write'), loadPlaylist, apiEditPlaylist, apiPlaylists.edit);
+  router.delete('/playlists/:id', needs('playlists:write'), loadPlaylist, apiEditPlaylist, apiPlaylists.remove);
+  router.post('/playlists/:id/items', needs('playlists:write'), loadPlaylist, apiManagePlaylist, apiPlaylists.addItem);
+  router.delete('/playlists/:id/items/:videoId', needs('playlists:write'), loadPlaylist, apiManagePlaylist, apiPlaylists.removeItem);
+  router.post('/playlists/:id/items/:videoId/move', needs('playlists:write'), loadPlaylist, apiManagePlaylist, apiPlaylists.moveItem);
+  router.get('/channels/:handle/playlists', needs('videos:read'), loadChannel, apiPlaylists.listOfChannel);
+  router.get('/me/subscriptions', needs('account:read'), apiAccount.subscriptions);
+  router.get('/me/notifications', needs('notifications:read'), apiAccount.notifications);
 
   router.use(api.noSuchEndpoint);
   router.use(problemHandler());

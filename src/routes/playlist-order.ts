@@ -17,6 +17,27 @@ const NO_ITEM = 'This video is not in the playlist.';
 /** 409: the page the owner dropped on is out of date (another tab removed the neighbour). */
 const NO_NEIGHBOUR = 'The video you placed it next to is no longer in this playlist. Reload the page to see its order.';
 
+/** The item's video public id in the URL (`:videoId`); a malformed one names nothing (404, no query). */
+export function itemParam(req: Request): string {
+  const videoId = String(req.params.videoId ?? '');
+  if (!PUBLIC_ID_PATTERN.test(videoId)) throw notFound(NO_ITEM);
+  return videoId;
+}
+
+/**
+ * Moves the owner's item (the pages' move and place, and the API's): 404 when it is not in the
+ * playlist, 409 when the neighbour named is gone. A crowded gap queues the playlist's
+ * renumbering in the same transaction.
+ */
+export async function moveItemOrRefuse({ pool, queue }: Pick<RouteDeps, 'pool' | 'queue'>, ownerId: number, playlist: Playlist, videoId: string, to: Destination): Promise<MoveResult> {
+  const result = await movePlaylistItemWithNeighbours(pool, ownerId, playlist.id, videoId, to, {
+    renumberLater: (client, playlistId) => queue.enqueueRenumberPlaylist(playlistId, client),
+  });
+  if (result.outcome === 'nothing') throw notFound(NO_ITEM);
+  if (result.outcome === 'no-neighbour') throw new HttpError(409, NO_NEIGHBOUR);
+  return result;
+}
+
 /**
  * The owner's changes to a playlist's items, one row each: move (the forms' up, down, top,
  * bottom), place (drag and drop: just before or after another item) and remove. Each answers
@@ -32,22 +53,7 @@ export function playlistOrderRoutes({ pool, queue, pageCache }: RouteDeps) {
     res.redirect(303, `/playlist/${playlist.publicId}${query}${anchor}`);
   }
 
-  /** The item's video public id in the URL; a malformed one names nothing (404, no query). */
-  function itemParam(req: Request): string {
-    const videoId = String(req.params.videoId ?? '');
-    if (!PUBLIC_ID_PATTERN.test(videoId)) throw notFound(NO_ITEM);
-    return videoId;
-  }
-
-  /** Moves the item; a crowded gap queues the playlist's renumbering in the same transaction. */
-  async function move(req: Request, playlist: Playlist, videoId: string, to: Destination): Promise<MoveResult> {
-    const result = await movePlaylistItemWithNeighbours(pool, req.viewer!.id, playlist.id, videoId, to, {
-      renumberLater: (client, playlistId) => queue.enqueueRenumberPlaylist(playlistId, client),
-    });
-    if (result.outcome === 'nothing') throw notFound(NO_ITEM);
-    if (result.outcome === 'no-neighbour') throw new HttpError(409, NO_NEIGHBOUR);
-    return result;
-  }
+  const move = (req: Request, playlist: Playlist, videoId: string, to: Destination) => moveItemOrRefuse({ pool, queue }, req.viewer!.id, playlist, videoId, to);
 
   const answer = (videoId: string, result: MoveResult) => ({ videoId, moved: result.outcome === 'moved', previous: result.previous, next: result.next });
 

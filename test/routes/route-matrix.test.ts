@@ -92,6 +92,9 @@ const pendingDelete = (s: Subject) => insertBulkAction(testPool(), { ownerId: s.
 /** A comment by the subject's owner on its public video; its id. */
 const ownersComment = async (s: Subject) => (await insertComment(testPool(), { videoId: s.video.id, authorId: s.owner.id, body: `Matrix comment ${Math.random()}`, parent: null }))!.id;
 
+/** A comment by the subject's owner on its private video: seen by whoever sees the video; its id. */
+const privateVideoComment = async (s: Subject) => (await insertComment(testPool(), { videoId: s.privateVideo.id, authorId: s.owner.id, body: `Matrix private comment ${Math.random()}`, parent: null }))!.id;
+
 /** A held comment by someone else on the subject's public video; its id. */
 const heldComment = async (s: Subject) => (await insertComment(testPool(), { videoId: s.video.id, authorId: (await createUser()).id, body: `Held in the matrix ${Math.random()}`, parent: null, held: true }))!.id;
 
@@ -358,6 +361,23 @@ const ROWS: Record<string, Row> = {
   'GET /api/v1/me/videos': { expect: [401, 200, 200, 200, 200, 401], request: page(() => '/api/v1/me/videos') },
   'GET /api/v1/channels/:handle': { expect: all(200), request: page((c) => `/api/v1/channels/${c.subject.owner.handle}`) },
   'GET /api/v1/channels/:handle/videos': { expect: all(200), request: page((c) => `/api/v1/channels/${c.subject.owner.handle}/videos`) },
+  // The API's comments, playlists and my lists (issue 15, item 2): reads as the pages decide them,
+  // with the session cookie; every change needs a token, so each is 401 to every session.
+  'GET /api/v1/videos/:id/comments': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/api/v1/videos/${c.subject.privateVideo.publicId}/comments`) },
+  'POST /api/v1/videos/:id/comments': { expect: all(401), request: (c) => ({ path: `/api/v1/videos/${c.subject.video.publicId}/comments`, form: { body: 'Matrix API comment' } }) },
+  'GET /api/v1/comments/:id': { expect: [404, 404, 200, 200, 200, 404], request: async (c) => ({ path: `/api/v1/comments/${await privateVideoComment(c.subject)}` }) },
+  'GET /api/v1/comments/:id/replies': { expect: [404, 404, 200, 200, 200, 404], request: async (c) => ({ path: `/api/v1/comments/${await privateVideoComment(c.subject)}/replies` }) },
+  'DELETE /api/v1/comments/:id': { expect: all(401), request: async (c) => ({ path: `/api/v1/comments/${await ownersComment(c.subject)}` }) },
+  'POST /api/v1/playlists': { expect: all(401), request: () => ({ path: '/api/v1/playlists', form: { title: 'Matrix API playlist' } }) },
+  'GET /api/v1/playlists/:id': { expect: [404, 404, 200, 404, 404, 404], request: async (c) => ({ path: `/api/v1/playlists/${await ownersPlaylist(c.subject, 'private')}` }) },
+  'PATCH /api/v1/playlists/:id': { expect: all(401), request: async (c) => ({ path: `/api/v1/playlists/${await ownersPlaylist(c.subject)}`, form: { title: 'Renamed by the matrix' } }) },
+  'DELETE /api/v1/playlists/:id': { expect: all(401), request: async (c) => ({ path: `/api/v1/playlists/${await ownersPlaylist(c.subject)}` }) },
+  'POST /api/v1/playlists/:id/items': { expect: all(401), request: async (c) => ({ path: `/api/v1/playlists/${await ownersPlaylist(c.subject)}/items`, form: { video: c.subject.failedVideo.publicId } }) },
+  'DELETE /api/v1/playlists/:id/items/:videoId': { expect: all(401), request: async (c) => ({ path: `/api/v1/playlists/${await ownersPlaylist(c.subject)}/items/${c.subject.video.publicId}` }) },
+  'POST /api/v1/playlists/:id/items/:videoId/move': { expect: all(401), request: async (c) => ({ path: `/api/v1/playlists/${await ownersPlaylist(c.subject)}/items/${c.subject.video.publicId}/move`, form: { to: 'top' } }) },
+  'GET /api/v1/channels/:handle/playlists': { expect: all(200), request: page((c) => `/api/v1/channels/${c.subject.owner.handle}/playlists`) },
+  'GET /api/v1/me/subscriptions': { expect: [401, 200, 200, 200, 200, 401], request: page(() => '/api/v1/me/subscriptions') },
+  'GET /api/v1/me/notifications': { expect: [401, 200, 200, 200, 200, 401], request: page(() => '/api/v1/me/notifications') },
 
   // Playlists: everyone signed in keeps their own; a private one is a 404 to all but its owner
   // (moderators too); changing one is its owner's alone.

@@ -1,6 +1,9 @@
 import { components, coreApi } from './common.js';
 import type { ApiPart } from './part.js';
 import { videosApi } from './videos.js';
+import { commentsApi } from './comments.js';
+import { playlistsApi } from './playlists.js';
+import { accountApi } from './account.js';
 
 /**
  * The parts of the document, one per group of API routes. A group adds its part here, one per
@@ -9,6 +12,9 @@ import { videosApi } from './videos.js';
 const PARTS: ApiPart[] = [
   coreApi,
   videosApi,
+  commentsApi,
+  playlistsApi,
+  accountApi,
 ];
 
 /**
