@@ -1,5 +1,6 @@
 import { components, coreApi } from './common.js';
 import type { ApiPart } from './part.js';
+import { uploadsApi } from './uploads.js';
 
 /**
  * The parts of the document, one per group of API routes. A group adds its part here, one per
@@ -7,6 +8,7 @@ import type { ApiPart } from './part.js';
  */
 const PARTS: ApiPart[] = [
   coreApi,
+  uploadsApi,
 ];
 
 /**
