@@ -95,7 +95,8 @@ export function apiTokenRoutes(deps: RouteDeps) {
       if (!secret) return render(req, res, 409, { problem: FULL });
       const siteName = String(res.locals.siteName ?? config.siteName);
       res.set('Cache-Control', 'no-store');
-      res.attachment(sharexFileName(siteName));
+      // The name holds no quote or backslash (sharexFileName), so it needs no escaping inside the quotes.
+      res.set('Content-Disposition', `attachment; filename="${sharexFileName(siteName)}"`);
       res.type('application/json').send(`${JSON.stringify(sharexUploader(config.publicUrl, siteName, secret), null, 2)}\n`);
     },
   };
