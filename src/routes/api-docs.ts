@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { SCOPES } from '../auth/api-tokens.js';
 import { API_PAGE_DEFAULT, API_PAGE_MAX } from '../api/pages.js';
 import { openApiDocument } from '../api/openapi/document.js';
-import { readDocument } from '../api/openapi/reading.js';
+import { inlineCodeHtml, readDocument } from '../api/openapi/reading.js';
 import type { RouteDeps } from './deps.js';
 
 /**
@@ -19,6 +19,7 @@ export function apiDocsRoutes({ config }: RouteDeps) {
         title: 'API',
         description: `The JSON API of ${String(res.locals.siteName)}: personal access tokens, scopes, errors, pages, limits, and every operation.`,
         tags,
+        inlineCodeHtml,
         baseUrl: document.servers[0]!.url,
         scopes: Object.entries(SCOPES).map(([name, s]) => ({ name, label: s.label, anonymous: s.anonymous })),
         pageDefault: API_PAGE_DEFAULT,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import supertest from 'supertest';
-import { readDocument } from '../../src/api/openapi/reading.js';
+import { inlineCodeHtml, readDocument } from '../../src/api/openapi/reading.js';
 import { useTestApp } from '../helpers/app.js';
 import { apiDocument } from '../helpers/api.js';
 
@@ -53,5 +53,10 @@ describe('GET /api (the API reference, issue 15)', () => {
     const video = readDocument(apiDocument()).flatMap((g) => g.operations).find((op) => op.path === '/api/v1/videos/{id}')!;
     assert.equal(video.anonymous, true);
     assert.deepEqual(video.parameters.map((p) => [p.name, p.in, p.required]), [['id', 'path', true]]);
+  });
+
+  it('shows the document\'s `code` as code, and everything else as text', async () => {
+    assert.equal(inlineCodeHtml('Send `Authorization: Bearer <token>` & <b>wait</b>'), 'Send <code>Authorization: Bearer &lt;token&gt;</code> &amp; &lt;b&gt;wait&lt;/b&gt;');
+    assert.match((await supertest(t.app).get('/api')).text, /in the field <code>file<\/code>/);
   });
 });

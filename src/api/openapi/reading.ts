@@ -5,8 +5,15 @@
  * page with nothing more to do.
  */
 
+import { escapeHtml } from '../../http/html.js';
+
 type Json = Record<string, unknown>;
 type Document = { paths: Record<string, Record<string, unknown>>; components: { schemas?: Json; parameters?: Json; responses?: Json } };
+
+/** A description as the document writes it (Markdown's `code` only), as HTML: escaped, then the code spans marked. */
+export function inlineCodeHtml(text: string): string {
+  return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+}
 
 export interface FieldView { name: string; type: string; required: boolean; description: string }
 export interface OperationView {
