@@ -9,9 +9,11 @@ export function sharexUploader(publicUrl: URL | string, siteName: string, secret
     // The ShareX release whose format this is: 13.7 brought the {json:…} syntax used below.
     Version: '15.0.0',
     Name: siteName,
-    // Videos are files to ShareX (screen recordings go through its file uploader); the image
-    // uploader is offered too, so that a GIF or screenshot-to-video workflow may use the site.
-    DestinationType: 'ImageUploader, FileUploader',
+    // Videos are files to ShareX: its screen recordings (mp4) go through the file uploader. Not
+    // the image uploader: ShareX makes an imported uploader the destination of each type named
+    // here, and every screenshot and GIF would then be sent to a site that refuses pictures
+    // ("This file is a picture, not a video.").
+    DestinationType: 'FileUploader',
     RequestMethod: 'POST',
     RequestURL: new URL('/api/v1/uploads', publicUrl).href,
     Headers: { Authorization: `Bearer ${secret}` },

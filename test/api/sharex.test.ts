@@ -63,7 +63,7 @@ describe('ShareX (issue 15): the uploader file, and an upload made exactly as Sh
     assert.match(String(res.headers['content-type']), /^application\/json/);
     const sxcu = JSON.parse(res.text) as Sxcu;
     assert.equal(sxcu.Name, t.config.siteName);
-    assert.equal(sxcu.DestinationType, 'ImageUploader, FileUploader');
+    assert.equal(sxcu.DestinationType, 'FileUploader');
     assert.equal(sxcu.RequestURL, new URL('/api/v1/uploads', t.config.publicUrl).href);
     assert.match(sxcu.Headers.Authorization!, /^Bearer tst_[A-Za-z0-9_-]{43}$/);
     assert.deepEqual([sxcu.FileFormName, sxcu.URL, sxcu.ThumbnailURL, sxcu.DeletionURL, sxcu.ErrorMessage], ['file', '{json:url}', '{json:thumbnail_url}', '{json:deletion_url}', '{json:detail}']);

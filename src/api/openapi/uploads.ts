@@ -10,7 +10,7 @@ export const uploadsApi: ApiPart = {
       properties: {
         id: { type: 'string', description: 'The video\'s public id, as in /watch/{id} and GET /videos/{id}.' },
         url: { type: 'string', format: 'uri', description: 'The watch page. It plays once processing is done (follow it with GET /videos/{id}).' },
-        thumbnail_url: { type: 'string', format: 'uri', description: 'Redirects to the video\'s thumbnail once processing has made one, to a placeholder picture until then.' },
+        thumbnail_url: { type: 'string', format: 'uri', description: 'Redirects to the video\'s thumbnail once processing has made one. Until then it redirects its owner to a placeholder picture, and is a 404 to others, as the video is.' },
         deletion_url: { type: 'string', format: 'uri', description: 'Deletes the video without signing in: it opens a page that asks, and a button deletes. Keep it as secret as the video\'s deletion should be; it is shown only in this answer.' },
       },
     },
