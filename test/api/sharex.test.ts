@@ -6,9 +6,12 @@ import { useTestApp, useWorker, runDataDir } from '../helpers/app.js';
 import { csrfFrom, signedInAgent, tokenFor } from '../helpers/agent.js';
 import { assertProblem, documented } from '../helpers/api.js';
 import { testPool } from '../helpers/database.js';
-import { createUser } from '../helpers/factories.js';
+import { createUser, createVideo } from '../helpers/factories.js';
 import { fixture, textFixture } from '../helpers/fixtures.js';
 import { waitForProcessing } from '../helpers/videos.js';
+import { redactUrl } from '../../src/http/logging.js';
+import { insertDeletionKey } from '../../src/db/video-deletion-keys.js';
+import { newDeletionKey } from '../../src/uploads/deletion-keys.js';
 
 interface Sxcu {
   Version: string; Name: string; DestinationType: string; RequestMethod: string; RequestURL: string;
@@ -138,5 +141,19 @@ describe('ShareX (issue 15): the uploader file, and an upload made exactly as Sh
     assert.ok(message.length > 10, message);
     assert.equal(message, answer.body.errors.file);
     assert.equal((await testPool().query('SELECT 1 FROM videos WHERE owner_id = $1', [user.id])).rowCount, 0);
+  });
+
+  it('keeps a deletion key out of the request log and out of the page\'s sign-in link', async () => {
+    const user = await createUser();
+    const video = await createVideo(user);
+    const { key, hash } = newDeletionKey();
+    await insertDeletionKey(testPool(), video.id, hash);
+    const link = `/delete/${video.publicId}/${key}`;
+    assert.equal(redactUrl(link), `/delete/${video.publicId}/[redacted]`);
+    assert.equal(redactUrl(`/login?next=${encodeURIComponent(link)}&x=1`), `/login?next=%2Fdelete%2F${video.publicId}%2F[redacted]&x=1`);
+    const page = await supertest(t.app).get(link);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /href="\/login"/);
+    assert.doesNotMatch(page.text, /next=%2Fdelete/);
   });
 });
