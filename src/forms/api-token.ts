@@ -57,6 +57,9 @@ export function parseApiToken(body: unknown, now: Date): FormResult<NewTokenForm
     else if (start.getTime() + DAY_MS <= now.getTime()) errors.expiresOn = 'Choose a day that has not passed yet.';
     else if (start.getTime() > now.getTime() + MAX_EXPIRY_YEARS * 365 * DAY_MS) errors.expiresOn = `Choose a day within ${MAX_EXPIRY_YEARS} years.`;
     else expiresAt = new Date(start.getTime() + DAY_MS);
+  } else if (expiresOn !== '') {
+    // A day typed under another choice would be dropped without a word: ask which was meant.
+    errors.expiresOn = 'To expire on this day, choose “On a day of your choosing”; otherwise clear the day.';
   } else if (expiry !== 'never') {
     expiresAt = new Date(now.getTime() + Number(expiry) * DAY_MS);
   }

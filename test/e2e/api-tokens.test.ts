@@ -25,7 +25,12 @@ describe('access tokens on a phone, in a real browser (issue 15)', function () {
     await page.getByLabel('Name').fill('phone script');
     const scopes = page.getByRole('group', { name: 'What it may do' });
     await scopes.getByLabel(/Read your profile/).check();
-    await page.getByRole('group', { name: 'Expires' }).getByLabel('30 days').check();
+    // Picking a day chooses "On a day of your choosing"; another choice clears the day.
+    const expires = page.getByRole('group', { name: 'Expires' });
+    await page.getByLabel(/^The day/).fill(`${new Date().getUTCFullYear() + 1}-06-30`);
+    assert.equal(await expires.getByLabel('On a day of your choosing', { exact: true }).isChecked(), true);
+    await expires.getByLabel('30 days').check();
+    assert.equal(await page.getByLabel(/^The day/).inputValue(), '');
     await page.getByRole('button', { name: 'Create token' }).click();
     const secret = await page.getByLabel('Token', { exact: true }).inputValue();
     assert.match(secret, /^tst_[A-Za-z0-9_-]{43}$/);

@@ -115,6 +115,7 @@ describe('access tokens in settings (issue 15)', () => {
         [{ ...ALL_FORM, expiry: 'date', expiresOn: '2020-01-01' }, 'expiresOn', /not passed/],
         [{ ...ALL_FORM, expiry: 'date', expiresOn: '2031-02-30' }, 'expiresOn', /YYYY-MM-DD/],
         [{ ...ALL_FORM, expiry: 'date', expiresOn: '' }, 'expiresOn', /YYYY-MM-DD/],
+        [{ ...ALL_FORM, expiry: '30', expiresOn: '2031-01-01' }, 'expiresOn', /choose “On a day of your choosing”/],
       ];
       for (const [form, fieldName, message] of cases) {
         const res = await create(agent, { ...form, name: form.name === undefined ? undefined : form.name });
