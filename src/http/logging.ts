@@ -8,13 +8,16 @@ import type { Logger } from '../log.js';
  * token (also inside a sign-in link's encoded next=); and the signature of an unsubscribe link
  * (its path), which would let whoever reads the logs stop someone's mail. The token of a mailed
  * reset or confirmation link is a key to the account: redacted in the path, and encoded in a
- * next= (a sign-in link from such a page, or a 403 page's).
+ * next= (a sign-in link from such a page, or a 403 page's). So is the key of an upload's deletion link.
  */
 export function redactUrl(url: string): string {
   return url.replace(/([?&]_csrf=)[^&#]*/g, '$1[redacted]').replace(/((?:[?&]|%3F|%26)token(?:=|%3D))(?:(?!&|%26|#)[^])*/gi, '$1[redacted]')
     .replace(/(\/unsubscribe\/[^/?#.]*\.[^/?#.]*\.)[^/?#]*/g, '$1[redacted]')
     .replace(/(\/(?:reset-password|confirm-email)\/)[^/?#]*/gi, '$1[redacted]')
-    .replace(/(%2F(?:reset-password|confirm-email)%2F)(?:(?!&|%26|%2F|%3F|%23|#)[^])*/gi, '$1[redacted]');
+    .replace(/(%2F(?:reset-password|confirm-email)%2F)(?:(?!&|%26|%2F|%3F|%23|#)[^])*/gi, '$1[redacted]')
+    // An API upload's deletion link (/delete/:id/:key): the key deletes the video.
+    .replace(/(\/delete\/[^/?#]*\/)[^/?#]*/g, '$1[redacted]')
+    .replace(/(%2Fdelete%2F(?:(?!&|%26|%2F|%3F|%23|#)[^])*%2F)(?:(?!&|%26|%2F|%3F|%23|#)[^])*/gi, '$1[redacted]');
 }
 
 /**

@@ -67,6 +67,10 @@ import { siteLocals } from '../http/locals.js';
 import { accountEmailRoutes } from './account-email.js';
 import { passwordResetRoutes } from './password-reset.js';
 import { secretLinkPage } from './email-links.js';
+import { apiTokenRoutes } from './api-tokens.js';
+import { apiUploadRoutes } from './api-uploads.js';
+import { apiDocsRoutes } from './api-docs.js';
+import { deletionLinkRoutes } from './deletion-links.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -87,6 +91,8 @@ export function buildOpenRouter(deps: RouteDeps): Router {
   // A mailed link's token is a key to an account: its pages are marked before anything can
   // refuse them (the CSRF check's 403 too), so that no page at that address repeats it.
   router.use(['/reset-password/:token', '/confirm-email/:token'], secretLinkPage);
+  // An upload's deletion link (issue 15) is a key to the video: marked the same way.
+  router.use('/delete/:id/:key', secretLinkPage);
   return router;
 }
 
@@ -143,6 +149,11 @@ export function buildApiRouter(deps: RouteDeps, viewer: RequestHandler[]): Route
   router.get('/channels/:handle/playlists', needs('videos:read'), loadChannel, apiPlaylists.listOfChannel);
   router.get('/me/subscriptions', needs('account:read'), apiAccount.subscriptions);
   router.get('/me/notifications', needs('notifications:read'), apiAccount.notifications);
+  // One video in one multipart request (ShareX, scripts): the upload form's permission, limits
+  // (before and after the bytes), probe slot and intake; unlisted unless asked (api-uploads.ts).
+  const uploadGuardsOfApi = uploadGuards(deps.pool, deps.config, deps.settings);
+  const apiUploads = apiUploadRoutes(deps);
+  router.post('/uploads', needs('videos:upload'), requirePermission('video.upload'), uploadGuardsOfApi.beforeFile, videoRoutes(deps).receiveVideo, uploadGuardsOfApi.afterFile, uploadGuardsOfApi.probeSlot, apiUploads.upload);
 
   router.use(api.noSuchEndpoint);
   router.use(problemHandler());
@@ -242,6 +253,17 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/reset-password/:token', secretLinkPage, passwordReset.showReset);
   router.post('/reset-password/:token', secretLinkPage, passwordReset.resetPassword);
   router.get('/settings/comments', requireUser, myComments.show);
+  // Access tokens (issue 15): the account's own, the account in every query's WHERE (another's
+  // id is a 404); a secret is shown once, on the answer that made it. The ShareX uploader is a
+  // new upload-only token in a .sxcu download. Nothing a visitor sees changes (keepsPages).
+  const apiTokens = apiTokenRoutes(deps);
+  router.get('/settings/tokens', requireUser, apiTokens.show);
+  router.post('/settings/tokens', requireUser, keepsPages, apiTokens.create);
+  router.post('/settings/tokens/sharex', requirePermission('video.upload'), keepsPages, apiTokens.downloadShareX);
+  router.post('/settings/tokens/revoke-all', requireUser, keepsPages, apiTokens.revokeAll);
+  router.post('/settings/tokens/:id/revoke', requireUser, keepsPages, apiTokens.revoke);
+  // The API's reference for people, made from its OpenAPI document.
+  router.get('/api', cacheable, apiDocsRoutes(deps).show);
 
   router.get('/upload', requirePermission('video.upload'), videos.showUpload);
   router.post('/upload', requirePermission('video.upload'), uploads.beforeFile, videos.receiveVideo, uploads.afterFile, uploads.probeSlot, videos.upload);
@@ -282,6 +304,12 @@ export function buildRouter(deps: RouteDeps): Router {
   router.get('/robots.txt', integration.robots);
   router.get('/feed/subscriptions', requireUser, engagement.subscriptionFeed);
   router.post('/studio/videos/:id/delete', requireUser, loadVideo, allowVideo(canDeleteVideo, 'You may not delete this video.'), videos.remove);
+  // An API upload's deletion link (issue 15): the key is the authority, no sign-in; GET asks, the
+  // button deletes (with the page's CSRF token). Its thumbnail address: stable from the upload on.
+  const deletionLinks = deletionLinkRoutes(deps);
+  router.get('/delete/:id/:key', secretLinkPage, deletionLinks.loadByKey, deletionLinks.show);
+  router.post('/delete/:id/:key', secretLinkPage, deletionLinks.loadByKey, deletionLinks.remove);
+  router.get('/watch/:id/thumbnail', loadVideo, apiUploadRoutes(deps).showThumbnail);
   // Studio list and bulk actions (issue 10, items 1 and 7): my videos only, the owner in every query's WHERE.
   router.get('/studio', requireUser, studioList.showStudio);
   router.post('/studio/bulk', requireUser, studioBulk.createBulkAction);

@@ -20,6 +20,10 @@ import { reportedItem } from '../helpers/report-items.js';
 import { createTestApp } from '../helpers/app.js';
 import { insertNotification } from '../../src/db/notifications.js';
 import { subscribe } from '../../src/db/subscriptions.js';
+import { createToken } from '../helpers/api.js';
+import { insertDeletionKey } from '../../src/db/video-deletion-keys.js';
+import { newDeletionKey } from '../../src/uploads/deletion-keys.js';
+import { csrfFrom } from '../helpers/agent.js';
 
 // Valid HTML5 and the accessibility rules html-validate checks (labels, headings, landmarks,
 // alt text, unique ids), on every page a person can reach so far, signed in and out.
@@ -788,5 +792,35 @@ describe('HTML validity and accessibility: the unsubscribe pages (issue 14)', ()
     const forged = await supertest(t.app).get(`/unsubscribe/${user.id}.all.${'A'.repeat(43)}`);
     assert.equal(forged.status, 404);
     await assertValid(forged.text, 'GET /unsubscribe/:token (forged)');
+  });
+});
+
+describe('HTML validity and accessibility: access tokens, the API reference and deletion links (issue 15)', () => {
+  const t = useTestApp();
+
+  it('holds for the tokens page (empty, listed, the new secret, refused forms), /api, and a deletion link\'s pages', async () => {
+    const user = await createUser();
+    const agent = await signedInAgent(t.app, user);
+    await assertValid((await agent.get('/settings/tokens')).text, 'GET /settings/tokens (none)');
+    const token = await tokenFor(agent, '/settings/tokens');
+    const created = await agent.post('/settings/tokens').type('form').send({ _csrf: token, name: 'A <script> name', scopes: ['videos:read', 'account:read'], expiry: '30' });
+    assert.equal(created.status, 201);
+    await assertValid(created.text, 'POST /settings/tokens (201, the secret)');
+    await createToken(user, ['videos:upload'], { name: 'ShareX (2026-01-01)', kind: 'sharex', expiresAt: new Date(Date.now() - 1000) });
+    await assertValid((await agent.get('/settings/tokens')).text, 'GET /settings/tokens (listed, one expired)');
+    const refused = await agent.post('/settings/tokens').type('form').send({ _csrf: token, name: '', expiry: 'date', expiresOn: 'soon' });
+    assert.equal(refused.status, 422);
+    await assertValid(refused.text, 'POST /settings/tokens (422)');
+    for (const agentOrVisitor of [supertest(t.app), agent]) await assertValid((await agentOrVisitor.get('/api')).text, 'GET /api');
+    const video = await createVideo(user, { title: 'Deleted <by> link' });
+    const { key, hash } = newDeletionKey();
+    await insertDeletionKey(testPool(), video.id, hash);
+    const visitor = supertest.agent(t.app);
+    const question = await visitor.get(`/delete/${video.publicId}/${key}`);
+    await assertValid(question.text, 'GET /delete/:id/:key');
+    const done = await visitor.post(`/delete/${video.publicId}/${key}`).type('form').send({ _csrf: csrfFrom(question.text) });
+    assert.equal(done.status, 200);
+    await assertValid(done.text, 'POST /delete/:id/:key');
+    await assertValid((await visitor.get(`/delete/${video.publicId}/${key}`)).text, 'GET /delete/:id/:key (404)');
   });
 });

@@ -26,6 +26,9 @@ import { settingsFormValues } from '../../src/forms/site-settings.js';
 import { insertNotification } from '../../src/db/notifications.js';
 import { subscribe } from '../../src/db/subscriptions.js';
 import { insertEmailToken } from '../../src/db/email-tokens.js';
+import { createToken } from '../helpers/api.js';
+import { insertDeletionKey } from '../../src/db/video-deletion-keys.js';
+import { newDeletionKey } from '../../src/uploads/deletion-keys.js';
 
 type User = Awaited<ReturnType<typeof createUser>>;
 const ROLES = ['anonymous', 'stranger', 'owner', 'moderator', 'admin', 'banned'] as const;
@@ -524,7 +527,36 @@ const ROWS: Record<string, Row> = {
   'POST /forgot-password': { expect: allForms(200), request: () => ({ path: '/forgot-password', form: { email: `${uniqueHandle('mx')}@example.test` } }) },
   'GET /reset-password/:token': { expect: all(200), request: async () => ({ path: `/reset-password/${await matrixLink('reset')}` }) },
   'POST /reset-password/:token': { expect: allForms(200), request: async () => ({ path: `/reset-password/${await matrixLink('reset')}`, form: { newPassword: 'another long passphrase 77', confirmPassword: 'another long passphrase 77' } }) },
+
+  // Access tokens and ShareX (issue 15): the account's own tokens (another's id is a 404); the
+  // API's upload needs a token, so a session's post is 401 for everyone; a deletion link is
+  // the authority for whoever holds it; the API's reference is public.
+  'GET /settings/tokens': { expect: signedIn(200), request: page(() => '/settings/tokens') },
+  'POST /settings/tokens': { expect: signedInForm(201), request: () => ({ path: '/settings/tokens', form: { name: 'Matrix token', scopes: 'account:read', expiry: '7' } }) },
+  'POST /settings/tokens/sharex': { expect: signedInForm(200), request: () => ({ path: '/settings/tokens/sharex', form: {} }) },
+  'POST /settings/tokens/revoke-all': { expect: signedInForm(303), request: () => ({ path: '/settings/tokens/revoke-all', form: {} }) },
+  'POST /settings/tokens/:id/revoke': { expect: [L, 404, 303, 404, 404, B], request: async (c) => ({ path: `/settings/tokens/${await matrixTokenId(c.subject)}/revoke`, form: {} }) },
+  'GET /api': { expect: all(200), request: page(() => '/api') },
+  'POST /api/v1/uploads': { expect: all(401), request: async () => ({ path: '/api/v1/uploads', file: { field: 'file', content: await fs.promises.readFile(await tinyVideo()), name: 'matrix.mp4' } }) },
+  'GET /watch/:id/thumbnail': { expect: all(302), request: page((c) => `/watch/${c.subject.video.publicId}/thumbnail`) },
+  'GET /delete/:id/:key': { expect: all(200), request: async (c) => ({ path: await matrixDeletionLink(c.subject) }) },
+  'POST /delete/:id/:key': { expect: allForms(200), request: async (c) => ({ path: await matrixDeletionLink(c.subject), form: {} }) },
 };
+
+/** A new token of the subject's owner; its id. */
+async function matrixTokenId(s: Subject): Promise<number> {
+  await createToken(s.owner, ['account:read'], { name: `Matrix ${Math.random()}` });
+  const { rows } = await testPool().query('SELECT max(id) AS id FROM api_tokens WHERE user_id = $1', [s.owner.id]);
+  return Number(rows[0].id);
+}
+
+/** The deletion link of a new video of the subject's owner, as an API upload gets one. */
+async function matrixDeletionLink(s: Subject): Promise<string> {
+  const video = await createVideo(s.owner, { title: 'Matrix deletable video' });
+  const { key, hash } = newDeletionKey();
+  await insertDeletionKey(testPool(), video.id, hash);
+  return `/delete/${video.publicId}/${key}`;
+}
 
 /** A link mailed to a new account of its own (its address confirmed for a reset link); its token. */
 async function matrixLink(purpose: 'confirm' | 'reset'): Promise<string> {

@@ -4,6 +4,7 @@ import { videosApi } from './videos.js';
 import { commentsApi } from './comments.js';
 import { playlistsApi } from './playlists.js';
 import { accountApi } from './account.js';
+import { uploadsApi } from './uploads.js';
 
 /**
  * The parts of the document, one per group of API routes. A group adds its part here, one per
@@ -15,6 +16,7 @@ const PARTS: ApiPart[] = [
   commentsApi,
   playlistsApi,
   accountApi,
+  uploadsApi,
 ];
 
 /**
