@@ -63,6 +63,7 @@ import { siteLocals } from '../http/locals.js';
 import { accountEmailRoutes } from './account-email.js';
 import { passwordResetRoutes } from './password-reset.js';
 import { secretLinkPage } from './email-links.js';
+import { resumableUploadRoutes } from './resumable-uploads.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -106,6 +107,25 @@ export function buildApiRouter(deps: RouteDeps, viewer: RequestHandler[]): Route
 
   router.use(api.noSuchEndpoint);
   router.use(problemHandler());
+  return router;
+}
+
+/**
+ * Resumable uploads (tus 1.0, issue 15), mounted at /uploads by app.ts once the session and
+ * viewer are loaded, before the pages' CSRF check: the uploader step checks the session's CSRF
+ * token itself, and accepts an access token (videos:upload) without one. A creation is judged
+ * (limits, details) before a byte is sent; an existing upload is its creator's alone. OPTIONS
+ * (what the server supports) needs nobody.
+ */
+export function buildResumableUploadRouter(deps: RouteDeps): Router {
+  const uploads = resumableUploadRoutes(deps);
+  const router = Router();
+  router.options('/', uploads.tus);
+  router.post('/', uploads.uploader, uploads.mayUpload, uploads.checkCreation, uploads.tus);
+  router.head('/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.tus);
+  router.patch('/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.keepAlive, uploads.tus);
+  router.delete('/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.tus);
+  router.use(uploads.answerError);
   return router;
 }
 
