@@ -124,7 +124,7 @@ export function buildResumableUploadRouter(deps: RouteDeps): Router {
   router.post('/', uploads.uploader, uploads.mayUpload, uploads.checkCreation, uploads.tus);
   router.head('/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.tus);
   router.patch('/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.keepAlive, uploads.tus);
-  router.delete('/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.tus);
+  router.delete('/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.forget, uploads.tus);
   router.use(uploads.answerError);
   return router;
 }

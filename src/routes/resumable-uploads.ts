@@ -4,7 +4,7 @@ import pg from 'pg';
 import { bearerHolder } from '../api/authenticate.js';
 import { can } from '../auth/permissions.js';
 import { isHttps } from '../config.js';
-import { extendResumableUpload, findResumableUpload, type ResumableUpload } from '../db/resumable-uploads.js';
+import { deleteResumableUpload, extendResumableUpload, findResumableUpload, type ResumableUpload } from '../db/resumable-uploads.js';
 import { findUploadUsage } from '../db/upload-quotas.js';
 import { parseVideoDetails } from '../forms/upload.js';
 import { csrfProtection } from '../http/csrf.js';
@@ -106,6 +106,13 @@ export function resumableUploadRoutes(deps: RouteDeps) {
       const expiresAt = new Date(Date.now() + RESUMABLE_UPLOAD_IDLE_MS);
       await extendResumableUpload(pool, upload.userId, upload.id, expiresAt);
       res.setHeader('Upload-Expires', expiresAt.toUTCString());
+      next();
+    },
+
+    /** Ended by its owner: the row goes first, so nothing continues it; then tus removes the file. */
+    async forget(req: Request, _res: Response, next: NextFunction): Promise<void> {
+      const upload = loadedUploads.get(req)!;
+      await deleteResumableUpload(pool, upload.userId, upload.id);
       next();
     },
 

@@ -64,6 +64,9 @@ class PgLock implements Lock {
       client.release();
       throw err;
     }
+    // A database restart while the lock is held must not crash the process: a checked-out
+    // client's 'error' has no other listener. The request fails on its next query instead.
+    client.on('error', ignoreError);
     this.client = client;
     this.locker.held.set(this.id, requestRelease);
   }
@@ -73,6 +76,7 @@ class PgLock implements Lock {
     if (!client) throw new Error('Releasing an unlocked lock!');
     this.client = null;
     this.locker.held.delete(this.id);
+    client.off('error', ignoreError);
     try {
       await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [UPLOAD_LOCK_SPACE, this.id]);
       client.release();
@@ -82,3 +86,5 @@ class PgLock implements Lock {
     }
   }
 }
+
+function ignoreError(): void {}
