@@ -114,7 +114,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(saveFlashBeforeRedirect);
   app.use(sessionLocals);
   // Resumable uploads (tus): the session is loaded; the router checks CSRF itself, or takes an access token.
-  app.use('/uploads', buildResumableUploadRouter(routeDeps));
+  app.use(buildResumableUploadRouter(routeDeps));
   app.use(csrfProtection(deps.sessionSecret, https));
 
   app.use(buildRouter(routeDeps));

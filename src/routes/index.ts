@@ -111,7 +111,7 @@ export function buildApiRouter(deps: RouteDeps, viewer: RequestHandler[]): Route
 }
 
 /**
- * Resumable uploads (tus 1.0, issue 15), mounted at /uploads by app.ts once the session and
+ * Resumable uploads (tus 1.0, issue 15) at /uploads, mounted by app.ts once the session and
  * viewer are loaded, before the pages' CSRF check: the uploader step checks the session's CSRF
  * token itself, and accepts an access token (videos:upload) without one. A creation is judged
  * (limits, details) before a byte is sent; an existing upload is its creator's alone. OPTIONS
@@ -120,12 +120,13 @@ export function buildApiRouter(deps: RouteDeps, viewer: RequestHandler[]): Route
 export function buildResumableUploadRouter(deps: RouteDeps): Router {
   const uploads = resumableUploadRoutes(deps);
   const router = Router();
-  router.options('/', uploads.tus);
-  router.post('/', uploads.uploader, uploads.mayUpload, uploads.checkCreation, uploads.tus);
-  router.head('/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.tus);
-  router.patch('/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.keepAlive, uploads.tus);
-  router.delete('/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.forget, uploads.tus);
-  router.use(uploads.answerError);
+  router.options('/uploads', uploads.tus);
+  router.post('/uploads', uploads.uploader, uploads.mayUpload, uploads.checkCreation, uploads.tus);
+  router.head('/uploads/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.tus);
+  router.patch('/uploads/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.keepAlive, uploads.tus);
+  router.delete('/uploads/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.forget, uploads.tus);
+  // Only this router's refusals: an error of another step on its way to the pages' handler passes by.
+  router.use('/uploads', uploads.answerError);
   return router;
 }
 

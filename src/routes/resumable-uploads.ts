@@ -71,7 +71,8 @@ export function resumableUploadRoutes(deps: RouteDeps) {
       if (!/^\d{1,15}$/.test(length)) throw badRequest('Send the file\'s size in bytes in the Upload-Length header.');
       let metadata: Record<string, string | null> = {};
       try {
-        metadata = Metadata.parse(req.get('upload-metadata') ?? undefined) ?? {};
+        const header = req.get('upload-metadata');
+        if (header !== undefined) metadata = Metadata.parse(header) ?? {};
       } catch {
         throw badRequest('The Upload-Metadata header is not valid: comma-separated keys, each with a base64 value.');
       }
@@ -117,7 +118,21 @@ export function resumableUploadRoutes(deps: RouteDeps) {
     },
 
     /** @tus/server answers the request (its Location, offsets, the file on disk, the hooks). */
-    tus: ((req, res) => server.handle(req, res)) as RequestHandler,
+    tus: ((req, res) => {
+      // srvx ends the response with res.end(callback); express-session's wrapped end takes
+      // (chunk, encoding) only and would write the callback as the body. The callback is
+      // called when the response closes instead, so the handler's promise settles.
+      const end = res.end;
+      res.end = function endWithCallback(this: Response, ...args: unknown[]) {
+        const last = args.at(-1);
+        if (typeof last === 'function') {
+          args.pop();
+          res.once('close', () => last());
+        }
+        return end.apply(this, args as Parameters<Response['end']>);
+      } as Response['end'];
+      return server.handle(req, res);
+    }) as RequestHandler,
 
     /** Refusals as plain text with the tus version, as tus clients show a response's text. */
     answerError(err: unknown, _req: Request, res: Response, next: NextFunction): void {

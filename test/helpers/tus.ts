@@ -1,9 +1,14 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Express } from 'express';
+import { FileStore } from '@tus/file-store';
+import { Upload } from '@tus/server';
+import { insertResumableUpload } from '../../src/db/resumable-uploads.js';
 import { resumableDir } from '../../src/uploads/resumable.js';
+import { testPool } from './database.js';
 
 /** Helpers for the resumable upload (tus) tests. */
 
@@ -59,3 +64,11 @@ export function openPatch(port: number, id: string, offset: number, announced: n
 }
 
 export const fileSize = (file: string) => (fs.existsSync(file) ? fs.statSync(file).size : -1);
+
+/** An upload of `ownerId` made as a creation makes it (its file and row), without a request; its id. */
+export async function makeResumableUpload(dataDir: string, ownerId: number, length = 1000): Promise<string> {
+  const id = crypto.randomBytes(16).toString('base64url');
+  await new FileStore({ directory: resumableDir({ dataDir }) }).create(new Upload({ id, size: length, offset: 0, metadata: {} }));
+  await insertResumableUpload(testPool(), { id, userId: ownerId, declaredBytes: length, originalName: 'matrix.mp4', details: { title: 'Matrix upload', description: '', tags: [], visibility: 'private' }, expiresAt: new Date(Date.now() + 3600_000) });
+  return id;
+}
