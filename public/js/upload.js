@@ -163,9 +163,9 @@ function sendResumable(file) {
       status.textContent = `${Math.round(fraction * 100)}% · ${formatBytes(sent)} of ${formatBytes(total)}${sent < total ? (Number.isFinite(left) ? ` · about ${formatTime(left)} left` : '') : ' · checking the file…'}`;
     },
     onSuccess(payload) {
-      const watchUrl = payload?.lastResponse?.getHeader('Tubestead-Watch-Url');
+      const videoId = payload?.lastResponse?.getHeader('Tubestead-Video-Id');
       // A finishing answer lost on the way (the client then found every byte there): the video is in the studio.
-      window.location.assign(watchUrl || '/studio');
+      window.location.assign(videoId && /^[A-Za-z0-9_-]{11}$/.test(videoId) ? `/watch/${videoId}` : '/studio');
     },
     onError(error) {
       reset();
