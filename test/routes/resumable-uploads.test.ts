@@ -254,14 +254,28 @@ describe('resumable uploads (tus) at /uploads', function () {
     it('expires an abandoned upload: 410, then the cleanup deletes its file and row', async () => {
       const created = await createBySession(video.length);
       const id = uploadIdOf(created.headers.location);
-      assert.equal((await patchBySession(id, 0, video.subarray(0, 100))).status, 204);
+      const patched = await patchBySession(id, 0, video.subarray(0, 100));
+      assert.equal(patched.status, 204);
       const row = await uploadRow(id);
+      assert.equal(patched.headers['upload-expires'], row.expires_at.toUTCString(), 'the client is told until when');
       assert.ok(row.expires_at.getTime() > Date.now() + 23 * 3600_000, 'kept 24 hours after the last PATCH');
       await testPool().query(`UPDATE resumable_uploads SET expires_at = now() - interval '1 minute' WHERE id = $1`, [id]);
       assert.equal((await ownerAgent.head(`/uploads/${id}`).set(TUS)).status, 410);
       assert.ok((await removeExpiredUploads(testPool(), t.config, new Date())) >= 1);
       assert.equal(await uploadRow(id), null);
       assert.equal(fs.existsSync(uploadFile(t.config.dataDir, id)), false);
+    });
+  });
+
+  describe('GET /upload (the browser uploader)', () => {
+    it('loads tus-js-client from public/, the same bytes as the installed package', async () => {
+      const page = await ownerAgent.get('/upload');
+      const src = /<script src="(\/static\/js\/vendor\/tus\.min\.[0-9a-f]{8}\.js)"><\/script>/.exec(page.text)?.[1];
+      assert.ok(src, 'the page loads the vendored client');
+      assert.match(page.text, /data-resumable="\/uploads"/);
+      const served = await supertest(t.app).get(src!).buffer(true).parse((res, done) => { const chunks: Buffer[] = []; res.on('data', (c: Buffer) => chunks.push(c)); res.on('end', () => done(null, Buffer.concat(chunks))); });
+      assert.equal(served.status, 200);
+      assert.ok((served.body as Buffer).equals(fs.readFileSync(path.join('node_modules', 'tus-js-client', 'dist', 'tus.min.js'))), 'public/js/vendor/tus.min.js is a copy of node_modules/tus-js-client/dist/tus.min.js: copy it again after updating the package');
     });
   });
 
