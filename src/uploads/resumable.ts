@@ -68,9 +68,13 @@ export function createTusServer(deps: IntakeDeps, lockPool: Pool) {
     path: '/uploads',
     datastore,
     locker: new PgLocker(lockPool),
-    relativeLocation: false,
-    // Behind a proxy the upload's URL (Location) is the one the client used.
-    respectForwardedHeaders: config.trustProxy !== false,
+    // The upload's address (Location) as the client reached the site: scheme and host read by
+    // Express, which believes X-Forwarded-Proto and X-Forwarded-Host from the proxies TRUST_PROXY
+    // names and from nobody else (tus's own respectForwardedHeaders would believe anyone).
+    generateUrl(req, { path: base, id }) {
+      const express = nodeRequestOf(req) as Request;
+      return `${express.protocol}://${express.host}${base}/${id}`;
+    },
     exposedHeaders: [VIDEO_ID_HEADER, WATCH_URL_HEADER],
     namingFunction: () => crypto.randomBytes(16).toString('base64url'),
     getFileIdFromRequest: (_req, lastPath) => (lastPath && UPLOAD_ID_PATTERN.test(lastPath) ? lastPath : undefined),

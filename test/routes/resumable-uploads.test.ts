@@ -72,6 +72,13 @@ describe('resumable uploads (tus) at /uploads', function () {
       assert.ok(fs.existsSync(uploadFile(t.config.dataDir, uploadIdOf(res.headers.location))));
     });
 
+    it('gives the upload\'s address as the client reached the site: forwarded scheme and host only from a trusted proxy', async () => {
+      const forwarded = { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'videos.example.org' };
+      const create = (app: typeof t.app) => supertest(app).post('/uploads').set(TUS).set(bearer(ownerToken)).set(forwarded).set('Upload-Length', '10').set('Upload-Metadata', tusMetadata({ filename: 'a.mp4' }));
+      assert.match(String((await create(createTestApp({ TRUST_PROXY: 'loopback' }).app)).headers.location), /^https:\/\/videos\.example\.org\/uploads\/[A-Za-z0-9_-]{22}$/);
+      assert.match(String((await create(t.app)).headers.location), /^http:\/\/127\.0\.0\.1:\d+\/uploads\/[A-Za-z0-9_-]{22}$/);
+    });
+
     it('refuses an upload over the account\'s largest with 413 before a byte is sent, storing nothing', async () => {
       await changeSiteSettings(t, { maxUploadBytes: MiB });
       const before = await testPool().query('SELECT count(*)::int AS n FROM resumable_uploads');
