@@ -24,19 +24,63 @@ const LOCK_POLL_MS = 100;
  * As @tus/server's MemoryLocker does: a request that finds the upload locked asks the holder to
  * let go (`requestRelease`: a PATCH stops reading, keeps what arrived and unlocks; how a client
  * resuming after a dropped connection takes over from its own half-open request) and tries again
- * every LOCK_POLL_MS until LOCK_WAIT_MS, or until its request is aborted. The holder is asked
- * only when it is in this process; another process's holder finishes its request first.
+ * every LOCK_POLL_MS until LOCK_WAIT_MS, or until its request is aborted. A holder in another
+ * process is asked through NOTIFY on RELEASE_CHANNEL, which every locker that has taken a lock
+ * LISTENs to (one connection per process, opened with the first lock).
  */
 export class PgLocker implements Locker {
   /** The release callbacks of the locks this process holds, by upload id. */
   readonly held = new Map<string, RequestRelease>();
+  private listener: Promise<PoolClient> | null = null;
 
   constructor(readonly pool: Pool, readonly waitMs = LOCK_WAIT_MS) {}
 
   newLock(id: string): Lock {
     return new PgLock(this, id);
   }
+
+  /** Asks whoever holds `id`, in this process or another, to let go. */
+  async askRelease(id: string, client: PoolClient): Promise<void> {
+    const local = this.held.get(id);
+    if (local) return void (await local());
+    await client.query('SELECT pg_notify($1, $2)', [RELEASE_CHANNEL, id]);
+  }
+
+  /** Stops listening (its connection goes back to the pool); the locks held stay until unlocked. */
+  async close(): Promise<void> {
+    const listener = this.listener;
+    this.listener = null;
+    const client = await listener?.catch(() => null);
+    if (!client) return;
+    await client.query(`UNLISTEN ${RELEASE_CHANNEL}`).catch(() => {});
+    client.removeAllListeners('notification');
+    client.release();
+  }
+
+  /** Starts listening for other processes' requests to let go, once; again after a lost connection. */
+  listen(): void {
+    if (this.listener) return;
+    const listener = (async () => {
+      const client = await this.pool.connect();
+      client.on('error', () => {
+        if (this.listener === listener) this.listener = null;
+        client.release(true);
+      });
+      client.on('notification', (message) => {
+        if (message.channel === RELEASE_CHANNEL && message.payload) void this.held.get(message.payload)?.();
+      });
+      await client.query(`LISTEN ${RELEASE_CHANNEL}`);
+      return client;
+    })();
+    this.listener = listener;
+    listener.catch(() => {
+      if (this.listener === listener) this.listener = null;
+    });
+  }
 }
+
+/** Where a request waiting for an upload's lock asks its holder, in any process, to let go. */
+const RELEASE_CHANNEL = 'tubestead_upload_lock_release';
 
 class PgLock implements Lock {
   private client: PoolClient | null = null;
@@ -45,6 +89,7 @@ class PgLock implements Lock {
 
   async lock(signal: AbortSignal, requestRelease: RequestRelease): Promise<void> {
     const deadline = Date.now() + this.locker.waitMs;
+    this.locker.listen();
     let client: PoolClient;
     try {
       client = await this.locker.pool.connect();
@@ -56,7 +101,7 @@ class PgLock implements Lock {
         if (signal.aborted) throw ERRORS.ERR_LOCK_TIMEOUT;
         const { rows } = await client.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [UPLOAD_LOCK_SPACE, this.id]);
         if (rows[0].locked) break;
-        await this.locker.held.get(this.id)?.();
+        await this.locker.askRelease(this.id, client);
         if (Date.now() + LOCK_POLL_MS > deadline) throw ERRORS.ERR_LOCK_TIMEOUT;
         await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
       }

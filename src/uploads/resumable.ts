@@ -64,6 +64,8 @@ type IntakeDeps = Pick<RouteDeps, 'pool' | 'storage' | 'queue' | 'binaries' | 'c
 export function createTusServer(deps: IntakeDeps, lockPool: Pool) {
   const { pool, config, settings } = deps;
   const datastore = new FileStore({ directory: resumableDir(config) });
+  // Every upload declares its length (checkCreation refuses Upload-Defer-Length): not offered.
+  datastore.extensions = datastore.extensions.filter((extension) => extension !== 'creation-defer-length');
   const server = new Server({
     path: '/uploads',
     datastore,

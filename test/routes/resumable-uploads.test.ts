@@ -153,23 +153,23 @@ describe('resumable uploads (tus) at /uploads', function () {
       const id = uploadIdOf(created.headers.location);
       const server = await listening(t.app);
       try {
-        const cut = Math.floor(video.length * 0.6);
-        const patch = openPatch(server.port, id, 0, video.length, bearer(ownerToken));
-        patch.req.write(video.subarray(0, cut));
-        await until(() => fileSize(uploadFile(t.config.dataDir, id)) === cut);
-        patch.req.destroy();
-        // The cut request lets go of its lock (the next request asks it to); HEAD then sees what arrived.
-        let offset = -1;
-        await until(async () => {
-          const head = await supertest(t.app).head(`/uploads/${id}`).set(TUS).set(bearer(ownerToken));
-          offset = Number(head.headers['upload-offset']);
-          return head.status === 200 && offset === cut;
-        });
-        const rest = await supertest(t.app).patch(`/uploads/${id}`).set(TUS).set(OCTETS).set(bearer(ownerToken)).set('Upload-Offset', String(offset)).send(video.subarray(offset));
-        assert.equal(rest.status, 204, rest.text);
-        const made = await videoOf(String(rest.headers['tubestead-video-id']));
-        const stored = fs.readFileSync(path.join(t.config.dataDir, 'media', ...String(made.original_key).split('/')));
-        assert.equal(sha256(stored), sha256(video));
+          const cut = Math.floor(video.length * 0.6);
+          const patch = openPatch(server.port, id, 0, video.length, bearer(ownerToken));
+          patch.req.write(video.subarray(0, cut));
+          await until(() => fileSize(uploadFile(t.config.dataDir, id)) === cut);
+          patch.req.destroy();
+          // The cut request lets go of its lock (the next request asks it to); HEAD then sees what arrived.
+          let offset = -1;
+          await until(async () => {
+            const head = await supertest(t.app).head(`/uploads/${id}`).set(TUS).set(bearer(ownerToken));
+            offset = Number(head.headers['upload-offset']);
+            return head.status === 200 && offset === cut;
+          });
+          const rest = await supertest(t.app).patch(`/uploads/${id}`).set(TUS).set(OCTETS).set(bearer(ownerToken)).set('Upload-Offset', String(offset)).send(video.subarray(offset));
+          assert.equal(rest.status, 204, rest.text);
+          const made = await videoOf(String(rest.headers['tubestead-video-id']));
+          const stored = fs.readFileSync(path.join(t.config.dataDir, 'media', ...String(made.original_key).split('/')));
+          assert.equal(sha256(stored), sha256(video));
       } finally {
         await server.close();
       }
@@ -209,21 +209,21 @@ describe('resumable uploads (tus) at /uploads', function () {
       const other = createTestApp();
       const [a, b] = [await listening(t.app), await listening(other.app)];
       try {
-        const half = Math.floor(video.length / 2);
-        const first = openPatch(a.port, id, 0, half, bearer(ownerToken));
-        first.req.write(video.subarray(0, 1000));
-        await until(() => fileSize(uploadFile(t.config.dataDir, id)) === 1000);
-        // Same offset through the other instance, while the first holds the upload's advisory lock.
-        const second = openPatch(b.port, id, 0, half, bearer(ownerToken));
-        second.req.end(Buffer.alloc(half, 7));
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        assert.equal(fileSize(uploadFile(t.config.dataDir, id)), 1000, 'nothing of the second was written meanwhile');
-        first.req.end(video.subarray(1000, half));
-        assert.equal((await first.answer).status, 204);
-        assert.equal((await second.answer).status, 409);
-        const head = await supertest(t.app).head(`/uploads/${id}`).set(TUS).set(bearer(ownerToken));
-        assert.equal(Number(head.headers['upload-offset']), half);
-        assert.ok(fs.readFileSync(uploadFile(t.config.dataDir, id)).equals(video.subarray(0, half)));
+          const half = Math.floor(video.length / 2);
+          const first = openPatch(a.port, id, 0, half, bearer(ownerToken));
+          first.req.write(video.subarray(0, 1000));
+          await until(() => fileSize(uploadFile(t.config.dataDir, id)) === 1000);
+          // Same offset through the other instance, while the first holds the upload's advisory lock.
+          const second = openPatch(b.port, id, 0, half, bearer(ownerToken));
+          second.req.end(Buffer.alloc(half, 7));
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          assert.equal(fileSize(uploadFile(t.config.dataDir, id)), 1000, 'nothing of the second was written meanwhile');
+          first.req.end(video.subarray(1000, half));
+          assert.equal((await first.answer).status, 204);
+          assert.equal((await second.answer).status, 409);
+          const head = await supertest(t.app).head(`/uploads/${id}`).set(TUS).set(bearer(ownerToken));
+          assert.equal(Number(head.headers['upload-offset']), half);
+          assert.ok(fs.readFileSync(uploadFile(t.config.dataDir, id)).equals(video.subarray(0, half)));
       } finally {
         await a.close();
         await b.close();
@@ -287,20 +287,28 @@ describe('resumable uploads (tus) at /uploads', function () {
   });
 
   describe('the Postgres locker', () => {
-    it('refuses a lock another connection holds until it is released, and asks a holder in its process to let go', async () => {
+    it('refuses a lock another connection holds until it is released, and asks the holder to let go (in its process, or another through NOTIFY)', async () => {
       const one = new PgLocker(testPool(), 300);
       const two = new PgLocker(testPool(), 300);
-      const held = one.newLock('lock-test-id');
-      let asked = 0;
-      await held.lock(new AbortController().signal, () => { asked += 1; });
-      const timedOut = (err: unknown) => (err as { status_code?: number }).status_code === ERRORS.ERR_LOCK_TIMEOUT.status_code;
-      await assert.rejects(two.newLock('lock-test-id').lock(new AbortController().signal, () => {}), timedOut);
-      await assert.rejects(one.newLock('lock-test-id').lock(new AbortController().signal, () => {}), timedOut);
-      assert.ok(asked > 0, 'the holder was asked to release');
-      await held.unlock();
-      const taken = two.newLock('lock-test-id');
-      await taken.lock(new AbortController().signal, () => {});
-      await taken.unlock();
+      try {
+        const held = one.newLock('lock-test-id');
+        let asked = 0;
+        await held.lock(new AbortController().signal, () => { asked += 1; });
+        const timedOut = (err: unknown) => (err as { status_code?: number }).status_code === ERRORS.ERR_LOCK_TIMEOUT.status_code;
+        await assert.rejects(two.newLock('lock-test-id').lock(new AbortController().signal, () => {}), timedOut);
+        // Another locker (another web process) asks through NOTIFY, heard by the holder's LISTEN.
+        assert.ok(asked > 0, 'the holder was asked to release from the other locker');
+        asked = 0;
+        await assert.rejects(one.newLock('lock-test-id').lock(new AbortController().signal, () => {}), timedOut);
+        assert.ok(asked > 0, 'the holder was asked to release in its own locker');
+        await held.unlock();
+        const taken = two.newLock('lock-test-id');
+        await taken.lock(new AbortController().signal, () => {});
+        await taken.unlock();
+      } finally {
+        // Their LISTEN connections go back to the shared test pool, which must end at teardown.
+        await Promise.all([one.close(), two.close()]);
+      }
     });
   });
 });
