@@ -92,6 +92,8 @@ export function createTusServer(deps: IntakeDeps, lockPool: Pool) {
       return {};
     },
     onUploadFinish: (_req, upload) => finishUpload(deps, datastore, upload),
+    // tus answers an unexpected error with its message; a 5xx never shows one (a database error's text).
+    onResponseError: (_req, err) => ('status_code' in err && typeof err.status_code === 'number' ? undefined : tusError(500, 'Something went wrong on our side. Try again in a moment.')),
   });
   return { server, datastore };
 }
