@@ -23,6 +23,7 @@ import { LocalStorage } from './media/storage.js';
 import { PUBLIC_DIR } from './paths.js';
 import { createSiteSettings, type SiteSettingsStore } from './settings/site-settings.js';
 import { buildApiRouter, buildOpenRouter, buildRouter } from './routes/index.js';
+import { buildResumableUploadRouter } from './routes/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -112,6 +113,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(viewer);
   app.use(saveFlashBeforeRedirect);
   app.use(sessionLocals);
+  // Resumable uploads (tus): the session is loaded; the router checks CSRF itself, or takes an access token.
+  app.use(buildResumableUploadRouter(routeDeps));
   app.use(csrfProtection(deps.sessionSecret, https));
 
   app.use(buildRouter(routeDeps));

@@ -12,6 +12,7 @@ import { startQueue } from './jobs/queue.js';
 import { startWorker } from './jobs/worker.js';
 import { createLogger } from './log.js';
 import { binaryWarnings, resolveBinaries } from './media/ffmpeg.js';
+import { removeExpiredUploads } from './uploads/resumable.js';
 import { serveAsWebProcess, serveRequests, startWebProcesses } from './web-processes.js';
 /** Ended rate-limit windows are dropped, and views of past hours rolled up into days, this often. */
 const HOUSEKEEPING_INTERVAL_MS = 60 * 60_000;
@@ -58,6 +59,8 @@ async function main(): Promise<void> {
   const pruning = setInterval(() => {
     pruneRateLimits(pool).catch((err) => logger.warn({ err }, 'pruning rate limits failed'));
     rollUpViews(pool).catch((err) => logger.warn({ err }, 'rolling up views failed'));
+    // Abandoned resumable uploads: here, in the web process, because their files are on this host's disk.
+    removeExpiredUploads(pool, config, new Date()).catch((err) => logger.warn({ err }, 'removing abandoned uploads failed'));
   }, HOUSEKEEPING_INTERVAL_MS);
   pruning.unref();
 

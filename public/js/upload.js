@@ -1,5 +1,9 @@
 // Enhances the upload form: drop a file anywhere on the form, see real progress (percent, bytes,
 // time left), cancel. Without this script the form posts as it is and the server redirects.
+// With tus-js-client loaded (public/js/vendor/tus.min.js) the file goes to /uploads as a
+// resumable upload (tus): in chunks, paused and resumed with the buttons, retried after the
+// network drops, and resumed after a reload or a server restart (choose the same file again:
+// the upload's address is kept in localStorage). Otherwise it is posted whole, as before.
 const form = document.getElementById('upload-form');
 const input = document.getElementById('field-file');
 const dropZone = document.getElementById('drop-zone');
@@ -7,6 +11,16 @@ const panel = document.getElementById('upload-progress');
 const bar = document.getElementById('upload-bar');
 const status = document.getElementById('upload-status');
 const cancel = document.getElementById('upload-cancel');
+const pause = document.getElementById('upload-pause');
+const resume = document.getElementById('upload-resume');
+/**
+ * Each PATCH carries at most this much: under common proxy body limits (nginx's
+ * client_max_body_size must be at least this; see the README), small enough that a dropped
+ * connection costs little, large enough that the requests' overhead does not show.
+ */
+const CHUNK_BYTES = 16 * 1024 * 1024;
+/** After a failed chunk, tries again after these waits (ms); then the error is shown. */
+const RETRY_DELAYS_MS = [0, 1000, 3000, 5000, 10000, 20000, 30000];
 const submit = document.getElementById('upload-submit');
 const token = document.querySelector('meta[name="csrf-token"]')?.content;
 
@@ -66,6 +80,10 @@ if (form && input) {
       return;
     }
     event.preventDefault();
+    if (form.dataset.resumable && window.tus?.isSupported) {
+      sendResumable(file);
+      return;
+    }
     const xhr = new XMLHttpRequest();
     const started = performance.now();
     xhr.open('POST', form.action);
@@ -103,4 +121,90 @@ if (form && input) {
 function reset() {
   panel.hidden = true;
   submit.disabled = false;
+  pause.hidden = true;
+  resume.hidden = true;
+}
+
+/** The form's details, as the upload's metadata (the server parses them as it does the form's). */
+function detailsOf(file) {
+  const data = new FormData(form);
+  const value = (name) => String(data.get(name) ?? '');
+  return { filename: file.name, filetype: file.type, title: value('title'), description: value('description'), tags: value('tags'), visibility: value('visibility') || 'public' };
+}
+
+/** The text a refused request answered with (the server's reason), or a plain description. */
+function reasonOf(error) {
+  const response = error?.originalResponse;
+  const body = response?.getBody?.();
+  if (response && body) return body.trim();
+  if (response) return `The upload failed (${response.getStatus()}). Please try again.`;
+  return 'The connection was lost during the upload and could not be restored. Choose the file again to resume where it stopped.';
+}
+
+function sendResumable(file) {
+  let started = performance.now();
+  let startOffset = null;
+  const upload = new window.tus.Upload(file, {
+    endpoint: form.dataset.resumable,
+    chunkSize: CHUNK_BYTES,
+    retryDelays: RETRY_DELAYS_MS,
+    metadata: detailsOf(file),
+    headers: token ? { 'X-CSRF-Token': token } : {},
+    // The upload's address, kept under the file's fingerprint until it is finished.
+    storeFingerprintForResuming: true,
+    removeFingerprintOnSuccess: true,
+    onProgress(sent, total) {
+      // Time left from what this run sent: a resumed upload starts where it stopped.
+      if (startOffset === null) { startOffset = sent; started = performance.now(); }
+      const fraction = total ? sent / total : 0;
+      const rate = (sent - startOffset) / Math.max(0.001, (performance.now() - started) / 1000);
+      const left = rate > 0 ? (total - sent) / rate : Infinity;
+      bar.value = Math.round(fraction * 100);
+      status.textContent = `${Math.round(fraction * 100)}% · ${formatBytes(sent)} of ${formatBytes(total)}${sent < total ? (Number.isFinite(left) ? ` · about ${formatTime(left)} left` : '') : ' · checking the file…'}`;
+    },
+    onSuccess(payload) {
+      const videoId = payload?.lastResponse?.getHeader('Tubestead-Video-Id');
+      // A finishing answer lost on the way (the client then found every byte there): the video is in the studio.
+      window.location.assign(videoId && /^[A-Za-z0-9_-]{11}$/.test(videoId) ? `/watch/${videoId}` : '/studio');
+    },
+    onError(error) {
+      reset();
+      showError(reasonOf(error));
+    },
+  });
+
+  pause.onclick = () => {
+    upload.abort().then(() => {
+      status.textContent = `Paused at ${bar.value}%. Resume to continue.`;
+      pause.hidden = true;
+      resume.hidden = false;
+      resume.focus();
+    });
+  };
+  resume.onclick = () => {
+    startOffset = null;
+    resume.hidden = true;
+    pause.hidden = false;
+    pause.focus();
+    status.textContent = 'Resuming…';
+    upload.start();
+  };
+  // Cancel ends the upload on the server too (tus termination): nothing of it is kept.
+  cancel.onclick = () => {
+    upload.abort(true).catch(() => {}).finally(() => { reset(); status.textContent = 'Upload cancelled.'; });
+  };
+
+  panel.hidden = false;
+  submit.disabled = true;
+  pause.hidden = false;
+  resume.hidden = true;
+  bar.value = 0;
+  status.textContent = 'Starting…';
+  upload.findPreviousUploads().then((previous) => {
+    if (previous.length > 0) {
+      upload.resumeFromPreviousUpload(previous[0]);
+      status.textContent = 'Resuming your earlier upload of this file…';
+    }
+    upload.start();
+  }, () => upload.start());
 }

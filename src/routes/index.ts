@@ -71,6 +71,7 @@ import { apiTokenRoutes } from './api-tokens.js';
 import { apiUploadRoutes } from './api-uploads.js';
 import { apiDocsRoutes } from './api-docs.js';
 import { deletionLinkRoutes } from './deletion-links.js';
+import { resumableUploadRoutes } from './resumable-uploads.js';
 
 /**
  * The routes served before sessions are loaded (mounted first by app.ts): media anyone may
@@ -157,6 +158,26 @@ export function buildApiRouter(deps: RouteDeps, viewer: RequestHandler[]): Route
 
   router.use(api.noSuchEndpoint);
   router.use(problemHandler());
+  return router;
+}
+
+/**
+ * Resumable uploads (tus 1.0, issue 15) at /uploads, mounted by app.ts once the session and
+ * viewer are loaded, before the pages' CSRF check: the uploader step checks the session's CSRF
+ * token itself, and accepts an access token (videos:upload) without one. A creation is judged
+ * (limits, details) before a byte is sent; an existing upload is its creator's alone. OPTIONS
+ * (what the server supports) needs nobody.
+ */
+export function buildResumableUploadRouter(deps: RouteDeps): Router {
+  const uploads = resumableUploadRoutes(deps);
+  const router = Router();
+  router.options('/uploads', uploads.tus);
+  router.post('/uploads', uploads.uploader, uploads.mayUpload, uploads.checkCreation, uploads.tus);
+  router.head('/uploads/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.tus);
+  router.patch('/uploads/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.keepAlive, uploads.tus);
+  router.delete('/uploads/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.forget, uploads.tus);
+  // Only this router's refusals: an error of another step on its way to the pages' handler passes by.
+  router.use('/uploads', uploads.answerError);
   return router;
 }
 

@@ -6,6 +6,7 @@ import supertest from 'supertest';
 import { signedInAgent } from '../helpers/agent.js';
 import { MALFORMED_IDS, UNKNOWN_ID, bannedAgent, useCheckedApp } from '../helpers/check-params.js';
 import { createUser, createVideo } from '../helpers/factories.js';
+import { bearer, createToken } from '../helpers/api.js';
 
 /** The API's errors, once /api/v1 answers them as problem details (the lead's change to api.ts). */
 function assertProblem(res: supertest.Response, status: number): void {
@@ -70,6 +71,30 @@ describe('check params: api', () => {
       assert.equal(res.status, 200);
       assert.equal(res.body.id, video.publicId);
       assert.equal((await (await signedInAgent(t.app, owner)).get(`/api/v1/videos/${hidden.publicId}`)).status, 200);
+    });
+  });
+
+  describe('GET /api/v1/openapi.json', () => {
+    it('ignores a query string and a bad token is still refused (401), never a 500', async () => {
+      assert.equal((await supertest(t.app).get('/api/v1/openapi.json?format=yaml&x[]=1')).status, 200);
+      assertProblem(await supertest(t.app).get('/api/v1/openapi.json').set('Authorization', 'Bearer nonsense'), 401);
+    });
+  });
+
+  describe('GET /api/v1/me', () => {
+    it('fails without a token or session (401), with a wrong scope (403), for a banned account (401)', async () => {
+      assertProblem(await supertest(t.app).get('/api/v1/me'), 401);
+      const user = await createUser();
+      assertProblem(await supertest(t.app).get('/api/v1/me').set(bearer(await createToken(user, ['videos:read']))), 403);
+      assertProblem(await (await bannedAgent(t.app)).get('/api/v1/me'), 401);
+      assertProblem(await supertest(t.app).get('/api/v1/me').set('Authorization', `Bearer ${'x'.repeat(5000)}`), 401);
+    });
+
+    it('succeeds with a token holding account:read', async () => {
+      const user = await createUser();
+      const res = await supertest(t.app).get('/api/v1/me').set(bearer(await createToken(user, ['account:read'])));
+      assert.equal(res.status, 200);
+      assert.equal(res.body.handle, user.handle);
     });
   });
 });

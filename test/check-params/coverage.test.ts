@@ -17,7 +17,7 @@ function namedRoutes(): Set<string> {
     for (const [, title] of source.matchAll(/describe\('([^']+)'/g)) {
       let method: string | null = null;
       for (const part of title!.split(/,\s*|\s+and\s+/)) {
-        const withMethod = /^(GET|POST|PUT|PATCH|DELETE)\s+(\/\S*)$/.exec(part.trim());
+        const withMethod = /^(GET|HEAD|OPTIONS|POST|PUT|PATCH|DELETE)\s+(\/\S*)$/.exec(part.trim());
         if (withMethod) method = withMethod[1]!;
         const route = withMethod?.[2] ?? /^(\/\S*)$/.exec(part.trim())?.[1];
         if (method && route) named.add(`${method} ${route}`);

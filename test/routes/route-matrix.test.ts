@@ -29,6 +29,7 @@ import { insertEmailToken } from '../../src/db/email-tokens.js';
 import { createToken } from '../helpers/api.js';
 import { insertDeletionKey } from '../../src/db/video-deletion-keys.js';
 import { newDeletionKey } from '../../src/uploads/deletion-keys.js';
+import { makeResumableUpload, tusMetadata } from '../helpers/tus.js';
 
 type User = Awaited<ReturnType<typeof createUser>>;
 const ROLES = ['anonymous', 'stranger', 'owner', 'moderator', 'admin', 'banned'] as const;
@@ -52,6 +53,8 @@ interface Request {
   file?: { field: string; content: string | Buffer; name: string; fields?: Record<string, string> };
   /** Fields sent without a CSRF token (the view report carries its own). */
   bare?: Record<string, string>;
+  /** A tus request (resumable uploads): its headers and body; unsafe methods carry the CSRF token in X-CSRF-Token. */
+  tus?: { headers?: Record<string, string>; body?: Buffer };
 }
 
 interface Cell {
@@ -355,6 +358,8 @@ const ROWS: Record<string, Row> = {
   'GET /media/videos/:id/chapters.vtt': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/media/videos/${c.subject.privateVideo.publicId}/chapters.vtt`) },
   'GET /media/videos/:id/:name': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/media/videos/${c.subject.privateVideo.publicId}/${c.subject.privateVideo.file}`) },
   'GET /api/v1/videos/:id': { expect: [404, 404, 200, 200, 200, 404], request: page((c) => `/api/v1/videos/${c.subject.privateVideo.publicId}`) },
+  'GET /api/v1/openapi.json': { expect: all(200), request: page(() => '/api/v1/openapi.json') },
+  'GET /api/v1/me': { expect: [401, 200, 200, 200, 200, 401], request: page(() => '/api/v1/me') },
   // Videos and channels through the API (issue 15, item 2): public listings for everyone (the
   // banned account's session is signed out), my videos for the signed in; changes need a token.
   'GET /api/v1/videos': { expect: all(200), request: page(() => '/api/v1/videos?limit=2') },
@@ -381,6 +386,13 @@ const ROWS: Record<string, Row> = {
   'GET /api/v1/channels/:handle/playlists': { expect: all(200), request: page((c) => `/api/v1/channels/${c.subject.owner.handle}/playlists`) },
   'GET /api/v1/me/subscriptions': { expect: [401, 200, 200, 200, 200, 401], request: page(() => '/api/v1/me/subscriptions') },
   'GET /api/v1/me/notifications': { expect: [401, 200, 200, 200, 200, 401], request: page(() => '/api/v1/me/notifications') },
+  // Resumable uploads (tus, issue 15): anyone may ask what the server supports; creating needs
+  // video.upload; an upload is its creator's alone, moderators included.
+  'OPTIONS /uploads': { expect: all(204), request: () => ({ path: '/uploads', tus: {} }) },
+  'POST /uploads': { expect: [401, 201, 201, 201, 201, B], request: () => ({ path: '/uploads', tus: { headers: { 'Upload-Length': '1000', 'Upload-Metadata': tusMetadata({ filename: 'matrix.mp4', title: MATRIX_UPLOAD }) } } }) },
+  'HEAD /uploads/:id': { expect: [401, 403, 200, 403, 403, 401], request: async (c) => ({ path: `/uploads/${await makeResumableUpload(runDataDir(), c.subject.owner.id)}`, tus: {} }) },
+  'PATCH /uploads/:id': { expect: [401, 403, 204, 403, 403, B], request: async (c) => ({ path: `/uploads/${await makeResumableUpload(runDataDir(), c.subject.owner.id)}`, tus: { headers: { 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }, body: Buffer.alloc(100, 1) } }) },
+  'DELETE /uploads/:id': { expect: [401, 403, 204, 403, 403, B], request: async (c) => ({ path: `/uploads/${await makeResumableUpload(runDataDir(), c.subject.owner.id)}`, tus: {} }) },
 
   // Playlists: everyone signed in keeps their own; a private one is a 404 to all but its owner
   // (moderators too); changing one is its owner's alone.
@@ -602,6 +614,7 @@ describe('the route × role matrix', function () {
     // Jobs queued by uploads and retries find their video gone and stop (see process-video.ts).
     await testPool().query('DELETE FROM videos WHERE title = $1 OR owner_id = ANY($2::bigint[])', [MATRIX_UPLOAD, made.map((s) => s.owner.id)]);
     await testPool().query('UPDATE users SET pending_at = NULL WHERE id = ANY($1::bigint[])', [pendingUsers]);
+    await testPool().query(`DELETE FROM resumable_uploads WHERE original_name = 'matrix.mp4'`);
   });
 
   /** The agent for a role: shared and signed in once, or new (fresh rows, and every banned cell). */
@@ -640,6 +653,14 @@ describe('the route × role matrix', function () {
 
   async function send(method: string, cell: Cell, role: Role, request: Request): Promise<supertest.Response> {
     if (method === 'GET') return cell.agent.get(request.path);
+    if (request.tus) {
+      const verb = method.toLowerCase() as 'options' | 'post' | 'head' | 'patch' | 'delete';
+      // The token first: the agent attaches its cookies (the token's too) when the request is made.
+      const token = method === 'HEAD' || method === 'OPTIONS' ? null : await tokenOf(cell, role);
+      let req = cell.agent[verb](request.path).set({ 'Tus-Resumable': '1.0.0', ...request.tus.headers });
+      if (token) req = req.set('X-CSRF-Token', token);
+      return request.tus.body ? req.send(request.tus.body) : req;
+    }
     if (request.bare) return cell.agent.post(request.path).type('form').send(request.bare);
     const token = await tokenOf(cell, role);
     if (request.file) {
@@ -671,7 +692,7 @@ describe('the route × role matrix', function () {
 
   it('treats a banned account as signed out: like anonymous on pages, its forms refused as expired', () => {
     for (const [key, row] of Object.entries(ROWS)) {
-      const tokenless = key.startsWith('GET ') || key === 'POST /watch/:id/view' || key === 'POST /unsubscribe/:token'
+      const tokenless = key.startsWith('GET ') || key.startsWith('HEAD ') || key.startsWith('OPTIONS ') || key === 'POST /watch/:id/view' || key === 'POST /unsubscribe/:token'
         // The API reads no CSRF token: a change with the signed-out session is 401, as anonymous.
         || key.includes(' /api/v1/');
       assert.deepEqual(row.expect[5], tokenless ? row.expect[0] : B, `${key}: the banned column`);

@@ -1,0 +1,143 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { Metadata } from '@tus/server';
+import pg from 'pg';
+import { bearerHolder } from '../api/authenticate.js';
+import { can } from '../auth/permissions.js';
+import { isHttps } from '../config.js';
+import { deleteResumableUpload, extendResumableUpload, findResumableUpload, type ResumableUpload } from '../db/resumable-uploads.js';
+import { findUploadUsage } from '../db/upload-quotas.js';
+import { parseVideoDetails } from '../forms/upload.js';
+import { csrfProtection } from '../http/csrf.js';
+import { badRequest, forbidden, HttpError, notFound, unprocessable } from '../http/errors.js';
+import { refusalFor } from '../http/upload-limits.js';
+import { findUploadLimits } from '../settings/upload-limits.js';
+import { createTusServer, rememberCreation, rememberLength, RESUMABLE_UPLOAD_IDLE_MS, UPLOAD_ID_PATTERN } from '../uploads/resumable.js';
+import type { RouteDeps } from './deps.js';
+
+/**
+ * Connections for the locks of uploads under way (src/uploads/pg-locker.ts): a PATCH holds one
+ * for as long as its bytes arrive, so they come from a pool of their own, not the pages' pool.
+ * Past this many uploads sending at once, the next waits for a connection (and then gives up).
+ */
+const LOCK_CONNECTIONS_MAX = 20;
+
+const loadedUploads = new WeakMap<Request, ResumableUpload>();
+
+/**
+ * The steps of /uploads (tus, issue 15) before @tus/server handles the request: who sends it
+ * (a session with its CSRF token, or an access token with videos:upload), the `video.upload`
+ * permission, the account's limits judged from the declared length at creation, and the upload's
+ * owner for everything after it. Errors answer as plain text, as tus clients show them.
+ */
+export function resumableUploadRoutes(deps: RouteDeps) {
+  const { pool, config, settings } = deps;
+  const lockPool = new pg.Pool({ ...(pool as pg.Pool & { options: pg.PoolConfig }).options, max: LOCK_CONNECTIONS_MAX, idleTimeoutMillis: 10_000, allowExitOnIdle: true });
+  lockPool.on('error', () => {});
+  const { server } = createTusServer(deps, lockPool);
+  const csrf = csrfProtection(deps.secret, isHttps(config));
+
+  return {
+    /**
+     * A bearer token's account (it needs no CSRF token: a browser never sends one on its own),
+     * or the session's, whose unsafe requests carry the page's token in X-CSRF-Token.
+     */
+    async uploader(req: Request, res: Response, next: NextFunction): Promise<void> {
+      const header = req.get('authorization');
+      if (header === undefined) return csrf(req, res, next);
+      const { viewer, token } = await bearerHolder(pool, header, req.ip ?? null);
+      if (!token.scopes.includes('videos:upload')) {
+        throw new HttpError(403, 'This access token lacks the "videos:upload" scope. Create a token with it under Settings → Access tokens.', { 'WWW-Authenticate': 'Bearer error="insufficient_scope", scope="videos:upload"' });
+      }
+      req.viewer = viewer;
+      req.apiToken = token;
+      next();
+    },
+
+    /** Uploading is the `video.upload` permission, as for POST /upload. */
+    mayUpload(req: Request, _res: Response, next: NextFunction): void {
+      if (!req.viewer) throw new HttpError(401, 'Sign in, or send an access token with the "videos:upload" scope, to upload.', { 'WWW-Authenticate': 'Bearer realm="uploads"' });
+      if (!can(req.viewer, 'video.upload')) throw forbidden('Your account is not allowed to upload videos.');
+      next();
+    },
+
+    /**
+     * A creation is judged before a byte is sent: the length must be declared and within the
+     * account's limits (the same refusalFor as POST /upload), and the details in Upload-Metadata
+     * (filename, title, description, tags, visibility) must pass the upload form's parser.
+     */
+    async checkCreation(req: Request, _res: Response, next: NextFunction): Promise<void> {
+      if (req.get('upload-defer-length') !== undefined) throw badRequest('Declare the upload\'s length (Upload-Length): uploads of unknown length are not accepted.');
+      const length = req.get('upload-length') ?? '';
+      if (!/^\d{1,15}$/.test(length)) throw badRequest('Send the file\'s size in bytes in the Upload-Length header.');
+      let metadata: Record<string, string | null> = {};
+      try {
+        const header = req.get('upload-metadata');
+        if (header !== undefined) metadata = Metadata.parse(header) ?? {};
+      } catch {
+        throw badRequest('The Upload-Metadata header is not valid: comma-separated keys, each with a base64 value.');
+      }
+      const fields = Object.fromEntries(Object.entries(metadata).map(([key, value]) => [key, value ?? '']));
+      const originalName = (fields.filename ?? fields.name ?? '').slice(0, 255);
+      const form = parseVideoDetails(fields, originalName || undefined);
+      if (!form.ok) throw unprocessable(form.errors);
+      const declaredBytes = Number(length);
+      const ownerId = req.viewer!.id;
+      const [limits, usage] = await Promise.all([findUploadLimits(pool, settings, ownerId), findUploadUsage(pool, ownerId)]);
+      const refusal = refusalFor(usage, { ...limits, uploadsProcessingMax: config.uploadsProcessingMax }, declaredBytes, 'exact');
+      if (refusal) throw refusal;
+      rememberCreation(req, { ownerId, declaredBytes, originalName: originalName || 'upload', details: form.value, maxUploadBytes: limits.maxUploadBytes });
+      next();
+    },
+
+    /** The upload the URL names: 404 when unknown, 410 once expired, 403 when another account's. */
+    async loadUpload(req: Request, _res: Response, next: NextFunction): Promise<void> {
+      const id = String(req.params.id);
+      const upload = UPLOAD_ID_PATTERN.test(id) ? await findResumableUpload(pool, id) : null;
+      if (!upload) throw notFound('There is no upload at this address: it was finished, ended or never existed.');
+      if (upload.userId !== req.viewer!.id) throw forbidden('This upload belongs to another account.');
+      if (upload.expiresAt.getTime() <= Date.now()) throw new HttpError(410, 'This upload was abandoned and has expired. Start it again.');
+      loadedUploads.set(req, upload);
+      rememberLength(req, upload.declaredBytes);
+      next();
+    },
+
+    /** Bytes arriving keep the upload alive for another RESUMABLE_UPLOAD_IDLE_HOURS. */
+    async keepAlive(req: Request, res: Response, next: NextFunction): Promise<void> {
+      const upload = loadedUploads.get(req)!;
+      const expiresAt = new Date(Date.now() + RESUMABLE_UPLOAD_IDLE_MS);
+      await extendResumableUpload(pool, upload.userId, upload.id, expiresAt);
+      res.setHeader('Upload-Expires', expiresAt.toUTCString());
+      next();
+    },
+
+    /** Ended by its owner: the row goes first, so nothing continues it; then tus removes the file. */
+    async forget(req: Request, _res: Response, next: NextFunction): Promise<void> {
+      const upload = loadedUploads.get(req)!;
+      await deleteResumableUpload(pool, upload.userId, upload.id);
+      next();
+    },
+
+    /** @tus/server answers the request (its Location, offsets, the file on disk, the hooks). */
+    tus: ((req, res) => {
+      // srvx ends the response with res.end(callback); express-session's wrapped end takes
+      // (chunk, encoding) only and would write the callback as the body. The callback is
+      // called when the response closes instead, so the handler's promise settles.
+      const end = res.end;
+      res.end = function endWithCallback(this: Response, ...args: unknown[]) {
+        const last = args.at(-1);
+        if (typeof last === 'function') {
+          args.pop();
+          res.once('close', () => last());
+        }
+        return end.apply(this, args as Parameters<Response['end']>);
+      } as Response['end'];
+      return server.handle(req, res);
+    }) as RequestHandler,
+
+    /** Refusals as plain text with the tus version, as tus clients show a response's text. */
+    answerError(err: unknown, _req: Request, res: Response, next: NextFunction): void {
+      if (!(err instanceof HttpError) || res.headersSent) return next(err);
+      res.status(err.status).set(err.headers).set('Tus-Resumable', '1.0.0').set('Cache-Control', 'no-store').type('text/plain').send(`${err.message}\n`);
+    },
+  };
+}
