@@ -57,7 +57,7 @@ export interface Config {
   /** Reports one account may send (issue 13); beyond, 429 and nothing written. */
   reportsPerHour: number;
   reportsPerDay: number;
-  /** API requests per minute, per access token (or per client address without one), issue 15. */
+  /** API requests per minute, per account using access tokens (or per client address without one), issue 15. */
   apiRequestsPerMinute: number;
   /** Videos one playlist may hold (issue 12); at the limit, adding says so. */
   playlistMaxItems: number;

@@ -17,7 +17,14 @@ import { HttpError } from '../http/errors.js';
 export function authenticate(pool: Pool, sessionViewer: RequestHandler[]) {
   return async function authenticateApiRequest(req: Request, res: Response, next: NextFunction): Promise<void> {
     const header = req.get('authorization');
-    if (header === undefined) return runAll(sessionViewer, req, res, (err?: unknown) => (err ? next(err) : readOnlyWithCookie(req, next)));
+    if (header === undefined) {
+      return runAll(sessionViewer, req, res, (err?: unknown) => {
+        if (err) return next(err);
+        // An account that signed in while banned sees only its ban notice on pages; here it is nobody.
+        if (req.viewer?.banned) req.viewer = null;
+        readOnlyWithCookie(req, next);
+      });
+    }
     req.viewer = null;
     const { viewer, token } = await bearerHolder(pool, header, req.ip ?? null);
     req.viewer = viewer;

@@ -21,13 +21,16 @@ export function playlistJson(playlist: Playlist, publicUrl: URL | string) {
 }
 
 /**
- * An item of a playlist: its video's id, and the video as a `VideoSummary` only when this
- * caller may see it (listPlaylistItems asks canSeeVideo); otherwise null, the page's
- * "Unavailable video", so that a public playlist never describes someone's private video.
+ * An item of a playlist: the video as a `VideoSummary` only when this caller may see it
+ * (listPlaylistItems asks canSeeVideo); otherwise null, the page's "Unavailable video", so that
+ * a public playlist never describes someone's private video. Its id is named as the page names
+ * it (playlists/show.ejs): always when the video is seen, else only to whoever manages the
+ * playlist (`managed`), whose changes need it; a private video's id would be its link once it
+ * is unlisted.
  */
-export function playlistItemJson(item: Pick<PlaylistItem, 'videoPublicId' | 'video'> & { addedAt?: Date }, storage: Storage, publicUrl: URL | string) {
+export function playlistItemJson(item: Pick<PlaylistItem, 'videoPublicId' | 'video'> & { addedAt?: Date }, storage: Storage, publicUrl: URL | string, managed = true) {
   return {
-    videoId: item.videoPublicId,
+    videoId: item.video || managed ? item.videoPublicId : null,
     ...(item.addedAt ? { addedAt: item.addedAt.toISOString() } : {}),
     video: item.video ? videoSummaryJson(item.video, storage, publicUrl) : null,
   };

@@ -1,5 +1,5 @@
 import type { Scope } from '../auth/api-tokens.js';
-import { prepared, type Queryable } from './pool.js';
+import { prepared, withTransaction, type Pool, type Queryable } from './pool.js';
 import { VIEWER_COLUMNS, toViewerRow, type ViewerRow } from './roles.js';
 
 /** Personal access tokens (table api_tokens, issue 15); the secret itself is never stored. */
@@ -54,19 +54,23 @@ export interface NewApiToken {
 
 /**
  * Stores a token, unless the account already holds MAX_TOKENS_PER_ACCOUNT (null then). The
- * count and the insert are one statement, under a lock on the account's row, so that two
- * requests at once cannot both take the last place.
+ * account's row is locked first, in a statement of its own: the count that follows then reads
+ * after any insert that held the lock before it, so two requests at once cannot both take the
+ * last place (a lock taken inside the counting statement would not: its snapshot is older).
  */
-export async function insertApiToken(db: Queryable, token: NewApiToken): Promise<ApiToken | null> {
-  const { rows } = await db.query<ApiTokenRow>(
-    `WITH owner AS (SELECT id FROM users WHERE id = $1 FOR UPDATE)
-     INSERT INTO api_tokens AS t (user_id, name, scopes, kind, token_hash, shown_start, expires_at)
-     SELECT owner.id, $2, $3, $4, $5, $6, $7 FROM owner
-     WHERE (SELECT count(*) FROM api_tokens WHERE user_id = owner.id) < $8
-     RETURNING ${COLUMNS}`,
-    [token.userId, token.name, token.scopes, token.kind ?? 'personal', token.hash, token.shownStart, token.expiresAt, MAX_TOKENS_PER_ACCOUNT],
-  );
-  return rows[0] ? toApiToken(rows[0]) : null;
+export async function insertApiToken(pool: Pool, token: NewApiToken): Promise<ApiToken | null> {
+  return withTransaction(pool, async (client) => {
+    const { rowCount } = await client.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [token.userId]);
+    if (!rowCount) return null;
+    const { rows } = await client.query<ApiTokenRow>(
+      `INSERT INTO api_tokens AS t (user_id, name, scopes, kind, token_hash, shown_start, expires_at)
+       SELECT $1, $2, $3, $4, $5, $6, $7
+       WHERE (SELECT count(*) FROM api_tokens WHERE user_id = $1) < $8
+       RETURNING ${COLUMNS}`,
+      [token.userId, token.name, token.scopes, token.kind ?? 'personal', token.hash, token.shownStart, token.expiresAt, MAX_TOKENS_PER_ACCOUNT],
+    );
+    return rows[0] ? toApiToken(rows[0]) : null;
+  });
 }
 
 /** An account's tokens, newest first (api_tokens_user_idx), expired ones included. */

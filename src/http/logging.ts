@@ -16,7 +16,7 @@ export function redactUrl(url: string): string {
     .replace(/(\/(?:reset-password|confirm-email)\/)[^/?#]*/gi, '$1[redacted]')
     .replace(/(%2F(?:reset-password|confirm-email)%2F)(?:(?!&|%26|%2F|%3F|%23|#)[^])*/gi, '$1[redacted]')
     // An API upload's deletion link (/delete/:id/:key): the key deletes the video.
-    .replace(/(\/delete\/[^/?#]*\/)[^/?#]*/g, '$1[redacted]')
+    .replace(/(\/delete\/[^/?#]*\/)[^/?#]*/gi, '$1[redacted]')
     .replace(/(%2Fdelete%2F(?:(?!&|%26|%2F|%3F|%23|#)[^])*%2F)(?:(?!&|%26|%2F|%3F|%23|#)[^])*/gi, '$1[redacted]');
 }
 

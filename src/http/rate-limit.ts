@@ -94,8 +94,8 @@ export function createRateLimiters(pool: Pool, settings: RateLimitSettings & Pic
     rateLimit({ ...common, ...(message ? { handler: refuseSaying(message) } : {}), windowMs, limit, skipFailedRequests: true, keyGenerator: byAccount, store: new PostgresStore(pool, prefix) });
   return {
     /**
-     * Every /api/v1 request (issue 15), per access token, or per client address for requests
-     * without one. The answers carry the IETF draft's `RateLimit` and `RateLimit-Policy` headers
+     * Every /api/v1 request (issue 15), per account for requests with an access token (all its
+     * tokens together), or per client address for requests without one. The answers carry the IETF draft's `RateLimit` and `RateLimit-Policy` headers
      * (draft 8), so a script can slow down before it is refused.
      */
     apiRequests: rateLimit({
@@ -104,7 +104,8 @@ export function createRateLimiters(pool: Pool, settings: RateLimitSettings & Pic
       identifier: 'api',
       windowMs: ONE_MINUTE_MS,
       limit: settings.apiRequestsPerMinute,
-      keyGenerator: (req) => (req.apiToken ? `token:${req.apiToken.id}` : `address:${byAddress(req)}`),
+      // Per account, not per token: an account may hold many tokens, and make new ones.
+      keyGenerator: (req) => (req.apiToken && req.viewer ? `account:${req.viewer.id}` : `address:${byAddress(req)}`),
       store: new PostgresStore(pool, 'api:'),
     }),
     /** Failed sign-ins from one address (a successful one takes its hit back). */

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { apiPage, parsePageParams } from '../api/pages.js';
 import { playlistItemJson, playlistJson } from '../api/playlist-json.js';
-import { canSaveVideo, canSeeVideo } from '../auth/permissions.js';
+import { canManagePlaylist, canSaveVideo, canSeeVideo } from '../auth/permissions.js';
 import { listPublicPlaylistsOfChannel } from '../db/playlist-discovery.js';
 import { addVideoToPlaylist, listPlaylistItems, removeVideoFromPlaylist } from '../db/playlist-items.js';
 import { deletePlaylist, findPlaylistByPublicId, insertPlaylist, updatePlaylistDetails, type Playlist } from '../db/playlists.js';
@@ -57,7 +57,7 @@ export function apiPlaylistRoutes(deps: RouteDeps) {
       const { limit, cursor } = parsePageParams(req);
       if (cursor !== null && !POSITION_CURSOR.test(cursor)) throw unprocessable(BAD_CURSOR);
       const rows = await listPlaylistItems(pool, playlist.id, req.viewer, { after: cursor === null ? null : Number(cursor), limit: limit + 1 });
-      const page = apiPage(req, config.publicUrl, rows, limit, (item) => String(item.position), (item) => playlistItemJson(item, storage, config.publicUrl));
+      const page = apiPage(req, config.publicUrl, rows, limit, (item) => String(item.position), (item) => playlistItemJson(item, storage, config.publicUrl, canManagePlaylist(req.viewer, playlist)));
       res.set('Cache-Control', 'no-store').json({ ...playlistJson(playlist, config.publicUrl), ...page });
     },
 

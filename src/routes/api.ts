@@ -19,10 +19,15 @@ export function apiRoutes({ pool, storage, config }: RouteDeps) {
   return {
     /**
      * A body of a change: JSON or a urlencoded form, read into `req.body` for the same form
-     * parsers the pages use. Anything else with a body is 415; multipart goes to the upload routes.
+     * parsers the pages use. Anything else with a body is 415; multipart only to the upload route.
      */
     readBody(req: Request, res: Response, next: NextFunction): void {
-      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' || req.is('multipart/form-data')) return next();
+      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+      // Only the upload route reads a multipart body (its own reader, with the account's limits).
+      if (req.is('multipart/form-data')) {
+        if (req.method === 'POST' && req.path === '/uploads') return next();
+        throw new HttpError(415, 'Send the body as application/json (or application/x-www-form-urlencoded); only POST /api/v1/uploads takes multipart/form-data.');
+      }
       const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
       if (hasBody && !req.is(['application/json', 'application/x-www-form-urlencoded'])) {
         throw new HttpError(415, 'Send the body as application/json (or application/x-www-form-urlencoded).');

@@ -101,7 +101,7 @@ describe('API: playlists', function () {
       for (let i = 0; i < 5; i += 1) videos.push(await createVideo(other, { title: `Item ${i}` }));
       for (const v of videos) documented(await api().post(`/api/v1/playlists/${id}/items`).set(bearer(otherToken)).send({ video: v.publicId }));
       await testPool().query(`UPDATE videos SET visibility = 'private' WHERE id = $1`, [videos[2]!.id]);
-      const seen: { videoId: string; video: { title: string } | null }[] = [];
+      const seen: { videoId: string | null; video: { title: string } | null }[] = [];
       let next: string | null = `/api/v1/playlists/${id}?limit=2`;
       while (next) {
         const res = documented(await api().get(next.replace(t.config.publicUrl.origin, '')));
@@ -110,11 +110,12 @@ describe('API: playlists', function () {
         seen.push(...res.body.items);
         next = res.body.next;
       }
-      assert.deepEqual(seen.map((i) => i.videoId), videos.map((v) => v.publicId));
+      assert.deepEqual(seen.map((i) => i.videoId), videos.map((v, i) => (i === 2 ? null : v.publicId)), 'an unavailable video\'s id is not named to others: it would be its link once unlisted');
       assert.equal(seen[2]!.video, null, 'a private video is unavailable to others');
       assert.equal(seen[1]!.video!.title, 'Item 1');
       const asOwner = documented(await api().get(`/api/v1/playlists/${id}`).set(bearer(otherToken)));
       assert.equal(asOwner.body.items[2].video.title, 'Item 2', 'its owner sees it');
+      assert.equal(asOwner.body.items[2].videoId, videos[2]!.publicId);
     });
   });
 

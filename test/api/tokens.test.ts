@@ -5,6 +5,8 @@ import { signedInAgent } from '../helpers/agent.js';
 import { assertProblem, bearer, createToken, documented } from '../helpers/api.js';
 import { banUser, createUser, createVideo, deleteUser } from '../helpers/factories.js';
 import { testPool } from '../helpers/database.js';
+import { MAX_TOKENS_PER_ACCOUNT, insertApiToken } from '../../src/db/api-tokens.js';
+import { newTokenSecret } from '../../src/auth/api-tokens.js';
 
 describe('API access tokens (Authorization: Bearer)', () => {
   const t = useTestApp();
@@ -90,6 +92,29 @@ describe('API access tokens (Authorization: Bearer)', () => {
       const res = await supertest(t.app).get('/api/v1/me').set(bearer(secret));
       assert.ok(res.headers['ratelimit-policy'], 'RateLimit-Policy');
       assert.match(String(res.headers.ratelimit), /r=\d+/);
+    });
+  });
+
+  describe('the token limit', () => {
+    it('lets only one of two tokens made at once take an account\'s last place', async () => {
+      const user = await createUser();
+      for (let i = 1; i < MAX_TOKENS_PER_ACCOUNT; i += 1) await createToken(user, ['account:read']);
+      const made = await Promise.all([0, 1, 2].map(() => {
+        const { hash, shownStart } = newTokenSecret();
+        return insertApiToken(testPool(), { userId: user.id, name: 'racing', scopes: ['account:read'], hash, shownStart, expiresAt: null });
+      }));
+      assert.equal(made.filter(Boolean).length, 1);
+      const { rows } = await testPool().query('SELECT count(*)::int AS n FROM api_tokens WHERE user_id = $1', [user.id]);
+      assert.equal(rows[0].n, MAX_TOKENS_PER_ACCOUNT);
+    });
+  });
+
+  describe('bodies', () => {
+    it('refuses multipart anywhere but POST /api/v1/uploads (415), never a 500', async () => {
+      const user = await createUser();
+      const video = await createVideo(user);
+      const res = documented(await supertest(t.app).post(`/api/v1/videos/${video.publicId}/comments`).set(bearer(await createToken(user))).field('body', 'hello'));
+      assertProblem(res, 415);
     });
   });
 

@@ -29,7 +29,7 @@ export const playlistsApi: ApiPart = {
       type: 'object',
       required: ['videoId', 'video'],
       properties: {
-        videoId: { type: 'string' },
+        videoId: { type: ['string', 'null'], description: 'The video\'s public id; null to all but the playlist\'s owner when the video is unavailable to the caller.' },
         addedAt: { type: 'string', format: 'date-time' },
         video: { oneOf: [ref('VideoSummary'), { type: 'null' }], description: 'Null when the caller may not see the video, or it was deleted ("Unavailable video").' },
       },
