@@ -174,7 +174,8 @@ describe('processing uploads', function () {
     await waitForProcessing(publicId);
     const res = await supertest(t.app).get(`/api/v1/videos/${publicId}`);
     assert.equal(res.status, 200);
-    assert.deepEqual(Object.keys(res.body).sort(), ['durationSeconds', 'failureReason', 'id', 'progress', 'renditions', 'status', 'thumbnailUrl', 'title', 'visibility', 'watchUrl'].sort());
+    // The page's poll reads these; the whole answer is the document's Video (test/api/).
+    for (const key of ['durationSeconds', 'failureReason', 'id', 'progress', 'renditions', 'status', 'thumbnailUrl', 'title', 'visibility', 'watchUrl']) assert.ok(key in res.body, key);
     assert.equal(res.body.status, 'ready');
     assert.equal(res.body.progress, 100);
     assert.equal(res.body.renditions.length, 2);

@@ -19,7 +19,7 @@ describe('CSRF protection', () => {
   const t = useTestApp();
 
   it('finds the unsafe routes to check', () => {
-    const unsafe = declaredRoutes(t.app).filter((r) => r.method !== 'GET');
+    const unsafe = declaredRoutes(t.app).filter((r) => !['GET', 'HEAD', 'OPTIONS'].includes(r.method));
     assert.ok(unsafe.length >= 8, `only ${unsafe.length} unsafe routes found`);
   });
 
@@ -28,7 +28,7 @@ describe('CSRF protection', () => {
     const agent = await signedInAgent(t.app, user);
     const before = await testPool().query('SELECT display_name, password_hash, avatar_key, deleted_at FROM users WHERE id = $1', [user.id]);
     // The API takes no session-only changes at all (its own test); every page's form needs the token.
-    for (const { method, path } of declaredRoutes(t.app).filter((r) => r.method !== 'GET' && !r.path.startsWith('/api/') && !LINK_AUTHORIZED.has(r.path))) {
+    for (const { method, path } of declaredRoutes(t.app).filter((r) => !['GET', 'HEAD', 'OPTIONS'].includes(r.method) && !r.path.startsWith('/api/') && !LINK_AUTHORIZED.has(r.path))) {
       const url = concrete(path, user.handle);
       const res = await (agent as unknown as Record<string, (u: string) => supertest.Test>)[method.toLowerCase()]!(url)
         .type('form')
