@@ -19,7 +19,7 @@ const SHOWN_START_CHARS = TOKEN_PREFIX.length + 4;
  */
 export const SCOPES = {
   'videos:read': { label: 'Read videos, channels and playlists, your private ones included', anonymous: true, write: false },
-  'videos:write': { label: 'Edit and delete your videos', anonymous: false, write: true },
+  'videos:write': { label: 'Edit and delete your videos (and, for moderators, delete others\' as the site lets them)', anonymous: false, write: true },
   'videos:upload': { label: 'Upload videos', anonymous: false, write: true },
   'comments:write': { label: 'Post and delete comments', anonymous: false, write: true },
   'playlists:write': { label: 'Create, change and delete your playlists', anonymous: false, write: true },
