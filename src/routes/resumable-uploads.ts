@@ -11,7 +11,7 @@ import { csrfProtection } from '../http/csrf.js';
 import { badRequest, forbidden, HttpError, notFound, unprocessable } from '../http/errors.js';
 import { refusalFor } from '../http/upload-limits.js';
 import { findUploadLimits } from '../settings/upload-limits.js';
-import { createTusServer, rememberCreation, rememberLength, RESUMABLE_UPLOAD_IDLE_MS, UPLOAD_ID_PATTERN } from '../uploads/resumable.js';
+import { createTusServer, rememberCheckedUpload, rememberCreation, RESUMABLE_UPLOAD_IDLE_MS, UPLOAD_ID_PATTERN } from '../uploads/resumable.js';
 import type { RouteDeps } from './deps.js';
 
 /**
@@ -97,7 +97,7 @@ export function resumableUploadRoutes(deps: RouteDeps) {
       if (upload.userId !== req.viewer!.id) throw forbidden('This upload belongs to another account.');
       if (upload.expiresAt.getTime() <= Date.now()) throw new HttpError(410, 'This upload was abandoned and has expired. Start it again.');
       loadedUploads.set(req, upload);
-      rememberLength(req, upload.declaredBytes);
+      rememberCheckedUpload(req, upload);
       next();
     },
 

@@ -37,11 +37,27 @@ export interface Creation {
   maxUploadBytes: number;
 }
 const creations = new WeakMap<IncomingMessage, Creation>();
-/** The upload length a PATCH, HEAD or DELETE of a known upload may go up to (its declared length). */
-const knownLengths = new WeakMap<IncomingMessage, number>();
+/**
+ * The upload a HEAD, PATCH or DELETE was checked for (its owner, by the route's loadUpload step):
+ * its id, and the length the request may go up to (its declared length).
+ */
+const checkedUploads = new WeakMap<IncomingMessage, { id: string; declaredBytes: number }>();
 
 export const rememberCreation = (req: Request, creation: Creation) => void creations.set(req, creation);
-export const rememberLength = (req: Request, bytes: number) => void knownLengths.set(req, bytes);
+export const rememberCheckedUpload = (req: Request, upload: { id: string; declaredBytes: number }) => void checkedUploads.set(req, { id: upload.id, declaredBytes: upload.declaredBytes });
+
+/**
+ * The id tus works on: exactly the one Express routed (`/uploads/:id`) and loadUpload checked the
+ * owner of, never one tus finds in the URL itself. @tus/server reads the last path segment of the
+ * whole URL, query string included, so `/uploads/<mine>?x=/<theirs>` would pass the check for
+ * <mine> and act on <theirs>. Anything else (no checked upload, a different id) is no upload (404).
+ */
+export function checkedUploadId(node: IncomingMessage): string | undefined {
+  const checked = checkedUploads.get(node);
+  const routed = (node as Request).params?.id;
+  if (!checked || typeof routed !== 'string' || !UPLOAD_ID_PATTERN.test(routed) || routed !== checked.id) return undefined;
+  return checked.id;
+}
 
 /** The express request behind @tus/server's web Request (srvx keeps it as runtime.node.req). */
 function nodeRequestOf(req: globalThis.Request): IncomingMessage {
@@ -79,11 +95,11 @@ export function createTusServer(deps: IntakeDeps, lockPool: Pool) {
     },
     exposedHeaders: [VIDEO_ID_HEADER, WATCH_URL_HEADER],
     namingFunction: () => crypto.randomBytes(16).toString('base64url'),
-    getFileIdFromRequest: (_req, lastPath) => (lastPath && UPLOAD_ID_PATTERN.test(lastPath) ? lastPath : undefined),
+    getFileIdFromRequest: (req) => checkedUploadId(nodeRequestOf(req)),
     // The account's largest upload for a creation; a known upload's own declared length; the site's for OPTIONS.
     async maxSize(req) {
       const node = nodeRequestOf(req);
-      return creations.get(node)?.maxUploadBytes ?? knownLengths.get(node) ?? (await settings.get()).maxUploadBytes;
+      return creations.get(node)?.maxUploadBytes ?? checkedUploads.get(node)?.declaredBytes ?? (await settings.get()).maxUploadBytes;
     },
     async onUploadCreate(req, upload) {
       const creation = creations.get(nodeRequestOf(req));

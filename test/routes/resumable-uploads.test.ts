@@ -248,6 +248,28 @@ describe('resumable uploads (tus) at /uploads', function () {
       assert.ok(await uploadRow(id));
     });
 
+    it('acts on the id the route checked only: `?x=/<another account\'s id>` after one\'s own never reaches the other upload', async () => {
+      const victim = await createUser();
+      const victimToken = await createToken(victim, ['videos:upload']);
+      const theirs = uploadIdOf((await supertest(t.app).post('/uploads').set(TUS).set(bearer(victimToken)).set('Upload-Length', '1000').set('Upload-Metadata', tusMetadata({ filename: 'theirs.mp4' }))).headers.location);
+      const theirsHalf = Buffer.alloc(500, 9);
+      assert.equal((await supertest(t.app).patch(`/uploads/${theirs}`).set(TUS).set(OCTETS).set(bearer(victimToken)).set('Upload-Offset', '0').send(theirsHalf)).status, 204);
+      const mine = uploadIdOf((await createBySession(2000)).headers.location);
+      const sneaky = (id: string) => `/uploads/${id}?x=/${theirs}`;
+      const head = await ownerAgent.head(sneaky(mine)).set(TUS);
+      assert.equal(head.status, 200);
+      assert.equal(head.headers['upload-length'], '2000', 'the metadata of the upload the path names');
+      assert.equal(head.headers['upload-offset'], '0');
+      const patch = await ownerAgent.patch(sneaky(mine)).set(TUS).set(OCTETS).set('X-CSRF-Token', csrf).set('Upload-Offset', '500').send(Buffer.alloc(10, 1));
+      assert.equal(patch.status, 409, 'judged against my upload (offset 0), not theirs (offset 500)');
+      assert.equal((await ownerAgent.delete(sneaky(mine)).set(TUS).set('X-CSRF-Token', csrf)).status, 204);
+      assert.equal(await uploadRow(mine), null);
+      assert.ok(await uploadRow(theirs), 'their row stays');
+      assert.ok(fs.readFileSync(uploadFile(t.config.dataDir, theirs)).equals(theirsHalf), 'their file is untouched');
+      const theirHead = await supertest(t.app).head(`/uploads/${theirs}`).set(TUS).set(bearer(victimToken));
+      assert.equal(theirHead.headers['upload-offset'], '500');
+    });
+
     it('ends an upload for its owner: 204, file and row gone, then 404', async () => {
       const created = await createBySession(video.length);
       const id = uploadIdOf(created.headers.location);
