@@ -78,6 +78,8 @@ export function resumableUploadRoutes(deps: RouteDeps) {
       }
       const fields = Object.fromEntries(Object.entries(metadata).map(([key, value]) => [key, value ?? '']));
       const originalName = (fields.filename ?? fields.name ?? '').slice(0, 255);
+      // As POST /upload refuses multer's file name: Postgres refuses a NUL, and a control character has no place in a name.
+      if (/[\u0000-\u001f\u007f]/.test(originalName)) throw unprocessable({ file: 'The file name holds control characters. Rename the file and try again.' });
       const form = parseVideoDetails(fields, originalName || undefined);
       if (!form.ok) throw unprocessable(form.errors);
       const declaredBytes = Number(length);

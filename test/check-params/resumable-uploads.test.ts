@@ -83,6 +83,12 @@ describe('resumable uploads: bad parameters', function () {
         const res = await create(ownerAgent, { ...token, 'Upload-Length': '10', 'Upload-Metadata': tusMetadata({ filename: 'x.mp4', ...fields }) });
         assert.equal(res.status, 422, `${JSON.stringify(fields).slice(0, 60)}: ${res.status} ${res.text}`);
       }
+      // The original name with control characters, with an explicit title (so the name is not parsed as one), under both keys.
+      for (const fields of <Record<string, string>[]>[{ filename: 'a\u0000b.mp4', title: 'Fine' }, { filename: 'a\nb.mp4', title: 'Fine' }, { name: 'a\u007fb.mp4', title: 'Fine' }]) {
+        const res = await create(ownerAgent, { ...token, 'Upload-Length': '10', 'Upload-Metadata': tusMetadata(fields) });
+        assert.equal(res.status, 422, `${JSON.stringify(fields)}: ${res.status} ${res.text}`);
+        assert.match(res.text, /control characters/);
+      }
       assert.equal((await create(ownerAgent, { ...token, 'Upload-Length': '10', 'Upload-Metadata': tusMetadata({ filename: 'x.mp4' }) }).unset('Tus-Resumable')).status, 412);
       assert.equal(await uploadCount(), before);
     });
