@@ -1,17 +1,19 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Metadata } from '@tus/server';
 import pg from 'pg';
 import { bearerHolder } from '../api/authenticate.js';
 import { can } from '../auth/permissions.js';
 import { isHttps } from '../config.js';
-import { deleteResumableUpload, extendResumableUpload, findResumableUpload, type ResumableUpload } from '../db/resumable-uploads.js';
-import { findUploadUsage } from '../db/upload-quotas.js';
+import { deleteResumableUpload, extendResumableUpload, findOpenResumableUploads, findResumableUpload, type ResumableUpload } from '../db/resumable-uploads.js';
+import { findUploadUsage, type UploadUsage } from '../db/upload-quotas.js';
 import { parseVideoDetails } from '../forms/upload.js';
 import { csrfProtection } from '../http/csrf.js';
-import { badRequest, forbidden, HttpError, notFound, unprocessable } from '../http/errors.js';
+import { badRequest, forbidden, HttpError, notFound, tooManyRequests, unprocessable } from '../http/errors.js';
 import { refusalFor } from '../http/upload-limits.js';
 import { findUploadLimits } from '../settings/upload-limits.js';
-import { createTusServer, rememberCheckedUpload, rememberCreation, RESUMABLE_UPLOAD_IDLE_MS, UPLOAD_ID_PATTERN } from '../uploads/resumable.js';
+import { createTusServer, rememberCheckedUpload, rememberCreation, resumableDir, RESUMABLE_UPLOAD_IDLE_HOURS, RESUMABLE_UPLOAD_IDLE_MS, UPLOAD_ID_PATTERN } from '../uploads/resumable.js';
 import type { RouteDeps } from './deps.js';
 
 /**
@@ -21,7 +23,29 @@ import type { RouteDeps } from './deps.js';
  */
 const LOCK_CONNECTIONS_MAX = 20;
 
+/**
+ * Uploads one account may have under way at once (created, not finished, ended or expired). Each
+ * holds its declared bytes of the account's allowance until it finishes, and a file on disk.
+ */
+export const MAX_OPEN_UPLOADS_PER_ACCOUNT = 5;
+/** When an account at MAX_OPEN_UPLOADS_PER_ACCOUNT may look again (one of its uploads may finish by then). */
+const OPEN_UPLOADS_RETRY_SECONDS = 60;
+
 const loadedUploads = new WeakMap<Request, ResumableUpload>();
+
+/**
+ * The account's usage as if its uploads under way were finished now: each one more upload of
+ * the last 24 hours (counting for a day from now at the earliest) and its declared bytes toward
+ * the day's bytes and the storage. Without them, N creations at once would each pass the limits.
+ */
+function withOpenUploads(usage: UploadUsage, open: { declaredBytes: number }[]): UploadUsage {
+  const countsUntil = new Date(usage.now.getTime() + 24 * 60 * 60 * 1000);
+  return {
+    ...usage,
+    recent: [...usage.recent, ...open.map((upload) => ({ bytes: upload.declaredBytes, countsUntil }))],
+    storedBytes: usage.storedBytes + open.reduce((sum, upload) => sum + upload.declaredBytes, 0),
+  };
+}
 
 /**
  * The steps of /uploads (tus, issue 15) before @tus/server handles the request: who sends it
@@ -62,7 +86,8 @@ export function resumableUploadRoutes(deps: RouteDeps) {
 
     /**
      * A creation is judged before a byte is sent: the length must be declared and within the
-     * account's limits (the same refusalFor as POST /upload), and the details in Upload-Metadata
+     * account's limits (the same refusalFor as POST /upload, counting its uploads under way, at
+     * most MAX_OPEN_UPLOADS_PER_ACCOUNT of them), and the details in Upload-Metadata
      * (filename, title, description, tags, visibility) must pass the upload form's parser.
      */
     async checkCreation(req: Request, _res: Response, next: NextFunction): Promise<void> {
@@ -84,8 +109,12 @@ export function resumableUploadRoutes(deps: RouteDeps) {
       if (!form.ok) throw unprocessable(form.errors);
       const declaredBytes = Number(length);
       const ownerId = req.viewer!.id;
-      const [limits, usage] = await Promise.all([findUploadLimits(pool, settings, ownerId), findUploadUsage(pool, ownerId)]);
-      const refusal = refusalFor(usage, { ...limits, uploadsProcessingMax: config.uploadsProcessingMax }, declaredBytes, 'exact');
+      const [limits, usage, open] = await Promise.all([findUploadLimits(pool, settings, ownerId), findUploadUsage(pool, ownerId), findOpenResumableUploads(pool, ownerId)]);
+      // Creations sent at the same moment may each see one fewer: the finish checks the limits again.
+      if (open.length >= MAX_OPEN_UPLOADS_PER_ACCOUNT) {
+        throw tooManyRequests(OPEN_UPLOADS_RETRY_SECONDS, `You have ${open.length} uploads under way, the most at once. Finish or cancel one of them before starting another (an upload nothing arrives for ends after ${RESUMABLE_UPLOAD_IDLE_HOURS} hours).`);
+      }
+      const refusal = refusalFor(withOpenUploads(usage, open), { ...limits, uploadsProcessingMax: config.uploadsProcessingMax }, declaredBytes, 'exact');
       if (refusal) throw refusal;
       rememberCreation(req, { ownerId, declaredBytes, originalName: originalName || 'upload', details: form.value, maxUploadBytes: limits.maxUploadBytes });
       next();
@@ -103,9 +132,18 @@ export function resumableUploadRoutes(deps: RouteDeps) {
       next();
     },
 
-    /** Bytes arriving keep the upload alive for another RESUMABLE_UPLOAD_IDLE_HOURS. */
+    /**
+     * Bytes arriving keep the upload alive for another RESUMABLE_UPLOAD_IDLE_HOURS: a PATCH with a
+     * body, at the upload's current offset (the size of its file, one stat). An empty PATCH, or one
+     * at a wrong offset (409), adds nothing and keeps nothing alive, so an upload cannot be held
+     * (its bytes counted against the account, its file on disk) forever without progress.
+     */
     async keepAlive(req: Request, res: Response, next: NextFunction): Promise<void> {
       const upload = loadedUploads.get(req)!;
+      const hasBody = Number(req.get('content-length')) > 0 || (req.get('content-length') === undefined && req.get('transfer-encoding') !== undefined);
+      if (!hasBody) return next();
+      const offset = await fs.promises.stat(path.join(resumableDir(config), upload.id)).then((stat) => stat.size, () => -1);
+      if (req.get('upload-offset') !== String(offset)) return next();
       const expiresAt = new Date(Date.now() + RESUMABLE_UPLOAD_IDLE_MS);
       await extendResumableUpload(pool, upload.userId, upload.id, expiresAt);
       res.setHeader('Upload-Expires', expiresAt.toUTCString());

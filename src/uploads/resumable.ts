@@ -8,7 +8,10 @@ import type { Config } from '../config.js';
 import { deleteExpiredResumableUploads, insertResumableUpload, takeResumableUpload } from '../db/resumable-uploads.js';
 import type { Pool } from '../db/pool.js';
 import type { VideoDetails } from '../forms/upload.js';
+import { findUploadUsage } from '../db/upload-quotas.js';
+import { refusalFor } from '../http/upload-limits.js';
 import { MediaRejected } from '../media/index.js';
+import { findUploadLimits } from '../settings/upload-limits.js';
 import type { RouteDeps } from '../routes/deps.js';
 import { acceptVideoFile } from './intake.js';
 import { PgLocker } from './pg-locker.js';
@@ -115,7 +118,8 @@ export function createTusServer(deps: IntakeDeps, lockPool: Pool) {
 }
 
 /**
- * The last byte arrived: the file becomes a video of the upload's owner (judged by ffprobe,
+ * The last byte arrived: within the account's limits still (413 or 429 otherwise), the file
+ * becomes a video of the upload's owner (judged by ffprobe,
  * copied into storage), then the upload's file and row go, whatever the outcome. A file that is
  * not a video answers 422 with the reason; the video's id and watch address go back in headers.
  */
@@ -123,6 +127,11 @@ async function finishUpload(deps: IntakeDeps, datastore: FileStore, upload: Uplo
   const taken = await takeResumableUpload(deps.pool, upload.id);
   if (!taken) throw tusError(404, 'This upload was finished already, or it is gone.');
   try {
+    // The limits again, with the exact size, against the account's videos as they are now: the
+    // creation's check counted uploads under way, but others may have finished meanwhile.
+    const [limits, usage] = await Promise.all([findUploadLimits(deps.pool, deps.settings, taken.userId), findUploadUsage(deps.pool, taken.userId)]);
+    const refusal = refusalFor(usage, { ...limits, uploadsProcessingMax: deps.config.uploadsProcessingMax }, upload.size ?? upload.offset, 'exact');
+    if (refusal) throw tusError(refusal.status, refusal.message);
     const video = await acceptVideoFile(deps, taken.userId, { path: path.join(datastore.directory, upload.id), originalName: taken.originalName, size: upload.size ?? upload.offset }, taken.details);
     const watchPath = `/watch/${video.publicId}`;
     return { headers: { [VIDEO_ID_HEADER]: video.publicId, [WATCH_URL_HEADER]: new URL(watchPath, deps.config.publicUrl).href } };

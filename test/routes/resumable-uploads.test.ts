@@ -11,6 +11,7 @@ import { createUser } from '../helpers/factories.js';
 import { fixtures } from '../helpers/fixtures.js';
 import { fileSize, listening, OCTETS, openPatch, TUS, tusMetadata, until, uploadFile, uploadIdOf } from '../helpers/tus.js';
 import { removeExpiredUploads } from '../../src/uploads/resumable.js';
+import { MAX_OPEN_UPLOADS_PER_ACCOUNT } from '../../src/routes/resumable-uploads.js';
 import { PgLocker } from '../../src/uploads/pg-locker.js';
 import { ERRORS } from '@tus/server';
 import { PROCESS_VIDEO } from '../../src/jobs/queue.js';
@@ -51,7 +52,11 @@ describe('resumable uploads (tus) at /uploads', function () {
     csrf = await tokenFor(ownerAgent, '/upload');
     ownerToken = await createToken(owner, ['videos:upload']);
   });
-  afterEach(() => resetSiteSettings(t));
+  afterEach(async () => {
+    await resetSiteSettings(t);
+    // The owner's uploads left open by a test would count toward MAX_OPEN_UPLOADS_PER_ACCOUNT in the next.
+    await testPool().query('DELETE FROM resumable_uploads WHERE user_id = $1', [owner.id]);
+  });
 
   /** A creation by the owner's browser session: its CSRF token in X-CSRF-Token. */
   const createBySession = (length: number, fields: Record<string, string> = { filename: 'clip.mp4', title: 'Resumed' }) =>
@@ -129,6 +134,65 @@ describe('resumable uploads (tus) at /uploads', function () {
       const refused = await supertest(t.app).post('/uploads').set(TUS).set(bearer(readOnly)).set('Upload-Length', '100');
       assert.equal(refused.status, 403);
       assert.match(refused.text, /videos:upload/);
+    });
+  });
+
+  describe('limits counting uploads under way', () => {
+    /** A fresh account with an upload token, and its creations. */
+    async function uploaderAccount() {
+      const token = await createToken(await createUser(), ['videos:upload']);
+      const create = (length: number) => supertest(t.app).post('/uploads').set(TUS).set(bearer(token)).set('Upload-Length', String(length)).set('Upload-Metadata', tusMetadata({ filename: 'open.mp4' }));
+      return { token, create };
+    }
+
+    it('counts each open upload as an upload of the day and its declared bytes toward the day\'s bytes and the storage', async () => {
+      await changeSiteSettings(t, { uploadsPerDay: 2 });
+      const a = await uploaderAccount();
+      assert.equal((await a.create(100)).status, 201);
+      assert.equal((await a.create(100)).status, 201);
+      const third = await a.create(100);
+      assert.equal(third.status, 429, third.text);
+      await changeSiteSettings(t, { uploadsPerDay: 100, uploadBytesPerDay: 3 * MiB });
+      const b = await uploaderAccount();
+      assert.equal((await b.create(2 * MiB)).status, 201);
+      const pastDaily = await b.create(2 * MiB);
+      assert.equal(pastDaily.status, 413, pastDaily.text);
+      assert.match(pastDaily.text, /in 24 hours/);
+      await changeSiteSettings(t, { uploadBytesPerDay: 100 * MiB, storageQuotaBytes: 3 * MiB });
+      const c = await uploaderAccount();
+      assert.equal((await c.create(2 * MiB)).status, 201);
+      const pastStorage = await c.create(2 * MiB);
+      assert.equal(pastStorage.status, 413, pastStorage.text);
+      assert.match(pastStorage.text, /of storage/);
+    });
+
+    it(`refuses more than ${MAX_OPEN_UPLOADS_PER_ACCOUNT} open uploads of one account with 429, storing nothing; ending one makes room`, async () => {
+      const a = await uploaderAccount();
+      const ids: string[] = [];
+      for (let i = 0; i < MAX_OPEN_UPLOADS_PER_ACCOUNT; i++) {
+        const res = await a.create(100);
+        assert.equal(res.status, 201, res.text);
+        ids.push(uploadIdOf(res.headers.location));
+      }
+      const before = await testPool().query('SELECT count(*)::int AS n FROM resumable_uploads');
+      const refused = await a.create(100);
+      assert.equal(refused.status, 429);
+      assert.match(refused.text, new RegExp(`${MAX_OPEN_UPLOADS_PER_ACCOUNT} uploads under way, the most at once`));
+      assert.equal((await testPool().query('SELECT count(*)::int AS n FROM resumable_uploads')).rows[0].n, before.rows[0].n);
+      assert.equal((await supertest(t.app).delete(`/uploads/${ids[0]}`).set(TUS).set(bearer(a.token))).status, 204);
+      assert.equal((await a.create(100)).status, 201);
+    });
+
+    it('checks the limits again at the finish with the exact size: past them, 413, no video, file and row gone', async () => {
+      const a = await uploaderAccount();
+      const id = uploadIdOf((await a.create(video.length)).headers.location);
+      await changeSiteSettings(t, { storageQuotaBytes: video.length - 1 });
+      const res = await supertest(t.app).patch(`/uploads/${id}`).set(TUS).set(OCTETS).set(bearer(a.token)).set('Upload-Offset', '0').send(video);
+      assert.equal(res.status, 413, res.text);
+      assert.match(res.text, /of storage/);
+      assert.equal(res.headers['tubestead-video-id'], undefined);
+      assert.equal(await uploadRow(id), null);
+      assert.equal(fs.existsSync(uploadFile(t.config.dataDir, id)), false);
     });
   });
 
@@ -278,6 +342,19 @@ describe('resumable uploads (tus) at /uploads', function () {
       assert.equal(await uploadRow(id), null);
       assert.equal(fs.existsSync(uploadFile(t.config.dataDir, id)), false);
       assert.equal((await ownerAgent.head(`/uploads/${id}`).set(TUS)).status, 404);
+    });
+
+    it('keeps an upload alive only for a PATCH that brings bytes at its offset: not for an empty one, nor one at a wrong offset', async () => {
+      const id = uploadIdOf((await createBySession(video.length)).headers.location);
+      await testPool().query(`UPDATE resumable_uploads SET expires_at = now() + interval '1 hour' WHERE id = $1`, [id]);
+      const { expires_at: before } = await uploadRow(id);
+      const empty = await patchBySession(id, 0, Buffer.alloc(0));
+      assert.equal(empty.status, 204);
+      assert.equal(empty.headers['upload-expires'], undefined);
+      assert.equal((await patchBySession(id, 50, video.subarray(0, 10))).status, 409);
+      assert.equal((await uploadRow(id)).expires_at.getTime(), before.getTime(), 'not extended');
+      assert.equal((await patchBySession(id, 0, video.subarray(0, 10))).status, 204);
+      assert.ok((await uploadRow(id)).expires_at.getTime() > Date.now() + 23 * 3600_000, 'extended by bytes arriving');
     });
 
     it('expires an abandoned upload: 410, then the cleanup deletes its file and row', async () => {
