@@ -19,9 +19,27 @@ import type { RouteDeps } from './deps.js';
 /**
  * Connections for the locks of uploads under way (src/uploads/pg-locker.ts): a PATCH holds one
  * for as long as its bytes arrive, so they come from a pool of their own, not the pages' pool.
- * Past this many uploads sending at once, the next waits for a connection (and then gives up).
+ * One of them is the locker's LISTEN connection. Past this many requests holding a lock at once,
+ * the next waits for a connection for the pool's connectionTimeoutMillis, then answers 503.
+ *
+ * Why a connection for the whole transfer: a Postgres advisory lock belongs to the session that
+ * took it, and is what makes every web process see the same locks and frees them when a process
+ * dies. Holding it without a connection would need a lease (a row with a deadline renewed while
+ * bytes arrive) and fencing of a holder that outlives its lease: not done. What keeps one account
+ * from taking every connection is MAX_SENDING_PER_ACCOUNT below.
  */
 const LOCK_CONNECTIONS_MAX = 20;
+/**
+ * Requests one account may have holding an upload's lock at once in this process (POST, PATCH,
+ * DELETE; each holds a connection of LOCK_CONNECTIONS_MAX while its body arrives), counting each
+ * upload once: a client resuming an upload whose previous request it lost may send one more for
+ * it (tus asks the lost one to let go), so one account holds at most twice this many connections.
+ * Counted in this process because the connections it protects are this process's: a count in
+ * the database would outlive a process that dies with requests under way.
+ */
+export const MAX_SENDING_PER_ACCOUNT = 2;
+/** Requests for one upload at once: the one under way and the client's takeover of it. */
+const MAX_REQUESTS_PER_UPLOAD = 2;
 
 /**
  * Uploads one account may have under way at once (created, not finished, ended or expired). Each
@@ -30,6 +48,8 @@ const LOCK_CONNECTIONS_MAX = 20;
 export const MAX_OPEN_UPLOADS_PER_ACCOUNT = 5;
 /** When an account at MAX_OPEN_UPLOADS_PER_ACCOUNT may look again (one of its uploads may finish by then). */
 const OPEN_UPLOADS_RETRY_SECONDS = 60;
+/** When an account at MAX_SENDING_PER_ACCOUNT may try again. */
+const SENDING_RETRY_SECONDS = 5;
 
 const loadedUploads = new WeakMap<Request, ResumableUpload>();
 
@@ -59,6 +79,8 @@ export function resumableUploadRoutes(deps: RouteDeps) {
   lockPool.on('error', () => {});
   const { server } = createTusServer(deps, lockPool);
   const csrf = csrfProtection(deps.secret, isHttps(config));
+  /** The requests holding (or about to take) a lock, by account, then by upload id (a symbol for a creation). */
+  const sendingNow = new Map<number, Map<string | symbol, number>>();
 
   return {
     /**
@@ -129,6 +151,30 @@ export function resumableUploadRoutes(deps: RouteDeps) {
       if (upload.expiresAt.getTime() <= Date.now()) throw new HttpError(410, 'This upload was abandoned and has expired. Start it again.');
       loadedUploads.set(req, upload);
       rememberCheckedUpload(req, upload);
+      next();
+    },
+
+    /**
+     * A sending slot (MAX_SENDING_PER_ACCOUNT) for the request before tus takes the upload's lock,
+     * given back when its response closes (answered, or the connection gone); 429 when none is free.
+     */
+    sendingSlot(req: Request, res: Response, next: NextFunction): void {
+      const accountId = req.viewer!.id;
+      const key: string | symbol = loadedUploads.get(req)?.id ?? Symbol('creation');
+      let sending = sendingNow.get(accountId);
+      const current = sending?.get(key) ?? 0;
+      if (current >= MAX_REQUESTS_PER_UPLOAD || (current === 0 && (sending?.size ?? 0) >= MAX_SENDING_PER_ACCOUNT)) {
+        throw tooManyRequests(SENDING_RETRY_SECONDS, `Another upload of yours is being sent (at most ${MAX_SENDING_PER_ACCOUNT} at once). Try again when one of them has finished.`);
+      }
+      if (!sending) sendingNow.set(accountId, (sending = new Map()));
+      const mine = sending;
+      mine.set(key, current + 1);
+      res.once('close', () => {
+        const left = (mine.get(key) ?? 1) - 1;
+        if (left > 0) mine.set(key, left);
+        else mine.delete(key);
+        if (mine.size === 0 && sendingNow.get(accountId) === mine) sendingNow.delete(accountId);
+      });
       next();
     },
 

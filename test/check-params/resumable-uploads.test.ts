@@ -47,6 +47,17 @@ describe('resumable uploads: bad parameters', function () {
     });
   });
 
+  describe('OPTIONS /uploads/:id', () => {
+    it('answers anyone, as for /uploads (a CORS preflight before a PATCH, HEAD or DELETE), whatever the id', async () => {
+      for (const path of [`/uploads/${id}`, `/uploads/${'A'.repeat(22)}`, '/uploads/bad%00id']) {
+        const res = await supertest(t.app).options(path).set('Origin', 'https://elsewhere.example').set('Access-Control-Request-Method', 'PATCH');
+        assert.equal(res.status, 204, path);
+        assert.equal(res.headers['tus-version'], '1.0.0');
+        assert.match(String(res.headers['access-control-allow-methods']), /PATCH/);
+      }
+    });
+  });
+
   describe('POST /uploads', () => {
     const create = (agent: Agent | ReturnType<typeof supertest>, headers: Record<string, string>) => agent.post('/uploads').set(TUS).set(headers);
 

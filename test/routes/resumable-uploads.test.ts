@@ -11,9 +11,9 @@ import { createUser } from '../helpers/factories.js';
 import { fixtures } from '../helpers/fixtures.js';
 import { fileSize, listening, OCTETS, openPatch, TUS, tusMetadata, until, uploadFile, uploadIdOf } from '../helpers/tus.js';
 import { removeExpiredUploads } from '../../src/uploads/resumable.js';
-import { MAX_OPEN_UPLOADS_PER_ACCOUNT } from '../../src/routes/resumable-uploads.js';
+import pg from 'pg';
+import { MAX_OPEN_UPLOADS_PER_ACCOUNT, MAX_SENDING_PER_ACCOUNT } from '../../src/routes/resumable-uploads.js';
 import { PgLocker } from '../../src/uploads/pg-locker.js';
-import { ERRORS } from '@tus/server';
 import { PROCESS_VIDEO } from '../../src/jobs/queue.js';
 
 const MiB = 1024 * 1024;
@@ -295,6 +295,39 @@ describe('resumable uploads (tus) at /uploads', function () {
     });
   });
 
+  describe('uploads sent at once', () => {
+    it(`lets one account send ${MAX_SENDING_PER_ACCOUNT} at once (429 past that, not another account), a takeover of its own upload too`, async () => {
+      const token = await createToken(await createUser(), ['videos:upload']);
+      const create = async () => uploadIdOf((await supertest(t.app).post('/uploads').set(TUS).set(bearer(token)).set('Upload-Length', String(video.length)).set('Upload-Metadata', tusMetadata({ filename: 'slow.mp4' }))).headers.location);
+      const ids = [await create(), await create(), await create()];
+      const server = await listening(t.app);
+      try {
+        const slow = ids.slice(0, MAX_SENDING_PER_ACCOUNT).map((id) => {
+          const patch = openPatch(server.port, id, 0, video.length, bearer(token));
+          patch.req.write(video.subarray(0, 100));
+          return patch;
+        });
+        for (const id of ids.slice(0, MAX_SENDING_PER_ACCOUNT)) await until(() => fileSize(uploadFile(t.config.dataDir, id)) === 100);
+        const refused = await supertest(t.app).patch(`/uploads/${ids[2]}`).set(TUS).set(OCTETS).set(bearer(token)).set('Upload-Offset', '0').send(video.subarray(0, 10));
+        assert.equal(refused.status, 429);
+        assert.match(refused.text, /Another upload of yours is being sent/);
+        assert.equal(fileSize(uploadFile(t.config.dataDir, ids[2]!)), 0);
+        const creation = await supertest(t.app).post('/uploads').set(TUS).set(bearer(token)).set('Upload-Length', '10').set('Upload-Metadata', tusMetadata({ filename: 'more.mp4' }));
+        assert.equal(creation.status, 429);
+        // Another account is not held up.
+        const other = uploadIdOf((await createBySession(10)).headers.location);
+        assert.equal((await patchBySession(other, 0, Buffer.alloc(5))).status, 204);
+        // The client resuming one of its own (it lost the first request): let through, tus takes over.
+        const takeover = await supertest(t.app).patch(`/uploads/${ids[0]}`).set(TUS).set(OCTETS).set(bearer(token)).set('Upload-Offset', '100').send(video.subarray(100, 200));
+        assert.equal(takeover.status, 204, takeover.text);
+        for (const patch of slow) patch.req.destroy();
+        await until(async () => (await supertest(t.app).patch(`/uploads/${ids[2]}`).set(TUS).set(OCTETS).set(bearer(token)).set('Upload-Offset', '0').send(video.subarray(0, 10))).status === 204);
+      } finally {
+        await server.close();
+      }
+    });
+  });
+
   describe('HEAD /uploads/:id and DELETE /uploads/:id', () => {
     it('are the creating account\'s alone: 403 to another account, by session or token', async () => {
       const created = await createBySession(video.length);
@@ -386,6 +419,22 @@ describe('resumable uploads (tus) at /uploads', function () {
   });
 
   describe('the Postgres locker', () => {
+    it('answers 503 with a readable text when no connection for a lock is free, not 500', async () => {
+      const pool = new pg.Pool({ ...(testPool() as pg.Pool & { options: pg.PoolConfig }).options, max: 2, connectionTimeoutMillis: 300 });
+      const locker = new PgLocker(pool, 300);
+      try {
+        const held = locker.newLock('exhausted-a');
+        await held.lock(new AbortController().signal, () => {});
+        // The LISTEN connection and the held lock's: the pool is empty.
+        await assert.rejects(locker.newLock('exhausted-b').lock(new AbortController().signal, () => {}), (err: { status_code?: number; body?: string }) => err.status_code === 503 && /Too many uploads/.test(String(err.body)));
+        await held.unlock();
+      } finally {
+        await locker.close();
+        await pool.end();
+      }
+    });
+
+
     it('refuses a lock another connection holds until it is released, and asks the holder to let go (in its process, or another through NOTIFY)', async () => {
       const one = new PgLocker(testPool(), 300);
       const two = new PgLocker(testPool(), 300);
@@ -393,7 +442,7 @@ describe('resumable uploads (tus) at /uploads', function () {
         const held = one.newLock('lock-test-id');
         let asked = 0;
         await held.lock(new AbortController().signal, () => { asked += 1; });
-        const timedOut = (err: unknown) => (err as { status_code?: number }).status_code === ERRORS.ERR_LOCK_TIMEOUT.status_code;
+        const timedOut = (err: unknown) => (err as { status_code?: number }).status_code === 423;
         await assert.rejects(two.newLock('lock-test-id').lock(new AbortController().signal, () => {}), timedOut);
         // Another locker (another web process) asks through NOTIFY, heard by the holder's LISTEN.
         assert.ok(asked > 0, 'the holder was asked to release from the other locker');
