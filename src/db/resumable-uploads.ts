@@ -78,3 +78,10 @@ export async function deleteExpiredResumableUploads(db: Queryable, now: Date, li
   );
   return rows.map((r) => String(r.id));
 }
+
+/** Which of `ids` have a row (expired or not), for the sweep of files left without one. */
+export async function existingResumableUploadIds(db: Queryable, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const { rows } = await db.query('SELECT id FROM resumable_uploads WHERE id = ANY($1::text[])', [ids]);
+  return new Set(rows.map((r) => String(r.id)));
+}

@@ -1,11 +1,12 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
 import { FileStore } from '@tus/file-store';
 import { Server, type Upload } from '@tus/server';
 import type { Config } from '../config.js';
-import { deleteExpiredResumableUploads, insertResumableUpload, takeResumableUpload } from '../db/resumable-uploads.js';
+import { deleteExpiredResumableUploads, existingResumableUploadIds, insertResumableUpload, takeResumableUpload } from '../db/resumable-uploads.js';
 import type { Pool } from '../db/pool.js';
 import type { VideoDetails } from '../forms/upload.js';
 import { findUploadUsage } from '../db/upload-quotas.js';
@@ -145,15 +146,46 @@ async function finishUpload(deps: IntakeDeps, datastore: FileStore, upload: Uplo
 
 /**
  * Deletes the uploads abandoned by `now` (nothing arrived for RESUMABLE_UPLOAD_IDLE_HOURS): their
- * rows, then their files. Run by the web process's housekeeping (server.ts), where the files are.
+ * rows, then their files; then the files left without a row (removeOrphanedFiles). Run by the web process's housekeeping (server.ts), where the files are.
  */
 export async function removeExpiredUploads(pool: Pool, config: Pick<Config, 'dataDir'>, now: Date): Promise<number> {
-  const datastore = new FileStore({ directory: resumableDir(config) });
+  const directory = resumableDir(config);
   let removed = 0;
   for (;;) {
     const ids = await deleteExpiredResumableUploads(pool, now);
-    for (const id of ids) await datastore.remove(id).catch(() => {});
+    for (const id of ids) await removeUploadFiles(directory, id);
     removed += ids.length;
-    if (ids.length === 0) return removed;
+    if (ids.length === 0) return removed + (await removeOrphanedFiles(pool, directory, now));
   }
+}
+
+/** An upload's bytes and its `.json` sidecar, whichever are there. */
+async function removeUploadFiles(directory: string, id: string): Promise<void> {
+  await Promise.all([id, `${id}.json`].map((name) => fs.promises.rm(path.join(directory, name), { force: true }).catch(() => {})));
+}
+
+/**
+ * Files of uploads that have no row, untouched for RESUMABLE_UPLOAD_IDLE_HOURS: a DELETE or a
+ * finish whose file removal failed after its row went, a creation cut between file and row. The
+ * age keeps it off an upload being created right now (its file is written just before its row).
+ * Returns how many uploads' files were removed.
+ */
+async function removeOrphanedFiles(pool: Pool, directory: string, now: Date): Promise<number> {
+  const names = await fs.promises.readdir(directory).catch(() => [] as string[]);
+  const ids = [...new Set(names.map((name) => name.replace(/\.json$/, '')))].filter((id) => UPLOAD_ID_PATTERN.test(id));
+  const idle: string[] = [];
+  for (const id of ids) {
+    const times = await Promise.all([id, `${id}.json`].map((name) => fs.promises.stat(path.join(directory, name)).then((stat) => stat.mtimeMs, () => 0)));
+    if (now.getTime() - Math.max(...times) > RESUMABLE_UPLOAD_IDLE_MS) idle.push(id);
+  }
+  let removed = 0;
+  for (let i = 0; i < idle.length; i += 500) {
+    const batch = idle.slice(i, i + 500);
+    const kept = await existingResumableUploadIds(pool, batch);
+    for (const id of batch.filter((id) => !kept.has(id))) {
+      await removeUploadFiles(directory, id);
+      removed += 1;
+    }
+  }
+  return removed;
 }

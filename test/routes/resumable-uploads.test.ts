@@ -10,7 +10,9 @@ import { testPool } from '../helpers/database.js';
 import { createUser } from '../helpers/factories.js';
 import { fixtures } from '../helpers/fixtures.js';
 import { fileSize, listening, OCTETS, openPatch, TUS, tusMetadata, until, uploadFile, uploadIdOf } from '../helpers/tus.js';
-import { removeExpiredUploads } from '../../src/uploads/resumable.js';
+import { FileStore } from '@tus/file-store';
+import { Upload } from '@tus/server';
+import { removeExpiredUploads, RESUMABLE_UPLOAD_IDLE_HOURS } from '../../src/uploads/resumable.js';
 import pg from 'pg';
 import { MAX_OPEN_UPLOADS_PER_ACCOUNT, MAX_SENDING_PER_ACCOUNT } from '../../src/routes/resumable-uploads.js';
 import { PgLocker } from '../../src/uploads/pg-locker.js';
@@ -403,6 +405,40 @@ describe('resumable uploads (tus) at /uploads', function () {
       assert.ok((await removeExpiredUploads(testPool(), t.config, new Date())) >= 1);
       assert.equal(await uploadRow(id), null);
       assert.equal(fs.existsSync(uploadFile(t.config.dataDir, id)), false);
+    });
+  });
+
+  describe('the sweep of abandoned uploads', () => {
+    it('removes files and sidecars left without a row once idle for the idle period, never a recent one or one with its row', async () => {
+      const directory = path.dirname(uploadFile(t.config.dataDir, 'x'));
+      const store = new FileStore({ directory });
+      const make = async () => {
+        const id = crypto.randomBytes(16).toString('base64url');
+        await store.create(new Upload({ id, size: 100, offset: 0, metadata: {} }));
+        return id;
+      };
+      const age = (id: string, hours: number) => {
+        const then = new Date(Date.now() - hours * 3600_000);
+        for (const name of [id, `${id}.json`]) if (fs.existsSync(path.join(directory, name))) fs.utimesSync(path.join(directory, name), then, then);
+      };
+      // Its row deleted, its file left (a DELETE whose removal failed): idle past the period.
+      const orphan = await make();
+      age(orphan, RESUMABLE_UPLOAD_IDLE_HOURS + 1);
+      // Only its sidecar left.
+      const sidecar = await make();
+      fs.rmSync(path.join(directory, sidecar));
+      age(sidecar, RESUMABLE_UPLOAD_IDLE_HOURS + 1);
+      // Without a row but recent: perhaps being created right now.
+      const recent = await make();
+      // An upload with its row, its file not touched for long (not expired by its row).
+      const created = await createBySession(100);
+      const kept = uploadIdOf(created.headers.location);
+      age(kept, RESUMABLE_UPLOAD_IDLE_HOURS + 1);
+      await removeExpiredUploads(testPool(), t.config, new Date());
+      for (const name of [orphan, `${orphan}.json`, `${sidecar}.json`]) assert.equal(fs.existsSync(path.join(directory, name)), false, name);
+      for (const name of [recent, `${recent}.json`, kept, `${kept}.json`]) assert.ok(fs.existsSync(path.join(directory, name)), name);
+      assert.ok(await uploadRow(kept));
+      await store.remove(recent);
     });
   });
 
