@@ -174,7 +174,7 @@ export function buildResumableUploadRouter(deps: RouteDeps): Router {
   const router = Router();
   router.options('/uploads', uploads.tus);
   router.options('/uploads/:id', uploads.tus);
-  router.post('/uploads', uploads.uploader, uploads.mayUpload, uploads.checkCreation, uploads.sendingSlot, uploads.tus);
+  router.post('/uploads', uploads.uploader, uploads.mayUpload, uploads.sendingSlot, uploads.checkCreation, uploads.tus);
   router.head('/uploads/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.tus);
   router.patch('/uploads/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.sendingSlot, uploads.keepAlive, uploads.tus);
   router.delete('/uploads/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.sendingSlot, uploads.forget, uploads.tus);

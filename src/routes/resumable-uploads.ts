@@ -132,12 +132,19 @@ export function resumableUploadRoutes(deps: RouteDeps) {
       const declaredBytes = Number(length);
       const ownerId = req.viewer!.id;
       const [limits, usage, open] = await Promise.all([findUploadLimits(pool, settings, ownerId), findUploadUsage(pool, ownerId), findOpenResumableUploads(pool, ownerId)]);
-      // Creations sent at the same moment may each see one fewer: the finish checks the limits again.
+      // Creations at the same moment (at most MAX_SENDING_PER_ACCOUNT per process: sendingSlot runs
+      // first) may each see one fewer, so the cap can be passed by a few; the finish checks the limits again.
       if (open.length >= MAX_OPEN_UPLOADS_PER_ACCOUNT) {
         throw tooManyRequests(OPEN_UPLOADS_RETRY_SECONDS, `You have ${open.length} uploads under way, the most at once. Finish or cancel one of them before starting another (an upload nothing arrives for ends after ${RESUMABLE_UPLOAD_IDLE_HOURS} hours).`);
       }
-      const refusal = refusalFor(withOpenUploads(usage, open), { ...limits, uploadsProcessingMax: config.uploadsProcessingMax }, declaredBytes, 'exact');
-      if (refusal) throw refusal;
+      const judged = { ...limits, uploadsProcessingMax: config.uploadsProcessingMax };
+      const refusal = refusalFor(withOpenUploads(usage, open), judged, declaredBytes, 'exact');
+      if (refusal) {
+        // refusalFor speaks of videos uploaded: say so when the uploads under way are what tipped it.
+        if (open.length === 0 || refusalFor(usage, judged, declaredBytes, 'exact')) throw refusal;
+        const under = open.length === 1 ? 'your upload under way' : `your ${open.length} uploads under way`;
+        throw new HttpError(refusal.status, `${refusal.message} This counts ${under}: finish or cancel one to make room.`, refusal.headers);
+      }
       rememberCreation(req, { ownerId, declaredBytes, originalName: originalName || 'upload', details: form.value, maxUploadBytes: limits.maxUploadBytes });
       next();
     },
@@ -157,6 +164,7 @@ export function resumableUploadRoutes(deps: RouteDeps) {
     /**
      * A sending slot (MAX_SENDING_PER_ACCOUNT) for the request before tus takes the upload's lock,
      * given back when its response closes (answered, or the connection gone); 429 when none is free.
+     * A creation takes one before its limits are judged, which also bounds the creations judged at once.
      */
     sendingSlot(req: Request, res: Response, next: NextFunction): void {
       const accountId = req.viewer!.id;

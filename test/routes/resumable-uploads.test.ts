@@ -154,6 +154,7 @@ describe('resumable uploads (tus) at /uploads', function () {
       assert.equal((await a.create(100)).status, 201);
       const third = await a.create(100);
       assert.equal(third.status, 429, third.text);
+      assert.match(third.text, /This counts your 2 uploads under way/);
       await changeSiteSettings(t, { uploadsPerDay: 100, uploadBytesPerDay: 3 * MiB });
       const b = await uploaderAccount();
       assert.equal((await b.create(2 * MiB)).status, 201);
