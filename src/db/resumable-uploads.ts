@@ -39,6 +39,15 @@ export async function findResumableUpload(db: Queryable, id: string): Promise<Re
   return rows[0] ? toUpload(rows[0]) : null;
 }
 
+/**
+ * The account's uploads under way (not expired), oldest first: each will be a video once finished,
+ * so the limits judged at a creation count them too. Uses resumable_uploads_user_idx.
+ */
+export async function findOpenResumableUploads(db: Queryable, ownerId: number): Promise<{ declaredBytes: number; createdAt: Date }[]> {
+  const { rows } = await db.query('SELECT declared_bytes, created_at FROM resumable_uploads WHERE user_id = $1 AND expires_at > now() ORDER BY created_at', [ownerId]);
+  return rows.map((r) => ({ declaredBytes: Number(r.declared_bytes), createdAt: r.created_at as Date }));
+}
+
 /** Bytes keep arriving: the upload is kept until `expiresAt`. Owner in the WHERE clause. */
 export async function extendResumableUpload(db: Queryable, ownerId: number, id: string, expiresAt: Date): Promise<void> {
   await db.query('UPDATE resumable_uploads SET expires_at = $3 WHERE user_id = $1 AND id = $2', [ownerId, id, expiresAt]);
@@ -68,4 +77,11 @@ export async function deleteExpiredResumableUploads(db: Queryable, now: Date, li
     [now, limit],
   );
   return rows.map((r) => String(r.id));
+}
+
+/** Which of `ids` have a row (expired or not), for the sweep of files left without one. */
+export async function existingResumableUploadIds(db: Queryable, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const { rows } = await db.query('SELECT id FROM resumable_uploads WHERE id = ANY($1::text[])', [ids]);
+  return new Set(rows.map((r) => String(r.id)));
 }

@@ -165,17 +165,19 @@ export function buildApiRouter(deps: RouteDeps, viewer: RequestHandler[]): Route
  * Resumable uploads (tus 1.0, issue 15) at /uploads, mounted by app.ts once the session and
  * viewer are loaded, before the pages' CSRF check: the uploader step checks the session's CSRF
  * token itself, and accepts an access token (videos:upload) without one. A creation is judged
- * (limits, details) before a byte is sent; an existing upload is its creator's alone. OPTIONS
- * (what the server supports) needs nobody.
+ * (limits, details) before a byte is sent; an existing upload is its creator's alone; an account
+ * sends at most MAX_SENDING_PER_ACCOUNT at once. OPTIONS (what the server supports, and CORS
+ * preflights) needs nobody.
  */
 export function buildResumableUploadRouter(deps: RouteDeps): Router {
   const uploads = resumableUploadRoutes(deps);
   const router = Router();
   router.options('/uploads', uploads.tus);
-  router.post('/uploads', uploads.uploader, uploads.mayUpload, uploads.checkCreation, uploads.tus);
+  router.options('/uploads/:id', uploads.tus);
+  router.post('/uploads', uploads.uploader, uploads.mayUpload, uploads.sendingSlot, uploads.checkCreation, uploads.tus);
   router.head('/uploads/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.tus);
-  router.patch('/uploads/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.keepAlive, uploads.tus);
-  router.delete('/uploads/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.forget, uploads.tus);
+  router.patch('/uploads/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.sendingSlot, uploads.keepAlive, uploads.tus);
+  router.delete('/uploads/:id', uploads.uploader, uploads.mayUpload, uploads.loadUpload, uploads.sendingSlot, uploads.forget, uploads.tus);
   // Only this router's refusals: an error of another step on its way to the pages' handler passes by.
   router.use('/uploads', uploads.answerError);
   return router;

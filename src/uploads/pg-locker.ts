@@ -1,4 +1,4 @@
-import { ERRORS, type Lock, type Locker, type RequestRelease } from '@tus/server';
+import type { Lock, Locker, RequestRelease } from '@tus/server';
 import type { Pool, PoolClient } from '../db/pool.js';
 
 /**
@@ -7,8 +7,14 @@ import type { Pool, PoolClient } from '../db/pool.js';
  * Two ids hashing alike only wait for each other: a lock held too widely, never too narrowly.
  */
 const UPLOAD_LOCK_SPACE = 0x7475_7301; // "tus" 1
-/** How long a request waits for an upload another request holds before giving up (tus answers 500). */
+/** How long a request waits for an upload another request holds before giving up (423, LOCK_HELD). */
 export const LOCK_WAIT_MS = 20_000;
+/**
+ * The tus errors (status and text) of a lock not had, readable by the client: @tus/server's own
+ * ERR_LOCK_TIMEOUT is a 500, which says "our fault" and which tus clients do not retry.
+ */
+export const LOCK_HELD = { status_code: 423, body: 'This upload is being sent by another request (perhaps one your client lost). Try again in a moment.\n' };
+export const LOCKS_EXHAUSTED = { status_code: 503, body: 'Too many uploads are being sent to this server right now. Try again in a minute.\n' };
 /** How often a waiting request tries the lock again. */
 const LOCK_POLL_MS = 100;
 
@@ -92,17 +98,18 @@ class PgLock implements Lock {
     this.locker.listen();
     let client: PoolClient;
     try {
+      // Waits at most the pool's connectionTimeoutMillis for a connection when all are taken.
       client = await this.locker.pool.connect();
     } catch {
-      throw ERRORS.ERR_LOCK_TIMEOUT;
+      throw LOCKS_EXHAUSTED;
     }
     try {
       for (;;) {
-        if (signal.aborted) throw ERRORS.ERR_LOCK_TIMEOUT;
+        if (signal.aborted) throw LOCK_HELD;
         const { rows } = await client.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [UPLOAD_LOCK_SPACE, this.id]);
         if (rows[0].locked) break;
         await this.locker.askRelease(this.id, client);
-        if (Date.now() + LOCK_POLL_MS > deadline) throw ERRORS.ERR_LOCK_TIMEOUT;
+        if (Date.now() + LOCK_POLL_MS > deadline) throw LOCK_HELD;
         await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
       }
     } catch (err) {

@@ -1,14 +1,18 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
 import { FileStore } from '@tus/file-store';
 import { Server, type Upload } from '@tus/server';
 import type { Config } from '../config.js';
-import { deleteExpiredResumableUploads, insertResumableUpload, takeResumableUpload } from '../db/resumable-uploads.js';
+import { deleteExpiredResumableUploads, existingResumableUploadIds, insertResumableUpload, takeResumableUpload } from '../db/resumable-uploads.js';
 import type { Pool } from '../db/pool.js';
 import type { VideoDetails } from '../forms/upload.js';
+import { findUploadUsage } from '../db/upload-quotas.js';
+import { refusalFor } from '../http/upload-limits.js';
 import { MediaRejected } from '../media/index.js';
+import { findUploadLimits } from '../settings/upload-limits.js';
 import type { RouteDeps } from '../routes/deps.js';
 import { acceptVideoFile } from './intake.js';
 import { PgLocker } from './pg-locker.js';
@@ -37,11 +41,27 @@ export interface Creation {
   maxUploadBytes: number;
 }
 const creations = new WeakMap<IncomingMessage, Creation>();
-/** The upload length a PATCH, HEAD or DELETE of a known upload may go up to (its declared length). */
-const knownLengths = new WeakMap<IncomingMessage, number>();
+/**
+ * The upload a HEAD, PATCH or DELETE was checked for (its owner, by the route's loadUpload step):
+ * its id, and the length the request may go up to (its declared length).
+ */
+const checkedUploads = new WeakMap<IncomingMessage, { id: string; declaredBytes: number }>();
 
 export const rememberCreation = (req: Request, creation: Creation) => void creations.set(req, creation);
-export const rememberLength = (req: Request, bytes: number) => void knownLengths.set(req, bytes);
+export const rememberCheckedUpload = (req: Request, upload: { id: string; declaredBytes: number }) => void checkedUploads.set(req, { id: upload.id, declaredBytes: upload.declaredBytes });
+
+/**
+ * The id tus works on: exactly the one Express routed (`/uploads/:id`) and loadUpload checked the
+ * owner of, never one tus finds in the URL itself. @tus/server reads the last path segment of the
+ * whole URL, query string included, so `/uploads/<mine>?x=/<theirs>` would pass the check for
+ * <mine> and act on <theirs>. Anything else (no checked upload, a different id) is no upload (404).
+ */
+export function checkedUploadId(node: IncomingMessage): string | undefined {
+  const checked = checkedUploads.get(node);
+  const routed = (node as Request).params?.id;
+  if (!checked || typeof routed !== 'string' || !UPLOAD_ID_PATTERN.test(routed) || routed !== checked.id) return undefined;
+  return checked.id;
+}
 
 /** The express request behind @tus/server's web Request (srvx keeps it as runtime.node.req). */
 function nodeRequestOf(req: globalThis.Request): IncomingMessage {
@@ -79,11 +99,11 @@ export function createTusServer(deps: IntakeDeps, lockPool: Pool) {
     },
     exposedHeaders: [VIDEO_ID_HEADER, WATCH_URL_HEADER],
     namingFunction: () => crypto.randomBytes(16).toString('base64url'),
-    getFileIdFromRequest: (_req, lastPath) => (lastPath && UPLOAD_ID_PATTERN.test(lastPath) ? lastPath : undefined),
+    getFileIdFromRequest: (req) => checkedUploadId(nodeRequestOf(req)),
     // The account's largest upload for a creation; a known upload's own declared length; the site's for OPTIONS.
     async maxSize(req) {
       const node = nodeRequestOf(req);
-      return creations.get(node)?.maxUploadBytes ?? knownLengths.get(node) ?? (await settings.get()).maxUploadBytes;
+      return creations.get(node)?.maxUploadBytes ?? checkedUploads.get(node)?.declaredBytes ?? (await settings.get()).maxUploadBytes;
     },
     async onUploadCreate(req, upload) {
       const creation = creations.get(nodeRequestOf(req));
@@ -99,7 +119,8 @@ export function createTusServer(deps: IntakeDeps, lockPool: Pool) {
 }
 
 /**
- * The last byte arrived: the file becomes a video of the upload's owner (judged by ffprobe,
+ * The last byte arrived: within the account's limits still (413 or 429 otherwise), the file
+ * becomes a video of the upload's owner (judged by ffprobe,
  * copied into storage), then the upload's file and row go, whatever the outcome. A file that is
  * not a video answers 422 with the reason; the video's id and watch address go back in headers.
  */
@@ -107,6 +128,11 @@ async function finishUpload(deps: IntakeDeps, datastore: FileStore, upload: Uplo
   const taken = await takeResumableUpload(deps.pool, upload.id);
   if (!taken) throw tusError(404, 'This upload was finished already, or it is gone.');
   try {
+    // The limits again, with the exact size, against the account's videos as they are now: the
+    // creation's check counted uploads under way, but others may have finished meanwhile.
+    const [limits, usage] = await Promise.all([findUploadLimits(deps.pool, deps.settings, taken.userId), findUploadUsage(deps.pool, taken.userId)]);
+    const refusal = refusalFor(usage, { ...limits, uploadsProcessingMax: deps.config.uploadsProcessingMax }, upload.size ?? upload.offset, 'exact');
+    if (refusal) throw tusError(refusal.status, refusal.message);
     const video = await acceptVideoFile(deps, taken.userId, { path: path.join(datastore.directory, upload.id), originalName: taken.originalName, size: upload.size ?? upload.offset }, taken.details);
     const watchPath = `/watch/${video.publicId}`;
     return { headers: { [VIDEO_ID_HEADER]: video.publicId, [WATCH_URL_HEADER]: new URL(watchPath, deps.config.publicUrl).href } };
@@ -120,15 +146,46 @@ async function finishUpload(deps: IntakeDeps, datastore: FileStore, upload: Uplo
 
 /**
  * Deletes the uploads abandoned by `now` (nothing arrived for RESUMABLE_UPLOAD_IDLE_HOURS): their
- * rows, then their files. Run by the web process's housekeeping (server.ts), where the files are.
+ * rows, then their files; then the files left without a row (removeOrphanedFiles). Run by the web process's housekeeping (server.ts), where the files are.
  */
 export async function removeExpiredUploads(pool: Pool, config: Pick<Config, 'dataDir'>, now: Date): Promise<number> {
-  const datastore = new FileStore({ directory: resumableDir(config) });
+  const directory = resumableDir(config);
   let removed = 0;
   for (;;) {
     const ids = await deleteExpiredResumableUploads(pool, now);
-    for (const id of ids) await datastore.remove(id).catch(() => {});
+    for (const id of ids) await removeUploadFiles(directory, id);
     removed += ids.length;
-    if (ids.length === 0) return removed;
+    if (ids.length === 0) return removed + (await removeOrphanedFiles(pool, directory, now));
   }
+}
+
+/** An upload's bytes and its `.json` sidecar, whichever are there. */
+async function removeUploadFiles(directory: string, id: string): Promise<void> {
+  await Promise.all([id, `${id}.json`].map((name) => fs.promises.rm(path.join(directory, name), { force: true }).catch(() => {})));
+}
+
+/**
+ * Files of uploads that have no row, untouched for RESUMABLE_UPLOAD_IDLE_HOURS: a DELETE or a
+ * finish whose file removal failed after its row went, a creation cut between file and row. The
+ * age keeps it off an upload being created right now (its file is written just before its row).
+ * Returns how many uploads' files were removed.
+ */
+async function removeOrphanedFiles(pool: Pool, directory: string, now: Date): Promise<number> {
+  const names = await fs.promises.readdir(directory).catch(() => [] as string[]);
+  const ids = [...new Set(names.map((name) => name.replace(/\.json$/, '')))].filter((id) => UPLOAD_ID_PATTERN.test(id));
+  const idle: string[] = [];
+  for (const id of ids) {
+    const times = await Promise.all([id, `${id}.json`].map((name) => fs.promises.stat(path.join(directory, name)).then((stat) => stat.mtimeMs, () => 0)));
+    if (now.getTime() - Math.max(...times) > RESUMABLE_UPLOAD_IDLE_MS) idle.push(id);
+  }
+  let removed = 0;
+  for (let i = 0; i < idle.length; i += 500) {
+    const batch = idle.slice(i, i + 500);
+    const kept = await existingResumableUploadIds(pool, batch);
+    for (const id of batch.filter((id) => !kept.has(id))) {
+      await removeUploadFiles(directory, id);
+      removed += 1;
+    }
+  }
+  return removed;
 }

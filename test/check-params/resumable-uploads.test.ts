@@ -47,6 +47,17 @@ describe('resumable uploads: bad parameters', function () {
     });
   });
 
+  describe('OPTIONS /uploads/:id', () => {
+    it('answers anyone, as for /uploads (a CORS preflight before a PATCH, HEAD or DELETE), whatever the id', async () => {
+      for (const path of [`/uploads/${id}`, `/uploads/${'A'.repeat(22)}`, '/uploads/bad%00id']) {
+        const res = await supertest(t.app).options(path).set('Origin', 'https://elsewhere.example').set('Access-Control-Request-Method', 'PATCH');
+        assert.equal(res.status, 204, path);
+        assert.equal(res.headers['tus-version'], '1.0.0');
+        assert.match(String(res.headers['access-control-allow-methods']), /PATCH/);
+      }
+    });
+  });
+
   describe('POST /uploads', () => {
     const create = (agent: Agent | ReturnType<typeof supertest>, headers: Record<string, string>) => agent.post('/uploads').set(TUS).set(headers);
 
@@ -82,6 +93,12 @@ describe('resumable uploads: bad parameters', function () {
       for (const fields of <Record<string, string>[]>[{ title: 'x'.repeat(101) }, { visibility: 'everyone' }, { description: 'd'.repeat(5001) }, { tags: Array.from({ length: 21 }, (_, i) => `t${i}`).join(',') }, { title: 'a\u0000b' }]) {
         const res = await create(ownerAgent, { ...token, 'Upload-Length': '10', 'Upload-Metadata': tusMetadata({ filename: 'x.mp4', ...fields }) });
         assert.equal(res.status, 422, `${JSON.stringify(fields).slice(0, 60)}: ${res.status} ${res.text}`);
+      }
+      // The original name with control characters, with an explicit title (so the name is not parsed as one), under both keys.
+      for (const fields of <Record<string, string>[]>[{ filename: 'a\u0000b.mp4', title: 'Fine' }, { filename: 'a\nb.mp4', title: 'Fine' }, { name: 'a\u007fb.mp4', title: 'Fine' }]) {
+        const res = await create(ownerAgent, { ...token, 'Upload-Length': '10', 'Upload-Metadata': tusMetadata(fields) });
+        assert.equal(res.status, 422, `${JSON.stringify(fields)}: ${res.status} ${res.text}`);
+        assert.match(res.text, /control characters/);
       }
       assert.equal((await create(ownerAgent, { ...token, 'Upload-Length': '10', 'Upload-Metadata': tusMetadata({ filename: 'x.mp4' }) }).unset('Tus-Resumable')).status, 412);
       assert.equal(await uploadCount(), before);

@@ -10,9 +10,12 @@ import { testPool } from '../helpers/database.js';
 import { createUser } from '../helpers/factories.js';
 import { fixtures } from '../helpers/fixtures.js';
 import { fileSize, listening, OCTETS, openPatch, TUS, tusMetadata, until, uploadFile, uploadIdOf } from '../helpers/tus.js';
-import { removeExpiredUploads } from '../../src/uploads/resumable.js';
+import { FileStore } from '@tus/file-store';
+import { Upload } from '@tus/server';
+import { removeExpiredUploads, RESUMABLE_UPLOAD_IDLE_HOURS } from '../../src/uploads/resumable.js';
+import pg from 'pg';
+import { MAX_OPEN_UPLOADS_PER_ACCOUNT, MAX_SENDING_PER_ACCOUNT } from '../../src/routes/resumable-uploads.js';
 import { PgLocker } from '../../src/uploads/pg-locker.js';
-import { ERRORS } from '@tus/server';
 import { PROCESS_VIDEO } from '../../src/jobs/queue.js';
 
 const MiB = 1024 * 1024;
@@ -51,7 +54,11 @@ describe('resumable uploads (tus) at /uploads', function () {
     csrf = await tokenFor(ownerAgent, '/upload');
     ownerToken = await createToken(owner, ['videos:upload']);
   });
-  afterEach(() => resetSiteSettings(t));
+  afterEach(async () => {
+    await resetSiteSettings(t);
+    // The owner's uploads left open by a test would count toward MAX_OPEN_UPLOADS_PER_ACCOUNT in the next.
+    await testPool().query('DELETE FROM resumable_uploads WHERE user_id = $1', [owner.id]);
+  });
 
   /** A creation by the owner's browser session: its CSRF token in X-CSRF-Token. */
   const createBySession = (length: number, fields: Record<string, string> = { filename: 'clip.mp4', title: 'Resumed' }) =>
@@ -129,6 +136,66 @@ describe('resumable uploads (tus) at /uploads', function () {
       const refused = await supertest(t.app).post('/uploads').set(TUS).set(bearer(readOnly)).set('Upload-Length', '100');
       assert.equal(refused.status, 403);
       assert.match(refused.text, /videos:upload/);
+    });
+  });
+
+  describe('limits counting uploads under way', () => {
+    /** A fresh account with an upload token, and its creations. */
+    async function uploaderAccount() {
+      const token = await createToken(await createUser(), ['videos:upload']);
+      const create = (length: number) => supertest(t.app).post('/uploads').set(TUS).set(bearer(token)).set('Upload-Length', String(length)).set('Upload-Metadata', tusMetadata({ filename: 'open.mp4' }));
+      return { token, create };
+    }
+
+    it('counts each open upload as an upload of the day and its declared bytes toward the day\'s bytes and the storage', async () => {
+      await changeSiteSettings(t, { uploadsPerDay: 2 });
+      const a = await uploaderAccount();
+      assert.equal((await a.create(100)).status, 201);
+      assert.equal((await a.create(100)).status, 201);
+      const third = await a.create(100);
+      assert.equal(third.status, 429, third.text);
+      assert.match(third.text, /This counts your 2 uploads under way/);
+      await changeSiteSettings(t, { uploadsPerDay: 100, uploadBytesPerDay: 3 * MiB });
+      const b = await uploaderAccount();
+      assert.equal((await b.create(2 * MiB)).status, 201);
+      const pastDaily = await b.create(2 * MiB);
+      assert.equal(pastDaily.status, 413, pastDaily.text);
+      assert.match(pastDaily.text, /in 24 hours/);
+      await changeSiteSettings(t, { uploadBytesPerDay: 100 * MiB, storageQuotaBytes: 3 * MiB });
+      const c = await uploaderAccount();
+      assert.equal((await c.create(2 * MiB)).status, 201);
+      const pastStorage = await c.create(2 * MiB);
+      assert.equal(pastStorage.status, 413, pastStorage.text);
+      assert.match(pastStorage.text, /of storage/);
+    });
+
+    it(`refuses more than ${MAX_OPEN_UPLOADS_PER_ACCOUNT} open uploads of one account with 429, storing nothing; ending one makes room`, async () => {
+      const a = await uploaderAccount();
+      const ids: string[] = [];
+      for (let i = 0; i < MAX_OPEN_UPLOADS_PER_ACCOUNT; i++) {
+        const res = await a.create(100);
+        assert.equal(res.status, 201, res.text);
+        ids.push(uploadIdOf(res.headers.location));
+      }
+      const before = await testPool().query('SELECT count(*)::int AS n FROM resumable_uploads');
+      const refused = await a.create(100);
+      assert.equal(refused.status, 429);
+      assert.match(refused.text, new RegExp(`${MAX_OPEN_UPLOADS_PER_ACCOUNT} uploads under way, the most at once`));
+      assert.equal((await testPool().query('SELECT count(*)::int AS n FROM resumable_uploads')).rows[0].n, before.rows[0].n);
+      assert.equal((await supertest(t.app).delete(`/uploads/${ids[0]}`).set(TUS).set(bearer(a.token))).status, 204);
+      assert.equal((await a.create(100)).status, 201);
+    });
+
+    it('checks the limits again at the finish with the exact size: past them, 413, no video, file and row gone', async () => {
+      const a = await uploaderAccount();
+      const id = uploadIdOf((await a.create(video.length)).headers.location);
+      await changeSiteSettings(t, { storageQuotaBytes: video.length - 1 });
+      const res = await supertest(t.app).patch(`/uploads/${id}`).set(TUS).set(OCTETS).set(bearer(a.token)).set('Upload-Offset', '0').send(video);
+      assert.equal(res.status, 413, res.text);
+      assert.match(res.text, /of storage/);
+      assert.equal(res.headers['tubestead-video-id'], undefined);
+      assert.equal(await uploadRow(id), null);
+      assert.equal(fs.existsSync(uploadFile(t.config.dataDir, id)), false);
     });
   });
 
@@ -231,6 +298,39 @@ describe('resumable uploads (tus) at /uploads', function () {
     });
   });
 
+  describe('uploads sent at once', () => {
+    it(`lets one account send ${MAX_SENDING_PER_ACCOUNT} at once (429 past that, not another account), a takeover of its own upload too`, async () => {
+      const token = await createToken(await createUser(), ['videos:upload']);
+      const create = async () => uploadIdOf((await supertest(t.app).post('/uploads').set(TUS).set(bearer(token)).set('Upload-Length', String(video.length)).set('Upload-Metadata', tusMetadata({ filename: 'slow.mp4' }))).headers.location);
+      const ids = [await create(), await create(), await create()];
+      const server = await listening(t.app);
+      try {
+        const slow = ids.slice(0, MAX_SENDING_PER_ACCOUNT).map((id) => {
+          const patch = openPatch(server.port, id, 0, video.length, bearer(token));
+          patch.req.write(video.subarray(0, 100));
+          return patch;
+        });
+        for (const id of ids.slice(0, MAX_SENDING_PER_ACCOUNT)) await until(() => fileSize(uploadFile(t.config.dataDir, id)) === 100);
+        const refused = await supertest(t.app).patch(`/uploads/${ids[2]}`).set(TUS).set(OCTETS).set(bearer(token)).set('Upload-Offset', '0').send(video.subarray(0, 10));
+        assert.equal(refused.status, 429);
+        assert.match(refused.text, /Another upload of yours is being sent/);
+        assert.equal(fileSize(uploadFile(t.config.dataDir, ids[2]!)), 0);
+        const creation = await supertest(t.app).post('/uploads').set(TUS).set(bearer(token)).set('Upload-Length', '10').set('Upload-Metadata', tusMetadata({ filename: 'more.mp4' }));
+        assert.equal(creation.status, 429);
+        // Another account is not held up.
+        const other = uploadIdOf((await createBySession(10)).headers.location);
+        assert.equal((await patchBySession(other, 0, Buffer.alloc(5))).status, 204);
+        // The client resuming one of its own (it lost the first request): let through, tus takes over.
+        const takeover = await supertest(t.app).patch(`/uploads/${ids[0]}`).set(TUS).set(OCTETS).set(bearer(token)).set('Upload-Offset', '100').send(video.subarray(100, 200));
+        assert.equal(takeover.status, 204, takeover.text);
+        for (const patch of slow) patch.req.destroy();
+        await until(async () => (await supertest(t.app).patch(`/uploads/${ids[2]}`).set(TUS).set(OCTETS).set(bearer(token)).set('Upload-Offset', '0').send(video.subarray(0, 10))).status === 204);
+      } finally {
+        await server.close();
+      }
+    });
+  });
+
   describe('HEAD /uploads/:id and DELETE /uploads/:id', () => {
     it('are the creating account\'s alone: 403 to another account, by session or token', async () => {
       const created = await createBySession(video.length);
@@ -248,6 +348,28 @@ describe('resumable uploads (tus) at /uploads', function () {
       assert.ok(await uploadRow(id));
     });
 
+    it('acts on the id the route checked only: `?x=/<another account\'s id>` after one\'s own never reaches the other upload', async () => {
+      const victim = await createUser();
+      const victimToken = await createToken(victim, ['videos:upload']);
+      const theirs = uploadIdOf((await supertest(t.app).post('/uploads').set(TUS).set(bearer(victimToken)).set('Upload-Length', '1000').set('Upload-Metadata', tusMetadata({ filename: 'theirs.mp4' }))).headers.location);
+      const theirsHalf = Buffer.alloc(500, 9);
+      assert.equal((await supertest(t.app).patch(`/uploads/${theirs}`).set(TUS).set(OCTETS).set(bearer(victimToken)).set('Upload-Offset', '0').send(theirsHalf)).status, 204);
+      const mine = uploadIdOf((await createBySession(2000)).headers.location);
+      const sneaky = (id: string) => `/uploads/${id}?x=/${theirs}`;
+      const head = await ownerAgent.head(sneaky(mine)).set(TUS);
+      assert.equal(head.status, 200);
+      assert.equal(head.headers['upload-length'], '2000', 'the metadata of the upload the path names');
+      assert.equal(head.headers['upload-offset'], '0');
+      const patch = await ownerAgent.patch(sneaky(mine)).set(TUS).set(OCTETS).set('X-CSRF-Token', csrf).set('Upload-Offset', '500').send(Buffer.alloc(10, 1));
+      assert.equal(patch.status, 409, 'judged against my upload (offset 0), not theirs (offset 500)');
+      assert.equal((await ownerAgent.delete(sneaky(mine)).set(TUS).set('X-CSRF-Token', csrf)).status, 204);
+      assert.equal(await uploadRow(mine), null);
+      assert.ok(await uploadRow(theirs), 'their row stays');
+      assert.ok(fs.readFileSync(uploadFile(t.config.dataDir, theirs)).equals(theirsHalf), 'their file is untouched');
+      const theirHead = await supertest(t.app).head(`/uploads/${theirs}`).set(TUS).set(bearer(victimToken));
+      assert.equal(theirHead.headers['upload-offset'], '500');
+    });
+
     it('ends an upload for its owner: 204, file and row gone, then 404', async () => {
       const created = await createBySession(video.length);
       const id = uploadIdOf(created.headers.location);
@@ -256,6 +378,19 @@ describe('resumable uploads (tus) at /uploads', function () {
       assert.equal(await uploadRow(id), null);
       assert.equal(fs.existsSync(uploadFile(t.config.dataDir, id)), false);
       assert.equal((await ownerAgent.head(`/uploads/${id}`).set(TUS)).status, 404);
+    });
+
+    it('keeps an upload alive only for a PATCH that brings bytes at its offset: not for an empty one, nor one at a wrong offset', async () => {
+      const id = uploadIdOf((await createBySession(video.length)).headers.location);
+      await testPool().query(`UPDATE resumable_uploads SET expires_at = now() + interval '1 hour' WHERE id = $1`, [id]);
+      const { expires_at: before } = await uploadRow(id);
+      const empty = await patchBySession(id, 0, Buffer.alloc(0));
+      assert.equal(empty.status, 204);
+      assert.equal(empty.headers['upload-expires'], undefined);
+      assert.equal((await patchBySession(id, 50, video.subarray(0, 10))).status, 409);
+      assert.equal((await uploadRow(id)).expires_at.getTime(), before.getTime(), 'not extended');
+      assert.equal((await patchBySession(id, 0, video.subarray(0, 10))).status, 204);
+      assert.ok((await uploadRow(id)).expires_at.getTime() > Date.now() + 23 * 3600_000, 'extended by bytes arriving');
     });
 
     it('expires an abandoned upload: 410, then the cleanup deletes its file and row', async () => {
@@ -274,6 +409,40 @@ describe('resumable uploads (tus) at /uploads', function () {
     });
   });
 
+  describe('the sweep of abandoned uploads', () => {
+    it('removes files and sidecars left without a row once idle for the idle period, never a recent one or one with its row', async () => {
+      const directory = path.dirname(uploadFile(t.config.dataDir, 'x'));
+      const store = new FileStore({ directory });
+      const make = async () => {
+        const id = crypto.randomBytes(16).toString('base64url');
+        await store.create(new Upload({ id, size: 100, offset: 0, metadata: {} }));
+        return id;
+      };
+      const age = (id: string, hours: number) => {
+        const then = new Date(Date.now() - hours * 3600_000);
+        for (const name of [id, `${id}.json`]) if (fs.existsSync(path.join(directory, name))) fs.utimesSync(path.join(directory, name), then, then);
+      };
+      // Its row deleted, its file left (a DELETE whose removal failed): idle past the period.
+      const orphan = await make();
+      age(orphan, RESUMABLE_UPLOAD_IDLE_HOURS + 1);
+      // Only its sidecar left.
+      const sidecar = await make();
+      fs.rmSync(path.join(directory, sidecar));
+      age(sidecar, RESUMABLE_UPLOAD_IDLE_HOURS + 1);
+      // Without a row but recent: perhaps being created right now.
+      const recent = await make();
+      // An upload with its row, its file not touched for long (not expired by its row).
+      const created = await createBySession(100);
+      const kept = uploadIdOf(created.headers.location);
+      age(kept, RESUMABLE_UPLOAD_IDLE_HOURS + 1);
+      await removeExpiredUploads(testPool(), t.config, new Date());
+      for (const name of [orphan, `${orphan}.json`, `${sidecar}.json`]) assert.equal(fs.existsSync(path.join(directory, name)), false, name);
+      for (const name of [recent, `${recent}.json`, kept, `${kept}.json`]) assert.ok(fs.existsSync(path.join(directory, name)), name);
+      assert.ok(await uploadRow(kept));
+      await store.remove(recent);
+    });
+  });
+
   describe('GET /upload (the browser uploader)', () => {
     it('loads tus-js-client from public/, the same bytes as the installed package', async () => {
       const page = await ownerAgent.get('/upload');
@@ -287,6 +456,22 @@ describe('resumable uploads (tus) at /uploads', function () {
   });
 
   describe('the Postgres locker', () => {
+    it('answers 503 with a readable text when no connection for a lock is free, not 500', async () => {
+      const pool = new pg.Pool({ ...(testPool() as pg.Pool & { options: pg.PoolConfig }).options, max: 2, connectionTimeoutMillis: 300 });
+      const locker = new PgLocker(pool, 300);
+      try {
+        const held = locker.newLock('exhausted-a');
+        await held.lock(new AbortController().signal, () => {});
+        // The LISTEN connection and the held lock's: the pool is empty.
+        await assert.rejects(locker.newLock('exhausted-b').lock(new AbortController().signal, () => {}), (err: { status_code?: number; body?: string }) => err.status_code === 503 && /Too many uploads/.test(String(err.body)));
+        await held.unlock();
+      } finally {
+        await locker.close();
+        await pool.end();
+      }
+    });
+
+
     it('refuses a lock another connection holds until it is released, and asks the holder to let go (in its process, or another through NOTIFY)', async () => {
       const one = new PgLocker(testPool(), 300);
       const two = new PgLocker(testPool(), 300);
@@ -294,7 +479,7 @@ describe('resumable uploads (tus) at /uploads', function () {
         const held = one.newLock('lock-test-id');
         let asked = 0;
         await held.lock(new AbortController().signal, () => { asked += 1; });
-        const timedOut = (err: unknown) => (err as { status_code?: number }).status_code === ERRORS.ERR_LOCK_TIMEOUT.status_code;
+        const timedOut = (err: unknown) => (err as { status_code?: number }).status_code === 423;
         await assert.rejects(two.newLock('lock-test-id').lock(new AbortController().signal, () => {}), timedOut);
         // Another locker (another web process) asks through NOTIFY, heard by the holder's LISTEN.
         assert.ok(asked > 0, 'the holder was asked to release from the other locker');

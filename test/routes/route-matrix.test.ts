@@ -389,6 +389,7 @@ const ROWS: Record<string, Row> = {
   // Resumable uploads (tus, issue 15): anyone may ask what the server supports; creating needs
   // video.upload; an upload is its creator's alone, moderators included.
   'OPTIONS /uploads': { expect: all(204), request: () => ({ path: '/uploads', tus: {} }) },
+  'OPTIONS /uploads/:id': { expect: all(204), request: () => ({ path: `/uploads/${'A'.repeat(22)}`, tus: {} }) },
   'POST /uploads': { expect: [401, 201, 201, 201, 201, B], request: () => ({ path: '/uploads', tus: { headers: { 'Upload-Length': '1000', 'Upload-Metadata': tusMetadata({ filename: 'matrix.mp4', title: MATRIX_UPLOAD }) } } }) },
   'HEAD /uploads/:id': { expect: [401, 403, 200, 403, 403, 401], request: async (c) => ({ path: `/uploads/${await makeResumableUpload(runDataDir(), c.subject.owner.id)}`, tus: {} }) },
   'PATCH /uploads/:id': { expect: [401, 403, 204, 403, 403, B], request: async (c) => ({ path: `/uploads/${await makeResumableUpload(runDataDir(), c.subject.owner.id)}`, tus: { headers: { 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' }, body: Buffer.alloc(100, 1) } }) },
