@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import type { Request, Response } from 'express';
-import { deleteVideo, type Video } from '../db/videos.js';
+import type { Video } from '../db/videos.js';
 import { insertDeletionKey } from '../db/video-deletion-keys.js';
 import { field } from '../forms/fields.js';
 import { parseVideoDetails } from '../forms/upload.js';
 import { unprocessable } from '../http/errors.js';
 import { loadedVideo } from '../http/guards.js';
-import { MediaRejected, removeVideoMedia } from '../media/index.js';
+import { MediaRejected } from '../media/index.js';
 import { acceptVideoFile } from '../uploads/intake.js';
 import { deletionUrl, newDeletionKey } from '../uploads/deletion-keys.js';
 import type { RouteDeps } from './deps.js';
@@ -38,7 +38,7 @@ export function uploadJson(publicUrl: URL, video: Pick<Video, 'publicId'>, delet
  * The answer carries a deletion address with a key of its own, for ShareX's "Delete" action.
  */
 export function apiUploadRoutes(deps: RouteDeps) {
-  const { pool, storage, config } = deps;
+  const { storage, config } = deps;
 
   async function accept(req: Request, file: Express.Multer.File | undefined): Promise<ReturnType<typeof uploadJson>> {
     const body = { ...(req.body as Record<string, unknown> | undefined) };
@@ -46,19 +46,14 @@ export function apiUploadRoutes(deps: RouteDeps) {
     const form = parseVideoDetails(body, file?.originalname);
     if (!file) throw unprocessable({ file: 'Send the video file as the multipart form field "file".', ...(form.ok ? {} : form.errors) });
     if (!form.ok) throw unprocessable(form.errors);
+    // The key is stored with the video, in its transaction: an upload is never kept without a
+    // way for the client to delete it.
+    const { key, hash } = newDeletionKey();
     let video: Video;
     try {
-      video = await acceptVideoFile(deps, req.viewer!.id, { path: file.path, originalName: file.originalname, size: file.size }, form.value);
+      video = await acceptVideoFile(deps, req.viewer!.id, { path: file.path, originalName: file.originalname, size: file.size }, form.value, (client, made) => insertDeletionKey(client, made.id, hash));
     } catch (err) {
       if (err instanceof MediaRejected) throw unprocessable({ file: err.message });
-      throw err;
-    }
-    const { key, hash } = newDeletionKey();
-    try {
-      await insertDeletionKey(pool, video.id, hash);
-    } catch (err) {
-      // An upload whose deletion address could not be kept is undone: the client would hold no way to delete it.
-      if (await deleteVideo(pool, video.id)) await removeVideoMedia(storage, video.publicId);
       throw err;
     }
     return uploadJson(config.publicUrl, video, key);

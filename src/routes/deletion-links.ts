@@ -1,10 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import { findVideoByPublicId } from '../db/videos.js';
-import { deleteVideo } from '../db/videos.js';
 import { isDeletionKeyOf } from '../db/video-deletion-keys.js';
 import { notFound } from '../http/errors.js';
 import { loadedVideo } from '../http/guards.js';
-import { removeVideoMedia } from '../media/index.js';
+import { removeVideo } from './video-changes.js';
 import { DELETION_KEY_PATTERN, hashDeletionKey } from '../uploads/deletion-keys.js';
 import type { RouteDeps } from './deps.js';
 import { PUBLIC_ID_PATTERN } from './public-id.js';
@@ -37,8 +36,7 @@ export function deletionLinkRoutes({ pool, storage }: RouteDeps) {
     /** The site's own deletion (the studio's): the row, then its files. */
     async remove(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
-      const publicId = await deleteVideo(pool, video.id);
-      if (publicId) await removeVideoMedia(storage, publicId);
+      await removeVideo({ pool, storage }, video);
       res.render('videos/deleted-by-link', { title: 'Video deleted', videoTitle: video.title });
     },
   };

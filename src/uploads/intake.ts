@@ -1,4 +1,4 @@
-import { withTransaction } from '../db/pool.js';
+import { withTransaction, type PoolClient } from '../db/pool.js';
 import { insertVideo, type Video } from '../db/videos.js';
 import type { VideoDetails } from '../forms/upload.js';
 import { judgeUpload, removeVideoMedia, storeOriginal } from '../media/index.js';
@@ -19,9 +19,10 @@ export interface ReceivedFile {
  * by ffprobe (MediaRejected with a reason a person can read when it is not a video this site
  * takes), stored as the original, and the video row and its processing job are written in one
  * transaction. Held for a moderator first when the site says so (src/db/held-uploads.ts).
- * The account's limits are checked by the caller, before the bytes arrive.
+ * The account's limits are checked by the caller, before the bytes arrive. `alsoWrite` adds the
+ * caller's own rows (an API upload's deletion key) to that transaction: all or nothing.
  */
-export async function acceptVideoFile(deps: Pick<RouteDeps, 'pool' | 'storage' | 'queue' | 'binaries' | 'config' | 'settings'>, ownerId: number, file: ReceivedFile, details: VideoDetails): Promise<Video> {
+export async function acceptVideoFile(deps: Pick<RouteDeps, 'pool' | 'storage' | 'queue' | 'binaries' | 'config' | 'settings'>, ownerId: number, file: ReceivedFile, details: VideoDetails, alsoWrite?: (client: PoolClient, video: Video) => Promise<void>): Promise<Video> {
   const { pool, storage, queue, binaries, config, settings } = deps;
   const probed = await judgeUpload(binaries, file.path, config);
   const moderation = (await settings.get()).newUploads === 'held' ? 'held' : 'none';
@@ -36,6 +37,7 @@ export async function acceptVideoFile(deps: Pick<RouteDeps, 'pool' | 'storage' |
         videoCodec: probed.videoCodec, audioCodec: probed.audioCodec, probe: probed.raw, moderation,
       });
       await queue.enqueueVideo(inserted.id, probed.durationSeconds, client);
+      await alsoWrite?.(client, inserted);
       return inserted;
     });
   } catch (err) {
