@@ -1,13 +1,12 @@
 import type { Request, Response } from 'express';
 import { channelJson } from '../api/channel-json.js';
-import { apiPage, parsePageParams } from '../api/pages.js';
+import { apiPage, parsePageParams, readCursor } from '../api/pages.js';
 import { kindsOf, listNotifications, parseNotificationCursor, type ListedNotification } from '../db/notification-listing.js';
 import { listSubscriptions, parseSubscriptionCursor, type Subscription } from '../db/subscriptions.js';
 import { unprocessable } from '../http/errors.js';
 import type { RouteDeps } from './deps.js';
 import { describeFor, stillAvailable } from './notifications.js';
 
-const BAD_CURSOR = { cursor: 'cursor must be the "next" cursor of a previous page, unchanged.' };
 
 /**
  * The signed-in account's own lists through the API (issue 15): whom it follows, and its
@@ -20,8 +19,7 @@ export function apiAccountRoutes({ pool, storage, config }: RouteDeps) {
     /** GET /api/v1/me/subscriptions — the channels I follow, last followed first, each with its bell. */
     async subscriptions(req: Request, res: Response): Promise<void> {
       const { limit, cursor } = parsePageParams(req);
-      const after = cursor === null ? null : parseSubscriptionCursor(cursor);
-      if (cursor !== null && after === null) throw unprocessable(BAD_CURSOR);
+      const after = readCursor(cursor, parseSubscriptionCursor);
       const rows = await listSubscriptions(pool, req.viewer!.id, { after, limit: limit + 1 });
       res.set('Cache-Control', 'private, no-store').json(apiPage(req, config.publicUrl, rows, limit, (s) => s.cursor, (s: Subscription) => ({
         channel: channelJson(s.channel, storage, config.publicUrl),
@@ -39,8 +37,7 @@ export function apiAccountRoutes({ pool, storage, config }: RouteDeps) {
       const { limit, cursor } = parsePageParams(req);
       const unread = req.query.unread;
       if (unread !== undefined && unread !== 'true' && unread !== 'false') throw unprocessable({ unread: 'unread must be true or false.' });
-      const after = cursor === null ? null : parseNotificationCursor(cursor);
-      if (cursor !== null && after === null) throw unprocessable(BAD_CURSOR);
+      const after = readCursor(cursor, parseNotificationCursor);
       const viewer = req.viewer!;
       const rows = await listNotifications(pool, viewer.id, { kinds: kindsOf('all'), after, limit: limit + 1, unreadOnly: unread === 'true' });
       res.set('Cache-Control', 'private, no-store').json(apiPage(req, config.publicUrl, rows, limit, (n) => n.cursor, (n: ListedNotification) => {

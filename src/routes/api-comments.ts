@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { commentJson } from '../api/comment-json.js';
-import { apiPage, parsePageParams } from '../api/pages.js';
+import { apiPage, numbered, parsePageParams, readCursor } from '../api/pages.js';
 import { canSeeHeldComments } from '../auth/permissions.js';
 import { postComment } from '../comments/posting.js';
 import { deleteComment } from '../db/comment-deletion.js';
@@ -11,15 +11,9 @@ import { loadedComment, loadedVideo } from '../http/guards.js';
 import { tellerOf } from '../notifications/tell.js';
 import type { RouteDeps } from './deps.js';
 
+/** A comment listing's cursor: the id of the last comment of the page before (keyset on id, as the page's Newest). */
 const COMMENT_CURSOR = /^[1-9]\d{0,15}$/;
 const NO_COMMENT = 'This comment does not exist, or it has been removed.';
-
-/** A listing's cursor: the id of the last comment of the page before (keyset on id, as the page's Newest). */
-function commentCursor(cursor: string | null): number | null {
-  if (cursor === null) return null;
-  if (!COMMENT_CURSOR.test(cursor)) throw unprocessable({ cursor: 'cursor must be the "next" cursor of a previous page, unchanged.' });
-  return Number(cursor);
-}
 
 /**
  * Comments through the API (issue 15): the watch page's listings, its comment form and its
@@ -38,7 +32,7 @@ export function apiCommentRoutes(deps: RouteDeps) {
     async listComments(req: Request, res: Response): Promise<void> {
       const video = loadedVideo(req);
       const { limit, cursor } = parsePageParams(req);
-      const after = commentCursor(cursor);
+      const after = readCursor(cursor, numbered(COMMENT_CURSOR));
       res.set('Cache-Control', 'no-store');
       if (video.commentsMode === 'off') return void res.json({ items: [], next: null });
       const rows = await listRootComments(pool, video.id, { after, limit: limit + 1, viewerId: req.viewer?.id ?? null, showHeld: canSeeHeldComments(req.viewer, video) });
@@ -61,7 +55,7 @@ export function apiCommentRoutes(deps: RouteDeps) {
       const comment = loadedComment(req);
       const video = loadedVideo(req);
       const { limit, cursor } = parsePageParams(req);
-      const after = commentCursor(cursor);
+      const after = readCursor(cursor, numbered(COMMENT_CURSOR));
       if (comment.threadId !== null) throw notFound('Replies are listed under the top-level comment of their thread.');
       res.set('Cache-Control', 'no-store');
       if (video.commentsMode === 'off') return void res.json({ items: [], next: null });

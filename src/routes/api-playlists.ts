@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { apiPage, parsePageParams } from '../api/pages.js';
+import { apiPage, matching, numbered, parsePageParams, readCursor } from '../api/pages.js';
 import { playlistItemJson, playlistJson } from '../api/playlist-json.js';
 import { canManagePlaylist, canSaveVideo, canSeeVideo } from '../auth/permissions.js';
 import { listPublicPlaylistsOfChannel } from '../db/playlist-discovery.js';
@@ -19,7 +19,6 @@ import { PUBLIC_ID_PATTERN } from './public-id.js';
 const NO_PLAYLIST = 'This playlist does not exist, or it is private.';
 const NO_VIDEO = 'There is no video with this id that you may save.';
 const POSITION_CURSOR = /^-?\d{1,16}$/;
-const BAD_CURSOR = { cursor: 'cursor must be the "next" cursor of a previous page, unchanged.' };
 
 /**
  * Playlists through the API (issue 15): the pages' creation form, playlist page, edit and delete
@@ -55,8 +54,7 @@ export function apiPlaylistRoutes(deps: RouteDeps) {
     async show(req: Request, res: Response): Promise<void> {
       const playlist = loadedPlaylist(req);
       const { limit, cursor } = parsePageParams(req);
-      if (cursor !== null && !POSITION_CURSOR.test(cursor)) throw unprocessable(BAD_CURSOR);
-      const rows = await listPlaylistItems(pool, playlist.id, req.viewer, { after: cursor === null ? null : Number(cursor), limit: limit + 1 });
+      const rows = await listPlaylistItems(pool, playlist.id, req.viewer, { after: readCursor(cursor, numbered(POSITION_CURSOR)), limit: limit + 1 });
       const page = apiPage(req, config.publicUrl, rows, limit, (item) => String(item.position), (item) => playlistItemJson(item, storage, config.publicUrl, canManagePlaylist(req.viewer, playlist)));
       res.set('Cache-Control', 'no-store').json({ ...playlistJson(playlist, config.publicUrl), ...page });
     },
@@ -127,8 +125,7 @@ export function apiPlaylistRoutes(deps: RouteDeps) {
     async listOfChannel(req: Request, res: Response): Promise<void> {
       const channel = loadedChannel(req);
       const { limit, cursor } = parsePageParams(req);
-      if (cursor !== null && !PUBLIC_ID_PATTERN.test(cursor)) throw unprocessable(BAD_CURSOR);
-      const rows = await listPublicPlaylistsOfChannel(pool, channel.id, { after: cursor, limit: limit + 1 });
+      const rows = await listPublicPlaylistsOfChannel(pool, channel.id, { after: readCursor(cursor, matching(PUBLIC_ID_PATTERN)), limit: limit + 1 });
       res.json(apiPage(req, config.publicUrl, rows, limit, (p) => p.publicId, (p) => playlistJson(p, config.publicUrl)));
     },
   };

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { apiPage, parsePageParams, type PageParams } from '../api/pages.js';
+import { apiPage, matching, parsePageParams, readCursor, type PageParams } from '../api/pages.js';
 import { channelJson } from '../api/channel-json.js';
 import { videoJson, videoSummaryJson } from '../api/video-json.js';
 import { searchVideos } from '../db/search.js';
@@ -46,11 +46,8 @@ function mergedEdit(video: VideoWithOwner, body: Record<string, unknown>): Recor
   return values;
 }
 
-/** A video listing's cursor: the last video's public id; anything else is refused (422), as parsePageParams refuses. */
-function videoCursor(page: PageParams): string | null {
-  if (page.cursor !== null && !PUBLIC_ID_PATTERN.test(page.cursor)) throw unprocessable({ cursor: 'cursor must be the "next" cursor of a previous page, unchanged.' });
-  return page.cursor;
-}
+/** A video listing's cursor: the last video's public id. */
+const videoCursor = (page: PageParams) => readCursor(page.cursor, matching(PUBLIC_ID_PATTERN));
 
 /** A single query parameter: absent is null, repeated (an array) is refused. */
 function one(req: Request, name: string): string | null {
@@ -115,8 +112,7 @@ export function apiVideoRoutes({ pool, storage, queue, config }: RouteDeps) {
       const sort = choice(req, 'sort', SEARCH_SORTS, 'relevance')!;
       const duration = choice(req, 'duration', SEARCH_DURATIONS, null);
       const uploaded = choice(req, 'uploaded', SEARCH_UPLOADED, null);
-      const offset = page.cursor === null ? 0 : OFFSET_CURSOR.test(page.cursor) ? Number(page.cursor) : NaN;
-      if (!(offset >= 0 && offset < SEARCH_RESULTS_MAX)) throw unprocessable({ cursor: 'cursor must be the "next" cursor of a previous page, unchanged.' });
+      const offset = readCursor(page.cursor, (cursor) => (OFFSET_CURSOR.test(cursor) && Number(cursor) < SEARCH_RESULTS_MAX ? Number(cursor) : null)) ?? 0;
       // No page past the search's depth: the last one is cut there and has no next.
       const limit = Math.min(page.limit, SEARCH_RESULTS_MAX - offset);
       const hits = await searchVideos(pool, { query, sort, duration, uploaded, offset, limit: limit + (offset + limit < SEARCH_RESULTS_MAX ? 1 : 0) });
