@@ -1,6 +1,7 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { SCOPES, TOKEN_PATTERN, hashTokenSecret, type Scope } from '../auth/api-tokens.js';
 import type { Viewer } from '../auth/permissions.js';
+import { viewerOf } from '../http/viewer.js';
 import { findTokenHolder, touchApiToken, type TokenHolder } from '../db/api-tokens.js';
 import type { Pool } from '../db/pool.js';
 import { HttpError } from '../http/errors.js';
@@ -15,15 +16,18 @@ import { HttpError } from '../http/errors.js';
  * Tokens are read here only: pages never look at the Authorization header.
  */
 export function authenticate(pool: Pool, sessionViewer: RequestHandler[]) {
+  const sessions = Router().use(sessionViewer);
   return async function authenticateApiRequest(req: Request, res: Response, next: NextFunction): Promise<void> {
     const header = req.get('authorization');
     if (header === undefined) {
-      return runAll(sessionViewer, req, res, (err?: unknown) => {
+      sessions(req, res, (err?: unknown) => {
         if (err) return next(err);
         // An account that signed in while banned sees only its ban notice on pages; here it is nobody.
         if (req.viewer?.banned) req.viewer = null;
-        readOnlyWithCookie(req, next);
+        if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
+        next(unauthenticated('Changes through the API need an access token (Authorization: Bearer); a session cookie is accepted for reading only.'));
       });
+      return;
     }
     req.viewer = null;
     const { viewer, token } = await bearerHolder(pool, header, req.ip ?? null);
@@ -46,32 +50,7 @@ export async function bearerHolder(pool: Pool, header: string, ip: string | null
   if (holder.token.expiresAt && holder.token.expiresAt.getTime() <= Date.now()) throw invalidToken('This access token has expired. Create a new one under Settings → Access tokens.');
   if (holder.viewer.bannedAt) throw invalidToken('The account this access token belongs to is suspended.');
   await touchApiToken(pool, holder.token.id, ip);
-  const row = holder.viewer;
-  return {
-    viewer: { id: row.id, handle: row.handle, displayName: row.displayName, avatarKey: row.avatarKey, permissions: new Set(row.permissions), banned: false, warned: row.warned, unread: row.unread },
-    token: holder.token,
-  };
-}
-
-/** Runs express handlers one after the other, as a router would. */
-function runAll(handlers: RequestHandler[], req: Request, res: Response, done: (err?: unknown) => void): void {
-  const step = (i: number, err?: unknown): void => {
-    if (err || i === handlers.length) return done(err);
-    try {
-      const result = handlers[i]!(req, res, (e?: unknown) => step(i + 1, e)) as unknown;
-      if (result instanceof Promise) result.catch(done);
-    } catch (e) {
-      done(e);
-    }
-  };
-  step(0);
-}
-
-function readOnlyWithCookie(req: Request, next: NextFunction): void {
-  if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
-    throw unauthenticated('Changes through the API need an access token (Authorization: Bearer); a session cookie is accepted for reading only.');
-  }
-  next();
+  return { viewer: viewerOf(holder.viewer), token: holder.token };
 }
 
 /**
@@ -84,15 +63,20 @@ export function needs(scope: Scope) {
   const { anonymous, write } = SCOPES[scope];
   return function checkScope(req: Request, _res: Response, next: NextFunction): void {
     if (req.apiToken) {
-      if (!req.apiToken.scopes.includes(scope)) {
-        throw new HttpError(403, `This access token lacks the "${scope}" scope. Create a token with it under Settings → Access tokens.`, { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${scope}"` });
-      }
+      refuseWithoutScope(req.apiToken, scope);
       return next();
     }
     if (write) throw unauthenticated(`This needs an access token with the "${scope}" scope (Authorization: Bearer).`);
     if (!anonymous && !req.viewer) throw unauthenticated(`This needs an access token with the "${scope}" scope (Authorization: Bearer), or a signed-in session.`);
     next();
   };
+}
+
+/** A token without `scope`: 403 insufficient_scope (RFC 6750). The resumable uploads ask it too. */
+export function refuseWithoutScope(token: Pick<TokenHolder['token'], 'scopes'>, scope: Scope): void {
+  if (!token.scopes.includes(scope)) {
+    throw new HttpError(403, `This access token lacks the "${scope}" scope. Create a token with it under Settings → Access tokens.`, { 'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${scope}"` });
+  }
 }
 
 /** 401 with the challenge RFC 6750 asks for. */

@@ -14,6 +14,23 @@ import { findViewerById, type ViewerRow } from '../db/roles.js';
  * viewer row already carried banned_at, and the ban's reason and end are read only for the
  * notice. Once the ban is lifted the same session is an ordinary one again.
  */
+/**
+ * The viewer of an account's row: a session's (above) or an access token's (src/api/authenticate.ts).
+ * `limited`: signed in while banned, allowed nothing.
+ */
+export function viewerOf(row: ViewerRow, limited = false): Viewer {
+  return {
+    id: row.id,
+    handle: row.handle,
+    displayName: row.displayName,
+    avatarKey: row.avatarKey,
+    permissions: limited ? new Set() : new Set(row.permissions),
+    banned: limited,
+    warned: row.warned,
+    unread: row.unread,
+  };
+}
+
 export function loadViewer(pool: Pool, takeViewer: (sid: string) => ViewerRow | null | undefined) {
   return async function viewer(req: Request, _res: Response, next: NextFunction): Promise<void> {
     req.viewer = null;
@@ -29,18 +46,8 @@ export function loadViewer(pool: Pool, takeViewer: (sid: string) => ViewerRow | 
       if (row?.bannedAt) (req.session.flash ??= []).push({ kind: 'error', text: 'Your account has been suspended. Sign in to see why and until when.' });
       return next();
     }
-    const viewer: Viewer = {
-      id: row.id,
-      handle: row.handle,
-      displayName: row.displayName,
-      avatarKey: row.avatarKey,
-      permissions: limited ? new Set() : new Set(row.permissions),
-      banned: limited,
-      warned: row.warned,
-      unread: row.unread,
-    };
     if (!limited && req.session.bannedSignIn) delete req.session.bannedSignIn;
-    req.viewer = viewer;
+    req.viewer = viewerOf(row, limited);
     next();
   };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Metadata } from '@tus/server';
 import pg from 'pg';
-import { bearerHolder } from '../api/authenticate.js';
+import { bearerHolder, refuseWithoutScope } from '../api/authenticate.js';
 import { can } from '../auth/permissions.js';
 import { isHttps } from '../config.js';
 import { deleteResumableUpload, extendResumableUpload, findOpenResumableUploads, findResumableUpload, type ResumableUpload } from '../db/resumable-uploads.js';
@@ -91,9 +91,7 @@ export function resumableUploadRoutes(deps: RouteDeps) {
       const header = req.get('authorization');
       if (header === undefined) return csrf(req, res, next);
       const { viewer, token } = await bearerHolder(pool, header, req.ip ?? null);
-      if (!token.scopes.includes('videos:upload')) {
-        throw new HttpError(403, 'This access token lacks the "videos:upload" scope. Create a token with it under Settings → Access tokens.', { 'WWW-Authenticate': 'Bearer error="insufficient_scope", scope="videos:upload"' });
-      }
+      refuseWithoutScope(token, 'videos:upload');
       req.viewer = viewer;
       req.apiToken = token;
       next();
